@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mgm: an XDP-accelerated IPv4 multicast router with an MGM controller.
+#
+#   make            build everything into build/
+#   make check      install missing packages, then run every test layer
+#   make demo       install missing packages, then run the demo topology
+#   make help       list targets
+#   make V=1        show full commands
+
+OUT      ?= build
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -I$(OUT) -Iuser
+LDLIBS   := -lxdp -lbpf -lmnl -lelf -lz -lpthread
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -mcpu=v3 -Iinclude \
+	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+HDRS      := $(wildcard include/*.h include/*/*.h user/*/*.h)
+
+DP_SRCS   := $(wildcard user/dp/*.c)
+MGM_SRCS  := $(wildcard user/mgm/*.c)
+LIB_SRCS  := $(DP_SRCS) $(MGM_SRCS)
+LIB_OBJS  := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+LIB_PIC   := $(patsubst %.c,$(OUT)/pic/%.o,$(LIB_SRCS))
+# Unit tests link only the MGM core: it never touches BPF (see mgm_datapath.h).
+LIB_SAN   := $(patsubst %.c,$(OUT)/san/%.o,$(MGM_SRCS))
+
+# Programs: one directory per program under user/ (mgmd, mgmctl, ...),
+# one file per program under tools/.
+PROG_DIRS := $(filter-out user/dp user/mgm,$(wildcard user/*))
+PROGS     := $(foreach d,$(PROG_DIRS),$(OUT)/$(notdir $(d)))
+TOOLS     := $(patsubst tools/%.c,$(OUT)/%,$(wildcard tools/*.c))
+
+# Tests: unit tests run under ASan/UBSan without root; BPF tests need root.
+UNIT_HELP  := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
+BPF_TESTS  := $(patsubst tests/bpf/%.c,$(OUT)/tests/%,$(wildcard tests/bpf/test_*.c))
+BPF_HELP   := $(filter-out tests/bpf/test_%.c %.bpf.c,$(wildcard tests/bpf/*.c))
+TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+
+.PHONY: all deps check check-unit check-bpf check-integration demo bench \
+	clean help format install
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(BPF_OBJS) $(SKELS) $(OUT)/libmgm.a $(OUT)/libmgm.so $(PROGS) $(TOOLS) \
+     $(UNIT_TESTS) $(BPF_TESTS) $(TEST_BPF_OBJS)
+
+help:
+	@echo 'Targets:'
+	@echo '  all                build BPF objects, skeletons, libmgm, programs, tests'
+	@echo '  deps               install missing Debian packages, mount bpffs'
+	@echo '  check              deps + all tests (unit, BPF, integration)'
+	@echo '  check-unit         userspace unit tests under ASan/UBSan (no root)'
+	@echo '  check-bpf          BPF_PROG_TEST_RUN tests over crafted packets (root)'
+	@echo '  check-integration  network-namespace tests with real packets (root)'
+	@echo '  demo               deps + the demo topology'
+	@echo '  bench              deps + benchmarks (tools/), results into README'
+	@echo '  format             clang-format every C file in place'
+	@echo '  clean              remove build/'
+	@echo 'Variables: V=1 (show commands), OUT=dir (build directory)'
+
+deps:
+	$(Q)./tools/deps.sh
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/mgm_fwd.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/tests/%.bpf.o: tests/bpf/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $(*F)) > $@
+
+$(OUT)/obj/%.o: %.c $(HDRS) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/pic/%.o: %.c $(HDRS) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -fPIC -c $< -o $@
+
+$(OUT)/san/%.o: %.c $(HDRS) $(SKELS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -c $< -o $@
+
+$(OUT)/libmgm.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/libmgm.so: $(LIB_PIC)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libmgm.so.0 -o $@ $^ $(LDLIBS)
+
+$(OUT)/libmgm-san.a: $(LIB_SAN)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+define prog_rule
+$(OUT)/$(notdir $(1)): $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard $(1)/*.c)) $(OUT)/libmgm.a
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CC) $$(CFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach d,$(PROG_DIRS),$(eval $(call prog_rule,$(d))))
+
+$(OUT)/%: tools/%.c $(OUT)/libmgm.a $(HDRS) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUT)/libmgm.a $(LDLIBS)
+
+$(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS) tests/check.h
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(UNIT_HELP) $(OUT)/libmgm-san.a $(LDLIBS)
+
+$(OUT)/tests/test_%: tests/bpf/test_%.c $(BPF_HELP) $(OUT)/libmgm.a $(HDRS) $(SKELS) tests/check.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(BPF_HELP) $(OUT)/libmgm.a $(LDLIBS)
+
+check: deps all
+	$(Q)./tests/run.sh all
+
+check-unit: $(UNIT_TESTS)
+	$(Q)./tests/run.sh unit
+
+check-bpf: all
+	$(Q)./tests/run.sh bpf
+
+check-integration: all
+	$(Q)./tests/run.sh integration
+
+demo: deps all
+	$(Q)./tools/demo.sh
+
+bench: deps all
+	$(Q)./tools/bench.sh
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	$(Q)rm -rf $(OUT)

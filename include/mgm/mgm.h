@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mgm.h - the Multicast Group Manager API.
+ *
+ * A Linux re-creation of the Windows RRAS Multicast Group Manager (mgm.h,
+ * Rtm.dll).  Routing protocols register, take ownership of interfaces,
+ * add and delete group memberships and receive callbacks; MGM builds the
+ * multicast forwarding entries (MFEs) from all memberships and programs the
+ * fast path.  Each function names the MGM function it implements; the
+ * semantics follow ../shared/reference/mgm-api.md, with the decisions for
+ * what the MGM documentation leaves open listed in README ("MGM API").
+ *
+ * Differences from the Windows API, all deliberate:
+ *  - Every function takes the MGM instance (struct mgm *) first, so that a
+ *    process (or a test) can run more than one.
+ *  - Every callback takes the protocol's ctx pointer first (from
+ *    struct mgm_protocol_config), so one callback can serve many clients.
+ *  - Handles are 64-bit values (0 is never valid) carrying a generation
+ *    and an instance nonce: a handle that was deregistered, or that came
+ *    from an earlier instance, is rejected even if its slot was reused.
+ *  - Times in every MFE record (uptime, expiry, timeout) are in seconds;
+ *    the MGM documentation contradicts itself (seconds vs hundredths).
+ *
+ * Addresses, masks and next hops are IPv4 in network byte order, as the
+ * DWORDs of the Win32 MIB structures are.  Interfaces are identified by
+ * (ifindex, next hop); the next hop is 0 except on point-to-multipoint
+ * interfaces.
+ *
+ * Thread safety: every function may be called from any thread and from
+ * inside any callback; MGM never holds its lock while calling back.  The
+ * one exception MGM itself makes: IGMP must not re-add memberships from
+ * inside its enable callback (it must defer them); such calls fail with
+ * MGM_ERROR_CAN_NOT_COMPLETE.
+ */
+#ifndef MGM_MGM_H
+#define MGM_MGM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Return values: the Win32 error codes MGM uses, with their values. */
+#define MGM_NO_ERROR 0U
+#define MGM_ERROR_NOT_ENOUGH_MEMORY 8U
+#define MGM_ERROR_INVALID_PARAMETER 87U
+#define MGM_ERROR_INSUFFICIENT_BUFFER 122U
+#define MGM_ERROR_ALREADY_EXISTS 183U
+#define MGM_ERROR_MORE_DATA 234U
+#define MGM_ERROR_NO_MORE_ITEMS 259U
+#define MGM_ERROR_CAN_NOT_COMPLETE 1003U
+#define MGM_ERROR_NOT_FOUND 1168U
+
+/* "ERROR_INVALID_PARAMETER" etc.; "NO_ERROR"; "ERROR_<n>" if unknown. */
+const char *mgm_strerror(uint32_t err);
+
+/* Flags of mgm_add/delete_group_membership_entry(). */
+#define MGM_JOIN_STATE_FLAG 0x00000001U
+#define MGM_FORWARD_STATE_FLAG 0x00000002U
+
+/* Flags of the MFE statistics functions. */
+#define MGM_MFE_STATS_0 0x00000001U /* struct mgm_ipmcast_mfe_stats */
+#define MGM_MFE_STATS_1 0x00000002U /* struct mgm_ipmcast_mfe_stats_ex */
+
+/* MGM_ENUM_TYPES of mgm_group_enumeration_start(). */
+enum mgm_enum_type {
+	/* One record per group that has any member: (*,G) form. */
+	MGM_ANY_SOURCE = 0,
+	/* Every distinct (*,G) and (S,G) membership record. */
+	MGM_ALL_SOURCES = 1,
+};
+
+/*
+ * Protocol IDs (routprot.h).  MGM recognises IGMP by its protocol ID: a
+ * protocol registered as MGM_MS_IP_IGMP may share an interface with one
+ * other protocol and receives the disable/enable callbacks.
+ */
+#define MGM_PROTO_TYPE_MCAST 1U
+#define MGM_PROTO_VENDOR_MS1 0x137U
+#define MGM_PROTOCOL_ID(type, vendor, proto) \
+	((((type)&3U) << 30) | (((vendor)&0x3FFFU) << 16) | (proto))
+#define MGM_PROTO_IP_MSDP 9U
+#define MGM_PROTO_IP_IGMP 10U
+#define MGM_PROTO_IP_BGMP 11U
+#define MGM_MS_IP_IGMP                                              \
+	MGM_PROTOCOL_ID(MGM_PROTO_TYPE_MCAST, MGM_PROTO_VENDOR_MS1, \
+			MGM_PROTO_IP_IGMP) /* 0x4137000A */
+
+/* Opaque handles; 0 is never a valid handle. */
+typedef uint64_t mgm_handle_t;
+
+/* SOURCE_GROUP_ENTRY */
+struct mgm_source_group {
+	uint32_t source;
+	uint32_t source_mask;
+	uint32_t group;
+	uint32_t group_mask;
+};
+
+/* MGM_IF_ENTRY; BOOLs are 32-bit as in Win32. */
+struct mgm_if_entry {
+	uint32_t ifindex;
+	uint32_t nexthop;
+	int32_t igmp; /* IGMP is enabled on this interface */
+	int32_t enabled; /* in/out: set to 0 to leave it out of this MFE */
+};
+
+/*
+ * The route used for the RPF check (pbRoute of the RPF callback, which
+ * Windows types as an RTM_DEST_INFO).  MGM fills it from the kernel's
+ * unicast route toward the source; the RPF callback may overwrite it.
+ */
+struct mgm_route_info {
+	uint32_t protocol; /* who provided the route (dwRouteProtocol) */
+	uint32_t network; /* dwRouteNetwork */
+	uint32_t mask; /* dwRouteMask */
+	uint32_t ifindex; /* interface toward the source, 0 = no route */
+	uint32_t nexthop; /* gateway toward the source, 0 = on-link */
+};
+
+/* The nine callbacks (ROUTING_PROTOCOL_CONFIG).  Return values ignored. */
+typedef uint32_t (*mgm_rpf_cb)(void *ctx, uint32_t source, uint32_t source_mask,
+			       uint32_t group, uint32_t group_mask,
+			       uint32_t *in_ifindex, uint32_t *in_nexthop,
+			       uint32_t *upstream, uint32_t hdr_size,
+			       const uint8_t *hdr,
+			       struct mgm_route_info *route);
+typedef uint32_t (*mgm_creation_alert_cb)(
+	void *ctx, uint32_t source, uint32_t source_mask, uint32_t group,
+	uint32_t group_mask, uint32_t in_ifindex, uint32_t in_nexthop,
+	uint32_t if_count, struct mgm_if_entry *oifs);
+typedef uint32_t (*mgm_prune_alert_cb)(void *ctx, uint32_t source,
+				       uint32_t source_mask, uint32_t group,
+				       uint32_t group_mask, uint32_t ifindex,
+				       uint32_t nexthop, int32_t member_delete,
+				       uint32_t *timeout);
+typedef uint32_t (*mgm_join_alert_cb)(void *ctx, uint32_t source,
+				      uint32_t source_mask, uint32_t group,
+				      uint32_t group_mask,
+				      int32_t member_update);
+typedef uint32_t (*mgm_wrong_if_cb)(void *ctx, uint32_t source, uint32_t group,
+				    uint32_t ifindex, uint32_t nexthop,
+				    uint32_t hdr_size, const uint8_t *hdr);
+typedef uint32_t (*mgm_local_join_cb)(void *ctx, uint32_t source,
+				      uint32_t source_mask, uint32_t group,
+				      uint32_t group_mask, uint32_t ifindex,
+				      uint32_t nexthop);
+typedef uint32_t (*mgm_local_leave_cb)(void *ctx, uint32_t source,
+				       uint32_t source_mask, uint32_t group,
+				       uint32_t group_mask, uint32_t ifindex,
+				       uint32_t nexthop);
+typedef uint32_t (*mgm_disable_igmp_cb)(void *ctx, uint32_t ifindex,
+					uint32_t nexthop);
+typedef uint32_t (*mgm_enable_igmp_cb)(void *ctx, uint32_t ifindex,
+				       uint32_t nexthop);
+
+/* ROUTING_PROTOCOL_CONFIG.  A NULL callback is simply not called. */
+struct mgm_protocol_config {
+	uint32_t callback_flags; /* reserved, must be 0 */
+	void *ctx; /* passed to every callback */
+	mgm_rpf_cb rpf;
+	mgm_creation_alert_cb creation_alert;
+	mgm_prune_alert_cb prune_alert;
+	mgm_join_alert_cb join_alert;
+	mgm_wrong_if_cb wrong_if;
+	mgm_local_join_cb local_join;
+	mgm_local_leave_cb local_leave;
+	mgm_disable_igmp_cb disable_igmp;
+	mgm_enable_igmp_cb enable_igmp;
+};
+
+/*
+ * MIB structures (ipmib.h), with the Win32 layouts: every field is 32 bits.
+ * Records are variable-sized; step through a buffer with the SIZEOF macros.
+ */
+struct mgm_ipmcast_oif { /* MIB_IPMCAST_OIF_XP */
+	uint32_t out_ifindex;
+	uint32_t nexthop;
+	uint32_t reserved;
+	uint32_t reserved1;
+};
+
+struct mgm_ipmcast_mfe { /* MIB_IPMCAST_MFE */
+	uint32_t group; /* 0 = wildcard group */
+	uint32_t source; /* 0 = wildcard source */
+	uint32_t source_mask;
+	uint32_t upstream; /* dwUpStrmNgbr, the field mgm_set_mfe() changes */
+	uint32_t in_ifindex;
+	uint32_t in_if_protocol; /* protocol ID of the iif owner */
+	uint32_t route_protocol; /* who created the route used for RPF */
+	uint32_t route_network;
+	uint32_t route_mask;
+	uint32_t uptime; /* seconds since creation */
+	uint32_t expiry; /* seconds until deletion; 0 = does not age */
+	uint32_t timeout; /* lifetime when idle, seconds */
+	uint32_t num_oifs;
+	uint32_t flags; /* reserved */
+	uint32_t reserved;
+	struct mgm_ipmcast_oif oifs[];
+};
+#define MGM_SIZEOF_BASIC_MFE ((uint32_t)sizeof(struct mgm_ipmcast_mfe))
+#define MGM_SIZEOF_MFE(n) \
+	(MGM_SIZEOF_BASIC_MFE + (uint32_t)(n) * sizeof(struct mgm_ipmcast_oif))
+
+struct mgm_ipmcast_oif_stats { /* MIB_IPMCAST_OIF_STATS_LH */
+	uint32_t out_ifindex;
+	uint32_t nexthop;
+	uint32_t dial_context;
+	uint32_t ttl_too_low;
+	uint32_t frag_needed;
+	uint32_t out_packets;
+	uint32_t out_discards;
+};
+
+struct mgm_ipmcast_mfe_stats { /* MIB_IPMCAST_MFE_STATS */
+	uint32_t group;
+	uint32_t source;
+	uint32_t source_mask;
+	uint32_t upstream;
+	uint32_t in_ifindex;
+	uint32_t in_if_protocol;
+	uint32_t route_protocol;
+	uint32_t route_network;
+	uint32_t route_mask;
+	uint32_t uptime;
+	uint32_t expiry;
+	uint32_t num_oifs;
+	uint32_t in_packets;
+	uint32_t in_octets;
+	uint32_t pkts_different_if;
+	uint32_t queue_overflow;
+	struct mgm_ipmcast_oif_stats oif_stats[];
+};
+#define MGM_SIZEOF_BASIC_MFE_STATS \
+	((uint32_t)sizeof(struct mgm_ipmcast_mfe_stats))
+#define MGM_SIZEOF_MFE_STATS(n)       \
+	(MGM_SIZEOF_BASIC_MFE_STATS + \
+	 (uint32_t)(n) * sizeof(struct mgm_ipmcast_oif_stats))
+
+struct mgm_ipmcast_mfe_stats_ex { /* MIB_IPMCAST_MFE_STATS_EX_XP */
+	uint32_t group;
+	uint32_t source;
+	uint32_t source_mask;
+	uint32_t upstream;
+	uint32_t in_ifindex;
+	uint32_t in_if_protocol;
+	uint32_t route_protocol;
+	uint32_t route_network;
+	uint32_t route_mask;
+	uint32_t uptime;
+	uint32_t expiry;
+	uint32_t num_oifs;
+	uint32_t in_packets;
+	uint32_t in_octets;
+	uint32_t pkts_different_if;
+	uint32_t queue_overflow;
+	uint32_t uninit_mfe;
+	uint32_t negative_mfe;
+	uint32_t in_discards;
+	uint32_t in_hdr_errors;
+	uint32_t total_out_packets;
+	struct mgm_ipmcast_oif_stats oif_stats[];
+};
+#define MGM_SIZEOF_BASIC_MFE_STATS_EX \
+	((uint32_t)sizeof(struct mgm_ipmcast_mfe_stats_ex))
+#define MGM_SIZEOF_MFE_STATS_EX(n)       \
+	(MGM_SIZEOF_BASIC_MFE_STATS_EX + \
+	 (uint32_t)(n) * sizeof(struct mgm_ipmcast_oif_stats))
+
+_Static_assert(sizeof(struct mgm_ipmcast_oif) == 16, "MIB_IPMCAST_OIF");
+_Static_assert(sizeof(struct mgm_ipmcast_mfe) == 60, "MIB_IPMCAST_MFE");
+_Static_assert(sizeof(struct mgm_ipmcast_oif_stats) == 28,
+	       "MIB_IPMCAST_OIF_STATS");
+_Static_assert(sizeof(struct mgm_ipmcast_mfe_stats) == 64,
+	       "MIB_IPMCAST_MFE_STATS");
+_Static_assert(sizeof(struct mgm_ipmcast_mfe_stats_ex) == 84,
+	       "MIB_IPMCAST_MFE_STATS_EX");
+
+/* ------------------------------------------------------------------ */
+/* The MGM instance                                                    */
+
+struct mgm;
+struct mgm_datapath_ops; /* include/mgm/mgm_datapath.h */
+
+struct mgm_options {
+	const struct mgm_datapath_ops *dp_ops; /* required */
+	void *dp; /* passed to every dp_ops function */
+	uint32_t default_timeout; /* MFE lifetime when idle, s (0 = 900) */
+	void (*log)(void *log_ctx, int level, const char *msg); /* optional */
+	void *log_ctx;
+};
+
+/* Returns 0 or a negative errno. */
+int mgm_create(const struct mgm_options *opts, struct mgm **out);
+/* Frees the instance; every handle it issued becomes invalid. */
+void mgm_destroy(struct mgm *m);
+
+/*
+ * Event loop integration: mgm_fd() becomes readable when fast-path events
+ * or deferred work are pending; mgm_dispatch() handles them (MFE creation
+ * on misses, wrong-interface callbacks, idle expiry) without blocking, and
+ * mgm_timeout_ms() says how long the caller may sleep before the next call
+ * (-1: until the fd is readable).
+ */
+int mgm_fd(struct mgm *m);
+int mgm_dispatch(struct mgm *m);
+int mgm_timeout_ms(struct mgm *m);
+
+/* ------------------------------------------------------------------ */
+/* The MGM functions                                                   */
+
+/* MgmRegisterMProtocol */
+uint32_t mgm_register_protocol(struct mgm *m,
+			       const struct mgm_protocol_config *config,
+			       uint32_t protocol_id, uint32_t component_id,
+			       mgm_handle_t *protocol);
+/* MgmDeRegisterMProtocol */
+uint32_t mgm_deregister_protocol(struct mgm *m, mgm_handle_t protocol);
+/* MgmTakeInterfaceOwnership */
+uint32_t mgm_take_interface_ownership(struct mgm *m, mgm_handle_t protocol,
+				      uint32_t ifindex, uint32_t nexthop);
+/* MgmReleaseInterfaceOwnership */
+uint32_t mgm_release_interface_ownership(struct mgm *m, mgm_handle_t protocol,
+					 uint32_t ifindex, uint32_t nexthop);
+/*
+ * MgmGetProtocolOnInterface.  When IGMP shares the interface, the other
+ * (routing) protocol is returned; IGMP only when it is alone.
+ */
+uint32_t mgm_get_protocol_on_interface(struct mgm *m, uint32_t ifindex,
+				       uint32_t nexthop, uint32_t *protocol_id,
+				       uint32_t *component_id);
+/* MgmAddGroupMembershipEntry */
+uint32_t mgm_add_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
+					uint32_t source, uint32_t source_mask,
+					uint32_t group, uint32_t group_mask,
+					uint32_t ifindex, uint32_t nexthop,
+					uint32_t flags);
+/* MgmDeleteGroupMembershipEntry */
+uint32_t mgm_delete_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
+					   uint32_t source,
+					   uint32_t source_mask, uint32_t group,
+					   uint32_t group_mask,
+					   uint32_t ifindex, uint32_t nexthop,
+					   uint32_t flags);
+/* MgmGetMfe: one MFE keyed by mfe->source and mfe->group. */
+uint32_t mgm_get_mfe(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
+		     uint32_t *buffer_size, uint8_t *buffer);
+/* MgmGetFirstMfe */
+uint32_t mgm_get_first_mfe(struct mgm *m, uint32_t *buffer_size,
+			   uint8_t *buffer, uint32_t *num_entries);
+/* MgmGetNextMfe: continues after (start->source, start->group). */
+uint32_t mgm_get_next_mfe(struct mgm *m, const struct mgm_ipmcast_mfe *start,
+			  uint32_t *buffer_size, uint8_t *buffer,
+			  uint32_t *num_entries);
+/* MgmGetMfeStats */
+uint32_t mgm_get_mfe_stats(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
+			   uint32_t *buffer_size, uint8_t *buffer,
+			   uint32_t flags);
+/* MgmGetFirstMfeStats */
+uint32_t mgm_get_first_mfe_stats(struct mgm *m, uint32_t *buffer_size,
+				 uint8_t *buffer, uint32_t *num_entries,
+				 uint32_t flags);
+/* MgmGetNextMfeStats */
+uint32_t mgm_get_next_mfe_stats(struct mgm *m,
+				const struct mgm_ipmcast_mfe *start,
+				uint32_t *buffer_size, uint8_t *buffer,
+				uint32_t *num_entries, uint32_t flags);
+/* MgmSetMfe: changes the upstream neighbour of (source, group). */
+uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
+		     const struct mgm_ipmcast_mfe *mfe);
+/* MgmGroupEnumerationStart */
+uint32_t mgm_group_enumeration_start(struct mgm *m, mgm_handle_t protocol,
+				     enum mgm_enum_type type,
+				     mgm_handle_t *enum_handle);
+/* MgmGroupEnumerationGetNext: struct mgm_source_group records. */
+uint32_t mgm_group_enumeration_get_next(struct mgm *m, mgm_handle_t enum_handle,
+					uint32_t *buffer_size, uint8_t *buffer,
+					uint32_t *num_entries);
+/* MgmGroupEnumerationEnd */
+uint32_t mgm_group_enumeration_end(struct mgm *m, mgm_handle_t enum_handle);
+
+/* ------------------------------------------------------------------ */
+/* Introspection (Linux extensions, for mgmd and mgmctl)               */
+
+struct mgm_protocol_info {
+	mgm_handle_t handle;
+	uint32_t protocol_id;
+	uint32_t component_id;
+	uint32_t num_interfaces; /* interfaces it owns */
+	uint32_t num_memberships;
+};
+
+struct mgm_interface_info {
+	uint32_t ifindex;
+	uint32_t nexthop;
+	uint32_t owner_protocol_id; /* 0 if only IGMP runs on it */
+	uint32_t owner_component_id;
+	bool igmp; /* IGMP also (or only) runs on it */
+	uint32_t igmp_component_id;
+};
+
+struct mgm_membership_info {
+	uint32_t protocol_id;
+	uint32_t component_id;
+	uint32_t source, source_mask, group, group_mask;
+	uint32_t ifindex, nexthop;
+};
+
+/* Each calls fn for every item, under a consistent snapshot; fn must not
+ * call back into MGM.  Stops early and returns fn's value if non-zero. */
+int mgm_foreach_protocol(struct mgm *m,
+			 int (*fn)(void *arg, const struct mgm_protocol_info *),
+			 void *arg);
+int mgm_foreach_interface(struct mgm *m,
+			  int (*fn)(void *arg,
+				    const struct mgm_interface_info *),
+			  void *arg);
+int mgm_foreach_membership(struct mgm *m,
+			   int (*fn)(void *arg,
+				     const struct mgm_membership_info *),
+			   void *arg);
+
+/* Counters of the controller itself (for `mgmctl show stats`). */
+struct mgm_stats {
+	uint64_t events; /* fast-path events handled */
+	uint64_t mfes_created;
+	uint64_t mfes_deleted;
+	uint64_t mfes_expired;
+	uint64_t install_errors; /* fast path refused an install (full?) */
+	uint64_t callbacks;
+};
+void mgm_get_stats(struct mgm *m, struct mgm_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MGM_MGM_H */

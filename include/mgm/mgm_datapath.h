@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mgm_datapath.h - what the MGM core needs from a forwarding plane.
+ *
+ * The MGM core never touches BPF maps.  It drives a datapath through this
+ * table of operations: the XDP fast path (user/dp/, via mgm_dp_bpf_ops()),
+ * or an in-memory fake in the unit tests.  All functions return 0 or a
+ * negative errno; addresses are IPv4 in network byte order.
+ */
+#ifndef MGM_MGM_DATAPATH_H
+#define MGM_MGM_DATAPATH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mgm/mgm.h"
+#include "mgm_fwd.h" /* struct mgm_event */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most outgoing interfaces one MFE can have in the fast path. */
+#define MGM_DP_MAX_OIFS MGM_OSET_MAX_OIFS
+
+struct mgm_dp_mfe_counters {
+	uint64_t packets; /* all packets that matched (S,G) */
+	uint64_t bytes;
+	uint64_t wrong_if; /* arrived on another interface than the iif */
+	uint64_t ttl_expired; /* TTL <= 1 */
+	uint64_t negative; /* dropped by a negative entry */
+	uint64_t too_big; /* larger than the out-set MTU, left to the stack */
+	uint64_t last_used_ns; /* now_ns() clock; 0 = never used */
+};
+
+struct mgm_dp_if_counters {
+	uint64_t out_packets;
+	uint64_t out_bytes;
+	uint64_t ttl_too_low;
+	uint64_t discards;
+};
+
+typedef void (*mgm_dp_event_cb)(void *cb_ctx, const struct mgm_event *ev);
+
+struct mgm_datapath_ops {
+	/*
+	 * Install or replace the MFE of (source, group).  n_oifs == 0
+	 * installs a negative entry (matching packets are dropped).  A
+	 * replace is atomic for packets: each one sees the old or the new
+	 * entry, never a mix.  -ENOSPC when a table is full (nothing changed).
+	 */
+	int (*mfe_install)(void *dp, uint32_t source, uint32_t group,
+			   uint32_t iif, const uint32_t *oifs, uint32_t n_oifs);
+	/* Delete the MFE; -ENOENT if there is none. */
+	int (*mfe_delete)(void *dp, uint32_t source, uint32_t group);
+	int (*mfe_counters)(void *dp, uint32_t source, uint32_t group,
+			    struct mgm_dp_mfe_counters *out);
+	int (*if_counters)(void *dp, uint32_t ifindex,
+			   struct mgm_dp_if_counters *out);
+	/*
+	 * Drop (disabled = true) or again allow every copy toward ifindex,
+	 * whatever out-set it is in.  Takes effect for the next packet.
+	 */
+	int (*if_tx_disable)(void *dp, uint32_t ifindex, bool disabled);
+	/*
+	 * Barrier: returns once no packet that might have seen the state
+	 * before this call is still being processed.  After mfe_install /
+	 * mfe_delete / if_tx_disable calls followed by sync(), the old
+	 * state is gone from the wire.
+	 */
+	int (*sync)(void *dp);
+	/* A pollable fd, readable when events are pending (or -1). */
+	int (*event_fd)(void *dp);
+	/* Deliver every pending event to cb; returns the number delivered. */
+	int (*event_poll)(void *dp, mgm_dp_event_cb cb, void *cb_ctx);
+	/*
+	 * The unicast route toward source (the RPF route): out->ifindex = 0
+	 * when there is none.
+	 */
+	int (*rpf_lookup)(void *dp, uint32_t source,
+			  struct mgm_route_info *out);
+	/* Monotonic clock, ns; the clock of last_used_ns. */
+	uint64_t (*now_ns)(void *dp);
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MGM_MGM_DATAPATH_H */

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mgm_fwd.h - the contract between the XDP fast path (bpf/mgm_fwd.bpf.c)
+ * and the userspace datapath layer (user/dp/).
+ *
+ * Everything both sides read or write lives here: map names, key and value
+ * layouts, counter indexes, event records and limits.  Layouts use only
+ * fixed-size __u32, __be32 and similar types with explicit padding, and every struct is
+ * size-checked below so that a change breaks the build instead of silently
+ * corrupting pinned maps that an older or newer binary still uses.
+ *
+ * Bump MGM_FWD_ABI_VERSION whenever a layout or a map definition changes;
+ * the datapath layer refuses to adopt pinned maps of another version.
+ */
+#ifndef MGM_FWD_H
+#define MGM_FWD_H
+
+#include <linux/types.h>
+
+#define MGM_FWD_ABI_VERSION 1
+
+/* Default pin root; every map is pinned by name under it. */
+#define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
+
+/*
+ * Capacities.  These are the sizes the object file declares, so that
+ * `ip link set dev IF xdp obj mgm_fwd.bpf.o` can reuse maps the datapath
+ * layer pinned with default sizes.  The datapath layer may create maps
+ * with other sizes (struct mgm_dp_opts); such maps are then only usable
+ * by an object built with the same sizes.
+ */
+#ifndef MGM_MFE_MAX
+#define MGM_MFE_MAX (1U << 20) /* multicast forwarding entries */
+#endif
+#ifndef MGM_OSET_MAX
+#define MGM_OSET_MAX 4096U /* distinct outgoing-interface sets */
+#endif
+#define MGM_OSET_MAX_OIFS 64U /* interfaces per outgoing set */
+#ifndef MGM_IF_MAX
+#define MGM_IF_MAX 1024U /* interfaces known to the fast path */
+#endif
+#define MGM_MISS_SEEN_MAX 65536U /* (S,G) miss dedupe table (LRU) */
+#define MGM_EVENT_RING_BYTES (1U << 20)
+
+/* Bytes of the IP header (and what follows) copied into an event. */
+#define MGM_EVENT_HDR_MAX 64U
+
+/* Map names, as pinned.  Kept short: BPF object names hold 15 chars. */
+#define MGM_MAP_MFE "mgm_mfe"
+#define MGM_MAP_MFE_STATS "mgm_mfe_stats"
+#define MGM_MAP_OSETS "mgm_osets"
+#define MGM_MAP_IFS "mgm_ifs"
+#define MGM_MAP_IF_STATS "mgm_if_stats"
+#define MGM_MAP_COUNTERS "mgm_counters"
+#define MGM_MAP_EVENTS "mgm_events"
+#define MGM_MAP_MISS_SEEN "mgm_miss_seen"
+#define MGM_MAP_CONFIG "mgm_config"
+#define MGM_MAP_BUDGET "mgm_budget"
+
+/*
+ * mgm_mfe: HASH (source, group) -> struct mgm_mfe_val.
+ * Addresses are in network byte order, as on the wire and in MGM's DWORDs.
+ */
+struct mgm_mfe_key {
+	__be32 source;
+	__be32 group;
+};
+
+enum mgm_mfe_flags {
+	/* Known (S,G) without receivers: dropped, no event to userspace. */
+	MGM_MFE_F_NEGATIVE = 1 << 0,
+};
+
+struct mgm_mfe_val {
+	/*
+	 * A copy of the key.  Hash values are recycled by the kernel as soon
+	 * as an element is replaced or deleted, so the program copies the
+	 * value and checks that it still belongs to the key it looked up.
+	 */
+	__be32 source;
+	__be32 group;
+	__u32 iif; /* expected incoming ifindex (the RPF interface) */
+	__u32 oset; /* slot in mgm_osets; unused for negative entries */
+	__u32 stats; /* slot in mgm_mfe_stats */
+	__u16 mtu; /* smallest MTU in the out-set; larger packets go to the stack */
+	__u16 flags; /* enum mgm_mfe_flags */
+};
+
+/*
+ * mgm_mfe_stats: ARRAY indexed by mgm_mfe_val.stats.  Shared by all CPUs
+ * and updated with atomic adds: a per-CPU array would cost entries x CPUs
+ * memory at a million entries.  A slot is recycled only after a grace
+ * period, so a packet still holding an old entry cannot count into it.
+ */
+struct mgm_mfe_stats {
+	__u64 packets; /* every packet that matched (S,G) (ulInPkts) */
+	__u64 bytes; /* their IP length (ulInOctets) */
+	__u64 wrong_if; /* arrived on another interface (ulPktsDifferentIf) */
+	__u64 ttl_expired; /* TTL <= 1, not forwarded (ulInHdrErrors) */
+	__u64 negative; /* dropped by a negative entry (ulNegativeMfe) */
+	__u64 too_big; /* larger than the out-set MTU, left to the stack */
+	__u64 last_used_ns; /* CLOCK_MONOTONIC(_COARSE) of the last match */
+	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
+};
+
+/*
+ * mgm_osets: ARRAY_OF_MAPS of DEVMAP_HASH, one inner devmap per outgoing
+ * set, keyed by ifindex with a struct bpf_devmap_val value that carries
+ * the egress program.  The pool is created once; sets are filled in place
+ * while unused and referenced from MFEs by slot.
+ */
+
+/* mgm_ifs: HASH ifindex -> struct mgm_if_val, read by the egress program. */
+enum mgm_if_flags {
+	/* Drop every copy towards this interface (release in progress). */
+	MGM_IF_F_TX_DISABLED = 1 << 0,
+};
+
+struct mgm_if_val {
+	__u8 mac[6]; /* source MAC written into each copy */
+	__u8 ttl_threshold; /* forward only if the arriving TTL > threshold */
+	__u8 flags; /* enum mgm_if_flags */
+	__u32 stats; /* slot in mgm_if_stats */
+	__u32 mtu;
+	__u32 pad;
+};
+
+/* mgm_if_stats: PERCPU_ARRAY indexed by mgm_if_val.stats. */
+struct mgm_if_stats {
+	__u64 out_packets; /* copies transmitted (ulOutPackets) */
+	__u64 out_bytes;
+	__u64 ttl_too_low; /* below the interface threshold (ulTtlTooLow) */
+	__u64 discards; /* dropped on this interface (ulOutDiscards) */
+};
+
+/*
+ * mgm_counters: PERCPU_ARRAY of one struct mgm_counters, the fast path's
+ * verdicts by reason.  One lookup per packet; named fields so that
+ * `bpftool map dump` reads like a report.  X(name, description).
+ */
+#define MGM_COUNTERS(X)                                                    \
+	X(rx, "frames seen by the ingress program")                        \
+	X(forwarded, "redirected to an out-set")                           \
+	X(no_entry, "IPv4 multicast data without an MFE (passed)")         \
+	X(wrong_if, "failed the incoming-interface check (passed)")        \
+	X(ttl_expired, "TTL <= 1, not forwarded (passed)")                 \
+	X(negative, "dropped by a negative entry")                         \
+	X(too_big, "larger than the out-set MTU (passed)")                 \
+	X(malformed, "bad IPv4 header, never forwarded (passed)")          \
+	X(pass_not_ip, "not IPv4 or IPv6 (passed)")                        \
+	X(pass_ipv6, "IPv6, not handled yet (passed)")                     \
+	X(pass_vlan, "802.1Q/802.1ad tagged, not handled yet (passed)")    \
+	X(pass_not_mcast, "unicast or broadcast destination (passed)")     \
+	X(pass_local, "link-local group 224.0.0.0/24 (passed)")            \
+	X(pass_igmp, "IGMP (passed)")                                      \
+	X(pass_ra, "IP Router Alert option (passed)")                      \
+	X(bad_entry, "entry with an empty out-set or stats slot (passed)") \
+	X(ev_sent, "events written to the ring")                           \
+	X(ev_dedup, "miss events skipped, (S,G) reported recently")        \
+	X(ev_suppressed, "events dropped, over the per-CPU budget")        \
+	X(ev_ring_full, "events dropped, ring buffer full")                \
+	X(tx_no_if, "copies dropped, egress interface not configured")
+
+enum mgm_counter {
+#define MGM_X_ENUM(name, desc) MGM_CNT_##name,
+	MGM_COUNTERS(MGM_X_ENUM)
+#undef MGM_X_ENUM
+		MGM_CNT__MAX
+};
+
+struct mgm_counters {
+#define MGM_X_FIELD(name, desc) __u64 name;
+	MGM_COUNTERS(MGM_X_FIELD)
+#undef MGM_X_FIELD
+};
+
+/* Events from the fast path to userspace, through the mgm_events ring. */
+enum mgm_event_type {
+	MGM_EV_MISS = 1, /* first packets of an (S,G) without an MFE */
+	MGM_EV_WRONG_IF = 2, /* (S,G) data on another interface than its iif */
+};
+
+struct mgm_event {
+	__u32 type; /* enum mgm_event_type */
+	__u32 ifindex; /* interface the packet arrived on */
+	__be32 source;
+	__be32 group;
+	__u64 ts_ns; /* CLOCK_MONOTONIC(_COARSE) */
+	__u16 hdr_len; /* bytes valid in hdr[] */
+	__u16 ip_len; /* the packet's IP total length */
+	__u32 pad;
+	__u8 hdr[MGM_EVENT_HDR_MAX]; /* IP header, options, start of payload */
+};
+
+/* mgm_config: ARRAY of one; zero fields mean "use the default". */
+struct mgm_config {
+	__u32 abi_version; /* MGM_FWD_ABI_VERSION of whoever created the maps */
+	__u32 events_per_sec; /* event budget per CPU (default 10000) */
+	__u32 miss_retry_ms; /* re-report an unresolved (S,G) after (1000) */
+	__u32 wrong_if_ms; /* wrong-interface events per entry (3000) */
+};
+
+#define MGM_DEF_EVENTS_PER_SEC 10000U
+#define MGM_DEF_MISS_RETRY_MS 1000U
+#define MGM_DEF_WRONG_IF_MS 3000U
+
+/* mgm_budget: PERCPU_ARRAY of one, the event token window of each CPU. */
+struct mgm_budget {
+	__u64 window_ns;
+	__u64 used;
+};
+
+#define MGM_FWD_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_key) == 8, "mfe key layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) == 24, "mfe value layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 64, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_val) == 20, "if value layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 32, "if stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 96, "event layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 16, "config layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,
+		      "counters layout");
+
+#endif /* MGM_FWD_H */

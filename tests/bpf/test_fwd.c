@@ -1,0 +1,749 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_fwd.c - the XDP forwarder under BPF_PROG_TEST_RUN, over tables of
+ * crafted frames.
+ *
+ * The test moves itself into a private network namespace, creates veth
+ * interfaces there (devmap entries and ingress_ifindex need real devices)
+ * and a private pin root, installs entries through the datapath layer and
+ * runs the program on each frame.  For every frame it checks the verdict,
+ * the bytes (PASS and DROP leave them untouched; a forward decrements the
+ * TTL with a valid checksum and changes nothing else), which counter moved,
+ * and which event reached the ring buffer.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "check.h"
+#include "dp/dp.h"
+#include "pkt.h"
+
+/* HIT(...) sets defaults that rows then override on purpose. */
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+static struct mgm_dp *dp;
+static int prog_fd;
+static uint32_t if_in, if_o1, if_o2, if_o3;
+static char pin_root[64];
+
+#define S1 "192.0.2.1"
+#define S2 "192.0.2.2"
+#define G1 "239.1.1.1"
+#define G2 "239.1.1.2"
+#define G_NEG "239.9.9.9"
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static void sh(const char *cmd)
+{
+	if (system(cmd) != 0) {
+		fprintf(stderr, "setup failed: %s\n", cmd);
+		exit(1);
+	}
+}
+
+struct run {
+	int err;
+	uint32_t verdict;
+	uint8_t out[4096];
+	uint32_t out_len;
+};
+
+static void run_prog(const uint8_t *pkt, size_t len, uint32_t ifindex,
+		     struct run *r)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	r->err = bpf_prog_test_run_opts(prog_fd, &o);
+	r->verdict = o.retval;
+	r->out_len = o.data_size_out;
+}
+
+/* Events drained from the ring since the last call. */
+static struct mgm_event evs[64];
+static int n_evs;
+
+static void on_event(void *ctx, const struct mgm_event *ev)
+{
+	(void)ctx;
+	if (n_evs < 64)
+		evs[n_evs++] = *ev;
+}
+
+static int drain_events(void)
+{
+	n_evs = 0;
+	mgm_dp_event_poll(dp, on_event, NULL);
+	return n_evs;
+}
+
+static struct mgm_counters counters(void)
+{
+	struct mgm_counters c;
+
+	if (mgm_dp_counters(dp, &c))
+		memset(&c, 0xff, sizeof(c));
+	return c;
+}
+
+#define CNT(field) offsetof(struct mgm_counters, field)
+#define NO_CNT ((size_t)-1)
+
+static uint64_t cnt_at(const struct mgm_counters *c, size_t off)
+{
+	return *(const uint64_t *)((const uint8_t *)c + off);
+}
+
+/* Counters that say where a frame went (not rx and not the ev_*). */
+static const size_t verdict_counters[] = {
+	CNT(forwarded), CNT(no_entry),	CNT(wrong_if),	     CNT(ttl_expired),
+	CNT(negative),	CNT(too_big),	CNT(malformed),	     CNT(pass_not_ip),
+	CNT(pass_ipv6), CNT(pass_vlan), CNT(pass_not_mcast), CNT(pass_local),
+	CNT(pass_igmp), CNT(pass_ra),	CNT(bad_entry),
+};
+
+enum on_if { ON_IN, ON_O3 };
+
+struct row {
+	const char *name;
+	struct pkt_spec spec;
+	enum on_if on;
+	uint32_t verdict;
+	size_t counter; /* the one verdict counter that must grow by 1 */
+	uint32_t event; /* 0: none */
+};
+
+static const uint8_t opt_ra[4] = { 148, 4, 0, 0 };
+static const uint8_t opt_nops[4] = { 1, 1, 1, 0 };
+static const uint8_t opt_ts[8] = { 68, 8, 5, 0, 0, 0, 0, 0 }; /* timestamp */
+static const uint8_t opt_bad_len0[4] = { 7, 0, 0, 0 };
+static const uint8_t opt_bad_long[4] = { 7, 12, 4, 0 };
+static const uint8_t opt_ra_after_nop[8] = { 1, 148, 4, 0, 0, 0, 0, 0 };
+
+#define HIT(...)                                             \
+	{                                                    \
+		.src = S1, .dst = G1, .ttl = 64, __VA_ARGS__ \
+	}
+
+static const struct row rows[] = {
+	{ "hit", HIT(), ON_IN, XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "hit ttl 2", HIT(.ttl = 2), ON_IN, XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "hit ttl 255", HIT(.ttl = 255), ON_IN, XDP_REDIRECT, CNT(forwarded),
+	  0 },
+	{ "hit with nop options", HIT(.opts = opt_nops, .opt_len = 4), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "hit with timestamp option", HIT(.opts = opt_ts, .opt_len = 8), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "hit, frame padded past tot_len", HIT(.tot_len_delta = -6), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "first fragment (MF)", HIT(.frag = 0x2000), ON_IN, XDP_REDIRECT,
+	  CNT(forwarded), 0 },
+	{ "later fragment", HIT(.frag = 0x00b9), ON_IN, XDP_REDIRECT,
+	  CNT(forwarded), 0 },
+	{ "hit with DF", HIT(.frag = 0x4000), ON_IN, XDP_REDIRECT,
+	  CNT(forwarded), 0 },
+	{ "ttl 1", HIT(.ttl = 1), ON_IN, XDP_PASS, CNT(ttl_expired), 0 },
+	{ "ttl 0", HIT(.ttl = 0), ON_IN, XDP_PASS, CNT(ttl_expired), 0 },
+	{ "negative entry",
+	  { .src = S1, .dst = G_NEG, .ttl = 64 },
+	  ON_IN,
+	  XDP_DROP,
+	  CNT(negative),
+	  0 },
+	{ "link-local 224.0.0.5", HIT(.dst = "224.0.0.5"), ON_IN, XDP_PASS,
+	  CNT(pass_local), 0 },
+	{ "link-local 224.0.0.255", HIT(.dst = "224.0.0.255"), ON_IN, XDP_PASS,
+	  CNT(pass_local), 0 },
+	{ "igmp", HIT(.proto = 2), ON_IN, XDP_PASS, CNT(pass_igmp), 0 },
+	{ "igmp with router alert",
+	  HIT(.proto = 2, .opts = opt_ra, .opt_len = 4), ON_IN, XDP_PASS,
+	  CNT(pass_igmp), 0 },
+	{ "router alert", HIT(.opts = opt_ra, .opt_len = 4), ON_IN, XDP_PASS,
+	  CNT(pass_ra), 0 },
+	{ "router alert after nop", HIT(.opts = opt_ra_after_nop, .opt_len = 8),
+	  ON_IN, XDP_PASS, CNT(pass_ra), 0 },
+	{ "unicast", HIT(.dst = "198.51.100.7"), ON_IN, XDP_PASS,
+	  CNT(pass_not_mcast), 0 },
+	{ "broadcast", HIT(.dst = "255.255.255.255"), ON_IN, XDP_PASS,
+	  CNT(pass_not_mcast), 0 },
+	{ "class E", HIT(.dst = "240.0.0.1"), ON_IN, XDP_PASS,
+	  CNT(pass_not_mcast), 0 },
+	{ "arp", HIT(.ethertype = ETH_P_ARP), ON_IN, XDP_PASS, CNT(pass_not_ip),
+	  0 },
+	{ "ipv6", HIT(.ethertype = ETH_P_IPV6), ON_IN, XDP_PASS, CNT(pass_ipv6),
+	  0 },
+	{ "vlan", HIT(.vlan = true), ON_IN, XDP_PASS, CNT(pass_vlan), 0 },
+	{ "version 6 in ipv4", HIT(.version = 6), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "ihl 4", HIT(.ihl = 4), ON_IN, XDP_PASS, CNT(malformed), 0 },
+	{ "ihl 0", HIT(.ihl_zero = true), ON_IN, XDP_PASS, CNT(malformed), 0 },
+	{ "ihl beyond frame", HIT(.ihl = 15, .payload = 4), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "tot_len beyond frame", HIT(.tot_len_delta = 1), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "tot_len below ihl", HIT(.tot_len_delta = -20), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "bad checksum", HIT(.bad_csum = true), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "bad checksum with options",
+	  HIT(.bad_csum = true, .opts = opt_ts, .opt_len = 8), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "option length 0", HIT(.opts = opt_bad_len0, .opt_len = 4), ON_IN,
+	  XDP_PASS, CNT(malformed), 0 },
+	{ "option past header", HIT(.opts = opt_bad_long, .opt_len = 4), ON_IN,
+	  XDP_PASS, CNT(malformed), 0 },
+	{ "too big for the out-set", HIT(.payload = 1600), ON_IN, XDP_PASS,
+	  CNT(too_big), 0 },
+	{ "miss",
+	  { .src = S2, .dst = G1, .ttl = 64 },
+	  ON_IN,
+	  XDP_PASS,
+	  CNT(no_entry),
+	  MGM_EV_MISS },
+	{ "wrong interface", HIT(), ON_O3, XDP_PASS, CNT(wrong_if),
+	  MGM_EV_WRONG_IF },
+};
+
+static void check_bytes_same(const struct run *r, const uint8_t *in, size_t len,
+			     const char *name)
+{
+	CHECK(r->out_len == len && !memcmp(r->out, in, len),
+	      "%s: frame changed on PASS/DROP", name);
+}
+
+/* A forward: TTL - 1, checksum valid, every other byte as it was. */
+static void check_forwarded(const struct run *r, const uint8_t *in, size_t len,
+			    size_t l3, const char *name)
+{
+	size_t ttl_off = l3 + offsetof(struct iphdr, ttl);
+	size_t csum_off = l3 + offsetof(struct iphdr, check);
+	size_t i;
+	bool same = r->out_len == len;
+
+	CHECK(r->out_len == len, "%s: length %u != %zu", name, r->out_len, len);
+	if (!same)
+		return;
+	CHECK_EQ(r->out[ttl_off], in[ttl_off] - 1, "ttl decremented");
+	CHECK(pkt_ipv4_csum_ok(r->out, l3), "%s: checksum invalid", name);
+	for (i = 0; i < len; i++) {
+		if (i == ttl_off || i == csum_off || i == csum_off + 1)
+			continue;
+		if (r->out[i] != in[i]) {
+			same = false;
+			break;
+		}
+	}
+	CHECK(same, "%s: byte %zu changed", name, i);
+}
+
+static void test_table(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *t = &rows[i];
+		uint8_t pkt[2048];
+		struct mgm_counters before, after;
+		struct run r;
+		size_t len;
+
+		check_begin(t->name);
+		len = pkt_build(pkt, sizeof(pkt), &t->spec);
+		CHECK(len > 0, "%s: build", t->name);
+		drain_events();
+		before = counters();
+		run_prog(pkt, len, t->on == ON_IN ? if_in : if_o3, &r);
+		after = counters();
+		CHECK_EQ(r.err, 0, "test_run");
+		CHECK(r.verdict == t->verdict, "%s: verdict %u, want %u",
+		      t->name, r.verdict, t->verdict);
+		if (t->verdict == XDP_REDIRECT)
+			check_forwarded(&r, pkt, len, pkt_l3_off(&t->spec),
+					t->name);
+		else
+			check_bytes_same(&r, pkt, len, t->name);
+		CHECK_EQ(cnt_at(&after, CNT(rx)) - cnt_at(&before, CNT(rx)), 1,
+			 "rx counted");
+		for (j = 0; j < sizeof(verdict_counters) / sizeof(size_t);
+		     j++) {
+			size_t off = verdict_counters[j];
+			uint64_t d = cnt_at(&after, off) - cnt_at(&before, off);
+
+			CHECK(d == (off == t->counter),
+			      "%s: counter at %zu moved by %llu", t->name, off,
+			      (unsigned long long)d);
+		}
+		drain_events();
+		if (t->event) {
+			CHECK(n_evs == 1 && evs[0].type == t->event,
+			      "%s: %d events, want one of type %u", t->name,
+			      n_evs, t->event);
+			if (n_evs == 1) {
+				CHECK_EQ(evs[0].source, ip4(t->spec.src),
+					 "event source");
+				CHECK_EQ(evs[0].group, ip4(t->spec.dst),
+					 "event group");
+				CHECK_EQ(evs[0].ifindex,
+					 t->on == ON_IN ? if_in : if_o3,
+					 "event ifindex");
+				CHECK(evs[0].hdr_len >= 20 &&
+					      !memcmp(evs[0].hdr,
+						      pkt + pkt_l3_off(&t->spec),
+						      20),
+				      "%s: event carries the IP header",
+				      t->name);
+			}
+		} else {
+			CHECK(n_evs == 0, "%s: unexpected %d events", t->name,
+			      n_evs);
+		}
+	}
+}
+
+/*
+ * A valid frame cut at every length through the end of its IP header
+ * (and a bit beyond) is never forwarded and never modified.
+ */
+static void test_truncation(void)
+{
+	static const struct pkt_spec specs[] = {
+		HIT(),
+		HIT(.opts = opt_ts, .opt_len = 8),
+		HIT(.opts = opt_ra, .opt_len = 4),
+	};
+	unsigned int k;
+	size_t cut;
+
+	check_begin("truncated frames");
+	for (k = 0; k < sizeof(specs) / sizeof(specs[0]); k++) {
+		uint8_t pkt[256];
+		size_t len = pkt_build(pkt, sizeof(pkt), &specs[k]);
+		size_t end = pkt_l3_off(&specs[k]) + 20 + specs[k].opt_len + 8;
+
+		for (cut = 0; cut < end && cut < len; cut++) {
+			struct run r;
+
+			run_prog(pkt, cut, if_in, &r);
+			if (r.err) {
+				/* The kernel refuses runts below ETH_HLEN. */
+				CHECK(cut < ETH_HLEN && r.err == -EINVAL,
+				      "cut %zu: test_run error %d", cut, r.err);
+				continue;
+			}
+			CHECK(r.verdict == XDP_PASS,
+			      "cut %zu (spec %u): verdict %u", cut, k,
+			      r.verdict);
+			check_bytes_same(&r, pkt, cut, "truncated");
+		}
+	}
+	drain_events();
+}
+
+static void test_dedupe_and_rate_limits(void)
+{
+	struct pkt_spec miss = { .src = "192.0.2.77", .dst = G2, .ttl = 9 };
+	struct pkt_spec wif = HIT();
+	struct mgm_dp_mfe_counters mc;
+	struct mgm_counters c0, c1;
+	uint8_t pkt[256];
+	struct run r;
+	size_t len;
+	int i;
+
+	check_begin("miss dedupe");
+	drain_events();
+	len = pkt_build(pkt, sizeof(pkt), &miss);
+	c0 = counters();
+	for (i = 0; i < 5; i++)
+		run_prog(pkt, len, if_in, &r);
+	c1 = counters();
+	CHECK_EQ(drain_events(), 1, "one miss event for five packets");
+	CHECK_EQ(c1.ev_dedup - c0.ev_dedup, 4, "four deduplicated");
+	CHECK_EQ(c1.no_entry - c0.no_entry, 5, "five misses counted");
+
+	/* Once the entry exists and is deleted, the next miss is new. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(miss.src), ip4(miss.dst), if_in,
+				    &if_o1, 1),
+		 0, "install");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(miss.src), ip4(miss.dst)), 0,
+		 "delete");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(drain_events(), 1, "miss reported again after a delete");
+
+	/* With a short retry interval the miss is reported again. */
+	mgm_dp_set_config(dp, 0, 50, 0);
+	usleep(120 * 1000);
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(drain_events(), 1, "miss re-reported after the retry time");
+	mgm_dp_set_config(dp, 0, 0, 0);
+
+	check_begin("wrong-interface rate limit");
+	len = pkt_build(pkt, sizeof(pkt), &wif);
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &mc);
+	{
+		uint64_t w0 = mc.wrong_if;
+
+		for (i = 0; i < 10; i++)
+			run_prog(pkt, len, if_o3, &r);
+		mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &mc);
+		CHECK_EQ(mc.wrong_if - w0, 10, "entry counts every one");
+	}
+	/* The table row above already reported within the last 3 s. */
+	CHECK_EQ(drain_events(), 0, "no event within 3 s of the last");
+	mgm_dp_set_config(dp, 0, 0, 100);
+	usleep(150 * 1000);
+	run_prog(pkt, len, if_o3, &r);
+	run_prog(pkt, len, if_o3, &r);
+	CHECK_EQ(drain_events(), 1, "one event after the interval");
+	mgm_dp_set_config(dp, 0, 0, 0);
+
+	check_begin("event budget");
+	mgm_dp_set_config(dp, 5, 0, 0);
+	usleep(1100 * 1000); /* a fresh one-second window */
+	c0 = counters();
+	for (i = 0; i < 20; i++) {
+		char src[32];
+		struct pkt_spec s = { .src = src,
+				      .dst = "239.2.2.2",
+				      .ttl = 8 };
+
+		snprintf(src, sizeof(src), "203.0.113.%d", i + 1);
+		len = pkt_build(pkt, sizeof(pkt), &s);
+		run_prog(pkt, len, if_in, &r);
+	}
+	c1 = counters();
+	CHECK(drain_events() <= 5, "at most the budget of events: %d", n_evs);
+	CHECK(c1.ev_suppressed - c0.ev_suppressed >= 15,
+	      "suppressed counted: %llu",
+	      (unsigned long long)(c1.ev_suppressed - c0.ev_suppressed));
+	CHECK_EQ(c1.no_entry - c0.no_entry, 20, "all twenty passed as misses");
+	mgm_dp_set_config(dp, 0, 0, 0);
+}
+
+static void test_entry_counters(void)
+{
+	struct pkt_spec s = HIT(.payload = 100);
+	struct mgm_dp_mfe_counters a, b;
+	uint64_t t0, t1;
+	uint8_t pkt[512];
+	struct run r;
+	size_t len = pkt_build(pkt, sizeof(pkt), &s);
+	int i;
+
+	check_begin("entry counters");
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &a);
+	t0 = mgm_dp_now_ns();
+	for (i = 0; i < 7; i++)
+		run_prog(pkt, len, if_in, &r);
+	t1 = mgm_dp_now_ns();
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &b);
+	CHECK_EQ(b.packets - a.packets, 7, "packets");
+	CHECK_EQ(b.bytes - a.bytes, 7 * (20 + 8 + 100), "bytes = IP length");
+	CHECK(b.last_used_ns >= t0 && b.last_used_ns <= t1 + 5000000,
+	      "last used %llu in [%llu, %llu]",
+	      (unsigned long long)b.last_used_ns, (unsigned long long)t0,
+	      (unsigned long long)t1);
+}
+
+static void test_replace_keeps_counters(void)
+{
+	struct pkt_spec s = HIT();
+	struct mgm_dp_mfe_counters a, b;
+	uint32_t both[2] = { if_o2, if_o3 };
+	uint8_t pkt[256];
+	struct run r;
+	size_t len = pkt_build(pkt, sizeof(pkt), &s);
+
+	check_begin("replace");
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &a);
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, both, 2), 0,
+		 "replace out-set");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "still forwarded");
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &b);
+	CHECK_EQ(b.packets, a.packets + 1, "counters survive a replace");
+	/* Negative, then positive again. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, NULL, 0), 0,
+		 "make negative");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_DROP, "negative drops");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, both, 2), 0,
+		 "positive again");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "forwarded again");
+	/* The iif is never an oif, duplicates collapse. */
+	{
+		uint32_t odd[4] = { if_in, if_o2, if_o2, if_o3 };
+
+		CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, odd,
+					    4),
+			 0, "iif and duplicates in the list");
+		CHECK_EQ(mgm_dp_oset_count(dp) >= 1, 1, "sets in use");
+	}
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), 999999, both, 2), 0,
+		 "unknown iif is allowed (it may appear later)");
+	CHECK(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in,
+				 (uint32_t[]){ 999999 }, 1) == -ENODEV,
+	      "unknown oif refused");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, both, 2), 0,
+		 "restore");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "refused change left it intact");
+}
+
+/* Out-set pool exhaustion, sharing and reuse after a grace period. */
+static void test_oset_pool(void)
+{
+	uint32_t ifs[3] = { if_o1, if_o2, if_o3 };
+	uint32_t i, used0 = mgm_dp_oset_count(dp), max = mgm_dp_oset_max(dp);
+	int err = 0;
+
+	check_begin("out-set sharing");
+	for (i = 0; i < 100; i++) {
+		err = mgm_dp_mfe_install(dp, ip4(S2), htonl(0xef030000 + i),
+					 if_in, ifs, 3);
+		if (err)
+			break;
+	}
+	CHECK_EQ(err, 0, "100 entries with one set");
+	CHECK(mgm_dp_oset_count(dp) <= used0 + 1,
+	      "equal sets are shared: %u -> %u", used0, mgm_dp_oset_count(dp));
+	for (i = 0; i < 100; i++)
+		mgm_dp_mfe_delete(dp, ip4(S2), htonl(0xef030000 + i));
+
+	check_begin("out-set pool full");
+	/* Distinct sets: {o1}, {o2}, ... from veth pairs made for it. */
+	CHECK(max <= 64, "test pool is small (%u)", max);
+	used0 = mgm_dp_oset_count(dp);
+	for (i = 0; i < max + 1; i++) {
+		uint32_t set[2] = { if_o1, 0 };
+		char name[IF_NAMESIZE];
+
+		snprintf(name, sizeof(name), "px%u", i);
+		set[1] = if_nametoindex(name);
+		err = mgm_dp_mfe_install(dp, ip4(S2), htonl(0xef040000 + i),
+					 if_in, set, 2);
+		if (err)
+			break;
+	}
+	CHECK(err == -ENOSPC, "pool exhaustion is -ENOSPC (got %d)", err);
+	CHECK_EQ(i, max - used0, "every free slot was usable");
+	CHECK_EQ(mgm_dp_oset_count(dp), max, "pool full");
+	/* Existing entries still forward. */
+	{
+		struct pkt_spec s = HIT();
+		uint8_t pkt[256];
+		struct run r;
+		size_t len = pkt_build(pkt, sizeof(pkt), &s);
+
+		run_prog(pkt, len, if_in, &r);
+		CHECK_EQ(r.verdict, XDP_REDIRECT, "old entries unharmed");
+	}
+	/* Free one: usable again only after the grace period, which the
+	 * allocator takes by itself. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), htonl(0xef040000)), 0, "del");
+	{
+		uint32_t set[2] = { if_o2, if_nametoindex("px0") };
+
+		err = mgm_dp_mfe_install(dp, ip4(S2), htonl(0xef050000), if_in,
+					 set, 2);
+		CHECK_EQ(err, 0, "slot reused after the grace period");
+	}
+	mgm_dp_mfe_delete(dp, ip4(S2), htonl(0xef050000));
+	for (i = 1; i < max; i++)
+		mgm_dp_mfe_delete(dp, ip4(S2), htonl(0xef040000 + i));
+	mgm_dp_sync(dp);
+}
+
+static void test_table_full(void)
+{
+	uint32_t max = mgm_dp_mfe_max(dp), n0 = mgm_dp_mfe_count(dp), i;
+	struct pkt_spec s = HIT();
+	uint8_t pkt[256];
+	struct run r;
+	size_t len = pkt_build(pkt, sizeof(pkt), &s);
+	int err = 0;
+
+	check_begin("MFE table full");
+	for (i = 0; i < max; i++) {
+		err = mgm_dp_mfe_install(dp, ip4("203.0.113.9"),
+					 htonl(0xef100000 + i), if_in, &if_o1,
+					 1);
+		if (err)
+			break;
+	}
+	CHECK(err == -ENOSPC, "full table: -ENOSPC (got %d)", err);
+	CHECK_EQ(i, max - n0, "filled to capacity");
+	CHECK_EQ(mgm_dp_mfe_count(dp), max, "count at capacity");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "existing entry kept");
+	for (i = 0; i < max - n0; i++)
+		mgm_dp_mfe_delete(dp, ip4("203.0.113.9"),
+				  htonl(0xef100000 + i));
+	CHECK_EQ(mgm_dp_mfe_count(dp), n0, "deleted again");
+	mgm_dp_sync(dp);
+}
+
+/* The release barrier at the datapath level. */
+static void test_release(void)
+{
+	struct pkt_spec s = HIT(), s3 = HIT(.dst = "239.5.5.5");
+	uint32_t set[2] = { if_o1, if_o2 };
+	uint8_t pkt[256];
+	struct run r;
+	size_t len;
+
+	check_begin("release");
+	mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set, 2);
+	mgm_dp_mfe_install(dp, ip4(S1), ip4("239.5.5.5"), if_o2, &if_o3, 1);
+	mgm_dp_mfe_install(dp, ip4(S1), ip4("239.5.5.6"), if_o1, &if_o2, 1);
+	CHECK_EQ(mgm_dp_release_if(dp, if_o2), 3, "three entries touched");
+	len = pkt_build(pkt, sizeof(pkt), &s3);
+	run_prog(pkt, len, if_o2, &r);
+	CHECK_EQ(r.verdict, XDP_PASS, "no entry with the released iif");
+	drain_events();
+	len = pkt_build(pkt, sizeof(pkt), &s);
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "other oif still forwarded");
+	{
+		struct pkt_spec s6 = HIT(.dst = "239.5.5.6");
+
+		len = pkt_build(pkt, sizeof(pkt), &s6);
+		run_prog(pkt, len, if_o1, &r);
+		CHECK_EQ(r.verdict, XDP_DROP, "left without oifs: negative");
+	}
+	mgm_dp_mfe_delete(dp, ip4(S1), ip4("239.5.5.6"));
+	mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set, 2);
+}
+
+/* At least a million entries with the default sizes. */
+static void test_million(void)
+{
+	struct mgm_dp_opts o = { .pin_root = "/sys/fs/bpf/mgm-bpftest-1m" };
+	struct mgm_dp *big = NULL;
+	uint32_t set[2] = { if_o1, if_o2 };
+	uint32_t i, n = 0, max;
+	struct timespec t0, t1;
+	double secs;
+	int err = 0;
+
+	check_begin("one million entries");
+	mgm_dp_unpin(o.pin_root);
+	CHECK_EQ(mgm_dp_open(&o, &big), 0, "open default-sized maps");
+	if (!big)
+		return;
+	max = mgm_dp_mfe_max(big);
+	CHECK(max >= 1000000, "capacity %u >= 1M", max);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < max; i++) {
+		/* 254 sources x groups in 239.0.0.0/8 */
+		uint32_t src = htonl(0xc0000201 + i % 254);
+		uint32_t grp = htonl(0xef000000 + i / 254);
+
+		err = mgm_dp_mfe_install(big, src, grp, if_in, set,
+					 1 + (i & 1));
+		if (err)
+			break;
+		n++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK_EQ(n, max, "installed to capacity");
+	CHECK_EQ(mgm_dp_mfe_count(big), max, "count");
+	CHECK(mgm_dp_mfe_install(big, ip4("198.51.100.200"), ip4(G2), if_in,
+				 set, 2) == -ENOSPC,
+	      "one more is -ENOSPC");
+	{
+		struct mgm_dp_mfe_counters c;
+
+		CHECK_EQ(mgm_dp_mfe_counters(big, htonl(0xc0000201 + 5),
+					     htonl(0xef000000 + 1000), &c),
+			 0, "an old entry is still there");
+	}
+	fprintf(stderr, "   installed %u MFEs in %.2f s (%.0f/s)\n", n, secs,
+		n / secs);
+	mgm_dp_close(big);
+	CHECK_EQ(mgm_dp_unpin(o.pin_root), 0, "unpin");
+}
+
+int main(void)
+{
+	struct mgm_dp_opts o = { .mfe_max = 4096, .oset_max = 48 };
+	uint32_t set12[2];
+	char cmd[256];
+	int i;
+
+	if (unshare(CLONE_NEWNET)) {
+		perror("unshare(CLONE_NEWNET) (needs root)");
+		return 1;
+	}
+	sh("ip link set lo up");
+	sh("ip link add in0 type veth peer name in0p");
+	for (i = 1; i <= 3; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "ip link add o%d type veth peer name o%dp", i, i);
+		sh(cmd);
+	}
+	/* Interfaces for distinct out-sets in the pool test. */
+	for (i = 0; i <= 64; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "ip link add px%d type veth peer name py%d", i, i);
+		sh(cmd);
+	}
+	sh("for d in in0 in0p o1 o1p o2 o2p o3 o3p; do ip link set $d up; done");
+	if_in = if_nametoindex("in0");
+	if_o1 = if_nametoindex("o1");
+	if_o2 = if_nametoindex("o2");
+	if_o3 = if_nametoindex("o3");
+
+	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/mgm-bpftest-%d",
+		 getpid());
+	o.pin_root = pin_root;
+	if (mgm_dp_open(&o, &dp)) {
+		fprintf(stderr, "cannot open the datapath\n");
+		return 1;
+	}
+	prog_fd = mgm_dp_prog_fd(dp);
+	set12[0] = if_o1;
+	set12[1] = if_o2;
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set12, 2), 0,
+		 "install S1,G1");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G_NEG), if_in, NULL, 0), 0,
+		 "install negative");
+
+	test_table();
+	test_truncation();
+	test_dedupe_and_rate_limits();
+	test_entry_counters();
+	test_replace_keeps_counters();
+	test_oset_pool();
+	test_table_full();
+	test_release();
+	test_million();
+
+	mgm_dp_close(dp);
+	CHECK_EQ(mgm_dp_unpin(pin_root), 0, "unpin");
+	return check_summary();
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * check.h - the tiny assertion harness every C test uses.
+ *
+ * CHECK(cond, fmt, ...) records one pass or one failure (printing the
+ * failure with file and line), and check_summary() prints the final
+ * "N passed, N failed" line that tests/run.sh adds up, returning the exit
+ * status.  Tests keep running after a failure so one run shows them all.
+ */
+#ifndef MGM_TESTS_CHECK_H
+#define MGM_TESTS_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int check_passed, check_failed;
+static const char *check_section = "";
+
+#define CHECK(cond, ...)                                              \
+	do {                                                          \
+		if (cond) {                                           \
+			check_passed++;                               \
+		} else {                                              \
+			check_failed++;                               \
+			fprintf(stderr, "FAIL %s:%d [%s] ", __FILE__, \
+				__LINE__, check_section);             \
+			fprintf(stderr, __VA_ARGS__);                 \
+			fputc('\n', stderr);                          \
+		}                                                     \
+	} while (0)
+
+#define CHECK_EQ(a, b, what)                                               \
+	CHECK((long long)(a) == (long long)(b), "%s: got %lld, want %lld", \
+	      what, (long long)(a), (long long)(b))
+
+static inline void check_begin(const char *name)
+{
+	check_section = name;
+	if (getenv("V"))
+		fprintf(stderr, "-- %s\n", name);
+}
+
+static inline int check_summary(void)
+{
+	printf("%d passed, %d failed\n", check_passed, check_failed);
+	return check_failed ? 1 : 0;
+}
+
+#endif

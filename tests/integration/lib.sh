@@ -1,0 +1,212 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# lib.sh - shared harness of the network-namespace integration tests.
+#
+# Each test sources this, builds its hosts with topo_std (or its own),
+# sends real packets with build/mcsend and counts them at the receivers
+# with build/mcsink.  Namespace names and the pin root are unique per run
+# (prefix $T), and everything is removed on exit, also on failure or ^C.
+#
+# The standard topology:
+#
+#   $NS_SRC                 $NS_RTR                      $NS_R1..3
+#   s0 192.0.2.1 ---- rs 192.0.2.254
+#                           r1 198.51.100.1/26 ----- x0 198.51.100.2
+#                           r2 198.51.100.65/26 ---- x0 198.51.100.66
+#                           r3 198.51.100.129/26 --- x0 198.51.100.130
+
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${OUT:-build}
+[[ $BUILD = /* ]] || BUILD=$ROOT/$BUILD
+TEST_NAME=$(basename "$0" .sh)
+T=mgm$$
+NS_SRC=$T-src
+NS_RTR=$T-rtr
+NS_R1=$T-r1
+NS_R2=$T-r2
+NS_R3=$T-r3
+PIN=/sys/fs/bpf/$T
+TMP=$(mktemp -d "/tmp/$T.XXXX")
+GROUP=239.1.1.1
+SOURCE=192.0.2.1
+PASSED=0
+FAILED=0
+BG_PIDS=()
+EXTRA_NS=()
+
+say() { printf '   %s\n' "$*" >&2; }
+
+pass() {
+	PASSED=$((PASSED + 1))
+	[ -n "${V:-}" ] && printf 'ok   %s\n' "$*" >&2
+	return 0
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	printf 'FAIL %s\n' "$*" >&2
+	return 0
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local d=$1
+	shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+
+# check_eq DESCRIPTION GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# check_ge DESCRIPTION GOT MIN
+check_ge() {
+	if [ "$2" -ge "$3" ] 2>/dev/null; then pass "$1"; else fail "$1: got '$2', want >= $3"; fi
+}
+
+cleanup() {
+	local pid ns
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "$NS_SRC" "$NS_RTR" "$NS_R1" "$NS_R2" "$NS_R3" "${EXTRA_NS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	"$BUILD/mgm-dp" -r "$PIN" unpin 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+summary() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+# Run in a namespace.  in_ns remounts /sys (ip netns exec), so for
+# anything that needs the pins in /sys/fs/bpf use in_rtr (nsenter).
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+in_rtr() {
+	nsenter --net="/run/netns/$NS_RTR" "$@"
+}
+
+mgmdp() {
+	in_rtr "$BUILD/mgm-dp" -r "$PIN" "$@"
+}
+
+mac_of() {
+	ip -n "$1" link show dev "$2" | awk '/link\/ether/ {print $2}'
+}
+
+rcv_ns() {
+	case $1 in 1) echo "$NS_R1" ;; 2) echo "$NS_R2" ;; 3) echo "$NS_R3" ;; esac
+}
+
+topo_std() {
+	local i
+	for ns in "$NS_SRC" "$NS_RTR" "$NS_R1" "$NS_R2" "$NS_R3"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+	done
+	ip link add s0 netns "$NS_SRC" type veth peer name rs netns "$NS_RTR" || return 1
+	ip -n "$NS_SRC" addr add 192.0.2.1/24 dev s0
+	ip -n "$NS_RTR" addr add 192.0.2.254/24 dev rs
+	ip -n "$NS_SRC" link set s0 up
+	ip -n "$NS_RTR" link set rs up
+	ip -n "$NS_SRC" route add default via 192.0.2.254
+	for i in 1 2 3; do
+		local ns base
+		ns=$(rcv_ns $i)
+		base=$(((i - 1) * 64))
+		ip link add x0 netns "$ns" type veth peer name "r$i" netns "$NS_RTR" || return 1
+		ip -n "$NS_RTR" addr add "198.51.100.$((base + 1))/26" dev "r$i"
+		ip -n "$ns" addr add "198.51.100.$((base + 2))/26" dev x0
+		ip -n "$NS_RTR" link set "r$i" up
+		ip -n "$ns" link set x0 up
+		ip -n "$ns" route add default via "198.51.100.$((base + 1))"
+		# XDP frames redirected into a veth are only delivered if the
+		# peer runs XDP or has GRO on (see platform-notes).
+		in_ns "$ns" ethtool -K x0 gro on >/dev/null || return 1
+	done
+	# The router's ingress veth gets frames from the source's stack.
+	in_ns "$NS_SRC" ethtool -K s0 gro on >/dev/null
+	return 0
+}
+
+# sink_start ID NS GROUP [mcsink args...]: a counting receiver on x0 of
+# NS for GROUP:5000, writing its JSON summary to $TMP/sinkID.json and one
+# "seq send_ns recv_ns" line per packet to $TMP/sinkID.seq.
+sink_start() {
+	local id=$1 ns=$2 grp=$3
+	shift 3
+	rm -f "$TMP/sink$id".*
+	# Not via in_ns: $! must be mcsink itself (ip netns exec execs it),
+	# not a subshell, so that sink_stop's signal reaches it.
+	ip netns exec "$ns" "$BUILD/mcsink" -i x0 -g "$grp" -p 5000 -j \
+		-o "$TMP/sink$id.seq" --ready "$TMP/sink$id.ready" "$@" \
+		>"$TMP/sink$id.json" 2>"$TMP/sink$id.err" &
+	SINK_PID[$id]=$!
+	BG_PIDS+=($!)
+	local n=0
+	while [ ! -e "$TMP/sink$id.ready" ] && [ $n -lt 100 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	[ -e "$TMP/sink$id.ready" ]
+}
+
+sink_stop() {
+	kill -TERM "${SINK_PID[$1]}" 2>/dev/null
+	wait "${SINK_PID[$1]}" 2>/dev/null
+	return 0
+}
+
+# sink_val ID KEY: a number from the receiver's summary.
+sink_val() {
+	json_num "$TMP/sink$1.json" "$2"
+}
+
+# Unique sequence numbers a receiver got, sorted as comm(1) wants them.
+sink_seqs() {
+	awk '{print $1}' "$TMP/sink$1.seq" | LC_ALL=C sort -u
+}
+
+# Largest send time among the packets a receiver got (0 if none).
+sink_max_send_ns() {
+	awk 'BEGIN {m = 0} {if ($2 > m) m = $2} END {printf "%.0f\n", m}' "$TMP/sink$1.seq"
+}
+
+# json_num FILE KEY: a number from a flat JSON object.
+json_num() {
+	sed -n "s/.*\"$2\": *\([0-9-]*\).*/\1/p" "$1" | head -n 1
+}
+
+json_str() {
+	sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1" | head -n 1
+}
+
+# send [mcsend args...]: from the source, to $GROUP:5000, TTL 16.
+send() {
+	in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "$@"
+}
+
+require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "needs root"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
+}

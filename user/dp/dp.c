@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dp.c - open, pin and adopt the fast path's maps; attach and detach the
+ * XDP program; the barrier; events.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "dp/dp_internal.h"
+#include "mgm_fwd.skel.h"
+
+#define IPROUTE2_GLOBALS "/sys/fs/bpf/tc/globals"
+
+static const char *const map_names[] = {
+	MGM_MAP_MFE,	  MGM_MAP_MFE_STATS, MGM_MAP_OSETS,  MGM_MAP_IFS,
+	MGM_MAP_IF_STATS, MGM_MAP_COUNTERS,  MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,
+	MGM_MAP_CONFIG,	  MGM_MAP_BUDGET,
+};
+#define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
+
+/* bpf_ktime_get_coarse_ns() is CLOCK_MONOTONIC_COARSE: the same clock. */
+uint64_t mgm_dp_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
+{
+	int *fds[N_MAPS] = {
+		&dp->fd_mfe,	&dp->fd_mfe_stats, &dp->fd_osets,
+		&dp->fd_ifs,	&dp->fd_if_stats,  &dp->fd_counters,
+		&dp->fd_events, &dp->fd_miss_seen, &dp->fd_config,
+		&dp->fd_budget,
+	};
+	return fds[i];
+}
+
+static int pin_path(char *buf, size_t len, const char *root, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", root, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	char *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static uint32_t map_max_entries(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.max_entries;
+}
+
+static uint32_t map_id(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.id;
+}
+
+/*
+ * Size a map of the skeleton before load: the size of the map already
+ * pinned (libbpf refuses to reuse a pin of another size), else the
+ * requested one, else the object's default.
+ */
+static int size_map(struct bpf_map *map, const char *root, uint32_t want)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = pin_path(path, sizeof(path), root, bpf_map__name(map));
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		want = map_max_entries(fd);
+		close(fd);
+	}
+	if (want)
+		return bpf_map__set_max_entries(map, want);
+	return 0;
+}
+
+static void iproute2_links(const char *root, bool create)
+{
+	char target[PATH_MAX], link[PATH_MAX], cur[PATH_MAX];
+	unsigned int i;
+	ssize_t n;
+
+	if (create && mkdir_p(IPROUTE2_GLOBALS))
+		return;
+	for (i = 0; i < N_MAPS; i++) {
+		if (pin_path(target, sizeof(target), root, map_names[i]) ||
+		    pin_path(link, sizeof(link), IPROUTE2_GLOBALS,
+			     map_names[i]))
+			continue;
+		n = readlink(link, cur, sizeof(cur) - 1);
+		if (n >= 0) {
+			cur[n] = '\0';
+			if (strcmp(cur, target))
+				continue; /* someone else's: leave it */
+			if (!create)
+				unlink(link);
+			continue;
+		}
+		if (create && errno == ENOENT && symlink(target, link))
+			fprintf(stderr, "mgm-dp: cannot link %s: %s\n", link,
+				strerror(errno));
+	}
+}
+
+static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
+{
+	struct mgm_config cfg = {};
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(dp->fd_config, &zero, &cfg))
+		return -errno;
+	if (cfg.abi_version && cfg.abi_version != MGM_FWD_ABI_VERSION) {
+		fprintf(stderr,
+			"mgm-dp: maps under %s are of ABI %u, this is %u; "
+			"remove them first (mgmctl unpin)\n",
+			dp->pin_root, cfg.abi_version, MGM_FWD_ABI_VERSION);
+		return -EPROTO;
+	}
+	cfg.abi_version = MGM_FWD_ABI_VERSION;
+	if (o->events_per_sec)
+		cfg.events_per_sec = o->events_per_sec;
+	if (o->miss_retry_ms)
+		cfg.miss_retry_ms = o->miss_retry_ms;
+	if (o->wrong_if_ms)
+		cfg.wrong_if_ms = o->wrong_if_ms;
+	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static int open_readonly(struct mgm_dp *dp)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < N_MAPS; i++) {
+		err = pin_path(path, sizeof(path), dp->pin_root, map_names[i]);
+		if (err)
+			return err;
+		*map_fd_slot(dp, i) = bpf_obj_get(path);
+		if (*map_fd_slot(dp, i) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = dp->pin_root);
+	struct mgm_fwd *skel;
+	unsigned int i;
+	int err;
+
+	err = mkdir_p(dp->pin_root);
+	if (err)
+		return err;
+	skel = mgm_fwd__open_opts(&oo);
+	if (!skel)
+		return -errno;
+	dp->skel = skel;
+	err = size_map(skel->maps.mgm_mfe, dp->pin_root, o->mfe_max);
+	err = err   ?:
+		      size_map(skel->maps.mgm_mfe_stats, dp->pin_root,
+			       o->mfe_max);
+	err = err ?: size_map(skel->maps.mgm_osets, dp->pin_root, o->oset_max);
+	if (err)
+		return err;
+	err = mgm_fwd__load(skel);
+	if (err)
+		return err;
+
+	for (i = 0; i < N_MAPS; i++) {
+		struct bpf_map *map =
+			bpf_object__find_map_by_name(skel->obj, map_names[i]);
+
+		if (!map)
+			return -ENOENT;
+		*map_fd_slot(dp, i) = dup(bpf_map__fd(map));
+		if (*map_fd_slot(dp, i) < 0)
+			return -errno;
+	}
+	dp->fd_fwd_prog = bpf_program__fd(skel->progs.mgm_xdp_fwd);
+	dp->fd_egress_prog = bpf_program__fd(skel->progs.mgm_xdp_egress);
+	return write_config(dp, o);
+}
+
+/* A private map-of-maps: updating it waits for an RCU grace period. */
+static int barrier_init(struct mgm_dp *dp)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mo);
+
+	dp->fd_barrier_inner = bpf_map_create(BPF_MAP_TYPE_ARRAY,
+					      "mgm_barrier_in", 4, 4, 1, NULL);
+	if (dp->fd_barrier_inner < 0)
+		return -errno;
+	mo.inner_map_fd = dp->fd_barrier_inner;
+	dp->fd_barrier = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS,
+					"mgm_barrier", 4, 4, 1, &mo);
+	if (dp->fd_barrier < 0)
+		return -errno;
+	return 0;
+}
+
+int mgm_dp_sync(struct mgm_dp *dp)
+{
+	__u32 zero = 0;
+	uint32_t i;
+
+	if (dp->readonly)
+		return -EPERM;
+	if (bpf_map_update_elem(dp->fd_barrier, &zero, &dp->fd_barrier_inner,
+				BPF_ANY))
+		return -errno;
+	/* Everything freed before the grace period is now unreachable. */
+	for (i = 0; i < dp->oset_pending.n; i++)
+		dp_slots_push(&dp->oset_free, dp->oset_pending.v[i]);
+	dp->oset_pending.n = 0;
+	for (i = 0; i < dp->stats_pending.n; i++)
+		dp_slots_push(&dp->stats_free, dp->stats_pending.v[i]);
+	dp->stats_pending.n = 0;
+	return 0;
+}
+
+void mgm_dp_maintain(struct mgm_dp *dp)
+{
+	uint64_t now = mgm_dp_now_ns();
+
+	if (dp->readonly || now - dp->last_maintain_ns < 1000000000ULL)
+		return;
+	dp->last_maintain_ns = now;
+	if (dp->oset_pending.n || dp->stats_pending.n)
+		mgm_dp_sync(dp);
+}
+
+int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
+{
+	static const struct mgm_dp_opts defaults;
+	const struct mgm_dp_opts *o = opts ? opts : &defaults;
+	struct mgm_dp *dp;
+	unsigned int i;
+	int err;
+
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	for (i = 0; i < N_MAPS; i++)
+		*map_fd_slot(dp, i) = -1;
+	dp->fd_barrier = dp->fd_barrier_inner = -1;
+	dp->fd_fwd_prog = dp->fd_egress_prog = -1;
+	dp->readonly = o->readonly;
+	snprintf(dp->pin_root, sizeof(dp->pin_root), "%s",
+		 o->pin_root ? o->pin_root : MGM_PIN_ROOT_DEFAULT);
+	dp->ncpus = libbpf_num_possible_cpus();
+	if (dp->ncpus <= 0) {
+		err = dp->ncpus ? dp->ncpus : -EINVAL;
+		goto fail;
+	}
+
+	err = dp->readonly ? open_readonly(dp) : open_full(dp, o);
+	if (err)
+		goto fail;
+	dp->mfe_max = map_max_entries(dp->fd_mfe);
+	dp->oset_max = map_max_entries(dp->fd_osets);
+	dp->if_max = map_max_entries(dp->fd_ifs);
+	dp->mfe_map_id = map_id(dp->fd_mfe);
+	if (map_max_entries(dp->fd_mfe_stats) < dp->mfe_max ||
+	    map_max_entries(dp->fd_if_stats) < dp->if_max) {
+		err = -EINVAL;
+		goto fail;
+	}
+	if (!dp->readonly) {
+		err = barrier_init(dp);
+		err = err ?: dp_pool_init(dp);
+		err = err ?: dp_if_adopt(dp);
+		err = err ?: dp_adopt(dp);
+		if (err)
+			goto fail;
+		if (o->iproute2_links)
+			iproute2_links(dp->pin_root, true);
+	}
+	*out = dp;
+	return 0;
+fail:
+	mgm_dp_close(dp);
+	return err;
+}
+
+void mgm_dp_close(struct mgm_dp *dp)
+{
+	unsigned int i;
+
+	if (!dp)
+		return;
+	ring_buffer__free(dp->rb);
+	for (i = 0; i < N_MAPS; i++)
+		if (*map_fd_slot(dp, i) >= 0)
+			close(*map_fd_slot(dp, i));
+	if (dp->fd_barrier >= 0)
+		close(dp->fd_barrier);
+	if (dp->fd_barrier_inner >= 0)
+		close(dp->fd_barrier_inner);
+	mgm_fwd__destroy(dp->skel);
+	dp_pool_free(dp);
+	dp_if_free_all(dp);
+	free(dp);
+}
+
+int mgm_dp_unpin(const char *pin_root)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	int err, ret = 0;
+
+	if (!pin_root)
+		pin_root = MGM_PIN_ROOT_DEFAULT;
+	iproute2_links(pin_root, false);
+	for (i = 0; i < N_MAPS; i++) {
+		err = pin_path(path, sizeof(path), pin_root, map_names[i]);
+		if (err)
+			return err;
+		if (unlink(path) && errno != ENOENT)
+			ret = -errno;
+	}
+	if (rmdir(pin_root) && errno != ENOENT && errno != ENOTEMPTY)
+		ret = ret ?: -errno;
+	return ret;
+}
+
+int mgm_dp_set_config(struct mgm_dp *dp, uint32_t events_per_sec,
+		      uint32_t miss_retry_ms, uint32_t wrong_if_ms)
+{
+	struct mgm_config cfg = {
+		.abi_version = MGM_FWD_ABI_VERSION,
+		.events_per_sec = events_per_sec,
+		.miss_retry_ms = miss_retry_ms,
+		.wrong_if_ms = wrong_if_ms,
+	};
+	__u32 zero = 0;
+
+	if (dp->readonly)
+		return -EPERM;
+	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int mgm_dp_prog_fd(const struct mgm_dp *dp)
+{
+	return dp->fd_fwd_prog;
+}
+
+int mgm_dp_egress_prog_fd(const struct mgm_dp *dp)
+{
+	return dp->fd_egress_prog;
+}
+
+const char *mgm_dp_pin_root(const struct mgm_dp *dp)
+{
+	return dp->pin_root;
+}
+
+uint32_t mgm_dp_mfe_max(const struct mgm_dp *dp)
+{
+	return dp->mfe_max;
+}
+
+uint32_t mgm_dp_oset_max(const struct mgm_dp *dp)
+{
+	return dp->oset_max;
+}
+
+/* ------------------------------------------------------------------ */
+/* Attach and detach                                                    */
+
+/*
+ * Is prog our forwarder?  By name, and when we know our maps, by using
+ * our MFE map: another instance's forwarder (other pin root) is not ours.
+ */
+static bool prog_is_ours(struct mgm_dp *dp, int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 ids[16], len = sizeof(info), i;
+
+	info.nr_map_ids = 16;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return false;
+	if (strcmp(info.name, "mgm_xdp_fwd"))
+		return false;
+	if (!dp)
+		return true;
+	for (i = 0; i < info.nr_map_ids && i < 16; i++)
+		if (ids[i] == dp->mfe_map_id)
+			return true;
+	return false;
+}
+
+/* The program attached to ifindex in any mode: fd, or -ENOENT. */
+static int attached_prog_fd(uint32_t ifindex, __u32 *id_out)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err, fd;
+
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	if (!q.prog_id)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(q.prog_id);
+	if (fd < 0)
+		return -errno;
+	if (id_out)
+		*id_out = q.prog_id;
+	return fd;
+}
+
+int mgm_dp_is_attached(uint32_t ifindex)
+{
+	int fd = attached_prog_fd(ifindex, NULL);
+	int ret;
+
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	ret = prog_is_ours(NULL, fd);
+	close(fd);
+	return ret;
+}
+
+/*
+ * libxdp first tries its multi-program dispatcher; where that cannot load
+ * (this kernel: EPERM on the freplace check) it says so loudly through
+ * libbpf and libxdp, then falls back to attaching our program alone, which
+ * is what we want.  Keep that expected noise out of the logs.
+ */
+static int quiet_libbpf(enum libbpf_print_level l, const char *f, va_list a)
+{
+	(void)l;
+	(void)f;
+	(void)a;
+	return 0;
+}
+
+static int quiet_libxdp(enum libxdp_print_level l, const char *f, va_list a)
+{
+	(void)l;
+	(void)f;
+	(void)a;
+	return 0;
+}
+
+static int attach_quietly(struct xdp_program *prog, uint32_t ifindex,
+			  enum xdp_attach_mode mode)
+{
+	libbpf_print_fn_t old_bpf = NULL;
+	libxdp_print_fn_t old_xdp = NULL;
+	bool quiet = !getenv("MGM_DEBUG");
+	int err;
+
+	if (quiet) {
+		old_bpf = libbpf_set_print(quiet_libbpf);
+		old_xdp = libxdp_set_print(quiet_libxdp);
+	}
+	err = xdp_program__attach(prog, ifindex, mode, 0);
+	if (quiet) {
+		libbpf_set_print(old_bpf);
+		libxdp_set_print(old_xdp);
+	}
+	return err;
+}
+
+int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
+		  enum mgm_dp_xdp_mode mode)
+{
+	struct xdp_program *prog;
+	int fd, err;
+
+	if (dp->readonly)
+		return -EPERM;
+	fd = attached_prog_fd(ifindex, NULL);
+	if (fd >= 0) {
+		bool ours = prog_is_ours(dp, fd);
+
+		close(fd);
+		return ours ? 0 : -EEXIST;
+	}
+	if (fd != -ENOENT)
+		return fd;
+
+	fd = dup(dp->fd_fwd_prog); /* xdp_program__close() closes it */
+	if (fd < 0)
+		return -errno;
+	prog = xdp_program__from_fd(fd);
+	err = libxdp_get_error(prog);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	switch (mode) {
+	case MGM_DP_XDP_NATIVE:
+		err = attach_quietly(prog, ifindex, XDP_MODE_NATIVE);
+		break;
+	case MGM_DP_XDP_SKB:
+		err = attach_quietly(prog, ifindex, XDP_MODE_SKB);
+		break;
+	default:
+		err = attach_quietly(prog, ifindex, XDP_MODE_NATIVE);
+		if (err == -EOPNOTSUPP)
+			err = attach_quietly(prog, ifindex, XDP_MODE_SKB);
+		break;
+	}
+	xdp_program__close(prog);
+	return err;
+}
+
+int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int err;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	err = libxdp_get_error(mp);
+	if (err)
+		return err;
+	if (!mp)
+		return -ENOENT;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		if (!p)
+			err = -ENOENT;
+		else if (!prog_is_ours(dp, xdp_program__fd(p)))
+			err = -EBUSY;
+		else
+			err = xdp_multiprog__detach(mp);
+		goto out;
+	}
+	/* libxdp's dispatcher: detach only our program from it. */
+	err = -EBUSY;
+	for (p = xdp_multiprog__next_prog(NULL, mp); p;
+	     p = xdp_multiprog__next_prog(p, mp)) {
+		if (!prog_is_ours(dp, xdp_program__fd(p)))
+			continue;
+		err = xdp_program__detach(p, ifindex,
+					  xdp_multiprog__attach_mode(mp), 0);
+		break;
+	}
+out:
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                               */
+
+static int rb_sample(void *ctx, void *data, size_t size)
+{
+	struct mgm_dp *dp = ctx;
+
+	if (size < sizeof(struct mgm_event) || !dp->ev_cb)
+		return 0;
+	dp->ev_cb(dp->ev_ctx, data);
+	return 0;
+}
+
+static int rb_open(struct mgm_dp *dp)
+{
+	if (dp->rb)
+		return 0;
+	dp->rb = ring_buffer__new(dp->fd_events, rb_sample, dp, NULL);
+	return dp->rb ? 0 : -errno;
+}
+
+int mgm_dp_event_fd(struct mgm_dp *dp)
+{
+	int err = rb_open(dp);
+
+	return err ? err : ring_buffer__epoll_fd(dp->rb);
+}
+
+int mgm_dp_event_poll(struct mgm_dp *dp, mgm_dp_event_cb cb, void *cb_ctx)
+{
+	int err = rb_open(dp);
+
+	if (err)
+		return err;
+	dp->ev_cb = cb;
+	dp->ev_ctx = cb_ctx;
+	err = ring_buffer__consume(dp->rb);
+	dp->ev_cb = NULL;
+	return err;
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dp.h - the userspace datapath layer: the only code that touches the fast
+ * path's BPF maps.
+ *
+ * It loads bpf/mgm_fwd.bpf.c, creates and pins its maps under a pin root
+ * (or adopts maps already pinned there, e.g. after a restart), attaches and
+ * detaches the XDP program per interface, installs, replaces and deletes
+ * MFEs, reads counters and delivers fast-path events through a pollable fd.
+ *
+ * Out-sets (devmaps) come from a pool created once; MFEs with equal sets
+ * share one pool slot (reference counted).  A set is never changed while an
+ * MFE uses it: a new set is filled in a free slot and the MFE value is
+ * replaced in one update, so each packet sees the old or the new set.  Slots
+ * freed by deletes are reused only after a grace period (see mgm_dp_sync()).
+ *
+ * All functions return 0 or a negative errno unless stated otherwise.
+ * Addresses are IPv4 in network byte order.  Not thread-safe: one owner
+ * (the MGM core, or a tool) calls it.
+ */
+#ifndef MGM_DP_H
+#define MGM_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mgm_fwd.h"
+#include "mgm/mgm_datapath.h"
+
+struct mgm_dp;
+
+struct mgm_dp_opts {
+	const char *pin_root; /* NULL: MGM_PIN_ROOT_DEFAULT */
+	/*
+	 * Capacities used when the maps are created (0: the object's
+	 * defaults).  Maps already pinned keep their sizes.
+	 */
+	uint32_t mfe_max;
+	uint32_t oset_max;
+	/* Fast-path configuration (0: defaults, see struct mgm_config). */
+	uint32_t events_per_sec;
+	uint32_t miss_retry_ms;
+	uint32_t wrong_if_ms;
+	/*
+	 * Only open maps that are already pinned, read-only use (counters,
+	 * listing); no program is loaded, nothing is created.
+	 */
+	bool readonly;
+	/*
+	 * Also link the maps into /sys/fs/bpf/tc/globals/, where
+	 * `ip link set dev IF xdp obj mgm_fwd.bpf.o` looks for pinned maps,
+	 * so that programs attached by iproute2 share them.
+	 */
+	bool iproute2_links;
+};
+
+/* Open (create, pin or adopt) the datapath. */
+int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out);
+/* Close it; pinned maps and attached programs stay (forwarding goes on). */
+void mgm_dp_close(struct mgm_dp *dp);
+/*
+ * Remove the pins under pin_root (and iproute2 links pointing into it).
+ * Attached programs keep their maps until detached.
+ */
+int mgm_dp_unpin(const char *pin_root);
+
+const char *mgm_dp_pin_root(const struct mgm_dp *dp);
+/* Capacities of the opened maps. */
+uint32_t mgm_dp_mfe_max(const struct mgm_dp *dp);
+uint32_t mgm_dp_oset_max(const struct mgm_dp *dp);
+
+enum mgm_dp_xdp_mode {
+	MGM_DP_XDP_AUTO, /* native if the driver supports it, else generic */
+	MGM_DP_XDP_NATIVE,
+	MGM_DP_XDP_SKB,
+};
+
+/*
+ * Attach the forwarder to an interface.  -EEXIST if another XDP program
+ * is attached there (it is left alone); 0 if ours already is.
+ */
+int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
+		  enum mgm_dp_xdp_mode mode);
+/*
+ * Detach our forwarder.  Never touches another program: -EBUSY if the
+ * interface runs someone else's, -ENOENT if it runs none.  Works without
+ * an open datapath (dp may be NULL), e.g. from a CLI.
+ */
+int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex);
+/* 1 if our forwarder is attached to ifindex, 0 if not, < 0 on error. */
+int mgm_dp_is_attached(uint32_t ifindex);
+
+/*
+ * Interfaces that copies go out of.  MAC and MTU are read from the
+ * kernel.  ttl_threshold: a copy goes out only if the TTL the packet
+ * arrived with is above it (ipmr semantics; 0 or 1 = no extra limit).
+ * Interfaces named in an out-set are added implicitly with threshold 1.
+ */
+int mgm_dp_if_set(struct mgm_dp *dp, uint32_t ifindex, uint8_t ttl_threshold);
+/* Re-read MAC and MTU, e.g. after the kernel reports a change. */
+int mgm_dp_if_refresh(struct mgm_dp *dp, uint32_t ifindex);
+int mgm_dp_if_del(struct mgm_dp *dp, uint32_t ifindex);
+int mgm_dp_if_tx_disable(struct mgm_dp *dp, uint32_t ifindex, bool disabled);
+int mgm_dp_if_counters(struct mgm_dp *dp, uint32_t ifindex,
+		       struct mgm_dp_if_counters *out);
+
+/*
+ * Install or replace the MFE of (source, group): iif, and oifs[n] (the iif
+ * is never an oif; duplicates are ignored; n == 0 installs a negative
+ * entry).  -ENOSPC if the MFE table, the stats or the out-set pool is
+ * full, -E2BIG if n exceeds MGM_OSET_MAX_OIFS, -ENODEV for an unknown
+ * interface; nothing changes on error.
+ */
+int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
+		       uint32_t iif, const uint32_t *oifs, uint32_t n);
+int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group);
+int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
+			struct mgm_dp_mfe_counters *out);
+
+/* One MFE as the fast path holds it (for listings). */
+struct mgm_dp_mfe_info {
+	uint32_t source, group, iif;
+	bool negative;
+	uint32_t n_oifs;
+	uint32_t oifs[MGM_OSET_MAX_OIFS];
+	uint32_t oset_slot;
+	struct mgm_dp_mfe_counters counters;
+};
+/* Calls fn for every MFE in the fast path (hash order); stops on non-0. */
+int mgm_dp_mfe_foreach(struct mgm_dp *dp,
+		       int (*fn)(void *arg, const struct mgm_dp_mfe_info *),
+		       void *arg);
+uint32_t mgm_dp_mfe_count(struct mgm_dp *dp);
+uint32_t mgm_dp_oset_count(struct mgm_dp *dp); /* slots in use */
+
+/* Global counters, summed over CPUs. */
+int mgm_dp_counters(struct mgm_dp *dp, struct mgm_counters *out);
+
+/*
+ * Barrier: returns once every packet that may have seen the maps as they
+ * were before the call has left the fast path (one RCU grace period,
+ * obtained from a map-of-maps update).  Also makes slots freed before the
+ * call reusable.
+ */
+int mgm_dp_sync(struct mgm_dp *dp);
+/*
+ * Remove an interface from all forwarding state: delete every MFE whose
+ * iif it is, take it out of every out-set (MFEs left without oifs become
+ * negative), then sync.  Copies toward it are dropped from the first
+ * moment.  When this returns no packet is forwarded from or to ifindex,
+ * and packets of other interfaces were never disturbed.
+ * Returns the number of MFEs changed or deleted.
+ */
+int mgm_dp_release_if(struct mgm_dp *dp, uint32_t ifindex);
+/* Periodic housekeeping: reclaims freed slots now and then. */
+void mgm_dp_maintain(struct mgm_dp *dp);
+
+/* Change the fast path's event limits at run time (0: default). */
+int mgm_dp_set_config(struct mgm_dp *dp, uint32_t events_per_sec,
+		      uint32_t miss_retry_ms, uint32_t wrong_if_ms);
+/* The loaded forwarder and egress programs (tests, benchmarks). */
+int mgm_dp_prog_fd(const struct mgm_dp *dp);
+int mgm_dp_egress_prog_fd(const struct mgm_dp *dp);
+
+/* Fast-path events (struct mgm_event): a pollable fd and a drain. */
+int mgm_dp_event_fd(struct mgm_dp *dp);
+int mgm_dp_event_poll(struct mgm_dp *dp, mgm_dp_event_cb cb, void *cb_ctx);
+
+/* The clock of the fast path's last-used times (CLOCK_MONOTONIC_COARSE). */
+uint64_t mgm_dp_now_ns(void);
+
+/*
+ * The unicast route toward source from the kernel (RTM_GETROUTE with
+ * RTM_F_FIB_MATCH): out->ifindex 0 if there is none.
+ */
+int mgm_dp_rpf_lookup(uint32_t source, struct mgm_route_info *out);
+
+/* The MGM datapath operations backed by this layer; pass dp as ctx. */
+const struct mgm_datapath_ops *mgm_dp_ops(void);
+
+#endif /* MGM_DP_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* dp_internal.h - state shared by the files of the datapath layer. */
+#ifndef MGM_DP_INTERNAL_H
+#define MGM_DP_INTERNAL_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "dp/dp.h"
+
+struct mgm_fwd; /* the skeleton, build/mgm_fwd.skel.h */
+struct ring_buffer;
+
+/*
+ * One out-set slot of the pool.  oifs[] always mirrors what the slot's
+ * devmap holds, also while the slot is free (it is cleared on reuse).
+ */
+struct dp_oset {
+	uint32_t slot;
+	uint32_t refcnt; /* MFEs using it; 0 = free or pending */
+	uint32_t hash;
+	uint32_t n;
+	uint16_t mtu; /* smallest MTU of its interfaces */
+	bool live; /* findable by content (in the hash) */
+	struct dp_oset *next; /* content hash chain */
+	uint32_t oifs[MGM_OSET_MAX_OIFS]; /* sorted */
+};
+
+/* An egress interface known to the fast path (mirrors mgm_ifs). */
+struct dp_ifc {
+	uint32_t ifindex;
+	uint32_t stats; /* slot in mgm_if_stats */
+	uint32_t mtu;
+	uint8_t ttl_threshold;
+	uint8_t flags;
+	uint8_t mac[6];
+	struct dp_ifc *next;
+};
+
+/* A stack of free slot numbers. */
+struct dp_slots {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
+#define DP_IF_HASH 256
+
+struct mgm_dp {
+	char pin_root[PATH_MAX];
+	bool readonly;
+	struct mgm_fwd *skel; /* NULL when readonly */
+	int ncpus;
+
+	int fd_mfe, fd_mfe_stats, fd_osets, fd_ifs, fd_if_stats;
+	int fd_counters, fd_events, fd_miss_seen, fd_config, fd_budget;
+	int fd_fwd_prog, fd_egress_prog;
+	uint32_t mfe_map_id;
+
+	uint32_t mfe_max, oset_max, if_max;
+	uint32_t n_mfe;
+
+	/* Out-set pool. */
+	struct dp_oset *osets; /* [oset_max] */
+	struct dp_oset **oset_hash; /* [oset_max], by content */
+	struct dp_slots oset_free, oset_pending;
+
+	/* Per-MFE stats slots. */
+	struct dp_slots stats_free, stats_pending;
+
+	/* Egress interfaces. */
+	struct dp_ifc *ifcs[DP_IF_HASH];
+	uint8_t *if_slot_used; /* [if_max] */
+
+	/* Private map-of-maps whose update is the RCU barrier. */
+	int fd_barrier, fd_barrier_inner;
+
+	struct ring_buffer *rb;
+	mgm_dp_event_cb ev_cb;
+	void *ev_ctx;
+	uint64_t last_maintain_ns;
+};
+
+/* dp_slots.c-like helpers (dp_mfe.c) */
+int dp_slots_push(struct dp_slots *s, uint32_t slot);
+void dp_slots_free(struct dp_slots *s);
+
+/* dp_mfe.c */
+int dp_pool_init(struct mgm_dp *dp);
+int dp_adopt(struct mgm_dp *dp);
+void dp_pool_free(struct mgm_dp *dp);
+
+/* dp_if.c */
+struct dp_ifc *dp_if_find(struct mgm_dp *dp, uint32_t ifindex);
+struct dp_ifc *dp_if_get(struct mgm_dp *dp, uint32_t ifindex, int *err);
+int dp_if_adopt(struct mgm_dp *dp);
+void dp_if_free_all(struct mgm_dp *dp);
+
+#endif /* MGM_DP_INTERNAL_H */

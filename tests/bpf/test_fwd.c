@@ -16,6 +16,7 @@
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -638,6 +639,61 @@ static void test_release(void)
 	mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set, 2);
 }
 
+/*
+ * A restarted owner adopts the pinned maps: entries keep forwarding, the
+ * out-set pool and slot bookkeeping are rebuilt from what is pinned.
+ */
+static void test_adopt(void)
+{
+	struct mgm_dp_opts o = { .pin_root = pin_root };
+	uint32_t n_mfe = mgm_dp_mfe_count(dp), n_oset = mgm_dp_oset_count(dp);
+	uint32_t set[2] = { if_o1, if_o2 }, set3[3] = { if_o1, if_o2, if_o3 };
+	struct pkt_spec s = HIT();
+	uint8_t pkt[256];
+	struct run r;
+	size_t len = pkt_build(pkt, sizeof(pkt), &s);
+
+	check_begin("adopt pinned maps");
+	mgm_dp_close(dp);
+	dp = NULL;
+	CHECK_EQ(mgm_dp_open(&o, &dp), 0, "reopen");
+	if (!dp)
+		exit(check_summary());
+	prog_fd = mgm_dp_prog_fd(dp);
+	CHECK_EQ(mgm_dp_mfe_count(dp), n_mfe, "entries adopted");
+	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "out-sets adopted");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "adopted entry forwards");
+	/* An equal set is shared with the adopted one, not duplicated. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), ip4(G2), if_in, set, 2), 0,
+		 "install with an adopted set");
+	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "adopted set shared");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), ip4(G2), if_in, set3, 3), 0,
+		 "new set");
+	CHECK_EQ(mgm_dp_oset_count(dp), n_oset + 1, "one more set");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4(G2)), 0, "delete");
+	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "its set released");
+}
+
+static void test_event_fd(void)
+{
+	struct pkt_spec s = { .src = "192.0.2.99",
+			      .dst = "239.7.7.7",
+			      .ttl = 5 };
+	struct pollfd pfd = { .fd = mgm_dp_event_fd(dp), .events = POLLIN };
+	uint8_t pkt[256];
+	struct run r;
+	size_t len = pkt_build(pkt, sizeof(pkt), &s);
+
+	check_begin("event fd");
+	drain_events();
+	CHECK(pfd.fd >= 0, "event fd");
+	CHECK_EQ(poll(&pfd, 1, 0), 0, "not readable when empty");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(poll(&pfd, 1, 1000), 1, "readable after a miss");
+	CHECK_EQ(drain_events(), 1, "one event");
+}
+
 /* At least a million entries with the default sizes. */
 static void test_million(void)
 {
@@ -741,6 +797,8 @@ int main(void)
 	test_oset_pool();
 	test_table_full();
 	test_release();
+	test_event_fd();
+	test_adopt();
 	test_million();
 
 	mgm_dp_close(dp);

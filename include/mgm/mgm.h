@@ -289,7 +289,9 @@ struct mgm_options {
 	const struct mgm_datapath_ops *dp_ops; /* required */
 	void *dp; /* passed to every dp_ops function */
 	uint32_t default_timeout; /* MFE lifetime when idle, s (0 = 900) */
-	void (*log)(void *log_ctx, int level, const char *msg); /* optional */
+	/* Optional; level is a syslog LOG_* value.  Called with MGM's lock
+	 * held: it must not call back into MGM. */
+	void (*log)(void *log_ctx, int level, const char *msg);
 	void *log_ctx;
 };
 

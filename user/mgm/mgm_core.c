@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgm_core.c - the MGM instance: creation, handles, the lock and the
+ * callback queue, the event loop hooks (fd, dispatch, timeout) and the
+ * controller's own statistics.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+
+#include "mgm_int.h"
+
+/* ------------------------------------------------------------------ */
+/* Handles                                                             */
+
+/*
+ * A handle is  [63] type | [62:40] instance nonce | [39:24] generation |
+ * [23:0] slot.  The nonce is never 0, so neither is a handle.  A slot's
+ * generation is bumped when it is freed, so a stale handle fails even
+ * after its slot is reused (until the 16-bit generation wraps, 65536
+ * reuses of that one slot later).  The nonce differs between instances of
+ * one process (a counter) and, with a random start, between processes.
+ */
+#define H_SLOT_BITS 24
+#define H_GEN_BITS 16
+#define H_NONCE_BITS 23
+#define H_SLOT_MASK ((1U << H_SLOT_BITS) - 1)
+#define H_GEN_MASK ((1U << H_GEN_BITS) - 1)
+#define H_NONCE_MASK ((1U << H_NONCE_BITS) - 1)
+
+static uint32_t nonce_counter;
+static pthread_once_t nonce_once = PTHREAD_ONCE_INIT;
+
+static void nonce_seed(void)
+{
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 12);
+	__atomic_store_n(&nonce_counter, r, __ATOMIC_RELAXED);
+}
+
+static uint32_t nonce_next(void)
+{
+	uint32_t n;
+
+	pthread_once(&nonce_once, nonce_seed);
+	do {
+		n = __atomic_add_fetch(&nonce_counter, 1, __ATOMIC_RELAXED) &
+		    H_NONCE_MASK;
+	} while (!n);
+	return n;
+}
+
+mgm_handle_t handle_make(struct mgm *m, enum handle_type t, struct slotab *st,
+			 uint32_t slot)
+{
+	return ((uint64_t)t << 63) | ((uint64_t)m->nonce << 40) |
+	       ((uint64_t)(st->s[slot].gen & H_GEN_MASK) << 24) | slot;
+}
+
+void *handle_get(struct mgm *m, enum handle_type t, struct slotab *st,
+		 mgm_handle_t h)
+{
+	uint32_t slot = h & H_SLOT_MASK;
+	uint32_t gen = (h >> 24) & H_GEN_MASK;
+	uint32_t nonce = (h >> 40) & H_NONCE_MASK;
+
+	if ((h >> 63) != (uint64_t)t || nonce != m->nonce || slot >= st->n)
+		return NULL;
+	if ((st->s[slot].gen & H_GEN_MASK) != gen)
+		return NULL;
+	return st->s[slot].obj;
+}
+
+int slot_alloc(struct slotab *st, void *obj, uint32_t *slot)
+{
+	uint32_t i;
+
+	if (st->free_head != UINT32_MAX) {
+		i = st->free_head;
+		st->free_head = st->s[i].next_free;
+	} else {
+		size_t cap = st->cap;
+
+		if (st->n > H_SLOT_MASK)
+			return -ENOSPC;
+		if (vec_reserve((void **)&st->s, &cap, st->n + 1,
+				sizeof(*st->s)))
+			return -ENOMEM;
+		st->cap = (uint32_t)cap;
+		i = st->n++;
+		st->s[i].gen = 1;
+	}
+	st->s[i].obj = obj;
+	st->s[i].next_free = UINT32_MAX;
+	*slot = i;
+	return 0;
+}
+
+void slot_free(struct slotab *st, uint32_t slot)
+{
+	st->s[slot].obj = NULL;
+	st->s[slot].gen++;
+	st->s[slot].next_free = st->free_head;
+	st->free_head = slot;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lock, logging, callback queue                                       */
+
+void mgm_lock(struct mgm *m, struct cbq *q)
+{
+	pthread_mutex_lock(&m->lock);
+	m->q = q;
+}
+
+void mgm_unlock(struct mgm *m)
+{
+	m->q = NULL;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void mgm_logf(struct mgm *m, int level, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	if (!m->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	m->log(m->log_ctx, level, buf);
+}
+
+void mgm_count_callback(struct mgm *m)
+{
+	__atomic_add_fetch(&m->stats.callbacks, 1, __ATOMIC_RELAXED);
+}
+
+void cbq_push(struct mgm *m, const struct cb_rec *r)
+{
+	struct cbq *q = m->q;
+
+	if (!q ||
+	    vec_reserve((void **)&q->v, &q->cap, q->n + 1, sizeof(*q->v))) {
+		mgm_logf(m, LOG_ERR, "out of memory: callback %d dropped",
+			 r->kind);
+		return;
+	}
+	q->v[q->n++] = *r;
+	r->p->refs++;
+}
+
+void proto_put(struct proto *p)
+{
+	if (!--p->refs)
+		free(p);
+}
+
+/* The callbacks this thread is executing, innermost first. */
+static __thread struct cb_frame *tls_frames;
+
+bool cb_begin(struct mgm *m, struct proto *p, struct cb_frame *f)
+{
+	bool ok;
+
+	pthread_mutex_lock(&m->lock);
+	ok = !p->dead;
+	if (ok)
+		p->running++;
+	pthread_mutex_unlock(&m->lock);
+	if (ok) {
+		f->m = m;
+		f->p = p;
+		f->next = tls_frames;
+		tls_frames = f;
+		mgm_count_callback(m);
+	}
+	return ok;
+}
+
+void cb_end(struct mgm *m, struct proto *p, struct cb_frame *f, bool ran,
+	    bool put)
+{
+	if (ran)
+		tls_frames = f->next;
+	if (!ran && !put)
+		return;
+	pthread_mutex_lock(&m->lock);
+	if (ran && !--p->running && p->dead)
+		pthread_cond_broadcast(&m->cb_done);
+	if (put)
+		proto_put(p);
+	pthread_mutex_unlock(&m->lock);
+}
+
+uint32_t cb_self_count(struct mgm *m, const struct proto *p)
+{
+	const struct cb_frame *f;
+	uint32_t n = 0;
+
+	for (f = tls_frames; f; f = f->next)
+		n += f->m == m && f->p == p;
+	return n;
+}
+
+/* Which interface, if any, this thread is announcing to IGMP as enabled. */
+static __thread struct {
+	struct mgm *m;
+	uint32_t ifindex;
+	uint32_t nexthop;
+} tls_enable;
+
+bool in_enable_callback(struct mgm *m, uint32_t ifindex, uint32_t nexthop)
+{
+	return tls_enable.m == m && tls_enable.ifindex == ifindex &&
+	       tls_enable.nexthop == nexthop;
+}
+
+static void cb_invoke(struct mgm *m, struct cb_rec *r)
+{
+	uint32_t to = r->timeout;
+
+	switch (r->kind) {
+	case CB_JOIN:
+		r->fn.join(r->ctx, r->source, r->source_mask, r->group,
+			   r->group_mask, r->flag);
+		break;
+	case CB_PRUNE:
+		r->fn.prune(r->ctx, r->source, r->source_mask, r->group,
+			    r->group_mask, r->ifindex, r->nexthop, r->flag,
+			    &to);
+		/* Only an oif-list prune (member_delete 0) sets a timeout. */
+		if (r->mfe_serial)
+			mfe_set_timeout(m, r->mfe_serial, r->source, r->group,
+					to);
+		break;
+	case CB_LOCAL_JOIN:
+		r->fn.local_join(r->ctx, r->source, r->source_mask, r->group,
+				 r->group_mask, r->ifindex, r->nexthop);
+		break;
+	case CB_LOCAL_LEAVE:
+		r->fn.local_leave(r->ctx, r->source, r->source_mask, r->group,
+				  r->group_mask, r->ifindex, r->nexthop);
+		break;
+	case CB_WRONG_IF:
+		r->fn.wrong_if(r->ctx, r->source, r->group, r->ifindex,
+			       r->nexthop, r->hdr_len, r->hdr);
+		break;
+	case CB_ENABLE: {
+		/* Saved and restored: enable callbacks may nest. */
+		typeof(tls_enable) saved = tls_enable;
+
+		tls_enable.m = m;
+		tls_enable.ifindex = r->ifindex;
+		tls_enable.nexthop = r->nexthop;
+		r->fn.enable(r->ctx, r->ifindex, r->nexthop);
+		tls_enable = saved;
+		break;
+	}
+	}
+}
+
+void mgm_unlock_run(struct mgm *m, struct cbq *q)
+{
+	size_t i;
+
+	mgm_unlock(m);
+	for (i = 0; i < q->n; i++) {
+		struct cb_rec *r = &q->v[i];
+		struct cb_frame f;
+		bool ran = cb_begin(m, r->p, &f);
+
+		if (ran)
+			cb_invoke(m, r);
+		cb_end(m, r->p, &f, ran, true);
+	}
+	free(q->v);
+	q->v = NULL;
+	q->n = q->cap = 0;
+}
+
+uint64_t mgm_now(struct mgm *m)
+{
+	struct timespec ts;
+
+	if (m->ops->now_ns)
+		return m->ops->now_ns(m->dp);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* Make mgm_fd() readable: the loop must call dispatch and re-read
+ * mgm_timeout_ms() (e.g. an MFE now expires earlier than it slept for). */
+void mgm_wake(struct mgm *m)
+{
+	uint64_t one = 1;
+
+	if (write(m->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		mgm_logf(m, LOG_WARNING, "eventfd write: %s", strerror(errno));
+}
+
+/* ------------------------------------------------------------------ */
+/* Instance                                                            */
+
+static uint32_t iface_hash(const struct hnode *n)
+{
+	const struct iface *i = container_of(n, struct iface, hn);
+
+	return mgm_hash(i->ifindex, i->nexthop);
+}
+
+static uint32_t ifx_hash(const struct hnode *n)
+{
+	return mgm_hash(container_of(n, struct ifx, hn)->ifindex, 0);
+}
+
+static uint32_t memb_hash(const struct hnode *n)
+{
+	const struct memb *b = container_of(n, struct memb, hn);
+
+	return memb_hash_key(b->p->serial, b->ifc->ifindex, b->ifc->nexthop,
+			     b->g->source, b->g->group);
+}
+
+static uint32_t grp_hash(const struct hnode *n)
+{
+	const struct grp *g = container_of(n, struct grp, hn);
+
+	return mgm_hash(g->source, g->group);
+}
+
+static uint32_t mfe_hash(const struct hnode *n)
+{
+	const struct mfe *e = container_of(n, struct mfe, hn);
+
+	return mgm_hash(e->source, e->group);
+}
+
+static uint64_t mfe_tree_key(const struct avl_node *n)
+{
+	const struct mfe *e = container_of(n, struct mfe, an);
+
+	return mfe_key(e->source, e->group);
+}
+
+int mgm_create(const struct mgm_options *opts, struct mgm **out)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct mgm *m;
+	int dfd, err = -ENOMEM;
+
+	if (!opts || !out || !opts->dp_ops || !opts->dp_ops->mfe_install ||
+	    !opts->dp_ops->mfe_delete)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->epfd = m->efd = -1;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_init(&m->dispatch_lock, NULL);
+	pthread_cond_init(&m->cb_done, NULL);
+	m->ops = opts->dp_ops;
+	m->dp = opts->dp;
+	m->default_timeout = opts->default_timeout ? opts->default_timeout :
+						     DEFAULT_TIMEOUT_S;
+	m->log = opts->log;
+	m->log_ctx = opts->log_ctx;
+	m->nonce = nonce_next();
+	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
+	dlist_init(&m->protos);
+	m->mfe_tree.key = mfe_tree_key;
+	if (htab_init(&m->ifaces, iface_hash) ||
+	    htab_init(&m->ifxs, ifx_hash) || htab_init(&m->membs, memb_hash) ||
+	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash))
+		goto fail;
+
+	m->epfd = epoll_create1(EPOLL_CLOEXEC);
+	m->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->epfd < 0 || m->efd < 0)
+		goto fail_errno;
+	ev.data.fd = m->efd;
+	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, m->efd, &ev))
+		goto fail_errno;
+	dfd = m->ops->event_fd ? m->ops->event_fd(m->dp) : -1;
+	if (dfd >= 0) {
+		ev.data.fd = dfd;
+		if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, dfd, &ev))
+			goto fail_errno;
+	}
+	*out = m;
+	return 0;
+
+fail_errno:
+	err = -errno;
+fail:
+	mgm_destroy(m);
+	return err;
+}
+
+void mgm_destroy(struct mgm *m)
+{
+	struct dlist *pos, *tmp;
+	size_t i;
+
+	if (!m)
+		return;
+	/*
+	 * The datapath is left as it is: it may already be closed, and the
+	 * owner decides whether forwarding outlives the controller.
+	 * Protocols that shut down properly (release, deregister) have
+	 * already removed their MFEs from it.
+	 */
+	dlist_for_each_safe(pos, tmp, &m->protos)
+	{
+		struct proto *p = container_of(pos, struct proto, link);
+
+		while (!dlist_empty(&p->enums))
+			genum_free(m, container_of(p->enums.next, struct genum,
+						   plink));
+		free(p);
+	}
+	memb_free_all(m);
+	mfe_free_all(m);
+	for (i = 0; m->ifaces.b && i <= m->ifaces.mask; i++) {
+		while (m->ifaces.b[i]) {
+			struct hnode *n = m->ifaces.b[i];
+
+			m->ifaces.b[i] = n->next;
+			free(container_of(n, struct iface, hn));
+		}
+	}
+	for (i = 0; m->ifxs.b && i <= m->ifxs.mask; i++) {
+		while (m->ifxs.b[i]) {
+			struct hnode *n = m->ifxs.b[i];
+			struct ifx *x = container_of(n, struct ifx, hn);
+
+			m->ifxs.b[i] = n->next;
+			ptrset_fini(&x->mfes);
+			free(x);
+		}
+	}
+	htab_fini(&m->ifaces);
+	htab_fini(&m->ifxs);
+	htab_fini(&m->membs);
+	htab_fini(&m->grps);
+	htab_fini(&m->mfes);
+	free(m->ptab.s);
+	free(m->etab.s);
+	free(m->heap);
+	free(m->scratch);
+	free(m->oifv);
+	free(m->dpv);
+	if (m->epfd >= 0)
+		close(m->epfd);
+	if (m->efd >= 0)
+		close(m->efd);
+	pthread_mutex_destroy(&m->lock);
+	pthread_mutex_destroy(&m->dispatch_lock);
+	pthread_cond_destroy(&m->cb_done);
+	free(m);
+}
+
+int mgm_fd(struct mgm *m)
+{
+	return m ? m->epfd : -EINVAL;
+}
+
+struct evvec {
+	struct mgm_event *v;
+	size_t n, cap;
+	size_t dropped;
+};
+
+static void ev_collect(void *ctx, const struct mgm_event *ev)
+{
+	struct evvec *vv = ctx;
+
+	if (vec_reserve((void **)&vv->v, &vv->cap, vv->n + 1, sizeof(*vv->v))) {
+		vv->dropped++;
+		return;
+	}
+	vv->v[vv->n++] = *ev;
+}
+
+static void handle_wrong_if(struct mgm *m, const struct mgm_event *ev)
+{
+	struct cbq q = { 0 };
+	struct proto *p;
+
+	mgm_lock(m, &q);
+	p = owner_of(m, ev->ifindex, 0);
+	if (p && p->cfg.wrong_if) {
+		struct cb_rec r = {
+			.kind = CB_WRONG_IF,
+			.p = p,
+			.ctx = p->cfg.ctx,
+			.fn.wrong_if = p->cfg.wrong_if,
+			.source = ev->source,
+			.group = ev->group,
+			.ifindex = ev->ifindex,
+			.hdr_len = ev->hdr_len > MGM_EVENT_HDR_MAX ?
+					   MGM_EVENT_HDR_MAX :
+					   ev->hdr_len,
+		};
+
+		memcpy(r.hdr, ev->hdr, r.hdr_len);
+		cbq_push(m, &r);
+	}
+	mgm_unlock_run(m, &q);
+}
+
+int mgm_dispatch(struct mgm *m)
+{
+	struct evvec vv = { 0 };
+	struct cbq q = { 0 };
+	uint64_t junk, now;
+	size_t i;
+	int n = 0;
+
+	if (!m)
+		return -EINVAL;
+	/* One dispatcher at a time; a second one (or a callback calling
+	 * dispatch) returns at once instead of blocking. */
+	if (pthread_mutex_trylock(&m->dispatch_lock))
+		return 0;
+	while (read(m->efd, &junk, sizeof(junk)) > 0)
+		;
+
+	/* Datapath calls are made under the lock: the dp is not assumed
+	 * to be thread-safe. */
+	mgm_lock(m, &q);
+	if (m->ops->event_poll)
+		n = m->ops->event_poll(m->dp, ev_collect, &vv);
+	m->stats.events += vv.n;
+	mgm_unlock(m);
+	if (vv.dropped)
+		mgm_logf(m, LOG_ERR, "out of memory: %zu events dropped",
+			 vv.dropped);
+
+	for (i = 0; i < vv.n; i++) {
+		if (vv.v[i].type == MGM_EV_MISS)
+			mfe_handle_miss(m, &vv.v[i]);
+		else if (vv.v[i].type == MGM_EV_WRONG_IF)
+			handle_wrong_if(m, &vv.v[i]);
+	}
+	free(vv.v);
+
+	mgm_lock(m, &q);
+	now = mgm_now(m);
+	if (!m->scanned || now - m->last_scan_ns >= SCAN_INTERVAL_NS) {
+		/*
+		 * A scan that ran out of budget continues on the next
+		 * dispatch without waiting for the rate limit; the wakeup
+		 * makes the event loop come back at once.
+		 */
+		bool more = mfe_expire_scan(m, now);
+
+		m->last_scan_ns = now;
+		m->scanned = !more;
+		if (more)
+			mgm_wake(m);
+	}
+	mgm_unlock_run(m, &q);
+	pthread_mutex_unlock(&m->dispatch_lock);
+	return n < 0 ? n : (int)vv.n;
+}
+
+int mgm_timeout_ms(struct mgm *m)
+{
+	struct cbq q = { 0 };
+	int64_t deadline;
+	uint64_t now, due, ms;
+
+	if (!m)
+		return -1;
+	mgm_lock(m, &q);
+	deadline = mfe_next_deadline(m);
+	now = mgm_now(m);
+	/* Never sooner than the scan rate limit allows a scan to run. */
+	due = (uint64_t)deadline;
+	if (deadline >= 0 && m->scanned &&
+	    due < m->last_scan_ns + SCAN_INTERVAL_NS)
+		due = m->last_scan_ns + SCAN_INTERVAL_NS;
+	mgm_unlock(m);
+	if (deadline < 0)
+		return -1;
+	if (due <= now)
+		return 0;
+	ms = (due - now + 999999) / 1000000;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+void mgm_get_stats(struct mgm *m, struct mgm_stats *out)
+{
+	struct cbq q = { 0 };
+
+	if (!m || !out)
+		return;
+	mgm_lock(m, &q);
+	*out = m->stats;
+	out->callbacks = __atomic_load_n(&m->stats.callbacks, __ATOMIC_RELAXED);
+	mgm_unlock(m);
+}

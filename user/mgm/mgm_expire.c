@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgm_expire.c - MFE lifetime: the expiry heap, timeouts set by prune
+ * alerts, and the idle scan.
+ *
+ * An MFE is deleted once idle for its timeout, idle counting from the
+ * later of its creation and its last use in the fast path.  The heap is
+ * ordered by the earliest time each MFE could expire given the last use
+ * MGM has seen; only MFEs at the top that are due cost a datapath lookup,
+ * which either expires them or pushes them back by their real last use.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgm_int.h"
+
+uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Expiry heap (min-heap on deadline_ns)                               */
+
+static void heap_set(struct mgm *m, size_t i, struct mfe *e)
+{
+	m->heap[i] = e;
+	e->heap_idx = (uint32_t)i;
+}
+
+static void heap_up(struct mgm *m, size_t i)
+{
+	struct mfe *e = m->heap[i];
+
+	while (i) {
+		size_t parent = (i - 1) / 2;
+
+		if (m->heap[parent]->deadline_ns <= e->deadline_ns)
+			break;
+		heap_set(m, i, m->heap[parent]);
+		i = parent;
+	}
+	heap_set(m, i, e);
+}
+
+static void heap_down(struct mgm *m, size_t i)
+{
+	struct mfe *e = m->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= m->heap_n)
+			break;
+		if (c + 1 < m->heap_n &&
+		    m->heap[c + 1]->deadline_ns < m->heap[c]->deadline_ns)
+			c++;
+		if (e->deadline_ns <= m->heap[c]->deadline_ns)
+			break;
+		heap_set(m, i, m->heap[c]);
+		i = c;
+	}
+	heap_set(m, i, e);
+}
+
+int heap_push(struct mgm *m, struct mfe *e)
+{
+	if (vec_reserve((void **)&m->heap, &m->heap_cap, m->heap_n + 1,
+			sizeof(*m->heap)))
+		return -ENOMEM;
+	heap_set(m, m->heap_n++, e);
+	heap_up(m, e->heap_idx);
+	return 0;
+}
+
+void heap_del(struct mgm *m, struct mfe *e)
+{
+	size_t i = e->heap_idx;
+	struct mfe *last = m->heap[--m->heap_n];
+
+	if (last == e)
+		return;
+	heap_set(m, i, last);
+	heap_up(m, i);
+	heap_down(m, last->heap_idx);
+}
+
+void heap_fix(struct mgm *m, struct mfe *e)
+{
+	heap_up(m, e->heap_idx);
+	heap_down(m, e->heap_idx);
+}
+
+int64_t mfe_next_deadline(struct mgm *m)
+{
+	if (!m->heap_n)
+		return -1;
+	return m->heap[0]->deadline_ns > INT64_MAX ?
+		       INT64_MAX :
+		       (int64_t)m->heap[0]->deadline_ns;
+}
+
+void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
+		     uint32_t group, uint32_t timeout)
+{
+	struct cbq q = { 0 };
+	struct mfe *e;
+
+	mgm_lock(m, &q);
+	e = mfe_find(m, source, group);
+	/* The MFE may have expired and been re-created since the alert. */
+	if (e && e->serial == serial && e->timeout != timeout) {
+		uint64_t base =
+			e->deadline_ns - (uint64_t)e->timeout * NS_PER_SEC;
+		uint64_t old = e->deadline_ns;
+
+		if ((uint64_t)e->timeout * NS_PER_SEC > e->deadline_ns)
+			base = e->created_ns;
+		e->timeout = timeout;
+		e->deadline_ns = sat_add(base, (uint64_t)timeout * NS_PER_SEC);
+		heap_fix(m, e);
+		/* The event loop may be sleeping past the new deadline. */
+		if (e->deadline_ns < old)
+			mgm_wake(m);
+	}
+	mgm_unlock(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* The idle scan                                                       */
+
+bool mfe_expire_scan(struct mgm *m, uint64_t now)
+{
+	unsigned budget = EXPIRE_BUDGET;
+
+	while (m->heap_n && m->heap[0]->deadline_ns <= now) {
+		struct mfe *e = m->heap[0];
+		struct mgm_dp_mfe_counters c = { 0 };
+		uint64_t last, tmo = (uint64_t)e->timeout * NS_PER_SEC;
+
+		/* Bounded: the lock is held, and each check is a dp call. */
+		if (!budget--)
+			return true;
+
+		/*
+		 * The deadline assumed the last use we knew of; only MFEs
+		 * that may be due cost a datapath lookup.
+		 */
+		if (m->ops->mfe_counters &&
+		    m->ops->mfe_counters(m->dp, e->source, e->group, &c))
+			memset(&c, 0, sizeof(c));
+		last = c.last_used_ns > e->created_ns ? c.last_used_ns :
+							e->created_ns;
+		if (now < last || now - last < tmo) {
+			e->deadline_ns = sat_add(last, tmo);
+			heap_down(m, 0);
+			continue;
+		}
+		mfe_remove(m, e);
+		m->stats.mfes_expired++;
+	}
+	return false;
+}

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mgm_int.h - the MGM core's internal data structures.
+ *
+ * One mutex (struct mgm.lock) guards everything below.  Code that runs
+ * under it never calls a protocol's callback: callbacks are appended to a
+ * queue (struct cbq) owned by the thread holding the lock and are invoked,
+ * in order, after the lock is dropped.  That is what lets every callback
+ * call back into MGM (the documented contract of MGM) without deadlocks.
+ * The only callbacks invoked in the middle of an operation, with the lock
+ * dropped and the state re-validated afterwards, are RPF and creation
+ * alerts (MFE creation) and IGMP's disable callback (ownership handoff).
+ *
+ * Indexes, and why each exists (1M MFEs is the design point):
+ *  - mfes:     hash (source, group) -> MFE; O(1) lookup for misses, (S,G)
+ *              memberships, mgm_get_mfe.
+ *  - mfe_tree: AVL tree ordered by (group, source) in host byte order; the
+ *              enumeration order, and all MFEs of one group are adjacent,
+ *              which is the per-group index (*,G) membership changes use.
+ *  - ifxs:     per ifindex, the set of MFEs that use it as iif or oif, so
+ *              that releasing an interface touches only those MFEs.
+ *  - heap:     MFEs by the earliest time they can expire, so the idle scan
+ *              asks the datapath only about MFEs that may be due.
+ *  - grps:     per membership key (source, group), the memberships of all
+ *              protocols and a per-protocol count (the join/prune alert
+ *              rules count protocols, not interfaces).
+ *  - membs:    hash (protocol, interface, source, group) -> membership.
+ */
+#ifndef MGM_INT_H
+#define MGM_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "mgm/mgm.h"
+#include "mgm/mgm_datapath.h"
+
+/*
+ * The core's internal functions are global only to link its files
+ * together: keep them out of the namespace of programs that link libmgm
+ * (mgm_i_ prefix) and out of libmgm.so's exported symbols (hidden).
+ */
+#define avl_first mgm_i_avl_first
+#define avl_insert mgm_i_avl_insert
+#define avl_lower_bound mgm_i_avl_lower_bound
+#define avl_next mgm_i_avl_next
+#define avl_remove mgm_i_avl_remove
+#define avl_upper_bound mgm_i_avl_upper_bound
+#define cb_begin mgm_i_cb_begin
+#define cb_end mgm_i_cb_end
+#define cb_self_count mgm_i_cb_self_count
+#define cbq_push mgm_i_cbq_push
+#define genum_free mgm_i_genum_free
+#define grp_find mgm_i_grp_find
+#define handle_get mgm_i_handle_get
+#define handle_make mgm_i_handle_make
+#define heap_del mgm_i_heap_del
+#define heap_fix mgm_i_heap_fix
+#define heap_push mgm_i_heap_push
+#define htab_fini mgm_i_htab_fini
+#define htab_init mgm_i_htab_init
+#define htab_insert mgm_i_htab_insert
+#define htab_remove mgm_i_htab_remove
+#define iface_find mgm_i_iface_find
+#define iface_owner mgm_i_iface_owner
+#define ifx_find mgm_i_ifx_find
+#define ifx_get mgm_i_ifx_get
+#define ifx_put mgm_i_ifx_put
+#define in_enable_callback mgm_i_in_enable_callback
+#define memb_free_all mgm_i_memb_free_all
+#define memb_remove_all mgm_i_memb_remove_all
+#define mfe_count mgm_i_mfe_count
+#define mfe_remove mgm_i_mfe_remove
+#define mfe_expire_scan mgm_i_mfe_expire_scan
+#define mfe_find mgm_i_mfe_find
+#define mfe_forward_state mgm_i_mfe_forward_state
+#define mfe_free mgm_i_mfe_free
+#define mfe_free_all mgm_i_mfe_free_all
+#define mfe_handle_miss mgm_i_mfe_handle_miss
+#define mfe_has_forward mgm_i_mfe_has_forward
+#define mfe_iif_owner_changed mgm_i_mfe_iif_owner_changed
+#define mfe_interface_released mgm_i_mfe_interface_released
+#define mfe_key mgm_i_mfe_key
+#define mfe_membership_changed mgm_i_mfe_membership_changed
+#define mfe_next_deadline mgm_i_mfe_next_deadline
+#define mfe_recompute mgm_i_mfe_recompute
+#define mfe_set_timeout mgm_i_mfe_set_timeout
+#define owner_of mgm_i_owner_of
+#define ptrset_add mgm_i_ptrset_add
+#define ptrset_del mgm_i_ptrset_del
+#define ptrset_fini mgm_i_ptrset_fini
+#define ptrset_has mgm_i_ptrset_has
+#define proto_put mgm_i_proto_put
+#define ptrset_snapshot mgm_i_ptrset_snapshot
+#define rpf_owner mgm_i_rpf_owner
+#define sat_add mgm_i_sat_add
+#define slot_alloc mgm_i_slot_alloc
+#define slot_free mgm_i_slot_free
+#define vec_reserve mgm_i_vec_reserve
+
+#pragma GCC visibility push(hidden)
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr)-offsetof(type, member)))
+
+#define MASK_ALL 0xffffffffU
+#define NS_PER_SEC 1000000000ULL
+#define DEFAULT_TIMEOUT_S 900U
+/* The expiry scan runs at most this often (dispatch is cheap otherwise). */
+#define SCAN_INTERVAL_NS NS_PER_SEC
+/* MFEs one scan may check (each costs a dp lookup under the lock). */
+#define EXPIRE_BUDGET 4096U
+
+/* ------------------------------------------------------------------ */
+/* Small containers (mgm_util.c)                                       */
+
+struct dlist {
+	struct dlist *next, *prev;
+};
+
+static inline void dlist_init(struct dlist *h)
+{
+	h->next = h;
+	h->prev = h;
+}
+
+static inline bool dlist_empty(const struct dlist *h)
+{
+	return h->next == h;
+}
+
+static inline void dlist_add_tail(struct dlist *h, struct dlist *n)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+
+static inline void dlist_del(struct dlist *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n;
+	n->prev = n;
+}
+
+#define dlist_for_each_safe(pos, tmp, head)                      \
+	for (pos = (head)->next, tmp = pos->next; pos != (head); \
+	     pos = tmp, tmp = pos->next)
+
+uint32_t mgm_hash(uint64_t a, uint64_t b);
+
+/*
+ * Intrusive chained hash table.  Nodes do not store their hash (it is
+ * recomputed from the container on resize) to keep per-MFE memory down.
+ */
+struct hnode {
+	struct hnode *next;
+};
+
+struct htab {
+	struct hnode **b;
+	size_t mask;
+	size_t n;
+	uint32_t (*hash)(const struct hnode *);
+};
+
+int htab_init(struct htab *t, uint32_t (*hash)(const struct hnode *));
+void htab_fini(struct htab *t);
+void htab_insert(struct htab *t, struct hnode *n);
+void htab_remove(struct htab *t, struct hnode *n);
+
+static inline struct hnode *htab_bucket(const struct htab *t, uint32_t h)
+{
+	return t->b[h & t->mask];
+}
+
+/* Open-addressing set of pointers (linear probing, backward-shift delete). */
+struct ptrset {
+	void **v;
+	uint32_t cap; /* 0 or a power of two */
+	uint32_t n;
+};
+
+int ptrset_add(struct ptrset *s, void *p);
+void ptrset_del(struct ptrset *s, void *p);
+bool ptrset_has(const struct ptrset *s, const void *p);
+void ptrset_fini(struct ptrset *s);
+/* Copies the members into a fresh array (caller frees); NULL if empty. */
+void **ptrset_snapshot(const struct ptrset *s, uint32_t *n);
+
+/* AVL tree with parent pointers (in-order successor without a stack). */
+struct avl_node {
+	struct avl_node *l, *r, *p;
+	int h;
+};
+
+struct avl_tree {
+	struct avl_node *root;
+	uint64_t (*key)(const struct avl_node *);
+};
+
+void avl_insert(struct avl_tree *t, struct avl_node *n);
+void avl_remove(struct avl_tree *t, struct avl_node *n);
+struct avl_node *avl_first(const struct avl_tree *t);
+struct avl_node *avl_next(const struct avl_node *n);
+/* First node whose key is > k (strict) or >= k. */
+struct avl_node *avl_upper_bound(const struct avl_tree *t, uint64_t k);
+struct avl_node *avl_lower_bound(const struct avl_tree *t, uint64_t k);
+
+/* Grow *v (elements of size elem) to hold at least need elements. */
+int vec_reserve(void **v, size_t *cap, size_t need, size_t elem);
+
+/* ------------------------------------------------------------------ */
+/* Objects                                                             */
+
+struct if_id {
+	uint32_t ifindex;
+	uint32_t nexthop;
+};
+
+struct proto {
+	uint32_t slot;
+	uint32_t serial; /* unique per registration; names it inside MFEs */
+	uint32_t protocol_id;
+	uint32_t component_id;
+	bool igmp; /* registered as MGM_MS_IP_IGMP */
+	struct mgm_protocol_config cfg;
+	uint32_t n_ifaces; /* interfaces owned (IGMP: co-owned too) */
+	uint32_t n_membs;
+	struct dlist enums; /* open group enumerations (struct genum) */
+	struct dlist link; /* m->protos, in registration order */
+	/*
+	 * Callback lifetime.  Callbacks run without the lock, from queues
+	 * filled under it, so a protocol can be deregistered while one of
+	 * its callbacks is queued or running.  refs keeps the struct alive
+	 * (the registration holds one, each queued callback one); running
+	 * counts callbacks executing now; dead is set at deregistration,
+	 * after which no callback starts, and deregistration waits until
+	 * running ones are done: once it returns, ctx is never used again.
+	 */
+	uint32_t refs;
+	uint32_t running;
+	bool dead;
+};
+
+/* A callback executing on this thread (a per-thread stack of them). */
+struct cb_frame {
+	struct mgm *m;
+	struct proto *p;
+	struct cb_frame *next;
+};
+
+/* An interface: (ifindex, next hop). */
+struct iface {
+	struct hnode hn;
+	uint32_t ifindex;
+	uint32_t nexthop;
+	struct proto *owner; /* the non-IGMP owner */
+	struct proto *igmp; /* IGMP, when it runs here */
+	/* An ownership handoff is in progress (the lock was dropped). */
+	bool busy;
+	/* Between IGMP's disable and enable callbacks. */
+	bool igmp_disabled;
+	struct dlist membs; /* struct memb.ifc_link */
+	struct dlist ifx_link;
+};
+
+/* Everything MGM knows about one ifindex. */
+struct ifx {
+	struct hnode hn;
+	uint32_t ifindex;
+	struct ptrset mfes; /* MFEs whose iif or an oif has this ifindex */
+	struct dlist ifaces; /* struct iface.ifx_link */
+};
+
+struct pcount {
+	struct proto *p;
+	uint32_t n; /* memberships (= interfaces) of p in this group */
+};
+
+/* All JOIN_STATE memberships with one (source, group) key. */
+struct grp {
+	struct hnode hn;
+	uint32_t source; /* 0: (*,G) or (*,*) */
+	uint32_t group; /* 0: (*,*) */
+	struct dlist membs; /* struct memb.grp_link */
+	struct pcount *pc;
+	uint32_t n_pc, cap_pc;
+};
+
+static inline uint32_t memb_hash_key(uint32_t pserial, uint32_t ifindex,
+				     uint32_t nexthop, uint32_t source,
+				     uint32_t group)
+{
+	return mgm_hash(((uint64_t)pserial << 32) | ifindex,
+			((uint64_t)nexthop << 32) ^
+				(((uint64_t)source << 32) | group));
+}
+
+struct memb {
+	struct hnode hn;
+	struct proto *p;
+	struct iface *ifc;
+	struct grp *g;
+	struct dlist ifc_link;
+	struct dlist grp_link;
+};
+
+/* A (protocol, interface) that a creation alert left out of one MFE. */
+struct mfe_dis {
+	uint32_t pserial;
+	uint32_t ifindex;
+	uint32_t nexthop;
+};
+
+/* Rarely used per-MFE state, allocated on first use. */
+struct mfe_extra {
+	struct mfe_dis *dis;
+	uint32_t n_dis;
+	struct if_id *fwd; /* FORWARD_STATE oifs */
+	uint32_t n_fwd;
+};
+
+#define MFE_INLINE_OIFS 2
+
+struct mfe {
+	struct hnode hn;
+	struct avl_node an;
+	uint32_t source;
+	uint32_t group;
+	uint32_t iif;
+	uint32_t iif_nh;
+	uint32_t upstream;
+	uint32_t in_if_protocol;
+	uint32_t route_protocol;
+	uint32_t route_network;
+	uint32_t route_mask;
+	uint32_t timeout; /* s */
+	uint64_t created_ns;
+	/* Earliest time it can expire: max(created, last use seen) + timeout. */
+	uint64_t deadline_ns;
+	uint32_t heap_idx;
+	uint32_t serial; /* tells a re-created MFE from the old one */
+	uint16_t n_oifs;
+	uint16_t cap_oifs; /* 0: oifs live in inl[] */
+	union {
+		struct if_id inl[MFE_INLINE_OIFS];
+		struct if_id *ext;
+	} o;
+	struct mfe_extra *extra;
+};
+
+static inline struct if_id *mfe_oifs(struct mfe *e)
+{
+	return e->cap_oifs ? e->o.ext : e->o.inl;
+}
+
+/* A group enumeration (snapshot). */
+struct genum {
+	uint32_t slot;
+	struct proto *p;
+	struct dlist plink;
+	struct mgm_source_group *v;
+	size_t n, pos;
+};
+
+/* ------------------------------------------------------------------ */
+/* Callback queue                                                      */
+
+enum cb_kind {
+	CB_JOIN,
+	CB_PRUNE,
+	CB_LOCAL_JOIN,
+	CB_LOCAL_LEAVE,
+	CB_WRONG_IF,
+	CB_ENABLE, /* the disable callback is called directly */
+};
+
+struct cb_rec {
+	enum cb_kind kind;
+	int32_t flag; /* member_update / member_delete */
+	struct proto *p; /* the receiver; cbq_push takes a reference */
+	void *ctx;
+	union {
+		mgm_join_alert_cb join;
+		mgm_prune_alert_cb prune;
+		mgm_local_join_cb local_join;
+		mgm_local_leave_cb local_leave;
+		mgm_wrong_if_cb wrong_if;
+		mgm_enable_igmp_cb enable;
+	} fn;
+	uint32_t source, source_mask, group, group_mask;
+	uint32_t ifindex, nexthop;
+	uint32_t timeout;
+	uint32_t mfe_serial; /* != 0: write the timeout back to this MFE */
+	uint16_t hdr_len;
+	uint8_t hdr[MGM_EVENT_HDR_MAX];
+};
+
+struct cbq {
+	struct cb_rec *v;
+	size_t n, cap;
+};
+
+/* ------------------------------------------------------------------ */
+/* The instance                                                        */
+
+struct slot {
+	void *obj;
+	uint32_t gen;
+	uint32_t next_free;
+};
+
+struct slotab {
+	struct slot *s;
+	uint32_t n, cap;
+	uint32_t free_head; /* UINT32_MAX: none */
+};
+
+enum handle_type {
+	HT_PROTO = 0,
+	HT_ENUM = 1,
+};
+
+/* A candidate oif while an MFE's oif list is computed. */
+struct oifc {
+	uint32_t ifindex;
+	uint32_t nexthop;
+	bool enabled;
+};
+
+struct mgm {
+	pthread_mutex_t lock;
+	/* Serialises mgm_dispatch(); only ever try-locked. */
+	pthread_mutex_t dispatch_lock;
+	/* Signalled when a callback ends (deregistration waits on it). */
+	pthread_cond_t cb_done;
+	const struct mgm_datapath_ops *ops;
+	void *dp;
+	uint32_t default_timeout;
+	void (*log)(void *log_ctx, int level, const char *msg);
+	void *log_ctx;
+	uint32_t nonce;
+	int epfd;
+	int efd; /* deferred work: the event loop must look again */
+
+	struct slotab ptab, etab;
+	struct dlist protos;
+	uint32_t next_serial;
+	struct htab ifaces, ifxs, membs, grps, mfes;
+	struct avl_tree mfe_tree;
+	struct mfe **heap;
+	size_t heap_n, heap_cap;
+	uint32_t next_mfe_serial;
+	uint64_t last_scan_ns;
+	bool scanned;
+	struct mgm_stats stats;
+
+	struct cbq *q; /* queue of the thread holding lock */
+	/* Scratch space of the oif computation, used under lock. */
+	struct oifc *scratch;
+	size_t scratch_cap;
+	struct if_id *oifv;
+	size_t oifv_cap;
+	uint32_t *dpv;
+	size_t dpv_cap;
+};
+
+/* ------------------------------------------------------------------ */
+/* mgm_core.c                                                          */
+
+void mgm_lock(struct mgm *m, struct cbq *q);
+void mgm_unlock(struct mgm *m);
+/* Unlock, then invoke the queued callbacks and free the queue. */
+void mgm_unlock_run(struct mgm *m, struct cbq *q);
+void cbq_push(struct mgm *m, const struct cb_rec *r);
+/* Under the lock: drop a reference; frees a deregistered protocol. */
+void proto_put(struct proto *p);
+/*
+ * Around a callback of p, lock not held: cb_begin() returns false if p
+ * was deregistered (do not call it); cb_end() after it (ran: what
+ * cb_begin returned), optionally dropping the caller's reference.
+ */
+bool cb_begin(struct mgm *m, struct proto *p, struct cb_frame *f);
+void cb_end(struct mgm *m, struct proto *p, struct cb_frame *f, bool ran,
+	    bool put);
+/* Callbacks of p this thread is executing (deregistration from inside). */
+uint32_t cb_self_count(struct mgm *m, const struct proto *p);
+void mgm_logf(struct mgm *m, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void mgm_wake(struct mgm *m);
+uint64_t mgm_now(struct mgm *m);
+void mgm_count_callback(struct mgm *m);
+
+mgm_handle_t handle_make(struct mgm *m, enum handle_type t, struct slotab *st,
+			 uint32_t slot);
+void *handle_get(struct mgm *m, enum handle_type t, struct slotab *st,
+		 mgm_handle_t h);
+int slot_alloc(struct slotab *st, void *obj, uint32_t *slot);
+void slot_free(struct slotab *st, uint32_t slot);
+
+static inline struct proto *proto_get(struct mgm *m, mgm_handle_t h)
+{
+	return handle_get(m, HT_PROTO, &m->ptab, h);
+}
+
+/* Is this thread inside IGMP's enable callback for (m, ifindex, nh)? */
+bool in_enable_callback(struct mgm *m, uint32_t ifindex, uint32_t nexthop);
+
+/* ------------------------------------------------------------------ */
+/* mgm_proto.c                                                         */
+
+struct iface *iface_find(struct mgm *m, uint32_t ifindex, uint32_t nexthop);
+struct ifx *ifx_find(struct mgm *m, uint32_t ifindex);
+struct ifx *ifx_get(struct mgm *m, uint32_t ifindex);
+void ifx_put(struct mgm *m, struct ifx *x);
+/* The protocol that answers for an interface: the owner, else IGMP. */
+struct proto *iface_owner(const struct iface *i);
+/* Same, by (ifindex, next hop), falling back to any next hop. */
+struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop);
+/* Owner of the RPF interface toward source (NULL: no route or no owner). */
+struct proto *rpf_owner(struct mgm *m, uint32_t source);
+
+/* ------------------------------------------------------------------ */
+/* mgm_member.c                                                        */
+
+struct grp *grp_find(struct mgm *m, uint32_t source, uint32_t group);
+/*
+ * Removes memberships of p on ifc (with their join/prune alerts).  With
+ * local_leave, the interface owner hears about each (IGMP leaving).  MFEs
+ * are not recomputed: the caller recomputes the interface's MFEs once.
+ */
+void memb_remove_all(struct mgm *m, struct iface *ifc, struct proto *p,
+		     bool local_leave);
+void memb_free_all(struct mgm *m);
+
+/* ------------------------------------------------------------------ */
+/* mgm_mfe.c                                                           */
+
+struct mfe *mfe_find(struct mgm *m, uint32_t source, uint32_t group);
+uint64_t mfe_key(uint32_t source, uint32_t group);
+/* Recompute the oif list from memberships; -errno if the dp refused. */
+int mfe_recompute(struct mgm *m, struct mfe *e);
+void mfe_remove(struct mgm *m, struct mfe *e);
+/* Recompute every MFE a membership (source, group) on ifc may affect. */
+void mfe_membership_changed(struct mgm *m, uint32_t source, uint32_t group,
+			    const struct iface *ifc, bool added);
+/*
+ * After memberships on ifc were removed: full (the interface leaves
+ * forwarding) deletes MFEs whose iif it is and drops it from every oif
+ * list; otherwise only recompute the MFEs that have it as an oif.
+ */
+void mfe_interface_released(struct mgm *m, struct iface *ifc, bool full);
+bool mfe_has_forward(const struct mfe *e, const struct iface *ifc);
+int mfe_forward_state(struct mgm *m, struct mfe *e, const struct iface *ifc,
+		      bool add);
+void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
+		     uint32_t group, uint32_t timeout);
+void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev);
+/* mgm_expire.c */
+uint64_t sat_add(uint64_t a, uint64_t b);
+int heap_push(struct mgm *m, struct mfe *e);
+void heap_del(struct mgm *m, struct mfe *e);
+void heap_fix(struct mgm *m, struct mfe *e);
+void mfe_free(struct mfe *e);
+/* Expire idle MFEs; true if more are due than one call may handle. */
+bool mfe_expire_scan(struct mgm *m, uint64_t now);
+/* The iif's owner changed: MFE records name the new one. */
+void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc);
+int64_t mfe_next_deadline(struct mgm *m); /* -1: no MFE */
+void mfe_free_all(struct mgm *m);
+size_t mfe_count(struct mgm *m);
+
+/* mgm_enum.c */
+void genum_free(struct mgm *m, struct genum *e);
+
+#pragma GCC visibility pop
+
+#endif /* MGM_INT_H */

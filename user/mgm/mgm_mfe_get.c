@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgm_mfe_get.c - reading MFEs: MgmGetMfe, MgmGetFirst/NextMfe, their
+ * statistics variants, and MgmSetMfe.
+ *
+ * Buffer contract (mgm-api.md section 3): records are variable-sized
+ * (MGM_SIZEOF_MFE(n) etc.), as many as fit are returned; none fitting is
+ * ERROR_INSUFFICIENT_BUFFER with *buffer_size set to the size of that
+ * first record (the only case *buffer_size is written); ERROR_MORE_DATA
+ * when records remain after the buffer; ERROR_NO_MORE_ITEMS when the end
+ * was reached, even if this call returned records.
+ */
+#include <string.h>
+
+#include "mgm_int.h"
+
+enum rec_kind {
+	REC_MFE,
+	REC_STATS, /* MGM_MFE_STATS_0 */
+	REC_STATS_EX, /* MGM_MFE_STATS_1 */
+};
+
+static uint32_t rec_size(enum rec_kind k, uint32_t n)
+{
+	switch (k) {
+	case REC_MFE:
+		return MGM_SIZEOF_MFE(n);
+	case REC_STATS:
+		return MGM_SIZEOF_MFE_STATS(n);
+	case REC_STATS_EX:
+		break;
+	}
+	return MGM_SIZEOF_MFE_STATS_EX(n);
+}
+
+static uint32_t trunc32(uint64_t v)
+{
+	return (uint32_t)v;
+}
+
+/*
+ * Write one record at buf (any alignment: the caller's buffer is bytes,
+ * so fields are assembled on the stack and copied).
+ */
+static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
+		     uint8_t *buf, uint64_t now)
+{
+	const struct if_id *v = e->cap_oifs ? e->o.ext : e->o.inl;
+	struct mgm_dp_mfe_counters c = { 0 };
+	struct mgm_ipmcast_mfe_stats_ex x = { 0 };
+	uint64_t last, idle, tmo = (uint64_t)e->timeout * NS_PER_SEC, fwd;
+	uint32_t i, uptime, expiry;
+
+	if (m->ops->mfe_counters &&
+	    m->ops->mfe_counters(m->dp, e->source, e->group, &c))
+		memset(&c, 0, sizeof(c));
+	last = c.last_used_ns > e->created_ns ? c.last_used_ns : e->created_ns;
+	idle = now > last ? now - last : 0;
+	uptime = now > e->created_ns ?
+			 trunc32((now - e->created_ns) / NS_PER_SEC) :
+			 0;
+	expiry = idle < tmo ? trunc32((tmo - idle) / NS_PER_SEC) : 0;
+
+	if (k == REC_MFE) {
+		struct mgm_ipmcast_mfe r = {
+			.group = e->group,
+			.source = e->source,
+			.source_mask = MASK_ALL,
+			.upstream = e->upstream,
+			.in_ifindex = e->iif,
+			.in_if_protocol = e->in_if_protocol,
+			.route_protocol = e->route_protocol,
+			.route_network = e->route_network,
+			.route_mask = e->route_mask,
+			.uptime = uptime,
+			.expiry = expiry,
+			.timeout = e->timeout,
+			.num_oifs = e->n_oifs,
+		};
+
+		memcpy(buf, &r, sizeof(r));
+		buf += sizeof(r);
+		for (i = 0; i < e->n_oifs; i++) {
+			struct mgm_ipmcast_oif o = {
+				.out_ifindex = v[i].ifindex,
+				.nexthop = v[i].nexthop,
+			};
+
+			memcpy(buf, &o, sizeof(o));
+			buf += sizeof(o);
+		}
+		return;
+	}
+
+	/* What the fast path forwarded: everything it did not drop or pass. */
+	fwd = c.packets;
+	fwd = fwd > c.wrong_if ? fwd - c.wrong_if : 0;
+	fwd = fwd > c.ttl_expired ? fwd - c.ttl_expired : 0;
+	fwd = fwd > c.negative ? fwd - c.negative : 0;
+	fwd = fwd > c.too_big ? fwd - c.too_big : 0;
+
+	x.group = e->group;
+	x.source = e->source;
+	x.source_mask = MASK_ALL;
+	x.upstream = e->upstream;
+	x.in_ifindex = e->iif;
+	x.in_if_protocol = e->in_if_protocol;
+	x.route_protocol = e->route_protocol;
+	x.route_network = e->route_network;
+	x.route_mask = e->route_mask;
+	x.uptime = uptime;
+	x.expiry = expiry;
+	x.num_oifs = e->n_oifs;
+	x.in_packets = trunc32(c.packets);
+	x.in_octets = trunc32(c.bytes);
+	x.pkts_different_if = trunc32(c.wrong_if);
+	x.queue_overflow = 0; /* the fast path has no queue */
+	x.uninit_mfe = 0; /* no uninitialised MFEs: misses are events */
+	x.negative_mfe = trunc32(c.negative);
+	x.in_discards = trunc32(c.negative + c.too_big);
+	x.in_hdr_errors = trunc32(c.ttl_expired);
+	x.total_out_packets = trunc32(fwd * e->n_oifs);
+	/* The common prefix is laid out identically in both structs. */
+	if (k == REC_STATS) {
+		memcpy(buf, &x, sizeof(struct mgm_ipmcast_mfe_stats));
+		buf += sizeof(struct mgm_ipmcast_mfe_stats);
+	} else {
+		memcpy(buf, &x, sizeof(x));
+		buf += sizeof(x);
+	}
+	/*
+	 * The fast path counts per MFE and per interface, not per
+	 * (S,G,oif): every oif of an MFE gets the MFE's forwarded count,
+	 * and copies dropped for size are reported as fragmentation needed
+	 * on each; TTL-threshold and egress drops are per interface only
+	 * (dp if_counters), so they read 0 here.
+	 */
+	for (i = 0; i < e->n_oifs; i++) {
+		struct mgm_ipmcast_oif_stats o = {
+			.out_ifindex = v[i].ifindex,
+			.nexthop = v[i].nexthop,
+			.frag_needed = trunc32(c.too_big),
+			.out_packets = trunc32(fwd),
+		};
+
+		memcpy(buf, &o, sizeof(o));
+		buf += sizeof(o);
+	}
+}
+
+static uint32_t get_one(struct mgm *m, const struct mgm_ipmcast_mfe *key,
+			uint32_t *buffer_size, uint8_t *buffer, enum rec_kind k)
+{
+	struct cbq q = { 0 };
+	struct mfe *e;
+	uint32_t ret = MGM_NO_ERROR, sz;
+
+	if (!m || !key || !buffer_size)
+		return MGM_ERROR_INVALID_PARAMETER;
+	mgm_lock(m, &q);
+	e = mfe_find(m, key->source, key->group);
+	if (!e) {
+		ret = MGM_ERROR_NOT_FOUND;
+		goto out;
+	}
+	sz = rec_size(k, e->n_oifs);
+	if (*buffer_size < sz) {
+		*buffer_size = sz;
+		ret = MGM_ERROR_INSUFFICIENT_BUFFER;
+	} else if (!buffer) {
+		ret = MGM_ERROR_INVALID_PARAMETER;
+	} else {
+		rec_fill(m, e, k, buffer, mgm_now(m));
+	}
+out:
+	mgm_unlock(m);
+	return ret;
+}
+
+/* GetFirst (start NULL) and GetNext: records strictly after start. */
+static uint32_t get_many(struct mgm *m, const struct mgm_ipmcast_mfe *start,
+			 bool next, uint32_t *buffer_size, uint8_t *buffer,
+			 uint32_t *num_entries, enum rec_kind k)
+{
+	struct cbq q = { 0 };
+	struct avl_node *n;
+	uint32_t used = 0, cnt = 0, sz = 0, ret;
+	uint64_t now;
+
+	if (!m || !buffer_size || !num_entries || (next && !start) ||
+	    (!buffer && *buffer_size))
+		return MGM_ERROR_INVALID_PARAMETER;
+	mgm_lock(m, &q);
+	/* The start key need not exist any more: an upper bound does. */
+	n = next ? avl_upper_bound(&m->mfe_tree,
+				   mfe_key(start->source, start->group)) :
+		   avl_first(&m->mfe_tree);
+	now = mgm_now(m);
+	for (; n; n = avl_next(n)) {
+		struct mfe *e = container_of(n, struct mfe, an);
+
+		sz = rec_size(k, e->n_oifs);
+		if (sz > *buffer_size - used)
+			break;
+		rec_fill(m, e, k, buffer + used, now);
+		used += sz;
+		cnt++;
+	}
+	if (!n) {
+		ret = MGM_ERROR_NO_MORE_ITEMS;
+	} else if (cnt) {
+		ret = MGM_ERROR_MORE_DATA;
+	} else {
+		*buffer_size = sz;
+		ret = MGM_ERROR_INSUFFICIENT_BUFFER;
+	}
+	*num_entries = cnt;
+	mgm_unlock(m);
+	return ret;
+}
+
+static bool stats_kind(uint32_t flags, enum rec_kind *k)
+{
+	if (flags == MGM_MFE_STATS_0)
+		*k = REC_STATS;
+	else if (flags == MGM_MFE_STATS_1)
+		*k = REC_STATS_EX;
+	else
+		return false;
+	return true;
+}
+
+uint32_t mgm_get_mfe(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
+		     uint32_t *buffer_size, uint8_t *buffer)
+{
+	return get_one(m, mfe, buffer_size, buffer, REC_MFE);
+}
+
+uint32_t mgm_get_first_mfe(struct mgm *m, uint32_t *buffer_size,
+			   uint8_t *buffer, uint32_t *num_entries)
+{
+	return get_many(m, NULL, false, buffer_size, buffer, num_entries,
+			REC_MFE);
+}
+
+uint32_t mgm_get_next_mfe(struct mgm *m, const struct mgm_ipmcast_mfe *start,
+			  uint32_t *buffer_size, uint8_t *buffer,
+			  uint32_t *num_entries)
+{
+	return get_many(m, start, true, buffer_size, buffer, num_entries,
+			REC_MFE);
+}
+
+uint32_t mgm_get_mfe_stats(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
+			   uint32_t *buffer_size, uint8_t *buffer,
+			   uint32_t flags)
+{
+	enum rec_kind k;
+
+	if (!stats_kind(flags, &k))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return get_one(m, mfe, buffer_size, buffer, k);
+}
+
+uint32_t mgm_get_first_mfe_stats(struct mgm *m, uint32_t *buffer_size,
+				 uint8_t *buffer, uint32_t *num_entries,
+				 uint32_t flags)
+{
+	enum rec_kind k;
+
+	if (!stats_kind(flags, &k))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return get_many(m, NULL, false, buffer_size, buffer, num_entries, k);
+}
+
+uint32_t mgm_get_next_mfe_stats(struct mgm *m,
+				const struct mgm_ipmcast_mfe *start,
+				uint32_t *buffer_size, uint8_t *buffer,
+				uint32_t *num_entries, uint32_t flags)
+{
+	enum rec_kind k;
+
+	if (!stats_kind(flags, &k))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return get_many(m, start, true, buffer_size, buffer, num_entries, k);
+}
+
+uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
+		     const struct mgm_ipmcast_mfe *mfe)
+{
+	struct cbq q = { 0 };
+	struct mfe *e;
+	uint32_t ret = MGM_NO_ERROR;
+
+	if (!m || !mfe)
+		return MGM_ERROR_INVALID_PARAMETER;
+	mgm_lock(m, &q);
+	if (!proto_get(m, protocol)) {
+		ret = MGM_ERROR_INVALID_PARAMETER;
+	} else {
+		e = mfe_find(m, mfe->source, mfe->group);
+		if (e)
+			e->upstream =
+				mfe->upstream; /* the only field it sets */
+		else
+			ret = MGM_ERROR_NOT_FOUND;
+	}
+	mgm_unlock(m);
+	return ret;
+}

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgm_util.c - error names and the small containers the core is built on:
+ * a chained hash table, a pointer set and an AVL tree.  glibc's tsearch()
+ * has no "next after this key", which MgmGetNextMfe needs for a key that
+ * may no longer exist, hence the tree.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgm_int.h"
+
+const char *mgm_strerror(uint32_t err)
+{
+	static __thread char buf[32];
+
+	switch (err) {
+	case MGM_NO_ERROR:
+		return "NO_ERROR";
+	case MGM_ERROR_NOT_ENOUGH_MEMORY:
+		return "ERROR_NOT_ENOUGH_MEMORY";
+	case MGM_ERROR_INVALID_PARAMETER:
+		return "ERROR_INVALID_PARAMETER";
+	case MGM_ERROR_INSUFFICIENT_BUFFER:
+		return "ERROR_INSUFFICIENT_BUFFER";
+	case MGM_ERROR_ALREADY_EXISTS:
+		return "ERROR_ALREADY_EXISTS";
+	case MGM_ERROR_MORE_DATA:
+		return "ERROR_MORE_DATA";
+	case MGM_ERROR_NO_MORE_ITEMS:
+		return "ERROR_NO_MORE_ITEMS";
+	case MGM_ERROR_CAN_NOT_COMPLETE:
+		return "ERROR_CAN_NOT_COMPLETE";
+	case MGM_ERROR_NOT_FOUND:
+		return "ERROR_NOT_FOUND";
+	}
+	/* Thread-local so that concurrent callers never share a buffer. */
+	snprintf(buf, sizeof(buf), "ERROR_%u", err);
+	return buf;
+}
+
+uint32_t mgm_hash(uint64_t a, uint64_t b)
+{
+	/* splitmix64 finaliser over both words: cheap and well mixed. */
+	uint64_t x = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x632be59bd9b4e019ULL);
+
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return (uint32_t)x;
+}
+
+int vec_reserve(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 8;
+	while (nc < need)
+		nc *= 2;
+	nv = realloc(*v, nc * elem);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Chained hash table                                                  */
+
+#define HTAB_MIN 16
+
+int htab_init(struct htab *t, uint32_t (*hash)(const struct hnode *))
+{
+	t->b = calloc(HTAB_MIN, sizeof(*t->b));
+	if (!t->b)
+		return -ENOMEM;
+	t->mask = HTAB_MIN - 1;
+	t->n = 0;
+	t->hash = hash;
+	return 0;
+}
+
+void htab_fini(struct htab *t)
+{
+	free(t->b);
+	t->b = NULL;
+	t->n = 0;
+}
+
+static void htab_resize(struct htab *t, size_t nsize)
+{
+	struct hnode **nb = calloc(nsize, sizeof(*nb));
+	size_t i;
+
+	/* Failing to grow only makes chains longer; never fatal. */
+	if (!nb)
+		return;
+	for (i = 0; i <= t->mask; i++) {
+		struct hnode *n = t->b[i], *next;
+
+		for (; n; n = next) {
+			size_t j = t->hash(n) & (nsize - 1);
+
+			next = n->next;
+			n->next = nb[j];
+			nb[j] = n;
+		}
+	}
+	free(t->b);
+	t->b = nb;
+	t->mask = nsize - 1;
+}
+
+void htab_insert(struct htab *t, struct hnode *n)
+{
+	size_t i;
+
+	if (t->n + 1 > t->mask + 1)
+		htab_resize(t, (t->mask + 1) * 2);
+	i = t->hash(n) & t->mask;
+	n->next = t->b[i];
+	t->b[i] = n;
+	t->n++;
+}
+
+void htab_remove(struct htab *t, struct hnode *n)
+{
+	struct hnode **pp = &t->b[t->hash(n) & t->mask];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == n) {
+			*pp = n->next;
+			n->next = NULL;
+			t->n--;
+			break;
+		}
+	}
+	/* Shrink after mass deletions (a release of 100k MFEs, expiry). */
+	if (t->mask + 1 > HTAB_MIN && t->n < (t->mask + 1) / 8)
+		htab_resize(t, (t->mask + 1) / 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pointer set                                                         */
+
+static uint32_t ptr_hash(const void *p)
+{
+	return mgm_hash((uintptr_t)p, 0);
+}
+
+static int ptrset_resize(struct ptrset *s, uint32_t ncap)
+{
+	void **nv = calloc(ncap, sizeof(*nv));
+	uint32_t i;
+
+	if (!nv)
+		return -ENOMEM;
+	for (i = 0; i < s->cap; i++) {
+		uint32_t j;
+
+		if (!s->v[i])
+			continue;
+		j = ptr_hash(s->v[i]) & (ncap - 1);
+		while (nv[j])
+			j = (j + 1) & (ncap - 1);
+		nv[j] = s->v[i];
+	}
+	free(s->v);
+	s->v = nv;
+	s->cap = ncap;
+	return 0;
+}
+
+bool ptrset_has(const struct ptrset *s, const void *p)
+{
+	uint32_t j;
+
+	if (!s->cap)
+		return false;
+	for (j = ptr_hash(p) & (s->cap - 1); s->v[j];
+	     j = (j + 1) & (s->cap - 1))
+		if (s->v[j] == p)
+			return true;
+	return false;
+}
+
+int ptrset_add(struct ptrset *s, void *p)
+{
+	uint32_t j;
+
+	/* Keep the load under 3/4 so probe sequences stay short. */
+	if ((s->n + 1) * 4 > s->cap * 3) {
+		int err = ptrset_resize(s, s->cap ? s->cap * 2 : 8);
+
+		if (err)
+			return err;
+	}
+	for (j = ptr_hash(p) & (s->cap - 1); s->v[j];
+	     j = (j + 1) & (s->cap - 1))
+		if (s->v[j] == p)
+			return 0;
+	s->v[j] = p;
+	s->n++;
+	return 0;
+}
+
+void ptrset_del(struct ptrset *s, void *p)
+{
+	uint32_t mask = s->cap - 1, i, j;
+
+	if (!s->cap)
+		return;
+	for (i = ptr_hash(p) & mask; s->v[i]; i = (i + 1) & mask)
+		if (s->v[i] == p)
+			break;
+	if (!s->v[i])
+		return;
+	/* Backward-shift deletion: no tombstones, lookups stay exact. */
+	s->v[i] = NULL;
+	s->n--;
+	for (j = (i + 1) & mask; s->v[j]; j = (j + 1) & mask) {
+		uint32_t k = ptr_hash(s->v[j]) & mask;
+
+		/* Move v[j] into the hole unless its home lies in (i, j]. */
+		if ((j > i && (k <= i || k > j)) ||
+		    (j < i && k <= i && k > j)) {
+			s->v[i] = s->v[j];
+			s->v[j] = NULL;
+			i = j;
+		}
+	}
+	if (s->n == 0) {
+		ptrset_fini(s);
+	} else if (s->cap > 8 && s->n * 8 < s->cap) {
+		/* Failure to shrink is harmless. */
+		(void)ptrset_resize(s, s->cap / 2);
+	}
+}
+
+void ptrset_fini(struct ptrset *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->cap = 0;
+	s->n = 0;
+}
+
+void **ptrset_snapshot(const struct ptrset *s, uint32_t *n)
+{
+	void **v;
+	uint32_t i, k = 0;
+
+	*n = 0;
+	if (!s->n)
+		return NULL;
+	v = malloc(s->n * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (i = 0; i < s->cap; i++)
+		if (s->v[i])
+			v[k++] = s->v[i];
+	*n = k;
+	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* AVL tree                                                            */
+
+static int avl_h(const struct avl_node *n)
+{
+	return n ? n->h : 0;
+}
+
+static void avl_fix_h(struct avl_node *n)
+{
+	int hl = avl_h(n->l), hr = avl_h(n->r);
+
+	n->h = (hl > hr ? hl : hr) + 1;
+}
+
+static void avl_replace_child(struct avl_tree *t, struct avl_node *parent,
+			      struct avl_node *old, struct avl_node *new)
+{
+	if (!parent)
+		t->root = new;
+	else if (parent->l == old)
+		parent->l = new;
+	else
+		parent->r = new;
+	if (new)
+		new->p = parent;
+}
+
+static struct avl_node *avl_rot_left(struct avl_tree *t, struct avl_node *x)
+{
+	struct avl_node *y = x->r;
+
+	x->r = y->l;
+	if (y->l)
+		y->l->p = x;
+	avl_replace_child(t, x->p, x, y);
+	y->l = x;
+	x->p = y;
+	avl_fix_h(x);
+	avl_fix_h(y);
+	return y;
+}
+
+static struct avl_node *avl_rot_right(struct avl_tree *t, struct avl_node *x)
+{
+	struct avl_node *y = x->l;
+
+	x->l = y->r;
+	if (y->r)
+		y->r->p = x;
+	avl_replace_child(t, x->p, x, y);
+	y->r = x;
+	x->p = y;
+	avl_fix_h(x);
+	avl_fix_h(y);
+	return y;
+}
+
+/* Walk from n to the root restoring heights and balance. */
+static void avl_rebalance(struct avl_tree *t, struct avl_node *n)
+{
+	while (n) {
+		int bal = avl_h(n->l) - avl_h(n->r);
+
+		if (bal > 1) {
+			if (avl_h(n->l->l) < avl_h(n->l->r))
+				avl_rot_left(t, n->l);
+			n = avl_rot_right(t, n);
+		} else if (bal < -1) {
+			if (avl_h(n->r->r) < avl_h(n->r->l))
+				avl_rot_right(t, n->r);
+			n = avl_rot_left(t, n);
+		} else {
+			avl_fix_h(n);
+		}
+		n = n->p;
+	}
+}
+
+void avl_insert(struct avl_tree *t, struct avl_node *n)
+{
+	struct avl_node **pp = &t->root, *parent = NULL;
+	uint64_t k = t->key(n);
+
+	while (*pp) {
+		parent = *pp;
+		pp = k < t->key(parent) ? &parent->l : &parent->r;
+	}
+	n->l = n->r = NULL;
+	n->p = parent;
+	n->h = 1;
+	*pp = n;
+	avl_rebalance(t, parent);
+}
+
+void avl_remove(struct avl_tree *t, struct avl_node *n)
+{
+	struct avl_node *fix;
+
+	if (n->l && n->r) {
+		/* Swap in the successor: the leftmost node of the right tree. */
+		struct avl_node *s = n->r;
+
+		while (s->l)
+			s = s->l;
+		if (s->p == n) {
+			fix = s;
+		} else {
+			fix = s->p;
+			fix->l = s->r;
+			if (s->r)
+				s->r->p = fix;
+			s->r = n->r;
+			n->r->p = s;
+		}
+		s->l = n->l;
+		n->l->p = s;
+		avl_replace_child(t, n->p, n, s);
+		s->h = n->h;
+	} else {
+		struct avl_node *c = n->l ? n->l : n->r;
+
+		fix = n->p;
+		avl_replace_child(t, n->p, n, c);
+	}
+	n->l = n->r = n->p = NULL;
+	avl_rebalance(t, fix);
+}
+
+struct avl_node *avl_first(const struct avl_tree *t)
+{
+	struct avl_node *n = t->root;
+
+	if (!n)
+		return NULL;
+	while (n->l)
+		n = n->l;
+	return n;
+}
+
+struct avl_node *avl_next(const struct avl_node *n)
+{
+	if (n->r) {
+		n = n->r;
+		while (n->l)
+			n = n->l;
+		return (struct avl_node *)n;
+	}
+	while (n->p && n->p->r == n)
+		n = n->p;
+	return n->p;
+}
+
+static struct avl_node *avl_bound(const struct avl_tree *t, uint64_t k,
+				  bool strict)
+{
+	struct avl_node *n = t->root, *best = NULL;
+
+	while (n) {
+		uint64_t nk = t->key(n);
+
+		if (nk > k || (!strict && nk == k)) {
+			best = n;
+			n = n->l;
+		} else {
+			n = n->r;
+		}
+	}
+	return best;
+}
+
+struct avl_node *avl_upper_bound(const struct avl_tree *t, uint64_t k)
+{
+	return avl_bound(t, k, true);
+}
+
+struct avl_node *avl_lower_bound(const struct avl_tree *t, uint64_t k)
+{
+	return avl_bound(t, k, false);
+}

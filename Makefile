@@ -36,15 +36,17 @@ HDRS      := $(wildcard include/*.h include/*/*.h user/*/*.h)
 
 DP_SRCS   := $(wildcard user/dp/*.c)
 MGM_SRCS  := $(wildcard user/mgm/*.c)
-LIB_SRCS  := $(DP_SRCS) $(MGM_SRCS)
+PROTO_SRCS := $(wildcard user/proto/*.c)
+LIB_SRCS  := $(DP_SRCS) $(MGM_SRCS) $(PROTO_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 LIB_PIC   := $(patsubst %.c,$(OUT)/pic/%.o,$(LIB_SRCS))
-# Unit tests link only the MGM core: it never touches BPF (see mgm_datapath.h).
-LIB_SAN   := $(patsubst %.c,$(OUT)/san/%.o,$(MGM_SRCS))
+# Unit tests link the MGM core and the protocols, never the BPF datapath
+# (see mgm_datapath.h): they run without root.
+LIB_SAN   := $(patsubst %.c,$(OUT)/san/%.o,$(MGM_SRCS) $(PROTO_SRCS))
 
 # Programs: one directory per program under user/ (mgmd, mgmctl, ...),
 # one file per program under tools/.
-PROG_DIRS := $(filter-out user/dp user/mgm,$(wildcard user/*))
+PROG_DIRS := $(filter-out user/dp user/mgm user/proto,$(wildcard user/*))
 PROGS     := $(foreach d,$(PROG_DIRS),$(OUT)/$(notdir $(d)))
 TOOLS     := $(patsubst tools/%.c,$(OUT)/%,$(wildcard tools/*.c))
 

@@ -29,9 +29,14 @@ static const char *check_section = "";
 		}                                                     \
 	} while (0)
 
-#define CHECK_EQ(a, b, what)                                               \
-	CHECK((long long)(a) == (long long)(b), "%s: got %lld, want %lld", \
-	      what, (long long)(a), (long long)(b))
+/* Evaluates a and b once each (they may be calls with side effects). */
+#define CHECK_EQ(a, b, what)                                                 \
+	do {                                                                 \
+		long long check_a_ = (long long)(a);                         \
+		long long check_b_ = (long long)(b);                         \
+		CHECK(check_a_ == check_b_, "%s: got %lld, want %lld", what, \
+		      check_a_, check_b_);                                   \
+	} while (0)
 
 static inline void check_begin(const char *name)
 {

@@ -47,7 +47,8 @@ struct mgm_datapath_ops {
 	 * Install or replace the MFE of (source, group).  n_oifs == 0
 	 * installs a negative entry (matching packets are dropped).  A
 	 * replace is atomic for packets: each one sees the old or the new
-	 * entry, never a mix.  -ENOSPC when a table is full (nothing changed).
+	 * entry, never a mix.  Installing what the entry already holds is a
+	 * no-op.  -ENOSPC when a table is full (nothing changed).
 	 */
 	int (*mfe_install)(void *dp, uint32_t source, uint32_t group,
 			   uint32_t iif, const uint32_t *oifs, uint32_t n_oifs);
@@ -62,6 +63,15 @@ struct mgm_datapath_ops {
 	 * whatever out-set it is in.  Takes effect for the next packet.
 	 */
 	int (*if_tx_disable)(void *dp, uint32_t ifindex, bool disabled);
+	/*
+	 * Optional.  Take ifindex out of every out-set in place, without
+	 * touching the MFEs that use them (one change per set, not per MFE):
+	 * each packet still sees a set with or without it, never a mix.
+	 * The MGM core calls it when an interface is released, before it
+	 * rewrites the MFEs; installs that then ask for what an entry
+	 * already holds cost nothing.
+	 */
+	int (*if_release)(void *dp, uint32_t ifindex);
 	/*
 	 * Barrier: returns once no packet that might have seen the state
 	 * before this call is still being processed.  After mfe_install /

@@ -617,9 +617,14 @@ static void test_release(void)
 	size_t len;
 
 	check_begin("release");
-	mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set, 2);
-	mgm_dp_mfe_install(dp, ip4(S1), ip4("239.5.5.5"), if_o2, &if_o3, 1);
-	mgm_dp_mfe_install(dp, ip4(S1), ip4("239.5.5.6"), if_o1, &if_o2, 1);
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set, 2), 0,
+		 "install");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4("239.5.5.5"), if_o2,
+				    &if_o3, 1),
+		 0, "install iif o2");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4("239.5.5.6"), if_o1,
+				    &if_o2, 1),
+		 0, "install oif o2");
 	CHECK_EQ(mgm_dp_release_if(dp, if_o2), 3, "three entries touched");
 	len = pkt_build(pkt, sizeof(pkt), &s3);
 	run_prog(pkt, len, if_o2, &r);

@@ -173,6 +173,14 @@ static int op_install(void *dp, uint32_t source, uint32_t group, uint32_t iif,
 		goto fail;
 	}
 	e = find(fd, source, group);
+	/* As the real datapath: installing what is there costs nothing. */
+	if (e && e->mfe.iif == iif && e->mfe.n_oifs == n_oifs &&
+	    e->mfe.negative == !n_oifs &&
+	    !memcmp(e->mfe.oifs, oifs, n_oifs * sizeof(*oifs))) {
+		fd->counts.install_noop++;
+		pthread_mutex_unlock(&fd->lock);
+		return 0;
+	}
 	if (!e) {
 		uint32_t k = bucket(source, group);
 
@@ -290,6 +298,36 @@ static int op_tx_disable(void *dp, uint32_t ifindex, bool disabled)
 	return 0;
 }
 
+/*
+ * Like the fast path: the ifindex leaves every out-set in place; entries
+ * keep their (possibly now empty) sets and stay positive.
+ */
+static int op_if_release(void *dp, uint32_t ifindex)
+{
+	struct fake_dp *fd = dp;
+	struct fake_entry *e;
+	uint32_t b, i, j;
+	char line[32];
+
+	pthread_mutex_lock(&fd->lock);
+	burn(fd);
+	fd->counts.if_release++;
+	for (b = 0; b < FAKE_BUCKETS; b++) {
+		for (e = fd->b[b]; e; e = e->next) {
+			for (i = j = 0; i < e->mfe.n_oifs; i++)
+				if (e->mfe.oifs[i] != ifindex)
+					e->mfe.oifs[j++] = e->mfe.oifs[i];
+			e->mfe.n_oifs = j;
+		}
+	}
+	if (!fd->quiet) {
+		snprintf(line, sizeof(line), "unlink %u", ifindex);
+		log_locked(fd, line);
+	}
+	pthread_mutex_unlock(&fd->lock);
+	return 0;
+}
+
 static int op_sync(void *dp)
 {
 	struct fake_dp *fd = dp;
@@ -379,6 +417,7 @@ const struct mgm_datapath_ops fake_dp_ops = {
 	.mfe_counters = op_counters,
 	.if_counters = op_if_counters,
 	.if_tx_disable = op_tx_disable,
+	.if_release = op_if_release,
 	.sync = op_sync,
 	.event_fd = op_event_fd,
 	.event_poll = op_event_poll,

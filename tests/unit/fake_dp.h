@@ -76,6 +76,7 @@ struct fake_mfe {
 struct fake_dp_counts {
 	unsigned install, install_failed, del, del_missing, counters;
 	unsigned tx_off, tx_on, sync, event_poll, rpf_lookup;
+	unsigned if_release, install_noop;
 	/* installs MGM should never make: unsorted or duplicate oifs, the
 	 * iif among the oifs, more oifs than the fast path holds */
 	unsigned bad_install;

@@ -152,6 +152,11 @@ int mgm_dp_sync(struct mgm_dp *dp);
  * Returns the number of MFEs changed or deleted.
  */
 int mgm_dp_release_if(struct mgm_dp *dp, uint32_t ifindex);
+/*
+ * Take ifindex out of every out-set in place (MFEs keep their sets; a set
+ * left empty forwards nothing).  Returns the number of sets changed.
+ */
+int mgm_dp_if_unlink(struct mgm_dp *dp, uint32_t ifindex);
 /* Periodic housekeeping: reclaims freed slots now and then. */
 void mgm_dp_maintain(struct mgm_dp *dp);
 

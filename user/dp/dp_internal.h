@@ -37,6 +37,27 @@ struct dp_ifc {
 	struct dp_ifc *next;
 };
 
+/*
+ * What the fast path holds for one MFE, kept in userspace so that an
+ * install or delete needs no lookup syscall, and an install of what an
+ * entry already holds needs none at all.
+ */
+struct dp_mfe {
+	uint64_t key; /* source << 32 | group (network order values) */
+	uint32_t iif;
+	uint32_t stats;
+	uint32_t slot; /* out-set slot, unless negative */
+	bool negative;
+	bool used;
+};
+
+/* Open addressing, linear probing, backward-shift deletion. */
+struct dp_mfe_tab {
+	struct dp_mfe *v;
+	uint32_t cap; /* power of two */
+	uint32_t n;
+};
+
 /* A stack of free slot numbers. */
 struct dp_slots {
 	uint32_t *v;
@@ -57,7 +78,7 @@ struct mgm_dp {
 	uint32_t mfe_map_id;
 
 	uint32_t mfe_max, oset_max, if_max;
-	uint32_t n_mfe;
+	struct dp_mfe_tab mfes; /* not kept when readonly */
 
 	/* Out-set pool. */
 	struct dp_oset *osets; /* [oset_max] */

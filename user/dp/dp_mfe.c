@@ -45,6 +45,96 @@ void dp_slots_free(struct dp_slots *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* ------------------------------------------------------------------ */
+/* The MFE shadow table                                                 */
+
+static uint64_t mfe_key64(uint32_t source, uint32_t group)
+{
+	return (uint64_t)source << 32 | group;
+}
+
+static uint32_t mfe_slot_of(const struct dp_mfe_tab *t, uint64_t key)
+{
+	/* MurmurHash3's fmix64: every key bit reaches the low bits. */
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	key *= 0xc4ceb9fe1a85ec53ULL;
+	key ^= key >> 33;
+	return (uint32_t)key & (t->cap - 1);
+}
+
+static struct dp_mfe *mfe_find(struct dp_mfe_tab *t, uint64_t key)
+{
+	uint32_t i;
+
+	if (!t->cap)
+		return NULL;
+	for (i = mfe_slot_of(t, key); t->v[i].used; i = (i + 1) & (t->cap - 1))
+		if (t->v[i].key == key)
+			return &t->v[i];
+	return NULL;
+}
+
+static int mfe_grow(struct dp_mfe_tab *t)
+{
+	struct dp_mfe_tab n = { .cap = t->cap ? t->cap * 2 : 1024 };
+	uint32_t i, j;
+
+	n.v = calloc(n.cap, sizeof(*n.v));
+	if (!n.v)
+		return -ENOMEM;
+	for (i = 0; i < t->cap; i++) {
+		if (!t->v[i].used)
+			continue;
+		for (j = mfe_slot_of(&n, t->v[i].key); n.v[j].used;
+		     j = (j + 1) & (n.cap - 1))
+			;
+		n.v[j] = t->v[i];
+		n.n++;
+	}
+	free(t->v);
+	*t = n;
+	return 0;
+}
+
+/* A new, zeroed entry for key (which must not be present). */
+static struct dp_mfe *mfe_insert(struct dp_mfe_tab *t, uint64_t key)
+{
+	uint32_t i;
+
+	if ((t->n + 1) * 2 > t->cap && mfe_grow(t))
+		return NULL;
+	for (i = mfe_slot_of(t, key); t->v[i].used; i = (i + 1) & (t->cap - 1))
+		;
+	memset(&t->v[i], 0, sizeof(t->v[i]));
+	t->v[i].key = key;
+	t->v[i].used = true;
+	t->n++;
+	return &t->v[i];
+}
+
+static void mfe_erase(struct dp_mfe_tab *t, struct dp_mfe *e)
+{
+	uint32_t i = e - t->v, j = i, home;
+
+	/* Backward shift: keep every probe chain unbroken. */
+	for (;;) {
+		t->v[i].used = false;
+		do {
+			j = (j + 1) & (t->cap - 1);
+			if (!t->v[j].used) {
+				t->n--;
+				return;
+			}
+			home = mfe_slot_of(t, t->v[j].key);
+		} while (i <= j ? (i < home && home <= j) :
+				  (i < home || home <= j));
+		t->v[i] = t->v[j];
+		i = j;
+	}
+}
+
 /*
  * Pop a free slot; when none is left but some wait for their grace
  * period, take the barrier now and reuse those.
@@ -292,13 +382,22 @@ int dp_adopt(struct mgm_dp *dp)
 		qsort(dp->osets[i].oifs, dp->osets[i].n, sizeof(uint32_t),
 		      cmp_u32);
 	}
-	dp->n_mfe = 0;
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
+		struct dp_mfe *e;
+
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
 			continue;
-		dp->n_mfe++;
+		e = mfe_insert(&dp->mfes, mfe_key64(key.source, key.group));
+		if (!e) {
+			err = -ENOMEM;
+			goto out;
+		}
+		e->iif = v.iif;
+		e->stats = v.stats;
+		e->slot = v.oset;
+		e->negative = v.flags & MGM_MFE_F_NEGATIVE;
 		if (v.stats < dp->mfe_max)
 			stats_used[v.stats] = 1;
 		os = oset_of(dp, &v);
@@ -332,6 +431,7 @@ out:
 
 void dp_pool_free(struct mgm_dp *dp)
 {
+	free(dp->mfes.v);
 	free(dp->osets);
 	free(dp->oset_hash);
 	dp_slots_free(&dp->oset_free);
@@ -373,14 +473,28 @@ static int stats_zero(struct mgm_dp *dp, uint32_t slot)
 	return 0;
 }
 
+/* Does the entry already hold exactly this? */
+static bool mfe_same(struct mgm_dp *dp, const struct dp_mfe *e, uint32_t iif,
+		     const uint32_t *set, uint32_t m)
+{
+	const struct dp_oset *os;
+
+	if (e->iif != iif || e->negative != !m)
+		return false;
+	if (!m)
+		return true;
+	os = &dp->osets[e->slot];
+	return os->n == m && !memcmp(os->oifs, set, m * sizeof(*set));
+}
+
 int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 		       uint32_t iif, const uint32_t *oifs, uint32_t n)
 {
 	struct mgm_mfe_key key = { .source = source, .group = group };
-	struct mgm_mfe_val old, v = { .source = source, .group = group };
+	struct mgm_mfe_val v = { .source = source, .group = group };
 	uint32_t set[MGM_OSET_MAX_OIFS], m, i, stats;
-	struct dp_oset *os = NULL;
-	bool have_old;
+	struct dp_oset *os = NULL, *old_os = NULL;
+	struct dp_mfe *e;
 	int err;
 
 	if (dp->readonly)
@@ -390,18 +504,20 @@ int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 	err = normalize_oifs(oifs, n, iif, set, &m);
 	if (err)
 		return err;
+	e = mfe_find(&dp->mfes, mfe_key64(source, group));
+	if (e && mfe_same(dp, e, iif, set, m))
+		return 0;
 	for (i = 0; i < m; i++)
 		if (!dp_if_get(dp, set[i], &err))
 			return err;
-
-	have_old = !bpf_map_lookup_elem(dp->fd_mfe, &key, &old);
 	if (m) {
 		err = oset_get(dp, set, m, &os);
 		if (err)
 			return err;
 	}
-	if (have_old) {
-		stats = old.stats;
+	if (e) {
+		stats = e->stats;
+		old_os = e->negative ? NULL : &dp->osets[e->slot];
 	} else {
 		err = slots_pop(dp, &dp->stats_free, &dp->stats_pending,
 				&stats);
@@ -418,17 +534,28 @@ int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 		v.flags = MGM_MFE_F_NEGATIVE;
 	}
 	if (bpf_map_update_elem(dp->fd_mfe, &key, &v,
-				have_old ? BPF_EXIST : BPF_NOEXIST)) {
+				e ? BPF_EXIST : BPF_NOEXIST)) {
 		err = errno == E2BIG ? -ENOSPC : -errno;
-		if (!have_old)
-			dp_slots_push(&dp->stats_free, stats);
-		goto undo_oset;
+		goto undo_stats;
 	}
-	if (have_old)
-		oset_put(dp, oset_of(dp, &old));
-	else
-		dp->n_mfe++;
+	if (!e) {
+		e = mfe_insert(&dp->mfes, mfe_key64(source, group));
+		if (!e) {
+			/* Cannot track it: take it back out. */
+			bpf_map_delete_elem(dp->fd_mfe, &key);
+			err = -ENOMEM;
+			goto undo_stats;
+		}
+		e->stats = stats;
+	}
+	e->iif = iif;
+	e->negative = !os;
+	e->slot = os ? os->slot : 0;
+	oset_put(dp, old_os);
 	return 0;
+undo_stats:
+	if (!e)
+		dp_slots_push(&dp->stats_free, stats);
 undo_oset:
 	oset_put(dp, os);
 	return err;
@@ -437,17 +564,18 @@ undo_oset:
 int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group)
 {
 	struct mgm_mfe_key key = { .source = source, .group = group };
-	struct mgm_mfe_val old;
+	struct dp_mfe *e;
 
 	if (dp->readonly)
 		return -EPERM;
-	if (bpf_map_lookup_elem(dp->fd_mfe, &key, &old))
-		return -errno;
+	e = mfe_find(&dp->mfes, mfe_key64(source, group));
+	if (!e)
+		return -ENOENT;
 	if (bpf_map_delete_elem(dp->fd_mfe, &key))
 		return -errno;
-	dp->n_mfe--;
-	oset_put(dp, oset_of(dp, &old));
-	dp_slots_push(&dp->stats_pending, old.stats);
+	oset_put(dp, e->negative ? NULL : &dp->osets[e->slot]);
+	dp_slots_push(&dp->stats_pending, e->stats);
+	mfe_erase(&dp->mfes, e);
 	/* A packet right after this is a miss again: report it at once. */
 	bpf_map_delete_elem(dp->fd_miss_seen, &key);
 	return 0;
@@ -526,7 +654,7 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 
 uint32_t mgm_dp_mfe_count(struct mgm_dp *dp)
 {
-	return dp->n_mfe;
+	return dp->mfes.n;
 }
 
 uint32_t mgm_dp_oset_count(struct mgm_dp *dp)
@@ -567,17 +695,52 @@ out:
 /* ------------------------------------------------------------------ */
 /* Release                                                              */
 
-struct release_item {
-	struct mgm_mfe_key key;
-	struct mgm_mfe_val val;
-};
+/*
+ * Take ifindex out of every out-set in place.  Deleting one devmap
+ * element is atomic for a packet iterating the set, so each packet sees
+ * the set with or without it: the old or the new set, as promised.  One
+ * change per set instead of one per MFE.
+ */
+int mgm_dp_if_unlink(struct mgm_dp *dp, uint32_t ifindex)
+{
+	uint32_t s, j;
+	int fd, n = 0;
+
+	if (dp->readonly)
+		return -EPERM;
+	for (s = 0; s < dp->oset_max; s++) {
+		struct dp_oset *os = &dp->osets[s];
+
+		if (!os->refcnt)
+			continue;
+		for (j = 0; j < os->n && os->oifs[j] != ifindex; j++)
+			;
+		if (j == os->n)
+			continue;
+		fd = inner_fd(dp, s);
+		if (fd < 0)
+			return fd;
+		if (bpf_map_delete_elem(fd, &ifindex) && errno != ENOENT) {
+			close(fd);
+			return -errno;
+		}
+		close(fd);
+		memmove(&os->oifs[j], &os->oifs[j + 1],
+			(os->n - j - 1) * sizeof(os->oifs[0]));
+		os->n--;
+		/* Its content changed: file it under the new content. */
+		oset_unhash(dp, os);
+		os->hash = oset_hash(os->oifs, os->n);
+		oset_hash_in(dp, os);
+		n++;
+	}
+	return n;
+}
 
 int mgm_dp_release_if(struct mgm_dp *dp, uint32_t ifindex)
 {
-	struct mgm_mfe_key key, next, *prev = NULL;
-	struct release_item *items = NULL;
-	uint32_t n = 0, cap = 0, i, j;
-	struct mgm_mfe_val v;
+	struct mgm_mfe_key *del = NULL, *neg = NULL;
+	uint32_t n_del = 0, n_neg = 0, i, j;
 	int err, changed = 0;
 
 	if (dp->readonly)
@@ -586,61 +749,53 @@ int mgm_dp_release_if(struct mgm_dp *dp, uint32_t ifindex)
 	err = mgm_dp_if_tx_disable(dp, ifindex, true);
 	if (err)
 		return err;
-
-	/* Collect first: changing a hash map while walking it restarts. */
-	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
-		struct dp_oset *os;
-		bool hit;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
-			continue;
-		os = oset_of(dp, &v);
-		hit = v.iif == ifindex;
-		for (j = 0; os && !hit && j < os->n; j++)
-			hit = os->oifs[j] == ifindex;
-		if (!hit)
-			continue;
-		if (n == cap) {
-			struct release_item *p;
-
-			cap = cap ? cap * 2 : 256;
-			p = realloc(items, cap * sizeof(*items));
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			items = p;
-		}
-		items[n].key = key;
-		items[n++].val = v;
+	del = calloc(dp->mfes.n + 1, sizeof(*del));
+	neg = calloc(dp->mfes.n + 1, sizeof(*neg));
+	if (!del || !neg) {
+		err = -ENOMEM;
+		goto out;
 	}
+	/* Collect first: deleting moves entries around in the table. */
+	for (i = 0; i < dp->mfes.cap; i++) {
+		const struct dp_mfe *e = &dp->mfes.v[i];
+		struct mgm_mfe_key k = { .source = e->key >> 32,
+					 .group = (uint32_t)e->key };
+		const struct dp_oset *os;
 
-	for (i = 0; i < n; i++) {
-		struct release_item *it = &items[i];
-		struct dp_oset *os = oset_of(dp, &it->val);
-		uint32_t set[MGM_OSET_MAX_OIFS], m = 0;
-
-		if (it->val.iif == ifindex) {
-			err = mgm_dp_mfe_delete(dp, it->key.source,
-						it->key.group);
-		} else {
-			for (j = 0; j < os->n; j++)
-				if (os->oifs[j] != ifindex)
-					set[m++] = os->oifs[j];
-			err = mgm_dp_mfe_install(dp, it->key.source,
-						 it->key.group, it->val.iif,
-						 set, m);
+		if (!e->used)
+			continue;
+		if (e->iif == ifindex) {
+			del[n_del++] = k;
+			continue;
 		}
-		if (err && err != -ENOENT)
-			goto out;
+		if (e->negative)
+			continue;
+		os = &dp->osets[e->slot];
+		for (j = 0; j < os->n && os->oifs[j] != ifindex; j++)
+			;
+		if (j == os->n)
+			continue;
 		changed++;
+		if (os->n == 1)
+			neg[n_neg++] = k; /* left without oifs */
+	}
+	err = mgm_dp_if_unlink(dp, ifindex);
+	if (err > 0)
+		err = 0;
+	for (i = 0; i < n_del && !err; i++, changed++)
+		err = mgm_dp_mfe_delete(dp, del[i].source, del[i].group);
+	for (i = 0; i < n_neg && !err; i++) {
+		const struct dp_mfe *e = mfe_find(
+			&dp->mfes, mfe_key64(neg[i].source, neg[i].group));
+
+		err = mgm_dp_mfe_install(dp, neg[i].source, neg[i].group,
+					 e->iif, NULL, 0);
 	}
 	/* No packet that saw the old entries is still in flight. */
-	err = mgm_dp_sync(dp);
+	err = err ?: mgm_dp_sync(dp);
 out:
-	free(items);
+	free(del);
+	free(neg);
 	if (err)
 		return err; /* stays disabled: never leak after a failure */
 	/* It is in no out-set any more: copies may flow again once added. */

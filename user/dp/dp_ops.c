@@ -138,6 +138,13 @@ static int op_tx_disable(void *dp, uint32_t ifindex, bool disabled)
 	return mgm_dp_if_tx_disable(dp, ifindex, disabled);
 }
 
+static int op_if_release(void *dp, uint32_t ifindex)
+{
+	int n = mgm_dp_if_unlink(dp, ifindex);
+
+	return n < 0 ? n : 0;
+}
+
 static int op_sync(void *dp)
 {
 	return mgm_dp_sync(dp);
@@ -172,6 +179,7 @@ static const struct mgm_datapath_ops dp_ops = {
 	.mfe_counters = op_counters,
 	.if_counters = op_if_counters,
 	.if_tx_disable = op_tx_disable,
+	.if_release = op_if_release,
 	.sync = op_sync,
 	.event_fd = op_event_fd,
 	.event_poll = op_event_poll,

@@ -87,6 +87,25 @@ static struct iface *iface_get(struct mgm *m, uint32_t ifindex,
 	return i;
 }
 
+/*
+ * Is ifc the only interface on its ifindex?  Otherwise (other next hops
+ * of a point-to-multipoint link) the ifindex may stay an oif.
+ */
+static bool ifx_alone(struct mgm *m, const struct iface *ifc)
+{
+	struct ifx *x = ifx_find(m, ifc->ifindex);
+	struct dlist *pos, *tmp;
+
+	if (!x)
+		return true;
+	dlist_for_each_safe(pos, tmp, &x->ifaces)
+	{
+		if (container_of(pos, struct iface, ifx_link) != ifc)
+			return false;
+	}
+	return true;
+}
+
 /* Frees the interface once nobody runs on it. */
 static void iface_put(struct mgm *m, struct iface *i)
 {
@@ -407,6 +426,18 @@ uint32_t mgm_release_interface_ownership(struct mgm *m, mgm_handle_t protocol,
 	 * for whatever owns the interface next.
 	 */
 	dp_tx_disable(m, ifindex, true);
+	/*
+	 * Unless the ifindex stays an oif through another next hop, take it
+	 * out of every out-set at once: the MFE rewrites below then ask the
+	 * datapath for what it already holds, which costs nothing.
+	 */
+	if (m->ops->if_release && ifx_alone(m, ifc)) {
+		int err = m->ops->if_release(m->dp, ifindex);
+
+		if (err)
+			mgm_logf(m, LOG_ERR, "datapath if_release: %s",
+				 strerror(-err));
+	}
 	memb_remove_all(m, ifc, p, false);
 	if (ig)
 		memb_remove_all(m, ifc, ig, false);

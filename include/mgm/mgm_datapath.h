@@ -84,10 +84,12 @@ struct mgm_datapath_ops {
 	/* Deliver every pending event to cb; returns the number delivered. */
 	int (*event_poll)(void *dp, mgm_dp_event_cb cb, void *cb_ctx);
 	/*
-	 * The unicast route toward source (the RPF route): out->ifindex = 0
-	 * when there is none.
+	 * The route toward source for group's traffic (the RPF route, from
+	 * the multicast view of the routing table): out->ifindex = 0 when
+	 * there is none.  The XDP datapath asks the kernel's unicast routes;
+	 * mgmd puts its static multicast routes in front of them.
 	 */
-	int (*rpf_lookup)(void *dp, uint32_t source,
+	int (*rpf_lookup)(void *dp, uint32_t source, uint32_t group,
 			  struct mgm_route_info *out);
 	/* Monotonic clock, ns; the clock of last_used_ns. */
 	uint64_t (*now_ns)(void *dp);

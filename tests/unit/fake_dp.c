@@ -369,12 +369,14 @@ static int op_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx)
 	return (int)n;
 }
 
-static int op_rpf_lookup(void *dp, uint32_t source, struct mgm_route_info *out)
+static int op_rpf_lookup(void *dp, uint32_t source, uint32_t group,
+			 struct mgm_route_info *out)
 {
 	struct fake_dp *fd = dp;
 	uint32_t s = ntohl(source);
 	int i, best = -1;
 
+	(void)group; /* the fake routes by source only */
 	pthread_mutex_lock(&fd->lock);
 	fd->counts.rpf_lookup++;
 	for (i = 0; i < fd->n_routes; i++) {

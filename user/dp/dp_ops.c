@@ -161,9 +161,11 @@ static int op_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx)
 	return mgm_dp_event_poll(dp, cb, cb_ctx);
 }
 
-static int op_rpf(void *dp, uint32_t source, struct mgm_route_info *out)
+static int op_rpf(void *dp, uint32_t source, uint32_t group,
+		  struct mgm_route_info *out)
 {
 	(void)dp;
+	(void)group;
 	return mgm_dp_rpf_lookup(source, out);
 }
 

@@ -524,7 +524,7 @@ struct proto *iface_owner(const struct iface *i);
 /* Same, by (ifindex, next hop), falling back to any next hop. */
 struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop);
 /* Owner of the RPF interface toward source (NULL: no route or no owner). */
-struct proto *rpf_owner(struct mgm *m, uint32_t source);
+struct proto *rpf_owner(struct mgm *m, uint32_t source, uint32_t group);
 
 /* ------------------------------------------------------------------ */
 /* mgm_member.c                                                        */

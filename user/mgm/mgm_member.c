@@ -148,7 +148,7 @@ static void alerts_join(struct mgm *m, const struct grp *g,
 			push_join(m, o, g, 1);
 		}
 	} else if (g->n_pc == 1) {
-		o = rpf_owner(m, g->source);
+		o = rpf_owner(m, g->source, g->group);
 		if (o && o != p)
 			push_join(m, o, g, 1);
 	}
@@ -177,7 +177,7 @@ static void alerts_prune(struct mgm *m, const struct grp *g,
 			}
 		}
 	} else if (g->n_pc == 0) {
-		o = rpf_owner(m, g->source);
+		o = rpf_owner(m, g->source, g->group);
 		if (o && o != p)
 			push_prune(m, o, g, ifc);
 	}

@@ -704,7 +704,7 @@ void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 	mgm_lock(m, &q);
 	if (mfe_find(m, s, g))
 		goto out;
-	if (m->ops->rpf_lookup && m->ops->rpf_lookup(m->dp, s, &route) < 0)
+	if (m->ops->rpf_lookup && m->ops->rpf_lookup(m->dp, s, g, &route) < 0)
 		memset(&route, 0, sizeof(route));
 	if (route.ifindex) {
 		iif = route.ifindex;

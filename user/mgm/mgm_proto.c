@@ -153,12 +153,12 @@ struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop)
 	return NULL;
 }
 
-struct proto *rpf_owner(struct mgm *m, uint32_t source)
+struct proto *rpf_owner(struct mgm *m, uint32_t source, uint32_t group)
 {
 	struct mgm_route_info r = { 0 };
 
-	if (!m->ops->rpf_lookup || m->ops->rpf_lookup(m->dp, source, &r) < 0 ||
-	    !r.ifindex)
+	if (!m->ops->rpf_lookup ||
+	    m->ops->rpf_lookup(m->dp, source, group, &r) < 0 || !r.ifindex)
 		return NULL;
 	return owner_of(m, r.ifindex, r.nexthop);
 }

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_static.c - the "static" routing protocol against the MGM core on
+ * the fake datapath: routes become ownership, memberships and RPF answers;
+ * shared interfaces and memberships are reference counted; bad routes are
+ * refused without changing anything; shutdown follows the seed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fake_dp.h"
+#include "proto/static.h"
+
+static struct fake_dp *fd;
+static struct mgm *m;
+static struct mgm_static *st;
+
+static void setup(void)
+{
+	fd = fake_dp_new();
+	m = fake_mgm_new(fd, 0);
+	CHECK_EQ(static_create(m, &st), 0, "register static");
+	/* Sources in 192.0.2.0/24 are reached through ifindex 1. */
+	fake_dp_add_route(fd, A("192.0.2.0"), 24, 1, 0, 2);
+}
+
+static void teardown(void)
+{
+	static_destroy(st);
+	mgm_destroy(m);
+	fake_dp_free(fd);
+}
+
+static struct static_route route(uint32_t iif, const char *src, const char *grp,
+				 uint8_t len, int n, ...)
+{
+	struct static_route r = { .iif = iif, .prefix_len = len };
+	va_list ap;
+	int i;
+
+	r.source = src ? A(src) : 0;
+	r.group = A(grp);
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		r.oifs[r.n_oifs++] = va_arg(ap, uint32_t);
+	va_end(ap);
+	return r;
+}
+
+static int count_one(void *arg, const struct mgm_membership_info *i)
+{
+	(void)i;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static size_t memberships(void)
+{
+	size_t n = 0;
+
+	mgm_foreach_membership(m, count_one, &n);
+	return n;
+}
+
+static void miss(uint32_t ifindex, const char *s, const char *g)
+{
+	fake_dp_inject_miss(fd, ifindex, A(s), A(g));
+	mgm_dispatch(m);
+}
+
+static void test_routes(void)
+{
+	struct static_route sg =
+		route(1, "192.0.2.1", "239.1.1.1", 32, 2, 2, 3);
+	struct static_route star = route(1, NULL, "239.2.2.0", 30, 1, 4);
+	uint32_t pid, cid, iif;
+
+	check_begin("routes become MGM state");
+	setup();
+	CHECK_EQ(static_route_add(st, &sg), 0, "(S,G) route");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 1, 0, &pid, &cid),
+		 MGM_NO_ERROR, "iif owned");
+	CHECK_EQ(pid, MGM_PROTO_STATIC, "by static");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 3, 0, &pid, &cid),
+		 MGM_NO_ERROR, "oif owned");
+	CHECK_EQ(memberships(), 2, "one (S,G) membership per oif");
+	CHECK_EQ(static_route_add(st, &star), 0, "(*,G/30) route");
+	CHECK_EQ(memberships(), 2 + 4, "a /30 is four (*,G) memberships");
+
+	miss(1, "192.0.2.1", "239.1.1.1");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")), "2,3"),
+	      "(S,G) forwarded to 2,3: %s",
+	      fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")));
+	miss(1, "192.0.2.9", "239.2.2.3");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.9"), A("239.2.2.3")), "4"),
+	      "any source of the prefix forwarded to 4");
+	miss(1, "192.0.2.9", "239.2.2.4");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.9"), A("239.2.2.4")),
+		      "negative"),
+	      "outside the prefix: no receivers");
+
+	check_begin("RPF answers");
+	CHECK(static_rpf(st, A("192.0.2.1"), A("239.1.1.1"), &iif) && iif == 1,
+	      "(S,G) route gives its iif");
+	CHECK(static_rpf(st, A("198.51.100.1"), A("239.2.2.1"), &iif) &&
+		      iif == 1,
+	      "(*,G) route matches any source");
+	CHECK(!static_rpf(st, A("192.0.2.1"), A("239.3.3.3"), &iif),
+	      "no route: no answer");
+	{
+		struct static_route sg5 =
+			route(5, "192.0.2.1", "239.2.2.1", 32, 1, 6);
+
+		CHECK_EQ(static_route_add(st, &sg5), 0, "(S,G) inside a (*,G)");
+		CHECK(static_rpf(st, A("192.0.2.1"), A("239.2.2.1"), &iif) &&
+			      iif == 5,
+		      "source-specific route wins");
+		CHECK_EQ(static_route_del(st, &sg5), 0, "delete it");
+	}
+
+	check_begin("static RPF callback overrides the unicast route");
+	fake_dp_clear_routes(fd);
+	/* Source reached via 1 (owned by static): its callback decides. */
+	fake_dp_add_route(fd, A("203.0.113.0"), 24, 1, 0, 2);
+	{
+		struct static_route r9 =
+			route(7, "203.0.113.5", "239.5.5.5", 32, 1, 2);
+		struct fake_mfe fm;
+
+		CHECK_EQ(static_route_add(st, &r9), 0, "route from 7");
+		miss(1, "203.0.113.5", "239.5.5.5");
+		CHECK(fake_dp_get(fd, A("203.0.113.5"), A("239.5.5.5"), &fm) &&
+			      fm.iif == 7,
+		      "iif is the route's, not the unicast one");
+	}
+	teardown();
+}
+
+static void test_refcounts_and_errors(void)
+{
+	struct static_route a = route(1, NULL, "239.1.1.1", 32, 2, 2, 3);
+	struct static_route b = route(1, NULL, "239.1.1.2", 32, 1, 3);
+	struct fake_proto other = { 0 };
+	uint32_t pid, cid;
+
+	check_begin("shared interfaces and memberships");
+	setup();
+	CHECK_EQ(static_route_add(st, &a), 0, "route a");
+	CHECK_EQ(static_route_add(st, &b), 0, "route b shares 1 and 3");
+	CHECK_EQ(static_route_add(st, &a), -EEXIST, "a again");
+	CHECK_EQ(static_route_del(st, &a), 0, "delete a");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 3, 0, &pid, &cid),
+		 MGM_NO_ERROR, "3 still owned (b uses it)");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 2, 0, &pid, &cid),
+		 MGM_ERROR_NOT_FOUND, "2 released with its last route");
+	CHECK_EQ(memberships(), 1, "b's membership remains");
+	CHECK_EQ(static_route_del(st, &a), -ENOENT, "delete a twice");
+
+	check_begin("bad routes change nothing");
+	{
+		struct static_route bad[] = {
+			route(1, NULL, "10.0.0.1", 32, 1,
+			      2), /* not multicast */
+			route(1, NULL, "224.0.0.5", 32, 1, 2), /* link-local */
+			route(1, NULL, "239.1.0.0", 16, 1, 2), /* too wide */
+			route(1, NULL, "239.1.1.1", 30, 1, 2), /* host bits */
+			route(1, "239.9.9.9", "239.1.1.9", 32, 1, 2), /* src */
+			route(1, NULL, "239.1.1.9", 32, 1, 1), /* iif = oif */
+			route(1, NULL, "239.1.1.9", 32, 2, 2, 2), /* dup */
+			route(1, NULL, "239.1.1.9", 32, 0), /* no oif */
+		};
+		size_t i, n0 = memberships();
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			CHECK_EQ(static_route_add(st, &bad[i]), -EINVAL,
+				 "malformed route refused");
+		CHECK_EQ(memberships(), n0, "nothing added");
+	}
+	{
+		struct static_route c = route(8, NULL, "239.1.1.2", 32, 1, 2);
+
+		CHECK_EQ(static_route_add(st, &c), -EBUSY,
+			 "same traffic from another iif refused");
+	}
+	/* Another routing protocol owns 9: a route through it fails whole. */
+	CHECK_EQ(fake_proto_register(&other, fd, m, "Q", 2000, 1), MGM_NO_ERROR,
+		 "register Q");
+	CHECK_EQ(mgm_take_interface_ownership(m, other.h, 9, 0), MGM_NO_ERROR,
+		 "Q takes 9");
+	{
+		struct static_route d =
+			route(1, NULL, "239.7.7.7", 32, 2, 4, 9);
+		size_t n0 = memberships();
+
+		CHECK_EQ(static_route_add(st, &d), -EBUSY, "9 is Q's");
+		CHECK_EQ(memberships(), n0, "no membership left behind");
+		CHECK_EQ(mgm_get_protocol_on_interface(m, 4, 0, &pid, &cid),
+			 MGM_ERROR_NOT_FOUND, "4 given back");
+	}
+	mgm_release_interface_ownership(m, other.h, 9, 0);
+	mgm_deregister_protocol(m, other.h);
+	teardown();
+}
+
+static void test_shutdown(void)
+{
+	struct static_route a = route(1, NULL, "239.1.1.1", 32, 2, 2, 3);
+	mgm_handle_t h;
+	uint32_t pid, cid;
+
+	check_begin("shutdown follows the seed");
+	setup();
+	CHECK_EQ(static_route_add(st, &a), 0, "route");
+	miss(1, "192.0.2.1", "239.1.1.1");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")), "2,3"),
+	      "forwarding");
+	h = static_handle(st);
+	static_destroy(st);
+	st = NULL;
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")),
+		      "absent"),
+	      "entry of the released iif deleted");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 1, 0, &pid, &cid),
+		 MGM_ERROR_NOT_FOUND, "interfaces released");
+	CHECK_EQ(mgm_deregister_protocol(m, h), MGM_ERROR_INVALID_PARAMETER,
+		 "handle dead");
+	CHECK(fake_log_find(fd, "sync", 0) >= 0, "releases ended with sync");
+	mgm_destroy(m);
+	fake_dp_free(fd);
+}
+
+int main(void)
+{
+	test_routes();
+	test_refcounts_and_errors();
+	test_shutdown();
+	return check_summary();
+}

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * static.c - the "static" routing protocol (see static.h).
+ *
+ * Routes are few (tens to thousands) and change rarely, so they live in
+ * plain arrays.  The order of every change matters: MGM may call back into
+ * static_rpf() while a route is being added (an (S,G) join asks who owns
+ * the RPF interface), so a route is in the table before MGM hears of it,
+ * and leaves it only after MGM has forgotten it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/static.h"
+
+struct ifref {
+	uint32_t ifindex;
+	uint32_t refs;
+};
+
+struct mref {
+	uint32_t source, group, ifindex;
+	uint32_t refs;
+};
+
+struct mgm_static {
+	struct mgm *m;
+	mgm_handle_t h;
+	struct static_route *routes;
+	size_t n_routes, cap_routes;
+	struct ifref *ifs;
+	size_t n_ifs, cap_ifs;
+	struct mref *mrefs;
+	size_t n_mrefs, cap_mrefs;
+};
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 8;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	p = realloc(*v, c * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+static uint32_t prefix_mask(uint8_t len)
+{
+	return len ? htonl(~0U << (32 - len)) : 0;
+}
+
+static bool route_match(const struct static_route *r, uint32_t source,
+			uint32_t group)
+{
+	return (!r->source || r->source == source) &&
+	       (group & prefix_mask(r->prefix_len)) == r->group;
+}
+
+bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
+		uint32_t *iif)
+{
+	const struct static_route *best = NULL;
+	size_t i;
+
+	/* A source-specific route beats a (*,G) one; longer prefixes win. */
+	for (i = 0; i < s->n_routes; i++) {
+		const struct static_route *r = &s->routes[i];
+
+		if (!route_match(r, source, group))
+			continue;
+		if (!best || (r->source && !best->source) ||
+		    (!r->source == !best->source &&
+		     r->prefix_len > best->prefix_len))
+			best = r;
+	}
+	if (best)
+		*iif = best->iif;
+	return best != NULL;
+}
+
+/* ---- MGM callbacks --------------------------------------------------- */
+
+static uint32_t cb_rpf(void *ctx, uint32_t source, uint32_t source_mask,
+		       uint32_t group, uint32_t group_mask,
+		       uint32_t *in_ifindex, uint32_t *in_nexthop,
+		       uint32_t *upstream, uint32_t hdr_size,
+		       const uint8_t *hdr, struct mgm_route_info *route)
+{
+	struct mgm_static *s = ctx;
+
+	(void)source_mask, (void)group_mask, (void)upstream, (void)hdr_size;
+	(void)hdr;
+	if (static_rpf(s, source, group, in_ifindex)) {
+		*in_nexthop = 0;
+		route->protocol = MGM_PROTO_STATIC;
+		route->ifindex = *in_ifindex;
+	}
+	return MGM_NO_ERROR;
+}
+
+/* ---- interfaces and memberships, reference counted -------------------- */
+
+static struct ifref *ifref_find(struct mgm_static *s, uint32_t ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_ifs; i++)
+		if (s->ifs[i].ifindex == ifindex)
+			return &s->ifs[i];
+	return NULL;
+}
+
+static int if_hold(struct mgm_static *s, uint32_t ifindex)
+{
+	struct ifref *r = ifref_find(s, ifindex);
+	uint32_t err;
+
+	if (r) {
+		r->refs++;
+		return 0;
+	}
+	if (grow((void **)&s->ifs, &s->cap_ifs, s->n_ifs + 1, sizeof(*s->ifs)))
+		return -ENOMEM;
+	err = mgm_take_interface_ownership(s->m, s->h, ifindex, 0);
+	if (err == MGM_ERROR_ALREADY_EXISTS)
+		return -EBUSY;
+	if (err != MGM_NO_ERROR)
+		return -EIO;
+	s->ifs[s->n_ifs++] = (struct ifref){ ifindex, 1 };
+	return 0;
+}
+
+static void if_drop(struct mgm_static *s, uint32_t ifindex)
+{
+	struct ifref *r = ifref_find(s, ifindex);
+
+	if (!r || --r->refs)
+		return;
+	mgm_release_interface_ownership(s->m, s->h, ifindex, 0);
+	*r = s->ifs[--s->n_ifs];
+}
+
+static struct mref *mref_find(struct mgm_static *s, uint32_t source,
+			      uint32_t group, uint32_t ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_mrefs; i++) {
+		struct mref *r = &s->mrefs[i];
+
+		if (r->source == source && r->group == group &&
+		    r->ifindex == ifindex)
+			return r;
+	}
+	return NULL;
+}
+
+static int memb_hold(struct mgm_static *s, uint32_t source, uint32_t group,
+		     uint32_t ifindex)
+{
+	struct mref *r = mref_find(s, source, group, ifindex);
+
+	if (r) {
+		r->refs++;
+		return 0;
+	}
+	if (grow((void **)&s->mrefs, &s->cap_mrefs, s->n_mrefs + 1,
+		 sizeof(*s->mrefs)))
+		return -ENOMEM;
+	if (mgm_add_group_membership_entry(s->m, s->h, source,
+					   source ? 0xffffffff : 0, group,
+					   0xffffffff, ifindex, 0,
+					   MGM_JOIN_STATE_FLAG) != MGM_NO_ERROR)
+		return -EIO;
+	s->mrefs[s->n_mrefs++] = (struct mref){ source, group, ifindex, 1 };
+	return 0;
+}
+
+static void memb_drop(struct mgm_static *s, uint32_t source, uint32_t group,
+		      uint32_t ifindex)
+{
+	struct mref *r = mref_find(s, source, group, ifindex);
+
+	if (!r || --r->refs)
+		return;
+	mgm_delete_group_membership_entry(s->m, s->h, source,
+					  source ? 0xffffffff : 0, group,
+					  0xffffffff, ifindex, 0,
+					  MGM_JOIN_STATE_FLAG);
+	*r = s->mrefs[--s->n_mrefs];
+}
+
+/* ---- routes --------------------------------------------------------- */
+
+static bool same_key(const struct static_route *a, const struct static_route *b)
+{
+	return a->iif == b->iif && a->source == b->source &&
+	       a->group == b->group && a->prefix_len == b->prefix_len;
+}
+
+bool static_route_equal(const struct static_route *a,
+			const struct static_route *b)
+{
+	uint32_t i, j;
+
+	if (!same_key(a, b) || a->n_oifs != b->n_oifs)
+		return false;
+	for (i = 0; i < a->n_oifs; i++) {
+		for (j = 0; j < b->n_oifs && b->oifs[j] != a->oifs[i]; j++)
+			;
+		if (j == b->n_oifs)
+			return false;
+	}
+	return true;
+}
+
+static int route_check(const struct static_route *r)
+{
+	uint32_t i, j, g = ntohl(r->group), sh = ntohl(r->source);
+
+	if ((g >> 28) != 0xe || r->prefix_len > 32 ||
+	    r->prefix_len < STATIC_MIN_PREFIX ||
+	    (r->group & ~prefix_mask(r->prefix_len)))
+		return -EINVAL;
+	/* 224.0.0.0/24 is link-local: never routed. */
+	if ((g & 0xffffff00) == 0xe0000000)
+		return -EINVAL;
+	if (r->source && ((sh >> 28) >= 0xe || !(sh >> 24)))
+		return -EINVAL;
+	if (!r->iif || !r->n_oifs || r->n_oifs > STATIC_MAX_OIFS)
+		return -EINVAL;
+	for (i = 0; i < r->n_oifs; i++) {
+		if (!r->oifs[i] || r->oifs[i] == r->iif)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (r->oifs[j] == r->oifs[i])
+				return -EINVAL;
+	}
+	return 0;
+}
+
+/* The memberships a route stands for: (S,G) or (*,G) per group. */
+static uint32_t route_groups(const struct static_route *r)
+{
+	return 1U << (32 - r->prefix_len);
+}
+
+static uint32_t route_group(const struct static_route *r, uint32_t k)
+{
+	return htonl(ntohl(r->group) + k);
+}
+
+/* Undo the first n_if interfaces and the first n_m memberships of r. */
+static void route_unwind(struct mgm_static *s, const struct static_route *r,
+			 uint32_t n_if, uint64_t n_m)
+{
+	uint64_t k;
+	uint32_t i;
+
+	for (k = 0; k < n_m; k++)
+		memb_drop(s, r->source,
+			  route_group(r, (uint32_t)(k / r->n_oifs)),
+			  r->oifs[k % r->n_oifs]);
+	for (i = 0; i < n_if; i++)
+		if_drop(s, i ? r->oifs[i - 1] : r->iif);
+}
+
+int static_route_add(struct mgm_static *s, const struct static_route *r)
+{
+	uint64_t k, n_m = 0;
+	uint32_t i, n_if = 0;
+	size_t j;
+	int err;
+
+	err = route_check(r);
+	if (err)
+		return err;
+	for (j = 0; j < s->n_routes; j++) {
+		const struct static_route *o = &s->routes[j];
+
+		if (same_key(o, r))
+			return -EEXIST;
+		/* The same traffic cannot come from two interfaces. */
+		if (o->source == r->source && o->iif != r->iif &&
+		    !((o->group ^ r->group) &
+		      prefix_mask(o->prefix_len < r->prefix_len ?
+					  o->prefix_len :
+					  r->prefix_len)))
+			return -EBUSY;
+	}
+	if (grow((void **)&s->routes, &s->cap_routes, s->n_routes + 1,
+		 sizeof(*s->routes)))
+		return -ENOMEM;
+	/* In the table first: MGM may ask static_rpf() about it below. */
+	s->routes[s->n_routes++] = *r;
+
+	for (i = 0; i <= r->n_oifs; i++, n_if++) {
+		err = if_hold(s, i ? r->oifs[i - 1] : r->iif);
+		if (err)
+			goto undo;
+	}
+	for (k = 0; k < (uint64_t)route_groups(r) * r->n_oifs; k++, n_m++) {
+		err = memb_hold(s, r->source,
+				route_group(r, (uint32_t)(k / r->n_oifs)),
+				r->oifs[k % r->n_oifs]);
+		if (err)
+			goto undo;
+	}
+	return 0;
+undo:
+	route_unwind(s, r, n_if, n_m);
+	s->n_routes--;
+	return err;
+}
+
+int static_route_del(struct mgm_static *s, const struct static_route *r)
+{
+	struct static_route gone;
+	size_t j;
+
+	for (j = 0; j < s->n_routes && !same_key(&s->routes[j], r); j++)
+		;
+	if (j == s->n_routes)
+		return -ENOENT;
+	gone = s->routes[j];
+	route_unwind(s, &gone, gone.n_oifs + 1,
+		     (uint64_t)route_groups(&gone) * gone.n_oifs);
+	/* Out of the table last: MGM no longer needs it for RPF. */
+	s->routes[j] = s->routes[--s->n_routes];
+	return 0;
+}
+
+int static_foreach_route(struct mgm_static *s,
+			 int (*fn)(void *arg, const struct static_route *),
+			 void *arg)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < s->n_routes; i++) {
+		ret = fn(arg, &s->routes[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int static_interfaces(struct mgm_static *s, uint32_t *ifindexes, int max)
+{
+	int i;
+
+	for (i = 0; i < (int)s->n_ifs && i < max; i++)
+		ifindexes[i] = s->ifs[i].ifindex;
+	return (int)s->n_ifs;
+}
+
+mgm_handle_t static_handle(const struct mgm_static *s)
+{
+	return s->h;
+}
+
+int static_create(struct mgm *m, struct mgm_static **out)
+{
+	struct mgm_static *s = calloc(1, sizeof(*s));
+	struct mgm_protocol_config cfg = { .rpf = cb_rpf };
+	uint32_t err;
+
+	if (!s)
+		return -ENOMEM;
+	s->m = m;
+	cfg.ctx = s;
+	err = mgm_register_protocol(m, &cfg, MGM_PROTO_STATIC, 1, &s->h);
+	if (err != MGM_NO_ERROR) {
+		free(s);
+		return err == MGM_ERROR_ALREADY_EXISTS ? -EEXIST : -EIO;
+	}
+	*out = s;
+	return 0;
+}
+
+void static_destroy(struct mgm_static *s)
+{
+	if (!s)
+		return;
+	/* The seed: release each interface, then deregister. */
+	while (s->n_ifs)
+		mgm_release_interface_ownership(s->m, s->h,
+						s->ifs[--s->n_ifs].ifindex, 0);
+	mgm_deregister_protocol(s->m, s->h);
+	free(s->routes);
+	free(s->ifs);
+	free(s->mrefs);
+	free(s);
+}

@@ -24,7 +24,7 @@ endif
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -I$(OUT) -Iuser
-LDLIBS   := -lxdp -lbpf -lmnl -lelf -lz -lpthread
+LDLIBS   := -lxdp -lbpf -lmnl -ljson-c -lelf -lz -lpthread
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -mcpu=v3 -Iinclude \
 	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
@@ -46,7 +46,9 @@ LIB_SAN   := $(patsubst %.c,$(OUT)/san/%.o,$(MGM_SRCS) $(PROTO_SRCS))
 
 # Programs: one directory per program under user/ (mgmd, mgmctl, ...),
 # one file per program under tools/.
-PROG_DIRS := $(filter-out user/dp user/mgm user/proto,$(wildcard user/*))
+PROG_DIRS := $(filter-out user/dp user/mgm user/proto user/client,$(wildcard user/*))
+# The client library of external routing protocols (talks to mgmd).
+CLIENT_SRCS := $(wildcard user/client/*.c)
 PROGS     := $(foreach d,$(PROG_DIRS),$(OUT)/$(notdir $(d)))
 TOOLS     := $(patsubst tools/%.c,$(OUT)/%,$(wildcard tools/*.c))
 
@@ -62,7 +64,8 @@ TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/%.bpf.o,$(wildcard te
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(BPF_OBJS) $(SKELS) $(OUT)/libmgm.a $(OUT)/libmgm.so $(PROGS) $(TOOLS) \
+all: $(BPF_OBJS) $(SKELS) $(OUT)/libmgm.a $(OUT)/libmgm.so \
+     $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a $(OUT)/libmgmclient.so) $(PROGS) $(TOOLS) \
      $(UNIT_TESTS) $(BPF_TESTS) $(TEST_BPF_OBJS)
 
 help:
@@ -123,16 +126,24 @@ $(OUT)/libmgm-san.a: $(LIB_SAN)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(OUT)/libmgmclient.a: $(patsubst %.c,$(OUT)/obj/%.o,$(CLIENT_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/libmgmclient.so: $(patsubst %.c,$(OUT)/pic/%.o,$(CLIENT_SRCS))
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libmgmclient.so.0 -o $@ $^
+
 define prog_rule
-$(OUT)/$(notdir $(1)): $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard $(1)/*.c)) $(OUT)/libmgm.a
+$(OUT)/$(notdir $(1)): $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard $(1)/*.c)) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a)
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CC) $$(CFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach d,$(PROG_DIRS),$(eval $(call prog_rule,$(d))))
 
-$(OUT)/%: tools/%.c $(OUT)/libmgm.a $(HDRS) $(SKELS)
+$(OUT)/%: tools/%.c $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(HDRS) $(SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUT)/libmgm.a $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(LDLIBS)
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS) tests/check.h
 	$(call msg,CC-SAN,$@)

@@ -210,3 +210,35 @@ require_root() {
 	fi
 	mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
 }
+
+# mgmd_start CONFIG [mgmd args...]: the daemon in the router namespace
+# (nsenter, so that the pins are visible), in the foreground, logging to
+# $TMP/mgmd.log, with a private socket and pin root.  Waits for its socket.
+MGMD_SOCK=$TMP/mgmd.sock
+mgmd_start() {
+	local conf=$1 n=0
+	shift
+	rm -f "$MGMD_SOCK"
+	# Directly, not through a function: $! must be mgmd itself.
+	nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$conf" \
+		-s "$MGMD_SOCK" --pin-root "$PIN" "$@" 2>>"$TMP/mgmd.log" &
+	MGMD_PID=$!
+	BG_PIDS+=($MGMD_PID)
+	while [ ! -S "$MGMD_SOCK" ] && [ $n -lt 100 ]; do
+		kill -0 "$MGMD_PID" 2>/dev/null || return 1
+		sleep 0.05
+		n=$((n + 1))
+	done
+	[ -S "$MGMD_SOCK" ]
+}
+
+# mgmd_stop [SIGNAL]: stop it (SIGTERM: the seed's shutdown) and wait.
+mgmd_stop() {
+	kill "-${1:-TERM}" "$MGMD_PID" 2>/dev/null
+	wait "$MGMD_PID" 2>/dev/null
+	return 0
+}
+
+mgmctl() {
+	in_rtr "$BUILD/mgmctl" -s "$MGMD_SOCK" --pin-root "$PIN" "$@"
+}

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd.c - mgmctl's commands.  Every answer is JSON (json-c); mgmctl prints
+ * it as it is (-j, -p) or as a table, so the two always agree.  The schema
+ * of each answer is documented in mgmctl's help and in README.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "mgmd.h"
+
+static struct conn *cur; /* the connection of the running command */
+
+static json_object *jaddr(uint32_t a)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	if (!a)
+		return json_object_new_string("*");
+	return json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
+}
+
+static json_object *jif(uint32_t ifindex)
+{
+	char buf[IF_NAMESIZE];
+
+	return json_object_new_string(mgmd_ifname(ifindex, buf));
+}
+
+static json_object *jproto(uint32_t id, uint32_t comp)
+{
+	char buf[64];
+
+	if (!id)
+		return json_object_new_string("-");
+	return json_object_new_string(
+		mgmd_protocol_name(id, comp, buf, sizeof(buf)));
+}
+
+#define ADD(o, k, v) json_object_object_add(o, k, v)
+#define INT(v) json_object_new_int64((int64_t)(v))
+
+static void reply(json_object *o)
+{
+	conn_output(cur, json_object_to_json_string_ext(
+				 o, JSON_C_TO_STRING_PLAIN |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static int fail(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(int status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	conn_done(cur, status, msg);
+	return status;
+}
+
+void cmd_event(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!cur)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	conn_output(cur, msg);
+}
+
+/* ---- show ------------------------------------------------------------- */
+
+static int add_protocol(void *arg, const struct mgm_protocol_info *p)
+{
+	json_object *o = json_object_new_object();
+
+	ADD(o, "name", jproto(p->protocol_id, p->component_id));
+	ADD(o, "protocol_id", INT(p->protocol_id));
+	ADD(o, "component_id", INT(p->component_id));
+	ADD(o, "interfaces", INT(p->num_interfaces));
+	ADD(o, "memberships", INT(p->num_memberships));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+struct if_row {
+	uint32_t ifindex;
+	json_object *o;
+};
+
+struct if_table {
+	struct if_row v[512];
+	int n;
+};
+
+static json_object *if_row(struct if_table *t, uint32_t ifindex)
+{
+	struct mgm_dp_if_counters ic = { 0 };
+	json_object *o;
+	int i, att;
+
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].ifindex == ifindex)
+			return t->v[i].o;
+	if (t->n == 512)
+		return NULL;
+	o = json_object_new_object();
+	ADD(o, "name", jif(ifindex));
+	ADD(o, "ifindex", INT(ifindex));
+	ADD(o, "owner", json_object_new_string("-"));
+	ADD(o, "igmp", json_object_new_boolean(0));
+	att = mgm_dp_is_attached(ifindex);
+	ADD(o, "xdp", json_object_new_boolean(att > 0));
+	ADD(o, "ttl_threshold", INT(1));
+	mgm_dp_if_counters(mgmd->dp, ifindex, &ic);
+	ADD(o, "out_packets", INT(ic.out_packets));
+	ADD(o, "out_bytes", INT(ic.out_bytes));
+	ADD(o, "ttl_too_low", INT(ic.ttl_too_low));
+	ADD(o, "discards", INT(ic.discards));
+	t->v[t->n++] = (struct if_row){ ifindex, o };
+	return o;
+}
+
+static int add_interface(void *arg, const struct mgm_interface_info *i)
+{
+	json_object *o = if_row(arg, i->ifindex);
+
+	if (!o)
+		return 0;
+	if (i->owner_protocol_id)
+		ADD(o, "owner",
+		    jproto(i->owner_protocol_id, i->owner_component_id));
+	ADD(o, "igmp", json_object_new_boolean(i->igmp));
+	return 0;
+}
+
+static void show_interfaces(void)
+{
+	struct if_table *t = calloc(1, sizeof(*t));
+	json_object *a = json_object_new_array();
+	size_t k;
+	int i;
+
+	if (!t) {
+		fail(1, "out of memory");
+		return;
+	}
+	for (k = 0; k < mgmd->cfg.n_phy; k++) {
+		json_object *o = if_row(t, mgmd->cfg.phy[k].ifindex);
+
+		if (o && mgmd->cfg.phy[k].ttl_threshold >= 0)
+			ADD(o, "ttl_threshold",
+			    INT(mgmd->cfg.phy[k].ttl_threshold));
+	}
+	mgm_foreach_interface(mgmd->m, add_interface, t);
+	for (i = 0; i < t->n; i++)
+		json_object_array_add(a, t->v[i].o);
+	free(t);
+	reply(a);
+}
+
+static int add_membership(void *arg, const struct mgm_membership_info *mi)
+{
+	json_object *o = json_object_new_object();
+
+	ADD(o, "protocol", jproto(mi->protocol_id, mi->component_id));
+	ADD(o, "interface", jif(mi->ifindex));
+	ADD(o, "source", jaddr(mi->source));
+	ADD(o, "group", jaddr(mi->group));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+static void mfe_json(json_object *a, const struct mgm_ipmcast_mfe *e)
+{
+	struct mgm_dp_mfe_counters c = { 0 };
+	json_object *o = json_object_new_object(), *oifs;
+	uint32_t i;
+
+	ADD(o, "source", jaddr(e->source));
+	ADD(o, "group", jaddr(e->group));
+	ADD(o, "iif", jif(e->in_ifindex));
+	oifs = json_object_new_array();
+	for (i = 0; i < e->num_oifs; i++)
+		json_object_array_add(oifs, jif(e->oifs[i].out_ifindex));
+	ADD(o, "oifs", oifs);
+	/* 64-bit counters straight from the fast path (MIB ones are 32). */
+	mgm_dp_mfe_counters(mgmd->dp, e->source, e->group, &c);
+	ADD(o, "packets", INT(c.packets));
+	ADD(o, "bytes", INT(c.bytes));
+	ADD(o, "wrong_if", INT(c.wrong_if));
+	ADD(o, "uptime", INT(e->uptime));
+	ADD(o, "expires", INT(e->expiry));
+	ADD(o, "timeout", INT(e->timeout));
+	ADD(o, "upstream", jaddr(e->upstream));
+	ADD(o, "protocol", jproto(e->in_if_protocol, 0));
+	ADD(o, "origin", jproto(e->in_if_protocol, 0));
+	json_object_array_add(a, o);
+}
+
+static void show_mfe(void)
+{
+	json_object *a = json_object_new_array();
+	struct mgm_ipmcast_mfe last = { 0 };
+	uint32_t size, n, r, k, off;
+	uint8_t *buf = malloc(1 << 16);
+	bool first = true;
+
+	if (!buf) {
+		fail(1, "out of memory");
+		return;
+	}
+	do {
+		size = 1 << 16;
+		r = first ? mgm_get_first_mfe(mgmd->m, &size, buf, &n) :
+			    mgm_get_next_mfe(mgmd->m, &last, &size, buf, &n);
+		first = false;
+		if (r != MGM_NO_ERROR && r != MGM_ERROR_MORE_DATA &&
+		    r != MGM_ERROR_NO_MORE_ITEMS)
+			break;
+		for (k = 0, off = 0; k < n; k++) {
+			const struct mgm_ipmcast_mfe *e = (void *)(buf + off);
+
+			mfe_json(a, e);
+			last = *e;
+			off += MGM_SIZEOF_MFE(e->num_oifs);
+		}
+	} while (r == MGM_ERROR_MORE_DATA);
+	free(buf);
+	reply(a);
+}
+
+static void show_stats(void)
+{
+	json_object *o = json_object_new_object(), *fp, *ctl;
+	struct mgm_counters cnt;
+	struct mgm_stats st;
+	const __u64 *v = (const __u64 *)&cnt;
+	int i = 0;
+
+	fp = json_object_new_object();
+	if (!mgm_dp_counters(mgmd->dp, &cnt)) {
+#define X(name, desc) ADD(fp, #name, INT(v[i++]));
+		MGM_COUNTERS(X)
+#undef X
+	}
+	ADD(o, "fastpath", fp);
+	mgm_get_stats(mgmd->m, &st);
+	ctl = json_object_new_object();
+	ADD(ctl, "events", INT(st.events));
+	ADD(ctl, "mfes", INT(mgm_dp_mfe_count(mgmd->dp)));
+	ADD(ctl, "mfes_created", INT(st.mfes_created));
+	ADD(ctl, "mfes_deleted", INT(st.mfes_deleted));
+	ADD(ctl, "mfes_expired", INT(st.mfes_expired));
+	ADD(ctl, "install_errors", INT(st.install_errors));
+	ADD(ctl, "callbacks", INT(st.callbacks));
+	ADD(ctl, "out_sets", INT(mgm_dp_oset_count(mgmd->dp)));
+	ADD(ctl, "uptime",
+	    INT((mgm_dp_now_ns() - mgmd->started_ns) / 1000000000ULL));
+	ADD(o, "controller", ctl);
+	reply(o);
+}
+
+static void cmd_show(int argc, char **argv)
+{
+	json_object *a;
+
+	if (argc < 2)
+		return (void)fail(2, "show what? interfaces, protocols, "
+				     "groups, mfe or stats");
+	if (!strcmp(argv[1], "interfaces")) {
+		show_interfaces();
+	} else if (!strcmp(argv[1], "protocols")) {
+		a = json_object_new_array();
+		mgm_foreach_protocol(mgmd->m, add_protocol, a);
+		reply(a);
+	} else if (!strcmp(argv[1], "groups")) {
+		a = json_object_new_array();
+		mgm_foreach_membership(mgmd->m, add_membership, a);
+		reply(a);
+	} else if (!strcmp(argv[1], "mfe")) {
+		show_mfe();
+	} else if (!strcmp(argv[1], "stats")) {
+		show_stats();
+	} else {
+		fail(2,
+		     "unknown object '%s' (interfaces, protocols, groups, "
+		     "mfe, stats)",
+		     argv[1]);
+	}
+}
+
+/* ---- routes ------------------------------------------------------------ */
+
+static void cmd_route(bool add, int argc, char **argv)
+{
+	struct static_route r;
+	char err[256], text[512];
+	size_t i;
+	int ret;
+
+	if (argc < 2 || strcmp(argv[1], "route"))
+		return (void)fail(2,
+				  "usage: %s route from IF [source ADDR] "
+				  "group GROUP[/LEN] to IF [IF ...]",
+				  argv[0]);
+	if (!mgmd->st)
+		return (void)fail(1, "the static protocol is shut down");
+	if (config_parse_route(argv + 2, argc - 2, &r, err, sizeof(err)))
+		return (void)fail(2, "%s", err);
+	config_route_str(&r, text, sizeof(text));
+	if (add) {
+		struct static_route *p;
+
+		ret = static_route_add(mgmd->st, &r);
+		if (ret == -EEXIST)
+			return (void)fail(1, "route exists: %s", text);
+		if (ret == -EBUSY)
+			return (void)fail(1,
+					  "%s: an interface belongs to "
+					  "another routing protocol, or "
+					  "the traffic already comes from "
+					  "another interface",
+					  text);
+		if (ret)
+			return (void)fail(1, "%s: %s", text, strerror(-ret));
+		p = realloc(mgmd->extra, (mgmd->n_extra + 1) * sizeof(*p));
+		if (p) {
+			mgmd->extra = p;
+			mgmd->extra[mgmd->n_extra++] = r;
+		}
+		mgm_dp_attach(mgmd->dp, r.iif, MGM_DP_XDP_AUTO);
+		for (i = 0; i < r.n_oifs; i++)
+			mgm_dp_attach(mgmd->dp, r.oifs[i], MGM_DP_XDP_AUTO);
+	} else {
+		ret = static_route_del(mgmd->st, &r);
+		if (ret == -ENOENT)
+			return (void)fail(1, "no such route: %s", text);
+		for (i = 0; i < mgmd->n_extra; i++)
+			if (mgmd->extra[i].iif == r.iif &&
+			    mgmd->extra[i].source == r.source &&
+			    mgmd->extra[i].group == r.group &&
+			    mgmd->extra[i].prefix_len == r.prefix_len)
+				mgmd->extra[i] = mgmd->extra[--mgmd->n_extra];
+	}
+	{
+		json_object *o = json_object_new_object();
+
+		ADD(o, add ? "added" : "deleted", json_object_new_string(text));
+		reply(o);
+	}
+}
+
+/* ---- interfaces ------------------------------------------------------------ */
+
+static int if_arg(const char *name, uint32_t *ifindex)
+{
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex)
+		return fail(2, "unknown interface '%s'", name);
+	return 0;
+}
+
+static void cmd_attach(bool attach, int argc, char **argv)
+{
+	uint32_t ifindex;
+	int ret;
+
+	if (argc != 2)
+		return (void)fail(2, "usage: %s IF", argv[0]);
+	if (if_arg(argv[1], &ifindex))
+		return;
+	ret = attach ? mgm_dp_attach(mgmd->dp, ifindex, MGM_DP_XDP_AUTO) :
+		       mgm_dp_detach(mgmd->dp, ifindex);
+	if (ret == -EEXIST || ret == -EBUSY)
+		return (void)fail(1, "%s runs another XDP program; left alone",
+				  argv[1]);
+	if (ret == -ENOENT)
+		return (void)fail(1, "no forwarder attached to %s", argv[1]);
+	if (ret)
+		return (void)fail(1, "%s %s: %s", argv[0], argv[1],
+				  strerror(-ret));
+	{
+		json_object *o = json_object_new_object();
+
+		ADD(o, attach ? "attached" : "detached",
+		    json_object_new_string(argv[1]));
+		reply(o);
+	}
+}
+
+/*
+ * The seed, step by step, for the static protocol: release each interface
+ * it owns (MGM deletes the entries tied to it, IGMP handing over around it
+ * where it shares the interface), then deregister.  Each step is streamed
+ * as it happens.
+ */
+struct igmp_q {
+	uint32_t ifindex;
+	bool *igmp;
+};
+
+static int igmp_on(void *arg, const struct mgm_interface_info *i)
+{
+	struct igmp_q *q = arg;
+
+	if (i->ifindex == q->ifindex && i->igmp)
+		*q->igmp = true;
+	return 0;
+}
+
+static void shutdown_static(void)
+{
+	uint32_t ifs[256];
+	mgm_handle_t h;
+	int n, i;
+	char ifn[IF_NAMESIZE];
+
+	if (!mgmd->st)
+		return (void)fail(1, "static is not running");
+	h = static_handle(mgmd->st);
+	n = static_interfaces(mgmd->st, ifs, 256);
+	cmd_event("{\"step\":\"begin\",\"protocol\":\"static\","
+		  "\"interfaces\":%d,\"mfes\":%u}",
+		  n, mgm_dp_mfe_count(mgmd->dp));
+	for (i = 0; i < n && i < 256; i++) {
+		uint64_t t0 = mgm_dp_now_ns();
+		bool igmp = false;
+		uint32_t r;
+
+		/* Is IGMP also on it?  Then MGM disables and re-enables it. */
+		mgm_foreach_interface(mgmd->m, igmp_on,
+				      &(struct igmp_q){ ifs[i], &igmp });
+		mgmd_ifname(ifs[i], ifn);
+		r = mgm_release_interface_ownership(mgmd->m, h, ifs[i], 0);
+		cmd_event("{\"step\":\"release\",\"interface\":\"%s\","
+			  "\"result\":\"%s\",\"igmp_handoff\":%s,"
+			  "\"mfes_left\":%u,\"ms\":%.2f}",
+			  ifn, mgm_strerror(r), igmp ? "true" : "false",
+			  mgm_dp_mfe_count(mgmd->dp),
+			  (mgm_dp_now_ns() - t0) / 1e6);
+	}
+	cmd_event("{\"step\":\"deregister\",\"result\":\"%s\"}",
+		  mgm_strerror(mgm_deregister_protocol(mgmd->m, h)));
+	/* The handle is dead now: show it. */
+	cmd_event("{\"step\":\"handle\",\"result\":\"%s\"}",
+		  mgm_strerror(
+			  mgm_take_interface_ownership(mgmd->m, h, ifs[0], 0)));
+	/* static_destroy would release again: just forget the state. */
+	static_destroy(mgmd->st);
+	mgmd->st = NULL;
+}
+
+static void cmd_shutdown(int argc, char **argv)
+{
+	if (argc != 2)
+		return (void)fail(2, "usage: shutdown PROTOCOL");
+	if (!strcmp(argv[1], "static"))
+		return shutdown_static();
+	fail(1, "unknown protocol '%s'", argv[1]);
+}
+
+static const char help_text[] =
+	"{\"commands\":["
+	"\"show interfaces|protocols|groups|mfe|stats\","
+	"\"add route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
+	"\"del route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
+	"\"take IF PROTOCOL\",\"release IF PROTOCOL\","
+	"\"shutdown PROTOCOL\",\"attach IF\",\"detach IF\",\"help\"]}";
+
+void cmd_run(struct conn *c, int argc, char **argv)
+{
+	cur = c;
+	if (!argc || !strcmp(argv[0], "help"))
+		conn_output(c, help_text);
+	else if (!strcmp(argv[0], "show"))
+		cmd_show(argc, argv);
+	else if (!strcmp(argv[0], "add"))
+		cmd_route(true, argc, argv);
+	else if (!strcmp(argv[0], "del"))
+		cmd_route(false, argc, argv);
+	else if (!strcmp(argv[0], "attach"))
+		cmd_attach(true, argc, argv);
+	else if (!strcmp(argv[0], "detach"))
+		cmd_attach(false, argc, argv);
+	else if (!strcmp(argv[0], "shutdown"))
+		cmd_shutdown(argc, argv);
+	else
+		fail(2, "unknown command '%s' (try help)", argv[0]);
+	cur = NULL;
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * config.c - mgmd's configuration file, close to smcroute's:
+ *
+ *   phyint IF [ttl-threshold N] [igmp [v2|v3]]
+ *   mroute from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]
+ *   igmp query-interval SECONDS | query-response-interval SECONDS |
+ *        last-member-query-interval MS | robustness N
+ *   socket-group GROUP
+ *
+ * '#' starts a comment.  Every error names the file, the line and the
+ * problem; a file with any error is refused whole.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgmd.h"
+
+#define MAX_WORDS 64
+
+struct perr {
+	const char *path;
+	int line;
+	char *buf;
+	size_t len;
+};
+
+static int fail(struct perr *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct perr *e, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (e->path)
+		n = snprintf(e->buf, e->len, "%s:%d: ", e->path, e->line);
+	if (n < 0 || (size_t)n >= e->len)
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(e->buf + n, e->len - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno || *end || *out > max ? -1 : 0;
+}
+
+static int ifindex_of(struct perr *e, const char *name, uint32_t *out)
+{
+	if (strlen(name) >= IF_NAMESIZE)
+		return fail(e, "interface name too long: '%s'", name);
+	*out = if_nametoindex(name);
+	if (!*out)
+		return fail(e, "unknown interface '%s'", name);
+	return 0;
+}
+
+static int route_words(struct perr *e, char *const *w, int n,
+		       struct static_route *r)
+{
+	struct in_addr a;
+	unsigned long len = 32;
+	char grp[64], *slash;
+	uint32_t g;
+	int i = 0, k;
+
+	memset(r, 0, sizeof(*r));
+	if (n < 1 || strcmp(w[0], "from"))
+		return fail(e, "expected 'from IF'");
+	if (n < 2)
+		return fail(e, "'from' needs an interface");
+	if (ifindex_of(e, w[1], &r->iif))
+		return -EINVAL;
+	i = 2;
+	if (i < n && !strcmp(w[i], "source")) {
+		if (i + 1 >= n || inet_pton(AF_INET, w[i + 1], &a) != 1)
+			return fail(e, "'source' needs an IPv4 address");
+		r->source = a.s_addr;
+		if ((ntohl(a.s_addr) >> 28) >= 0xe || !(ntohl(a.s_addr) >> 24))
+			return fail(e, "source %s is not a unicast address",
+				    w[i + 1]);
+		i += 2;
+	}
+	if (i >= n || strcmp(w[i], "group") || i + 1 >= n)
+		return fail(e, "expected 'group GROUP[/LEN]'");
+	snprintf(grp, sizeof(grp), "%s", w[i + 1]);
+	slash = strchr(grp, '/');
+	if (slash) {
+		*slash = '\0';
+		if (parse_uint(slash + 1, 32, &len))
+			return fail(e, "bad prefix length '%s'", slash + 1);
+	}
+	if (inet_pton(AF_INET, grp, &a) != 1)
+		return fail(e, "bad group address '%s'", grp);
+	g = ntohl(a.s_addr);
+	if ((g >> 28) != 0xe)
+		return fail(e, "%s is not a multicast group", grp);
+	if ((g & 0xffffff00) == 0xe0000000)
+		return fail(e, "%s is link-local (224.0.0.0/24), never routed",
+			    grp);
+	if (len < STATIC_MIN_PREFIX)
+		return fail(e, "group prefix /%lu too wide (at most /%d)", len,
+			    STATIC_MIN_PREFIX);
+	if (len < 32 && (g & ~(~0U << (32 - len))))
+		return fail(e, "%s/%lu has host bits set", grp, len);
+	r->group = a.s_addr;
+	r->prefix_len = (uint8_t)len;
+	i += 2;
+	if (i >= n || strcmp(w[i], "to"))
+		return fail(e, "expected 'to IF [IF ...]'");
+	if (++i >= n)
+		return fail(e, "'to' needs at least one interface");
+	for (; i < n; i++) {
+		uint32_t o;
+
+		if (r->n_oifs == STATIC_MAX_OIFS)
+			return fail(e, "more than %d outgoing interfaces",
+				    STATIC_MAX_OIFS);
+		if (ifindex_of(e, w[i], &o))
+			return -EINVAL;
+		if (o == r->iif)
+			return fail(e, "'%s' is both incoming and outgoing",
+				    w[i]);
+		for (k = 0; k < (int)r->n_oifs; k++)
+			if (r->oifs[k] == o)
+				return fail(e, "'%s' listed twice", w[i]);
+		r->oifs[r->n_oifs++] = o;
+	}
+	return 0;
+}
+
+int config_parse_route(char *const *w, int n, struct static_route *r, char *err,
+		       size_t len)
+{
+	struct perr e = { .buf = err, .len = len };
+
+	return route_words(&e, w, n, r);
+}
+
+void config_route_str(const struct static_route *r, char *buf, size_t len)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	size_t n;
+	uint32_t i;
+
+	inet_ntop(AF_INET, &r->group, g, sizeof(g));
+	n = snprintf(buf, len, "from %s", mgmd_ifname(r->iif, ifn));
+	if (r->source && n < len) {
+		inet_ntop(AF_INET, &r->source, s, sizeof(s));
+		n += snprintf(buf + n, len - n, " source %s", s);
+	}
+	if (n < len)
+		n += snprintf(buf + n, len - n, " group %s", g);
+	if (r->prefix_len < 32 && n < len)
+		n += snprintf(buf + n, len - n, "/%u", r->prefix_len);
+	if (n < len)
+		n += snprintf(buf + n, len - n, " to");
+	for (i = 0; i < r->n_oifs && n < len; i++)
+		n += snprintf(buf + n, len - n, " %s",
+			      mgmd_ifname(r->oifs[i], ifn));
+}
+
+static int line_phyint(struct perr *e, char **w, int n, struct config *c)
+{
+	struct cfg_phyint p = { .ttl_threshold = -1, .line = e->line };
+	unsigned long v;
+	size_t k;
+	int i;
+
+	if (n < 2)
+		return fail(e, "'phyint' needs an interface");
+	if (ifindex_of(e, w[1], &p.ifindex))
+		return -EINVAL;
+	snprintf(p.name, sizeof(p.name), "%s", w[1]);
+	for (i = 2; i < n; i++) {
+		if (!strcmp(w[i], "ttl-threshold")) {
+			if (i + 1 >= n || parse_uint(w[i + 1], 255, &v))
+				return fail(e, "'ttl-threshold' needs 0..255");
+			p.ttl_threshold = (int)v;
+			i++;
+		} else if (!strcmp(w[i], "igmp")) {
+			p.igmp = 3;
+			if (i + 1 < n && !strcmp(w[i + 1], "v2")) {
+				p.igmp = 2;
+				i++;
+			} else if (i + 1 < n && !strcmp(w[i + 1], "v3")) {
+				i++;
+			}
+		} else {
+			return fail(e, "unknown phyint option '%s'", w[i]);
+		}
+	}
+	for (k = 0; k < c->n_phy; k++)
+		if (c->phy[k].ifindex == p.ifindex)
+			return fail(e, "phyint %s already declared on line %d",
+				    w[1], c->phy[k].line);
+	c->phy = realloc(c->phy, (c->n_phy + 1) * sizeof(*c->phy));
+	if (!c->phy)
+		return -ENOMEM;
+	c->phy[c->n_phy++] = p;
+	return 0;
+}
+
+static int line_mroute(struct perr *e, char **w, int n, struct config *c)
+{
+	struct cfg_route r = { .line = e->line };
+	size_t k;
+	int err;
+
+	err = route_words(e, w + 1, n - 1, &r.r);
+	if (err)
+		return err;
+	for (k = 0; k < c->n_routes; k++) {
+		const struct static_route *o = &c->routes[k].r;
+
+		if (o->iif == r.r.iif && o->source == r.r.source &&
+		    o->group == r.r.group && o->prefix_len == r.r.prefix_len)
+			return fail(e, "same route as line %d",
+				    c->routes[k].line);
+	}
+	c->routes = realloc(c->routes, (c->n_routes + 1) * sizeof(*c->routes));
+	if (!c->routes)
+		return -ENOMEM;
+	c->routes[c->n_routes++] = r;
+	return 0;
+}
+
+static int line_igmp(struct perr *e, char **w, int n, struct config *c)
+{
+	unsigned long v;
+
+	if (n != 3 || parse_uint(w[2], 3600000, &v) || !v)
+		return fail(e, "expected 'igmp SETTING VALUE' (VALUE > 0)");
+	if (!strcmp(w[1], "query-interval"))
+		c->igmp.query_interval_ms = v * 1000;
+	else if (!strcmp(w[1], "query-response-interval"))
+		c->igmp.query_response_interval_ms = v * 1000;
+	else if (!strcmp(w[1], "last-member-query-interval"))
+		c->igmp.last_member_query_interval_ms = v;
+	else if (!strcmp(w[1], "robustness") && v <= 10)
+		c->igmp.robustness = v;
+	else
+		return fail(e, "unknown igmp setting '%s' (or bad value)",
+			    w[1]);
+	return 0;
+}
+
+int config_parse(const char *path, const char *text, struct config *c,
+		 char *err, size_t len)
+{
+	struct perr e = { .path = path, .line = 1, .buf = err, .len = len };
+	char *copy = strdup(text), *line, *save = NULL;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (!copy)
+		return -ENOMEM;
+	/* strtok would merge empty lines and break the numbering. */
+	for (line = copy; line && !ret; e.line++) {
+		char *next = strchr(line, '\n'), *w[MAX_WORDS], *tok;
+		int n = 0;
+
+		if (next)
+			*next++ = '\0';
+		if (strchr(line, '#'))
+			*strchr(line, '#') = '\0';
+		for (tok = strtok_r(line, " \t\r", &save); tok;
+		     tok = strtok_r(NULL, " \t\r", &save)) {
+			if (n == MAX_WORDS) {
+				ret = fail(&e, "line too long");
+				break;
+			}
+			w[n++] = tok;
+		}
+		if (!ret && n) {
+			if (!strcmp(w[0], "phyint"))
+				ret = line_phyint(&e, w, n, c);
+			else if (!strcmp(w[0], "mroute"))
+				ret = line_mroute(&e, w, n, c);
+			else if (!strcmp(w[0], "igmp"))
+				ret = line_igmp(&e, w, n, c);
+			else if (!strcmp(w[0], "socket-group") && n == 2)
+				snprintf(c->socket_group,
+					 sizeof(c->socket_group), "%s", w[1]);
+			else
+				ret = fail(&e, "unknown statement '%s'", w[0]);
+		}
+		line = next;
+	}
+	free(copy);
+	if (ret)
+		config_free(c);
+	return ret;
+}
+
+int config_load(const char *path, struct config *c, char *err, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t n = 0, cap = 0, r;
+	int ret;
+
+	if (!f) {
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	do {
+		if (n + 4096 + 1 > cap) {
+			char *p = realloc(text, cap = (cap ? cap * 2 : 8192));
+
+			if (!p) {
+				fclose(f);
+				free(text);
+				return -ENOMEM;
+			}
+			text = p;
+		}
+		r = fread(text + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0 && n < (1 << 24));
+	fclose(f);
+	text[n] = '\0';
+	if (strlen(text) != n) {
+		free(text);
+		snprintf(err, len, "%s: not a text file", path);
+		return -EINVAL;
+	}
+	ret = config_parse(path, text, c, err, len);
+	free(text);
+	return ret;
+}
+
+void config_free(struct config *c)
+{
+	free(c->phy);
+	free(c->routes);
+	c->phy = NULL;
+	c->routes = NULL;
+	c->n_phy = c->n_routes = 0;
+}

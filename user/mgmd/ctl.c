@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctl.c - mgmd's control socket (wire format: include/mgm/mgm_ipc.h).
+ *
+ * A filesystem UNIX stream socket, mode 0660.  Peers are checked with
+ * SO_PEERCRED: root, or a member of the configured socket group.  Every
+ * connection has bounded input and output buffers and is non-blocking: a
+ * malformed message gets an MGM_IPC_ERROR, an oversized one also closes
+ * the connection, and a peer that does not read its answers is dropped
+ * rather than allowed to stall the daemon.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "mgmd.h"
+
+#define OUT_MAX (64U << 20) /* answers a peer has not read yet */
+#define MAX_ARGS 64
+
+struct conn {
+	struct ctl *ctl;
+	int fd;
+	uid_t uid;
+	uint8_t in[MGM_IPC_MAX];
+	size_t in_len;
+	uint8_t *out;
+	size_t out_len, out_cap;
+	uint16_t flags; /* of the running command */
+	bool closing; /* close once the output is flushed */
+	bool dead;
+	void *remote;
+	struct conn *next;
+};
+
+struct ctl {
+	struct mgmd *d;
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	gid_t group;
+	bool have_group;
+	struct conn *conns;
+};
+
+static void conn_free(struct conn *c);
+
+static void conn_update_events(struct conn *c)
+{
+	loop_mod(c->ctl->d->loop, c->fd, EPOLLIN | (c->out_len ? EPOLLOUT : 0));
+}
+
+static void conn_flush(struct conn *c)
+{
+	ssize_t n;
+
+	while (c->out_len) {
+		n = send(c->fd, c->out, c->out_len,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			c->dead = true;
+			return;
+		}
+		memmove(c->out, c->out + n, c->out_len - n);
+		c->out_len -= n;
+	}
+	if (!c->out_len && c->closing)
+		c->dead = true;
+	else
+		conn_update_events(c);
+}
+
+int conn_send(struct conn *c, uint16_t type, uint32_t seq, uint32_t status,
+	      const void *payload, size_t len)
+{
+	struct mgm_ipc_hdr h = {
+		.len = (uint32_t)(sizeof(h) + len),
+		.type = type,
+		.seq = seq,
+		.status = status,
+	};
+	size_t need = c->out_len + sizeof(h) + len;
+
+	if (c->dead)
+		return -EPIPE;
+	if (sizeof(h) + len > MGM_IPC_MAX)
+		return -EMSGSIZE;
+	if (need > OUT_MAX) {
+		log_warn("control: peer does not read its answers; dropped");
+		c->dead = true;
+		return -ENOBUFS;
+	}
+	if (need > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 65536;
+		uint8_t *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(c->out, cap);
+		if (!p)
+			return -ENOMEM;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, &h, sizeof(h));
+	if (len)
+		memcpy(c->out + c->out_len + sizeof(h), payload, len);
+	c->out_len = need;
+	conn_flush(c);
+	return c->dead ? -EPIPE : 0;
+}
+
+int conn_output(struct conn *c, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+	int err = 0;
+
+	/* Long answers go out in chunks; the client concatenates them. */
+	do {
+		size_t n = len - off;
+
+		if (n > MGM_IPC_MAX - sizeof(struct mgm_ipc_hdr))
+			n = MGM_IPC_MAX - sizeof(struct mgm_ipc_hdr);
+		err = conn_send(c, MGM_IPC_OUTPUT, 0, 0, text + off, n);
+		off += n;
+	} while (!err && off < len);
+	return err;
+}
+
+void conn_done(struct conn *c, int status, const char *error)
+{
+	conn_send(c, MGM_IPC_DONE, 0, (uint32_t)status, error,
+		  error ? strlen(error) : 0);
+	c->closing = true;
+	conn_flush(c);
+}
+
+bool conn_json(const struct conn *c)
+{
+	return c->flags & (MGM_IPC_F_JSON | MGM_IPC_F_PRETTY);
+}
+
+bool conn_pretty(const struct conn *c)
+{
+	return c->flags & MGM_IPC_F_PRETTY;
+}
+
+void *conn_remote(struct conn *c)
+{
+	return c->remote;
+}
+
+void conn_set_remote(struct conn *c, void *r)
+{
+	c->remote = r;
+}
+
+static void conn_error(struct conn *c, uint32_t seq, const char *msg)
+{
+	conn_send(c, MGM_IPC_ERROR, seq, MGM_ERROR_INVALID_PARAMETER, msg,
+		  strlen(msg));
+}
+
+static void handle_cmd(struct conn *c, const struct mgm_ipc_hdr *h,
+		       char *payload, size_t len)
+{
+	char *argv[MAX_ARGS + 1];
+	size_t off = 0;
+	int argc = 0;
+
+	if (!len || payload[len - 1] != '\0') {
+		conn_done(c, 2, "malformed command: arguments not terminated");
+		return;
+	}
+	while (off < len) {
+		if (argc == MAX_ARGS) {
+			conn_done(c, 2, "too many arguments");
+			return;
+		}
+		argv[argc++] = payload + off;
+		off += strlen(payload + off) + 1;
+	}
+	argv[argc] = NULL;
+	c->flags = h->flags;
+	cmd_run(c, argc, argv);
+	if (!c->closing)
+		conn_done(c, 0, NULL);
+}
+
+/* One complete message at the start of c->in: act on it. */
+static void handle_message(struct conn *c, const struct mgm_ipc_hdr *h,
+			   uint8_t *payload, size_t len)
+{
+	if (h->type == MGM_IPC_CMD) {
+		if (c->remote) {
+			conn_error(c, h->seq,
+				   "commands need their own "
+				   "connection");
+			return;
+		}
+		handle_cmd(c, h, (char *)payload, len);
+	} else if ((h->type >= MGM_IPC_REQ_FIRST &&
+		    h->type <= MGM_IPC_REQ_LAST) ||
+		   h->type == MGM_IPC_CB_REPLY) {
+		remote_message(c, h, payload, len);
+	} else {
+		conn_error(c, h->seq, "unknown message type");
+	}
+}
+
+/* Length of the complete message at buf, 0 if incomplete, -1 if bad. */
+static ssize_t message_len(const uint8_t *buf, size_t have)
+{
+	struct mgm_ipc_hdr h;
+
+	if (have < sizeof(h))
+		return 0;
+	memcpy(&h, buf, sizeof(h));
+	if (h.len < sizeof(h) || h.len > MGM_IPC_MAX)
+		return -1;
+	return h.len <= have ? (ssize_t)h.len : 0;
+}
+
+static void conn_process(struct conn *c)
+{
+	while (!c->dead && !c->closing) {
+		ssize_t n = message_len(c->in, c->in_len);
+		struct mgm_ipc_hdr h;
+		uint8_t *msg;
+
+		if (n < 0) {
+			conn_error(c, 0, "bad message length");
+			c->closing = true;
+			conn_flush(c);
+			return;
+		}
+		if (!n)
+			return;
+		/* Copy it out: handlers may read more input (callback
+		 * replies) while they run. */
+		msg = malloc(n);
+		if (!msg) {
+			c->dead = true;
+			return;
+		}
+		memcpy(msg, c->in, n);
+		memmove(c->in, c->in + n, c->in_len - n);
+		c->in_len -= n;
+		memcpy(&h, msg, sizeof(h));
+		handle_message(c, &h, msg + sizeof(h), n - sizeof(h));
+		free(msg);
+	}
+}
+
+static int conn_read(struct conn *c)
+{
+	ssize_t n;
+
+	if (c->in_len == sizeof(c->in))
+		return 0;
+	n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len,
+		 MSG_DONTWAIT);
+	if (n == 0)
+		return -EPIPE;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	c->in_len += n;
+	return 1;
+}
+
+int conn_wait_message(struct conn *c, uint16_t type, uint32_t seq,
+		      int timeout_ms, void *buf, size_t *len)
+{
+	uint64_t end = mgm_dp_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		size_t off = 0;
+		ssize_t n;
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int64_t left;
+
+		/* Look through what is buffered, leaving other messages in
+		 * place for the main loop. */
+		while ((n = message_len(c->in + off, c->in_len - off)) > 0) {
+			struct mgm_ipc_hdr h;
+
+			memcpy(&h, c->in + off, sizeof(h));
+			if (h.type == type && h.seq == seq) {
+				size_t pl = n - sizeof(h);
+
+				if (pl > *len)
+					pl = *len;
+				memcpy(buf, c->in + off + sizeof(h), pl);
+				*len = n - sizeof(h);
+				memmove(c->in + off, c->in + off + n,
+					c->in_len - off - n);
+				c->in_len -= n;
+				return 0;
+			}
+			off += n;
+		}
+		if (n < 0 || c->dead)
+			return -EPIPE;
+		left = (int64_t)(end - mgm_dp_now_ns()) / 1000000;
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if (conn_read(c) < 0) {
+			c->dead = true;
+			return -EPIPE;
+		}
+	}
+}
+
+static void conn_event(void *arg, int fd, uint32_t events)
+{
+	struct conn *c = arg;
+	int r;
+
+	(void)fd;
+	if (events & EPOLLOUT)
+		conn_flush(c);
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		r = conn_read(c);
+		if (r < 0)
+			c->dead = true;
+		else
+			conn_process(c);
+	}
+	if (c->dead)
+		conn_free(c);
+}
+
+static void conn_free(struct conn *c)
+{
+	struct conn **pp;
+
+	for (pp = &c->ctl->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	/* A routing protocol that disconnects is shut down as the seed
+	 * says: its interfaces released, then deregistered. */
+	if (c->remote)
+		remote_conn_closed(c);
+	loop_del(c->ctl->d->loop, c->fd);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+static bool peer_allowed(struct ctl *ctl, const struct ucred *cr)
+{
+	struct passwd *pw;
+	gid_t groups[256];
+	int n = 256, i;
+
+	if (cr->uid == 0)
+		return true;
+	if (!ctl->have_group)
+		return false;
+	if (cr->gid == ctl->group)
+		return true;
+	pw = getpwuid(cr->uid);
+	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (groups[i] == ctl->group)
+			return true;
+	return false;
+}
+
+static void ctl_accept(void *arg, int fd, uint32_t events)
+{
+	struct ctl *ctl = arg;
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	struct conn *c;
+	int cfd;
+
+	(void)events;
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(cfd);
+		return;
+	}
+	c->ctl = ctl;
+	c->fd = cfd;
+	if (loop_add(ctl->d->loop, cfd, EPOLLIN, conn_event, c)) {
+		close(cfd);
+		free(c);
+		return;
+	}
+	c->next = ctl->conns;
+	ctl->conns = c;
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cr, &len) ||
+	    !peer_allowed(ctl, &cr)) {
+		log_warn("control: refused peer uid %d pid %d", (int)cr.uid,
+			 (int)cr.pid);
+		conn_send(c, MGM_IPC_ERROR, 0, MGM_ERROR_INVALID_PARAMETER,
+			  "permission denied", 17);
+		c->closing = true;
+		conn_flush(c);
+		if (c->dead)
+			conn_free(c);
+		return;
+	}
+	c->uid = cr.uid;
+}
+
+/* Connections that died outside their own event are freed here. */
+static int ctl_timeout(void *arg)
+{
+	struct ctl *ctl = arg;
+	struct conn *c;
+
+	for (c = ctl->conns; c; c = c->next)
+		if (c->dead)
+			return 0;
+	return -1;
+}
+
+static void ctl_reap(void *arg)
+{
+	struct ctl *ctl = arg;
+	struct conn *c, *next;
+
+	for (c = ctl->conns; c; c = next) {
+		next = c->next;
+		if (c->dead)
+			conn_free(c);
+	}
+}
+
+int ctl_open(struct mgmd *d, const char *path, const char *group)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ctl *ctl;
+	int err;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -ENOMEM;
+	ctl->d = d;
+	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
+	if (group && *group) {
+		struct group *gr = getgrnam(group);
+
+		if (!gr) {
+			log_err("control: unknown socket group '%s'", group);
+			free(ctl);
+			return -ENOENT;
+		}
+		ctl->group = gr->gr_gid;
+		ctl->have_group = true;
+	}
+	ctl->fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ctl->fd < 0) {
+		err = -errno;
+		free(ctl);
+		return err;
+	}
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	if (bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    chmod(path, 0660) ||
+	    (ctl->have_group && chown(path, 0, ctl->group)) ||
+	    listen(ctl->fd, 64)) {
+		err = -errno;
+		close(ctl->fd);
+		unlink(path);
+		free(ctl);
+		return err;
+	}
+	err = loop_add(d->loop, ctl->fd, EPOLLIN, ctl_accept, ctl);
+	err = err ?: loop_add_ticker(d->loop, ctl_timeout, ctl_reap, ctl);
+	if (err) {
+		close(ctl->fd);
+		unlink(path);
+		free(ctl);
+		return err;
+	}
+	d->ctl = ctl;
+	return 0;
+}
+
+void ctl_close(struct ctl *ctl)
+{
+	if (!ctl)
+		return;
+	while (ctl->conns)
+		conn_free(ctl->conns);
+	loop_del(ctl->d->loop, ctl->fd);
+	close(ctl->fd);
+	unlink(ctl->path);
+	ctl->d->ctl = NULL;
+	free(ctl);
+}

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgmd - the multicast routing daemon: the MGM controller on the XDP fast
+ * path, with the built-in protocols (static routes, IGMP), routing
+ * protocols in other processes, and a control socket for mgmctl.
+ *
+ * Signals: SIGHUP reloads the configuration and applies only the
+ * difference (a bad file is refused whole, the running state kept).
+ * SIGTERM/SIGINT shut every protocol down with the seed's sequence
+ * (release each interface, then deregister) and detach; with
+ * --keep-forwarding the fast path is left forwarding instead, and the next
+ * mgmd adopts its pinned maps and reconciles.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "mgmd.h"
+
+struct mgmd *mgmd;
+
+static const char usage_text[] =
+	"Usage: mgmd [-f CONFIG] [-n] [-s SOCKET] [--pin-root DIR] "
+	"[--keep-forwarding] [-v]\n"
+	"\n"
+	"  -f, --config FILE     configuration (default /etc/mgmd.conf)\n"
+	"  -n, --foreground      stay in the foreground, log to stderr\n"
+	"  -s, --socket PATH     control socket (default " MGM_IPC_SOCKET_DEFAULT
+	")\n"
+	"      --pin-root DIR    pinned BPF maps (default " MGM_PIN_ROOT_DEFAULT
+	")\n"
+	"      --keep-forwarding on SIGTERM leave the fast path forwarding;\n"
+	"                        the next mgmd adopts it without a gap\n"
+	"  -v, --verbose         more logging (twice: debug)\n"
+	"  -h, --help\n";
+
+const char *mgmd_ifname(uint32_t ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
+			       char *buf, size_t len)
+{
+	if (protocol_id == MGM_PROTO_STATIC)
+		snprintf(buf, len, "static");
+	else if (protocol_id == MGM_MS_IP_IGMP)
+		snprintf(buf, len, "igmp");
+	else
+		snprintf(buf, len, "0x%08x/%u", protocol_id, component_id);
+	return buf;
+}
+
+/* ---- MGM's datapath: static routes in front of the kernel's RPF -------- */
+
+static int rpf_lookup(void *dp, uint32_t source, uint32_t group,
+		      struct mgm_route_info *out)
+{
+	uint32_t iif;
+
+	if (mgmd->st && static_rpf(mgmd->st, source, group, &iif)) {
+		memset(out, 0, sizeof(*out));
+		out->protocol = MGM_PROTO_STATIC;
+		out->network = source;
+		out->mask = 0xffffffff;
+		out->ifindex = iif;
+		return 0;
+	}
+	return mgm_dp_ops()->rpf_lookup(dp, source, group, out);
+}
+
+static void mgm_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	log_msg(level, "mgm: %s", msg);
+}
+
+/* ---- interfaces ------------------------------------------------------- */
+
+static void attach(struct mgmd *d, uint32_t ifindex)
+{
+	char ifn[IF_NAMESIZE];
+	int err = mgm_dp_attach(d->dp, ifindex, MGM_DP_XDP_AUTO);
+
+	if (err)
+		log_warn("attach %s: %s", mgmd_ifname(ifindex, ifn),
+			 err == -EEXIST ? "another XDP program runs there" :
+					  strerror(-err));
+}
+
+static bool route_uses(const struct static_route *r, uint32_t ifindex)
+{
+	uint32_t i;
+
+	if (r->iif == ifindex)
+		return true;
+	for (i = 0; i < r->n_oifs; i++)
+		if (r->oifs[i] == ifindex)
+			return true;
+	return false;
+}
+
+/* Does any configured or added route, or phyint, name the interface? */
+static bool if_in_use(const struct mgmd *d, const struct config *c,
+		      uint32_t ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_phy; i++)
+		if (c->phy[i].ifindex == ifindex)
+			return true;
+	for (i = 0; i < c->n_routes; i++)
+		if (route_uses(&c->routes[i].r, ifindex))
+			return true;
+	for (i = 0; i < d->n_extra; i++)
+		if (route_uses(&d->extra[i], ifindex))
+			return true;
+	return false;
+}
+
+static void attach_config(struct mgmd *d, const struct config *c)
+{
+	size_t i;
+	uint32_t k;
+
+	for (i = 0; i < c->n_phy; i++) {
+		attach(d, c->phy[i].ifindex);
+		if (c->phy[i].ttl_threshold >= 0)
+			mgm_dp_if_set(d->dp, c->phy[i].ifindex,
+				      (uint8_t)c->phy[i].ttl_threshold);
+	}
+	for (i = 0; i < c->n_routes; i++) {
+		attach(d, c->routes[i].r.iif);
+		for (k = 0; k < c->routes[i].r.n_oifs; k++)
+			attach(d, c->routes[i].r.oifs[k]);
+	}
+}
+
+static bool route_in(const struct static_route *r, const struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_routes; i++)
+		if (static_route_equal(r, &c->routes[i].r))
+			return true;
+	return false;
+}
+
+static const char *route_errstr(int err)
+{
+	switch (err) {
+	case -EEXIST:
+		return "the route exists";
+	case -EBUSY:
+		return "an interface belongs to another routing protocol, or "
+		       "the same traffic already comes from another interface";
+	case -EINVAL:
+		return "malformed route";
+	default:
+		return strerror(-err);
+	}
+}
+
+int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
+		      size_t len)
+{
+	struct config *cur = &d->cfg;
+	size_t i, j, n_del = 0, n_add = 0;
+	int ret = 0;
+
+	if (!d->st) {
+		snprintf(err, len, "the static protocol is shut down");
+		return -ESHUTDOWN;
+	}
+	/* Routes first: deletions, then additions; undo all on failure. */
+	for (i = 0; i < cur->n_routes; i++, n_del++)
+		if (!route_in(&cur->routes[i].r, next))
+			static_route_del(d->st, &cur->routes[i].r);
+	for (i = 0; i < next->n_routes && !ret; i++) {
+		if (route_in(&next->routes[i].r, cur))
+			continue;
+		ret = static_route_add(d->st, &next->routes[i].r);
+		if (ret) {
+			snprintf(err, len, "%s:%d: %s", next->path,
+				 next->routes[i].line, route_errstr(ret));
+			break;
+		}
+		n_add = i + 1;
+	}
+	if (ret) {
+		for (j = 0; j < n_add; j++)
+			if (!route_in(&next->routes[j].r, cur))
+				static_route_del(d->st, &next->routes[j].r);
+		for (j = 0; j < n_del; j++)
+			if (!route_in(&cur->routes[j].r, next))
+				static_route_add(d->st, &cur->routes[j].r);
+		return ret;
+	}
+	attach_config(d, next);
+	/* Interfaces nobody names any more are detached. */
+	for (i = 0; i < cur->n_phy; i++)
+		if (!if_in_use(d, next, cur->phy[i].ifindex))
+			mgm_dp_detach(d->dp, cur->phy[i].ifindex);
+	for (i = 0; i < cur->n_routes; i++) {
+		const struct static_route *r = &cur->routes[i].r;
+
+		if (!if_in_use(d, next, r->iif))
+			mgm_dp_detach(d->dp, r->iif);
+		for (j = 0; j < r->n_oifs; j++)
+			if (!if_in_use(d, next, r->oifs[j]))
+				mgm_dp_detach(d->dp, r->oifs[j]);
+	}
+	config_free(cur);
+	*cur = *next;
+	memset(next, 0, sizeof(*next));
+	return 0;
+}
+
+static void reload(struct mgmd *d)
+{
+	struct config next;
+	char err[512];
+
+	if (config_load(d->o.config, &next, err, sizeof(err))) {
+		log_err("reload refused, running state kept: %s", err);
+		return;
+	}
+	if (mgmd_apply_config(d, &next, err, sizeof(err))) {
+		log_err("reload refused, running state kept: %s", err);
+		config_free(&next);
+		return;
+	}
+	log_msg(LOG_NOTICE, "configuration reloaded from %s", d->o.config);
+}
+
+/* ---- event loop glue ---------------------------------------------------- */
+
+static void on_signal(void *arg, int fd, uint32_t events)
+{
+	struct mgmd *d = arg;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload(d);
+		} else {
+			d->stop = true;
+			d->stop_keep = d->o.keep_forwarding &&
+				       si.ssi_signo == SIGTERM;
+		}
+	}
+}
+
+static void on_mgm(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	mgm_dispatch(((struct mgmd *)arg)->m);
+}
+
+static int mgm_timeout(void *arg)
+{
+	return mgm_timeout_ms(((struct mgmd *)arg)->m);
+}
+
+static void mgm_tick(void *arg)
+{
+	mgm_dispatch(((struct mgmd *)arg)->m);
+}
+
+static int setup_signals(struct mgmd *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sig_fd < 0)
+		return -errno;
+	return loop_add(d->loop, d->sig_fd, EPOLLIN, on_signal, d);
+}
+
+/* Every interface the daemon attached: detach them on the way out. */
+static void detach_all(struct mgmd *d)
+{
+	size_t i;
+	uint32_t k;
+
+	for (i = 0; i < d->cfg.n_phy; i++)
+		mgm_dp_detach(d->dp, d->cfg.phy[i].ifindex);
+	for (i = 0; i < d->cfg.n_routes; i++) {
+		mgm_dp_detach(d->dp, d->cfg.routes[i].r.iif);
+		for (k = 0; k < d->cfg.routes[i].r.n_oifs; k++)
+			mgm_dp_detach(d->dp, d->cfg.routes[i].r.oifs[k]);
+	}
+	for (i = 0; i < d->n_extra; i++) {
+		mgm_dp_detach(d->dp, d->extra[i].iif);
+		for (k = 0; k < d->extra[i].n_oifs; k++)
+			mgm_dp_detach(d->dp, d->extra[i].oifs[k]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "foreground", no_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pin-root", required_argument, NULL, 'P' },
+		{ "keep-forwarding", no_argument, NULL, 'K' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	static struct mgmd daemon_state;
+	struct mgmd *d = &daemon_state;
+	struct mgm_dp_opts dpo = { 0 };
+	struct mgm_options mo = { 0 };
+	struct config cfg;
+	char err[512];
+	int c, ret;
+
+	mgmd = d;
+	d->o.config = "/etc/mgmd.conf";
+	d->o.socket = MGM_IPC_SOCKET_DEFAULT;
+	d->o.pin_root = MGM_PIN_ROOT_DEFAULT;
+	while ((c = getopt_long(argc, argv, "f:ns:vh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			d->o.config = optarg;
+			break;
+		case 'n':
+			d->o.foreground = true;
+			break;
+		case 's':
+			d->o.socket = optarg;
+			break;
+		case 'P':
+			d->o.pin_root = optarg;
+			break;
+		case 'K':
+			d->o.keep_forwarding = true;
+			break;
+		case 'v':
+			d->o.verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "mgmd: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	/* A bad configuration is reported before anything changes. */
+	if (config_load(d->o.config, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "mgmd: %s\n", err);
+		return 1;
+	}
+	if (!d->o.foreground && daemon(0, 0)) {
+		perror("mgmd: daemon");
+		return 1;
+	}
+	log_open(d->o.foreground, d->o.verbose);
+	d->started_ns = mgm_dp_now_ns();
+
+	ret = loop_create(&d->loop);
+	ret = ret ?: setup_signals(d);
+	if (ret) {
+		log_err("event loop: %s", strerror(-ret));
+		return 1;
+	}
+	dpo.pin_root = d->o.pin_root;
+	ret = mgm_dp_open(&dpo, &d->dp);
+	if (ret) {
+		log_err("fast path under %s: %s", d->o.pin_root,
+			strerror(-ret));
+		return 1;
+	}
+	d->ops = *mgm_dp_ops();
+	d->ops.rpf_lookup = rpf_lookup;
+	mo.dp_ops = &d->ops;
+	mo.dp = d->dp;
+	mo.log = mgm_log;
+	ret = mgm_create(&mo, &d->m);
+	ret = ret ?: loop_add(d->loop, mgm_fd(d->m), EPOLLIN, on_mgm, d);
+	ret = ret ?: loop_add_ticker(d->loop, mgm_timeout, mgm_tick, d);
+	ret = ret ?: static_create(d->m, &d->st);
+	ret = ret ?: remote_init(d);
+	if (ret) {
+		log_err("controller: %s", strerror(-ret));
+		return 1;
+	}
+	snprintf(d->cfg.path, sizeof(d->cfg.path), "%s", d->o.config);
+	if (mgmd_apply_config(d, &cfg, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
+	ret = ctl_open(d, d->o.socket, d->cfg.socket_group);
+	if (ret) {
+		log_err("control socket %s: %s", d->o.socket, strerror(-ret));
+		return 1;
+	}
+	log_msg(LOG_NOTICE,
+		"started: %zu interfaces, %zu routes, %u MFEs "
+		"adopted from %s",
+		d->cfg.n_phy, d->cfg.n_routes, mgm_dp_mfe_count(d->dp),
+		d->o.pin_root);
+
+	while (!d->stop)
+		if (loop_run_once(d->loop, -1))
+			break;
+
+	ctl_close(d->ctl);
+	if (d->stop_keep) {
+		/* Leave the fast path as it is: pins and programs stay. */
+		log_msg(LOG_NOTICE, "stopping, fast path left forwarding");
+		mgm_destroy(d->m);
+		mgm_dp_close(d->dp);
+		return 0;
+	}
+	log_msg(LOG_NOTICE, "stopping: shutting the protocols down");
+	remote_fini(d);
+	static_destroy(d->st);
+	d->st = NULL;
+	detach_all(d);
+	mgm_destroy(d->m);
+	mgm_dp_close(d->dp);
+	config_free(&d->cfg);
+	loop_destroy(d->loop);
+	return 0;
+}

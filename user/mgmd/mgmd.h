@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mgmd.h - the daemon's modules and their shared state.
+ *
+ *   main.c    start-up, signals, reload, shutdown
+ *   loop.c    epoll event loop with tickers
+ *   log.c     syslog or stderr
+ *   config.c  the configuration file (and route syntax shared with mgmctl)
+ *   ctl.c     the control socket: peers, framing, connections
+ *   cmd.c     mgmctl's commands, answered in JSON
+ *   remote.c  routing protocols in other processes
+ */
+#ifndef MGMD_H
+#define MGMD_H
+
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "dp/dp.h"
+#include "mgm/mgm.h"
+#include "mgm/mgm_datapath.h"
+#include "mgm/mgm_ipc.h"
+#include "proto/static.h"
+
+/* ---- log.c ------------------------------------------------------------ */
+
+void log_open(bool foreground, int verbose);
+void log_msg(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* ---- loop.c ----------------------------------------------------------- */
+
+struct loop;
+typedef void (*loop_fd_cb)(void *arg, int fd, uint32_t events);
+/* A ticker says how long the loop may sleep (ms, -1: no limit) and does
+ * its work when called after every wake-up. */
+typedef int (*loop_timeout_cb)(void *arg);
+typedef void (*loop_tick_cb)(void *arg);
+
+int loop_create(struct loop **out);
+void loop_destroy(struct loop *l);
+int loop_add(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg);
+int loop_mod(struct loop *l, int fd, uint32_t events);
+void loop_del(struct loop *l, int fd);
+int loop_add_ticker(struct loop *l, loop_timeout_cb timeout, loop_tick_cb tick,
+		    void *arg);
+/* One round: wait (at most max_ms), handle fds, run the tickers. */
+int loop_run_once(struct loop *l, int max_ms);
+
+/* ---- config.c ---------------------------------------------------------- */
+
+struct cfg_phyint {
+	char name[IF_NAMESIZE];
+	uint32_t ifindex;
+	int ttl_threshold; /* -1: not set */
+	int igmp; /* 0: off, 2 or 3 */
+	int line;
+};
+
+struct cfg_route {
+	struct static_route r;
+	int line;
+};
+
+struct cfg_igmp {
+	uint32_t query_interval_ms;
+	uint32_t query_response_interval_ms;
+	uint32_t last_member_query_interval_ms;
+	uint32_t robustness;
+};
+
+struct config {
+	char path[256];
+	struct cfg_phyint *phy;
+	size_t n_phy;
+	struct cfg_route *routes;
+	size_t n_routes;
+	struct cfg_igmp igmp;
+	char socket_group[64];
+};
+
+/* Parse a configuration file; on error, err says "FILE:LINE: problem". */
+int config_load(const char *path, struct config *c, char *err, size_t len);
+/* Parse the text of a configuration (path names it in errors). */
+int config_parse(const char *path, const char *text, struct config *c,
+		 char *err, size_t len);
+/*
+ * "from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]": words after
+ * "mroute" (config) or "add route" (mgmctl).
+ */
+int config_parse_route(char *const *w, int n, struct static_route *r, char *err,
+		       size_t len);
+/* "from eth0 source 192.0.2.1 group 239.1.1.1 to eth1 eth2" */
+void config_route_str(const struct static_route *r, char *buf, size_t len);
+void config_free(struct config *c);
+
+/* ---- the daemon --------------------------------------------------------- */
+
+struct mgmd_opts {
+	const char *config;
+	const char *socket;
+	const char *pin_root;
+	bool foreground;
+	bool keep_forwarding;
+	int verbose;
+};
+
+struct ctl;
+struct remote;
+
+struct mgmd {
+	struct mgmd_opts o;
+	struct loop *loop;
+	struct mgm_dp *dp;
+	struct mgm *m;
+	/* MGM's datapath: the fast path, with static routes as the
+	 * multicast view of the routing table in front of its RPF. */
+	struct mgm_datapath_ops ops;
+	struct mgm_static *st; /* NULL once shut down */
+	struct config cfg;
+	/* Routes added with mgmctl: kept across reloads. */
+	struct static_route *extra;
+	size_t n_extra;
+	struct ctl *ctl;
+	struct remote *remote;
+	int sig_fd;
+	bool stop;
+	bool stop_keep; /* leave forwarding on (SIGTERM + keep-forwarding) */
+	uint64_t started_ns;
+};
+
+extern struct mgmd *mgmd;
+
+/* main.c: apply a new configuration (start-up and SIGHUP). */
+int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
+		      size_t len);
+/* Names of a protocol ID ("static", "igmp", "remote:NAME", ...). */
+const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
+			       char *buf, size_t len);
+/* Interface name or "ifN". */
+const char *mgmd_ifname(uint32_t ifindex, char *buf);
+
+/* ---- ctl.c ---------------------------------------------------------------- */
+
+struct conn;
+int ctl_open(struct mgmd *d, const char *path, const char *group);
+void ctl_close(struct ctl *c);
+/* Queue a message to a connection (never blocks; drops the connection if
+ * it does not read). */
+int conn_send(struct conn *c, uint16_t type, uint32_t seq, uint32_t status,
+	      const void *payload, size_t len);
+/* Answer text (one MGM_IPC_OUTPUT). */
+int conn_output(struct conn *c, const char *text);
+/* End a command (MGM_IPC_DONE) and close once flushed. */
+void conn_done(struct conn *c, int status, const char *error);
+bool conn_json(const struct conn *c);
+bool conn_pretty(const struct conn *c);
+/* Per-connection slot for the remote-protocol module. */
+void *conn_remote(struct conn *c);
+void conn_set_remote(struct conn *c, void *r);
+/* Wait (bounded) for a message of type from c, handling nothing else;
+ * the remote module uses it for callback replies.  0, or -ETIMEDOUT. */
+int conn_wait_message(struct conn *c, uint16_t type, uint32_t seq,
+		      int timeout_ms, void *buf, size_t *len);
+
+/* ---- cmd.c ----------------------------------------------------------------- */
+
+/* Run one mgmctl command (argv) and answer on c. */
+void cmd_run(struct conn *c, int argc, char **argv);
+/* Stream one event of a running command (JSON object text). */
+void cmd_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- remote.c --------------------------------------------------------------- */
+
+int remote_init(struct mgmd *d);
+void remote_fini(struct mgmd *d);
+/* A request (types MGM_IPC_REQ_FIRST..LAST or MGM_IPC_CB_REPLY) from c. */
+void remote_message(struct conn *c, const struct mgm_ipc_hdr *h,
+		    const void *payload, size_t len);
+/* c is closing: shut its protocols down as the seed says. */
+void remote_conn_closed(struct conn *c);
+
+#endif /* MGMD_H */

@@ -425,6 +425,18 @@ int mgm_foreach_membership(struct mgm *m,
 				     const struct mgm_membership_info *),
 			   void *arg);
 
+/*
+ * Treat (source, group) arriving on ifindex as a fresh miss: MGM builds
+ * its entry (RPF, creation alerts) from the current memberships and
+ * installs it; an identical entry already in the fast path is left alone.
+ * mgmd uses it to adopt the entries a previous instance left forwarding
+ * (--keep-forwarding), so a restart reconciles without a gap.  A no-op if
+ * MGM already has the entry.  Returns MGM_NO_ERROR or
+ * MGM_ERROR_INVALID_PARAMETER (group not multicast, source 0).
+ */
+uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
+		       uint32_t ifindex);
+
 /* Counters of the controller itself (for `mgmctl show stats`). */
 struct mgm_stats {
 	uint64_t events; /* fast-path events handled */

@@ -233,8 +233,34 @@ static void test_shutdown(void)
 	fake_dp_free(fd);
 }
 
+/* mgm_adopt_mfe: a restarted mgmd rebuilds the entries it finds. */
+static void test_adopt(void)
+{
+	struct static_route a = route(1, NULL, "239.1.1.1", 32, 2, 2, 3);
+	struct fake_dp_counts c0, c1;
+
+	check_begin("adopting entries left in the fast path");
+	setup();
+	CHECK_EQ(static_route_add(st, &a), 0, "route");
+	CHECK_EQ(mgm_adopt_mfe(m, A("192.0.2.7"), A("239.1.1.1"), 1),
+		 MGM_NO_ERROR, "adopt");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.7"), A("239.1.1.1")), "2,3"),
+	      "built from the routes");
+	fake_dp_counts(fd, &c0);
+	CHECK_EQ(mgm_adopt_mfe(m, A("192.0.2.7"), A("239.1.1.1"), 1),
+		 MGM_NO_ERROR, "adopt again");
+	fake_dp_counts(fd, &c1);
+	CHECK_EQ(c1.install - c0.install, 0, "known entry: nothing changes");
+	CHECK_EQ(mgm_adopt_mfe(m, A("192.0.2.7"), A("10.1.1.1"), 1),
+		 MGM_ERROR_INVALID_PARAMETER, "not a group");
+	CHECK_EQ(mgm_adopt_mfe(m, 0, A("239.1.1.1"), 1),
+		 MGM_ERROR_INVALID_PARAMETER, "no source");
+	teardown();
+}
+
 int main(void)
 {
+	test_adopt();
 	test_routes();
 	test_refcounts_and_errors();
 	test_shutdown();

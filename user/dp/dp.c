@@ -318,6 +318,13 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		err = err ?: dp_pool_init(dp);
 		err = err ?: dp_if_adopt(dp);
 		err = err ?: dp_adopt(dp);
+		/*
+		 * Slots a previous owner left with stale contents wait for a
+		 * grace period: take it now, at start-up, rather than on the
+		 * first new flow, whose packets would wait for it.
+		 */
+		if (!err && (dp->oset_pending.n || dp->stats_pending.n))
+			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;
 		if (o->iproute2_links)

@@ -97,7 +97,8 @@ int mgm_dp_is_attached(uint32_t ifindex);
  * Interfaces named in an out-set are added implicitly with threshold 1.
  */
 int mgm_dp_if_set(struct mgm_dp *dp, uint32_t ifindex, uint8_t ttl_threshold);
-/* Re-read MAC and MTU, e.g. after the kernel reports a change. */
+/* Re-read MAC and MTU, e.g. after the kernel reports a change; adds the
+ * interface (threshold 1) if it is not known yet. */
 int mgm_dp_if_refresh(struct mgm_dp *dp, uint32_t ifindex);
 int mgm_dp_if_del(struct mgm_dp *dp, uint32_t ifindex);
 int mgm_dp_if_tx_disable(struct mgm_dp *dp, uint32_t ifindex, bool disabled);

@@ -137,10 +137,12 @@ int mgm_dp_if_set(struct mgm_dp *dp, uint32_t ifindex, uint8_t ttl_threshold)
 int mgm_dp_if_refresh(struct mgm_dp *dp, uint32_t ifindex)
 {
 	struct dp_ifc *c = dp_if_find(dp, ifindex);
-	int err;
+	int err = 0;
 
+	if (dp->readonly)
+		return -EPERM;
 	if (!c)
-		return -ENOENT;
+		return dp_if_get(dp, ifindex, &err) ? 0 : err;
 	err = if_read_kernel(ifindex, c->mac, &c->mtu);
 	return err ?: if_write(dp, c);
 }

@@ -687,6 +687,23 @@ static bool is_class_d(uint32_t group)
 	return (ntohl(group) & 0xf0000000U) == 0xe0000000U;
 }
 
+uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
+		       uint32_t ifindex)
+{
+	struct mgm_event ev = {
+		.type = MGM_EV_MISS,
+		.ifindex = ifindex,
+		.source = source,
+		.group = group,
+	};
+
+	if (!m || !source || !is_class_d(group) || !ifindex)
+		return MGM_ERROR_INVALID_PARAMETER;
+	/* The same path as a fast-path miss, without a packet header. */
+	mfe_handle_miss(m, &ev);
+	return MGM_NO_ERROR;
+}
+
 void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 {
 	uint32_t s = ev->source, g = ev->group, iif, nh = 0, up = 0;

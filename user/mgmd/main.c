@@ -94,6 +94,9 @@ static void attach(struct mgmd *d, uint32_t ifindex)
 		log_warn("attach %s: %s", mgmd_ifname(ifindex, ifn),
 			 err == -EEXIST ? "another XDP program runs there" :
 					  strerror(-err));
+	/* Known to the egress program now, not at the first flow's install:
+	 * every microsecond there is a first packet left to the kernel. */
+	mgm_dp_if_refresh(d->dp, ifindex);
 }
 
 static bool route_uses(const struct static_route *r, uint32_t ifindex)
@@ -144,14 +147,20 @@ static void attach_config(struct mgmd *d, const struct config *c)
 	}
 }
 
-static bool route_in(const struct static_route *r, const struct config *c)
+/* The route of c with r's iif, source, group and prefix, or NULL. */
+static const struct static_route *route_key_in(const struct static_route *r,
+					       const struct config *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->n_routes; i++)
-		if (static_route_equal(r, &c->routes[i].r))
-			return true;
-	return false;
+	for (i = 0; i < c->n_routes; i++) {
+		const struct static_route *o = &c->routes[i].r;
+
+		if (o->iif == r->iif && o->source == r->source &&
+		    o->group == r->group && o->prefix_len == r->prefix_len)
+			return o;
+	}
+	return NULL;
 }
 
 static const char *route_errstr(int err)
@@ -169,39 +178,74 @@ static const char *route_errstr(int err)
 	}
 }
 
+/*
+ * Bring the static routes from cur to next, touching only what differs.
+ * Order matters for traffic: a route whose outgoing interfaces change is
+ * updated in place (its interfaces stay held, so its entries survive);
+ * new routes come before removed ones, so interfaces both share are never
+ * released in between -- except a new route that conflicts with one being
+ * removed (same traffic, other iif), which waits for the removal.
+ */
+static int routes_apply(struct mgmd *d, const struct config *cur,
+			const struct config *next, char *err, size_t len,
+			bool force)
+{
+	const struct static_route *o;
+	size_t i, n_def = 0, *def;
+	int ret = 0;
+
+	def = calloc(next->n_routes + 1, sizeof(*def));
+	if (!def)
+		return -ENOMEM;
+	for (i = 0; i < next->n_routes && !ret; i++) {
+		const struct static_route *r = &next->routes[i].r;
+
+		o = route_key_in(r, cur);
+		if (o && !static_route_equal(o, r))
+			ret = static_route_update(d->st, r);
+		else if (!o)
+			ret = static_route_add(d->st, r);
+		if (ret == -EBUSY && !o) {
+			def[n_def++] = i;
+			ret = 0;
+		}
+		if (ret)
+			snprintf(err, len, "%s:%d: %s", next->path,
+				 next->routes[i].line, route_errstr(ret));
+		if (force) /* rolling back: do all that can be done */
+			ret = 0;
+	}
+	for (i = 0; i < cur->n_routes && !ret; i++)
+		if (!route_key_in(&cur->routes[i].r, next))
+			static_route_del(d->st, &cur->routes[i].r);
+	for (i = 0; i < n_def && !ret; i++) {
+		ret = static_route_add(d->st, &next->routes[def[i]].r);
+		if (ret)
+			snprintf(err, len, "%s:%d: %s", next->path,
+				 next->routes[def[i]].line, route_errstr(ret));
+		if (force)
+			ret = 0;
+	}
+	free(def);
+	return ret;
+}
+
 int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
 		      size_t len)
 {
 	struct config *cur = &d->cfg;
-	size_t i, j, n_del = 0, n_add = 0;
-	int ret = 0;
+	char ignored[256];
+	size_t i, j;
+	int ret;
 
 	if (!d->st) {
 		snprintf(err, len, "the static protocol is shut down");
 		return -ESHUTDOWN;
 	}
-	/* Routes first: deletions, then additions; undo all on failure. */
-	for (i = 0; i < cur->n_routes; i++, n_del++)
-		if (!route_in(&cur->routes[i].r, next))
-			static_route_del(d->st, &cur->routes[i].r);
-	for (i = 0; i < next->n_routes && !ret; i++) {
-		if (route_in(&next->routes[i].r, cur))
-			continue;
-		ret = static_route_add(d->st, &next->routes[i].r);
-		if (ret) {
-			snprintf(err, len, "%s:%d: %s", next->path,
-				 next->routes[i].line, route_errstr(ret));
-			break;
-		}
-		n_add = i + 1;
-	}
+	ret = routes_apply(d, cur, next, err, len, false);
 	if (ret) {
-		for (j = 0; j < n_add; j++)
-			if (!route_in(&next->routes[j].r, cur))
-				static_route_del(d->st, &next->routes[j].r);
-		for (j = 0; j < n_del; j++)
-			if (!route_in(&cur->routes[j].r, next))
-				static_route_add(d->st, &cur->routes[j].r);
+		/* Back to what ran before, by the same rules. */
+		routes_apply(d, next, cur, ignored, sizeof(ignored), true);
 		return ret;
 	}
 	attach_config(d, next);
@@ -292,6 +336,31 @@ static int setup_signals(struct mgmd *d)
 	if (d->sig_fd < 0)
 		return -errno;
 	return loop_add(d->loop, d->sig_fd, EPOLLIN, on_signal, d);
+}
+
+/*
+ * Entries a previous mgmd left forwarding (--keep-forwarding): MGM builds
+ * each from the current configuration as if its first packet had just
+ * arrived; unchanged entries stay untouched in the fast path, so traffic
+ * never stops, and changed ones are brought up to date.
+ */
+static int adopt_one(void *arg, const struct mgm_dp_mfe_info *e)
+{
+	uint32_t *n = arg;
+
+	if (mgm_adopt_mfe(mgmd->m, e->source, e->group, e->iif) == MGM_NO_ERROR)
+		(*n)++;
+	return 0;
+}
+
+static void reconcile(struct mgmd *d)
+{
+	uint32_t n = 0;
+
+	if (!mgm_dp_mfe_count(d->dp))
+		return;
+	mgm_dp_mfe_foreach(d->dp, adopt_one, &n);
+	log_msg(LOG_NOTICE, "reconciled %u entries left by a previous mgmd", n);
 }
 
 /* Every interface the daemon attached: detach them on the way out. */
@@ -415,6 +484,7 @@ int main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
+	reconcile(d);
 	ret = ctl_open(d, d->o.socket, d->cfg.socket_group);
 	if (ret) {
 		log_err("control socket %s: %s", d->o.socket, strerror(-ret));

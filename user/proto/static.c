@@ -322,6 +322,54 @@ undo:
 	return err;
 }
 
+int static_route_update(struct mgm_static *s, const struct static_route *r)
+{
+	struct static_route old;
+	uint64_t k, n_m = 0;
+	uint32_t i, n_if = 0;
+	size_t j;
+	int err;
+
+	err = route_check(r);
+	if (err)
+		return err;
+	for (j = 0; j < s->n_routes && !same_key(&s->routes[j], r); j++)
+		;
+	if (j == s->n_routes)
+		return -ENOENT;
+	old = s->routes[j];
+	/* Hold the new oifs and memberships (the iif is held already). */
+	for (i = 0; i < r->n_oifs; i++, n_if++) {
+		err = if_hold(s, r->oifs[i]);
+		if (err)
+			goto undo;
+	}
+	for (k = 0; k < (uint64_t)route_groups(r) * r->n_oifs; k++, n_m++) {
+		err = memb_hold(s, r->source,
+				route_group(r, (uint32_t)(k / r->n_oifs)),
+				r->oifs[k % r->n_oifs]);
+		if (err)
+			goto undo;
+	}
+	s->routes[j] = *r;
+	/* Then let go of the old ones; shared ones keep a reference. */
+	for (k = 0; k < (uint64_t)route_groups(&old) * old.n_oifs; k++)
+		memb_drop(s, old.source,
+			  route_group(&old, (uint32_t)(k / old.n_oifs)),
+			  old.oifs[k % old.n_oifs]);
+	for (i = 0; i < old.n_oifs; i++)
+		if_drop(s, old.oifs[i]);
+	return 0;
+undo:
+	for (k = 0; k < n_m; k++)
+		memb_drop(s, r->source,
+			  route_group(r, (uint32_t)(k / r->n_oifs)),
+			  r->oifs[k % r->n_oifs]);
+	for (i = 0; i < n_if; i++)
+		if_drop(s, r->oifs[i]);
+	return err;
+}
+
 int static_route_del(struct mgm_static *s, const struct static_route *r)
 {
 	struct static_route gone;

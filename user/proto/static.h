@@ -53,6 +53,13 @@ void static_destroy(struct mgm_static *s);
  * (nothing changed in every error case).
  */
 int static_route_add(struct mgm_static *s, const struct static_route *r);
+/*
+ * Change the outgoing interfaces of the route with r's iif, source, group
+ * and prefix: the new memberships are added before the old ones go, so
+ * interfaces both sets share are never released (which would delete the
+ * entries they carry).  -ENOENT if there is no such route.
+ */
+int static_route_update(struct mgm_static *s, const struct static_route *r);
 /* Delete the route with this iif, source, group and prefix; -ENOENT. */
 int static_route_del(struct mgm_static *s, const struct static_route *r);
 int static_foreach_route(struct mgm_static *s,

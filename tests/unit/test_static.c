@@ -258,8 +258,38 @@ static void test_adopt(void)
 	teardown();
 }
 
+/* mgmctl's take and release of one interface. */
+static void test_take_release(void)
+{
+	struct static_route a = route(1, NULL, "239.1.1.1", 32, 2, 2, 3);
+	uint32_t pid, cid;
+
+	check_begin("operator take and release");
+	setup();
+	CHECK_EQ(static_route_add(st, &a), 0, "route");
+	miss(1, "192.0.2.1", "239.1.1.1");
+	CHECK_EQ(static_if_release(st, 3), 0, "release oif 3");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")), "2"),
+	      "3 left the entry");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 3, 0, &pid, &cid),
+		 MGM_ERROR_NOT_FOUND, "3 released in MGM");
+	CHECK_EQ(static_if_release(st, 3), -ENOENT, "release twice");
+	CHECK_EQ(static_if_take(st, 3), 0, "take it back");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")), "2,3"),
+	      "the route's membership is back");
+	CHECK_EQ(static_if_take(st, 3), -EEXIST, "take twice");
+	CHECK_EQ(static_route_del(st, &a), 0, "delete the route");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 3, 0, &pid, &cid),
+		 MGM_NO_ERROR, "the operator's reference keeps 3");
+	CHECK_EQ(mgm_get_protocol_on_interface(m, 2, 0, &pid, &cid),
+		 MGM_ERROR_NOT_FOUND, "2 went with the route");
+	CHECK_EQ(static_if_release(st, 1), -ENOENT, "1 went too");
+	teardown();
+}
+
 int main(void)
 {
+	test_take_release();
 	test_adopt();
 	test_routes();
 	test_refcounts_and_errors();

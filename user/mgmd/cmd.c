@@ -9,12 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
 #include "mgmd.h"
 
 static struct conn *cur; /* the connection of the running command */
+
+/* Step timings want more than the coarse clock's 4 ms resolution. */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static json_object *jaddr(uint32_t a)
 {
@@ -437,7 +447,7 @@ static void shutdown_static(void)
 		  "\"interfaces\":%d,\"mfes\":%u}",
 		  n, mgm_dp_mfe_count(mgmd->dp));
 	for (i = 0; i < n && i < 256; i++) {
-		uint64_t t0 = mgm_dp_now_ns();
+		double t0 = now_ms();
 		bool igmp = false;
 		uint32_t r;
 
@@ -450,18 +460,53 @@ static void shutdown_static(void)
 			  "\"result\":\"%s\",\"igmp_handoff\":%s,"
 			  "\"mfes_left\":%u,\"ms\":%.2f}",
 			  ifn, mgm_strerror(r), igmp ? "true" : "false",
-			  mgm_dp_mfe_count(mgmd->dp),
-			  (mgm_dp_now_ns() - t0) / 1e6);
+			  mgm_dp_mfe_count(mgmd->dp), now_ms() - t0);
 	}
 	cmd_event("{\"step\":\"deregister\",\"result\":\"%s\"}",
 		  mgm_strerror(mgm_deregister_protocol(mgmd->m, h)));
 	/* The handle is dead now: show it. */
 	cmd_event("{\"step\":\"handle\",\"result\":\"%s\"}",
-		  mgm_strerror(
-			  mgm_take_interface_ownership(mgmd->m, h, ifs[0], 0)));
-	/* static_destroy would release again: just forget the state. */
-	static_destroy(mgmd->st);
+		  mgm_strerror(mgm_take_interface_ownership(
+			  mgmd->m, h, n ? ifs[0] : 1, 0)));
+	/* Released and deregistered above: only the memory is left. */
+	static_forget(mgmd->st);
 	mgmd->st = NULL;
+}
+
+/* The operator's take and release, one interface at a time. */
+static void cmd_own(bool take, int argc, char **argv)
+{
+	double t0 = now_ms();
+	uint32_t ifindex;
+	json_object *o;
+	int ret;
+
+	if (argc != 3)
+		return (void)fail(2, "usage: %s IF PROTOCOL", argv[0]);
+	if (if_arg(argv[1], &ifindex))
+		return;
+	if (strcmp(argv[2], "static"))
+		return (void)fail(1, "unknown protocol '%s' (static)", argv[2]);
+	if (!mgmd->st)
+		return (void)fail(1, "static is not running");
+	ret = take ? static_if_take(mgmd->st, ifindex) :
+		     static_if_release(mgmd->st, ifindex);
+	if (ret == -EBUSY)
+		return (void)fail(1, "%s belongs to another routing protocol",
+				  argv[1]);
+	if (ret == -EEXIST)
+		return (void)fail(1, "static already owns %s", argv[1]);
+	if (ret == -ENOENT)
+		return (void)fail(1, "static does not own %s", argv[1]);
+	if (ret)
+		return (void)fail(1, "%s %s static: %s", argv[0], argv[1],
+				  strerror(-ret));
+	o = json_object_new_object();
+	ADD(o, take ? "taken" : "released", json_object_new_string(argv[1]));
+	ADD(o, "protocol", json_object_new_string("static"));
+	ADD(o, "mfes", INT(mgm_dp_mfe_count(mgmd->dp)));
+	ADD(o, "ms", json_object_new_double(now_ms() - t0));
+	reply(o);
 }
 
 static void cmd_shutdown(int argc, char **argv)
@@ -496,6 +541,10 @@ void cmd_run(struct conn *c, int argc, char **argv)
 		cmd_attach(true, argc, argv);
 	else if (!strcmp(argv[0], "detach"))
 		cmd_attach(false, argc, argv);
+	else if (!strcmp(argv[0], "take"))
+		cmd_own(true, argc, argv);
+	else if (!strcmp(argv[0], "release"))
+		cmd_own(false, argc, argv);
 	else if (!strcmp(argv[0], "shutdown"))
 		cmd_shutdown(argc, argv);
 	else

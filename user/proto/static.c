@@ -411,6 +411,55 @@ int static_interfaces(struct mgm_static *s, uint32_t *ifindexes, int max)
 	return (int)s->n_ifs;
 }
 
+int static_if_take(struct mgm_static *s, uint32_t ifindex)
+{
+	uint32_t refs = 0, i, k;
+	size_t j;
+	int err;
+
+	if (ifref_find(s, ifindex))
+		return -EEXIST;
+	err = if_hold(s, ifindex);
+	if (err)
+		return err;
+	/* Routes through it count as references again; its oifs get their
+	 * memberships back. */
+	for (j = 0; j < s->n_routes; j++) {
+		const struct static_route *r = &s->routes[j];
+
+		refs += r->iif == ifindex;
+		for (i = 0; i < r->n_oifs; i++) {
+			if (r->oifs[i] != ifindex)
+				continue;
+			refs++;
+			for (k = 0; k < route_groups(r); k++)
+				memb_hold(s, r->source, route_group(r, k),
+					  ifindex);
+		}
+	}
+	ifref_find(s, ifindex)->refs += refs;
+	return 0;
+}
+
+int static_if_release(struct mgm_static *s, uint32_t ifindex)
+{
+	struct ifref *r = ifref_find(s, ifindex);
+	size_t i;
+
+	if (!r)
+		return -ENOENT;
+	/* MGM removes our memberships there with the release. */
+	for (i = 0; i < s->n_mrefs;) {
+		if (s->mrefs[i].ifindex == ifindex)
+			s->mrefs[i] = s->mrefs[--s->n_mrefs];
+		else
+			i++;
+	}
+	*r = s->ifs[--s->n_ifs];
+	mgm_release_interface_ownership(s->m, s->h, ifindex, 0);
+	return 0;
+}
+
 mgm_handle_t static_handle(const struct mgm_static *s)
 {
 	return s->h;
@@ -435,6 +484,16 @@ int static_create(struct mgm *m, struct mgm_static **out)
 	return 0;
 }
 
+void static_forget(struct mgm_static *s)
+{
+	if (!s)
+		return;
+	free(s->routes);
+	free(s->ifs);
+	free(s->mrefs);
+	free(s);
+}
+
 void static_destroy(struct mgm_static *s)
 {
 	if (!s)
@@ -444,8 +503,5 @@ void static_destroy(struct mgm_static *s)
 		mgm_release_interface_ownership(s->m, s->h,
 						s->ifs[--s->n_ifs].ifindex, 0);
 	mgm_deregister_protocol(s->m, s->h);
-	free(s->routes);
-	free(s->ifs);
-	free(s->mrefs);
-	free(s);
+	static_forget(s);
 }

@@ -76,6 +76,23 @@ bool static_route_equal(const struct static_route *a,
 bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
 		uint32_t *iif);
 
+/*
+ * The operator's take (mgmctl take IF static): own ifindex now, and give
+ * it back the memberships of the routes that name it.  0; -EEXIST if
+ * static owns it already; -EBUSY if another routing protocol does.
+ */
+int static_if_take(struct mgm_static *s, uint32_t ifindex);
+/*
+ * The operator's release (mgmctl release IF static, the seed's step):
+ * release ifindex in MGM now -- MGM deletes the entries tied to it -- and
+ * drop every reference; routes through it stay configured but inert until
+ * a take.  0; -ENOENT if static does not own it.
+ */
+int static_if_release(struct mgm_static *s, uint32_t ifindex);
+/* Free the protocol's state without calling MGM (after a shutdown that
+ * already released everything and deregistered). */
+void static_forget(struct mgm_static *s);
+
 mgm_handle_t static_handle(const struct mgm_static *s);
 /* Interfaces the protocol owns now (for a step-by-step shutdown). */
 int static_interfaces(struct mgm_static *s, uint32_t *ifindexes, int max);

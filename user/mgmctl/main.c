@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgmctl - the command-line tool of mgmd, the multicast routing daemon.
+ *
+ *   mgmctl [-j|-p] [-s SOCKET] [--pin-root DIR] [-t SECONDS] COMMAND
+ *
+ * Grammar as bpftool's: command and object words match on any
+ * unambiguous prefix ("sh mfe"), an ambiguous or unknown word is an error
+ * with exit status 2.  mgmctl checks the shape of a command line itself
+ * (so that a typo is a usage error even when mgmd is down), sends the
+ * canonical words to mgmd over its control socket, and prints the JSON
+ * answer as JSON (-j, -p) or as a table drawn from that JSON (render.c).
+ *
+ * Without a daemon, "show mfe" and "show stats" read the fast path's
+ * pinned maps (offline.c); every other command says mgmd is not running.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mgm/mgm_ipc.h"
+#include "mgm_fwd.h"
+#include "mgmctl.h"
+
+struct mgmctl_opts opts = {
+	.socket = MGM_IPC_SOCKET_DEFAULT,
+	.pin_root = MGM_PIN_ROOT_DEFAULT,
+	.timeout_ms = 30000,
+};
+
+#define ROUTE_SYNTAX "from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]"
+
+/* ---- help texts ---------------------------------------------------------- */
+
+static const char usage_text[] =
+	"Usage: mgmctl [OPTIONS] COMMAND\n"
+	"\n"
+	"Commands (any unambiguous prefix will do, e.g. \"sh mfe\"):\n"
+	"  show interfaces|protocols|groups|mfe|stats\n"
+	"  add route " ROUTE_SYNTAX "\n"
+	"  del route " ROUTE_SYNTAX "\n"
+	"  take IF PROTOCOL          PROTOCOL takes ownership of IF\n"
+	"  release IF PROTOCOL       PROTOCOL releases IF (the seed's release)\n"
+	"  shutdown PROTOCOL         release every interface, then deregister\n"
+	"  attach IF                 attach the XDP forwarder to IF\n"
+	"  detach IF                 detach it\n"
+	"  help [COMMAND [OBJECT]]   this text, or a command's\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json           JSON output (errors too: {\"error\": \"...\"})\n"
+	"  -p, --pretty         indented JSON output (implies -j)\n"
+	"  -s, --socket PATH    mgmd's control socket (default " MGM_IPC_SOCKET_DEFAULT
+	")\n"
+	"      --pin-root DIR   the fast path's pinned maps, read when mgmd is\n"
+	"                       not running (default " MGM_PIN_ROOT_DEFAULT
+	")\n"
+	"  -t, --timeout SECS   give up when mgmd is silent that long (default 30;\n"
+	"                       per message, so a long shutdown that keeps\n"
+	"                       reporting its steps is never cut off)\n"
+	"  -h, --help           help (after a command: that command's help)\n"
+	"\n"
+	"Output: tables by default, drawn from the JSON that mgmd sends, so the\n"
+	"table and -j always agree.  Errors go to stderr as \"Error: ...\", or\n"
+	"to stdout as {\"error\": \"...\"} with -j/-p.\n"
+	"\n"
+	"Exit status: 0 success; 1 the command failed (mgmd not running,\n"
+	"refused, an MGM error); 2 bad command line (unknown, ambiguous or\n"
+	"malformed words).\n"
+	"\n"
+	"Without mgmd, \"show mfe\" and \"show stats\" read the fast path's pinned\n"
+	"maps (values only mgmd knows are null, \"-\" in tables); other commands\n"
+	"fail with \"mgmd is not running\".\n"
+	"\n"
+	"Examples:\n"
+	"  mgmctl show mfe\n"
+	"  mgmctl -p sh st\n"
+	"  mgmctl add route from eth0 group 239.1.1.1 to eth1 eth2\n"
+	"  mgmctl shutdown static\n";
+
+struct help {
+	const char *name;
+	const char *usage;
+	const char *text;
+	const char *example;
+};
+
+static const struct help show_help[] = {
+	{ "interfaces", "show interfaces",
+	  "Interfaces the daemon knows (configured, owned or in a route), with\n"
+	  "their owner, IGMP, XDP attachment, TTL threshold and the fast path's\n"
+	  "per-interface egress counters.\n"
+	  "JSON: [{\"name\", \"ifindex\", \"owner\" (protocol or \"-\"),\n"
+	  "        \"igmp\" (bool), \"xdp\" (bool), \"ttl_threshold\",\n"
+	  "        \"out_packets\", \"out_bytes\", \"ttl_too_low\", \"discards\"}]",
+	  "mgmctl show interfaces" },
+	{ "protocols", "show protocols",
+	  "Routing protocols registered with the MGM, with the number of\n"
+	  "interfaces they own and of their group memberships.\n"
+	  "JSON: [{\"name\", \"protocol_id\", \"component_id\", \"interfaces\",\n"
+	  "        \"memberships\"}]   (the table shows protocol_id in hex)",
+	  "mgmctl -j show protocols" },
+	{ "groups", "show groups",
+	  "Group memberships: which protocol wants (source, group) on which\n"
+	  "interface; source \"*\" is any source, (*,G).\n"
+	  "JSON: [{\"protocol\", \"interface\", \"source\", \"group\"}]",
+	  "mgmctl show groups" },
+	{ "mfe", "show mfe",
+	  "Multicast forwarding entries: (source, group), incoming interface,\n"
+	  "outgoing interfaces (none: a negative entry, dropping), the fast\n"
+	  "path's 64-bit counters, and the controller's times in seconds.\n"
+	  "Without mgmd the pinned maps are read: uptime, expires, timeout,\n"
+	  "upstream, protocol and origin are then null (\"-\").\n"
+	  "JSON: [{\"source\", \"group\", \"iif\", \"oifs\": [names], \"packets\",\n"
+	  "        \"bytes\", \"wrong_if\", \"uptime\", \"expires\", \"timeout\",\n"
+	  "        \"upstream\", \"protocol\", \"origin\"}]\n"
+	  "Tables show times as 1h02m03s (exact to the second).",
+	  "mgmctl show mfe\n"
+	  "  mgmctl -j sh m | jq '.[] | select(.group == \"239.1.1.1\")'" },
+	{ "stats", "show stats",
+	  "The fast path's verdict counters (summed over CPUs) and the\n"
+	  "controller's counters.  Without mgmd the pinned maps are read: the\n"
+	  "controller's counters are null except mfes and out_sets.\n"
+	  "JSON: {\"fastpath\": {\"rx\", \"forwarded\", \"no_entry\", ...},\n"
+	  "       \"controller\": {\"events\", \"mfes\", \"mfes_created\",\n"
+	  "         \"mfes_deleted\", \"mfes_expired\", \"install_errors\",\n"
+	  "         \"callbacks\", \"out_sets\", \"uptime\"}}",
+	  "mgmctl show stats" },
+};
+
+#define N_SHOW (sizeof(show_help) / sizeof(show_help[0]))
+
+static const struct help cmd_help[] = {
+	{ "show", "show interfaces|protocols|groups|mfe|stats",
+	  "Show the daemon's state; \"mgmctl help show OBJECT\" describes each\n"
+	  "object and its JSON.",
+	  "mgmctl show mfe\n  mgmctl -p show stats" },
+	{ "add", "add route " ROUTE_SYNTAX,
+	  "Add a static multicast route, as an \"mroute\" line of the\n"
+	  "configuration: traffic to GROUP (a prefix: every group in it), from\n"
+	  "ADDR or from any source, arriving on the first IF, is forwarded out\n"
+	  "of the others.  The forwarder is attached to every interface named.\n"
+	  "Routes added here survive a reload of the configuration.\n"
+	  "JSON: {\"added\": \"ROUTE\"}",
+	  "mgmctl add route from eth0 source 192.0.2.1 group 239.1.1.1 to eth1 eth2" },
+	{ "del", "del route " ROUTE_SYNTAX,
+	  "Delete a static route; it is named by its incoming interface,\n"
+	  "source and group (the words are those of \"add route\").\n"
+	  "JSON: {\"deleted\": \"ROUTE\"}",
+	  "mgmctl del route from eth0 group 239.1.1.1 to eth1" },
+	{ "take", "take IF PROTOCOL",
+	  "PROTOCOL (static, igmp, ...) takes ownership of IF, as\n"
+	  "MgmTakeInterfaceOwnership.",
+	  "mgmctl take eth3 static" },
+	{ "release", "release IF PROTOCOL",
+	  "PROTOCOL releases IF, as MgmReleaseInterfaceOwnership: the entries\n"
+	  "arriving on IF are deleted and IF leaves every out-set; when the\n"
+	  "command returns nothing is forwarded to or from IF for PROTOCOL.",
+	  "mgmctl release eth3 static" },
+	{ "shutdown", "shutdown PROTOCOL",
+	  "Shut PROTOCOL down with the seed's sequence: release every\n"
+	  "interface it owns, then deregister it; finally the old handle is\n"
+	  "shown to be rejected.  Each step is printed as it happens.\n"
+	  "JSON: one array, streamed element by element:\n"
+	  "  {\"step\": \"begin\", \"protocol\", \"interfaces\", \"mfes\"}\n"
+	  "  {\"step\": \"release\", \"interface\", \"result\", \"igmp_handoff\",\n"
+	  "   \"mfes_left\", \"ms\"}   (one per interface)\n"
+	  "  {\"step\": \"deregister\", \"result\"}\n"
+	  "  {\"step\": \"handle\", \"result\"}\n"
+	  "An error after the first step is the array's last element.",
+	  "mgmctl shutdown static" },
+	{ "attach", "attach IF",
+	  "Attach the XDP forwarder to IF (native mode if the driver has it).\n"
+	  "Another program already attached there is left alone (an error).\n"
+	  "JSON: {\"attached\": \"IF\"}",
+	  "mgmctl attach eth1" },
+	{ "detach", "detach IF",
+	  "Detach the forwarder from IF; never touches another program.\n"
+	  "JSON: {\"detached\": \"IF\"}",
+	  "mgmctl detach eth1" },
+	{ "help", "help [COMMAND [OBJECT]]",
+	  "Help, in general or on a command.", "mgmctl help show mfe" },
+};
+
+#define N_CMDS (sizeof(cmd_help) / sizeof(cmd_help[0]))
+
+static int print_help(const struct help *h)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "Usage: mgmctl [OPTIONS] %s\n\n%s\n\nExample:\n  %s\n",
+		 h->usage, h->text, h->example);
+	if (opts.json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "help", json_object_new_string(text));
+		render(VIEW_RESULT, o);
+		json_object_put(o);
+	} else {
+		fputs(text, stdout);
+	}
+	return 0;
+}
+
+static int print_usage(void)
+{
+	if (opts.json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "help",
+				       json_object_new_string(usage_text));
+		render(VIEW_RESULT, o);
+		json_object_put(o);
+	} else {
+		fputs(usage_text, stdout);
+	}
+	return 0;
+}
+
+/* ---- prefix matching ----------------------------------------------------- */
+
+/*
+ * The shortest prefix accepted for a name.  "sh" must mean show, as in
+ * bpftool, although it also starts shutdown: that one, which stops a
+ * protocol, needs "shu" at least.
+ */
+static size_t min_prefix(const char *name)
+{
+	return !strcmp(name, "shutdown") ? 3 : 1;
+}
+
+/*
+ * The index of the name that word is a prefix of (an exact name wins, a
+ * name's minimum prefix length counts); -1 with an error printed if none
+ * or several match.
+ */
+static int match(const char *word, const struct help *names, size_t n,
+		 const char *what)
+{
+	char list[256] = "", amb[256] = "";
+	size_t i, len = strlen(word), la = 0, ll = 0;
+	int found = -1, count = 0, cands = 0;
+
+	for (i = 0; i < n; i++) {
+		ll += snprintf(list + ll, sizeof(list) - ll, "%s%s",
+			       i ? ", " : "", names[i].name);
+		if (ll >= sizeof(list))
+			ll = sizeof(list) - 1;
+		if (!strcmp(word, names[i].name))
+			return (int)i;
+		if (len && !strncmp(word, names[i].name, len)) {
+			la += snprintf(amb + la, sizeof(amb) - la, "%s%s",
+				       cands ? ", " : "", names[i].name);
+			if (la >= sizeof(amb))
+				la = sizeof(amb) - 1;
+			cands++;
+			if (len >= min_prefix(names[i].name)) {
+				found = (int)i;
+				count++;
+			}
+		}
+	}
+	if (count == 1)
+		return found;
+	if (cands > 1)
+		p_err("ambiguous %s '%s': %s", what, word, amb);
+	else
+		p_err("unknown %s '%s' (%s)", what, word, list);
+	return -1;
+}
+
+static bool is_help(const char *w)
+{
+	return !strcmp(w, "help") || !strcmp(w, "--help") || !strcmp(w, "-h");
+}
+
+static int usage_err(const struct help *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_err(const struct help *h, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p_err("%s; usage: mgmctl %s", msg, h->usage);
+	return EXIT_USAGE;
+}
+
+/* ---- talking to mgmd ----------------------------------------------------- */
+
+static bool not_running(int err)
+{
+	/* No socket file, or a stale one nobody listens on. */
+	return err == -ENOENT || err == -ECONNREFUSED || err == -ENOTDIR;
+}
+
+static void connect_error(int err)
+{
+	if (not_running(err))
+		p_err("mgmd is not running (cannot connect to %s): %s",
+		      opts.socket, strerror(-err));
+	else if (err == -EACCES || err == -EPERM)
+		p_err("permission denied: cannot connect to %s (mgmd's control "
+		      "socket admits root and the members of its "
+		      "socket-group)",
+		      opts.socket);
+	else if (err == -ETIMEDOUT)
+		p_err("mgmd did not accept the connection on %s within "
+		      "%d.%03d s",
+		      opts.socket, opts.timeout_ms / 1000,
+		      opts.timeout_ms % 1000);
+	else
+		p_err("cannot connect to mgmd at %s: %s", opts.socket,
+		      strerror(-err));
+}
+
+struct run {
+	enum view view;
+	bool stream;
+};
+
+static void on_value(void *arg, json_object *o)
+{
+	struct run *r = arg;
+
+	if (r->stream)
+		stream_value(r->view, o);
+	else
+		render(r->view, o);
+}
+
+/* Run argv on mgmd; fd is connected.  The exit status. */
+static int run_on(int fd, enum view v, bool stream, int argc, char **argv)
+{
+	struct run r = { .view = v, .stream = stream };
+	char err[1024];
+	int status;
+
+	status = ipc_command(fd, argc, argv, on_value, &r, err, sizeof(err));
+	close(fd);
+	if (stream)
+		stream_end(*err ? err : NULL);
+	else if (*err)
+		p_err("%s", err);
+	if (!status && *err)
+		status = 1;
+	return status;
+}
+
+static int daemon_cmd(enum view v, bool stream, int argc, char **argv)
+{
+	int fd, err;
+
+	err = ipc_connect(&fd);
+	if (err) {
+		connect_error(err);
+		return 1;
+	}
+	return run_on(fd, v, stream, argc, argv);
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+static const enum view show_views[N_SHOW] = {
+	VIEW_INTERFACES, VIEW_PROTOCOLS, VIEW_GROUPS, VIEW_MFE, VIEW_STATS,
+};
+
+static int cmd_show(const struct help *h, int argc, char **argv)
+{
+	char *words[2] = { "show", NULL };
+	char err[512];
+	json_object *o = NULL;
+	int i, fd, ret;
+
+	if (argc < 2)
+		return usage_err(h, "show what?");
+	i = match(argv[1], show_help, N_SHOW, "object");
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc > 2 && is_help(argv[2]))
+		return print_help(&show_help[i]);
+	if (argc > 2)
+		return usage_err(&show_help[i], "unexpected '%s'", argv[2]);
+	words[1] = (char *)show_help[i].name;
+	ret = ipc_connect(&fd);
+	if (!ret)
+		return run_on(fd, show_views[i], false, 2, words);
+	if (!not_running(ret) ||
+	    (show_views[i] != VIEW_MFE && show_views[i] != VIEW_STATS)) {
+		connect_error(ret);
+		return 1;
+	}
+	/* The fast path outlives the daemon: read what it forwards. */
+	ret = show_views[i] == VIEW_MFE ? offline_mfe(&o, err, sizeof(err)) :
+					  offline_stats(&o, err, sizeof(err));
+	if (ret) {
+		p_err("mgmd is not running (cannot connect to %s) and %s",
+		      opts.socket, err);
+		return 1;
+	}
+	p_note("mgmd is not running; reading the fast path's pinned maps "
+	       "under %s",
+	       opts.pin_root);
+	render(show_views[i], o);
+	json_object_put(o);
+	return 0;
+}
+
+/*
+ * The shape of a route, checked here so that a malformed one is a usage
+ * error even without a daemon; the daemon checks the rest (interfaces
+ * exist, the group is multicast, ...) with the configuration's parser.
+ */
+static int check_route(char **w, int n, char *err, size_t len)
+{
+	struct in_addr a;
+	char grp[64], *slash, *end;
+	int i = 2;
+
+	if (n < 1 || strcmp(w[0], "from"))
+		return snprintf(err, len, "expected 'from IF'");
+	if (n < 2)
+		return snprintf(err, len, "'from' needs an interface");
+	if (i < n && !strcmp(w[i], "source")) {
+		if (i + 1 >= n || inet_pton(AF_INET, w[i + 1], &a) != 1)
+			return snprintf(err, len,
+					"'source' needs an IPv4 address");
+		i += 2;
+	}
+	if (i + 1 >= n || strcmp(w[i], "group"))
+		return snprintf(err, len, "expected 'group GROUP[/LEN]'%s%s%s",
+				i < n ? ", not '" : "", i < n ? w[i] : "",
+				i < n ? "'" : "");
+	snprintf(grp, sizeof(grp), "%s", w[i + 1]);
+	slash = strchr(grp, '/');
+	if (slash) {
+		*slash++ = '\0';
+		if (!*slash || strtoul(slash, &end, 10) > 32 || *end)
+			return snprintf(err, len, "bad prefix length '%s'",
+					slash);
+	}
+	if (inet_pton(AF_INET, grp, &a) != 1)
+		return snprintf(err, len, "bad group address '%s'", grp);
+	i += 2;
+	if (i >= n || strcmp(w[i], "to"))
+		return snprintf(err, len, "expected 'to IF [IF ...]'%s%s%s",
+				i < n ? ", not '" : "", i < n ? w[i] : "",
+				i < n ? "'" : "");
+	if (i + 1 >= n)
+		return snprintf(err, len, "'to' needs at least one interface");
+	return 0;
+}
+
+static const struct help route_obj[] = {
+	{ "route", NULL, NULL, NULL },
+};
+
+static int cmd_route(const struct help *h, int argc, char **argv)
+{
+	char err[256];
+
+	if (argc < 2)
+		return usage_err(h, "%s what?", h->name);
+	if (match(argv[1], route_obj, 1, "object") < 0)
+		return EXIT_USAGE;
+	if (argc > 2 && is_help(argv[2]))
+		return print_help(h);
+	if (check_route(argv + 2, argc - 2, err, sizeof(err)))
+		return usage_err(h, "bad route: %s", err);
+	argv[0] = (char *)h->name;
+	argv[1] = "route";
+	return daemon_cmd(VIEW_RESULT, false, argc, argv);
+}
+
+/* take/release IF PROTOCOL, shutdown PROTOCOL, attach/detach IF */
+static int cmd_simple(const struct help *h, int argc, char **argv)
+{
+	int want = !strcmp(h->name, "take") || !strcmp(h->name, "release") ? 3 :
+									     2;
+	bool stream = !strcmp(h->name, "shutdown");
+
+	if (argc == 2 && is_help(argv[1]))
+		return print_help(h);
+	if (argc != want)
+		return usage_err(h, "%s arguments to %s",
+				 argc < want ? "missing" : "too many", h->name);
+	argv[0] = (char *)h->name;
+	return daemon_cmd(stream ? VIEW_STEPS : VIEW_RESULT, stream, argc,
+			  argv);
+}
+
+static int cmd_helpcmd(int argc, char **argv)
+{
+	int i, k;
+
+	if (argc < 2)
+		return print_usage();
+	i = match(argv[1], cmd_help, N_CMDS, "command");
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc > 2 && !strcmp(cmd_help[i].name, "show")) {
+		k = match(argv[2], show_help, N_SHOW, "object");
+		return k < 0 ? EXIT_USAGE : print_help(&show_help[k]);
+	}
+	return print_help(&cmd_help[i]);
+}
+
+static int dispatch(int argc, char **argv, bool help)
+{
+	const struct help *h;
+	int i;
+
+	i = match(argv[0], cmd_help, N_CMDS, "command");
+	if (i < 0)
+		return EXIT_USAGE;
+	h = &cmd_help[i];
+	if (!strcmp(h->name, "help"))
+		return cmd_helpcmd(argc, argv);
+	if (help) {
+		/* "show mfe --help": the object's help */
+		if (!strcmp(h->name, "show") && argc > 1) {
+			i = match(argv[1], show_help, N_SHOW, "object");
+			return i < 0 ? EXIT_USAGE : print_help(&show_help[i]);
+		}
+		return print_help(h);
+	}
+	if (!strcmp(h->name, "show"))
+		return cmd_show(h, argc, argv);
+	if (!strcmp(h->name, "add") || !strcmp(h->name, "del"))
+		return cmd_route(h, argc, argv);
+	return cmd_simple(h, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pin-root", required_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	bool help = false;
+	char *end;
+	double t;
+	int c;
+
+	/*
+	 * Options may also follow the command ("show mfe -j"), as getopt
+	 * permutes; no command word starts with '-'.
+	 */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jps:t:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'p':
+			opts.json = opts.pretty = true;
+			break;
+		case 's':
+			opts.socket = optarg;
+			break;
+		case 'P':
+			opts.pin_root = optarg;
+			break;
+		case 't':
+			t = strtod(optarg, &end);
+			if (*end || !(t > 0) || t > 86400) {
+				p_err("bad timeout '%s' (seconds, > 0)",
+				      optarg);
+				return EXIT_USAGE;
+			}
+			opts.timeout_ms = (int)(t * 1000) ?: 1;
+			break;
+		case 'h':
+			help = true;
+			break;
+		default:
+			/* Now that -j may have been seen, fail in kind. */
+			if (optopt)
+				p_err("unknown option '-%c' or missing "
+				      "argument (see mgmctl help)",
+				      optopt);
+			else
+				p_err("unknown option '%s' (see mgmctl help)",
+				      argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		if (help)
+			return print_usage();
+		p_err("no command (see mgmctl help)");
+		return EXIT_USAGE;
+	}
+	return dispatch(argc - optind, argv + optind, help);
+}

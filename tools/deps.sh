@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev
-zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps"
+zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps
+python3"
 
 missing=""
 for p in $PKGS; do

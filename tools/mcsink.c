@@ -9,6 +9,12 @@
  * header checksum, TTL, source MAC and UDP length, plus loss, duplicates and
  * reordering from the sequence numbers that mcsend puts in every payload.
  *
+ * With --join it is also a group member: it joins the group on the
+ * interface through the kernel (so the host's IGMP reports it, as any
+ * receiving application would), optionally source-specific (INCLUDE) or
+ * with blocked sources (EXCLUDE), and can leave and join again while it
+ * keeps counting -- what a test of a router's IGMP needs.
+ *
  * Only libc is used so that the tool runs anywhere the tests run.
  */
 #include <arpa/inet.h>
@@ -64,7 +70,13 @@ enum {
 	OPT_EXPECT_SMAC,
 	OPT_IDLE,
 	OPT_READY,
+	OPT_JOIN,
+	OPT_SOURCE,
+	OPT_JOIN_EXCLUDE,
+	OPT_LEAVE_AFTER,
 };
+
+#define MAX_FILTER_SOURCES 64
 
 struct opts {
 	const char *ifname;
@@ -84,6 +96,13 @@ struct opts {
 	double idle;
 	const char *ready;
 	bool json;
+	/* Membership (--join): INCLUDE sources or EXCLUDE (blocked) ones. */
+	bool join;
+	struct in_addr include[MAX_FILTER_SOURCES];
+	int n_include;
+	struct in_addr exclude[MAX_FILTER_SOURCES];
+	int n_exclude;
+	double leave_after;
 };
 
 struct stats {
@@ -125,13 +144,15 @@ struct seq_set {
 	struct seq_page *last; /* consecutive seqs hit the same page */
 };
 
-static volatile sig_atomic_t stop, dump;
+static volatile sig_atomic_t stop, dump, toggle;
 static const char *prog = "mcsink";
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		dump = 1;
+	else if (sig == SIGUSR2)
+		toggle = 1;
 	else
 		stop = 1;
 }
@@ -162,15 +183,27 @@ static const char usage_text[] =
 	"      --idle SECONDS      exit after SECONDS without our frames\n"
 	"                          (only once the first one arrived)\n"
 	"      --ready FILE        create FILE once the socket listens\n"
+	"                          (and, with --join, the group is joined)\n"
 	"  -j, --json              print the summary as a JSON object\n"
 	"  -h, --help              show this help\n"
+	"Membership (the host's kernel then reports it with IGMP):\n"
+	"      --join              join -g GROUP on IFNAME (any source)\n"
+	"      --source ADDR       join only this source (INCLUDE mode,\n"
+	"                          IGMPv3/SSM); repeatable; implies --join\n"
+	"      --join-exclude ADDR join, blocking this source (EXCLUDE\n"
+	"                          mode); repeatable; implies --join\n"
+	"      --leave-after SECONDS  leave the group after SECONDS (the\n"
+	"                          count goes on)\n"
 	"\n"
-	"SIGINT/SIGTERM end the run; SIGUSR1 prints the current summary.\n"
+	"SIGINT/SIGTERM end the run; SIGUSR1 prints the current summary;\n"
+	"SIGUSR2 leaves the group if joined, joins it again if not.\n"
 	"The summary is one line on stdout; with -j a JSON object with the\n"
 	"keys received, bad_csum, bad_ttl, bad_smac, bad_len, duplicates,\n"
 	"out_of_order, first_seq, last_seq, max_seq, min_send_ns,\n"
 	"max_send_ns, last_ttl, last_smac and sock_drops (frames the kernel\n"
-	"dropped because mcsink was too slow; not only ours).  Values are 0\n"
+	"dropped because mcsink was too slow; not only ours), and with\n"
+	"--join joined_ns and left_ns (CLOCK_MONOTONIC of the last join and\n"
+	"leave, 0 if none).  Values are 0\n"
 	"(last_smac \"\") when nothing was received.  out_of_order counts\n"
 	"frames whose seq is below the highest seq seen and not a duplicate.\n"
 	"Exit status: 0 (also when nothing arrived), 1 on a system error,\n"
@@ -179,7 +212,8 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  mcsink -i veth1 -g 239.1.1.1 -p 5000 --expect-ttl 15 -j -d 3\n"
 	"  mcsink -i veth1 -g 232.1.1.1 -S 7 -c 1000 --idle 2 -o seq.txt \\\n"
-	"      --expect-smac 02:00:00:00:00:01 --ready /tmp/sink.ready\n";
+	"      --expect-smac 02:00:00:00:00:01 --ready /tmp/sink.ready\n"
+	"  mcsink -i eth0 -g 232.1.1.1 --source 192.0.2.1 --leave-after 5 -j\n";
 
 static void usage(FILE *f)
 {
@@ -273,6 +307,15 @@ static void format_mac(char *out, const uint8_t mac[ETH_ALEN])
 		mac[3], mac[4], mac[5]);
 }
 
+/* A unicast IPv4 address (a multicast source); 0 on success. */
+static int parse_source(const char *s, struct in_addr *a)
+{
+	if (inet_pton(AF_INET, s, a) != 1 || !a->s_addr ||
+	    IN_MULTICAST(ntohl(a->s_addr)))
+		return -1;
+	return 0;
+}
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -287,6 +330,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "idle", required_argument, NULL, OPT_IDLE },
 		{ "ready", required_argument, NULL, OPT_READY },
+		{ "join", no_argument, NULL, OPT_JOIN },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "join-exclude", required_argument, NULL, OPT_JOIN_EXCLUDE },
+		{ "leave-after", required_argument, NULL, OPT_LEAVE_AFTER },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -356,6 +403,29 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_READY:
 			o->ready = optarg;
 			break;
+		case OPT_JOIN:
+			o->join = true;
+			break;
+		case OPT_SOURCE:
+		case OPT_JOIN_EXCLUDE: {
+			bool inc = c == OPT_SOURCE;
+			struct in_addr *v = inc ? o->include : o->exclude;
+			int *n = inc ? &o->n_include : &o->n_exclude;
+
+			if (*n == MAX_FILTER_SOURCES)
+				bad_arg("at most %d sources",
+					MAX_FILTER_SOURCES);
+			if (parse_source(optarg, &v[*n]))
+				bad_arg("invalid source address '%s'", optarg);
+			(*n)++;
+			o->join = true;
+			break;
+		}
+		case OPT_LEAVE_AFTER:
+			if (!parse_seconds(optarg, &o->leave_after))
+				bad_arg("invalid leave time '%s' (expected seconds > 0)",
+					optarg);
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -375,6 +445,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		bad_arg("unexpected argument '%s'", argv[optind]);
 	if (!o->ifname)
 		bad_arg("missing -i IFNAME");
+	if (o->n_include && o->n_exclude)
+		bad_arg("--source and --join-exclude exclude each other");
+	if (o->join &&
+	    (!o->have_group || !IN_MULTICAST(ntohl(o->group.s_addr))))
+		bad_arg("--join needs a multicast -g GROUP");
+	if (o->leave_after > 0 && !o->join)
+		bad_arg("--leave-after needs --join");
 	o->ifindex = if_nametoindex(o->ifname);
 	if (!o->ifindex)
 		bad_arg("unknown interface '%s'", o->ifname);
@@ -496,6 +573,9 @@ struct sink {
 	FILE *seqf;
 	bool seqf_failed;
 	int fd;
+	int mfd; /* --join: the UDP socket that holds the membership */
+	bool joined;
+	uint64_t joined_ns, left_ns;
 };
 
 /*
@@ -621,12 +701,13 @@ static void print_summary(struct sink *s)
 		       ",\"last_seq\":%" PRIu64 ",\"max_seq\":%" PRIu64
 		       ",\"min_send_ns\":%" PRIu64 ",\"max_send_ns\":%" PRIu64
 		       ",\"last_ttl\":%u,\"last_smac\":\"%s\""
-		       ",\"sock_drops\":%" PRIu64 "}\n",
+		       ",\"sock_drops\":%" PRIu64 ",\"joined_ns\":%" PRIu64
+		       ",\"left_ns\":%" PRIu64 "}\n",
 		       st->received, st->bad_csum, st->bad_ttl, st->bad_smac,
 		       st->bad_len, st->duplicates, st->out_of_order,
 		       st->first_seq, st->last_seq, st->max_seq,
 		       st->min_send_ns, st->max_send_ns, st->last_ttl, mac,
-		       st->sock_drops);
+		       st->sock_drops, s->joined_ns, s->left_ns);
 	else
 		printf("received %" PRIu64 " (bad: csum %" PRIu64
 		       " ttl %" PRIu64 " smac %" PRIu64 " len %" PRIu64
@@ -638,6 +719,9 @@ static void print_summary(struct sink *s)
 		       st->bad_len, st->duplicates, st->out_of_order,
 		       st->first_seq, st->last_seq, st->max_seq, st->last_ttl,
 		       st->received ? mac : "-", st->sock_drops);
+	if (!s->o.json && s->o.join)
+		printf("joined_ns %" PRIu64 " left_ns %" PRIu64 "\n",
+		       s->joined_ns, s->left_ns);
 	fflush(stdout);
 }
 
@@ -678,6 +762,73 @@ static int open_socket(const struct opts *o)
 	return fd;
 }
 
+static void set_sa(struct sockaddr_storage *ss, struct in_addr a)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr = a;
+}
+
+/*
+ * The protocol-independent calls (RFC 3678) take the interface by index,
+ * which is what we have; the kernel turns the socket's filter into the
+ * host's IGMP state and reports (v3 records or v2 reports/leaves, as the
+ * link's querier version demands).
+ */
+static int mc_source_op(const struct sink *s, int op, struct in_addr src)
+{
+	struct group_source_req gsr = { .gsr_interface = s->o.ifindex };
+
+	set_sa(&gsr.gsr_group, s->o.group);
+	set_sa(&gsr.gsr_source, src);
+	return setsockopt(s->mfd, IPPROTO_IP, op, &gsr, sizeof(gsr));
+}
+
+static void mc_join(struct sink *s)
+{
+	struct group_req gr = { .gr_interface = s->o.ifindex };
+	int i;
+
+	set_sa(&gr.gr_group, s->o.group);
+	if (s->o.n_include) {
+		for (i = 0; i < s->o.n_include; i++)
+			if (mc_source_op(s, MCAST_JOIN_SOURCE_GROUP,
+					 s->o.include[i]))
+				die("MCAST_JOIN_SOURCE_GROUP");
+	} else {
+		if (setsockopt(s->mfd, IPPROTO_IP, MCAST_JOIN_GROUP, &gr,
+			       sizeof(gr)))
+			die("MCAST_JOIN_GROUP");
+		for (i = 0; i < s->o.n_exclude; i++)
+			if (mc_source_op(s, MCAST_BLOCK_SOURCE,
+					 s->o.exclude[i]))
+				die("MCAST_BLOCK_SOURCE");
+	}
+	s->joined = true;
+	s->joined_ns = now_ns();
+}
+
+static void mc_leave(struct sink *s)
+{
+	struct group_req gr = { .gr_interface = s->o.ifindex };
+	int i;
+
+	set_sa(&gr.gr_group, s->o.group);
+	if (s->o.n_include) {
+		for (i = 0; i < s->o.n_include; i++)
+			if (mc_source_op(s, MCAST_LEAVE_SOURCE_GROUP,
+					 s->o.include[i]))
+				die("MCAST_LEAVE_SOURCE_GROUP");
+	} else if (setsockopt(s->mfd, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr,
+			      sizeof(gr))) {
+		die("MCAST_LEAVE_GROUP");
+	}
+	s->joined = false;
+	s->left_ns = now_ns();
+}
+
 static void create_ready(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -707,7 +858,7 @@ int main(int argc, char **argv)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iovs[BATCH];
 	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t start, end = 0, last_ours = 0, now, deadline;
+	uint64_t start, end = 0, last_ours = 0, now, deadline, leave_at = 0;
 	struct sink s = { 0 };
 	sigset_t block, orig;
 	struct timespec ts;
@@ -729,10 +880,12 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &block, &orig);
 
 	if (s.o.seqfile) {
@@ -742,6 +895,14 @@ int main(int argc, char **argv)
 		setvbuf(s.seqf, NULL, _IOFBF, 1 << 20);
 	}
 	s.fd = open_socket(&s.o);
+	s.mfd = -1;
+	if (s.o.join) {
+		/* Never bound: it holds the membership, it reads nothing. */
+		s.mfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s.mfd < 0)
+			die("socket(AF_INET)");
+		mc_join(&s);
+	}
 	if (s.o.ready)
 		create_ready(s.o.ready);
 
@@ -754,6 +915,8 @@ int main(int argc, char **argv)
 	start = now_ns();
 	if (s.o.duration > 0)
 		end = start + (uint64_t)(s.o.duration * 1e9);
+	if (s.o.leave_after > 0)
+		leave_at = start + (uint64_t)(s.o.leave_after * 1e9);
 
 	while (!stop) {
 		if (dump) {
@@ -762,7 +925,19 @@ int main(int argc, char **argv)
 			if (s.seqf)
 				fflush(s.seqf);
 		}
+		if (toggle) {
+			toggle = 0;
+			if (s.mfd >= 0 && s.joined)
+				mc_leave(&s);
+			else if (s.mfd >= 0)
+				mc_join(&s);
+		}
 		now = now_ns();
+		if (leave_at && now >= leave_at) {
+			leave_at = 0;
+			if (s.joined)
+				mc_leave(&s);
+		}
 		deadline = end;
 		if (s.o.idle > 0 && last_ours) {
 			uint64_t idle_end =
@@ -773,7 +948,11 @@ int main(int argc, char **argv)
 		}
 		if (deadline && now >= deadline)
 			break;
-		n = poll_timeout(now, deadline);
+		/* The leave time only wakes us up; it does not end the run. */
+		n = poll_timeout(now, leave_at && (!deadline ||
+						   leave_at < deadline) ?
+					      leave_at :
+					      deadline);
 		if (n >= 0) {
 			ts.tv_sec = n / 1000;
 			ts.tv_nsec = (long)(n % 1000) * 1000000;
@@ -829,5 +1008,7 @@ int main(int argc, char **argv)
 	print_summary(&s);
 	seq_free(&s.seen);
 	close(s.fd);
+	if (s.mfd >= 0)
+		close(s.mfd); /* the kernel leaves what is still joined */
 	return 0;
 }

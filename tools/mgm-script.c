@@ -14,6 +14,12 @@
  * disables it, and after the enable callback re-adds them -- deferred, from
  * the main loop, never from inside the callback.
  *
+ * The real IGMP router (user/proto/igmp.c) runs as its own protocol,
+ * named "igmp" in the output, with its socket I/O polled in the same
+ * loop: igmp-opts before the first igmp-enable sets its timers.  A script
+ * uses either it or a scripted "proto NAME igmp C", not both (one IGMP
+ * per MGM instance and component).
+ *
  * Commands:
  *   attach IF...                 attach the forwarder
  *   proto NAME ID COMPONENT      register (ID: number or "igmp")
@@ -26,6 +32,12 @@
  *   show                         the MFE table through mgm_get_first/next_mfe
  *   stale NAME                   call every handle-taking function with the
  *                                (deregistered) handle, print the results
+ *   igmp-opts KEY=VALUE...       rv, qi, qri, lmqi, lmqc, sqi, sqc (times
+ *                                in ms), max-groups, max-sources,
+ *                                asm-in-ssm (0/1)
+ *   igmp-enable IF [v2|v3]       run IGMP (default v3) on IF
+ *   igmp-disable IF
+ *   igmp-show                    interfaces, groups, sources, timers
  *   echo TEXT
  */
 #include <arpa/inet.h>
@@ -34,6 +46,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +56,7 @@
 
 #include "dp/dp.h"
 #include "mgm/mgm.h"
+#include "proto/igmp.h"
 
 #define MAX_PROTOS 8
 #define MAX_MEMBERS 256
@@ -68,6 +82,10 @@ static struct mgm_dp *dp;
 static struct proto protos[MAX_PROTOS];
 static int n_protos;
 static int line_no;
+/* The real IGMP, created by the first igmp-enable. */
+static struct igmp *igmp;
+static struct igmp_sock *isock;
+static struct igmp_opts iopts;
 
 static uint64_t now_ns(void)
 {
@@ -265,6 +283,250 @@ static void igmp_readd(void)
 	}
 }
 
+/* ---- the real IGMP ------------------------------------------------- */
+
+static void die(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+static uint32_t if_arg(const char *name);
+
+static const char *sg_src(uint32_t s, char *buf)
+{
+	return s ? ip(s, buf) : "*";
+}
+
+static void igmp_event(void *ctx, const struct igmp_event *ev)
+{
+	static const char *const what[] = {
+		[IGMP_EV_MGM_ADD] = "add",
+		[IGMP_EV_MGM_DEL] = "delete",
+		[IGMP_EV_FWD_ADD] = "fwd-add",
+		[IGMP_EV_FWD_DEL] = "fwd-delete",
+	};
+	char a[16], b[16], i[IF_NAMESIZE];
+
+	(void)ctx;
+	switch (ev->kind) {
+	case IGMP_EV_MGM_ADD:
+	case IGMP_EV_MGM_DEL:
+	case IGMP_EV_FWD_ADD:
+	case IGMP_EV_FWD_DEL:
+		out("igmp %s%s %s %s if %s -> %s", ev->readd ? "re-" : "",
+		    what[ev->kind], sg_src(ev->source, a), ip(ev->group, b),
+		    ifn(ev->ifindex, i), mgm_strerror(ev->result));
+		break;
+	case IGMP_EV_DISABLE:
+		out("cb igmp disable_igmp if %s", ifn(ev->ifindex, i));
+		break;
+	case IGMP_EV_ENABLE:
+		out("cb igmp enable_igmp if %s", ifn(ev->ifindex, i));
+		break;
+	case IGMP_EV_BLOCK:
+		out("cb igmp creation %s %s block if %s", ip(ev->source, a),
+		    ip(ev->group, b), ifn(ev->ifindex, i));
+		break;
+	case IGMP_EV_QUERIER:
+		out("igmp querier if %s %s", ifn(ev->ifindex, i),
+		    ip(ev->addr, a));
+		break;
+	case IGMP_EV_NON_QUERIER:
+		out("igmp non-querier if %s querier %s", ifn(ev->ifindex, i),
+		    ip(ev->addr, a));
+		break;
+	}
+}
+
+static void igmp_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx, (void)level;
+	out("igmp log: %s", msg);
+}
+
+/* Due timers and deferred work (the re-add after an enable callback). */
+static void igmp_service(void)
+{
+	if (igmp && igmp_timeout_ms(igmp) == 0)
+		igmp_tick(igmp);
+}
+
+static void igmp_opt(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t kl = eq ? (size_t)(eq - kv) : 0;
+	unsigned long v;
+	char *end;
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "rv", offsetof(struct igmp_opts, robustness) },
+		{ "qi", offsetof(struct igmp_opts, query_interval_ms) },
+		{ "qri",
+		  offsetof(struct igmp_opts, query_response_interval_ms) },
+		{ "lmqi",
+		  offsetof(struct igmp_opts, last_member_query_interval_ms) },
+		{ "lmqc", offsetof(struct igmp_opts, last_member_query_count) },
+		{ "sqi",
+		  offsetof(struct igmp_opts, startup_query_interval_ms) },
+		{ "sqc", offsetof(struct igmp_opts, startup_query_count) },
+		{ "max-groups", offsetof(struct igmp_opts, max_groups) },
+		{ "max-sources", offsetof(struct igmp_opts, max_sources) },
+	};
+	size_t k;
+
+	if (!eq)
+		die("igmp-opts: '%s' is not KEY=VALUE", kv);
+	v = strtoul(eq + 1, &end, 0);
+	if (*end || v > UINT32_MAX)
+		die("igmp-opts: bad value in '%s'", kv);
+	if (kl == 10 && !strncmp(kv, "asm-in-ssm", kl)) {
+		iopts.asm_in_ssm_range = v != 0;
+		return;
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (strlen(keys[k].key) == kl &&
+		    !strncmp(kv, keys[k].key, kl)) {
+			*(uint32_t *)((char *)&iopts + keys[k].off) =
+				(uint32_t)v;
+			return;
+		}
+	}
+	die("igmp-opts: unknown key in '%s'", kv);
+}
+
+static void igmp_start(void)
+{
+	struct igmp_io io;
+	int err;
+
+	err = igmp_sock_open(&isock);
+	if (err)
+		die("igmp sockets: %s", strerror(-err));
+	igmp_sock_io(isock, &io);
+	iopts.log = igmp_log;
+	iopts.event = igmp_event;
+	err = igmp_create(mgm, &io, &iopts, &igmp);
+	out("register igmp -> %s", err ? strerror(-err) : "NO_ERROR");
+	if (err)
+		exit(1);
+}
+
+static void igmp_enable_cmd(const char *ifname, const char *ver)
+{
+	uint32_t ifindex = if_arg(ifname);
+	int version = 3, err;
+
+	if (ver && !strcmp(ver, "v2"))
+		version = 2;
+	else if (ver && strcmp(ver, "v3"))
+		die("igmp-enable: version '%s' (v2 or v3)", ver);
+	if (!igmp)
+		igmp_start();
+	err = igmp_sock_add_if(isock, ifindex);
+	if (err < 0)
+		die("igmp socket on %s: %s", ifname, strerror(-err));
+	err = igmp_if_enable(igmp, ifindex, version);
+	out("igmp enable %s v%d -> %s", ifname, version,
+	    err ? strerror(-err) : "ok");
+	if (err)
+		igmp_sock_del_if(isock, ifindex);
+}
+
+static void igmp_disable_cmd(const char *ifname)
+{
+	uint32_t ifindex = if_arg(ifname);
+	int err;
+
+	if (!igmp)
+		die("igmp-disable: IGMP is not running");
+	err = igmp_if_disable(igmp, ifindex);
+	igmp_sock_del_if(isock, ifindex);
+	out("igmp disable %s -> %s", ifname, err ? strerror(-err) : "ok");
+}
+
+static const char *secs(uint32_t ms, char *buf)
+{
+	snprintf(buf, 16, "%u.%03us", ms / 1000, ms % 1000);
+	return buf;
+}
+
+static int show_if(void *arg, const struct igmp_if_info *i)
+{
+	const struct igmp_counters *c = &i->cnt;
+	char n[IF_NAMESIZE], a[16], b[16], t[16];
+	uint64_t rejected = c->bad_ip + c->too_short + c->truncated +
+			    c->bad_checksum + c->bad_ttl + c->no_router_alert +
+			    c->bad_dest + c->bad_group + c->unknown_type;
+
+	(void)arg;
+	out("igmp if %s v%d addr %s %s %s groups %u blocked %u%s%s",
+	    ifn(i->ifindex, n), i->version, ip(i->addr, a),
+	    i->querier ? "querier" : "non-querier", ip(i->querier_addr, b),
+	    i->n_groups, i->n_blocked, i->mgm_disabled ? " mgm-disabled" : "",
+	    i->readd_pending ? " readd-pending" : "");
+	out("igmp timers %s %s %s robustness %u qi %ums", n,
+	    i->querier ? "next-query" : "other-querier",
+	    secs(i->querier ? i->next_query_ms : i->other_querier_ms, t),
+	    i->robustness, i->query_interval_ms);
+	out("igmp counters %s rx %llu queries %llu/%llu/%llu reports "
+	    "%llu/%llu/%llu leaves %llu no-ra %llu rejected %llu "
+	    "(ttl %llu ra %llu dest %llu csum %llu) ignored %llu "
+	    "records %llu tx gq %llu gsq %llu gssq %llu err %llu "
+	    "mgm-errors %llu",
+	    n, (unsigned long long)c->rx_packets,
+	    (unsigned long long)c->rx_query[0],
+	    (unsigned long long)c->rx_query[1],
+	    (unsigned long long)c->rx_query[2],
+	    (unsigned long long)c->rx_report[0],
+	    (unsigned long long)c->rx_report[1],
+	    (unsigned long long)c->rx_report[2],
+	    (unsigned long long)c->rx_leave, (unsigned long long)c->rx_no_ra,
+	    (unsigned long long)rejected, (unsigned long long)c->bad_ttl,
+	    (unsigned long long)c->no_router_alert,
+	    (unsigned long long)c->bad_dest,
+	    (unsigned long long)c->bad_checksum,
+	    (unsigned long long)(c->ignored_own + c->ignored_version),
+	    (unsigned long long)c->rec_processed,
+	    (unsigned long long)c->tx_general_query,
+	    (unsigned long long)c->tx_group_query,
+	    (unsigned long long)c->tx_group_source_query,
+	    (unsigned long long)c->tx_errors,
+	    (unsigned long long)c->mgm_errors);
+	return 0;
+}
+
+static int show_group(void *arg, const struct igmp_group_info *gi)
+{
+	char n[IF_NAMESIZE], a[16], b[16], t[16], t2[16];
+	uint32_t k;
+
+	(void)arg;
+	ifn(gi->ifindex, n);
+	out("igmp group %s %s %s timer %s compat v%d v1-host %s v2-host %s "
+	    "reporter %s mgm %s sources %u",
+	    n, ip(gi->group, a), igmp_mode_str(gi->mode), secs(gi->timer_ms, t),
+	    gi->compat, secs(gi->v1_host_ms, t2), secs(gi->v2_host_ms, t),
+	    ip(gi->last_reporter, b), gi->in_mgm ? "yes" : "no", gi->n_sources);
+	for (k = 0; k < gi->n_sources; k++) {
+		const struct igmp_source_info *s = &gi->sources[k];
+
+		out("igmp source %s %s %s timer %s forwarded %s mgm %s", n,
+		    ip(gi->group, a), ip(s->addr, b), secs(s->timer_ms, t),
+		    s->forwarded ? "yes" : "no", s->in_mgm ? "yes" : "no");
+	}
+	return 0;
+}
+
+static void igmp_show(void)
+{
+	if (!igmp) {
+		out("igmp not running");
+		return;
+	}
+	igmp_foreach_if(igmp, show_if, NULL);
+	igmp_foreach_group(igmp, 0, show_group, NULL);
+	out("igmp end");
+}
+
 /* ---- commands ------------------------------------------------------ */
 
 static void die(const char *fmt, ...)
@@ -311,18 +573,33 @@ static uint32_t addr_arg(const char *s)
 static void run_for(double secs)
 {
 	uint64_t end = now_ns() + (uint64_t)(secs * 1e9);
-	struct pollfd pfd = { .fd = mgm_fd(mgm), .events = POLLIN };
+	struct pollfd pfd[1 + 64];
+	int fds[64], n, k;
 
 	do {
 		int t = mgm_timeout_ms(mgm);
+		int ti = igmp ? igmp_timeout_ms(igmp) : -1;
 		int64_t left = (int64_t)(end - now_ns()) / 1000000;
 
+		if (ti >= 0 && (t < 0 || ti < t))
+			t = ti;
 		if (t < 0 || t > left)
 			t = left > 0 ? (int)left : 0;
 		if (t > 50)
 			t = 50;
-		poll(&pfd, 1, t);
+		pfd[0] = (struct pollfd){ .fd = mgm_fd(mgm), .events = POLLIN };
+		n = igmp_sock_fds(isock, fds, 64);
+		if (n > 64)
+			n = 64;
+		for (k = 0; k < n; k++)
+			pfd[1 + k] = (struct pollfd){ .fd = fds[k],
+						      .events = POLLIN };
+		poll(pfd, 1 + n, t);
+		for (k = 0; k < n; k++)
+			if (pfd[1 + k].revents & POLLIN)
+				igmp_sock_input(isock, igmp, pfd[1 + k].fd);
 		mgm_dispatch(mgm);
+		igmp_service();
 		igmp_readd();
 	} while (now_ns() < end);
 }
@@ -473,6 +750,7 @@ static void command(char *line)
 
 		out("%s take %s -> %s", p->name, argv[2], mgm_strerror(r));
 		igmp_readd();
+		igmp_service();
 	} else if (!strcmp(argv[0], "release") && argc == 3) {
 		struct proto *p = proto_by_name(argv[1]);
 		uint32_t r;
@@ -482,6 +760,7 @@ static void command(char *line)
 						    0);
 		out("%s release %s -> %s", p->name, argv[2], mgm_strerror(r));
 		igmp_readd();
+		igmp_service();
 	} else if (!strcmp(argv[0], "deregister") && argc == 2) {
 		struct proto *p = proto_by_name(argv[1]);
 
@@ -507,6 +786,20 @@ static void command(char *line)
 		show();
 	} else if (!strcmp(argv[0], "stale") && argc == 2) {
 		stale(proto_by_name(argv[1]));
+	} else if (!strcmp(argv[0], "igmp-opts") && argc >= 2) {
+		int k;
+
+		if (igmp)
+			die("igmp-opts must come before the first igmp-enable");
+		for (k = 1; k < argc; k++)
+			igmp_opt(argv[k]);
+	} else if (!strcmp(argv[0], "igmp-enable") &&
+		   (argc == 2 || argc == 3)) {
+		igmp_enable_cmd(argv[1], argc == 3 ? argv[2] : NULL);
+	} else if (!strcmp(argv[0], "igmp-disable") && argc == 2) {
+		igmp_disable_cmd(argv[1]);
+	} else if (!strcmp(argv[0], "igmp-show")) {
+		igmp_show();
 	} else if (!strcmp(argv[0], "echo")) {
 		out("%s", argc > 1 ? argv[1] : "");
 	} else {
@@ -558,6 +851,12 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), in)) {
 		line_no++;
 		command(line);
+	}
+	if (igmp) {
+		/* The seed's shutdown: release every interface, deregister. */
+		igmp_destroy(igmp);
+		out("igmp shut down");
+		igmp_sock_close(isock);
 	}
 	mgm_destroy(mgm);
 	mgm_dp_close(dp);

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fake_igmp_io.c - the IGMP router on a fake clock and a fake wire (see
+ * fake_igmp_io.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "fake_igmp_io.h"
+
+#define NS_MS 1000000ULL
+
+static int fi_sendfn(void *ctx, uint32_t ifindex, uint32_t dst,
+		     const void *igmp, size_t len)
+{
+	struct fake_igmp *f = ctx;
+	struct fi_tx *t;
+
+	if (f->send_err)
+		return f->send_err;
+	if (f->ntx == f->captx) {
+		size_t nc = f->captx ? f->captx * 2 : 64;
+		struct fi_tx *nv = realloc(f->tx, nc * sizeof(*nv));
+
+		if (!nv)
+			abort();
+		f->tx = nv;
+		f->captx = nc;
+	}
+	t = &f->tx[f->ntx++];
+	t->ifindex = ifindex;
+	t->dst = dst;
+	t->at = f->now;
+	t->len = len < FI_TX_MAX ? len : FI_TX_MAX;
+	memcpy(t->buf, igmp, t->len);
+	return 0;
+}
+
+static uint32_t fi_addrfn(void *ctx, uint32_t ifindex)
+{
+	struct fake_igmp *f = ctx;
+
+	return ifindex < FI_MAX_IF ? f->if_addr[ifindex] : 0;
+}
+
+static uint64_t fi_nowfn(void *ctx)
+{
+	return ((struct fake_igmp *)ctx)->now;
+}
+
+static void fi_logfn(void *ctx, int level, const char *msg)
+{
+	struct fake_igmp *f = ctx;
+
+	(void)level;
+	f->n_logged++;
+	if (getenv("V"))
+		fprintf(stderr, "igmp log: %s\n", msg);
+}
+
+static void fi_eventfn(void *ctx, const struct igmp_event *ev)
+{
+	static const char *const names[] = {
+		[IGMP_EV_MGM_ADD] = "add",     [IGMP_EV_MGM_DEL] = "del",
+		[IGMP_EV_FWD_ADD] = "fwd-add", [IGMP_EV_FWD_DEL] = "fwd-del",
+		[IGMP_EV_BLOCK] = "block",
+	};
+	struct fake_igmp *f = ctx;
+	char sa[40], ga[40];
+
+	if ((size_t)ev->kind < 16)
+		f->n_events[ev->kind]++;
+	switch (ev->kind) {
+	case IGMP_EV_MGM_ADD:
+	case IGMP_EV_MGM_DEL:
+	case IGMP_EV_FWD_ADD:
+	case IGMP_EV_FWD_DEL:
+		if (ev->result == MGM_ERROR_CAN_NOT_COMPLETE)
+			f->n_refused++;
+		if (ev->result)
+			f->n_mgm_failed++;
+		fake_log(f->fd, "igmp %s%s %s,%s if=%u %s",
+			 ev->readd ? "re-" : "", names[ev->kind],
+			 fake_addr(sa, ev->source, ev->source ? ~0U : 0),
+			 fake_addr(ga, ev->group, ~0U), ev->ifindex,
+			 mgm_strerror(ev->result));
+		break;
+	case IGMP_EV_BLOCK:
+		fake_log(f->fd, "igmp block %s,%s if=%u",
+			 fake_addr(sa, ev->source, ~0U),
+			 fake_addr(ga, ev->group, ~0U), ev->ifindex);
+		break;
+	case IGMP_EV_DISABLE:
+		fake_log(f->fd, "igmp disable_igmp if=%u", ev->ifindex);
+		break;
+	case IGMP_EV_ENABLE:
+		fake_log(f->fd, "igmp enable_igmp if=%u", ev->ifindex);
+		break;
+	default:
+		break;
+	}
+}
+
+struct igmp_opts fi_opts(void)
+{
+	return (struct igmp_opts){
+		.robustness = 2,
+		.query_interval_ms = 10000,
+		.query_response_interval_ms = 2000,
+		.last_member_query_interval_ms = 1000,
+	};
+}
+
+int fi_init(struct fake_igmp *f, const struct igmp_opts *o)
+{
+	struct igmp_opts opts = o ? *o : fi_opts();
+	struct igmp_io io = {
+		.send = fi_sendfn,
+		.if_addr = fi_addrfn,
+		.now_ns = fi_nowfn,
+		.ctx = f,
+	};
+	uint32_t i;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	f->now = 1000 * 1000 * NS_MS; /* 1000 s: 0 means "off" in places */
+	for (i = 1; i < FI_MAX_IF; i++)
+		f->if_addr[i] = htonl(0x0a000000U | i << 8 | 1); /* 10.0.i.1 */
+	f->fd = fake_dp_new();
+	f->m = fake_mgm_new(f->fd, 0);
+	if (!f->m)
+		return -ENOMEM;
+	fake_dp_set_quiet(f->fd, true);
+	opts.log = fi_logfn;
+	opts.event = fi_eventfn;
+	opts.ctx = f;
+	err = igmp_create(f->m, &io, &opts, &f->g);
+	return err;
+}
+
+void fi_fini(struct fake_igmp *f)
+{
+	igmp_destroy(f->g);
+	mgm_destroy(f->m);
+	fake_dp_free(f->fd);
+	free(f->tx);
+	memset(f, 0, sizeof(*f));
+}
+
+void fi_settle(struct fake_igmp *f)
+{
+	int n = 0;
+
+	while (igmp_timeout_ms(f->g) == 0) {
+		igmp_tick(f->g);
+		if (++n > 100000) {
+			fprintf(stderr, "igmp_timeout_ms() stays 0\n");
+			abort();
+		}
+	}
+}
+
+void fi_advance(struct fake_igmp *f, uint64_t ms)
+{
+	uint64_t end = f->now + ms * NS_MS;
+	int t;
+
+	fi_settle(f);
+	for (;;) {
+		t = igmp_timeout_ms(f->g);
+		if (t < 0 || f->now + (uint64_t)t * NS_MS > end)
+			break;
+		f->now += (uint64_t)t * NS_MS;
+		fi_settle(f);
+	}
+	f->now = end;
+	fi_settle(f);
+}
+
+/* ---- packets --------------------------------------------------------- */
+
+void fi_igmp_csum(uint8_t *igmp, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	igmp[2] = igmp[3] = 0;
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)igmp[i] << 8 | igmp[i + 1];
+	if (len & 1)
+		sum += (uint32_t)igmp[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	igmp[2] = (uint8_t)(sum >> 8);
+	igmp[3] = (uint8_t)sum;
+}
+
+size_t fi_ip(uint8_t *out, uint32_t src, uint32_t dst, uint8_t ttl, bool ra,
+	     const uint8_t *igmp, size_t len)
+{
+	size_t ihl = ra ? 24 : 20, tot = ihl + len;
+	uint32_t sum = 0;
+	size_t i;
+
+	memset(out, 0, ihl);
+	out[0] = (uint8_t)(0x40 | ihl / 4);
+	out[1] = 0xc0;
+	out[2] = (uint8_t)(tot >> 8);
+	out[3] = (uint8_t)tot;
+	out[8] = ttl;
+	out[9] = 2;
+	memcpy(out + 12, &src, 4);
+	memcpy(out + 16, &dst, 4);
+	if (ra) {
+		out[20] = 148;
+		out[21] = 4;
+	}
+	for (i = 0; i < ihl; i += 2)
+		sum += (uint32_t)out[i] << 8 | out[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	out[10] = (uint8_t)(sum >> 8);
+	out[11] = (uint8_t)sum;
+	memcpy(out + ihl, igmp, len);
+	return tot;
+}
+
+size_t fi_v3_report(uint8_t *out, const struct fi_rec *recs, int nrec)
+{
+	size_t off = 8;
+	int r;
+	uint32_t k;
+
+	memset(out, 0, 8);
+	out[0] = 0x22;
+	out[6] = (uint8_t)(nrec >> 8);
+	out[7] = (uint8_t)nrec;
+	for (r = 0; r < nrec; r++) {
+		out[off] = recs[r].type;
+		out[off + 1] = 0;
+		out[off + 2] = (uint8_t)(recs[r].nsrc >> 8);
+		out[off + 3] = (uint8_t)recs[r].nsrc;
+		memcpy(out + off + 4, &recs[r].group, 4);
+		off += 8;
+		for (k = 0; k < recs[r].nsrc; k++, off += 4)
+			memcpy(out + off, &recs[r].src[k], 4);
+	}
+	fi_igmp_csum(out, off);
+	return off;
+}
+
+void fi_send_v12(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
+		 uint8_t type, uint32_t group)
+{
+	uint8_t igmp[8] = { type }, pkt[64];
+	uint32_t dst = type == 0x17 ? htonl(0xe0000002U) : group;
+	size_t n;
+
+	memcpy(igmp + 4, &group, 4);
+	fi_igmp_csum(igmp, 8);
+	n = fi_ip(pkt, src, dst, 1, type != 0x12, igmp, 8);
+	igmp_input(f->g, ifindex, pkt, n);
+}
+
+static uint32_t parse_list(const char *s, uint32_t *v, uint32_t max)
+{
+	char buf[512], *tok, *save = NULL;
+	uint32_t n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", s ? s : "");
+	for (tok = strtok_r(buf, " ", &save); tok && n < max;
+	     tok = strtok_r(NULL, " ", &save))
+		v[n++] = A(tok);
+	return n;
+}
+
+void fi_send_v3(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
+		uint8_t rtype, uint32_t group, const char *sources)
+{
+	struct fi_rec r = { .type = rtype, .group = group };
+	uint8_t igmp[256], pkt[300];
+	size_t n;
+
+	r.nsrc = parse_list(sources, r.src, 16);
+	n = fi_v3_report(igmp, &r, 1);
+	n = fi_ip(pkt, src, htonl(0xe0000016U), 1, true, igmp, n);
+	igmp_input(f->g, ifindex, pkt, n);
+}
+
+void fi_send_query(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
+		   int version, uint32_t group, uint8_t max_resp, bool s_flag,
+		   uint8_t qrv, uint8_t qqic, const char *sources)
+{
+	uint8_t igmp[128] = { 0x11, max_resp }, pkt[200];
+	uint32_t srcs[16], ns = 0, k;
+	size_t len = 8, n;
+
+	memcpy(igmp + 4, &group, 4);
+	if (version == 3) {
+		ns = parse_list(sources, srcs, 16);
+		igmp[8] = (uint8_t)((s_flag ? 8 : 0) | (qrv & 7));
+		igmp[9] = qqic;
+		igmp[11] = (uint8_t)ns;
+		for (k = 0; k < ns; k++)
+			memcpy(igmp + 12 + 4 * k, &srcs[k], 4);
+		len = 12 + 4 * ns;
+	}
+	fi_igmp_csum(igmp, len);
+	n = fi_ip(pkt, src, group ? group : htonl(0xe0000001U), 1, true, igmp,
+		  len);
+	igmp_input(f->g, ifindex, pkt, n);
+}
+
+/* ---- what went out --------------------------------------------------- */
+
+static uint32_t decode(uint8_t c)
+{
+	if (c < 128)
+		return c;
+	return (uint32_t)((c & 0x0f) | 0x10) << (((c >> 4) & 7) + 3);
+}
+
+bool fi_parse_tx(const struct fi_tx *t, struct fi_query *q)
+{
+	const uint8_t *b = t->buf;
+	uint32_t sum = 0, k;
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	if (t->len < 8 || b[0] != 0x11)
+		return false;
+	for (i = 0; i + 1 < t->len; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	if (sum != 0xffff)
+		return false;
+	q->dst = t->dst;
+	memcpy(&q->group, b + 4, 4);
+	if (t->len == 8) {
+		q->version = 2;
+		q->max_resp = b[1];
+		return true;
+	}
+	if (t->len < 12)
+		return false;
+	q->version = 3;
+	q->max_resp = decode(b[1]);
+	q->s_flag = b[8] & 8;
+	q->qrv = b[8] & 7;
+	q->qqi = decode(b[9]);
+	q->nsrc = (uint32_t)(b[10] << 8 | b[11]);
+	if (12 + 4 * (size_t)q->nsrc != t->len || q->nsrc > 256)
+		return false;
+	for (k = 0; k < q->nsrc; k++)
+		memcpy(&q->src[k], b + 12 + 4 * k, 4);
+	return true;
+}
+
+size_t fi_count_tx(struct fake_igmp *f, uint32_t ifindex, char kind)
+{
+	struct fi_query q;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->ntx; i++) {
+		char k;
+
+		if (ifindex && f->tx[i].ifindex != ifindex)
+			continue;
+		if (!fi_parse_tx(&f->tx[i], &q))
+			continue;
+		k = !q.group ? 'G' : q.nsrc ? 's' : 'g';
+		n += k == kind;
+	}
+	return n;
+}
+
+void fi_tx_clear(struct fake_igmp *f)
+{
+	f->ntx = 0;
+}
+
+/* ---- state ----------------------------------------------------------- */
+
+struct mbuf {
+	char s[2048];
+};
+
+static int memb_fn(void *arg, const struct mgm_membership_info *i)
+{
+	struct mbuf *b = arg;
+	char sa[40], ga[40], one[100];
+
+	if (i->protocol_id != MGM_MS_IP_IGMP)
+		return 0;
+	snprintf(one, sizeof(one), "%s%u:%s,%s", b->s[0] ? " " : "", i->ifindex,
+		 fake_addr(sa, i->source, i->source_mask),
+		 fake_addr(ga, i->group, i->group_mask));
+	strncat(b->s, one, sizeof(b->s) - strlen(b->s) - 1);
+	return 0;
+}
+
+const char *fi_members(struct fake_igmp *f)
+{
+	static struct mbuf b;
+
+	b.s[0] = 0;
+	mgm_foreach_membership(f->m, memb_fn, &b);
+	return b.s;
+}
+
+struct grp_find {
+	uint32_t group;
+	bool found;
+	struct igmp_group_info info;
+	struct igmp_source_info src[64];
+};
+
+static int grp_fn(void *arg, const struct igmp_group_info *i)
+{
+	struct grp_find *gf = arg;
+	uint32_t k;
+
+	if (i->group != gf->group)
+		return 0;
+	gf->found = true;
+	gf->info = *i;
+	for (k = 0; k < i->n_sources && k < 64; k++)
+		gf->src[k] = i->sources[k];
+	gf->info.sources = gf->src;
+	if (gf->info.n_sources > 64)
+		gf->info.n_sources = 64;
+	return 1;
+}
+
+static bool find_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
+		       struct grp_find *gf)
+{
+	memset(gf, 0, sizeof(*gf));
+	gf->group = group;
+	igmp_foreach_group(f->g, ifindex, grp_fn, gf);
+	return gf->found;
+}
+
+bool fi_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
+	      struct igmp_group_info *out)
+{
+	static struct grp_find gf;
+
+	if (!find_group(f, ifindex, group, &gf))
+		return false;
+	*out = gf.info;
+	return true;
+}
+
+static void add_list(char *s, size_t cap, const struct grp_find *gf,
+		     bool running)
+{
+	char a[INET_ADDRSTRLEN];
+	bool first = true;
+	uint32_t k;
+
+	strncat(s, "{", cap - strlen(s) - 1);
+	for (k = 0; k < gf->info.n_sources; k++) {
+		if ((gf->src[k].timer_ms != 0) != running)
+			continue;
+		if (!first)
+			strncat(s, ",", cap - strlen(s) - 1);
+		first = false;
+		inet_ntop(AF_INET, &gf->src[k].addr, a, sizeof(a));
+		strncat(s, a, cap - strlen(s) - 1);
+	}
+	strncat(s, "}", cap - strlen(s) - 1);
+}
+
+const char *fi_state(struct fake_igmp *f, uint32_t ifindex, uint32_t group)
+{
+	static char s[1024];
+	static struct grp_find gf;
+
+	if (!find_group(f, ifindex, group, &gf))
+		return "-";
+	snprintf(s, sizeof(s), "%s",
+		 gf.info.mode == IGMP_EXCLUDE ? "EX" : "IN");
+	add_list(s, sizeof(s), &gf, true);
+	if (gf.info.mode == IGMP_EXCLUDE)
+		add_list(s, sizeof(s), &gf, false);
+	return s;
+}
+
+long fi_src_timer(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
+		  uint32_t source)
+{
+	static struct grp_find gf;
+	uint32_t k;
+
+	if (!find_group(f, ifindex, group, &gf))
+		return -1;
+	for (k = 0; k < gf.info.n_sources; k++)
+		if (gf.src[k].addr == source)
+			return gf.src[k].timer_ms;
+	return -1;
+}
+
+struct if_find {
+	uint32_t ifindex;
+	bool found;
+	struct igmp_if_info info;
+};
+
+static int if_fn(void *arg, const struct igmp_if_info *i)
+{
+	struct if_find *x = arg;
+
+	if (i->ifindex != x->ifindex)
+		return 0;
+	x->found = true;
+	x->info = *i;
+	return 1;
+}
+
+bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
+{
+	struct if_find x = { .ifindex = ifindex };
+
+	igmp_foreach_if(f->g, if_fn, &x);
+	if (x.found)
+		*out = x.info;
+	return x.found;
+}

@@ -154,6 +154,8 @@ static int add_interface(void *arg, const struct mgm_interface_info *i)
 		ADD(o, "owner",
 		    jproto(i->owner_protocol_id, i->owner_component_id));
 	ADD(o, "igmp", json_object_new_boolean(i->igmp));
+	if (i->igmp)
+		ADD(o, "igmp_version", INT(mgmd_igmp_version(i->ifindex)));
 	return 0;
 }
 
@@ -461,6 +463,10 @@ static void shutdown_static(void)
 			  "\"mfes_left\":%u,\"ms\":%.2f}",
 			  ifn, mgm_strerror(r), igmp ? "true" : "false",
 			  mgm_dp_mfe_count(mgmd->dp), now_ms() - t0);
+		/* IGMP re-adds its members now, outside MGM's callback, as
+		 * it would on its next tick: show it among the steps. */
+		if (igmp && mgmd->igmp)
+			igmp_tick(mgmd->igmp);
 	}
 	cmd_event("{\"step\":\"deregister\",\"result\":\"%s\"}",
 		  mgm_strerror(mgm_deregister_protocol(mgmd->m, h)));
@@ -485,12 +491,24 @@ static void cmd_own(bool take, int argc, char **argv)
 		return (void)fail(2, "usage: %s IF PROTOCOL", argv[0]);
 	if (if_arg(argv[1], &ifindex))
 		return;
-	if (strcmp(argv[2], "static"))
-		return (void)fail(1, "unknown protocol '%s' (static)", argv[2]);
-	if (!mgmd->st)
-		return (void)fail(1, "static is not running");
-	ret = take ? static_if_take(mgmd->st, ifindex) :
-		     static_if_release(mgmd->st, ifindex);
+	if (!strcmp(argv[2], "igmp")) {
+		if (!mgmd->igmp)
+			return (void)fail(1, "igmp is not running");
+		if (take == (mgmd_igmp_version(ifindex) != 0))
+			return (void)fail(1, "igmp %s on %s",
+					  take ? "already runs" :
+						 "does not run",
+					  argv[1]);
+		ret = mgmd_igmp_if(mgmd, ifindex, take ? 3 : 0);
+	} else if (!strcmp(argv[2], "static")) {
+		if (!mgmd->st)
+			return (void)fail(1, "static is not running");
+		ret = take ? static_if_take(mgmd->st, ifindex) :
+			     static_if_release(mgmd->st, ifindex);
+	} else {
+		return (void)fail(1, "unknown protocol '%s' (static, igmp)",
+				  argv[2]);
+	}
 	if (ret == -EBUSY)
 		return (void)fail(1, "%s belongs to another routing protocol",
 				  argv[1]);
@@ -503,10 +521,24 @@ static void cmd_own(bool take, int argc, char **argv)
 				  strerror(-ret));
 	o = json_object_new_object();
 	ADD(o, take ? "taken" : "released", json_object_new_string(argv[1]));
-	ADD(o, "protocol", json_object_new_string("static"));
+	ADD(o, "protocol", json_object_new_string(argv[2]));
 	ADD(o, "mfes", INT(mgm_dp_mfe_count(mgmd->dp)));
 	ADD(o, "ms", json_object_new_double(now_ms() - t0));
 	reply(o);
+}
+
+static void shutdown_igmp(void)
+{
+	if (!mgmd->igmp)
+		return (void)fail(1, "igmp is not running");
+	cmd_event("{\"step\":\"begin\",\"protocol\":\"igmp\","
+		  "\"mfes\":%u}",
+		  mgm_dp_mfe_count(mgmd->dp));
+	/* igmp_destroy is the seed: releases, then deregistration. */
+	mgmd_igmp_stop(mgmd);
+	cmd_event("{\"step\":\"deregister\",\"result\":\"NO_ERROR\","
+		  "\"mfes_left\":%u}",
+		  mgm_dp_mfe_count(mgmd->dp));
 }
 
 static void cmd_shutdown(int argc, char **argv)
@@ -515,6 +547,8 @@ static void cmd_shutdown(int argc, char **argv)
 		return (void)fail(2, "usage: shutdown PROTOCOL");
 	if (!strcmp(argv[1], "static"))
 		return shutdown_static();
+	if (!strcmp(argv[1], "igmp"))
+		return shutdown_igmp();
 	fail(1, "unknown protocol '%s'", argv[1]);
 }
 

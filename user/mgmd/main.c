@@ -249,6 +249,7 @@ int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
 		return ret;
 	}
 	attach_config(d, next);
+	mgmd_igmp_apply(d, cur, next);
 	/* Interfaces nobody names any more are detached. */
 	for (i = 0; i < cur->n_phy; i++)
 		if (!if_in_use(d, next, cur->phy[i].ifindex))
@@ -474,6 +475,9 @@ int main(int argc, char **argv)
 	ret = ret ?: loop_add(d->loop, mgm_fd(d->m), EPOLLIN, on_mgm, d);
 	ret = ret ?: loop_add_ticker(d->loop, mgm_timeout, mgm_tick, d);
 	ret = ret ?: static_create(d->m, &d->st);
+	/* IGMP's timers come from the configuration: read them first. */
+	d->cfg.igmp = cfg.igmp;
+	ret = ret ?: mgmd_igmp_start(d);
 	ret = ret ?: remote_init(d);
 	if (ret) {
 		log_err("controller: %s", strerror(-ret));
@@ -512,6 +516,7 @@ int main(int argc, char **argv)
 	remote_fini(d);
 	static_destroy(d->st);
 	d->st = NULL;
+	mgmd_igmp_stop(d);
 	detach_all(d);
 	mgm_destroy(d->m);
 	mgm_dp_close(d->dp);

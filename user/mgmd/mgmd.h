@@ -9,6 +9,7 @@
  *   ctl.c     the control socket: peers, framing, connections
  *   cmd.c     mgmctl's commands, answered in JSON
  *   remote.c  routing protocols in other processes
+ *   mgmd_igmp.c  the IGMP router in the loop
  */
 #ifndef MGMD_H
 #define MGMD_H
@@ -24,6 +25,7 @@
 #include "mgm/mgm.h"
 #include "mgm/mgm_datapath.h"
 #include "mgm/mgm_ipc.h"
+#include "proto/igmp.h"
 #include "proto/static.h"
 
 /* ---- log.c ------------------------------------------------------------ */
@@ -125,6 +127,8 @@ struct mgmd {
 	 * multicast view of the routing table in front of its RPF. */
 	struct mgm_datapath_ops ops;
 	struct mgm_static *st; /* NULL once shut down */
+	struct igmp *igmp; /* NULL once shut down */
+	struct igmp_sock *isock;
 	struct config cfg;
 	/* Routes added with mgmctl: kept across reloads. */
 	struct static_route *extra;
@@ -147,6 +151,16 @@ const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
 			       char *buf, size_t len);
 /* Interface name or "ifN". */
 const char *mgmd_ifname(uint32_t ifindex, char *buf);
+
+/* ---- mgmd_igmp.c ----------------------------------------------------------- */
+
+int mgmd_igmp_start(struct mgmd *d);
+void mgmd_igmp_stop(struct mgmd *d);
+/* Run IGMP (version 2 or 3) on ifindex, or stop it there (0). */
+int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version);
+int mgmd_igmp_version(uint32_t ifindex);
+void mgmd_igmp_apply(struct mgmd *d, const struct config *cur,
+		     const struct config *next);
 
 /* ---- ctl.c ---------------------------------------------------------------- */
 
@@ -187,5 +201,30 @@ void remote_message(struct conn *c, const struct mgm_ipc_hdr *h,
 		    const void *payload, size_t len);
 /* c is closing: shut its protocols down as the seed says. */
 void remote_conn_closed(struct conn *c);
+
+/* For mgmctl: one remote protocol. */
+struct remote_info {
+	const char *name; /* "remote:LABEL", see remote_name() */
+	mgm_handle_t handle;
+	uint32_t protocol_id;
+	uint32_t component_id;
+	uint32_t pid; /* the client's, as it said; 0 if unknown */
+	bool connected; /* false: gone, but MGM refused to deregister it */
+	uint64_t callbacks; /* sent to it */
+	uint64_t timeouts; /* answers that did not come in time */
+	uint64_t bad_answers; /* malformed answers */
+};
+/* Calls fn for each remote protocol; stops at fn's first non-zero. */
+int remote_foreach(int (*fn)(void *arg, const struct remote_info *ri),
+		   void *arg);
+/* "remote:LABEL" of a remote protocol (LABEL: the name the client gave,
+ * else its pid; "-2", "-3"... appended if taken), or NULL if it is not
+ * one.  Valid until that protocol goes. */
+const char *remote_name(uint32_t protocol_id, uint32_t component_id);
+/* The seed for one remote protocol ("remote:LABEL" or "LABEL"): release
+ * its interfaces, deregister, tell its process; each step is passed to
+ * step as a JSON object.  0, -ENOENT (no such protocol) or -EBUSY (MGM
+ * refused the deregistration; it keeps running). */
+int remote_shutdown(const char *name, void (*step)(const char *json_event));
 
 #endif /* MGMD_H */

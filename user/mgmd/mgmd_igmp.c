@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgmd_igmp.c - the IGMP router (user/proto/igmp*.c) inside mgmd: its
+ * sockets in the event loop, its timers as a ticker, its events in the
+ * log and in the steps a running command streams (shutdown).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "mgmd.h"
+
+struct igmp_fd {
+	uint32_t ifindex;
+	int fd;
+	int version;
+};
+
+static struct igmp_fd ifds[256];
+static int n_ifds;
+
+static void on_packet(void *arg, int fd, uint32_t events)
+{
+	struct mgmd *d = arg;
+
+	(void)events;
+	igmp_sock_input(d->isock, d->igmp, fd);
+}
+
+static int timeout(void *arg)
+{
+	struct mgmd *d = arg;
+
+	return d->igmp ? igmp_timeout_ms(d->igmp) : -1;
+}
+
+static void tick(void *arg)
+{
+	struct mgmd *d = arg;
+
+	if (d->igmp)
+		igmp_tick(d->igmp);
+}
+
+static void on_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	log_msg(level, "igmp: %s", msg);
+}
+
+/* Called with IGMP's lock held: log and stream, nothing else. */
+static void on_event(void *ctx, const struct igmp_event *ev)
+{
+	static const char *const kinds[] = {
+		[IGMP_EV_MGM_ADD] = "join",
+		[IGMP_EV_MGM_DEL] = "leave",
+		[IGMP_EV_FWD_ADD] = "forward",
+		[IGMP_EV_FWD_DEL] = "unforward",
+		[IGMP_EV_DISABLE] = "disable",
+		[IGMP_EV_ENABLE] = "enable",
+		[IGMP_EV_BLOCK] = "block",
+		[IGMP_EV_QUERIER] = "querier",
+		[IGMP_EV_NON_QUERIER] = "non-querier",
+	};
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	const char *kind =
+		(unsigned)ev->kind < sizeof(kinds) / sizeof(*kinds) &&
+				kinds[ev->kind] ?
+			kinds[ev->kind] :
+			"?";
+
+	(void)ctx;
+	if (ev->source)
+		inet_ntop(AF_INET, &ev->source, s, sizeof(s));
+	else
+		strcpy(s, "*");
+	inet_ntop(AF_INET, &ev->group, g, sizeof(g));
+	mgmd_ifname(ev->ifindex, ifn);
+	log_info("igmp: %s%s (%s,%s) on %s%s%s", kind,
+		 ev->readd ? " (re-add)" : "", s, g, ifn,
+		 ev->kind == IGMP_EV_MGM_ADD || ev->kind == IGMP_EV_MGM_DEL ?
+			 " -> " :
+			 "",
+		 ev->kind == IGMP_EV_MGM_ADD || ev->kind == IGMP_EV_MGM_DEL ?
+			 mgm_strerror(ev->result) :
+			 "");
+	if (ev->kind == IGMP_EV_DISABLE || ev->kind == IGMP_EV_ENABLE)
+		cmd_event("{\"step\":\"igmp-%s\",\"interface\":\"%s\"}", kind,
+			  ifn);
+	else if (ev->kind == IGMP_EV_MGM_ADD && ev->readd)
+		cmd_event(
+			"{\"step\":\"igmp-re-add\",\"interface\":\"%s\","
+			"\"source\":\"%s\",\"group\":\"%s\",\"result\":\"%s\"}",
+			ifn, s, g, mgm_strerror(ev->result));
+}
+
+int mgmd_igmp_start(struct mgmd *d)
+{
+	struct igmp_opts o = {
+		.query_interval_ms = d->cfg.igmp.query_interval_ms,
+		.query_response_interval_ms =
+			d->cfg.igmp.query_response_interval_ms,
+		.last_member_query_interval_ms =
+			d->cfg.igmp.last_member_query_interval_ms,
+		.robustness = d->cfg.igmp.robustness,
+		.log = on_log,
+		.event = on_event,
+		.ctx = d,
+	};
+	struct igmp_io io;
+	int err;
+
+	err = igmp_sock_open(&d->isock);
+	if (err)
+		return err;
+	igmp_sock_io(d->isock, &io);
+	err = igmp_create(d->m, &io, &o, &d->igmp);
+	if (err) {
+		igmp_sock_close(d->isock);
+		d->isock = NULL;
+		return err;
+	}
+	return loop_add_ticker(d->loop, timeout, tick, d);
+}
+
+static struct igmp_fd *find(uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < n_ifds; i++)
+		if (ifds[i].ifindex == ifindex)
+			return &ifds[i];
+	return NULL;
+}
+
+int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version)
+{
+	struct igmp_fd *f = find(ifindex);
+	char ifn[IF_NAMESIZE];
+	int fd, err;
+
+	if (!d->igmp)
+		return -ESHUTDOWN;
+	if (f && (!version || f->version != version)) {
+		/* Off, or another version: stop it first. */
+		igmp_if_disable(d->igmp, ifindex);
+		loop_del(d->loop, f->fd);
+		igmp_sock_del_if(d->isock, ifindex);
+		*f = ifds[--n_ifds];
+		f = NULL;
+	}
+	if (!version || f)
+		return 0;
+	if (n_ifds == (int)(sizeof(ifds) / sizeof(ifds[0])))
+		return -ENOSPC;
+	fd = igmp_sock_add_if(d->isock, ifindex);
+	if (fd < 0)
+		return fd;
+	err = loop_add(d->loop, fd, EPOLLIN, on_packet, d);
+	err = err ?: igmp_if_enable(d->igmp, ifindex, version);
+	if (err) {
+		loop_del(d->loop, fd);
+		igmp_sock_del_if(d->isock, ifindex);
+		log_err("igmp on %s: %s", mgmd_ifname(ifindex, ifn),
+			strerror(-err));
+		return err;
+	}
+	ifds[n_ifds++] = (struct igmp_fd){ ifindex, fd, version };
+	return 0;
+}
+
+/* Bring IGMP's interfaces from cur's phyints to next's. */
+void mgmd_igmp_apply(struct mgmd *d, const struct config *cur,
+		     const struct config *next)
+{
+	size_t i, j;
+
+	for (i = 0; i < cur->n_phy; i++) {
+		for (j = 0; j < next->n_phy; j++)
+			if (next->phy[j].ifindex == cur->phy[i].ifindex)
+				break;
+		if (j == next->n_phy || !next->phy[j].igmp)
+			mgmd_igmp_if(d, cur->phy[i].ifindex, 0);
+	}
+	for (j = 0; j < next->n_phy; j++)
+		if (next->phy[j].igmp)
+			mgmd_igmp_if(d, next->phy[j].ifindex,
+				     next->phy[j].igmp);
+}
+
+int mgmd_igmp_version(uint32_t ifindex)
+{
+	struct igmp_fd *f = find(ifindex);
+
+	return f ? f->version : 0;
+}
+
+void mgmd_igmp_stop(struct mgmd *d)
+{
+	int i;
+
+	/* The seed: igmp_destroy releases every interface, deregisters. */
+	igmp_destroy(d->igmp);
+	d->igmp = NULL;
+	for (i = 0; i < n_ifds; i++)
+		loop_del(d->loop, ifds[i].fd);
+	n_ifds = 0;
+	igmp_sock_close(d->isock);
+	d->isock = NULL;
+}

@@ -145,7 +145,7 @@ $(OUT)/%: tools/%.c $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(LDLIBS)
 
-$(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS) tests/check.h
+$(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS) tests/check.h $(CLIENT_SRCS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(UNIT_HELP) $(OUT)/libmgm-san.a $(LDLIBS)

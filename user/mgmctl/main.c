@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"Usage: mgmctl [OPTIONS] COMMAND\n"
 	"\n"
 	"Commands (any unambiguous prefix will do, e.g. \"sh mfe\"):\n"
-	"  show interfaces|protocols|groups|mfe|stats\n"
+	"  show interfaces|protocols|groups|mfe|stats|remotes\n"
 	"  add route " ROUTE_SYNTAX "\n"
 	"  del route " ROUTE_SYNTAX "\n"
 	"  take IF PROTOCOL          PROTOCOL takes ownership of IF\n"
@@ -130,12 +130,20 @@ static const struct help show_help[] = {
 	  "         \"mfes_deleted\", \"mfes_expired\", \"install_errors\",\n"
 	  "         \"callbacks\", \"out_sets\", \"uptime\"}}",
 	  "mgmctl show stats" },
+	{ "remotes", "show remotes",
+	  "Routing protocols in other processes (libmgmclient), by the name\n"
+	  "mgmctl uses for them (remote:NAME), with their process, whether\n"
+	  "they are connected, and how their callbacks went.\n"
+	  "JSON: [{\"name\", \"protocol_id\", \"component_id\", \"pid\",\n"
+	  "        \"connected\" (bool), \"callbacks\", \"timeouts\",\n"
+	  "        \"bad_answers\"}]",
+	  "mgmctl show remotes" },
 };
 
 #define N_SHOW (sizeof(show_help) / sizeof(show_help[0]))
 
 static const struct help cmd_help[] = {
-	{ "show", "show interfaces|protocols|groups|mfe|stats",
+	{ "show", "show interfaces|protocols|groups|mfe|stats|remotes",
 	  "Show the daemon's state; \"mgmctl help show OBJECT\" describes each\n"
 	  "object and its JSON.",
 	  "mgmctl show mfe\n  mgmctl -p show stats" },

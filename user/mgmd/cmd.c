@@ -286,6 +286,22 @@ static void show_stats(void)
 	reply(o);
 }
 
+static int add_remote(void *arg, const struct remote_info *ri)
+{
+	json_object *o = json_object_new_object();
+
+	ADD(o, "name", json_object_new_string(ri->name));
+	ADD(o, "protocol_id", INT(ri->protocol_id));
+	ADD(o, "component_id", INT(ri->component_id));
+	ADD(o, "pid", INT(ri->pid));
+	ADD(o, "connected", json_object_new_boolean(ri->connected));
+	ADD(o, "callbacks", INT(ri->callbacks));
+	ADD(o, "timeouts", INT(ri->timeouts));
+	ADD(o, "bad_answers", INT(ri->bad_answers));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
 static void cmd_show(int argc, char **argv)
 {
 	json_object *a;
@@ -302,6 +318,10 @@ static void cmd_show(int argc, char **argv)
 	} else if (!strcmp(argv[1], "groups")) {
 		a = json_object_new_array();
 		mgm_foreach_membership(mgmd->m, add_membership, a);
+		reply(a);
+	} else if (!strcmp(argv[1], "remotes")) {
+		a = json_object_new_array();
+		remote_foreach(add_remote, a);
 		reply(a);
 	} else if (!strcmp(argv[1], "mfe")) {
 		show_mfe();
@@ -541,15 +561,30 @@ static void shutdown_igmp(void)
 		  mgm_dp_mfe_count(mgmd->dp));
 }
 
+/* Each step of a remote protocol's shutdown, streamed as it happens. */
+static void remote_step(const char *json_event)
+{
+	cmd_event("%s", json_event);
+}
+
 static void cmd_shutdown(int argc, char **argv)
 {
+	int err;
+
 	if (argc != 2)
 		return (void)fail(2, "usage: shutdown PROTOCOL");
 	if (!strcmp(argv[1], "static"))
 		return shutdown_static();
 	if (!strcmp(argv[1], "igmp"))
 		return shutdown_igmp();
-	fail(1, "unknown protocol '%s'", argv[1]);
+	err = remote_shutdown(argv[1], remote_step);
+	if (err == -EBUSY)
+		return (void)fail(1,
+				  "%s: MGM refused to deregister it; it keeps "
+				  "running",
+				  argv[1]);
+	if (err)
+		fail(1, "unknown protocol '%s'", argv[1]);
 }
 
 static const char help_text[] =

@@ -424,14 +424,24 @@ static void ctl_accept(void *arg, int fd, uint32_t events)
 	c->uid = cr.uid;
 }
 
-/* Connections that died outside their own event are freed here. */
+/*
+ * A connection needs the loop's attention without an event when it died
+ * outside its own event, or when whole messages sit in its input buffer
+ * that no EPOLLIN will announce: conn_wait_message() reads everything the
+ * peer sent while it waits for one callback answer.
+ */
+static bool conn_pending(struct conn *c)
+{
+	return !c->dead && !c->closing && message_len(c->in, c->in_len) != 0;
+}
+
 static int ctl_timeout(void *arg)
 {
 	struct ctl *ctl = arg;
 	struct conn *c;
 
 	for (c = ctl->conns; c; c = c->next)
-		if (c->dead)
+		if (c->dead || conn_pending(c))
 			return 0;
 	return -1;
 }
@@ -443,6 +453,8 @@ static void ctl_reap(void *arg)
 
 	for (c = ctl->conns; c; c = next) {
 		next = c->next;
+		if (conn_pending(c))
+			conn_process(c);
 		if (c->dead)
 			conn_free(c);
 	}

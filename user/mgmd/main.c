@@ -50,8 +50,12 @@ const char *mgmd_ifname(uint32_t ifindex, char *buf)
 const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
 			       char *buf, size_t len)
 {
+	const char *remote = remote_name(protocol_id, component_id);
+
 	if (protocol_id == MGM_PROTO_STATIC)
 		snprintf(buf, len, "static");
+	else if (remote)
+		snprintf(buf, len, "%s", remote);
 	else if (protocol_id == MGM_MS_IP_IGMP)
 		snprintf(buf, len, "igmp");
 	else

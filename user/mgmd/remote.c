@@ -1,28 +1,993 @@
 // SPDX-License-Identifier: GPL-2.0
-/* remote.c - routing protocols in other processes (being written). */
+/*
+ * remote.c - routing protocols in other processes (libmgmclient) on the
+ * control socket.  Wire format: include/mgm/mgm_ipc_proto.h; prose, with
+ * the reasons: doc/external-protocols.md.
+ *
+ * Requests are length-checked against their struct before any field is
+ * read (else MGM_IPC_ERROR; the connection stays usable), then become the
+ * MGM call and its reply.  Every protocol or enumeration handle a request
+ * names must be one its own connection obtained, else
+ * MGM_ERROR_INVALID_PARAMETER before MGM sees it.
+ *
+ * MGM's callbacks (ctx: struct rproto) become messages.  RPF, creation and
+ * prune alerts wait for the answer with conn_wait_message(), which reads
+ * only that connection, for at most cb_timeout_ms; on timeout or a bad
+ * answer MGM's values stay.  After REMOTE_CB_STRIKES unanswered callbacks
+ * in a row a connection is not waited for until it answers again: one
+ * stuck process must not cost a timeout per new flow.
+ *
+ * A connection that closes has its protocols shut down as the seed says:
+ * each interface released (MGM runs the IGMP handoff and deletes the
+ * entries tied to it), then deregistration; its enumerations end first.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgm/mgm_ipc_proto.h"
 #include "mgmd.h"
 
-int remote_init(struct mgmd *d)
+/* How long a callback waits for its answer (MGMD_REMOTE_CB_TIMEOUT_MS in
+ * the environment overrides it, 1..10000). */
+#ifndef REMOTE_CB_TIMEOUT_MS
+#define REMOTE_CB_TIMEOUT_MS MGM_IPC_CB_TIMEOUT_MS
+#endif
+#define REMOTE_CB_STRIKES 3
+#define REMOTE_MAX_PROTOS 16 /* per connection */
+#define REMOTE_MAX_ENUMS 64 /* per connection */
+
+struct rconn;
+
+struct rproto {
+	struct rconn *rc; /* NULL: connection gone, deregistration failed */
+	mgm_handle_t h;
+	uint32_t protocol_id;
+	uint32_t component_id;
+	char name[MGM_IPC_NAME_MAX + 24];
+	bool dying; /* being shut down: its callbacks are not sent */
+	uint64_t n_cb, n_timeouts, n_bad;
+	struct rproto *next;
+};
+
+struct renum {
+	mgm_handle_t h;
+	mgm_handle_t proto;
+};
+
+struct rconn {
+	struct conn *c;
+	uint32_t id;
+	uint32_t pid; /* as the client said in HELLO */
+	char label[MGM_IPC_NAME_MAX];
+	uint32_t cb_seq;
+	int strikes; /* callbacks unanswered in a row */
+	bool closing;
+	struct renum enums[REMOTE_MAX_ENUMS];
+	int n_enums;
+};
+
+struct remote {
+	struct mgmd *d;
+	int cb_timeout_ms;
+	uint32_t next_id;
+	struct rproto *protos;
+};
+
+static struct remote *R;
+
+static const char *cb_name(uint16_t type)
 {
-	(void)d;
+	return type == MGM_IPC_CB_RPF		 ? "rpf" :
+	       type == MGM_IPC_CB_CREATION_ALERT ? "creation alert" :
+						   "prune alert";
+}
+
+/* ---- callbacks: MGM -> message (-> answer) -------------------------- */
+
+/*
+ * Send a callback to rp's process.  With ans, wait (bounded) for the
+ * answer: true if one came (*ans_len: its full length).
+ */
+static bool cb_send(struct rproto *rp, uint16_t type, const void *msg,
+		    size_t len, void *ans, size_t *ans_len)
+{
+	struct rconn *rc = rp->rc;
+	uint32_t seq;
+	int timeout, err;
+
+	if (!R || !rc || rc->closing || rp->dying)
+		return false;
+	if (!++rc->cb_seq)
+		++rc->cb_seq;
+	seq = rc->cb_seq;
+	if (conn_send(rc->c, type, seq, 0, msg, len))
+		return false;
+	rp->n_cb++;
+	if (!ans)
+		return true;
+	timeout = rc->strikes >= REMOTE_CB_STRIKES ? 0 : R->cb_timeout_ms;
+	err = conn_wait_message(rc->c, MGM_IPC_CB_REPLY, seq, timeout, ans,
+				ans_len);
+	if (!err) {
+		rc->strikes = 0;
+		return true;
+	}
+	rp->n_timeouts++;
+	if (err == -ETIMEDOUT && ++rc->strikes <= REMOTE_CB_STRIKES)
+		log_warn("%s: no answer to the %s callback within %d ms, "
+			 "MGM's values kept%s",
+			 rp->name, cb_name(type), timeout,
+			 rc->strikes == REMOTE_CB_STRIKES ?
+				 "; not waiting for it until it answers" :
+				 "");
+	return false;
+}
+
+static bool answer_ok(struct rproto *rp, uint16_t type, size_t got, size_t want)
+{
+	if (got == want)
+		return true;
+	rp->n_bad++;
+	log_warn("%s: malformed answer to the %s callback (%zu bytes, want "
+		 "%zu), MGM's values kept",
+		 rp->name, cb_name(type), got, want);
+	return false;
+}
+
+static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+		       uint32_t gm, uint32_t *iif, uint32_t *nh, uint32_t *up,
+		       uint32_t hs, const uint8_t *hdr,
+		       struct mgm_route_info *route)
+{
+	uint8_t buf[sizeof(struct mgm_ipc_cb_rpf) + MGM_IPC_HDR_MAX];
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_rpf q = { rp->h, s,	sm, g,	    gm, *iif,
+				    *nh,   *up, 0,  *route, 0 };
+	struct mgm_ipc_cb_rpf_reply a;
+	size_t alen = sizeof(a);
+
+	if (!hdr)
+		hs = 0;
+	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
+	memcpy(buf, &q, sizeof(q));
+	if (q.hdr_size)
+		memcpy(buf + sizeof(q), hdr, q.hdr_size);
+	if (cb_send(rp, MGM_IPC_CB_RPF, buf, sizeof(q) + q.hdr_size, &a,
+		    &alen) &&
+	    answer_ok(rp, MGM_IPC_CB_RPF, alen, sizeof(a))) {
+		*iif = a.in_ifindex;
+		*nh = a.in_nexthop;
+		*up = a.upstream;
+		*route = a.route;
+	}
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
+			    struct mgm_if_entry *oifs)
+{
+	const size_t ent = sizeof(struct mgm_if_entry);
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_creation q = { rp->h, s, sm, g, gm, iif, nh, n, 0 };
+	struct mgm_ipc_cb_creation_reply a;
+	struct mgm_if_entry e;
+	size_t qlen = sizeof(q) + (size_t)n * ent, alen, want;
+	uint8_t *buf;
+	uint32_t i;
+
+	if (qlen > MGM_IPC_MAX - sizeof(struct mgm_ipc_hdr))
+		return MGM_NO_ERROR; /* cannot be said: all stay enabled */
+	buf = malloc(qlen);
+	if (!buf)
+		return MGM_NO_ERROR;
+	memcpy(buf, &q, sizeof(q));
+	memcpy(buf + sizeof(q), oifs, (size_t)n * ent);
+	/* The answer has the same size: reuse the buffer. */
+	want = alen = sizeof(a) + (size_t)n * ent;
+	if (!cb_send(rp, MGM_IPC_CB_CREATION_ALERT, buf, qlen, buf, &alen) ||
+	    !answer_ok(rp, MGM_IPC_CB_CREATION_ALERT, alen, want))
+		goto out;
+	memcpy(&a, buf, sizeof(a));
+	/* Only the enabled flags may change; the list must be ours. */
+	for (i = 0; i < n && a.if_count == n; i++) {
+		memcpy(&e, buf + sizeof(a) + i * ent, ent);
+		if (e.ifindex != oifs[i].ifindex ||
+		    e.nexthop != oifs[i].nexthop)
+			break;
+	}
+	if (a.if_count != n || i != n) {
+		answer_ok(rp, MGM_IPC_CB_CREATION_ALERT, 0, want);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&e, buf + sizeof(a) + i * ent, ent);
+		oifs[i].enabled = e.enabled ? 1 : 0;
+	}
+out:
+	free(buf);
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			 uint32_t gm, uint32_t ifindex, uint32_t nh,
+			 int32_t del, uint32_t *timeout)
+{
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_prune q = { rp->h,   s,  sm,	g,	 gm,
+				      ifindex, nh, del, *timeout };
+	struct mgm_ipc_cb_prune_reply a;
+	size_t alen = sizeof(a);
+
+	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT, &q, sizeof(q), &a, &alen) &&
+	    answer_ok(rp, MGM_IPC_CB_PRUNE_ALERT, alen, sizeof(a)))
+		*timeout = a.timeout;
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			uint32_t gm, int32_t upd)
+{
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_join q = { rp->h, s, sm, g, gm, upd, 0 };
+
+	cb_send(rp, MGM_IPC_CB_JOIN_ALERT, &q, sizeof(q), NULL, NULL);
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
+			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	uint8_t buf[sizeof(struct mgm_ipc_cb_wrong_if) + MGM_IPC_HDR_MAX];
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_wrong_if q = { rp->h, s, g, ifx, nh, 0, 0 };
+
+	if (!hdr)
+		hs = 0;
+	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
+	memcpy(buf, &q, sizeof(q));
+	if (q.hdr_size)
+		memcpy(buf + sizeof(q), hdr, q.hdr_size);
+	cb_send(rp, MGM_IPC_CB_WRONG_IF, buf, sizeof(q) + q.hdr_size, NULL,
+		NULL);
+	return MGM_NO_ERROR;
+}
+
+static void cb_local(struct rproto *rp, uint16_t type, uint32_t s, uint32_t sm,
+		     uint32_t g, uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	struct mgm_ipc_cb_local q = { rp->h, s, sm, g, gm, ifindex, nh };
+
+	cb_send(rp, type, &q, sizeof(q), NULL, NULL);
+}
+
+static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			      uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	cb_local(ctx, MGM_IPC_CB_LOCAL_JOIN, s, sm, g, gm, ifindex, nh);
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			       uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	cb_local(ctx, MGM_IPC_CB_LOCAL_LEAVE, s, sm, g, gm, ifindex, nh);
+	return MGM_NO_ERROR;
+}
+
+static void cb_igmp(struct rproto *rp, uint16_t type, uint32_t ifindex,
+		    uint32_t nh)
+{
+	struct mgm_ipc_cb_igmp q = { rp->h, ifindex, nh };
+
+	cb_send(rp, type, &q, sizeof(q), NULL, NULL);
+}
+
+static uint32_t cb_disable_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
+{
+	cb_igmp(ctx, MGM_IPC_CB_DISABLE_IGMP, ifindex, nh);
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_enable_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
+{
+	cb_igmp(ctx, MGM_IPC_CB_ENABLE_IGMP, ifindex, nh);
+	return MGM_NO_ERROR;
+}
+
+/* ---- protocols ------------------------------------------------------- */
+
+static bool name_taken(const char *name)
+{
+	const struct rproto *p;
+
+	for (p = R->protos; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return true;
+	return false;
+}
+
+/* "remote:LABEL" (LABEL: the HELLO name, else the pid), unique. */
+static void name_proto(struct rproto *rp, const struct rconn *rc)
+{
+	char base[MGM_IPC_NAME_MAX + 8];
+	int k;
+
+	if (rc->label[0])
+		snprintf(base, sizeof(base), "remote:%s", rc->label);
+	else if (rc->pid)
+		snprintf(base, sizeof(base), "remote:%u", rc->pid);
+	else
+		snprintf(base, sizeof(base), "remote:c%u", rc->id);
+	snprintf(rp->name, sizeof(rp->name), "%s", base);
+	for (k = 2; name_taken(rp->name); k++)
+		snprintf(rp->name, sizeof(rp->name), "%s-%d", base, k);
+}
+
+static void proto_free(struct rproto *rp)
+{
+	struct rproto **pp;
+
+	for (pp = &R->protos; *pp; pp = &(*pp)->next) {
+		if (*pp == rp) {
+			*pp = rp->next;
+			break;
+		}
+	}
+	free(rp);
+}
+
+/* rc's live protocol with handle h. */
+static struct rproto *proto_of(const struct rconn *rc, mgm_handle_t h)
+{
+	struct rproto *rp;
+
+	for (rp = R->protos; rp; rp = rp->next)
+		if (rp->rc == rc && rp->h == h && h && !rp->dying)
+			return rp;
+	return NULL;
+}
+
+static void enums_forget(struct rconn *rc, mgm_handle_t proto)
+{
+	int i;
+
+	for (i = 0; i < rc->n_enums;)
+		if (rc->enums[i].proto == proto)
+			rc->enums[i] = rc->enums[--rc->n_enums];
+		else
+			i++;
+}
+
+struct owned {
+	uint32_t protocol_id, component_id;
+	bool igmp;
+	struct mgm_interface_info v[256];
+	size_t n;
+};
+
+static int collect_owned(void *arg, const struct mgm_interface_info *i)
+{
+	struct owned *o = arg;
+	bool mine = o->igmp ?
+			    i->igmp && i->igmp_component_id == o->component_id :
+			    i->owner_protocol_id == o->protocol_id &&
+				    i->owner_component_id == o->component_id;
+
+	if (mine && o->n < sizeof(o->v) / sizeof(o->v[0]))
+		o->v[o->n++] = *i;
 	return 0;
 }
 
-void remote_fini(struct mgmd *d)
+static void step_event(void (*step)(const char *), const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void step_event(void (*step)(const char *), const char *fmt, ...)
 {
-	(void)d;
+	char buf[512];
+	va_list ap;
+
+	if (!step)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	step(buf);
+}
+
+/*
+ * The seed: release every interface rp owns (MGM deletes the entries tied
+ * to each, running IGMP's disable/enable handoff where IGMP shares it),
+ * then deregister.  True if it is deregistered.  Each step is reported to
+ * step (JSON) if given.
+ */
+static bool proto_shutdown(struct rproto *rp, void (*step)(const char *))
+{
+	struct mgm *m = R->d->m;
+	struct owned *o = calloc(1, sizeof(*o));
+	char ifn[IF_NAMESIZE];
+	uint32_t r;
+	size_t i;
+
+	rp->dying = true;
+	if (o) {
+		o->protocol_id = rp->protocol_id;
+		o->component_id = rp->component_id;
+		o->igmp = rp->protocol_id == MGM_MS_IP_IGMP;
+		mgm_foreach_interface(m, collect_owned, o);
+	}
+	step_event(step,
+		   "{\"step\":\"begin\",\"protocol\":\"%s\","
+		   "\"interfaces\":%zu,\"mfes\":%u}",
+		   rp->name, o ? o->n : 0, mgm_dp_mfe_count(R->d->dp));
+	for (i = 0; o && i < o->n; i++) {
+		uint64_t t0 = mgm_dp_now_ns();
+
+		r = mgm_release_interface_ownership(m, rp->h, o->v[i].ifindex,
+						    o->v[i].nexthop);
+		step_event(step,
+			   "{\"step\":\"release\",\"interface\":\"%s\","
+			   "\"result\":\"%s\",\"igmp_handoff\":%s,"
+			   "\"mfes_left\":%u,\"ms\":%.2f}",
+			   mgmd_ifname(o->v[i].ifindex, ifn), mgm_strerror(r),
+			   !o->igmp && o->v[i].igmp ? "true" : "false",
+			   mgm_dp_mfe_count(R->d->dp),
+			   (mgm_dp_now_ns() - t0) / 1e6);
+	}
+	r = mgm_deregister_protocol(m, rp->h);
+	step_event(step, "{\"step\":\"deregister\",\"result\":\"%s\"}",
+		   mgm_strerror(r));
+	if (r == MGM_NO_ERROR)
+		/* The handle is dead now: show it (harmless if it is). */
+		step_event(step, "{\"step\":\"handle\",\"result\":\"%s\"}",
+			   mgm_strerror(mgm_deregister_protocol(m, rp->h)));
+	if (r == MGM_NO_ERROR)
+		log_info("%s: %zu interfaces released, deregistered", rp->name,
+			 o ? o->n : 0);
+	else
+		log_err("%s: deregistration after releasing %zu interfaces: "
+			"%s",
+			rp->name, o ? o->n : 0, mgm_strerror(r));
+	free(o);
+	return r == MGM_NO_ERROR;
+}
+
+/* ---- requests ------------------------------------------------------- */
+
+union req {
+	struct mgm_ipc_hello hello;
+	struct mgm_ipc_register reg;
+	struct mgm_ipc_handle handle;
+	struct mgm_ipc_interface iface;
+	struct mgm_ipc_if_query ifq;
+	struct mgm_ipc_membership memb;
+	struct mgm_ipc_mfe_query mfeq;
+	struct mgm_ipc_set_mfe set_mfe;
+	struct mgm_ipc_enum_start estart;
+	struct mgm_ipc_enum_next enext;
+};
+
+static void reply(struct rconn *rc, uint32_t seq, uint32_t status,
+		  const void *p, size_t len)
+{
+	conn_send(rc->c, MGM_IPC_REPLY, seq, status, p, len);
+}
+
+static void refuse(struct conn *c, uint32_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void refuse(struct conn *c, uint32_t seq, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	conn_send(c, MGM_IPC_ERROR, seq, MGM_ERROR_INVALID_PARAMETER, msg,
+		  strlen(msg));
+}
+
+static void req_hello(struct rconn *rc, uint16_t t, uint32_t seq,
+		      const union req *q)
+{
+	struct mgm_ipc_hello_reply a = { MGM_IPC_VERSION, R->cb_timeout_ms,
+					 MGM_IPC_MAX, 0 };
+	size_t i;
+
+	(void)t;
+	rc->pid = q->hello.pid;
+	/* A label for mgmctl: keep it to characters safe in JSON and
+	 * command lines. */
+	for (i = 0; i < sizeof(rc->label) - 1 && q->hello.name[i]; i++) {
+		char ch = q->hello.name[i];
+
+		rc->label[i] = isalnum((unsigned char)ch) || ch == '_' ||
+					       ch == '.' || ch == '-' ?
+				       ch :
+				       '_';
+	}
+	rc->label[i] = '\0';
+	reply(rc, seq,
+	      q->hello.version == MGM_IPC_VERSION ? MGM_NO_ERROR :
+						    MGM_ERROR_INVALID_PARAMETER,
+	      &a, sizeof(a));
+}
+
+static void req_register(struct rconn *rc, uint16_t t, uint32_t seq,
+			 const union req *q)
+{
+	const struct mgm_ipc_register *g = &q->reg;
+	struct mgm_ipc_handle a = { 0 };
+	struct mgm_protocol_config cfg = { .callback_flags =
+						   g->callback_flags };
+	struct rproto *rp;
+	uint32_t r, cb = g->callbacks;
+	int n = 0;
+
+	(void)t;
+	for (rp = R->protos; rp; rp = rp->next)
+		n += rp->rc == rc;
+	if (cb & ~MGM_IPC_CBM_ALL) {
+		r = MGM_ERROR_INVALID_PARAMETER;
+		goto out;
+	}
+	if (n >= REMOTE_MAX_PROTOS) {
+		r = MGM_ERROR_CAN_NOT_COMPLETE;
+		goto out;
+	}
+	rp = calloc(1, sizeof(*rp));
+	if (!rp) {
+		r = MGM_ERROR_NOT_ENOUGH_MEMORY;
+		goto out;
+	}
+	rp->rc = rc;
+	rp->protocol_id = g->protocol_id;
+	rp->component_id = g->component_id;
+	/* Only the callbacks the process has: MGM skips NULL ones (and
+	 * uses its own defaults), which saves a round trip each. */
+	cfg.ctx = rp;
+	cfg.rpf = cb & MGM_IPC_CBM_RPF ? cb_rpf : NULL;
+	cfg.creation_alert = cb & MGM_IPC_CBM_CREATION_ALERT ? cb_creation :
+							       NULL;
+	cfg.prune_alert = cb & MGM_IPC_CBM_PRUNE_ALERT ? cb_prune : NULL;
+	cfg.join_alert = cb & MGM_IPC_CBM_JOIN_ALERT ? cb_join : NULL;
+	cfg.wrong_if = cb & MGM_IPC_CBM_WRONG_IF ? cb_wrong_if : NULL;
+	cfg.local_join = cb & MGM_IPC_CBM_LOCAL_JOIN ? cb_local_join : NULL;
+	cfg.local_leave = cb & MGM_IPC_CBM_LOCAL_LEAVE ? cb_local_leave : NULL;
+	cfg.disable_igmp = cb & MGM_IPC_CBM_DISABLE_IGMP ? cb_disable_igmp :
+							   NULL;
+	cfg.enable_igmp = cb & MGM_IPC_CBM_ENABLE_IGMP ? cb_enable_igmp : NULL;
+	r = mgm_register_protocol(R->d->m, &cfg, g->protocol_id,
+				  g->component_id, &rp->h);
+	if (r != MGM_NO_ERROR) {
+		free(rp);
+		goto out;
+	}
+	name_proto(rp, rc);
+	rp->next = R->protos;
+	R->protos = rp;
+	a.handle = rp->h;
+	log_info("%s: registered protocol 0x%08x component %u", rp->name,
+		 rp->protocol_id, rp->component_id);
+out:
+	reply(rc, seq, r, &a, sizeof(a));
+}
+
+/* Requests that name a protocol handle: it must be one of rc's. */
+static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
+		      const union req *q)
+{
+	/* Every such struct starts with the handle. */
+	struct rproto *rp = proto_of(rc, q->handle.handle);
+	const struct mgm_ipc_membership *b = &q->memb;
+	const struct mgm_ipc_interface *i = &q->iface;
+	struct mgm_ipc_handle a = { 0 };
+	struct mgm *m = R->d->m;
+	struct mgm_ipmcast_mfe e;
+	uint32_t r = MGM_ERROR_INVALID_PARAMETER;
+
+	switch (rp ? t : 0) {
+	case MGM_IPC_REQ_DEREGISTER:
+		r = mgm_deregister_protocol(m, rp->h);
+		if (r == MGM_NO_ERROR) {
+			log_info("%s: deregistered", rp->name);
+			enums_forget(rc, rp->h);
+			proto_free(rp);
+		}
+		break;
+	case MGM_IPC_REQ_TAKE_INTERFACE:
+		r = mgm_take_interface_ownership(m, rp->h, i->ifindex,
+						 i->nexthop);
+		break;
+	case MGM_IPC_REQ_RELEASE_INTERFACE:
+		r = mgm_release_interface_ownership(m, rp->h, i->ifindex,
+						    i->nexthop);
+		break;
+	case MGM_IPC_REQ_ADD_MEMBERSHIP:
+	case MGM_IPC_REQ_DELETE_MEMBERSHIP:
+		r = (t == MGM_IPC_REQ_ADD_MEMBERSHIP ?
+			     mgm_add_group_membership_entry :
+			     mgm_delete_group_membership_entry)(
+			m, rp->h, b->source, b->source_mask, b->group,
+			b->group_mask, b->ifindex, b->nexthop, b->flags);
+		break;
+	case MGM_IPC_REQ_SET_MFE:
+		memcpy(&e, q->set_mfe.mfe, sizeof(q->set_mfe.mfe));
+		r = mgm_set_mfe(m, rp->h, &e);
+		break;
+	case MGM_IPC_REQ_GROUP_ENUM_START:
+		if (rc->n_enums == REMOTE_MAX_ENUMS) {
+			r = MGM_ERROR_NOT_ENOUGH_MEMORY;
+			break;
+		}
+		r = mgm_group_enumeration_start(
+			m, rp->h, (enum mgm_enum_type)q->estart.type,
+			&a.handle);
+		if (r == MGM_NO_ERROR)
+			rc->enums[rc->n_enums++] =
+				(struct renum){ a.handle, rp->h };
+		break;
+	}
+	/* The enumeration start's reply has the handle, even if 0. */
+	reply(rc, seq, r, &a,
+	      t == MGM_IPC_REQ_GROUP_ENUM_START ? sizeof(a) : 0);
+}
+
+static void req_owner(struct rconn *rc, uint16_t t, uint32_t seq,
+		      const union req *q)
+{
+	struct mgm_ipc_if_owner a = { 0 };
+	uint32_t r;
+
+	(void)t;
+	r = mgm_get_protocol_on_interface(R->d->m, q->ifq.ifindex,
+					  q->ifq.nexthop, &a.protocol_id,
+					  &a.component_id);
+	reply(rc, seq, r, &a, sizeof(a));
+}
+
+static int enum_of(const struct rconn *rc, mgm_handle_t h)
+{
+	int i;
+
+	for (i = 0; i < rc->n_enums; i++)
+		if (h && rc->enums[i].h == h)
+			return i;
+	return -1;
+}
+
+static void req_enum_end(struct rconn *rc, uint16_t t, uint32_t seq,
+			 const union req *q)
+{
+	uint32_t r = MGM_ERROR_INVALID_PARAMETER;
+	int i = enum_of(rc, q->handle.handle);
+
+	(void)t;
+	if (i >= 0) {
+		r = mgm_group_enumeration_end(R->d->m, rc->enums[i].h);
+		rc->enums[i] = rc->enums[--rc->n_enums];
+	}
+	reply(rc, seq, r, NULL, 0);
+}
+
+/* Bytes of the n records MGM wrote to data (trusted, but bounded). */
+static uint32_t records_len(uint16_t t, uint32_t flags, const uint8_t *data,
+			    uint32_t size, uint32_t n)
+{
+	bool stats = t == MGM_IPC_REQ_GET_MFE_STATS ||
+		     t == MGM_IPC_REQ_GET_FIRST_MFE_STATS ||
+		     t == MGM_IPC_REQ_GET_NEXT_MFE_STATS;
+	size_t off = stats ? offsetof(struct mgm_ipmcast_mfe_stats, num_oifs) :
+			     offsetof(struct mgm_ipmcast_mfe, num_oifs);
+	uint32_t used = 0, k, no, sz;
+
+	if (t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT)
+		return n * (uint32_t)sizeof(struct mgm_source_group);
+	for (k = 0; k < n; k++) {
+		if (size - used < MGM_SIZEOF_BASIC_MFE)
+			break;
+		memcpy(&no, data + used + off, sizeof(no));
+		sz = !stats		      ? MGM_SIZEOF_MFE(no) :
+		     flags == MGM_MFE_STATS_1 ? MGM_SIZEOF_MFE_STATS_EX(no) :
+						MGM_SIZEOF_MFE_STATS(no);
+		if (sz > size - used)
+			break;
+		used += sz;
+	}
+	return used;
+}
+
+/* The requests that fill a buffer: the MFE ones and enumeration. */
+static void req_buffer(struct rconn *rc, uint16_t t, uint32_t seq,
+		       const union req *q)
+{
+	const struct mgm_ipc_mfe_query *f = &q->mfeq;
+	bool en = t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT;
+	struct mgm_ipc_buffer_reply a = { 0 };
+	uint32_t size = en ? q->enext.buffer_size : f->buffer_size;
+	uint32_t n = 0, r, fl = en ? 0 : f->flags;
+	int ei = en ? enum_of(rc, q->enext.enum_handle) : 0;
+	struct mgm_ipmcast_mfe key;
+	struct mgm *m = R->d->m;
+	uint8_t *buf, *data;
+
+	if (size > MGM_IPC_BUF_MAX)
+		size = MGM_IPC_BUF_MAX;
+	buf = ei < 0 ? NULL : malloc(sizeof(a) + size);
+	if (!buf) {
+		reply(rc, seq,
+		      ei < 0 ? MGM_ERROR_INVALID_PARAMETER :
+			       MGM_ERROR_NOT_ENOUGH_MEMORY,
+		      &a, sizeof(a));
+		return;
+	}
+	data = buf + sizeof(a);
+	memcpy(&key, f->mfe, sizeof(f->mfe));
+	switch (t) {
+	case MGM_IPC_REQ_GET_MFE:
+		r = mgm_get_mfe(m, &key, &size, data);
+		n = r == MGM_NO_ERROR;
+		break;
+	case MGM_IPC_REQ_GET_FIRST_MFE:
+		r = mgm_get_first_mfe(m, &size, data, &n);
+		break;
+	case MGM_IPC_REQ_GET_NEXT_MFE:
+		r = mgm_get_next_mfe(m, &key, &size, data, &n);
+		break;
+	case MGM_IPC_REQ_GET_MFE_STATS:
+		r = mgm_get_mfe_stats(m, &key, &size, data, fl);
+		n = r == MGM_NO_ERROR;
+		break;
+	case MGM_IPC_REQ_GET_FIRST_MFE_STATS:
+		r = mgm_get_first_mfe_stats(m, &size, data, &n, fl);
+		break;
+	case MGM_IPC_REQ_GET_NEXT_MFE_STATS:
+		r = mgm_get_next_mfe_stats(m, &key, &size, data, &n, fl);
+		break;
+	default:
+		r = mgm_group_enumeration_get_next(m, rc->enums[ei].h, &size,
+						   data, &n);
+		break;
+	}
+	if (r != MGM_NO_ERROR && r != MGM_ERROR_MORE_DATA &&
+	    r != MGM_ERROR_NO_MORE_ITEMS)
+		n = 0;
+	a.buffer_size = size;
+	a.num_entries = n;
+	memcpy(buf, &a, sizeof(a));
+	reply(rc, seq, r, buf, sizeof(a) + records_len(t, fl, data, size, n));
+	free(buf);
+}
+
+typedef void (*req_fn)(struct rconn *rc, uint16_t type, uint32_t seq,
+		       const union req *q);
+
+static const struct {
+	uint16_t type;
+	uint16_t len;
+	const char *name;
+	req_fn fn;
+} reqs[] = {
+#define REQ(t, s, fn)                                     \
+	{                                                 \
+		MGM_IPC_REQ_##t, sizeof(struct s), #t, fn \
+	}
+	REQ(HELLO, mgm_ipc_hello, req_hello),
+	REQ(REGISTER, mgm_ipc_register, req_register),
+	REQ(DEREGISTER, mgm_ipc_handle, req_proto),
+	REQ(TAKE_INTERFACE, mgm_ipc_interface, req_proto),
+	REQ(RELEASE_INTERFACE, mgm_ipc_interface, req_proto),
+	REQ(GET_PROTOCOL_ON_INTERFACE, mgm_ipc_if_query, req_owner),
+	REQ(ADD_MEMBERSHIP, mgm_ipc_membership, req_proto),
+	REQ(DELETE_MEMBERSHIP, mgm_ipc_membership, req_proto),
+	REQ(GET_MFE, mgm_ipc_mfe_query, req_buffer),
+	REQ(GET_FIRST_MFE, mgm_ipc_mfe_query, req_buffer),
+	REQ(GET_NEXT_MFE, mgm_ipc_mfe_query, req_buffer),
+	REQ(GET_MFE_STATS, mgm_ipc_mfe_query, req_buffer),
+	REQ(GET_FIRST_MFE_STATS, mgm_ipc_mfe_query, req_buffer),
+	REQ(GET_NEXT_MFE_STATS, mgm_ipc_mfe_query, req_buffer),
+	REQ(SET_MFE, mgm_ipc_set_mfe, req_proto),
+	REQ(GROUP_ENUM_START, mgm_ipc_enum_start, req_proto),
+	REQ(GROUP_ENUM_GET_NEXT, mgm_ipc_enum_next, req_buffer),
+	REQ(GROUP_ENUM_END, mgm_ipc_handle, req_enum_end),
+#undef REQ
+};
+
+static struct rconn *rconn_get(struct conn *c)
+{
+	struct rconn *rc = conn_remote(c);
+
+	if (rc)
+		return rc;
+	rc = calloc(1, sizeof(*rc));
+	if (!rc)
+		return NULL;
+	rc->c = c;
+	rc->id = ++R->next_id;
+	conn_set_remote(c, rc);
+	return rc;
 }
 
 void remote_message(struct conn *c, const struct mgm_ipc_hdr *h,
 		    const void *payload, size_t len)
 {
-	(void)payload;
-	(void)len;
-	conn_send(c, MGM_IPC_ERROR, h->seq, MGM_ERROR_CAN_NOT_COMPLETE,
-		  "external protocols are not available", 36);
+	struct rconn *rc = conn_remote(c);
+	union req q;
+	size_t i;
+
+	if (h->type == MGM_IPC_CB_REPLY) {
+		/*
+		 * Answers on time are taken by conn_wait_message(): this one
+		 * is late (its default was applied) or bogus.  Never
+		 * answered; a plausible late one shows the process is alive.
+		 */
+		if (rc && h->seq && h->seq <= rc->cb_seq)
+			rc->strikes = 0;
+		log_debug("remote: answer %u came too late, ignored", h->seq);
+		return;
+	}
+	if (!R || !(rc = rconn_get(c))) {
+		refuse(c, h->seq, "external protocols are not available");
+		return;
+	}
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		if (reqs[i].type == h->type)
+			break;
+	if (i == sizeof(reqs) / sizeof(reqs[0])) {
+		refuse(c, h->seq, "unknown request type %u", h->type);
+		return;
+	}
+	if (len != reqs[i].len) {
+		refuse(c, h->seq, "%s: payload of %zu bytes, want %u",
+		       reqs[i].name, len, reqs[i].len);
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	memcpy(&q, payload, len);
+	reqs[i].fn(rc, h->type, h->seq, &q);
 }
 
 void remote_conn_closed(struct conn *c)
 {
-	(void)c;
+	struct rconn *rc = conn_remote(c);
+	struct rproto *rp, *next;
+	int i;
+
+	if (!rc)
+		return;
+	conn_set_remote(c, NULL);
+	/* Nothing more is sent to it, nor waited for. */
+	rc->closing = true;
+	if (R) {
+		for (i = 0; i < rc->n_enums; i++)
+			mgm_group_enumeration_end(R->d->m, rc->enums[i].h);
+		for (rp = R->protos; rp; rp = next) {
+			next = rp->next;
+			if (rp->rc != rc)
+				continue;
+			/* mgmd stops and leaves the fast path forwarding
+			 * (--keep-forwarding): so do its flows. */
+			if (R->d->stop_keep) {
+				rp->rc = NULL;
+				continue;
+			}
+			log_info("%s: connection closed, shutting it down",
+				 rp->name);
+			if (proto_shutdown(rp, NULL)) {
+				proto_free(rp);
+			} else {
+				/* MGM keeps it: retried at exit. */
+				rp->rc = NULL;
+			}
+		}
+	}
+	free(rc);
+}
+
+/* ---- mgmctl ------------------------------------------------------------ */
+
+int remote_foreach(int (*fn)(void *arg, const struct remote_info *ri),
+		   void *arg)
+{
+	struct rproto *rp;
+	int ret = 0;
+
+	for (rp = R ? R->protos : NULL; rp && !ret; rp = rp->next) {
+		struct remote_info ri = {
+			.name = rp->name,
+			.handle = rp->h,
+			.protocol_id = rp->protocol_id,
+			.component_id = rp->component_id,
+			.pid = rp->rc ? rp->rc->pid : 0,
+			.connected = rp->rc != NULL,
+			.callbacks = rp->n_cb,
+			.timeouts = rp->n_timeouts,
+			.bad_answers = rp->n_bad,
+		};
+
+		ret = fn(arg, &ri);
+	}
+	return ret;
+}
+
+const char *remote_name(uint32_t protocol_id, uint32_t component_id)
+{
+	struct rproto *rp;
+
+	for (rp = R ? R->protos : NULL; rp; rp = rp->next)
+		if (rp->protocol_id == protocol_id &&
+		    rp->component_id == component_id)
+			return rp->name;
+	return NULL;
+}
+
+int remote_shutdown(const char *name, void (*step)(const char *json_event))
+{
+	struct mgm_ipc_ev_shutdown ev = { 0, MGM_IPC_SHUTDOWN_ADMIN, 0 };
+	struct rproto *rp;
+	char full[sizeof(rp->name) + 8];
+
+	if (!R || !name)
+		return -ENOENT;
+	if (strncmp(name, "remote:", 7))
+		snprintf(full, sizeof(full), "remote:%s", name);
+	else
+		snprintf(full, sizeof(full), "%s", name);
+	for (rp = R->protos; rp; rp = rp->next)
+		if (!strcmp(rp->name, full) && !rp->dying)
+			break;
+	if (!rp)
+		return -ENOENT;
+	if (!proto_shutdown(rp, step)) {
+		rp->dying = false; /* still registered: still usable */
+		return -EBUSY;
+	}
+	if (rp->rc) {
+		/* Its process learns that the handle is dead. */
+		ev.handle = rp->h;
+		enums_forget(rp->rc, rp->h);
+		conn_send(rp->rc->c, MGM_IPC_EV_SHUTDOWN, 0, 0, &ev,
+			  sizeof(ev));
+	}
+	proto_free(rp);
+	return 0;
+}
+
+/* ---- life cycle ------------------------------------------------------ */
+
+int remote_init(struct mgmd *d)
+{
+	const char *env = getenv("MGMD_REMOTE_CB_TIMEOUT_MS");
+
+	R = calloc(1, sizeof(*R));
+	if (!R)
+		return -ENOMEM;
+	R->d = d;
+	R->cb_timeout_ms = REMOTE_CB_TIMEOUT_MS;
+	if (env && atoi(env) >= 1 && atoi(env) <= 10000)
+		R->cb_timeout_ms = atoi(env);
+	d->remote = R;
+	return 0;
+}
+
+void remote_fini(struct mgmd *d)
+{
+	if (!R)
+		return;
+	/* Connections are closed first (ctl_close), which shut their
+	 * protocols down; what is left failed to deregister then. */
+	while (R->protos) {
+		R->protos->rc = NULL;
+		proto_shutdown(R->protos, NULL);
+		proto_free(R->protos);
+	}
+	free(R);
+	R = NULL;
+	d->remote = NULL;
 }

@@ -202,6 +202,14 @@ send() {
 	in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "$@"
 }
 
+# send_bg [mcsend args...]: the same in the background; SENDER is its pid
+# (mcsend itself, so that cleanup's kill reaches it).
+send_bg() {
+	ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "$@" &
+	SENDER=$!
+	BG_PIDS+=($SENDER)
+}
+
 require_root() {
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "needs root"

@@ -51,9 +51,7 @@ check "entry counted 2000 packets" grep -q 'pkts 2000 ' "$TMP/show"
 sink_start 1 "$NS_R1" "$GROUP"
 sink_start 2 "$NS_R2" "$GROUP"
 sink_start 3 "$NS_R3" "$GROUP"
-send -n 30000 -r 10000 &
-SENDER=$!
-BG_PIDS+=($SENDER)
+send_bg -n 30000 -r 10000
 sleep 0.2
 check "flip the out-set 400 times" mgmdp flip "$SOURCE" "$GROUP" rs r1,r2 r2,r3 400 5000 >/dev/null
 wait $SENDER
@@ -75,9 +73,7 @@ check_eq "every packet reached r1 or r3 (whole sets)" "$((n1 + n3))" 30000
 # Sets {r1} and {r2} alternate; r3 is in neither and must see nothing.
 check "set (S,G) -> r1" mgmdp mfe-set "$SOURCE" "$GROUP" rs r1
 sink_start 3 "$NS_R3" "$GROUP"
-send -n 10000 -r 10000 &
-SENDER=$!
-BG_PIDS+=($SENDER)
+send_bg -n 10000 -r 10000
 check "flip {r1} <-> {r2}" mgmdp flip "$SOURCE" "$GROUP" rs r1 r2 200 5000 >/dev/null
 wait $SENDER
 sleep 0.2

@@ -94,9 +94,7 @@ send -n 5 -r 1000
 sleep 0.2
 sink_start 1 "$NS_R1" "$GROUP"
 sink_start 3 "$NS_R3" "$GROUP"
-send -n 30000 -r 10000 &
-SENDER=$!
-BG_PIDS+=($SENDER)
+send_bg -n 30000 -r 10000
 sleep 1
 mgmd_stop TERM
 check "fast path left forwarding on SIGTERM" grep -q "fast path left forwarding" "$TMP/mgmd.log"

@@ -34,9 +34,7 @@ done
 check "mgmd starts with IGMP on r1 (v2), r2 and r3 (v3)" mgmd_start "$CONF"
 
 # --- before anyone joins ----------------------------------------------------------
-send -n 100000 -r 2000 2>/dev/null &
-SENDER=$!
-BG_PIDS+=($SENDER)
+send_bg -n 100000 -r 2000 2>/dev/null
 sink_start 1 "$NS_R1" "$GROUP"
 sink_start 2 "$NS_R2" "$GROUP"
 sleep 1

@@ -32,7 +32,7 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -mcpu=v3 -Iinclude \
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-HDRS      := $(wildcard include/*.h include/*/*.h user/*/*.h)
+HDRS      := $(wildcard include/*.h include/*/*.h user/*/*.h tools/*.h)
 
 DP_SRCS   := $(wildcard user/dp/*.c)
 MGM_SRCS  := $(wildcard user/mgm/*.c)

@@ -31,27 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/*
- * Payload shared with mcsink (keep both definitions identical).  All fields
- * are in network byte order; send_ns is CLOCK_MONOTONIC, so latency can be
- * computed when sender and receiver share a kernel (network namespaces).
- * Padding bytes follow up to the requested payload length.
- */
-#define MC_MAGIC 0x4d474d54u /* 'MGMT' */
-
-struct mc_payload {
-	uint32_t magic;
-	uint32_t stream_id;
-	uint64_t seq;
-	uint64_t send_ns;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct mc_payload) == 24, "mc_payload must be 24 bytes");
-
-#define NSEC_PER_SEC 1000000000ull
 #define MIN_PAYLOAD 28
 #define MAX_PAYLOAD 1472 /* 1500 - 20 (IPv4) - 8 (UDP): no fragments */
-#define MAX_SECONDS 1e7
 /* How long one packet may be retried on ENOBUFS/EAGAIN before giving up. */
 #define RETRY_LIMIT_NS (200 * 1000 * 1000ull)
 /* Print at most this many individual send errors; the rest are counted. */
@@ -84,6 +65,8 @@ struct stats {
 
 static volatile sig_atomic_t stop;
 static const char *prog = "mcsend";
+
+#include "mctool.h"
 
 static void on_signal(int sig)
 {
@@ -136,49 +119,6 @@ static const char usage_text[] =
 static void usage(FILE *f)
 {
 	fputs(usage_text, f);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_arg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
-	exit(2);
-}
-
-/* Strict unsigned parse: no sign, no trailing junk, no silent wrap. */
-static bool parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 ||
-	    v > MAX_SECONDS)
-		return false;
-	*out = v;
-	return true;
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
@@ -289,14 +229,6 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->ifindex = if_nametoindex(o->ifname);
 	if (!o->ifindex)
 		bad_arg("unknown interface '%s'", o->ifname);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
 static void sleep_until(uint64_t t)

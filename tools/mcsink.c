@@ -42,25 +42,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/*
- * Payload shared with mcsend (keep both definitions identical).  All fields
- * are in network byte order; send_ns is CLOCK_MONOTONIC, so latency can be
- * computed when sender and receiver share a kernel (network namespaces).
- * Padding bytes follow up to the requested payload length.
- */
-#define MC_MAGIC 0x4d474d54u /* 'MGMT' */
-
-struct mc_payload {
-	uint32_t magic;
-	uint32_t stream_id;
-	uint64_t seq;
-	uint64_t send_ns;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct mc_payload) == 24, "mc_payload must be 24 bytes");
-
-#define NSEC_PER_SEC 1000000000ull
-#define MAX_SECONDS 1e7
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 #define BATCH 64 /* frames per recvmmsg */
 #define FRAME_BUF 2048 /* enough for a 1500-byte MTU; longer is truncated */
@@ -147,6 +128,8 @@ struct seq_set {
 static volatile sig_atomic_t stop, dump, toggle;
 static const char *prog = "mcsink";
 
+#include "mctool.h"
+
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
@@ -220,53 +203,10 @@ static void usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_arg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
-	exit(2);
-}
-
 static void __attribute__((noreturn)) die(const char *what)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
 	exit(1);
-}
-
-/* Strict unsigned parse: no sign, no trailing junk, no silent wrap. */
-static bool parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 ||
-	    v > MAX_SECONDS)
-		return false;
-	*out = v;
-	return true;
 }
 
 static int hexval(char c)
@@ -455,14 +395,6 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->ifindex = if_nametoindex(o->ifname);
 	if (!o->ifindex)
 		bad_arg("unknown interface '%s'", o->ifname);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
 static size_t seq_slot(const struct seq_set *s, uint64_t key)

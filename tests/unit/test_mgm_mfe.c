@@ -259,6 +259,23 @@ static void test_forward_state(void)
 	CHECK_ERR(del(&p1, S, G, 2, F), MGM_NO_ERROR);
 	CHECK_OIFS(S, G, "negative");
 	CHECK_ERR(del(&p1, S, G, 2, F), MGM_ERROR_NOT_FOUND);
+	/*
+	 * A delete also takes out an oif that p's own membership put there
+	 * (MGM: "removes the interface from that MFE's oif list"), for that
+	 * MFE only; an add brings it back.
+	 */
+	CHECK_ERR(add(&p1, 0, G, 3, J), MGM_NO_ERROR);
+	CHECK_OIFS(S, G, "3");
+	CHECK_ERR(del(&p1, S, G, 3, F), MGM_NO_ERROR);
+	CHECK_OIFS(S, G, "negative");
+	CHECK_OIFS(A("10.1.0.2"), G, "3");
+	CHECK_ERR(add(&p1, S, G, 3, F), MGM_NO_ERROR);
+	CHECK_OIFS(S, G, "3");
+	CHECK_ERR(del(&p1, S, G, 3, F), MGM_NO_ERROR);
+	CHECK_OIFS(S, G, "negative");
+	CHECK_ERR(del(&p1, S, G, 3, F), MGM_NO_ERROR); /* idempotent */
+	CHECK_ERR(del(&p2, S, G, 4, F), MGM_ERROR_NOT_FOUND);
+	CHECK_ERR(del(&p1, 0, G, 3, J), MGM_NO_ERROR);
 	/* On the iif: accepted, never an oif. */
 	CHECK_ERR(add(&p1, S, G, 1, F), MGM_NO_ERROR);
 	CHECK_OIFS(S, G, "negative");

@@ -77,6 +77,7 @@
 #define mfe_expire_scan mgm_i_mfe_expire_scan
 #define mfe_find mgm_i_mfe_find
 #define mfe_forward_state mgm_i_mfe_forward_state
+#define memb_covers mgm_i_memb_covers
 #define mfe_free mgm_i_mfe_free
 #define mfe_free_all mgm_i_mfe_free_all
 #define mfe_handle_miss mgm_i_mfe_handle_miss
@@ -557,8 +558,19 @@ void mfe_membership_changed(struct mgm *m, uint32_t source, uint32_t group,
  */
 void mfe_interface_released(struct mgm *m, struct iface *ifc, bool full);
 bool mfe_has_forward(const struct mfe *e, const struct iface *ifc);
-int mfe_forward_state(struct mgm *m, struct mfe *e, const struct iface *ifc,
-		      bool add);
+/*
+ * FORWARD_STATE for one MFE and one interface, on behalf of p.  Add
+ * records forward state (it outlives memberships) and undoes an earlier
+ * delete's disabling.  Delete takes the interface out of the MFE: its
+ * forward state goes, and if p's memberships put it there, p's
+ * contribution is disabled for this MFE (as a creation alert would).
+ * -ENOENT: nothing to delete.
+ */
+int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
+		      const struct iface *ifc, bool add);
+/* Does a JOIN_STATE membership of p on ifc match (source, group)? */
+bool memb_covers(struct mgm *m, const struct proto *p, const struct iface *ifc,
+		 uint32_t source, uint32_t group);
 void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
 		     uint32_t group, uint32_t timeout);
 void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev);

@@ -78,6 +78,13 @@ static struct memb *memb_find(struct mgm *m, const struct proto *p,
 	return NULL;
 }
 
+bool memb_covers(struct mgm *m, const struct proto *p, const struct iface *ifc,
+		 uint32_t source, uint32_t group)
+{
+	return memb_find(m, p, ifc, source, group) ||
+	       memb_find(m, p, ifc, 0, group) || memb_find(m, p, ifc, 0, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Alerts                                                              */
 
@@ -411,7 +418,7 @@ uint32_t mgm_add_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
 		ret = memb_add(m, p, ifc, source, group);
 	if (!ret && e) {
 		/* The join may have recomputed (never deleted) the MFE. */
-		if (mfe_forward_state(m, e, ifc, true))
+		if (mfe_forward_state(m, e, p, ifc, true))
 			ret = MGM_ERROR_NOT_ENOUGH_MEMORY;
 	}
 out:
@@ -443,7 +450,8 @@ uint32_t mgm_delete_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
 	/* Both checks first: a failed call changes nothing. */
 	if (flags & MGM_FORWARD_STATE_FLAG) {
 		e = mfe_find(m, source, group);
-		if (!e || !mfe_has_forward(e, ifc)) {
+		if (!e || (!mfe_has_forward(e, ifc) &&
+			   !memb_covers(m, p, ifc, source, group))) {
 			ret = MGM_ERROR_NOT_FOUND;
 			goto out;
 		}
@@ -456,7 +464,7 @@ uint32_t mgm_delete_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
 		}
 	}
 	if (e)
-		mfe_forward_state(m, e, ifc, false);
+		mfe_forward_state(m, e, p, ifc, false);
 	if (b) {
 		memb_unlink(m, b, p->igmp);
 		mfe_membership_changed(m, source, group, ifc, false);

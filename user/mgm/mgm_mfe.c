@@ -467,41 +467,85 @@ bool mfe_has_forward(const struct mfe *e, const struct iface *ifc)
 	return false;
 }
 
-int mfe_forward_state(struct mgm *m, struct mfe *e, const struct iface *ifc,
-		      bool add)
+static int mfe_extra_get(struct mfe *e)
+{
+	if (!e->extra)
+		e->extra = calloc(1, sizeof(*e->extra));
+	return e->extra ? 0 : -ENOMEM;
+}
+
+/* Disable (or enable again) p's contribution of ifc to e. */
+static int mfe_dis_set(struct mfe *e, const struct proto *p,
+		       const struct iface *ifc, bool disabled)
 {
 	struct mfe_extra *x;
+	struct mfe_dis *nv;
+	uint32_t i;
+
+	if (mfe_extra_get(e))
+		return -ENOMEM;
+	x = e->extra;
+	for (i = 0; i < x->n_dis; i++) {
+		if (x->dis[i].pserial == p->serial &&
+		    x->dis[i].ifindex == ifc->ifindex &&
+		    x->dis[i].nexthop == ifc->nexthop) {
+			if (!disabled)
+				x->dis[i] = x->dis[--x->n_dis];
+			return 0;
+		}
+	}
+	if (!disabled)
+		return 0;
+	/* Grown one at a time: like forward state, this is rare. */
+	nv = realloc(x->dis, (x->n_dis + 1) * sizeof(*x->dis));
+	if (!nv)
+		return -ENOMEM;
+	x->dis = nv;
+	x->dis[x->n_dis++] =
+		(struct mfe_dis){ p->serial, ifc->ifindex, ifc->nexthop };
+	return 0;
+}
+
+int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
+		      const struct iface *ifc, bool add)
+{
+	bool covered = memb_covers(m, p, ifc, e->source, e->group);
+	bool had_fwd = mfe_has_forward(e, ifc);
+	struct mfe_extra *x;
+	struct if_id *nv;
 	uint32_t i;
 
 	if (!add) {
+		if (!had_fwd && !covered)
+			return -ENOENT;
 		x = e->extra;
-		for (i = 0; x && i < x->n_fwd; i++) {
+		for (i = 0; had_fwd && i < x->n_fwd; i++) {
 			if (x->fwd[i].ifindex == ifc->ifindex &&
 			    x->fwd[i].nexthop == ifc->nexthop) {
 				x->fwd[i] = x->fwd[--x->n_fwd];
-				mfe_recompute(m, e);
-				return 0;
+				break;
 			}
 		}
-		return -ENOENT;
-	}
-	if (mfe_has_forward(e, ifc))
-		return 0;
-	if (!e->extra) {
-		e->extra = calloc(1, sizeof(*e->extra));
-		if (!e->extra)
+		if (covered && mfe_dis_set(e, p, ifc, true))
 			return -ENOMEM;
+		mfe_recompute(m, e);
+		return 0;
 	}
+	/* An earlier delete may have disabled p's membership here. */
+	if (covered && e->extra && mfe_dis_set(e, p, ifc, false))
+		return -ENOMEM;
+	if (had_fwd) {
+		mfe_recompute(m, e);
+		return 0;
+	}
+	if (mfe_extra_get(e))
+		return -ENOMEM;
 	x = e->extra;
 	/* Grown one at a time: forward state is rare and small. */
-	{
-		struct if_id *nv =
-			realloc(x->fwd, (x->n_fwd + 1) * sizeof(*x->fwd));
-
-		if (!nv)
-			return -ENOMEM;
-		x->fwd = nv;
-	}
+	nv = realloc(x->fwd, (x->n_fwd + 1) * sizeof(*x->fwd));
+	if (!nv)
+		return -ENOMEM;
+	x->fwd = nv;
 	x->fwd[x->n_fwd++] = (struct if_id){ ifc->ifindex, ifc->nexthop };
 	mfe_recompute(m, e);
 	return 0;

@@ -359,6 +359,33 @@ handle_wrong_if(struct xdp_md *ctx, struct mgm_counters *c,
 	return XDP_PASS;
 }
 
+/*
+ * Is this packet of a kernel-mirrored entry the one of this interval that
+ * goes to the kernel?  The routing daemon that owns the kernel's entry
+ * watches its packet counter and last-use time (PIM keepalive, smcroute's
+ * cache timeout) and would prune a flow that XDP forwards entirely.  One
+ * CPU claims the slot with a compare-and-swap, so exactly one packet per
+ * interval passes, whatever the number of CPUs; the first packet after an
+ * install (kernel_pass_ns 0) is one.
+ */
+static __always_inline int kernel_keepalive_due(struct mgm_mfe_stats *st,
+						__u64 now)
+{
+	const struct mgm_config *cfg = config();
+	__u64 interval, last = st->kernel_pass_ns;
+
+	interval = (__u64)cfg_or(cfg ? cfg->keepalive_ms : 0,
+				 MGM_DEF_KEEPALIVE_MS) *
+		   1000000ULL;
+	/* Signed: another CPU may have claimed with a later "now". */
+	if (last && (__s64)(now - last) < (__s64)interval)
+		return 0;
+	if (__sync_val_compare_and_swap(&st->kernel_pass_ns, last, now) != last)
+		return 0;
+	__sync_fetch_and_add(&st->kernel_passes, 1);
+	return 1;
+}
+
 static __always_inline int handle_ipv4(struct xdp_md *ctx,
 				       struct mgm_counters *c, __u32 l3_off)
 {
@@ -467,10 +494,18 @@ static __always_inline int handle_ipv4(struct xdp_md *ctx,
 		c->bad_entry++;
 		return XDP_PASS;
 	}
+	if ((v.flags & MGM_MFE_F_KERNEL_KEEPALIVE) &&
+	    kernel_keepalive_due(st, now))
+		goto keepalive;
 	ipv4_decrease_ttl(iph);
 	c->forwarded++;
 	return bpf_redirect_map(oset, 0,
 				BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+
+keepalive:
+	/* Unmodified, to the kernel, which forwards it on its own. */
+	c->kernel_keepalive++;
+	return XDP_PASS;
 
 malformed:
 	c->malformed++;

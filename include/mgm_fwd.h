@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 1
+#define MGM_FWD_ABI_VERSION 2
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -69,6 +69,15 @@ struct mgm_mfe_key {
 enum mgm_mfe_flags {
 	/* Known (S,G) without receivers: dropped, no event to userspace. */
 	MGM_MFE_F_NEGATIVE = 1 << 0,
+	/*
+	 * The entry mirrors one of the kernel's MFC entries (a routing
+	 * daemon's): once per mgm_config.keepalive_ms one packet takes the
+	 * kernel path instead (XDP_PASS, the kernel forwards it), so that
+	 * the kernel's per-(S,G) packet counter and last-use time, which the
+	 * daemon watches, stay alive.  Never duplicated: that packet is not
+	 * redirected.
+	 */
+	MGM_MFE_F_KERNEL_KEEPALIVE = 1 << 1,
 };
 
 struct mgm_mfe_val {
@@ -101,6 +110,8 @@ struct mgm_mfe_stats {
 	__u64 too_big; /* larger than the out-set MTU, left to the stack */
 	__u64 last_used_ns; /* CLOCK_MONOTONIC(_COARSE) of the last match */
 	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
+	__u64 kernel_passes; /* keepalive packets left to the kernel */
+	__u64 kernel_pass_ns; /* when the last one was (0: never) */
 };
 
 /*
@@ -155,6 +166,7 @@ struct mgm_if_stats {
 	X(pass_igmp, "IGMP (passed)")                                      \
 	X(pass_ra, "IP Router Alert option (passed)")                      \
 	X(bad_entry, "entry with an empty out-set or stats slot (passed)") \
+	X(kernel_keepalive, "keepalive packets to the kernel (passed)")    \
 	X(ev_sent, "events written to the ring")                           \
 	X(ev_dedup, "miss events skipped, (S,G) reported recently")        \
 	X(ev_suppressed, "events dropped, over the per-CPU budget")        \
@@ -198,11 +210,17 @@ struct mgm_config {
 	__u32 events_per_sec; /* event budget per CPU (default 10000) */
 	__u32 miss_retry_ms; /* re-report an unresolved (S,G) after (1000) */
 	__u32 wrong_if_ms; /* wrong-interface events per entry (3000) */
+	/* One packet per MGM_MFE_F_KERNEL_KEEPALIVE entry per this (1000)
+	 * goes to the kernel: the cost is entries / interval packets per
+	 * second on the kernel path; daemons' idle timers are >= seconds. */
+	__u32 keepalive_ms;
+	__u32 pad;
 };
 
 #define MGM_DEF_EVENTS_PER_SEC 10000U
 #define MGM_DEF_MISS_RETRY_MS 1000U
 #define MGM_DEF_WRONG_IF_MS 3000U
+#define MGM_DEF_KEEPALIVE_MS 1000U
 
 /* mgm_budget: PERCPU_ARRAY of one, the event token window of each CPU. */
 struct mgm_budget {
@@ -213,11 +231,11 @@ struct mgm_budget {
 #define MGM_FWD_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_key) == 8, "mfe key layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) == 24, "mfe value layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 64, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 80, "mfe stats layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_val) == 20, "if value layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 32, "if stats layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 96, "event layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 16, "config layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 24, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,
 		      "counters layout");

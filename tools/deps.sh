@@ -7,11 +7,18 @@ set -eu
 PKGS="make gcc clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev
 zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps
 python3"
+# Routing daemons the kernel-mirror tests and kmirror-bench run in their
+# own network namespaces, never as services.  smcroute and FRR coexist;
+# Debian's standalone pimd conflicts with smcroute, so PIM is FRR's.
+DAEMONS="smcroute frr"
 
 missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
+new_daemons=""
+for p in $PKGS $DAEMONS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" &&
+		continue
+	missing="$missing $p"
+	case " $DAEMONS " in *" $p "*) new_daemons="$new_daemons $p" ;; esac
 done
 
 if [ -n "$missing" ]; then
@@ -21,9 +28,27 @@ if [ -n "$missing" ]; then
 	fi
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# A daemon's package must not start a system-wide daemon: a
+	# policy-rc.d that refuses, unless one is there (containers have
+	# one), removed afterwards.
+	guard=""
+	if [ -n "$new_daemons" ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		guard=1
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	[ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d
+	trap - EXIT
+	# Nor at the next boot: here they are test tools.
+	if [ -n "$new_daemons" ] && command -v systemctl >/dev/null; then
+		for s in $new_daemons; do
+			systemctl disable "$s" >/dev/null 2>&1 || true
+		done
+	fi
 fi
 
 if [ "$(id -u)" -eq 0 ] && ! mount | grep -q ' /sys/fs/bpf type bpf'; then

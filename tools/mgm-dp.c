@@ -113,12 +113,17 @@ static int show_one(void *arg, const struct mgm_dp_mfe_info *m)
 		printf(" set %u oifs", m->oset_slot);
 	for (i = 0; i < m->n_oifs; i++)
 		printf(" %s", if_indextoname(m->oifs[i], ifn) ? ifn : "?");
-	printf("  pkts %llu bytes %llu wrong_if %llu ttl %llu neg %llu\n",
+	printf("  pkts %llu bytes %llu wrong_if %llu ttl %llu neg %llu",
 	       (unsigned long long)m->counters.packets,
 	       (unsigned long long)m->counters.bytes,
 	       (unsigned long long)m->counters.wrong_if,
 	       (unsigned long long)m->counters.ttl_expired,
 	       (unsigned long long)m->counters.negative);
+	/* A kernel-mirrored entry: packets it left to the kernel. */
+	if (m->flags & MGM_MFE_F_KERNEL_KEEPALIVE)
+		printf(" keepalive %llu",
+		       (unsigned long long)m->counters.kernel_passes);
+	putchar('\n');
 	return 0;
 }
 

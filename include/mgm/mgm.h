@@ -437,6 +437,20 @@ int mgm_foreach_membership(struct mgm *m,
 uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 		       uint32_t ifindex);
 
+/*
+ * Delete the MFE of (source, group) now, from MGM and from the fast path;
+ * the next packet of the flow is a miss again and re-creates it from the
+ * memberships of that moment (RPF, creation alerts).  Only the protocol
+ * that owns the MFE's incoming interface may: a routing protocol whose
+ * own table (the kernel's MFC, for the "kernel" protocol) dropped the
+ * route, or moved it to another incoming interface, which MgmSetMfe cannot
+ * change.  MGM has no such function (its MFEs only expire).  Returns
+ * MGM_NO_ERROR, MGM_ERROR_NOT_FOUND (no such MFE) or
+ * MGM_ERROR_INVALID_PARAMETER (bad handle, or not the iif's owner).
+ */
+uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
+			uint32_t group);
+
 /* Counters of the controller itself (for `mgmctl show stats`). */
 struct mgm_stats {
 	uint64_t events; /* fast-path events handled */

@@ -31,6 +31,7 @@ struct mgm_dp_mfe_counters {
 	uint64_t negative; /* dropped by a negative entry */
 	uint64_t too_big; /* larger than the out-set MTU, left to the stack */
 	uint64_t last_used_ns; /* now_ns() clock; 0 = never used */
+	uint64_t kernel_passes; /* keepalive packets left to the kernel */
 };
 
 struct mgm_dp_if_counters {

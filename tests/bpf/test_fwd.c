@@ -45,6 +45,7 @@ static char pin_root[64];
 #define G1 "239.1.1.1"
 #define G2 "239.1.1.2"
 #define G_NEG "239.9.9.9"
+#define G_KA "239.8.8.8" /* a kernel-mirrored entry, with keepalive */
 
 static uint32_t ip4(const char *s)
 {
@@ -119,10 +120,12 @@ static uint64_t cnt_at(const struct mgm_counters *c, size_t off)
 
 /* Counters that say where a frame went (not rx and not the ev_*). */
 static const size_t verdict_counters[] = {
-	CNT(forwarded), CNT(no_entry),	CNT(wrong_if),	     CNT(ttl_expired),
-	CNT(negative),	CNT(too_big),	CNT(malformed),	     CNT(pass_not_ip),
-	CNT(pass_ipv6), CNT(pass_vlan), CNT(pass_not_mcast), CNT(pass_local),
-	CNT(pass_igmp), CNT(pass_ra),	CNT(bad_entry),
+	CNT(forwarded),	       CNT(no_entry),	    CNT(wrong_if),
+	CNT(ttl_expired),      CNT(negative),	    CNT(too_big),
+	CNT(malformed),	       CNT(pass_not_ip),    CNT(pass_ipv6),
+	CNT(pass_vlan),	       CNT(pass_not_mcast), CNT(pass_local),
+	CNT(pass_igmp),	       CNT(pass_ra),	    CNT(bad_entry),
+	CNT(kernel_keepalive),
 };
 
 enum on_if { ON_IN, ON_O3 };
@@ -225,6 +228,19 @@ static const struct row rows[] = {
 	  MGM_EV_MISS },
 	{ "wrong interface", HIT(), ON_O3, XDP_PASS, CNT(wrong_if),
 	  MGM_EV_WRONG_IF },
+	/* A keepalive entry: the interval's first packet goes to the
+	 * kernel untouched (not redirected: no duplicate), the rest of the
+	 * interval is redirected. */
+	{ "keepalive: first of the interval to the kernel", HIT(.dst = G_KA),
+	  ON_IN, XDP_PASS, CNT(kernel_keepalive), 0 },
+	{ "keepalive: the rest redirected", HIT(.dst = G_KA), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "keepalive: ttl 1 to the kernel as ever", HIT(.dst = G_KA, .ttl = 1),
+	  ON_IN, XDP_PASS, CNT(ttl_expired), 0 },
+	{ "keepalive: wrong interface as ever", HIT(.dst = G_KA), ON_O3,
+	  XDP_PASS, CNT(wrong_if), MGM_EV_WRONG_IF },
+	{ "keepalive: still redirected", HIT(.dst = G_KA), ON_IN, XDP_REDIRECT,
+	  CNT(forwarded), 0 },
 };
 
 static void check_bytes_same(const struct run *r, const uint8_t *in, size_t len,
@@ -441,6 +457,86 @@ static void test_dedupe_and_rate_limits(void)
 	      (unsigned long long)(c1.ev_suppressed - c0.ev_suppressed));
 	CHECK_EQ(c1.no_entry - c0.no_entry, 20, "all twenty passed as misses");
 	mgm_dp_set_config(dp, 0, 0, 0);
+}
+
+/*
+ * Keepalive entries: exactly one packet per entry per interval takes the
+ * kernel path, whichever entry or CPU; every other packet is redirected;
+ * no packet is both.  Entries without the flag never pass.
+ */
+static void test_keepalive(void)
+{
+	struct pkt_spec a = HIT(.src = S2, .dst = G_KA);
+	struct pkt_spec b = HIT(.src = S2, .dst = G2);
+	struct mgm_dp_mfe_counters ca, cb;
+	struct mgm_counters c0, c1;
+	uint32_t set[2] = { if_o1, if_o2 };
+	uint8_t pa[256], pb[256];
+	size_t la = pkt_build(pa, sizeof(pa), &a);
+	size_t lb = pkt_build(pb, sizeof(pb), &b);
+	unsigned pass_a = 0, redir_a = 0, pass_b = 0, redir_b = 0, other = 0;
+	struct run r;
+	int i, round;
+
+	check_begin("keepalive interval");
+	CHECK_EQ(mgm_dp_set_keepalive(dp, 300), 0, "interval 300 ms");
+	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S2), ip4(G_KA), if_in, set, 2,
+					  MGM_MFE_F_KERNEL_KEEPALIVE),
+		 0, "keepalive entry");
+	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S2), ip4(G2), if_in, set, 2,
+					  0),
+		 0, "plain entry");
+	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S2), ip4(G2), if_in, set, 2,
+					  MGM_MFE_F_NEGATIVE),
+		 -EINVAL, "only the keepalive flag may be set");
+	c0 = counters();
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 100; i++) {
+			run_prog(pa, la, if_in, &r);
+			if (r.verdict == XDP_PASS) {
+				pass_a++;
+				check_bytes_same(&r, pa, la, "keepalive pass");
+			} else if (r.verdict == XDP_REDIRECT) {
+				redir_a++;
+			} else {
+				other++;
+			}
+			run_prog(pb, lb, if_in, &r);
+			pass_b += r.verdict == XDP_PASS;
+			redir_b += r.verdict == XDP_REDIRECT;
+		}
+		usleep(350000); /* past the interval */
+	}
+	c1 = counters();
+	mgm_dp_mfe_counters(dp, ip4(S2), ip4(G_KA), &ca);
+	mgm_dp_mfe_counters(dp, ip4(S2), ip4(G2), &cb);
+	CHECK_EQ(pass_a, 3, "one packet per interval to the kernel");
+	CHECK_EQ(redir_a, 297, "every other one redirected");
+	CHECK_EQ(other, 0, "none dropped");
+	CHECK_EQ(ca.kernel_passes, 3, "counted on the entry");
+	CHECK_EQ(ca.packets, 300, "all counted as the entry's packets");
+	CHECK_EQ(pass_b + cb.kernel_passes, 0, "no flag: never passed");
+	CHECK_EQ(redir_b, 300, "no flag: all redirected");
+	CHECK_EQ(c1.kernel_keepalive - c0.kernel_keepalive, 3,
+		 "global counter");
+	CHECK_EQ(c1.forwarded - c0.forwarded, 597, "forwarded the rest");
+
+	/* The flag is part of the entry: an install without it is a change,
+	 * counters kept. */
+	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S2), ip4(G_KA), if_in, set, 2,
+					  0),
+		 0, "drop the flag");
+	for (i = 0; i < 10; i++) {
+		run_prog(pa, la, if_in, &r);
+		CHECK_EQ(r.verdict, XDP_REDIRECT, "no keepalive any more");
+	}
+	mgm_dp_mfe_counters(dp, ip4(S2), ip4(G_KA), &ca);
+	CHECK_EQ(ca.packets, 310, "counters survive the flag change");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4(G_KA)), 0, "delete");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4(G2)), 0, "delete");
+	CHECK_EQ(mgm_dp_set_keepalive(dp, 0), 0, "default interval");
+	/* The table's keepalive entry is not needed past here. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(G_KA)), 0, "delete");
 }
 
 static void test_entry_counters(void)
@@ -793,10 +889,14 @@ int main(void)
 		 "install S1,G1");
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G_NEG), if_in, NULL, 0), 0,
 		 "install negative");
+	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S1), ip4(G_KA), if_in, set12,
+					  2, MGM_MFE_F_KERNEL_KEEPALIVE),
+		 0, "install keepalive entry");
 
 	test_table();
 	test_truncation();
 	test_dedupe_and_rate_limits();
+	test_keepalive();
 	test_entry_counters();
 	test_replace_keeps_counters();
 	test_oset_pool();

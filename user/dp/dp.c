@@ -167,6 +167,8 @@ static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		cfg.miss_retry_ms = o->miss_retry_ms;
 	if (o->wrong_if_ms)
 		cfg.wrong_if_ms = o->wrong_if_ms;
+	if (o->keepalive_ms)
+		cfg.keepalive_ms = o->keepalive_ms;
 	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
@@ -381,16 +383,33 @@ int mgm_dp_unpin(const char *pin_root)
 int mgm_dp_set_config(struct mgm_dp *dp, uint32_t events_per_sec,
 		      uint32_t miss_retry_ms, uint32_t wrong_if_ms)
 {
-	struct mgm_config cfg = {
-		.abi_version = MGM_FWD_ABI_VERSION,
-		.events_per_sec = events_per_sec,
-		.miss_retry_ms = miss_retry_ms,
-		.wrong_if_ms = wrong_if_ms,
-	};
+	struct mgm_config cfg = {};
 	__u32 zero = 0;
 
 	if (dp->readonly)
 		return -EPERM;
+	/* Read-modify-write: the keepalive interval is set on its own. */
+	if (bpf_map_lookup_elem(dp->fd_config, &zero, &cfg))
+		return -errno;
+	cfg.abi_version = MGM_FWD_ABI_VERSION;
+	cfg.events_per_sec = events_per_sec;
+	cfg.miss_retry_ms = miss_retry_ms;
+	cfg.wrong_if_ms = wrong_if_ms;
+	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int mgm_dp_set_keepalive(struct mgm_dp *dp, uint32_t keepalive_ms)
+{
+	struct mgm_config cfg = {};
+	__u32 zero = 0;
+
+	if (dp->readonly)
+		return -EPERM;
+	if (bpf_map_lookup_elem(dp->fd_config, &zero, &cfg))
+		return -errno;
+	cfg.keepalive_ms = keepalive_ms;
 	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;

@@ -41,6 +41,7 @@ struct mgm_dp_opts {
 	uint32_t events_per_sec;
 	uint32_t miss_retry_ms;
 	uint32_t wrong_if_ms;
+	uint32_t keepalive_ms;
 	/*
 	 * Only open maps that are already pinned, read-only use (counters,
 	 * listing); no program is loaded, nothing is created.
@@ -114,6 +115,15 @@ int mgm_dp_if_counters(struct mgm_dp *dp, uint32_t ifindex,
  */
 int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 		       uint32_t iif, const uint32_t *oifs, uint32_t n);
+/*
+ * The same with entry flags (MGM_MFE_F_KERNEL_KEEPALIVE, the only one a
+ * caller sets; -EINVAL for others): one value update, so an entry never
+ * forwards without the flags it is installed with.  An install with other
+ * flags than the entry has is a change, not a no-op.
+ */
+int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
+			     uint32_t iif, const uint32_t *oifs, uint32_t n,
+			     uint16_t flags);
 int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group);
 int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
 			struct mgm_dp_mfe_counters *out);
@@ -122,6 +132,7 @@ int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
 struct mgm_dp_mfe_info {
 	uint32_t source, group, iif;
 	bool negative;
+	uint16_t flags; /* MGM_MFE_F_* as in the map */
 	uint32_t n_oifs;
 	uint32_t oifs[MGM_OSET_MAX_OIFS];
 	uint32_t oset_slot;
@@ -164,6 +175,8 @@ void mgm_dp_maintain(struct mgm_dp *dp);
 /* Change the fast path's event limits at run time (0: default). */
 int mgm_dp_set_config(struct mgm_dp *dp, uint32_t events_per_sec,
 		      uint32_t miss_retry_ms, uint32_t wrong_if_ms);
+/* The interval of MGM_MFE_F_KERNEL_KEEPALIVE entries (0: 1000 ms). */
+int mgm_dp_set_keepalive(struct mgm_dp *dp, uint32_t keepalive_ms);
 /* The loaded forwarder and egress programs (tests, benchmarks). */
 int mgm_dp_prog_fd(const struct mgm_dp *dp);
 int mgm_dp_egress_prog_fd(const struct mgm_dp *dp);

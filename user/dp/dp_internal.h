@@ -47,6 +47,7 @@ struct dp_mfe {
 	uint32_t iif;
 	uint32_t stats;
 	uint32_t slot; /* out-set slot, unless negative */
+	uint16_t flags; /* MGM_MFE_F_* other than NEGATIVE */
 	bool negative;
 	bool used;
 };

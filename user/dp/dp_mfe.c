@@ -398,6 +398,7 @@ int dp_adopt(struct mgm_dp *dp)
 		e->stats = v.stats;
 		e->slot = v.oset;
 		e->negative = v.flags & MGM_MFE_F_NEGATIVE;
+		e->flags = v.flags & ~MGM_MFE_F_NEGATIVE;
 		if (v.stats < dp->mfe_max)
 			stats_used[v.stats] = 1;
 		os = oset_of(dp, &v);
@@ -475,11 +476,11 @@ static int stats_zero(struct mgm_dp *dp, uint32_t slot)
 
 /* Does the entry already hold exactly this? */
 static bool mfe_same(struct mgm_dp *dp, const struct dp_mfe *e, uint32_t iif,
-		     const uint32_t *set, uint32_t m)
+		     const uint32_t *set, uint32_t m, uint16_t flags)
 {
 	const struct dp_oset *os;
 
-	if (e->iif != iif || e->negative != !m)
+	if (e->iif != iif || e->negative != !m || e->flags != flags)
 		return false;
 	if (!m)
 		return true;
@@ -490,6 +491,13 @@ static bool mfe_same(struct mgm_dp *dp, const struct dp_mfe *e, uint32_t iif,
 int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 		       uint32_t iif, const uint32_t *oifs, uint32_t n)
 {
+	return mgm_dp_mfe_install_flags(dp, source, group, iif, oifs, n, 0);
+}
+
+int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
+			     uint32_t iif, const uint32_t *oifs, uint32_t n,
+			     uint16_t flags)
+{
 	struct mgm_mfe_key key = { .source = source, .group = group };
 	struct mgm_mfe_val v = { .source = source, .group = group };
 	uint32_t set[MGM_OSET_MAX_OIFS], m, i, stats;
@@ -499,13 +507,13 @@ int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 
 	if (dp->readonly)
 		return -EPERM;
-	if (!iif || (n && !oifs))
+	if (!iif || (n && !oifs) || (flags & ~MGM_MFE_F_KERNEL_KEEPALIVE))
 		return -EINVAL;
 	err = normalize_oifs(oifs, n, iif, set, &m);
 	if (err)
 		return err;
 	e = mfe_find(&dp->mfes, mfe_key64(source, group));
-	if (e && mfe_same(dp, e, iif, set, m))
+	if (e && mfe_same(dp, e, iif, set, m, flags))
 		return 0;
 	for (i = 0; i < m; i++)
 		if (!dp_if_get(dp, set[i], &err))
@@ -527,11 +535,12 @@ int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 	}
 	v.iif = iif;
 	v.stats = stats;
+	v.flags = flags;
 	if (os) {
 		v.oset = os->slot;
 		v.mtu = os->mtu;
 	} else {
-		v.flags = MGM_MFE_F_NEGATIVE;
+		v.flags |= MGM_MFE_F_NEGATIVE;
 	}
 	if (bpf_map_update_elem(dp->fd_mfe, &key, &v,
 				e ? BPF_EXIST : BPF_NOEXIST)) {
@@ -549,6 +558,7 @@ int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
 		e->stats = stats;
 	}
 	e->iif = iif;
+	e->flags = flags;
 	e->negative = !os;
 	e->slot = os ? os->slot : 0;
 	oset_put(dp, old_os);
@@ -591,6 +601,7 @@ static void counters_from(const struct mgm_mfe_stats *s,
 	out->negative = s->negative;
 	out->too_big = s->too_big;
 	out->last_used_ns = s->last_used_ns;
+	out->kernel_passes = s->kernel_passes;
 }
 
 int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
@@ -628,6 +639,7 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		info.group = key.group;
 		info.iif = v.iif;
 		info.negative = v.flags & MGM_MFE_F_NEGATIVE;
+		info.flags = v.flags;
 		info.oset_slot = v.oset;
 		if (!bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats, &s))
 			counters_from(&s, &info.counters);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mgm_mfe_get.c - reading MFEs: MgmGetMfe, MgmGetFirst/NextMfe, their
- * statistics variants, and MgmSetMfe.
+ * statistics variants, MgmSetMfe, and the Linux extension
+ * mgm_delete_mfe().
  *
  * Buffer contract (mgm-api.md section 3): records are variable-sized
  * (MGM_SIZEOF_MFE(n) etc.), as many as fit are returned; none fitting is
@@ -305,6 +306,31 @@ uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
 		else
 			ret = MGM_ERROR_NOT_FOUND;
 	}
+	mgm_unlock(m);
+	return ret;
+}
+
+uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
+			uint32_t group)
+{
+	struct cbq q = { 0 };
+	struct proto *p;
+	struct mfe *e;
+	uint32_t ret = MGM_NO_ERROR;
+
+	if (!m)
+		return MGM_ERROR_INVALID_PARAMETER;
+	mgm_lock(m, &q);
+	p = proto_get(m, protocol);
+	e = p ? mfe_find(m, source, group) : NULL;
+	if (!p)
+		ret = MGM_ERROR_INVALID_PARAMETER;
+	else if (!e)
+		ret = MGM_ERROR_NOT_FOUND;
+	else if (owner_of(m, e->iif, e->iif_nh) != p)
+		ret = MGM_ERROR_INVALID_PARAMETER;
+	else
+		mfe_remove(m, e); /* out of the fast path first */
 	mgm_unlock(m);
 	return ret;
 }

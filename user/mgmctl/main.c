@@ -138,12 +138,24 @@ static const struct help show_help[] = {
 	  "        \"connected\" (bool), \"callbacks\", \"timeouts\",\n"
 	  "        \"bad_answers\"}]",
 	  "mgmctl show remotes" },
+	{ "kernel", "show kernel",
+	  "The kernel's multicast routes as mgmd mirrors them (mirror-kernel):\n"
+	  "each MFC entry of the table with its incoming interface, outgoing\n"
+	  "interfaces with TTL thresholds (name:ttl), whether XDP forwards it\n"
+	  "(path xdp) or the kernel (path kernel, and why), and the kernel's\n"
+	  "packet counter as of its last notification.\n"
+	  "JSON: {\"table\", \"stats\": {\"entries\", \"mirrored\", \"updates\",\n"
+	  "        \"deletes\", \"resyncs\", \"overruns\", \"vif_changes\",\n"
+	  "        \"mgm_errors\"},\n"
+	  "       \"entries\": [{\"source\", \"group\", \"iif\", \"oifs\",\n"
+	  "        \"path\", \"reason\", \"since\", \"kernel_packets\"}]}",
+	  "mgmctl show kernel" },
 };
 
 #define N_SHOW (sizeof(show_help) / sizeof(show_help[0]))
 
 static const struct help cmd_help[] = {
-	{ "show", "show interfaces|protocols|groups|mfe|stats|remotes",
+	{ "show", "show interfaces|protocols|groups|mfe|stats|remotes|kernel",
 	  "Show the daemon's state; \"mgmctl help show OBJECT\" describes each\n"
 	  "object and its JSON.",
 	  "mgmctl show mfe\n  mgmctl -p show stats" },
@@ -378,7 +390,8 @@ static int daemon_cmd(enum view v, bool stream, int argc, char **argv)
 /* ---- commands ------------------------------------------------------------ */
 
 static const enum view show_views[N_SHOW] = {
-	VIEW_INTERFACES, VIEW_PROTOCOLS, VIEW_GROUPS, VIEW_MFE, VIEW_STATS,
+	VIEW_INTERFACES, VIEW_PROTOCOLS, VIEW_GROUPS,
+	VIEW_MFE,	 VIEW_STATS,	 [6] = VIEW_KERNEL,
 };
 
 static int cmd_show(const struct help *h, int argc, char **argv)

@@ -138,6 +138,7 @@ int offline_mfe(json_object **out, char *err, size_t len)
 		ADD(o, "packets", INT(e->counters.packets));
 		ADD(o, "bytes", INT(e->counters.bytes));
 		ADD(o, "wrong_if", INT(e->counters.wrong_if));
+		ADD(o, "kernel_passes", INT(e->counters.kernel_passes));
 		/* The controller's knowledge: gone with the controller. */
 		ADD(o, "uptime", NULL);
 		ADD(o, "expires", NULL);

@@ -277,7 +277,36 @@ static const struct col mfe_cols[] = {
 	{ "protocol", "PROTOCOL", F_STR },
 };
 
+static const struct col kernel_cols[] = {
+	{ "source", "SOURCE", F_STR },
+	{ "group", "GROUP", F_STR },
+	{ "iif", "IIF", F_STR },
+	{ "oifs", "OIFS:TTL", F_LIST },
+	{ "path", "PATH", F_STR },
+	{ "reason", "REASON", F_STR },
+	{ "since", "SINCE", F_DUR },
+	{ "kernel_packets", "KERNEL-PKTS", F_NUM },
+};
+
 #define TABLE(a, cols) table(a, cols, sizeof(cols) / sizeof(cols[0]))
+
+/* The mirror: "table N", its counters on one line, then its entries. */
+static void kernel(json_object *o)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(o, "table", &v))
+		printf("table %s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "stats", &v) &&
+	    json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, n)
+			printf("  %s %s", k, json_object_get_string(n));
+	}
+	putchar('\n');
+	if (json_object_object_get_ex(o, "entries", &v) &&
+	    json_object_is_type(v, json_type_array))
+		TABLE(v, kernel_cols);
+}
 
 /* ---- stats: two sections of name, value, meaning ------------------------- */
 
@@ -434,6 +463,8 @@ void render(enum view v, json_object *o)
 		TABLE(o, mfe_cols);
 	else if (v == VIEW_STATS && obj)
 		stats(o);
+	else if (v == VIEW_KERNEL && obj)
+		kernel(o);
 	else if (v == VIEW_STEPS && obj)
 		step(o);
 	else if (obj)

@@ -214,6 +214,8 @@ static void mfe_json(json_object *a, const struct mgm_ipmcast_mfe *e)
 	ADD(o, "packets", INT(c.packets));
 	ADD(o, "bytes", INT(c.bytes));
 	ADD(o, "wrong_if", INT(c.wrong_if));
+	/* Kernel-mirrored entries: packets left to the kernel (keepalive). */
+	ADD(o, "kernel_passes", INT(c.kernel_passes));
 	ADD(o, "uptime", INT(e->uptime));
 	ADD(o, "expires", INT(e->expiry));
 	ADD(o, "timeout", INT(e->timeout));
@@ -286,6 +288,69 @@ static void show_stats(void)
 	reply(o);
 }
 
+/* ---- the kernel mirror ------------------------------------------------- */
+
+static int add_kentry(void *arg, const struct km_entry_info *ki)
+{
+	const struct km_mfc *c = ki->mfc;
+	json_object *o = json_object_new_object(), *oifs;
+	char buf[IF_NAMESIZE + 8];
+	uint32_t i;
+
+	ADD(o, "source", jaddr(c->source));
+	ADD(o, "group", jaddr(c->group));
+	ADD(o, "iif", c->iif ? jif(c->iif) : json_object_new_string("-"));
+	oifs = json_object_new_array();
+	for (i = 0; i < c->n_oifs; i++) {
+		char ifn[IF_NAMESIZE];
+
+		/* name:threshold, as /proc/net/ip_mr_cache shows vif:ttl */
+		snprintf(buf, sizeof(buf), "%s:%u",
+			 mgmd_ifname(c->oifs[i].ifindex, ifn), c->oifs[i].ttl);
+		json_object_array_add(oifs, json_object_new_string(buf));
+	}
+	ADD(o, "oifs", oifs);
+	ADD(o, "path",
+	    json_object_new_string(ki->state == KM_XDP ? "xdp" : "kernel"));
+	ADD(o, "reason", json_object_new_string(ki->reason ? ki->reason : "-"));
+	ADD(o, "since",
+	    INT(ki->since_ns ?
+			(mgm_dp_now_ns() - ki->since_ns) / 1000000000ULL :
+			0));
+	/* As of the last notification or dump: the daemon's view. */
+	ADD(o, "kernel_packets", INT(c->packets));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+static void show_kernel(void)
+{
+	json_object *o = json_object_new_object(), *a, *st;
+	struct km_stats s;
+
+	if (!mgmd->km) {
+		fail(1, "the kernel mirror is off (no mirror-kernel line)");
+		json_object_put(o);
+		return;
+	}
+	kmirror_get_stats(mgmd->km, &s);
+	ADD(o, "table", INT(kmirror_table(mgmd->km)));
+	st = json_object_new_object();
+	ADD(st, "entries", INT(s.entries));
+	ADD(st, "mirrored", INT(s.mirrored));
+	ADD(st, "updates", INT(s.updates));
+	ADD(st, "deletes", INT(s.deletes));
+	ADD(st, "resyncs", INT(s.resyncs));
+	ADD(st, "overruns", INT(s.overruns));
+	ADD(st, "vif_changes", INT(s.vif_changes));
+	ADD(st, "mgm_errors", INT(s.mgm_errors));
+	ADD(o, "stats", st);
+	a = json_object_new_array();
+	kmirror_foreach(mgmd->km, add_kentry, a);
+	ADD(o, "entries", a);
+	reply(o);
+}
+
 static int add_remote(void *arg, const struct remote_info *ri)
 {
 	json_object *o = json_object_new_object();
@@ -308,7 +373,7 @@ static void cmd_show(int argc, char **argv)
 
 	if (argc < 2)
 		return (void)fail(2, "show what? interfaces, protocols, "
-				     "groups, mfe or stats");
+				     "groups, mfe, stats or kernel");
 	if (!strcmp(argv[1], "interfaces")) {
 		show_interfaces();
 	} else if (!strcmp(argv[1], "protocols")) {
@@ -327,6 +392,8 @@ static void cmd_show(int argc, char **argv)
 		show_mfe();
 	} else if (!strcmp(argv[1], "stats")) {
 		show_stats();
+	} else if (!strcmp(argv[1], "kernel")) {
+		show_kernel();
 	} else {
 		fail(2,
 		     "unknown object '%s' (interfaces, protocols, groups, "
@@ -589,7 +656,7 @@ static void cmd_shutdown(int argc, char **argv)
 
 static const char help_text[] =
 	"{\"commands\":["
-	"\"show interfaces|protocols|groups|mfe|stats\","
+	"\"show interfaces|protocols|groups|mfe|stats|kernel\","
 	"\"add route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
 	"\"del route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
 	"\"take IF PROTOCOL\",\"release IF PROTOCOL\","

@@ -7,6 +7,7 @@
  *   igmp query-interval SECONDS | query-response-interval SECONDS |
  *        last-member-query-interval MS | robustness N
  *   socket-group GROUP
+ *   mirror-kernel [table N] [keepalive MS|off]
  *
  * '#' starts a comment.  Every error names the file, the line and the
  * problem; a file with any error is refused whole.
@@ -257,6 +258,42 @@ static int line_igmp(struct perr *e, char **w, int n, struct config *c)
 	return 0;
 }
 
+/*
+ * mirror-kernel [table N] [keepalive MS|off]: mirror the kernel's
+ * multicast routes (a routing daemon's) into the fast path.
+ */
+static int line_mirror(struct perr *e, char **w, int n, struct config *c)
+{
+	unsigned long v;
+	int i;
+
+	if (c->kmirror.on)
+		return fail(e, "mirror-kernel already given on line %d",
+			    c->kmirror.line);
+	c->kmirror = (struct cfg_kmirror){ .on = true,
+					   .keepalive_ms = -1,
+					   .line = e->line };
+	for (i = 1; i < n; i++) {
+		if (!strcmp(w[i], "table") && i + 1 < n &&
+		    !parse_uint(w[i + 1], 999999999UL, &v)) {
+			c->kmirror.table = (uint32_t)v;
+			i++;
+		} else if (!strcmp(w[i], "keepalive") && i + 1 < n &&
+			   !strcmp(w[i + 1], "off")) {
+			c->kmirror.keepalive_ms = 0;
+			i++;
+		} else if (!strcmp(w[i], "keepalive") && i + 1 < n &&
+			   !parse_uint(w[i + 1], 3600000UL, &v) && v >= 10) {
+			c->kmirror.keepalive_ms = (int)v;
+			i++;
+		} else {
+			return fail(e, "expected 'mirror-kernel [table N] "
+				       "[keepalive MS|off]' (MS >= 10)");
+		}
+	}
+	return 0;
+}
+
 int config_parse(const char *path, const char *text, struct config *c,
 		 char *err, size_t len)
 {
@@ -292,6 +329,8 @@ int config_parse(const char *path, const char *text, struct config *c,
 				ret = line_mroute(&e, w, n, c);
 			else if (!strcmp(w[0], "igmp"))
 				ret = line_igmp(&e, w, n, c);
+			else if (!strcmp(w[0], "mirror-kernel"))
+				ret = line_mirror(&e, w, n, c);
 			else if (!strcmp(w[0], "socket-group") && n == 2)
 				snprintf(c->socket_group,
 					 sizeof(c->socket_group), "%s", w[1]);

@@ -54,6 +54,8 @@ const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
 
 	if (protocol_id == MGM_PROTO_STATIC)
 		snprintf(buf, len, "static");
+	else if (protocol_id == MGM_PROTO_KERNEL)
+		snprintf(buf, len, "kernel");
 	else if (remote)
 		snprintf(buf, len, "%s", remote);
 	else if (protocol_id == MGM_MS_IP_IGMP)
@@ -70,6 +72,16 @@ static int rpf_lookup(void *dp, uint32_t source, uint32_t group,
 {
 	uint32_t iif;
 
+	/* The kernel's parent for the flows it mirrors, as the kernel has
+	 * it; static routes cannot share its interfaces. */
+	if (mgmd->km && kmirror_rpf(mgmd->km, source, group, &iif)) {
+		memset(out, 0, sizeof(*out));
+		out->protocol = MGM_PROTO_KERNEL;
+		out->network = source;
+		out->mask = source ? 0xffffffff : 0;
+		out->ifindex = iif;
+		return 0;
+	}
 	if (mgmd->st && static_rpf(mgmd->st, source, group, &iif)) {
 		memset(out, 0, sizeof(*out));
 		out->protocol = MGM_PROTO_STATIC;
@@ -247,6 +259,7 @@ int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
 		return -ESHUTDOWN;
 	}
 	ret = routes_apply(d, cur, next, err, len, false);
+	ret = ret ?: mgmd_kmirror_apply(d, cur, next, err, len);
 	if (ret) {
 		/* Back to what ran before, by the same rules. */
 		routes_apply(d, next, cur, ignored, sizeof(ignored), true);
@@ -351,8 +364,19 @@ static int setup_signals(struct mgmd *d)
  */
 static int adopt_one(void *arg, const struct mgm_dp_mfe_info *e)
 {
-	uint32_t *n = arg;
+	struct mgm_ipmcast_mfe key = { .source = e->source, .group = e->group };
+	uint8_t buf[MGM_SIZEOF_MFE(MGM_DP_MAX_OIFS)];
+	uint32_t size = sizeof(buf), *n = arg;
 
+	/* Already MGM's: the kernel mirror, started first, made it. */
+	if (mgm_get_mfe(mgmd->m, &key, &size, buf) != MGM_ERROR_NOT_FOUND)
+		return 0;
+	/* A mirrored entry the kernel no longer has (or mgmd mirrors no
+	 * more): only the kernel knows the flow now. */
+	if (e->flags & MGM_MFE_F_KERNEL_KEEPALIVE) {
+		mgm_dp_mfe_delete(mgmd->dp, e->source, e->group);
+		return 0;
+	}
 	if (mgm_adopt_mfe(mgmd->m, e->source, e->group, e->iif) == MGM_NO_ERROR)
 		(*n)++;
 	return 0;
@@ -472,6 +496,8 @@ int main(int argc, char **argv)
 	}
 	d->ops = *mgm_dp_ops();
 	d->ops.rpf_lookup = rpf_lookup;
+	d->ops.mfe_install = mgmd_kmirror_mfe_install;
+	d->ops.event_poll = mgmd_kmirror_event_poll;
 	mo.dp_ops = &d->ops;
 	mo.dp = d->dp;
 	mo.log = mgm_log;
@@ -509,6 +535,9 @@ int main(int argc, char **argv)
 			break;
 
 	ctl_close(d->ctl);
+	/* Mirrored entries never outlive mgmd: nothing would follow the
+	 * kernel's changes.  The kernel forwards them from here. */
+	mgmd_kmirror_stop(d);
 	if (d->stop_keep) {
 		/* Leave the fast path as it is: pins and programs stay. */
 		log_msg(LOG_NOTICE, "stopping, fast path left forwarding");

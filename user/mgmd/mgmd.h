@@ -10,6 +10,7 @@
  *   cmd.c     mgmctl's commands, answered in JSON
  *   remote.c  routing protocols in other processes
  *   mgmd_igmp.c  the IGMP router in the loop
+ *   mgmd_kmirror.c  the kernel's multicast routes mirrored ("kernel")
  */
 #ifndef MGMD_H
 #define MGMD_H
@@ -26,6 +27,7 @@
 #include "mgm/mgm_datapath.h"
 #include "mgm/mgm_ipc.h"
 #include "proto/igmp.h"
+#include "proto/kmirror.h"
 #include "proto/static.h"
 
 /* ---- log.c ------------------------------------------------------------ */
@@ -79,6 +81,14 @@ struct cfg_igmp {
 	uint32_t robustness;
 };
 
+/* mirror-kernel [table N] [keepalive MS|off] */
+struct cfg_kmirror {
+	bool on;
+	uint32_t table; /* 0: the default table */
+	int keepalive_ms; /* -1: default (1000), 0: off */
+	int line;
+};
+
 struct config {
 	char path[256];
 	struct cfg_phyint *phy;
@@ -86,6 +96,7 @@ struct config {
 	struct cfg_route *routes;
 	size_t n_routes;
 	struct cfg_igmp igmp;
+	struct cfg_kmirror kmirror;
 	char socket_group[64];
 };
 
@@ -129,6 +140,7 @@ struct mgmd {
 	struct mgm_static *st; /* NULL once shut down */
 	struct igmp *igmp; /* NULL once shut down */
 	struct igmp_sock *isock;
+	struct kmirror *km; /* NULL unless mirror-kernel */
 	struct config cfg;
 	/* Routes added with mgmctl: kept across reloads. */
 	struct static_route *extra;
@@ -161,6 +173,21 @@ int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version);
 int mgmd_igmp_version(uint32_t ifindex);
 void mgmd_igmp_apply(struct mgmd *d, const struct config *cur,
 		     const struct config *next);
+
+/* ---- mgmd_kmirror.c ------------------------------------------------------- */
+
+/* Start, stop or retune the kernel mirror from cur's settings to next's.
+ * 0, or a negative errno with err set (then nothing changed). */
+int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
+		       const struct config *next, char *err, size_t len);
+/* The seed for "kernel": its entries back to the kernel, its interfaces
+ * released and detached; also on a --keep-forwarding stop, since no one
+ * would follow the kernel's changes while mgmd is gone. */
+void mgmd_kmirror_stop(struct mgmd *d);
+/* MGM's datapath with the mirror's policy in front (see kmirror.h). */
+int mgmd_kmirror_mfe_install(void *dp, uint32_t source, uint32_t group,
+			     uint32_t iif, const uint32_t *oifs, uint32_t n);
+int mgmd_kmirror_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx);
 
 /* ---- ctl.c ---------------------------------------------------------------- */
 

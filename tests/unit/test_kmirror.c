@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_kmirror.c - the kernel mirror ("kernel" protocol): ipmr's netlink
+ * messages parsed from crafted bytes, and the mirror against the MGM core
+ * on the fake datapath, with its policy in front of the fake as mgmd puts
+ * it in front of the fast path: entries in, changed, moved and out; what
+ * stays with the kernel and why; TTL thresholds; (*,G) and (*,*);
+ * keepalive flags; resyncs; the seed on destroy.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netconf.h>
+#include <linux/rtnetlink.h>
+
+#include "check.h"
+#include "fake_dp.h"
+#include "proto/kmirror.h"
+
+#define PIMREG 9 /* not Ethernet */
+#define BROKEN 8 /* the forwarder cannot be attached */
+
+static struct fake_dp *fd;
+static struct mgm *m;
+static struct kmirror *km;
+
+/* What the host saw: thresholds, attaches, flags of the last install. */
+static int thr[16];
+static int attached[16];
+static uint16_t last_flags;
+static unsigned n_installs;
+
+/* ---- the host: fake datapath behind the mirror's policy ---------------- */
+
+static int h_attach(void *ctx, uint32_t ifindex)
+{
+	(void)ctx;
+	if (ifindex == BROKEN)
+		return -EEXIST;
+	attached[ifindex % 16]++;
+	return 1;
+}
+
+static void h_detach(void *ctx, uint32_t ifindex)
+{
+	(void)ctx;
+	attached[ifindex % 16]--;
+}
+
+static int h_threshold(void *ctx, uint32_t ifindex, uint8_t ttl)
+{
+	(void)ctx;
+	thr[ifindex % 16] = ttl;
+	return 0;
+}
+
+static int h_usable(void *ctx, uint32_t ifindex)
+{
+	(void)ctx;
+	return ifindex != PIMREG;
+}
+
+static int h_install(void *ctx, uint32_t s, uint32_t g, uint32_t iif,
+		     const uint32_t *oifs, uint32_t n, uint16_t flags)
+{
+	(void)ctx;
+	last_flags = flags;
+	n_installs++;
+	return fake_dp_ops.mfe_install(fd, s, g, iif, oifs, n);
+}
+
+static uint64_t h_now(void *ctx)
+{
+	(void)ctx;
+	return fake_dp_now(fd);
+}
+
+static int h_delete(void *ctx, uint32_t s, uint32_t g)
+{
+	(void)ctx;
+	return fake_dp_ops.mfe_delete(fd, s, g);
+}
+
+/* mgmd's wrappers, on the fake. */
+static int w_install(void *dp, uint32_t s, uint32_t g, uint32_t iif,
+		     const uint32_t *oifs, uint32_t n)
+{
+	int ret = km ? kmirror_mfe_install(km, s, g, iif, oifs, n) : 1;
+
+	return ret == 1 ? fake_dp_ops.mfe_install(dp, s, g, iif, oifs, n) : ret;
+}
+
+static int w_rpf(void *dp, uint32_t s, uint32_t g, struct mgm_route_info *out)
+{
+	uint32_t iif;
+
+	if (km && kmirror_rpf(km, s, g, &iif)) {
+		memset(out, 0, sizeof(*out));
+		out->ifindex = iif;
+		return 0;
+	}
+	return fake_dp_ops.rpf_lookup(dp, s, g, out);
+}
+
+struct pctx {
+	mgm_dp_event_cb cb;
+	void *ctx;
+};
+
+static void w_event(void *arg, const struct mgm_event *ev)
+{
+	struct pctx *p = arg;
+
+	if (ev->type == MGM_EV_MISS && km &&
+	    !kmirror_miss_wanted(km, ev->ifindex, ev->source, ev->group,
+				 ev->ts_ns))
+		return;
+	p->cb(p->ctx, ev);
+}
+
+static int w_poll(void *dp, mgm_dp_event_cb cb, void *ctx)
+{
+	struct pctx p = { cb, ctx };
+
+	return fake_dp_ops.event_poll(dp, w_event, &p);
+}
+
+static struct mgm_datapath_ops ops;
+
+static void setup(bool keepalive)
+{
+	const struct kmirror_ops ko = {
+		.attach = h_attach,
+		.detach = h_detach,
+		.set_threshold = h_threshold,
+		.if_usable = h_usable,
+		.mfe_install = h_install,
+		.mfe_delete = h_delete,
+		.now_ns = h_now,
+	};
+	struct kmirror_opts o = { .no_netlink = true,
+				  .no_keepalive = !keepalive };
+	struct mgm_options mo = { .dp_ops = &ops };
+
+	memset(thr, 0, sizeof(thr));
+	memset(attached, 0, sizeof(attached));
+	fd = fake_dp_new();
+	ops = fake_dp_ops;
+	ops.mfe_install = w_install;
+	ops.rpf_lookup = w_rpf;
+	ops.event_poll = w_poll;
+	mo.dp = fd;
+	CHECK(mgm_create(&mo, &m) == 0, "mgm_create");
+	/* Sources in 192.0.2.0/24 are reached through ifindex 1 (unicast). */
+	fake_dp_add_route(fd, A("192.0.2.0"), 24, 1, 0, 2);
+	CHECK_EQ(kmirror_create(m, &ko, &o, &km), 0, "kmirror_create");
+}
+
+static void teardown(void)
+{
+	kmirror_destroy(km);
+	km = NULL;
+	mgm_destroy(m);
+	fake_dp_free(fd);
+}
+
+/* An MFC entry: iif, then n (ifindex, ttl) pairs. */
+static struct km_mfc mfc(const char *s, const char *g, uint32_t iif, int n, ...)
+{
+	struct km_mfc c = { .table = RT_TABLE_DEFAULT, .iif = iif };
+	va_list ap;
+	int i;
+
+	c.source = s ? A(s) : 0;
+	c.group = A(g);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		c.oifs[i].ifindex = va_arg(ap, uint32_t);
+		c.oifs[i].ttl = (uint8_t)va_arg(ap, int);
+	}
+	va_end(ap);
+	c.n_oifs = (uint32_t)n;
+	return c;
+}
+
+struct find {
+	uint32_t s, g;
+	enum km_state state;
+	const char *reason;
+	bool found;
+};
+
+static int find_one(void *arg, const struct km_entry_info *i)
+{
+	struct find *f = arg;
+
+	if (i->mfc->source != f->s || i->mfc->group != f->g)
+		return 0;
+	f->found = true;
+	f->state = i->state;
+	f->reason = i->reason;
+	return 1;
+}
+
+/* "xdp", "kernel:REASON" or "absent". */
+static const char *path_of(const char *s, const char *g)
+{
+	static char buf[64];
+	struct find f = { .s = s ? A(s) : 0, .g = A(g) };
+
+	kmirror_foreach(km, find_one, &f);
+	if (!f.found)
+		return "absent";
+	if (f.state == KM_XDP)
+		return "xdp";
+	snprintf(buf, sizeof(buf), "kernel:%s", f.reason);
+	return buf;
+}
+
+static void miss(uint32_t ifindex, const char *s, const char *g)
+{
+	fake_dp_inject_miss(fd, ifindex, A(s), A(g));
+	mgm_dispatch(m);
+}
+
+#define CHECK_STR(got, want, what)                                          \
+	do {                                                                \
+		const char *g_ = (got), *w_ = (want);                       \
+		CHECK(!strcmp(g_, w_), "%s: got '%s', want '%s'", what, g_, \
+		      w_);                                                  \
+	} while (0)
+
+#define S1 "192.0.2.1"
+#define S2 "192.0.2.2"
+#define G1 "239.1.1.1"
+#define G2 "239.2.2.2"
+
+/* ---- netlink parsing --------------------------------------------------- */
+
+static struct nlmsghdr *route_msg(char *buf, uint16_t type, uint8_t family,
+				  bool unresolved)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	nlh->nlmsg_type = type;
+	rtm->rtm_family = family;
+	rtm->rtm_table = RT_TABLE_DEFAULT;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_src_len = 32;
+	rtm->rtm_type = RTN_MULTICAST;
+	if (unresolved)
+		rtm->rtm_flags = RTNH_F_UNRESOLVED;
+	return nlh;
+}
+
+static void put_nexthops(struct nlmsghdr *nlh, int n, const int *ifs,
+			 const int *ttls)
+{
+	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct rtnexthop *nh = mnl_nlmsg_get_payload_tail(nlh);
+
+		nh->rtnh_len = sizeof(*nh);
+		nh->rtnh_flags = 0;
+		nh->rtnh_hops = (unsigned char)ttls[i];
+		nh->rtnh_ifindex = ifs[i];
+		nlh->nlmsg_len += RTNH_ALIGN(sizeof(*nh));
+	}
+	mnl_attr_nest_end(nlh, mp);
+}
+
+static void test_parse(void)
+{
+	static const int ifs[] = { 3, 4 }, ttls[] = { 1, 16 };
+	char buf[1024];
+	struct rta_mfc_stats st = { 100, 9200, 3 };
+	struct nlmsghdr *nlh;
+	struct km_mfc c;
+	int32_t ifi = 0, mc = 0;
+
+	check_begin("parse");
+	nlh = route_msg(buf, RTM_NEWROUTE, RTNL_FAMILY_IPMR, false);
+	mnl_attr_put_u32(nlh, RTA_TABLE, 253);
+	mnl_attr_put_u32(nlh, RTA_SRC, A(S1));
+	mnl_attr_put_u32(nlh, RTA_DST, A(G1));
+	mnl_attr_put_u32(nlh, RTA_IIF, 2);
+	put_nexthops(nlh, 2, ifs, ttls);
+	mnl_attr_put(nlh, RTA_MFC_STATS, sizeof(st), &st);
+	mnl_attr_put_u64(nlh, RTA_EXPIRES, 250); /* clock ticks */
+	CHECK_EQ(km_parse_route(nlh, &c), 1, "a resolved entry parses");
+	CHECK_EQ(c.table, 253, "table");
+	CHECK_EQ(c.source, A(S1), "source");
+	CHECK_EQ(c.group, A(G1), "group");
+	CHECK_EQ(c.iif, 2, "iif");
+	CHECK_EQ(c.n_oifs, 2, "two oifs");
+	CHECK(c.oifs[0].ifindex == 3 && c.oifs[0].ttl == 1 &&
+		      c.oifs[1].ifindex == 4 && c.oifs[1].ttl == 16,
+	      "oifs with thresholds");
+	CHECK(c.has_stats && c.packets == 100 && c.bytes == 9200 &&
+		      c.wrong_if == 3,
+	      "RTA_MFC_STATS");
+	CHECK_EQ(c.lastuse_ms, 2500, "RTA_EXPIRES is time since last use");
+	CHECK(!c.unresolved, "resolved");
+
+	nlh = route_msg(buf, RTM_NEWROUTE, RTNL_FAMILY_IPMR, true);
+	mnl_attr_put_u32(nlh, RTA_SRC, A(S1));
+	mnl_attr_put_u32(nlh, RTA_DST, A(G1));
+	CHECK_EQ(km_parse_route(nlh, &c), 1, "an unresolved entry parses");
+	CHECK(c.unresolved && !c.iif && !c.n_oifs, "unresolved, no iif");
+
+	nlh = route_msg(buf, RTM_NEWROUTE, AF_INET, false);
+	mnl_attr_put_u32(nlh, RTA_DST, A("198.51.100.0"));
+	CHECK_EQ(km_parse_route(nlh, &c), 0, "a unicast route is ignored");
+
+	nlh = route_msg(buf, RTM_DELROUTE, RTNL_FAMILY_IPMR, false);
+	mnl_attr_put_u32(nlh, RTA_SRC, A(S1));
+	CHECK_EQ(km_parse_route(nlh, &c), -EINVAL, "no group: malformed");
+
+	nlh = route_msg(buf, RTM_NEWROUTE, RTNL_FAMILY_IPMR, false);
+	mnl_attr_put_u32(nlh, RTA_DST, A(G1));
+	mnl_attr_put_u16(nlh, RTA_IIF, 2);
+	CHECK_EQ(km_parse_route(nlh, &c), -EINVAL, "short RTA_IIF: malformed");
+
+	/* A nexthop whose length runs past the attribute. */
+	nlh = route_msg(buf, RTM_NEWROUTE, RTNL_FAMILY_IPMR, false);
+	mnl_attr_put_u32(nlh, RTA_DST, A(G1));
+	{
+		struct rtnexthop nh = { .rtnh_len = 64, .rtnh_ifindex = 3 };
+
+		mnl_attr_put(nlh, RTA_MULTIPATH, sizeof(nh), &nh);
+	}
+	CHECK_EQ(km_parse_route(nlh, &c), -EINVAL, "bad rtnh_len: malformed");
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNETCONF;
+	((struct netconfmsg *)mnl_nlmsg_put_extra_header(
+		 nlh, sizeof(struct netconfmsg)))
+		->ncm_family = AF_INET;
+	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, 4);
+	mnl_attr_put_u32(nlh, NETCONFA_MC_FORWARDING, 0);
+	CHECK_EQ(km_parse_netconf(nlh, &ifi, &mc), 1, "netconf parses");
+	CHECK(ifi == 4 && mc == 0, "a VIF went from ifindex 4");
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNETCONF;
+	((struct netconfmsg *)mnl_nlmsg_put_extra_header(
+		 nlh, sizeof(struct netconfmsg)))
+		->ncm_family = AF_INET;
+	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, 4);
+	mnl_attr_put_u32(nlh, NETCONFA_FORWARDING, 1);
+	CHECK_EQ(km_parse_netconf(nlh, &ifi, &mc), 0,
+		 "netconf without mc_forwarding is not about VIFs");
+}
+
+/* ---- mirroring ----------------------------------------------------------- */
+
+static int count_memb(void *arg, const struct mgm_membership_info *i)
+{
+	if (i->protocol_id == MGM_PROTO_KERNEL)
+		(*(size_t *)arg)++;
+	return 0;
+}
+
+static size_t kernel_memberships(void)
+{
+	size_t n = 0;
+
+	mgm_foreach_membership(m, count_memb, &n);
+	return n;
+}
+
+static uint32_t mfe_iif(const char *s, const char *g)
+{
+	struct fake_mfe f;
+
+	return fake_dp_get(fd, A(s), A(g), &f) ? f.iif : 0;
+}
+
+static void test_entry_life(void)
+{
+	struct km_mfc c;
+	uint32_t pid, comp;
+
+	check_begin("entry life");
+	setup(true);
+	c = mfc(S1, G1, 2, 2, 3, 1, 4, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, G1), "xdp", "mirrored");
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3,4",
+		  "installed at once, as the kernel has it");
+	CHECK_EQ(mfe_iif(S1, G1), 2, "iif is the kernel's parent");
+	CHECK_EQ(last_flags, MGM_MFE_F_KERNEL_KEEPALIVE, "with keepalive");
+	CHECK_EQ(kernel_memberships(), 2, "one (S,G) membership per oif");
+	CHECK(attached[2] == 1 && attached[3] == 1 && attached[4] == 1,
+	      "forwarder attached to iif and oifs");
+	CHECK(thr[3] == 1 && thr[4] == 1, "thresholds set");
+	CHECK_ERR(mgm_get_protocol_on_interface(m, 3, 0, &pid, &comp),
+		  MGM_NO_ERROR);
+	CHECK_EQ(pid, MGM_PROTO_KERNEL, "kernel owns its interfaces");
+
+	/* Outgoing interfaces change in place. */
+	c = mfc(S1, G1, 2, 2, 3, 1, 5, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3,5", "oif 4 out, 5 in");
+	CHECK_EQ(kernel_memberships(), 2, "memberships follow");
+
+	/* The parent moves: MGM's entry is replaced, not kept. */
+	c = mfc(S1, G1, 5, 1, 3, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_EQ(mfe_iif(S1, G1), 5, "new parent");
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3", "new oifs");
+
+	/* Deleted: out of the fast path at once, misses stay with the
+	 * kernel (which raises its upcall to the daemon). */
+	kmirror_mfc_delete(km, &c);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "absent", "deleted");
+	CHECK_STR(path_of(S1, G1), "absent", "forgotten");
+	CHECK_EQ(kernel_memberships(), 0, "no membership left");
+	miss(5, S1, G1);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "absent",
+		  "a miss on a kernel interface creates no negative entry");
+	miss(1, S2, G2);
+	CHECK_STR(fake_dp_oifs(fd, A(S2), A(G2)), "negative",
+		  "misses elsewhere are MGM's as before");
+	teardown();
+	CHECK(attached[2] == 0 && attached[3] == 0 && attached[5] == 0,
+	      "destroy detached what it attached");
+}
+
+static void test_kernel_only(void)
+{
+	struct km_mfc c;
+
+	check_begin("kernel only");
+	setup(true);
+	c = mfc(S1, G1, 2, 0);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, G1), "kernel:no-oifs", "no oifs (a stop filter)");
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "absent",
+		  "no negative entry: the kernel drops, counts, delivers");
+	c = mfc(S1, G2, 0, 1, 3, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, G2), "kernel:no-iif", "parent VIF gone");
+	c = mfc(S2, G1, 2, 2, 3, 1, PIMREG, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S2, G1), "kernel:oif-not-ethernet",
+		  "register VIF among the oifs");
+	c = mfc(S2, G2, PIMREG, 1, 3, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S2, G2), "kernel:iif-not-ethernet",
+		  "decapsulated registers");
+	c = mfc(S1, "239.3.3.3", 2, 2, 2, 1, 3, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, "239.3.3.3"), "kernel:oif-is-iif",
+		  "the kernel would send back out of the parent");
+	c = mfc(S1, "239.4.4.4", 2, 1, BROKEN, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, "239.4.4.4"), "kernel:xdp-attach",
+		  "forwarder cannot be attached");
+	c = mfc(S1, "224.0.0.9", 2, 1, 3, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, "224.0.0.9"), "kernel:link-local",
+		  "link-local group");
+	CHECK_EQ(fake_dp_num_mfes(fd), 0, "nothing in the fast path");
+	CHECK_EQ(kernel_memberships(), 0, "and nothing in MGM");
+
+	/* Once the kernel's entry can be carried, it is. */
+	c = mfc(S1, G1, 2, 1, 3, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, G1), "xdp", "the stop filter became a route");
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3", "installed");
+	/* An entry of another table is not ours. */
+	c = mfc(S2, "239.5.5.5", 2, 1, 3, 1);
+	c.table = 10;
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S2, "239.5.5.5"), "absent", "other table ignored");
+	teardown();
+}
+
+static void test_busy(void)
+{
+	struct mgm_protocol_config cfg = { 0 };
+	mgm_handle_t other;
+	struct km_mfc c;
+
+	check_begin("interface of another protocol");
+	setup(true);
+	CHECK_ERR(mgm_register_protocol(m, &cfg, 0x1234, 1, &other),
+		  MGM_NO_ERROR);
+	CHECK_ERR(mgm_take_interface_ownership(m, other, 7, 0), MGM_NO_ERROR);
+	c = mfc(S1, G1, 2, 2, 3, 1, 7, 1);
+	kmirror_mfc_update(km, &c);
+	CHECK_STR(path_of(S1, G1), "kernel:interface-busy",
+		  "another protocol owns an oif");
+	/* Unused interfaces are given back at the next resync (not at
+	 * once: entries come and go with traffic). */
+	kmirror_resync_begin(km);
+	kmirror_mfc_update(km, &c);
+	kmirror_resync_end(km);
+	CHECK(!kmirror_owns(km, 2) && !kmirror_owns(km, 3),
+	      "nothing held after the failure and a resync");
+	CHECK(attached[2] == 0 && attached[3] == 0, "nothing attached");
+	mgm_release_interface_ownership(m, other, 7, 0);
+	mgm_deregister_protocol(m, other);
+	teardown();
+}
+
+static void test_ttl(void)
+{
+	struct km_mfc a, b;
+
+	check_begin("ttl thresholds");
+	setup(true);
+	a = mfc(S1, G1, 2, 2, 3, 1, 4, 8);
+	kmirror_mfc_update(km, &a);
+	CHECK(thr[3] == 1 && thr[4] == 8, "per-interface thresholds set");
+	b = mfc(S2, G1, 2, 1, 4, 16);
+	kmirror_mfc_update(km, &b);
+	CHECK_STR(path_of(S2, G1), "kernel:ttl",
+		  "another threshold on a shared oif stays with the kernel");
+	CHECK_EQ(thr[4], 8, "the interface keeps the first one");
+	/* Its own threshold changes: fine, no one else uses oif 4. */
+	a = mfc(S1, G1, 2, 2, 3, 1, 4, 16);
+	kmirror_mfc_update(km, &a);
+	CHECK_STR(path_of(S1, G1), "xdp", "own threshold change");
+	CHECK_EQ(thr[4], 16, "interface threshold follows");
+	CHECK_STR(path_of(S2, G1), "xdp", "and the other now agrees");
+	kmirror_mfc_delete(km, &a);
+	b = mfc(S2, G1, 2, 1, 4, 32);
+	kmirror_mfc_update(km, &b);
+	CHECK_EQ(thr[4], 32, "sole user sets what it wants");
+	teardown();
+}
+
+static void test_star_g(void)
+{
+	struct km_mfc sg, x, ss;
+
+	check_begin("(*,G)");
+	setup(true);
+	/* MRT_ADD_MFC_PROXY: parent 2, accepted on 2 (in its own list). */
+	sg = mfc(NULL, G1, 2, 3, 2, 1, 3, 1, 4, 1);
+	kmirror_mfc_update(km, &sg);
+	CHECK_STR(path_of(NULL, G1), "xdp", "(*,G) mirrored");
+	CHECK_EQ(kernel_memberships(), 2, "(*,G) memberships on 3 and 4");
+	CHECK_EQ(fake_dp_num_mfes(fd), 0, "no source known yet");
+	miss(2, S1, G1);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3,4",
+		  "first packets of a source: one MFE per source");
+	CHECK_EQ(last_flags, MGM_MFE_F_KERNEL_KEEPALIVE, "with keepalive");
+	miss(2, S2, G1);
+	CHECK_STR(fake_dp_oifs(fd, A(S2), A(G1)), "3,4", "another source");
+
+	/* An exact entry beats the (*,G), as in the kernel's lookup. */
+	x = mfc(S1, G1, 2, 1, 3, 1);
+	kmirror_mfc_update(km, &x);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3",
+		  "exact entry's oifs, not the union with (*,G)");
+	kmirror_mfc_delete(km, &x);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "absent",
+		  "exact entry gone: MFE gone");
+	miss(2, S1, G1);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3,4",
+		  "next packet: from the (*,G) again");
+
+	/* (*,G) oifs change: every source follows. */
+	sg = mfc(NULL, G1, 2, 2, 2, 1, 3, 1);
+	kmirror_mfc_update(km, &sg);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3", "S1 follows");
+	CHECK_STR(fake_dp_oifs(fd, A(S2), A(G1)), "3", "S2 follows");
+
+	/* A (*,*) entry changes what (*,G) accepts: the kernel's. */
+	ss = mfc(NULL, "0.0.0.0", 2, 1, 3, 1);
+	kmirror_mfc_update(km, &ss);
+	CHECK_STR(path_of(NULL, G1), "kernel:static-tree",
+		  "(*,G) with a (*,*) stays with the kernel");
+	CHECK_STR(path_of(NULL, "0.0.0.0"), "kernel:wildcard", "(*,*)");
+	CHECK_EQ(fake_dp_num_mfes(fd), 0, "its sources left the fast path");
+	kmirror_mfc_delete(km, &ss);
+	CHECK_STR(path_of(NULL, G1), "xdp", "(*,*) gone: mirrored again");
+
+	/* Not in its own list: packets on the parent do not match. */
+	sg = mfc(NULL, G2, 2, 1, 3, 1);
+	kmirror_mfc_update(km, &sg);
+	CHECK_STR(path_of(NULL, G2), "kernel:no-match", "parent not in list");
+	teardown();
+}
+
+static void test_resync_and_keepalive(void)
+{
+	struct km_mfc a, b, c;
+	unsigned before;
+
+	check_begin("resync, keepalive");
+	setup(false);
+	fake_dp_set_now(fd, 100 * SEC_NS);
+	a = mfc(S1, G1, 2, 1, 3, 1);
+	b = mfc(S2, G1, 2, 1, 4, 1);
+	kmirror_mfc_update(km, &a);
+	kmirror_mfc_update(km, &b);
+	CHECK_EQ(last_flags, 0, "keepalive off: no flag");
+	/* A dump without b (its delete notification was lost), with a
+	 * changed and c new. */
+	a = mfc(S1, G1, 2, 2, 3, 1, 4, 1);
+	c = mfc(S1, G2, 2, 1, 3, 1);
+	kmirror_resync_begin(km);
+	kmirror_mfc_update(km, &a);
+	kmirror_mfc_update(km, &c);
+	kmirror_resync_end(km);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3,4", "changed entry");
+	CHECK_STR(fake_dp_oifs(fd, A(S2), A(G1)), "absent",
+		  "what the dump lacks is deleted");
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G2)), "3", "new entry");
+
+	before = n_installs;
+	kmirror_set_keepalive(km, true);
+	CHECK_EQ(n_installs - before, 2, "every mirrored entry re-installed");
+	CHECK_EQ(last_flags, MGM_MFE_F_KERNEL_KEEPALIVE, "with the flag");
+
+	/* The daemon exits: the dump is empty. */
+	kmirror_resync_begin(km);
+	kmirror_resync_end(km);
+	CHECK_EQ(fake_dp_num_mfes(fd), 0, "all gone");
+	CHECK(!kmirror_owns(km, 2) && !kmirror_owns(km, 3),
+	      "interfaces released");
+	CHECK(attached[2] == 0 && attached[3] == 0, "and detached");
+	/* Misses the fast path reported before the release are the
+	 * kernel's; later ones (someone else's forwarder) are MGM's. */
+	{
+		struct mgm_event ev = { .type = MGM_EV_MISS,
+					.ifindex = 2,
+					.source = A(S1),
+					.group = A(G1),
+					.ts_ns = fake_dp_now(fd) };
+
+		fake_dp_inject(fd, &ev);
+		mgm_dispatch(m);
+		CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "absent",
+			  "a miss from before the release: no negative entry");
+		fake_dp_advance(fd, SEC_NS);
+		ev.ts_ns = fake_dp_now(fd);
+		fake_dp_inject(fd, &ev);
+		mgm_dispatch(m);
+		CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "negative",
+			  "a miss from after it: MGM's as ever");
+	}
+	teardown();
+}
+
+static void test_foreign_membership(void)
+{
+	struct mgm_protocol_config cfg = { 0 };
+	mgm_handle_t igmp;
+	struct km_mfc a;
+
+	check_begin("IGMP beside the kernel");
+	setup(true);
+	a = mfc(S1, G1, 2, 1, 3, 1);
+	kmirror_mfc_update(km, &a);
+	/* IGMP co-owns 4 and reports a (*,G) member there: MGM adds the
+	 * oif; the kernel does not forward there, so neither does XDP. */
+	CHECK_ERR(mgm_register_protocol(m, &cfg, MGM_MS_IP_IGMP, 1, &igmp),
+		  MGM_NO_ERROR);
+	CHECK_ERR(mgm_take_interface_ownership(m, igmp, 4, 0), MGM_NO_ERROR);
+	CHECK_ERR(mgm_add_group_membership_entry(m, igmp, 0, 0, A(G1),
+						 0xffffffff, 4, 0,
+						 MGM_JOIN_STATE_FLAG),
+		  MGM_NO_ERROR);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3",
+		  "never more than the kernel's oifs");
+	mgm_delete_group_membership_entry(m, igmp, 0, 0, A(G1), 0xffffffff, 4,
+					  0, MGM_JOIN_STATE_FLAG);
+	mgm_release_interface_ownership(m, igmp, 4, 0);
+	mgm_deregister_protocol(m, igmp);
+	teardown();
+}
+
+static void test_delete_mfe_api(void)
+{
+	struct mgm_protocol_config cfg = { 0 };
+	mgm_handle_t p, q;
+
+	check_begin("mgm_delete_mfe");
+	fd = fake_dp_new();
+	m = fake_mgm_new(fd, 0);
+	fake_dp_add_route(fd, A("192.0.2.0"), 24, 1, 0, 2);
+	CHECK_ERR(mgm_register_protocol(m, &cfg, 0x1001, 1, &p), MGM_NO_ERROR);
+	CHECK_ERR(mgm_register_protocol(m, &cfg, 0x1002, 1, &q), MGM_NO_ERROR);
+	CHECK_ERR(mgm_take_interface_ownership(m, p, 1, 0), MGM_NO_ERROR);
+	CHECK_ERR(mgm_take_interface_ownership(m, q, 3, 0), MGM_NO_ERROR);
+	CHECK_ERR(mgm_add_group_membership_entry(m, q, A(S1), 0xffffffff, A(G1),
+						 0xffffffff, 3, 0,
+						 MGM_JOIN_STATE_FLAG),
+		  MGM_NO_ERROR);
+	miss(1, S1, G1);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3", "created");
+	CHECK_ERR(mgm_delete_mfe(m, q, A(S1), A(G1)),
+		  MGM_ERROR_INVALID_PARAMETER);
+	CHECK_ERR(mgm_delete_mfe(m, p, A(S2), A(G1)), MGM_ERROR_NOT_FOUND);
+	CHECK_ERR(mgm_delete_mfe(m, 12345, A(S1), A(G1)),
+		  MGM_ERROR_INVALID_PARAMETER);
+	CHECK_ERR(mgm_delete_mfe(m, p, A(S1), A(G1)), MGM_NO_ERROR);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "absent",
+		  "out of the fast path");
+	miss(1, S1, G1);
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A(G1)), "3",
+		  "the next packet re-creates it");
+	mgm_delete_group_membership_entry(m, q, A(S1), 0xffffffff, A(G1),
+					  0xffffffff, 3, 0,
+					  MGM_JOIN_STATE_FLAG);
+	mgm_release_interface_ownership(m, p, 1, 0);
+	mgm_release_interface_ownership(m, q, 3, 0);
+	mgm_deregister_protocol(m, p);
+	mgm_deregister_protocol(m, q);
+	mgm_destroy(m);
+	fake_dp_free(fd);
+}
+
+int main(void)
+{
+	test_parse();
+	test_entry_life();
+	test_kernel_only();
+	test_busy();
+	test_ttl();
+	test_star_g();
+	test_resync_and_keepalive();
+	test_foreign_membership();
+	test_delete_mfe_api();
+	return check_summary();
+}

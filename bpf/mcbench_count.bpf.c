@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcbench_count.bpf.c - the receiver of tools/mcbench.c, attached to the
+ * far end of each egress veth.  It counts the routed multicast frames
+ * that arrive and drops them, so that a receiver costs as little as
+ * possible and the same for every forwarder under test.  Its presence is
+ * also what lets an XDP redirect into the veth deliver at all: a veth
+ * only accepts redirected frames when its peer runs an XDP program.
+ *
+ * Frames whose TTL is not the generator's minus one are counted apart:
+ * every forwarder under test must have decremented it exactly once.
+ * Anything that is not IPv4 multicast (stray IPv6 or ARP) is passed and
+ * not counted.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+struct mcb_count {
+	__u64 packets; /* routed multicast frames, TTL as expected */
+	__u64 bytes;
+	__u64 bad_ttl; /* routed multicast frames with another TTL */
+	__u64 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mcb_count);
+} mcb_count SEC(".maps");
+
+/* The TTL a forwarded frame must carry; set before load. */
+const volatile __u8 want_ttl = 63;
+
+SEC("xdp")
+int mcbench_count(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *iph = (void *)(eth + 1);
+	struct mcb_count *c;
+	__u32 zero = 0;
+
+	if ((void *)(iph + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) ||
+	    (iph->daddr & bpf_htonl(0xf0000000)) != bpf_htonl(0xe0000000))
+		return XDP_PASS;
+	c = bpf_map_lookup_elem(&mcb_count, &zero);
+	if (!c)
+		return XDP_DROP;
+	if (iph->ttl == want_ttl)
+		c->packets++;
+	else
+		c->bad_ttl++;
+	c->bytes += end - data;
+	return XDP_DROP;
+}
+
+char _license[] SEC("license") = "GPL";

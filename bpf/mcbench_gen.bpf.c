@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcbench_gen.bpf.c - the traffic generator's front program for
+ * tools/mcbench.c.
+ *
+ * mcbench injects one crafted frame many times with BPF_PROG_TEST_RUN in
+ * live-frame mode.  The kernel recycles the frames from a page pool without
+ * rewriting them, so whatever the forwarder under test wrote (the TTL
+ * decrement and checksum update, a new source MAC) is still there the next
+ * time the page comes round; without a reset every frame would die of TTL
+ * after 63 rounds.  This program runs first for every frame: it writes the
+ * TTL back, optionally puts the next (S,G) of the table walk into the
+ * header, recomputes the header checksum and tail-calls the forwarder in
+ * slot 0 of mcb_fwd.  With slot 0 empty the tail call falls through and
+ * the frame is passed up the stack, which is how kernel ipmr is fed by
+ * the very same generator.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+/* The forwarder under test; empty means "pass to the stack". */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} mcb_fwd SEC(".maps");
+
+/*
+ * Position of the table walk.  Per CPU so that the walk needs no atomics;
+ * mcbench runs the generator on one CPU at a time.
+ */
+struct mcb_walk {
+	__u32 idx; /* entry number, 0 .. entries-1 */
+	__u32 src; /* idx % src_count */
+	__u32 grp; /* idx / src_count */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mcb_walk);
+} mcb_walk SEC(".maps");
+
+/*
+ * Set by mcbench between runs (the skeleton's .bss).  Entry i of the
+ * table is source src_base + i % src_count, group grp_base + i / src_count
+ * (host byte order here).  The addresses are written even for a table of
+ * one entry: a recycled frame still carries whatever (S,G) the previous
+ * run's walk left in it.  entries == 0 leaves the frame's own addresses
+ * alone (the miss path of the per-packet costs).
+ */
+__u32 entries;
+__u32 src_count;
+__u32 src_base;
+__u32 grp_base;
+__u32 ttl;
+
+static __always_inline __u16 ip_csum(const struct iphdr *iph)
+{
+	const __u16 *w = (const __u16 *)iph;
+	__u32 sum = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 10; i++)
+		if (i != 5) /* the checksum field itself */
+			sum += w[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+SEC("xdp")
+int mcbench_gen(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *iph = (void *)(eth + 1);
+
+	if ((void *)(iph + 1) > end)
+		return XDP_ABORTED;
+	if (entries) {
+		struct mcb_walk *w;
+		__u32 zero = 0, grp;
+
+		w = bpf_map_lookup_elem(&mcb_walk, &zero);
+		if (!w)
+			return XDP_ABORTED;
+		grp = grp_base + w->grp;
+		iph->saddr = bpf_htonl(src_base + w->src);
+		iph->daddr = bpf_htonl(grp);
+		/* RFC 1112 mapping, so that the frame stays self-consistent. */
+		eth->h_dest[3] = (grp >> 16) & 0x7f;
+		eth->h_dest[4] = grp >> 8;
+		eth->h_dest[5] = grp;
+		/* Counters instead of a division per packet. */
+		if (++w->idx >= entries) {
+			w->idx = 0;
+			w->src = 0;
+			w->grp = 0;
+		} else if (++w->src >= src_count) {
+			w->src = 0;
+			w->grp++;
+		}
+	}
+	iph->ttl = ttl;
+	iph->check = ip_csum(iph);
+	bpf_tail_call(ctx, &mcb_fwd, 0);
+	return XDP_PASS;
+}
+
+char _license[] SEC("license") = "GPL";

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcbench_probe.bpf.c - pieces of the forwarder's hit path, for the
+ * per-packet cost breakdown of tools/mcbench.c.  They run behind the
+ * generator in non-live BPF_PROG_TEST_RUN on the forwarder's own maps
+ * (mcbench points these definitions at the pinned maps before loading),
+ * so the difference between them says where the time of a hit goes: the
+ * (S,G) hash lookup, then the per-entry counters, then the rest.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_helpers.h>
+
+#include "mgm_fwd.h"
+
+/* Reused from the forwarder's pins; sizes are set to match at load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct mgm_mfe_key);
+	__type(value, struct mgm_mfe_val);
+	__uint(max_entries, MGM_MFE_MAX);
+} mgm_mfe SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct mgm_mfe_stats);
+	__uint(max_entries, MGM_MFE_MAX);
+} mgm_mfe_stats SEC(".maps");
+
+static __always_inline struct mgm_mfe_val *lookup(struct xdp_md *ctx,
+						  struct mgm_mfe_val *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct iphdr *iph = data + sizeof(struct ethhdr);
+	struct mgm_mfe_key key;
+	struct mgm_mfe_val *vp;
+
+	if ((void *)(iph + 1) > end)
+		return NULL;
+	key.source = iph->saddr;
+	key.group = iph->daddr;
+	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
+	if (!vp)
+		return NULL;
+	*v = *vp;
+	return v;
+}
+
+/* The (S,G) lookup and the copy of the value, nothing else. */
+SEC("xdp")
+int mcbench_probe_lookup(struct xdp_md *ctx)
+{
+	struct mgm_mfe_val v;
+
+	return lookup(ctx, &v) ? XDP_DROP : XDP_PASS;
+}
+
+/* The same plus the per-entry counters as the forwarder updates them. */
+SEC("xdp")
+int mcbench_probe_stats(struct xdp_md *ctx)
+{
+	struct mgm_mfe_stats *st;
+	struct mgm_mfe_val v;
+
+	if (!lookup(ctx, &v))
+		return XDP_PASS;
+	st = bpf_map_lookup_elem(&mgm_mfe_stats, &v.stats);
+	if (!st)
+		return XDP_PASS;
+	__sync_fetch_and_add(&st->packets, 1);
+	__sync_fetch_and_add(&st->bytes, 64);
+	st->last_used_ns = bpf_ktime_get_coarse_ns();
+	return XDP_DROP;
+}
+
+char _license[] SEC("license") = "GPL";

@@ -35,6 +35,7 @@ mkdir -p doc
 	echo
 	for n in 1 2 4; do
 		"$OUT/kmirror-bench" --markdown --oifs "$n" -q
+		echo
 	done
 } >"$results"
 cat "$results"

@@ -270,6 +270,10 @@ static void igmp_readd(void)
 
 				if (mb->ifindex != ifindex)
 					continue;
+				/* When the re-add starts: from here on the
+				 * interface may be forwarded to again. */
+				out("%s re-add %s if %s begin", p->name,
+				    ip(mb->group, b), ifn(ifindex, i));
 				r = mgm_add_group_membership_entry(
 					mgm, p->h, mb->source,
 					mb->source ? 0xffffffff : 0, mb->group,

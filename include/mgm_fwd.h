@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 2
+#define MGM_FWD_ABI_VERSION 3
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -50,6 +50,7 @@
 #define MGM_MAP_MFE_STATS "mgm_mfe_stats"
 #define MGM_MAP_OSETS "mgm_osets"
 #define MGM_MAP_IFS "mgm_ifs"
+#define MGM_MAP_IFS_DIRECT "mgm_ifs_direct"
 #define MGM_MAP_IF_STATS "mgm_if_stats"
 #define MGM_MAP_COUNTERS "mgm_counters"
 #define MGM_MAP_EVENTS "mgm_events"
@@ -97,8 +98,8 @@ struct mgm_mfe_val {
 
 /*
  * mgm_mfe_stats: ARRAY indexed by mgm_mfe_val.stats.  Shared by all CPUs
- * and updated with atomic adds: a per-CPU array would cost entries x CPUs
- * memory at a million entries.  A slot is recycled only after a grace
+ * (a per-CPU array would cost entries x CPUs memory at a million entries);
+ * packets and bytes use plain adds (see the program), the rest atomics.  A slot is recycled only after a grace
  * period, so a packet still holding an old entry cannot count into it.
  */
 struct mgm_mfe_stats {
@@ -121,10 +122,21 @@ struct mgm_mfe_stats {
  * while unused and referenced from MFEs by slot.
  */
 
-/* mgm_ifs: HASH ifindex -> struct mgm_if_val, read by the egress program. */
+/*
+ * The egress interfaces, read by the egress program for every copy:
+ * mgm_ifs_direct, an ARRAY indexed by ifindex, for ifindexes below
+ * MGM_IF_DIRECT (nearly all of them): its lookup is inlined by the
+ * verifier, a hash lookup is a helper call, and this runs once per copy;
+ * mgm_ifs, a HASH by ifindex, for the rest.  An interface is in exactly
+ * one of them; an array entry without MGM_IF_F_VALID is no interface.
+ */
+#define MGM_IF_DIRECT 4096U
+
 enum mgm_if_flags {
 	/* Drop every copy towards this interface (release in progress). */
 	MGM_IF_F_TX_DISABLED = 1 << 0,
+	/* A configured interface (mgm_ifs_direct entries start zeroed). */
+	MGM_IF_F_VALID = 1 << 1,
 };
 
 struct mgm_if_val {

@@ -22,9 +22,10 @@
 #define IPROUTE2_GLOBALS "/sys/fs/bpf/tc/globals"
 
 static const char *const map_names[] = {
-	MGM_MAP_MFE,	  MGM_MAP_MFE_STATS, MGM_MAP_OSETS,  MGM_MAP_IFS,
-	MGM_MAP_IF_STATS, MGM_MAP_COUNTERS,  MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,
-	MGM_MAP_CONFIG,	  MGM_MAP_BUDGET,
+	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
+	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
+	MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,  MGM_MAP_CONFIG,
+	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT,
 };
 #define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -40,10 +41,10 @@ uint64_t mgm_dp_now_ns(void)
 static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
 {
 	int *fds[N_MAPS] = {
-		&dp->fd_mfe,	&dp->fd_mfe_stats, &dp->fd_osets,
-		&dp->fd_ifs,	&dp->fd_if_stats,  &dp->fd_counters,
-		&dp->fd_events, &dp->fd_miss_seen, &dp->fd_config,
-		&dp->fd_budget,
+		&dp->fd_mfe,	&dp->fd_mfe_stats,  &dp->fd_osets,
+		&dp->fd_ifs,	&dp->fd_if_stats,   &dp->fd_counters,
+		&dp->fd_events, &dp->fd_miss_seen,  &dp->fd_config,
+		&dp->fd_budget, &dp->fd_ifs_direct,
 	};
 	return fds[i];
 }

@@ -56,19 +56,35 @@ out:
 	return err;
 }
 
+/* Small ifindexes live in the array the egress program reads inline. */
+static int if_map(const struct mgm_dp *dp, uint32_t ifindex)
+{
+	return ifindex < MGM_IF_DIRECT ? dp->fd_ifs_direct : dp->fd_ifs;
+}
+
 static int if_write(struct mgm_dp *dp, const struct dp_ifc *c)
 {
 	struct mgm_if_val v = {
 		.ttl_threshold = c->ttl_threshold,
-		.flags = c->flags,
+		.flags = c->flags | MGM_IF_F_VALID,
 		.stats = c->stats,
 		.mtu = c->mtu,
 	};
 
 	memcpy(v.mac, c->mac, 6);
-	if (bpf_map_update_elem(dp->fd_ifs, &c->ifindex, &v, BPF_ANY))
+	if (bpf_map_update_elem(if_map(dp, c->ifindex), &c->ifindex, &v,
+				BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+/* The interface's value, from whichever map holds it; -ENOENT if none. */
+static int if_read(const struct mgm_dp *dp, uint32_t ifindex,
+		   struct mgm_if_val *v)
+{
+	if (bpf_map_lookup_elem(if_map(dp, ifindex), &ifindex, v))
+		return -errno;
+	return v->flags & MGM_IF_F_VALID ? 0 : -ENOENT;
 }
 
 static int if_stats_zero(struct mgm_dp *dp, uint32_t slot)
@@ -171,9 +187,16 @@ int mgm_dp_if_del(struct mgm_dp *dp, uint32_t ifindex)
 	for (pp = &dp->ifcs[if_bucket(ifindex)]; (c = *pp); pp = &c->next) {
 		if (c->ifindex != ifindex)
 			continue;
-		if (bpf_map_delete_elem(dp->fd_ifs, &ifindex) &&
-		    errno != ENOENT)
+		if (ifindex < MGM_IF_DIRECT) {
+			struct mgm_if_val none = { 0 };
+
+			if (bpf_map_update_elem(dp->fd_ifs_direct, &ifindex,
+						&none, BPF_ANY))
+				return -errno;
+		} else if (bpf_map_delete_elem(dp->fd_ifs, &ifindex) &&
+			   errno != ENOENT) {
 			return -errno;
+		}
 		*pp = c->next;
 		dp->if_slot_used[c->stats] = 0;
 		free(c);
@@ -189,8 +212,9 @@ int mgm_dp_if_counters(struct mgm_dp *dp, uint32_t ifindex,
 	struct mgm_if_val v;
 	int i, err = 0;
 
-	if (bpf_map_lookup_elem(dp->fd_ifs, &ifindex, &v))
-		return -errno;
+	err = if_read(dp, ifindex, &v);
+	if (err)
+		return err;
 	per_cpu = calloc(dp->ncpus, sizeof(*per_cpu));
 	if (!per_cpu)
 		return -ENOMEM;
@@ -210,36 +234,50 @@ out:
 	return err;
 }
 
-/* Rebuild the interface table from mgm_ifs (adoption after a restart). */
+static int adopt_one(struct mgm_dp *dp, uint32_t ifindex,
+		     const struct mgm_if_val *v)
+{
+	struct dp_ifc *c;
+
+	if (!(v->flags & MGM_IF_F_VALID) || v->stats >= dp->if_max)
+		return 0;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->ifindex = ifindex;
+	c->stats = v->stats;
+	c->mtu = v->mtu;
+	c->ttl_threshold = v->ttl_threshold;
+	c->flags = v->flags & ~MGM_IF_F_VALID;
+	memcpy(c->mac, v->mac, 6);
+	dp->if_slot_used[v->stats] = 1;
+	c->next = dp->ifcs[if_bucket(ifindex)];
+	dp->ifcs[if_bucket(ifindex)] = c;
+	return 0;
+}
+
+/* Rebuild the interface table from the maps (adoption after a restart). */
 int dp_if_adopt(struct mgm_dp *dp)
 {
-	uint32_t key, next, *prev = NULL;
+	uint32_t key, next, *prev = NULL, i;
 	struct mgm_if_val v;
-	struct dp_ifc *c;
+	int err = 0;
 
 	dp->if_slot_used = calloc(dp->if_max, 1);
 	if (!dp->if_slot_used)
 		return -ENOMEM;
-	while (!bpf_map_get_next_key(dp->fd_ifs, prev, &next)) {
+	for (i = 1; i < MGM_IF_DIRECT && !err; i++)
+		if (!bpf_map_lookup_elem(dp->fd_ifs_direct, &i, &v))
+			err = adopt_one(dp, i, &v);
+	while (!err && !bpf_map_get_next_key(dp->fd_ifs, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(dp->fd_ifs, &key, &v) ||
-		    v.stats >= dp->if_max)
-			continue;
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		c->ifindex = key;
-		c->stats = v.stats;
-		c->mtu = v.mtu;
-		c->ttl_threshold = v.ttl_threshold;
-		c->flags = v.flags;
-		memcpy(c->mac, v.mac, 6);
-		dp->if_slot_used[v.stats] = 1;
-		c->next = dp->ifcs[if_bucket(key)];
-		dp->ifcs[if_bucket(key)] = c;
+		if (!bpf_map_lookup_elem(dp->fd_ifs, &key, &v)) {
+			v.flags |= MGM_IF_F_VALID;
+			err = adopt_one(dp, key, &v);
+		}
 	}
-	return 0;
+	return err;
 }
 
 void dp_if_free_all(struct mgm_dp *dp)

@@ -75,6 +75,7 @@ struct mgm_dp {
 
 	int fd_mfe, fd_mfe_stats, fd_osets, fd_ifs, fd_if_stats;
 	int fd_counters, fd_events, fd_miss_seen, fd_config, fd_budget;
+	int fd_ifs_direct;
 	int fd_fwd_prog, fd_egress_prog;
 	uint32_t mfe_map_id;
 

@@ -201,9 +201,9 @@ static void test_exclude_filter(void)
 	CHECK_OIFS(SB, G1, "2", "b still forwarded");
 
 	/*
-	 * The documented limitation: c's MFE was made while c was wanted,
-	 * so MGM has the interface in it by the (*,G) membership; IGMP
-	 * cannot take it out of that one entry when c becomes excluded.
+	 * c's MFE was made while c was wanted, so MGM has the interface in
+	 * it by the (*,G) membership; when c becomes excluded, a
+	 * FORWARD_STATE delete takes it out of that one entry.
 	 */
 	miss(SC, G1);
 	CHECK_OIFS(SC, G1, "2", "c forwarded");
@@ -211,8 +211,12 @@ static void test_exclude_filter(void)
 	fi_advance(&f, 2000);
 	CHECK(!strcmp(fi_state(&f, IF2, G1), "EX{}{192.0.2.1,192.0.2.3}"),
 	      "c excluded: %s", fi_state(&f, IF2, G1));
-	CHECK_OIFS(SC, G1, "2",
-		   "limitation: an existing MFE keeps forwarding c");
+	CHECK_OIFS(SC, G1, "negative",
+		   "an existing MFE stops forwarding c once it is excluded");
+	CHECK_OIFS(SB, G1, "2", "b untouched");
+	/* c wanted again: back in its entry. */
+	fi_send_v3(&f, IF2, H, 5, G1, "192.0.2.3");
+	CHECK_OIFS(SC, G1, "2", "c forwarded again");
 
 	/* The whole group leaves: FORWARD_STATE and marks settle. */
 	fi_send_v3(&f, IF2, H, 5, G1, "192.0.2.1");

@@ -17,17 +17,15 @@
  * filtered when MGM creates the (S,G) forwarding entry: IGMP's creation
  * alert leaves the interface out of it.  If S stops being excluded while
  * that entry lives, IGMP adds the interface back with FORWARD_STATE (and
- * removes it again if S is excluded again).  Limitation: an entry that was
- * created while S was not excluded on the interface (the interface already
- * forwarded S, or joined later) keeps forwarding S there until MGM
- * re-creates the entry (idle expiry, release of its incoming interface);
- * MGM offers no call that removes one interface from one (S,G) entry that
- * a (*,G) membership put there.  MGM keeps a creation-alert choice across
- * IGMP's disable/enable handoff (the interface was not in that entry);
- * an entry the interface forwarded in through FORWARD_STATE is rewritten
- * without it on release and forgets both, and then the limitation above
- * applies.  Hosts filter excluded sources themselves, so this costs
- * bandwidth, not correctness at the receiver.
+ * removes it again if S is excluded again).  An entry created while S was
+ * not excluded (the interface already forwarded S) is handled the same
+ * way: when S becomes excluded, a FORWARD_STATE delete takes the
+ * interface out of that one entry -- MGM removes an oif the caller's own
+ * membership put there -- and an add brings it back.  MGM keeps these
+ * choices across IGMP's disable/enable handoff.  Should the table of
+ * such marks be full (IGMP_MAX_MARKS), the source is forwarded: hosts
+ * filter excluded sources themselves, so that costs bandwidth, not
+ * correctness at the receiver.
  *
  * The MGM handoff (mgm-api.md 5.5): between the disable and the enable
  * callback for an interface IGMP does not call MGM for it (state and

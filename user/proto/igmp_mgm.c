@@ -114,7 +114,33 @@ static bool op_push(struct opvec *o, const struct igmp_op *op)
  * leaves a moment without forwarding.  A flag flips only once its call is
  * queued; without memory the interface stays dirty for the next sync.
  */
-static void collect_if(struct igmp_if *ifp, struct opvec *adds,
+/*
+ * A source excluded now may be forwarded through an (S,G) entry MGM made
+ * before: our (*,G) membership put this interface in it.  A mark that
+ * says "forwarding, unsure" makes the sync send a FORWARD_STATE delete,
+ * which takes the interface out of that one entry (or finds none, and
+ * the mark is collected later).
+ */
+static void mark_excluded(struct igmp *g, struct igmp_if *ifp,
+			  const struct igmp_grp *grp)
+{
+	struct igmp_mark *k;
+	uint32_t i;
+
+	if (grp->mode != IGMP_EXCLUDE)
+		return;
+	for (i = 0; i < grp->nsrc; i++) {
+		if (grp->src[i].timer ||
+		    mark_find(ifp, grp->src[i].addr, grp->addr) ||
+		    !mark_set(g, ifp, grp->src[i].addr, grp->addr))
+			continue;
+		k = mark_find(ifp, grp->src[i].addr, grp->addr);
+		k->fwd_on = true;
+		k->unsure = true;
+	}
+}
+
+static void collect_if(struct igmp *g, struct igmp_if *ifp, struct opvec *adds,
 		       struct opvec *dels)
 {
 	struct igmp_op op = { .ifindex = ifp->ifindex, .gen = ifp->gen };
@@ -132,6 +158,7 @@ static void collect_if(struct igmp_if *ifp, struct opvec *adds,
 		if (!grp->dirty)
 			continue;
 		grp->dirty = false;
+		mark_excluded(g, ifp, grp);
 		op.group = grp->addr;
 		op.source = 0;
 		/* Unsure: say what we want either way (both are idempotent). */
@@ -221,7 +248,7 @@ static struct opvec collect(struct igmp *g)
 
 	for (ifp = g->ifs; ifp; ifp = ifp->next)
 		if (if_syncable(ifp) && (ifp->dirty || ifp->gc_due))
-			collect_if(ifp, &adds, &dels);
+			collect_if(g, ifp, &adds, &dels);
 	for (i = 0; i < dels.n; i++) {
 		if (!op_push(&adds, &dels.v[i])) {
 			igmp_logf(g, LOG_ERR, "out of memory syncing with MGM");

@@ -4,8 +4,11 @@
  *
  * CHECK(cond, fmt, ...) records one pass or one failure (printing the
  * failure with file and line), and check_summary() prints the final
- * "N passed, N failed" line that tests/run.sh adds up, returning the exit
- * status.  Tests keep running after a failure so one run shows them all.
+ * "N passed, N failed, N skipped" line that tests/run.sh adds up, returning
+ * the exit status.  Tests keep running after a failure so one run shows
+ * them all.  A part that cannot run on this machine (a kernel feature, a
+ * package) calls check_skip(), which prints "SKIP name: reason" and counts
+ * one skip: never a pass, never a failure.
  */
 #ifndef MGM_TESTS_CHECK_H
 #define MGM_TESTS_CHECK_H
@@ -13,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int check_passed, check_failed;
+static int check_passed, check_failed, check_skipped;
 static const char *check_section = "";
 
 #define CHECK(cond, ...)                                              \
@@ -45,9 +48,16 @@ static inline void check_begin(const char *name)
 		fprintf(stderr, "-- %s\n", name);
 }
 
+static inline void check_skip(const char *name, const char *reason)
+{
+	check_skipped++;
+	printf("SKIP %s: %s\n", name, reason);
+}
+
 static inline int check_summary(void)
 {
-	printf("%d passed, %d failed\n", check_passed, check_failed);
+	printf("%d passed, %d failed, %d skipped\n", check_passed,
+	       check_failed, check_skipped);
 	return check_failed ? 1 : 0;
 }
 

@@ -2,43 +2,93 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the test layers and add up their results.
-#   tests/run.sh [all|unit|bpf|integration] [NAME-FILTER]
+#   tests/run.sh [OPTIONS] [all|unit|bpf|integration] [NAME-FILTER]
 #
-# Every test (a C binary or a shell script) prints "N passed, N failed" as
-# its last line and exits non-zero on failure.  A test that dies without
-# that line counts as one failure.  The last line of this script is the
-# total, in the same form.
+# Options:
+#   --shuffle[=SEED]   run the selected tests in a random order (the seed
+#                      is printed; give it back to repeat that order)
+#   --repeat N         run the selection N times (leftover state from one
+#                      run must never fail the next)
+#   --timeout S        per-test time limit in seconds (default 600, or
+#                      $TEST_TIMEOUT); a test past it fails with its name
+#
+# Every test (a C binary or a shell script) prints "N passed, N failed,
+# N skipped" as its last line (", N skipped" may be absent) and exits
+# non-zero on failure.  A test that cannot run here prints "SKIP name:
+# reason" lines, shown here.  A test that dies without the closing line
+# counts as one failure.  The last line of this script is the total, in
+# the same form; skips alone never fail the run.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 OUT=${OUT:-build}
+shuffle=""
+repeat=1
+limit=${TEST_TIMEOUT:-600}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--shuffle) shuffle=$RANDOM$RANDOM ;;
+	--shuffle=*) shuffle=${1#--shuffle=} ;;
+	--repeat) repeat=${2:?--repeat needs a count}; shift ;;
+	--timeout) limit=${2:?--timeout needs seconds}; shift ;;
+	-h | --help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+case $shuffle in *[!0-9]*) echo "run.sh: --shuffle wants a number" >&2; exit 2 ;; esac
 layer=${1:-all}
 filter=${2:-}
+case $layer in all | unit | bpf | integration) ;; *)
+	echo "run.sh: unknown layer '$layer' (all, unit, bpf, integration)" >&2
+	exit 2 ;;
+esac
+
 total_pass=0
 total_fail=0
+total_skip=0
 failed_names=()
 
 run_one() {
 	local name=$1
 	shift
-	local log rc line p f
+	local log rc line p f s
 	log=$(mktemp)
 	local t0=$SECONDS
-	"$@" >"$log" 2>&1
+	# timeout(1) signals the test (TERM, then KILL 20 s later): test
+	# scripts trap TERM and clean up their namespaces on the way out.
+	timeout -k 20 "$limit" "$@" >"$log" 2>&1
 	rc=$?
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=${line%% passed*}
 		f=${line#*, }
-		f=${f%% failed}
+		f=${f%% failed*}
+		s=0
+		case $line in *skipped) s=${line##*failed, }; s=${s%% skipped} ;; esac
 	else
 		p=0
 		f=1
+		s=0
 	fi
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	if [ "$f" -eq 0 ]; then
-		printf 'PASS  %-40s %4d checks  %3ds\n' "$name" "$p" $((SECONDS - t0))
+	total_skip=$((total_skip + s))
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		printf 'FAIL  %-40s timed out after %ds (limit %ds)\n' "$name" \
+			$((SECONDS - t0)) "$limit"
+		sed 's/^/      | /' "$log" | tail -n 60
+		failed_names+=("$name")
+	elif [ "$f" -eq 0 ]; then
+		if [ "$p" -eq 0 ] && [ "$s" -gt 0 ]; then
+			printf 'SKIP  %-40s %4d skipped %3ds\n' "$name" "$s" $((SECONDS - t0))
+		else
+			printf 'PASS  %-40s %4d checks%s  %3ds\n' "$name" "$p" \
+				"$([ "$s" -gt 0 ] && printf ', %d skipped' "$s")" $((SECONDS - t0))
+		fi
+		grep -E '^SKIP ' "$log" | sed 's/^/      | /'
 		[ -n "${V:-}" ] && cat "$log"
 	else
 		printf 'FAIL  %-40s %4d passed, %d failed (exit %d)\n' "$name" "$p" "$f" "$rc"
@@ -48,48 +98,63 @@ run_one() {
 	rm -f "$log"
 }
 
-need_root() {
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "SKIP  $1 layer: needs root (CAP_BPF, CAP_NET_ADMIN)" >&2
-		total_fail=$((total_fail + 1))
-		return 1
-	fi
+have_root() {
+	[ "$(id -u)" -eq 0 ] || return 1
 	mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
 	return 0
 }
 
 matches() { [ -z "$filter" ] || [[ "$1" == *"$filter"* ]]; }
 
+# The selection, one "layer/name<TAB>command" per line.
+tests=()
+add() { matches "$2" && tests+=("$1/$2	$3"); }
 if [ "$layer" = all ] || [ "$layer" = unit ]; then
 	for src in tests/unit/test_*.c; do
 		[ -e "$src" ] || continue
 		n=$(basename "$src" .c)
-		matches "$n" && run_one "unit/$n" "$OUT/tests/$n"
+		add unit "$n" "$OUT/tests/$n"
+	done
+fi
+if [ "$layer" = all ] || [ "$layer" = bpf ]; then
+	for src in tests/bpf/test_*.c; do
+		[ -e "$src" ] || continue
+		n=$(basename "$src" .c)
+		add bpf "$n" "$OUT/tests/$n"
+	done
+fi
+if [ "$layer" = all ] || [ "$layer" = integration ]; then
+	for t in tests/integration/test_*.sh; do
+		[ -e "$t" ] || continue
+		n=$(basename "$t" .sh)
+		add integration "$n" "bash $t"
 	done
 fi
 
-if [ "$layer" = all ] || [ "$layer" = bpf ]; then
-	if need_root bpf; then
-		for src in tests/bpf/test_*.c; do
-			[ -e "$src" ] || continue
-			n=$(basename "$src" .c)
-			matches "$n" && run_one "bpf/$n" "$OUT/tests/$n"
-		done
-	fi
+if [ -n "$shuffle" ]; then
+	echo "order shuffled with seed $shuffle (tests/run.sh --shuffle=$shuffle to repeat)"
+	mapfile -t tests < <(printf '%s\n' "${tests[@]}" |
+		awk -v seed="$shuffle" 'BEGIN { srand(seed) } { print rand() "\t" $0 }' |
+		sort -k1,1g | cut -f2-)
 fi
 
-if [ "$layer" = all ] || [ "$layer" = integration ]; then
-	if need_root integration; then
-		for t in tests/integration/test_*.sh; do
-			[ -e "$t" ] || continue
-			n=$(basename "$t" .sh)
-			matches "$n" && run_one "integration/$n" bash "$t"
-		done
-	fi
-fi
+for ((round = 1; round <= repeat; round++)); do
+	[ "$repeat" -gt 1 ] && echo "round $round of $repeat"
+	for t in "${tests[@]}"; do
+		name=${t%%	*}
+		cmd=${t#*	}
+		if [[ $name != unit/* ]] && ! have_root; then
+			printf 'SKIP  %-40s needs root (CAP_BPF, CAP_NET_ADMIN)\n' "$name"
+			total_skip=$((total_skip + 1))
+			continue
+		fi
+		# shellcheck disable=SC2086
+		run_one "$name" $cmd
+	done
+done
 
 if [ ${#failed_names[@]} -gt 0 ]; then
 	echo "failed: ${failed_names[*]}"
 fi
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

@@ -46,6 +46,8 @@ static const char usage_text[] =
 	"  counters                      global counters\n"
 	"  if-counters IF                egress counters of IF\n"
 	"  events [SECONDS]              print fast-path events\n"
+	"  probe [FEATURE]               optional kernel features (ipmr, ip6mr):\n"
+	"                                exit 0 if all named are there, 1 if not\n"
 	"\n"
 	"Example: mgm-dp -r /sys/fs/bpf/t1 mfe-set 192.0.2.1 239.1.1.1 eth0 eth1 eth2\n";
 
@@ -140,6 +142,29 @@ static void print_event(void *ctx, const struct mgm_event *ev)
 	fflush(stdout);
 }
 
+/* probe [FEATURE...]: one line per feature, "NAME: yes" or "NAME: no: WHY". */
+static int probe(int argc, char **argv)
+{
+	char why[256];
+	int i, f, ret = 0;
+
+	for (i = 0; i < (argc ? argc : MGM_FEAT__N); i++) {
+		f = argc ? mgm_feature_by_name(argv[i]) : i;
+		if (f < 0) {
+			fprintf(stderr, "mgm-dp: unknown feature '%s'\n",
+				argv[i]);
+			return 2;
+		}
+		if (mgm_feature_probe(f, why, sizeof(why)) == 1) {
+			printf("%s: yes\n", mgm_feature_name(f));
+		} else {
+			printf("%s: no: %s\n", mgm_feature_name(f), why);
+			ret = 1;
+		}
+	}
+	return ret;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -193,6 +218,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (!strcmp(cmd, "probe"))
+		return probe(argc, argv);
 	if (!strcmp(cmd, "unpin")) {
 		err = mgm_dp_unpin(o.pin_root);
 		if (err)

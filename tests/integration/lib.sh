@@ -34,6 +34,7 @@ GROUP=239.1.1.1
 SOURCE=192.0.2.1
 PASSED=0
 FAILED=0
+SKIPPED=0
 BG_PIDS=()
 EXTRA_NS=()
 
@@ -48,6 +49,14 @@ pass() {
 fail() {
 	FAILED=$((FAILED + 1))
 	printf 'FAIL %s\n' "$*" >&2
+	return 0
+}
+
+# skip NAME REASON: a part this machine cannot run (a kernel feature, a
+# package).  Counted as skipped, never as passed.
+skip() {
+	SKIPPED=$((SKIPPED + 1))
+	printf 'SKIP %s: %s\n' "$1" "$2"
 	return 0
 }
 
@@ -86,8 +95,30 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 summary() {
-	echo "$PASSED passed, $FAILED failed"
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	[ "$FAILED" -eq 0 ]
+}
+
+# feature NAME / feature_disabled NAME: optional features, probed.
+. "$ROOT/tools/features.sh"
+
+# require_cmd COMMAND PACKAGE: the whole test needs COMMAND (a name on
+# PATH or a path); where it is missing the test is skipped, naming the
+# Debian package that brings it.
+require_cmd() {
+	command -v "$1" >/dev/null && return 0
+	skip "$TEST_NAME" "$1 is missing (Debian package $2; tools/deps.sh installs it)"
+	summary
+	exit 0
+}
+
+# require_feature NAME: the whole test needs NAME; where it is absent the
+# test says SKIP with the reason and ends here (cleanup still runs).
+require_feature() {
+	feature "$1" && return 0
+	skip "$TEST_NAME" "$FEATURE_WHY"
+	summary
+	exit 0
 }
 
 # Run in a namespace.  in_ns remounts /sys (ip netns exec), so for

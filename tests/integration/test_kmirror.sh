@@ -22,12 +22,10 @@
 #     MFE per source, by XDP.
 . "$(dirname "$0")/lib.sh"
 require_root
-
-if ! command -v smcrouted >/dev/null; then
-	fail "smcroute is not installed (tools/deps.sh installs it)"
-	summary
-	exit 1
-fi
+# smcroute routes through the kernel's multicast routing: without it there
+# is nothing to mirror (mgmd refuses mirror-kernel; test_mgmd checks that).
+require_feature ipmr
+require_cmd smcrouted smcroute
 topo_std || { fail "topology"; summary; exit 1; }
 CONF=$TMP/mgmd.conf
 SMC_CONF=$TMP/smc.conf

@@ -18,12 +18,10 @@
 # When the receiver leaves, PIM prunes and XDP stops with the kernel.
 . "$(dirname "$0")/lib.sh"
 require_root
-
-if [ ! -x /usr/lib/frr/pimd ] || [ ! -x /usr/lib/frr/zebra ]; then
-	fail "FRR is not installed (tools/deps.sh installs it)"
-	summary
-	exit 1
-fi
+# FRR's pimd routes through the kernel's multicast routing.
+require_feature ipmr
+require_cmd /usr/lib/frr/pimd frr
+require_cmd /usr/lib/frr/zebra frr
 NA=$T-a
 NB=$T-b
 NX=$T-x

@@ -194,6 +194,24 @@ uint64_t mgm_dp_now_ns(void);
  */
 int mgm_dp_rpf_lookup(uint32_t source, struct mgm_route_info *out);
 
+/*
+ * Optional kernel features (dp_probe.c).  mgm_feature_probe() returns 1 if
+ * the feature is there, 0 if not (why then says so in words fit for a log
+ * or a SKIP line), < 0 on a bad argument.  A name listed in the environment
+ * variable MGM_NO_FEATURES (commas or spaces between names) counts as
+ * absent, so the paths taken without a feature can be run anywhere.
+ */
+enum mgm_feature {
+	MGM_FEAT_IPMR, /* IPv4 multicast routing, "ipmr" */
+	MGM_FEAT_IP6MR, /* IPv6 multicast routing, "ip6mr" */
+	MGM_FEAT__N
+};
+int mgm_feature_probe(enum mgm_feature f, char *why, size_t len);
+const char *mgm_feature_name(enum mgm_feature f);
+int mgm_feature_by_name(const char *name); /* -ENOENT if unknown */
+/* Is name listed in MGM_NO_FEATURES? (Also for features probed elsewhere.) */
+bool mgm_feature_disabled(const char *name);
+
 /* The MGM datapath operations backed by this layer; pass dp as ctx. */
 const struct mgm_datapath_ops *mgm_dp_ops(void);
 

@@ -221,9 +221,21 @@ int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
 {
 	const struct cfg_kmirror *a = &cur->kmirror, *b = &next->kmirror;
 
+	char why[200];
+
 	if (!b->on) {
 		mgmd_kmirror_stop(d);
 		return 0;
+	}
+	/*
+	 * Without the kernel's multicast routing no daemon can route, so
+	 * there is nothing to mirror: refuse the line (at start and at
+	 * reload, where what runs is kept), whatever else mgmd does.
+	 */
+	if (mgm_feature_probe(MGM_FEAT_IPMR, why, sizeof(why)) != 1) {
+		snprintf(err, len, "%s:%d: mirror-kernel: %s", next->path,
+			 b->line, why);
+		return -EOPNOTSUPP;
 	}
 	if (d->km && a->on && a->table == b->table) {
 		if (a->keepalive_ms != b->keepalive_ms) {

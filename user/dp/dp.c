@@ -19,7 +19,6 @@
 #include "dp/dp_internal.h"
 #include "mgm_fwd.skel.h"
 
-#define IPROUTE2_GLOBALS "/sys/fs/bpf/tc/globals"
 
 static const char *const map_names[] = {
 	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
@@ -119,32 +118,172 @@ static int size_map(struct bpf_map *map, const char *root, uint32_t want)
 	return 0;
 }
 
-static void iproute2_links(const char *root, bool create)
+/*
+ * iproute2's bpffs layout.  `ip link set dev IF xdp obj ...` looks for the
+ * object's pinned maps in <bpffs>/xdp/globals, tc in <bpffs>/tc/globals.
+ * iproute2 makes xdp a link to tc; libxdp, when it runs first, makes xdp a
+ * directory of its own (and iproute2 then no longer links it).  So the
+ * maps are linked into both globals directories, whatever xdp is, and
+ * where neither tool ran yet xdp is made a link to tc as iproute2 would,
+ * so that one later libxdp run cannot split the layout.
+ *
+ * Every directory or link made for this is recorded in the pin root as a
+ * link named "iproute2-made-N" pointing at it, so that unpin removes
+ * exactly what init made, in reverse order, and nothing else.
+ */
+#define BPFFS "/sys/fs/bpf"
+#define MADE_PREFIX "iproute2-made-"
+#define MADE_MAX 8
+
+static int made_record(const char *root, int *n, const char *what)
+{
+	char rec[PATH_MAX];
+
+	if (*n >= MADE_MAX)
+		return -ENOSPC;
+	if (snprintf(rec, sizeof(rec), "%s/" MADE_PREFIX "%d", root, *n) >=
+	    (int)sizeof(rec))
+		return -ENAMETOOLONG;
+	if (symlink(what, rec))
+		return -errno;
+	(*n)++;
+	return 0;
+}
+
+/* mkdir, recorded if this call made it. */
+static int made_dir(const char *root, int *n, const char *dir)
+{
+	if (!mkdir(dir, 0700))
+		return made_record(root, n, dir);
+	return errno == EEXIST ? 0 : -errno;
+}
+
+/*
+ * Link one map into dir (only check, if dry); an entry of that name that
+ * is not ours fails.
+ */
+static int link_map(const char *root, const char *dir, const char *name,
+		    bool dry)
 {
 	char target[PATH_MAX], link[PATH_MAX], cur[PATH_MAX];
-	unsigned int i;
 	ssize_t n;
 
-	if (create && mkdir_p(IPROUTE2_GLOBALS))
-		return;
-	for (i = 0; i < N_MAPS; i++) {
-		if (pin_path(target, sizeof(target), root, map_names[i]) ||
-		    pin_path(link, sizeof(link), IPROUTE2_GLOBALS,
-			     map_names[i]))
-			continue;
-		n = readlink(link, cur, sizeof(cur) - 1);
-		if (n >= 0) {
-			cur[n] = '\0';
-			if (strcmp(cur, target))
-				continue; /* someone else's: leave it */
-			if (!create)
-				unlink(link);
-			continue;
-		}
-		if (create && errno == ENOENT && symlink(target, link))
-			fprintf(stderr, "mgm-dp: cannot link %s: %s\n", link,
-				strerror(errno));
+	if (pin_path(target, sizeof(target), root, name) ||
+	    pin_path(link, sizeof(link), dir, name))
+		return -ENAMETOOLONG;
+	n = readlink(link, cur, sizeof(cur) - 1);
+	if (n >= 0) {
+		cur[n] = '\0';
+		if (!strcmp(cur, target))
+			return 0;
+	} else if (errno == ENOENT || errno == ENOTDIR) {
+		return dry || !symlink(target, link) ? 0 : -errno;
 	}
+	fprintf(stderr,
+		"mgm-dp: %s is there and is not a link to %s: `ip link ... "
+		"xdp obj` would use it instead of these maps; remove it "
+		"(or the instance that made it) first\n",
+		link, target);
+	return -EEXIST;
+}
+
+static void unlink_map(const char *root, const char *dir, const char *name)
+{
+	char target[PATH_MAX], link[PATH_MAX], cur[PATH_MAX];
+	ssize_t n;
+
+	if (pin_path(target, sizeof(target), root, name) ||
+	    pin_path(link, sizeof(link), dir, name))
+		return;
+	n = readlink(link, cur, sizeof(cur) - 1);
+	if (n < 0)
+		return;
+	cur[n] = '\0';
+	if (!strcmp(cur, target))
+		unlink(link);
+}
+
+static void iproute2_unlink(const char *root)
+{
+	static const char *const dirs[] = { BPFFS "/tc/globals",
+					    BPFFS "/xdp/globals" };
+	char rec[PATH_MAX], what[PATH_MAX];
+	struct stat st;
+	unsigned int i, d;
+	ssize_t len;
+	int n;
+
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < N_MAPS; i++)
+			unlink_map(root, dirs[d], map_names[i]);
+	for (n = MADE_MAX - 1; n >= 0; n--) {
+		snprintf(rec, sizeof(rec), "%s/" MADE_PREFIX "%d", root, n);
+		len = readlink(rec, what, sizeof(what) - 1);
+		if (len < 0)
+			continue;
+		what[len] = '\0';
+		/* A directory only if empty: others may have pinned there. */
+		if (!lstat(what, &st))
+			S_ISDIR(st.st_mode) ? rmdir(what) : unlink(what);
+		unlink(rec);
+	}
+}
+
+/* Before anything is created: would iproute2 find other maps? */
+static int iproute2_check(const char *root)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < N_MAPS; i++) {
+		err = link_map(root, BPFFS "/tc/globals", map_names[i], true);
+		err = err ?: link_map(root, BPFFS "/xdp/globals", map_names[i],
+				      true);
+	}
+	return err;
+}
+
+static int iproute2_link(const char *root)
+{
+	static const char *const dirs[] = { BPFFS "/tc", BPFFS "/tc/globals",
+					    BPFFS "/xdp/globals" };
+	struct stat st;
+	unsigned int i, d;
+	int n = 0, err;
+
+	/* Records of an earlier init of this root stand: number after them. */
+	for (; n < MADE_MAX; n++) {
+		char rec[PATH_MAX];
+
+		snprintf(rec, sizeof(rec), "%s/" MADE_PREFIX "%d", root, n);
+		if (lstat(rec, &st))
+			break;
+	}
+	err = made_dir(root, &n, dirs[0]);
+	err = err ?: made_dir(root, &n, dirs[1]);
+	if (err)
+		goto fail;
+	if (lstat(BPFFS "/xdp", &st) && errno == ENOENT) {
+		if (symlink(BPFFS "/tc/", BPFFS "/xdp") && errno != EEXIST) {
+			err = -errno;
+			goto fail;
+		}
+		err = made_record(root, &n, BPFFS "/xdp");
+	} else if (!stat(BPFFS "/xdp", &st) && !S_ISDIR(st.st_mode)) {
+		err = -ENOTDIR;
+	}
+	err = err ?: made_dir(root, &n, dirs[2]);
+	for (d = 1; !err && d < 3; d++)
+		for (i = 0; !err && i < N_MAPS; i++)
+			err = link_map(root, dirs[d], map_names[i], false);
+	if (!err)
+		return 0;
+fail:
+	fprintf(stderr, "mgm-dp: cannot serve iproute2's layout under " BPFFS
+			": %s\n",
+		strerror(-err));
+	iproute2_unlink(root);
+	return err;
 }
 
 static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
@@ -304,6 +443,11 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		goto fail;
 	}
 
+	if (!dp->readonly && o->iproute2_links) {
+		err = iproute2_check(dp->pin_root);
+		if (err)
+			goto fail;
+	}
 	err = dp->readonly ? open_readonly(dp) : open_full(dp, o);
 	if (err)
 		goto fail;
@@ -330,8 +474,11 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;
-		if (o->iproute2_links)
-			iproute2_links(dp->pin_root, true);
+		if (o->iproute2_links) {
+			err = iproute2_link(dp->pin_root);
+			if (err)
+				goto fail;
+		}
 	}
 	*out = dp;
 	return 0;
@@ -368,7 +515,7 @@ int mgm_dp_unpin(const char *pin_root)
 
 	if (!pin_root)
 		pin_root = MGM_PIN_ROOT_DEFAULT;
-	iproute2_links(pin_root, false);
+	iproute2_unlink(pin_root);
 	for (i = 0; i < N_MAPS; i++) {
 		err = pin_path(path, sizeof(path), pin_root, map_names[i]);
 		if (err)

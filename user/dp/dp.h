@@ -48,9 +48,12 @@ struct mgm_dp_opts {
 	 */
 	bool readonly;
 	/*
-	 * Also link the maps into /sys/fs/bpf/tc/globals/, where
-	 * `ip link set dev IF xdp obj mgm_fwd.bpf.o` looks for pinned maps,
-	 * so that programs attached by iproute2 share them.
+	 * Also link the maps where `ip link set dev IF xdp obj mgm_fwd.bpf.o`
+	 * and tc look for pinned maps (/sys/fs/bpf/xdp/globals and
+	 * /sys/fs/bpf/tc/globals, whether xdp is iproute2's link to tc or a
+	 * directory libxdp made), so that programs attached by iproute2
+	 * share them.  The open fails (-EEXIST) if an entry of a map's name
+	 * there is not ours: such a program would run with other maps.
 	 */
 	bool iproute2_links;
 };
@@ -60,7 +63,8 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out);
 /* Close it; pinned maps and attached programs stay (forwarding goes on). */
 void mgm_dp_close(struct mgm_dp *dp);
 /*
- * Remove the pins under pin_root (and iproute2 links pointing into it).
+ * Remove the pins under pin_root, the iproute2 links pointing into it and
+ * the directories and links made for them (only those, and only if empty).
  * Attached programs keep their maps until detached.
  */
 int mgm_dp_unpin(const char *pin_root);

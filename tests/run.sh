@@ -9,7 +9,7 @@
 #                      is printed; give it back to repeat that order)
 #   --repeat N         run the selection N times (leftover state from one
 #                      run must never fail the next)
-#   --timeout S        per-test time limit in seconds (default 600, or
+#   --timeout S        per-test time limit in seconds (default 300, or
 #                      $TEST_TIMEOUT); a test past it fails with its name
 #
 # Every test (a C binary or a shell script) prints "N passed, N failed,
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.." || exit 1
 OUT=${OUT:-build}
 shuffle=""
 repeat=1
-limit=${TEST_TIMEOUT:-600}
+limit=${TEST_TIMEOUT:-300}
 
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -27,16 +27,18 @@ feature_disabled() {
 feature() {
 	local ns rc=0
 	FEATURE_WHY=""
+	case $1 in
+	ipmr | ip6mr) # mgm-dp reads MGM_NO_FEATURES too
+		FEATURE_WHY=$("$BUILD/mgm-dp" probe "$1" 2>&1) && return 0
+		FEATURE_WHY=${FEATURE_WHY#"$1: no: "}
+		return 1
+		;;
+	esac
 	if feature_disabled "$1"; then
 		FEATURE_WHY="$1 treated as absent (MGM_NO_FEATURES)"
 		return 1
 	fi
 	case $1 in
-	ipmr | ip6mr)
-		FEATURE_WHY=$("$BUILD/mgm-dp" probe "$1" 2>&1) && return 0
-		FEATURE_WHY=${FEATURE_WHY#"$1: no: "}
-		return 1
-		;;
 	bridge | vxlan | vlan | macvlan | gre | ipip | dummy | bond)
 		ns=$T-probe
 		ip netns add "$ns" 2>/dev/null || {

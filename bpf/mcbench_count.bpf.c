@@ -7,8 +7,9 @@
  * also what lets an XDP redirect into the veth deliver at all: a veth
  * only accepts redirected frames when its peer runs an XDP program.
  *
- * Frames whose TTL is not the generator's minus one are counted apart:
- * every forwarder under test must have decremented it exactly once.
+ * Frames whose TTL is not want_ttl are counted apart: every router under
+ * test must have decremented the generator's TTL exactly once, and the
+ * nft-dup baseline, which copies frames as they are, not at all.
  * Anything that is not IPv4 multicast (stray IPv6 or ARP) is passed and
  * not counted.
  */
@@ -32,8 +33,11 @@ struct {
 	__type(value, struct mcb_count);
 } mcb_count SEC(".maps");
 
-/* The TTL a forwarded frame must carry; set before load. */
-const volatile __u8 want_ttl = 63;
+/*
+ * The TTL a forwarded frame must carry; mcbench changes it between
+ * trials (the generator's TTL minus one, or unchanged for nft-dup).
+ */
+__u8 want_ttl = 63;
 
 SEC("xdp")
 int mcbench_count(struct xdp_md *ctx)

@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev
-zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps
+zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps nftables
 python3"
 # Routing daemons the kernel-mirror tests and kmirror-bench run in their
 # own network namespaces, never as services.  smcroute and FRR coexist;

@@ -22,6 +22,10 @@
  * (everything the frames cause, copies and the receivers' NAPI included,
  * runs there).
  *
+ * It needs the kernel's multicast routing (ipmr), through which smcroute
+ * routes: where the kernel has none (or MGM_NO_FEATURES lists "ipmr"), it
+ * prints "SKIP kmirror-bench: <reason>" and exits 0.
+ *
  * Usage: kmirror-bench [--seconds S] [--trials N] [--oifs N] [--cpu N]
  *                      [--size BYTES] [--markdown] [-q]
  */
@@ -501,7 +505,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	char self[PATH_MAX];
+	char self[PATH_MAX], why[200];
 	ssize_t n;
 	int c, ret;
 
@@ -540,6 +544,13 @@ int main(int argc, char **argv)
 	    o.oifs > MAX_OIFS || o.size < 64 || o.size > 1500) {
 		usage(stderr);
 		return 2;
+	}
+	/* smcroute routes through the kernel's multicast routing. */
+	if (mgm_feature_probe(MGM_FEAT_IPMR, why, sizeof(why)) != 1) {
+		printf("SKIP kmirror-bench: needs kernel ipmr for smcroute, "
+		       "%s\n",
+		       why);
+		return 0;
 	}
 	if (system("command -v smcrouted >/dev/null")) {
 		fprintf(stderr, "kmirror-bench: smcroute is not installed "

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mcbench - forwarding benchmark: our XDP fast path side by side with the
- * kernel's multicast routing (ipmr) and with the XDP ceiling, on the same
- * generator and the same topology, in one run.
+ * kernel's multicast routing (ipmr), with nftables netdev replication
+ * (nft-dup) and with the XDP ceiling, on the same generator and the same
+ * topology, in one run.
  *
  * Topology (network namespaces named mcb<pid>-*, removed on exit and ^C):
  *
@@ -25,12 +26,21 @@
  *   ipmr     no tail call: the frame goes up the stack on "in", into the
  *            kernel's multicast routing with the same (S,G) entries,
  *            installed through the multicast routing socket (MRT_ADD_MFC);
+ *   nft-dup  no tail call either: an nftables netdev ingress chain on
+ *            "in" with one rule, "dup to" each outgoing device, then drop.
+ *            Not a router: no TTL decrement, no MAC rewrite, no RPF check,
+ *            no per-(S,G) lookup, so it is measured on 1-entry tables only;
  *   ceiling  bpf/mcbench_ceiling.bpf.c: TTL and one broadcast redirect
  *            into a single devmap holding the same outgoing interfaces;
  * and, to split ours' distance to the ceiling, the ceiling again with
  * ours' egress program on its copies.  The forwarders are measured in
  * turns, round after round of short trials, so that the drift of a shared
  * machine hits all of them alike; ratios are taken within a round.
+ *
+ * ipmr and nft-dup need optional kernel features (and nft-dup the nft
+ * command): where one is missing, or listed in MGM_NO_FEATURES ("ipmr",
+ * "nft-dup"), its column says n/a and why, and goals against it are
+ * reported as not measured, never as met or missed.
  *
  * Rates are frames per second of CPU time spent on them (see live_run()):
  * the forwarding, every copy and the receivers' XDP all run on the
@@ -88,13 +98,16 @@
 #define GRP_BASE 0xef010001U
 
 /*
- * The three forwarders compared, and a fourth for the diagnosis: the
+ * The four forwarders compared, and a fifth for the diagnosis: the
  * ceiling with ours' egress program on its copies.
  */
-enum fwd { FWD_OURS, FWD_IPMR, FWD_CEIL, FWD_CEIL_EG, N_FWD };
-#define N_MAIN 3 /* the forwarders of the comparison and the plot */
-static const char *const fwd_name[N_FWD] = { "ours", "ipmr", "ceiling",
-					     "ceiling_egress" };
+enum fwd { FWD_OURS, FWD_IPMR, FWD_NFT, FWD_CEIL, FWD_CEIL_EG, N_FWD };
+#define N_MAIN 4 /* the forwarders of the comparison and the plot */
+static const char *const fwd_name[N_FWD] = { "ours", "ipmr", "nft_dup",
+					     "ceiling", "ceiling_egress" };
+/* How the report names them. */
+static const char *const fwd_label[N_FWD] = { "ours", "ipmr", "nft-dup",
+					      "ceiling", "ceiling + egress" };
 
 struct result {
 	double mpps; /* median over the trials */
@@ -116,9 +129,10 @@ struct bcase {
 	uint32_t pkt, fanout, entries;
 	struct result r[N_FWD];
 	/*
-	 * ours/ipmr and ours/ceiling: the median of the ratios within each
-	 * round of trials.  A shared machine drifts by tens of percent over
-	 * seconds, and all three forwarders of a round see the same drift.
+	 * ours/ipmr, ours/nft-dup and ours/ceiling: the median of the ratios
+	 * within each round of trials.  A shared machine drifts by tens of
+	 * percent over seconds, and all forwarders of a round see the same
+	 * drift.
 	 */
 	double over[N_FWD]; /* ours / each forwarder */
 	/*
@@ -149,6 +163,10 @@ struct bench {
 	struct mgm_dp *dp;
 	int mrt_fd;
 	int ncpus;
+	/* forwarders this machine cannot run (ipmr, nft-dup), and why */
+	bool absent[N_FWD];
+	char why[N_FWD][256];
+	uint32_t nft_fanout; /* of the loaded nft-dup ruleset, 0 none */
 	/* what is installed */
 	uint32_t ours_n, ours_fanout, ipmr_n, ipmr_fanout, ceil_fanout;
 	double ours_install_s, ipmr_install_s;
@@ -474,7 +492,7 @@ static void topology(void)
 		c = mcbench_count__open();
 		if (!c)
 			die("cannot open the counting program");
-		c->rodata->want_ttl = GEN_TTL - 1;
+		c->data->want_ttl = GEN_TTL - 1;
 		if (mcbench_count__load(c))
 			die("cannot load the counting program");
 		B.cnt[k] = c;
@@ -547,7 +565,12 @@ static void open_forwarders(uint32_t mfe_max)
 		die("cannot open the datapath: %s", strerror(-err));
 	open_probe();
 
-	/* Kernel multicast routing: VIF 0 is "in", VIFs 1..16 are o1..o16. */
+	/*
+	 * Kernel multicast routing: VIF 0 is "in", VIFs 1..16 are o1..o16.
+	 * Probed at start: a kernel without it has no column for it.
+	 */
+	if (B.absent[FWD_IPMR])
+		return;
 	B.mrt_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IGMP);
 	if (B.mrt_fd < 0 ||
 	    setsockopt(B.mrt_fd, IPPROTO_IP, MRT_INIT, &one, sizeof(one)))
@@ -566,6 +589,115 @@ static void open_forwarders(uint32_t mfe_max)
 	}
 }
 
+/*
+ * Run nft with cmds (one transaction) in the router's namespace, where
+ * this process lives.  0 if it worked; -2 if there is no nft command;
+ * otherwise -1 and, in why, the first line nft printed.
+ */
+static int nft(const char *cmds, char *why, size_t len)
+{
+	char cmd[1024], line[128];
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "nft '%s' 2>&1", cmds);
+	p = popen(cmd, "r");
+	if (!p) {
+		snprintf(why, len, "cannot run nft: %s", strerror(errno));
+		return -1;
+	}
+	why[0] = '\0';
+	while (fgets(line, sizeof(line), p))
+		if (!why[0] && line[0] != '\n') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(why, len, "nft: %s", line);
+		}
+	st = pclose(p);
+	if (st == 0)
+		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+		snprintf(why, len,
+			 "nft (Debian package nftables) is not installed");
+		return -2;
+	}
+	if (!why[0])
+		snprintf(why, len, "nft failed (status %d)", st);
+	return -1;
+}
+
+static void nft_unload(void)
+{
+	char why[256];
+
+	if (!B.nft_fanout)
+		return;
+	if (nft("delete table netdev mcbench", why, sizeof(why)))
+		die("nft-dup: %s", why);
+	B.nft_fanout = 0;
+}
+
+/*
+ * The nft-dup baseline for fan-out n: an ingress chain on "in" whose one
+ * rule copies every frame to o1..on and drops the original, so that the
+ * stack does not also route it.  Loaded only while nft-dup is measured:
+ * it would take ipmr's frames (and ours' misses) otherwise.  Returns as
+ * nft() does.
+ */
+static int nft_load(uint32_t n, char *why, size_t len)
+{
+	char cmds[1024];
+	uint32_t k;
+	int l, err;
+
+	if (B.nft_fanout == n)
+		return 0;
+	nft_unload();
+	l = snprintf(cmds, sizeof(cmds),
+		     "add table netdev mcbench; add chain netdev mcbench in "
+		     "{ type filter hook ingress device \"in\" priority 0; "
+		     "}; add rule netdev mcbench in");
+	for (k = 0; k < n; k++)
+		l += snprintf(cmds + l, sizeof(cmds) - l, " dup to \"o%u\"",
+			      k + 1);
+	snprintf(cmds + l, sizeof(cmds) - l, " drop");
+	err = nft(cmds, why, len);
+	if (err)
+		return err;
+	B.nft_fanout = n;
+	return 0;
+}
+
+/*
+ * Is nft-dup usable?  The nft command and the kernel's netdev dup
+ * (CONFIG_NFT_DUP_NETDEV): load the ruleset once.
+ */
+static void nft_probe(void)
+{
+	char why[160];
+	int err;
+
+	if (mgm_feature_disabled("nft-dup")) {
+		B.absent[FWD_NFT] = true;
+		snprintf(B.why[FWD_NFT], sizeof(B.why[FWD_NFT]),
+			 "nftables netdev dup treated as absent "
+			 "(MGM_NO_FEATURES)");
+		return;
+	}
+	err = nft_load(1, why, sizeof(why));
+	if (err == -2) {
+		B.absent[FWD_NFT] = true;
+		snprintf(B.why[FWD_NFT], sizeof(B.why[FWD_NFT]), "%s", why);
+	} else if (err) {
+		B.absent[FWD_NFT] = true;
+		snprintf(B.why[FWD_NFT], sizeof(B.why[FWD_NFT]),
+			 "cannot load an nftables netdev dup rule "
+			 "(CONFIG_NFT_DUP_NETDEV?): %s",
+			 why);
+	} else {
+		nft_unload();
+	}
+}
+
 static uint32_t entry_src(uint32_t i)
 {
 	return htonl(SRC_BASE + i % SRC_COUNT);
@@ -577,10 +709,11 @@ static uint32_t entry_grp(uint32_t i)
 }
 
 /*
- * Install entries [0, n) with the given fan-out in both tables.  Tables
- * only grow during a run, so the entries measured at n are exactly those
- * installed; a fan-out change rewrites every entry, as a routing daemon
- * would have to.
+ * Install entries [0, n) with the given fan-out in both tables (ours and
+ * ipmr's, if measured).  Tables only grow during a run, so the entries
+ * measured at n are exactly those installed; a fan-out change rewrites
+ * every entry, as a routing daemon would have to.  nft-dup has no table:
+ * select_fwd() loads its rule for the fan-out.
  */
 static void install(uint32_t n, uint32_t fanout)
 {
@@ -606,7 +739,7 @@ static void install(uint32_t n, uint32_t fanout)
 	}
 
 	from = B.ipmr_fanout == fanout ? B.ipmr_n : 0;
-	if (from < n) {
+	if (!B.absent[FWD_IPMR] && from < n) {
 		struct mfcctl mc;
 
 		memset(&mc, 0, sizeof(mc));
@@ -667,11 +800,32 @@ static void set_slot(int fd)
 	}
 }
 
-/* Put the forwarder under test behind the generator. */
+/* What the receivers count as a good copy: TTL decremented or not. */
+static void want_ttl(uint8_t ttl)
+{
+	int k;
+
+	for (k = 0; k < MAX_FANOUT; k++)
+		B.cnt[k]->data->want_ttl = ttl;
+}
+
+/*
+ * Put the forwarder under test behind the generator (for ipmr and
+ * nft-dup, nothing: the frames go up the stack), with nft-dup's rule
+ * loaded for it alone.
+ */
 static void select_fwd(enum fwd f)
 {
+	char why[256];
 	int fd = -1;
 
+	if (f == FWD_NFT) {
+		if (nft_load(B.ceil_fanout, why, sizeof(why)))
+			die("nft-dup: %s", why);
+	} else {
+		nft_unload();
+	}
+	want_ttl(f == FWD_NFT ? GEN_TTL : GEN_TTL - 1);
 	if (f == FWD_OURS)
 		fd = mgm_dp_prog_fd(B.dp);
 	else if (f == FWD_CEIL)
@@ -917,6 +1071,27 @@ static double median(const double *v, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/*
+ * Is forwarder f measured in case c?  Not where this machine lacks it;
+ * and nft-dup, which has no per-(S,G) lookup, on 1-entry tables only:
+ * its one rule takes all traffic whatever the table size.
+ */
+static bool measured(const struct bcase *c, enum fwd f)
+{
+	if (B.absent[f])
+		return false;
+	return f != FWD_NFT || c->entries == 1;
+}
+
+/* Why f is not measured in case c (or at all, with c NULL). */
+static const char *not_measured(const struct bcase *c, enum fwd f)
+{
+	if (B.absent[f] || !c)
+		return B.why[f];
+	return "no per-(S,G) lookup, one rule for all traffic: measured on "
+	       "1-entry tables only";
+}
+
 static void measure(struct bcase *c)
 {
 	double secs, wall, ri[MAX_TRIALS], ro[MAX_TRIALS];
@@ -933,6 +1108,9 @@ static void measure(struct bcase *c)
 	for (f = 0; f < N_FWD; f++) {
 		uint32_t probe = 20000;
 
+		memset(&c->r[f], 0, sizeof(c->r[f]));
+		if (!measured(c, f))
+			continue;
 		select_fwd(f);
 		gen_walk_reset();
 		if (live_run(probe, &secs, &wall)) {
@@ -943,7 +1121,6 @@ static void measure(struct bcase *c)
 		count[f] = count[f] < 50000 ? 50000 : count[f];
 		count[f] = count[f] > 100000000 ? 100000000 : count[f];
 		count[f] -= count[f] % 64;
-		memset(&c->r[f], 0, sizeof(c->r[f]));
 	}
 
 	memset(&c->one, 0, sizeof(c->one));
@@ -953,6 +1130,8 @@ static void measure(struct bcase *c)
 			enum fwd w = (f + t) % N_FWD;
 			struct result *r = &c->r[w];
 
+			if (!measured(c, w))
+				continue;
 			check_stop();
 			r->mpps_t[r->trials++] =
 				trial(r, c->fanout, w, count[w]);
@@ -974,6 +1153,9 @@ static void measure(struct bcase *c)
 		c->spread = median(ro, B.trials);
 	}
 	for (f = 0; f < N_FWD; f++) {
+		c->over[f] = 0;
+		if (!measured(c, f))
+			continue;
 		for (t = 0; t < B.trials; t++)
 			ri[t] = c->r[FWD_OURS].mpps_t[t] / c->r[f].mpps_t[t];
 		c->over[f] = median(ri, B.trials);
@@ -981,6 +1163,8 @@ static void measure(struct bcase *c)
 	for (f = 0; f < N_FWD; f++) {
 		struct result *r = &c->r[f];
 
+		if (!measured(c, f))
+			continue;
 		r->mpps = median(r->mpps_t, r->trials);
 		r->mpps_min = r->mpps_max = r->mpps_t[0];
 		for (t = 1; t < r->trials; t++) {
@@ -1126,8 +1310,9 @@ struct cost {
 };
 
 struct summary {
-	double min_ipmr, min_ceil, big_ratio, big_raw;
-	const struct bcase *min_ipmr_c, *min_ceil_c, *big_c;
+	double min_ipmr, min_nft, min_ceil, big_ratio, big_raw;
+	/* the case of each minimum; NULL where none was measured */
+	const struct bcase *min_ipmr_c, *min_nft_c, *min_ceil_c, *big_c;
 	int loss_cases, loss_excused;
 	const struct bcase *loss_c;
 	struct cost cost[2][N_FWD]; /* [64 B, 1400 B][forwarder] */
@@ -1228,13 +1413,17 @@ static void summarize(struct summary *s)
 	uint32_t big = 0;
 	int i, f;
 
-	s->min_ipmr = s->min_ceil = 1e300;
+	s->min_ipmr = s->min_nft = s->min_ceil = 1e300;
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
 
-		if (ratio(c, FWD_IPMR) < s->min_ipmr) {
+		if (measured(c, FWD_IPMR) && ratio(c, FWD_IPMR) < s->min_ipmr) {
 			s->min_ipmr = ratio(c, FWD_IPMR);
 			s->min_ipmr_c = c;
+		}
+		if (measured(c, FWD_NFT) && ratio(c, FWD_NFT) < s->min_nft) {
+			s->min_nft = ratio(c, FWD_NFT);
+			s->min_nft_c = c;
 		}
 		if (ratio(c, FWD_CEIL) < s->min_ceil) {
 			s->min_ceil = ratio(c, FWD_CEIL);
@@ -1309,9 +1498,15 @@ static const char *case_str(const struct bcase *c, char *buf, size_t len)
 	return buf;
 }
 
-static const char *loss_str(const struct result *r, char *buf, size_t len)
+/* Copies lost by forwarder f in case c, or n/a. */
+static const char *loss_str(const struct bcase *c, enum fwd f, char *buf,
+			    size_t len)
 {
-	if (!r->lost)
+	const struct result *r = &c->r[f];
+
+	if (!measured(c, f))
+		snprintf(buf, len, "n/a");
+	else if (!r->lost)
 		snprintf(buf, len, "0");
 	else if (r->loss < 0.001)
 		snprintf(buf, len, "%.4f%%", r->loss * 100);
@@ -1320,33 +1515,88 @@ static const char *loss_str(const struct result *r, char *buf, size_t len)
 	return buf;
 }
 
+/* Mpps of forwarder f in case c, or n/a. */
+static const char *mpps_str(const struct bcase *c, enum fwd f, char *buf,
+			    size_t len)
+{
+	if (measured(c, f))
+		snprintf(buf, len, "%.3f", c->r[f].mpps);
+	else
+		snprintf(buf, len, "n/a");
+	return buf;
+}
+
+/* ours / forwarder f in case c, or n/a. */
+static const char *ratio_str(const struct bcase *c, enum fwd f, char *buf,
+			     size_t len)
+{
+	if (measured(c, f))
+		snprintf(buf, len, "%.2fx", ratio(c, f));
+	else
+		snprintf(buf, len, "n/a");
+	return buf;
+}
+
+/* ns at fan-out 1 + per further copy, or n/a. */
+static const char *cost_str(const struct cost *k, char *buf, size_t len)
+{
+	if (k->ok)
+		snprintf(buf, len, "%.0f + %.0f", k->first_ns, k->per_copy_ns);
+	else
+		snprintf(buf, len, "n/a");
+	return buf;
+}
+
 static void print_markdown(const struct summary *s, const char *svg)
 {
-	char b1[64], b2[64], b3[64], cs[96];
+	char b[8][64], cs[96];
+	bool multi = false;
 	int i;
 
 	printf("| forwarding, Mpps in (frame bytes, fan-out, (S,G) entries) "
-	       "| ours | ipmr | ceiling | ours/ipmr | ours/ceiling "
-	       "| ceiling + ours' egress program | loss ours / ipmr / "
-	       "ceiling |\n"
-	       "|---|---|---|---|---|---|---|---|\n");
+	       "| ours | ipmr | nft-dup | ceiling | ours/ipmr | ours/nft-dup "
+	       "| ours/ceiling | ceiling + ours' egress program "
+	       "| loss ours / ipmr / nft-dup / ceiling |\n"
+	       "|---|---|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
 
-		printf("| %s | %.3f | %.3f | %.3f | %.2fx | %.2fx | %.3f | "
-		       "%s / %s / %s |\n",
+		multi |= c->entries > 1;
+		printf("| %s | %.3f | %s | %s | %.3f | %s | %s | %.2fx | %.3f "
+		       "| %s / %s / %s / %s |\n",
 		       case_str(c, cs, sizeof(cs)), c->r[FWD_OURS].mpps,
-		       c->r[FWD_IPMR].mpps, c->r[FWD_CEIL].mpps,
-		       ratio(c, FWD_IPMR), ratio(c, FWD_CEIL),
-		       c->r[FWD_CEIL_EG].mpps,
-		       loss_str(&c->r[FWD_OURS], b1, sizeof(b1)),
-		       loss_str(&c->r[FWD_IPMR], b2, sizeof(b2)),
-		       loss_str(&c->r[FWD_CEIL], b3, sizeof(b3)));
+		       mpps_str(c, FWD_IPMR, b[0], 64),
+		       mpps_str(c, FWD_NFT, b[1], 64), c->r[FWD_CEIL].mpps,
+		       ratio_str(c, FWD_IPMR, b[2], 64),
+		       ratio_str(c, FWD_NFT, b[3], 64), ratio(c, FWD_CEIL),
+		       c->r[FWD_CEIL_EG].mpps, loss_str(c, FWD_OURS, b[4], 64),
+		       loss_str(c, FWD_IPMR, b[5], 64),
+		       loss_str(c, FWD_NFT, b[6], 64),
+		       loss_str(c, FWD_CEIL, b[7], 64));
+	}
+	/* Every n/a says why. */
+	if (B.absent[FWD_IPMR] || B.absent[FWD_NFT] || multi) {
+		printf("\nn/a:");
+		if (B.absent[FWD_IPMR])
+			printf(" ipmr not measured, %s.", B.why[FWD_IPMR]);
+		if (B.absent[FWD_NFT])
+			printf(" nft-dup not measured, %s.", B.why[FWD_NFT]);
+		else if (multi)
+			printf(" nft-dup has no per-(S,G) lookup (one rule takes "
+			       "all traffic), so it is measured on 1-entry "
+			       "tables only.");
+		printf("\n");
 	}
 	printf("\n| goal (one run) | measured | |\n|---|---|---|\n");
-	printf("| ours >= 3x ipmr in every case | lowest %.2fx (%s) | %s |\n",
-	       s->min_ipmr, case_str(s->min_ipmr_c, cs, sizeof(cs)),
-	       yes_no(s->min_ipmr >= 3));
+	if (s->min_ipmr_c)
+		printf("| ours >= 3x ipmr in every case | lowest %.2fx (%s) "
+		       "| %s |\n",
+		       s->min_ipmr, case_str(s->min_ipmr_c, cs, sizeof(cs)),
+		       yes_no(s->min_ipmr >= 3));
+	else
+		printf("| ours >= 3x ipmr in every case | n/a | not measured "
+		       "(%s) |\n",
+		       not_measured(NULL, FWD_IPMR));
 	printf("| ours >= 0.9x the ceiling in every case | lowest %.2fx (%s) "
 	       "| %s |\n",
 	       s->min_ceil, case_str(s->min_ceil_c, cs, sizeof(cs)),
@@ -1356,8 +1606,8 @@ static void print_markdown(const struct summary *s, const char *svg)
 		       "1-entry rate (64 B, fan-out %d) | %.0f%% of ours with "
 		       "all traffic on one entry, in the same rounds "
 		       "(%.0f%% of the 1-entry case above) | %s |\n",
-		       entries_str(s->big_c->entries, b1, sizeof(b1)),
-		       TABLE_FANOUT, s->big_ratio * 100, s->big_raw * 100,
+		       entries_str(s->big_c->entries, b[0], 64), TABLE_FANOUT,
+		       s->big_ratio * 100, s->big_raw * 100,
 		       yes_no(s->big_ratio >= 0.8));
 	printf("| no loss where the receivers keep up | ours lost or "
 	       "misdelivered copies in %d case(s)%s%s; lost copies in %d "
@@ -1368,15 +1618,17 @@ static void print_markdown(const struct summary *s, const char *svg)
 	printf("\nWhere the time goes:\n\n");
 	if (s->cost[0][FWD_OURS].ok)
 		printf("* ns per ingress packet at fan-out 1, plus per further "
-		       "copy up to fan-out %u (64 B): ours %.0f + %.0f, ipmr "
-		       "%.0f + %.0f, ceiling %.0f + %.0f.\n",
+		       "copy up to fan-out %u (64 B): ours %s, ipmr %s, "
+		       "nft-dup %s, ceiling %s.\n",
 		       s->cost[0][FWD_OURS].max_fanout,
-		       s->cost[0][FWD_OURS].first_ns,
-		       s->cost[0][FWD_OURS].per_copy_ns,
-		       s->cost[0][FWD_IPMR].first_ns,
-		       s->cost[0][FWD_IPMR].per_copy_ns,
-		       s->cost[0][FWD_CEIL].first_ns,
-		       s->cost[0][FWD_CEIL].per_copy_ns);
+		       cost_str(&s->cost[0][FWD_OURS], b[0], 64),
+		       cost_str(&s->cost[0][FWD_IPMR], b[1], 64),
+		       cost_str(&s->cost[0][FWD_NFT], b[2], 64),
+		       cost_str(&s->cost[0][FWD_CEIL], b[3], 64));
+	if (s->min_nft_c)
+		printf("* Ours against nft-dup, which copies frames as they "
+		       "are and routes nothing: lowest %.2fx (%s).\n",
+		       s->min_nft, case_str(s->min_nft_c, cs, sizeof(cs)));
 	printf("* Ours over the ceiling (64 B, 1 entry, median over the "
 	       "fan-outs): ~%.0f ns per packet on the ingress side, ~%.0f ns "
 	       "per copy for the egress program (source MAC, TTL threshold, "
@@ -1395,12 +1647,17 @@ static void print_markdown(const struct summary *s, const char *svg)
 		       "ns, of which the (S,G) lookup %.0f ns and the lookup "
 		       "with the per-entry counters %.0f ns: the table no "
 		       "longer fits in the caches and TLB.\n",
-		       entries_str(s->walk_entries, b1, sizeof(b1)),
+		       entries_str(s->walk_entries, b[0], 64),
 		       s->ns[P_HIT_WALK], s->ns[P_LOOKUP_WALK],
 		       s->ns[P_STATS_WALK]);
-	printf("* Entries installed: ours %.0f/s (`mgm_dp_mfe_install`), "
-	       "ipmr %.0f/s (`MRT_ADD_MFC`).\n",
-	       s->ours_inst_per_s, s->ipmr_inst_per_s);
+	if (B.absent[FWD_IPMR])
+		printf("* Entries installed: ours %.0f/s "
+		       "(`mgm_dp_mfe_install`), ipmr n/a.\n",
+		       s->ours_inst_per_s);
+	else
+		printf("* Entries installed: ours %.0f/s "
+		       "(`mgm_dp_mfe_install`), ipmr %.0f/s (`MRT_ADD_MFC`).\n",
+		       s->ours_inst_per_s, s->ipmr_inst_per_s);
 	printf("\nHow (`tools/mcbench.c`): frames are injected with live-frame "
 	       "`BPF_PROG_TEST_RUN` on the router's ingress veth (in network "
 	       "namespaces) through a front program that restores TTL and "
@@ -1412,17 +1669,34 @@ static void print_markdown(const struct summary *s, const char *svg)
 	       "ksoftirqd, without the time other programs take on a shared "
 	       "machine (wall-clock rates are in the JSON). %d rounds of one "
 	       "~%.2f s trial per forwarder, in turns; Mpps is the median "
-	       "trial, a ratio the median of the ratios within a round. ipmr "
-	       "is the kernel's multicast routing with the same (S,G) "
-	       "entries (`MRT_ADD_MFC`, threshold 1)%s; the ceiling is a TTL "
-	       "decrement and one broadcast redirect, no lookup, no egress "
-	       "program. Loss is copies not counted at the receivers.\n",
-	       B.trials, B.seconds,
-	       B.ipmr_plain ? "" :
-			      " and a 224.0.0.0/4 route on each outgoing "
-			      "interface, which lets it reuse a cached output "
-			      "route per copy (faster than without; "
-			      "`--ipmr-plain` measures it without)");
+	       "trial, a ratio the median of the ratios within a round. ",
+	       B.trials, B.seconds);
+	if (B.absent[FWD_IPMR])
+		printf("ipmr, the kernel's multicast routing, was not measured "
+		       "(%s). ",
+		       B.why[FWD_IPMR]);
+	else
+		printf("ipmr is the kernel's multicast routing with the same "
+		       "(S,G) entries (`MRT_ADD_MFC`, threshold 1)%s. ",
+		       B.ipmr_plain ?
+			       "" :
+			       " and a 224.0.0.0/4 route on each outgoing "
+			       "interface, which lets it reuse a cached output "
+			       "route per copy (faster than without; "
+			       "`--ipmr-plain` measures it without)");
+	printf("nft-dup is a kernel path that needs no ipmr: an nftables "
+	       "netdev ingress chain on the ingress veth, the frames passed "
+	       "up to it as to ipmr, with one rule that does `dup to` each "
+	       "outgoing interface and drops the original. It is not a "
+	       "router and does less than one: no TTL decrement (its copies "
+	       "are counted with the TTL unchanged), no MAC rewrite, no RPF "
+	       "check, no per-(S,G) lookup (so 1-entry cases only)%s%s%s. "
+	       "The ceiling is a TTL decrement and one broadcast redirect, no "
+	       "lookup, no egress program. Loss is copies not counted at the "
+	       "receivers.\n",
+	       B.absent[FWD_NFT] ? "; not measured here (" : "",
+	       B.absent[FWD_NFT] ? B.why[FWD_NFT] : "",
+	       B.absent[FWD_NFT] ? ")" : "");
 	if (svg)
 		printf("\n![Mpps against fan-out and table size](%s)\n", svg);
 }
@@ -1455,36 +1729,76 @@ static void print_result_json(FILE *o, const struct result *r)
 	fprintf(o, "}");
 }
 
+/* A JSON string. */
+static void json_str(FILE *o, const char *v)
+{
+	fputc('"', o);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			fprintf(o, "\\%c", *v);
+		else if ((unsigned char)*v < 0x20)
+			fprintf(o, "\\u%04x", *v);
+		else
+			fputc(*v, o);
+	}
+	fputc('"', o);
+}
+
+/* ,"key":v with prec decimals, or null where nothing was measured. */
+static void json_num(FILE *o, const char *key, bool ok, int prec, double v)
+{
+	if (ok)
+		fprintf(o, ",\"%s\":%.*f", key, prec, v);
+	else
+		fprintf(o, ",\"%s\":null", key);
+}
+
 static void print_json(FILE *o, const struct summary *s)
 {
 	struct utsname u;
+	bool first = true;
 	int i, f, p;
 
 	uname(&u);
 	fprintf(o,
 		"{\"kernel\":\"%s\",\"cpus\":%ld,\"cpu\":%d,\"trials\":%d,"
 		"\"seconds_per_trial\":%.2f,\"batch_size\":%d,"
-		"\"ipmr_routes\":%s,\"cases\":[",
+		"\"ipmr_routes\":%s,\"not_measured\":{",
 		u.release, sysconf(_SC_NPROCESSORS_ONLN), B.cpu, B.trials,
 		B.seconds, B.batch, B.ipmr_plain ? "false" : "true");
+	/* The forwarders this machine could not run, and why. */
+	for (f = 0; f < N_FWD; f++) {
+		if (!B.absent[f])
+			continue;
+		fprintf(o, "%s\"%s\":", first ? "" : ",", fwd_name[f]);
+		json_str(o, B.why[f]);
+		first = false;
+	}
+	fprintf(o, "},\"cases\":[");
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
+		bool ipmr = measured(c, FWD_IPMR), nft = measured(c, FWD_NFT);
 
 		fprintf(o,
 			"%s\n{\"pkt_size\":%u,\"fanout\":%u,\"entries\":%u,"
-			"\"ours_mpps\":%.4f,\"ipmr_mpps\":%.4f,"
-			"\"ceiling_mpps\":%.4f,\"ours_over_ipmr\":%.3f,"
-			"\"ours_over_ceiling\":%.3f,"
-			"\"ceiling_egress_mpps\":%.4f,"
-			"\"ours_over_ceiling_egress\":%.3f,"
-			"\"loss\":{\"ours\":%.6f,"
-			"\"ipmr\":%.6f,\"ceiling\":%.6f},\"ours_misses\":%llu",
+			"\"ours_mpps\":%.4f",
 			i ? "," : "", c->pkt, c->fanout, c->entries,
-			c->r[FWD_OURS].mpps, c->r[FWD_IPMR].mpps,
-			c->r[FWD_CEIL].mpps, ratio(c, FWD_IPMR),
-			ratio(c, FWD_CEIL), c->r[FWD_CEIL_EG].mpps,
-			ratio(c, FWD_CEIL_EG), c->r[FWD_OURS].loss,
-			c->r[FWD_IPMR].loss, c->r[FWD_CEIL].loss,
+			c->r[FWD_OURS].mpps);
+		json_num(o, "ipmr_mpps", ipmr, 4, c->r[FWD_IPMR].mpps);
+		json_num(o, "nft_dup_mpps", nft, 4, c->r[FWD_NFT].mpps);
+		json_num(o, "ceiling_mpps", true, 4, c->r[FWD_CEIL].mpps);
+		json_num(o, "ours_over_ipmr", ipmr, 3, ratio(c, FWD_IPMR));
+		json_num(o, "ours_over_nft_dup", nft, 3, ratio(c, FWD_NFT));
+		json_num(o, "ours_over_ceiling", true, 3, ratio(c, FWD_CEIL));
+		json_num(o, "ceiling_egress_mpps", true, 4,
+			 c->r[FWD_CEIL_EG].mpps);
+		json_num(o, "ours_over_ceiling_egress", true, 3,
+			 ratio(c, FWD_CEIL_EG));
+		fprintf(o, ",\"loss\":{\"ours\":%.6f", c->r[FWD_OURS].loss);
+		json_num(o, "ipmr", ipmr, 6, c->r[FWD_IPMR].loss);
+		json_num(o, "nft_dup", nft, 6, c->r[FWD_NFT].loss);
+		json_num(o, "ceiling", true, 6, c->r[FWD_CEIL].loss);
+		fprintf(o, "},\"ours_misses\":%llu",
 			(unsigned long long)c->r[FWD_OURS].misses);
 		if (c->entries > 1)
 			fprintf(o,
@@ -1493,7 +1807,13 @@ static void print_json(FILE *o, const struct summary *s)
 				c->one.mpps, c->spread);
 		for (f = 0; f < N_FWD; f++) {
 			fprintf(o, ",\"%s\":", fwd_name[f]);
-			print_result_json(o, &c->r[f]);
+			if (measured(c, f)) {
+				print_result_json(o, &c->r[f]);
+				continue;
+			}
+			fprintf(o, "{\"not_measured\":");
+			json_str(o, not_measured(c, f));
+			fprintf(o, "}");
 		}
 		fprintf(o, "}");
 	}
@@ -1504,31 +1824,49 @@ static void print_json(FILE *o, const struct summary *s)
 	fprintf(o, ",\"walk_entries\":%u},\n\"cost_ns\":{", s->walk_entries);
 	for (p = 0; p < 2; p++) {
 		fprintf(o, "%s\"%d\":{", p ? "," : "", p ? 1400 : 64);
-		for (f = 0; f < N_FWD; f++)
-			fprintf(o,
-				"%s\"%s\":{\"fanout_1\":%.1f,"
-				"\"per_further_copy\":%.1f}",
-				f ? "," : "", fwd_name[f],
-				s->cost[p][f].first_ns,
-				s->cost[p][f].per_copy_ns);
+		for (f = 0; f < N_FWD; f++) {
+			const struct cost *k = &s->cost[p][f];
+
+			if (k->ok)
+				fprintf(o,
+					"%s\"%s\":{\"fanout_1\":%.1f,"
+					"\"per_further_copy\":%.1f}",
+					f ? "," : "", fwd_name[f], k->first_ns,
+					k->per_copy_ns);
+			else
+				fprintf(o, "%s\"%s\":null", f ? "," : "",
+					fwd_name[f]);
+		}
 		fprintf(o,
 			",\"ours_over_ceiling\":{\"ingress_per_packet\":%.1f,"
 			"\"egress_per_copy\":%.1f}}",
 			s->ingress_ns[p], s->egress_ns[p]);
 	}
-	fprintf(o, "},\n\"installs_per_s\":{\"ours\":%.0f,\"ipmr\":%.0f},",
-		s->ours_inst_per_s, s->ipmr_inst_per_s);
+	fprintf(o, "},\n\"installs_per_s\":{\"ours\":%.0f", s->ours_inst_per_s);
+	json_num(o, "ipmr", !B.absent[FWD_IPMR], 0, s->ipmr_inst_per_s);
+	/*
+	 * A goal against a forwarder that was not measured is neither met
+	 * nor missed: null, with the reason.
+	 */
+	fprintf(o, "},\n\"goals\":{\"ours_over_ipmr_min\":");
+	if (s->min_ipmr_c) {
+		fprintf(o, "%.3f,\"ours_over_ipmr_met\":%s", s->min_ipmr,
+			s->min_ipmr >= 3 ? "true" : "false");
+	} else {
+		fprintf(o, "null,\"ours_over_ipmr_met\":null,"
+			   "\"ours_over_ipmr_not_measured\":");
+		json_str(o, not_measured(NULL, FWD_IPMR));
+	}
+	json_num(o, "ours_over_nft_dup_min", s->min_nft_c, 3, s->min_nft);
 	fprintf(o,
-		"\n\"goals\":{\"ours_over_ipmr_min\":%.3f,"
-		"\"ours_over_ipmr_met\":%s,\"ours_over_ceiling_min\":%.3f,"
+		",\"ours_over_ceiling_min\":%.3f,"
 		"\"ours_over_ceiling_met\":%s,\"large_table_entries\":%u,"
 		"\"large_table_ratio\":%.3f,"
 		"\"large_table_ratio_across_cases\":%.3f,"
 		"\"large_table_met\":%s,"
 		"\"loss_cases\":%d,\"loss_cases_receiver_limited\":%d,"
 		"\"loss_met\":%s}}\n",
-		s->min_ipmr, s->min_ipmr >= 3 ? "true" : "false", s->min_ceil,
-		s->min_ceil >= 0.9 ? "true" : "false",
+		s->min_ceil, s->min_ceil >= 0.9 ? "true" : "false",
 		s->big_c ? s->big_c->entries : 0, s->big_ratio, s->big_raw,
 		s->big_ratio >= 0.8 ? "true" : "false", s->loss_cases,
 		s->loss_excused, s->loss_cases ? "false" : "true");
@@ -1536,33 +1874,38 @@ static void print_json(FILE *o, const struct summary *s)
 
 static void print_human(const struct summary *s)
 {
-	char b[3][64], cs[96];
-	int i;
+	char b[10][64], cs[96];
+	int i, f;
 
 	printf("Multicast forwarding on CPU %d, Mpps in (%d rounds of "
 	       "~%.2f s trials, median)\n",
 	       B.cpu, B.trials, B.seconds);
-	printf("%-32s %7s %7s %7s %9s %9s %7s  %s\n", "case", "ours", "ipmr",
-	       "ceiling", "ours/ipmr", "ours/ceil", "ceil+eg",
-	       "loss ours/ipmr/ceil");
+	for (f = 0; f < N_FWD; f++)
+		if (B.absent[f])
+			printf("%s: n/a, %s\n", fwd_label[f], B.why[f]);
+	printf("%-32s %7s %7s %7s %7s %9s %9s %9s %7s  %s\n", "case", "ours",
+	       "ipmr", "nft-dup", "ceiling", "ours/ipmr", "ours/nft",
+	       "ours/ceil", "ceil+eg", "loss ours/ipmr/nft/ceil");
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
 
-		printf("%-32s %7.3f %7.3f %7.3f %8.2fx %8.2fx %7.3f  "
-		       "%s/%s/%s\n",
+		printf("%-32s %7.3f %7s %7s %7.3f %9s %9s %8.2fx %7.3f  "
+		       "%s/%s/%s/%s\n",
 		       case_str(c, cs, sizeof(cs)), c->r[FWD_OURS].mpps,
-		       c->r[FWD_IPMR].mpps, c->r[FWD_CEIL].mpps,
-		       ratio(c, FWD_IPMR), ratio(c, FWD_CEIL),
-		       c->r[FWD_CEIL_EG].mpps,
-		       loss_str(&c->r[FWD_OURS], b[0], 64),
-		       loss_str(&c->r[FWD_IPMR], b[1], 64),
-		       loss_str(&c->r[FWD_CEIL], b[2], 64));
-		for (int f = 0; f < N_FWD; f++)
-			if (misdelivered(&c->r[f]))
+		       mpps_str(c, FWD_IPMR, b[0], 64),
+		       mpps_str(c, FWD_NFT, b[1], 64), c->r[FWD_CEIL].mpps,
+		       ratio_str(c, FWD_IPMR, b[2], 64),
+		       ratio_str(c, FWD_NFT, b[3], 64), ratio(c, FWD_CEIL),
+		       c->r[FWD_CEIL_EG].mpps, loss_str(c, FWD_OURS, b[4], 64),
+		       loss_str(c, FWD_IPMR, b[5], 64),
+		       loss_str(c, FWD_NFT, b[6], 64),
+		       loss_str(c, FWD_CEIL, b[7], 64));
+		for (f = 0; f < N_FWD; f++)
+			if (measured(c, f) && misdelivered(&c->r[f]))
 				printf("  %s: %llu not forwarded (ours only), "
 				       "%llu bad TTL, %llu to non-members, "
 				       "%llu duplicates\n",
-				       fwd_name[f],
+				       fwd_label[f],
 				       (unsigned long long)c->r[f].misses,
 				       (unsigned long long)c->r[f].bad_ttl,
 				       (unsigned long long)c->r[f].strays,
@@ -1572,15 +1915,18 @@ static void print_human(const struct summary *s)
 	       "trials:\n");
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
-		int f;
 
 		printf("  %-32s", case_str(c, cs, sizeof(cs)));
-		for (f = 0; f < N_MAIN; f++)
-			printf(" %s %llu: %llu-%llu%s", fwd_name[f],
-			       (unsigned long long)c->r[f].sent,
-			       (unsigned long long)c->r[f].deliv_min,
-			       (unsigned long long)c->r[f].deliv_max,
-			       f < N_MAIN - 1 ? ";" : "\n");
+		for (f = 0; f < N_MAIN; f++) {
+			if (!measured(c, f))
+				printf(" %s n/a", fwd_label[f]);
+			else
+				printf(" %s %llu: %llu-%llu", fwd_label[f],
+				       (unsigned long long)c->r[f].sent,
+				       (unsigned long long)c->r[f].deliv_min,
+				       (unsigned long long)c->r[f].deliv_max);
+			printf("%s", f < N_MAIN - 1 ? ";" : "\n");
+		}
 	}
 	printf("\nProgram alone, ns per packet (generator %.0f ns "
 	       "subtracted):\n  ours hit %.0f (lookup %.0f, with counters "
@@ -1599,25 +1945,31 @@ static void print_human(const struct summary *s)
 		if (!s->cost[i][FWD_OURS].ok)
 			continue;
 		printf("%d B: ns per ingress packet at fan-out 1 + per further "
-		       "copy (to fan-out %u)\n  ours %.0f + %.0f, ipmr %.0f + "
-		       "%.0f, ceiling %.0f + %.0f\n",
+		       "copy (to fan-out %u)\n  ours %s, ipmr %s, nft-dup %s, "
+		       "ceiling %s\n",
 		       i ? 1400 : 64, s->cost[i][FWD_OURS].max_fanout,
-		       s->cost[i][FWD_OURS].first_ns,
-		       s->cost[i][FWD_OURS].per_copy_ns,
-		       s->cost[i][FWD_IPMR].first_ns,
-		       s->cost[i][FWD_IPMR].per_copy_ns,
-		       s->cost[i][FWD_CEIL].first_ns,
-		       s->cost[i][FWD_CEIL].per_copy_ns);
+		       cost_str(&s->cost[i][FWD_OURS], b[0], 64),
+		       cost_str(&s->cost[i][FWD_IPMR], b[1], 64),
+		       cost_str(&s->cost[i][FWD_NFT], b[2], 64),
+		       cost_str(&s->cost[i][FWD_CEIL], b[3], 64));
 		printf("  ours over the ceiling: ingress %.0f ns per packet, "
 		       "egress program %.0f ns per copy\n",
 		       s->ingress_ns[i], s->egress_ns[i]);
 	}
-	printf("Entries installed: ours %.0f/s, ipmr %.0f/s\n",
-	       s->ours_inst_per_s, s->ipmr_inst_per_s);
+	if (B.absent[FWD_IPMR])
+		printf("Entries installed: ours %.0f/s, ipmr n/a\n",
+		       s->ours_inst_per_s);
+	else
+		printf("Entries installed: ours %.0f/s, ipmr %.0f/s\n",
+		       s->ours_inst_per_s, s->ipmr_inst_per_s);
 	printf("\nGoals:\n");
-	printf("  ours >= 3x ipmr:        lowest %.2fx (%s): %s\n", s->min_ipmr,
-	       case_str(s->min_ipmr_c, cs, sizeof(cs)),
-	       s->min_ipmr >= 3 ? "met" : "MISSED");
+	if (s->min_ipmr_c)
+		printf("  ours >= 3x ipmr:        lowest %.2fx (%s): %s\n",
+		       s->min_ipmr, case_str(s->min_ipmr_c, cs, sizeof(cs)),
+		       s->min_ipmr >= 3 ? "met" : "MISSED");
+	else
+		printf("  ours >= 3x ipmr:        not measured (%s)\n",
+		       not_measured(NULL, FWD_IPMR));
 	printf("  ours >= 0.9x ceiling:   lowest %.2fx (%s): %s\n", s->min_ceil,
 	       case_str(s->min_ceil_c, cs, sizeof(cs)),
 	       s->min_ceil >= 0.9 ? "met" : "MISSED");
@@ -1631,12 +1983,15 @@ static void print_human(const struct summary *s)
 	       "the receivers: %s\n",
 	       s->loss_cases, s->loss_excused,
 	       s->loss_cases ? "MISSED" : "met");
+	if (s->min_nft_c)
+		printf("  (no goal) ours/nft-dup: lowest %.2fx (%s)\n",
+		       s->min_nft, case_str(s->min_nft_c, cs, sizeof(cs)));
 }
 
 /* ------------------------------------------------------------------ */
 /* The plot                                                             */
 
-static const char *const fwd_color[N_MAIN] = { "#1f66b4", "#d9480f",
+static const char *const fwd_color[N_MAIN] = { "#1f66b4", "#d9480f", "#2f9e44",
 					       "#555555" };
 
 /* A round axis maximum: 1, 2, 2.5 or 5 times a power of ten. */
@@ -1751,6 +2106,14 @@ static void svg_axes(FILE *o, const struct panel *p, const char *title,
 		xlabel, p->x - 42, p->y + p->h / 2);
 }
 
+/* Is case c a point of a line of pkt bytes for f along the x variable? */
+static bool svg_point(const struct bcase *c, enum fwd f, uint32_t pkt,
+		      bool by_fanout)
+{
+	return c->pkt == pkt && measured(c, f) &&
+	       (by_fanout ? c->entries == 1 : c->fanout == TABLE_FANOUT);
+}
+
 /* One line: the cases of pkt bytes along the panel's x variable. */
 static void svg_line(FILE *o, const struct panel *p, enum fwd f, uint32_t pkt,
 		     bool by_fanout)
@@ -1758,6 +2121,11 @@ static void svg_line(FILE *o, const struct panel *p, enum fwd f, uint32_t pkt,
 	bool first = true;
 	int i;
 
+	for (i = 0; i < n_cases; i++)
+		if (svg_point(&cases[i], f, pkt, by_fanout))
+			break;
+	if (i == n_cases)
+		return; /* not measured: no line */
 	fprintf(o,
 		"<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
 		"points=\"",
@@ -1765,8 +2133,7 @@ static void svg_line(FILE *o, const struct panel *p, enum fwd f, uint32_t pkt,
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
 
-		if (c->pkt != pkt ||
-		    (by_fanout ? c->entries != 1 : c->fanout != TABLE_FANOUT))
+		if (!svg_point(c, f, pkt, by_fanout))
 			continue;
 		fprintf(o, "%s%.1f,%.1f", first ? "" : " ",
 			p->xpos(p, by_fanout ? c->fanout : c->entries),
@@ -1777,20 +2144,37 @@ static void svg_line(FILE *o, const struct panel *p, enum fwd f, uint32_t pkt,
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
 
-		if (c->pkt != pkt ||
-		    (by_fanout ? c->entries != 1 : c->fanout != TABLE_FANOUT))
+		if (!svg_point(c, f, pkt, by_fanout))
 			continue;
 		fprintf(o,
 			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
 			"<title>%s %u B: %.3f Mpps</title></circle>\n",
 			p->xpos(p, by_fanout ? c->fanout : c->entries),
-			y_of(p, c->r[f].mpps), fwd_color[f], fwd_name[f], pkt,
+			y_of(p, c->r[f].mpps), fwd_color[f], fwd_label[f], pkt,
 			c->r[f].mpps);
+	}
+}
+
+/* Text for an SVG element. */
+static void svg_text(FILE *o, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '&')
+			fputs("&amp;", o);
+		else if (*v == '<')
+			fputs("&lt;", o);
+		else if (*v == '>')
+			fputs("&gt;", o);
+		else
+			fputc(*v, o);
 	}
 }
 
 static void write_svg(const char *path)
 {
+	static const char *const legend[N_MAIN] = {
+		"ours (mgm_fwd)", "kernel ipmr", "kernel nft-dup", "XDP ceiling"
+	};
 	static const uint32_t fo_ticks[] = { 1, 2, 4, 8, 16 };
 	static const char *const fo_names[] = { "1", "2", "4", "8", "16" };
 	static const uint32_t en_ticks[] = { 1,	    10,	    100,    1000,
@@ -1801,11 +2185,13 @@ static void write_svg(const char *path)
 	struct panel right = { 560, 60, 380, 260, 0, 0, 0, x_entries };
 	double maxl = 0, maxr = 0, minl = 1e300;
 	char tmp[300], title[96];
-	int i, f;
+	int i, f, y;
 	FILE *o;
 
 	for (i = 0; i < n_cases; i++)
 		for (f = 0; f < N_MAIN; f++) {
+			if (!measured(&cases[i], f))
+				continue;
 			if (cases[i].entries == 1 && cases[i].r[f].mpps > 0) {
 				maxl = dmax(maxl, cases[i].r[f].mpps);
 				minl = dmin(minl, cases[i].r[f].mpps);
@@ -1829,9 +2215,9 @@ static void write_svg(const char *path)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<!-- Written by tools/mcbench (make bench); do not edit. -->\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"980\" "
-		"height=\"420\" viewBox=\"0 0 980 420\" "
+		"height=\"460\" viewBox=\"0 0 980 460\" "
 		"font-family=\"sans-serif\" font-size=\"12\">\n"
-		"<rect width=\"980\" height=\"420\" fill=\"white\"/>\n");
+		"<rect width=\"980\" height=\"460\" fill=\"white\"/>\n");
 	svg_axes(o, &left, "Mpps against fan-out (1 entry, log scale)",
 		 "outgoing interfaces", fo_ticks, 5, fo_names);
 	snprintf(title, sizeof(title),
@@ -1843,25 +2229,39 @@ static void write_svg(const char *path)
 		svg_line(o, &left, f, 1400, true);
 		svg_line(o, &right, f, 64, false);
 	}
-	/* Legend under the panels. */
+	/* Legend under the panels, then what n/a and nft-dup mean. */
 	for (f = 0; f < N_MAIN; f++)
 		fprintf(o,
 			"<line x1=\"%d\" y1=\"395\" x2=\"%d\" y2=\"395\" "
 			"stroke=\"%s\" stroke-width=\"2\"/>\n"
-			"<text x=\"%d\" y=\"399\">%s</text>\n",
+			"<text x=\"%d\" y=\"399\">%s%s</text>\n",
 			70 + f * 150, 100 + f * 150, fwd_color[f],
-			106 + f * 150,
-			f == FWD_OURS ? "ours (mgm_fwd)" :
-			f == FWD_IPMR ? "kernel ipmr" :
-					"XDP ceiling");
+			106 + f * 150, legend[f], B.absent[f] ? ": n/a" : "");
 	fprintf(o,
-		"<line x1=\"520\" y1=\"395\" x2=\"550\" y2=\"395\" "
+		"<line x1=\"680\" y1=\"395\" x2=\"710\" y2=\"395\" "
 		"stroke=\"#000\" stroke-width=\"2\"/>\n"
-		"<text x=\"556\" y=\"399\">64 B frames</text>\n"
-		"<line x1=\"660\" y1=\"395\" x2=\"690\" y2=\"395\" "
+		"<text x=\"716\" y=\"399\">64 B frames</text>\n"
+		"<line x1=\"810\" y1=\"395\" x2=\"840\" y2=\"395\" "
 		"stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"6,4\"/>\n"
-		"<text x=\"696\" y=\"399\">1400 B frames</text>\n"
-		"</svg>\n");
+		"<text x=\"846\" y=\"399\">1400 B frames</text>\n");
+	y = 422;
+	for (f = 0; f < N_MAIN; f++) {
+		if (!B.absent[f])
+			continue;
+		fprintf(o, "<text x=\"70\" y=\"%d\">%s: not measured, ", y,
+			legend[f]);
+		svg_text(o, B.why[f]);
+		fprintf(o, "</text>\n");
+		y += 18;
+	}
+	if (!B.absent[FWD_NFT])
+		fprintf(o,
+			"<text x=\"70\" y=\"%d\">kernel nft-dup: netdev "
+			"ingress rule, dup to each interface; no TTL "
+			"decrement, MAC rewrite, RPF check or (S,G) lookup "
+			"(1 entry only)</text>\n",
+			y);
+	fprintf(o, "</svg>\n");
 	if (fclose(o) || rename(tmp, path))
 		die("%s: %s", path, strerror(errno));
 }
@@ -1926,7 +2326,10 @@ static void usage(FILE *o)
 		"  --case B,F,E  only this case (frame bytes, fan-out, "
 		"entries); repeatable\n"
 		"  --ipmr-plain  no 224.0.0.0/4 routes on the outgoing "
-		"interfaces (slower ipmr)\n",
+		"interfaces (slower ipmr)\n"
+		"ipmr and nft-dup are measured where the kernel has them "
+		"(n/a otherwise);\n"
+		"MGM_NO_FEATURES=ipmr,nft-dup treats them as absent.\n",
 		TABLE_FANOUT);
 }
 
@@ -2095,12 +2498,24 @@ int main(int argc, char **argv)
 
 	t0 = now_s();
 	remove_stale();
+	/*
+	 * ipmr is per kernel: probed here, before the router's namespace
+	 * exists.  nft-dup is probed in that namespace, on its devices.
+	 */
+	if (mgm_feature_probe(MGM_FEAT_IPMR, B.why[FWD_IPMR],
+			      sizeof(B.why[FWD_IPMR])) != 1) {
+		B.absent[FWD_IPMR] = true;
+		progress("ipmr: n/a, %s", B.why[FWD_IPMR]);
+	}
 	progress("building the topology (%d namespaces)", 2 + MAX_FANOUT);
 	topology();
+	nft_probe();
+	if (B.absent[FWD_NFT])
+		progress("nft-dup: n/a, %s", B.why[FWD_NFT]);
 	open_forwarders(max_entries);
 	for (i = 0; i < n_cases; i++) {
 		struct bcase *bc = &cases[i];
-		char cs[96];
+		char cs[96], b1[16], b2[16];
 
 		check_stop();
 		if (B.ours_n != bc->entries || B.ours_fanout != bc->fanout)
@@ -2110,8 +2525,10 @@ int main(int argc, char **argv)
 		progress("case %d/%d: %s", i + 1, n_cases,
 			 case_str(bc, cs, sizeof(cs)));
 		measure(bc);
-		progress("  ours %.3f  ipmr %.3f  ceiling %.3f Mpps",
-			 bc->r[FWD_OURS].mpps, bc->r[FWD_IPMR].mpps,
+		progress("  ours %.3f  ipmr %s  nft-dup %s  ceiling %.3f Mpps",
+			 bc->r[FWD_OURS].mpps,
+			 mpps_str(bc, FWD_IPMR, b1, sizeof(b1)),
+			 mpps_str(bc, FWD_NFT, b2, sizeof(b2)),
 			 bc->r[FWD_CEIL].mpps);
 	}
 	progress("per-packet cost of the programs alone");

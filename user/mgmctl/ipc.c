@@ -175,6 +175,14 @@ static void set_err(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Text from the peer is printed: no control characters (escapes). */
+static void clean(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int ipc_command(int fd, int argc, char **argv, ipc_value_cb cb, void *arg,
 		char *err, size_t err_len)
 {
@@ -259,14 +267,16 @@ int ipc_command(int fd, int argc, char **argv, ipc_value_cb cb, void *arg,
 				goto out;
 			}
 			status = (int)h.status;
-			if (status && len)
+			if (status && len) {
 				set_err(err, err_len, "%.*s", (int)len,
 					payload);
-			else if (status)
+				clean(err);
+			} else if (status) {
 				set_err(err, err_len,
 					"mgmd: the command failed "
 					"(status %d)",
 					status);
+			}
 			if (status < 0 || status > 255)
 				status = 1;
 			goto out;
@@ -284,6 +294,7 @@ int ipc_command(int fd, int argc, char **argv, ipc_value_cb cb, void *arg,
 				set_err(err, err_len,
 					"mgmd refused the command: %.*s",
 					(int)len, payload);
+			clean(err);
 			goto out;
 		default:
 			set_err(err, err_len,

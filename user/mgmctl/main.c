@@ -389,10 +389,14 @@ static int daemon_cmd(enum view v, bool stream, int argc, char **argv)
 
 /* ---- commands ------------------------------------------------------------ */
 
-static const enum view show_views[N_SHOW] = {
-	VIEW_INTERFACES, VIEW_PROTOCOLS, VIEW_GROUPS,
-	VIEW_MFE,	 VIEW_STATS,	 [6] = VIEW_KERNEL,
+/* The table of each object of show_help, in its order. */
+static const enum view show_views[] = {
+	VIEW_INTERFACES, VIEW_PROTOCOLS, VIEW_GROUPS, VIEW_MFE,
+	VIEW_STATS,	 VIEW_REMOTES,	 VIEW_KERNEL,
 };
+
+_Static_assert(sizeof(show_views) / sizeof(show_views[0]) == N_SHOW,
+	       "one view per object of show");
 
 static int cmd_show(const struct help *h, int argc, char **argv)
 {

@@ -38,6 +38,7 @@ enum view {
 	VIEW_GROUPS,
 	VIEW_MFE,
 	VIEW_STATS,
+	VIEW_REMOTES, /* external protocols (libmgmclient) */
 	VIEW_KERNEL, /* the kernel mirror: its counters, then its entries */
 	VIEW_STEPS, /* a stream of steps (shutdown) */
 	VIEW_RESULT, /* a small object: "added", "attached", ... */

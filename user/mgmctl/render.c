@@ -76,6 +76,47 @@ void p_note(const char *fmt, ...)
 
 /* ---- cells --------------------------------------------------------------- */
 
+/*
+ * An answer is untrusted input (anything may listen on the socket path):
+ * no value is assumed to have the type its key promises, JSON null is a
+ * NULL json_object (json_object_get_string(NULL) is NULL), and text is
+ * printed without the control characters that would drive the terminal.
+ */
+
+/* The text of any value, never NULL: null is "-", a string is itself,
+ * anything else its JSON text.  Valid until v changes. */
+static const char *text_of(json_object *v)
+{
+	const char *s;
+
+	if (!v || json_object_is_type(v, json_type_null))
+		return "-";
+	if (json_object_is_type(v, json_type_string))
+		s = json_object_get_string(v);
+	else
+		s = json_object_to_json_string_ext(
+			v, JSON_C_TO_STRING_PLAIN |
+				   JSON_C_TO_STRING_NOSLASHESCAPE);
+	return s ? s : "?";
+}
+
+/* Control characters (a terminal's escape sequences) become '?'. */
+static char *sanitize(char *s)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)s; p && *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+/* A sanitized copy of the text of v (malloc'ed; NULL if out of memory). */
+static char *text_dup(json_object *v)
+{
+	return sanitize(strdup(text_of(v)));
+}
+
 enum fmt {
 	F_STR,
 	F_NUM,
@@ -110,16 +151,21 @@ static void fmt_duration(char *buf, size_t len, int64_t s)
 		snprintf(buf, len, "%" PRId64 "s", s);
 }
 
-/* The text of one cell (malloc'ed).  Missing or null: "-". */
+/*
+ * The text of one cell (malloc'ed, NULL only if out of memory).  Missing
+ * or null: "-"; a value of another type than the column's: its JSON text.
+ */
 static char *cell(json_object *v, enum fmt f)
 {
 	char buf[64];
 	size_t i, n;
 
-	if (!v)
+	if (!v || json_object_is_type(v, json_type_null))
 		return strdup("-");
 	switch (f) {
 	case F_NUM:
+		/* The JSON text of an integer is exact (also past int64). */
+		break;
 	case F_HEX:
 	case F_DUR:
 		if (!json_object_is_type(v, json_type_int))
@@ -127,12 +173,9 @@ static char *cell(json_object *v, enum fmt f)
 		if (f == F_HEX)
 			snprintf(buf, sizeof(buf), "0x%08" PRIx64,
 				 (uint64_t)json_object_get_int64(v));
-		else if (f == F_DUR)
+		else
 			fmt_duration(buf, sizeof(buf),
 				     json_object_get_int64(v));
-		else
-			snprintf(buf, sizeof(buf), "%" PRId64,
-				 json_object_get_int64(v));
 		return strdup(buf);
 	case F_BOOL:
 		if (json_object_is_type(v, json_type_boolean))
@@ -146,29 +189,33 @@ static char *cell(json_object *v, enum fmt f)
 		if (!n)
 			return strdup("-");
 		{
-			size_t cap = 1, off = 0;
+			size_t cap = 1, off = 0, l;
 			char *s;
 
 			for (i = 0; i < n; i++)
-				cap += strlen(json_object_get_string(
-					       json_object_array_get_idx(v,
-									 i))) +
+				cap += strlen(text_of(json_object_array_get_idx(
+					       v, i))) +
 				       1;
 			s = malloc(cap);
 			if (!s)
 				return NULL;
-			for (i = 0; i < n; i++)
-				off += sprintf(
-					s + off, "%s%s", i ? "," : "",
-					json_object_get_string(
-						json_object_array_get_idx(v,
-									  i)));
-			return s;
+			for (i = 0; i < n; i++) {
+				const char *t = text_of(
+					json_object_array_get_idx(v, i));
+
+				if (i)
+					s[off++] = ',';
+				l = strlen(t);
+				memcpy(s + off, t, l);
+				off += l;
+			}
+			s[off] = '\0';
+			return sanitize(s);
 		}
 	case F_STR:
 		break;
 	}
-	return strdup(json_object_get_string(v));
+	return text_dup(v);
 }
 
 static bool right_aligned(enum fmt f)
@@ -260,6 +307,17 @@ static const struct col protocol_cols[] = {
 	{ "memberships", "MEMBERSHIPS", F_NUM },
 };
 
+static const struct col remote_cols[] = {
+	{ "name", "PROTOCOL", F_STR },
+	{ "protocol_id", "ID", F_HEX },
+	{ "component_id", "COMPONENT", F_NUM },
+	{ "pid", "PID", F_NUM },
+	{ "connected", "CONNECTED", F_BOOL },
+	{ "callbacks", "CALLBACKS", F_NUM },
+	{ "timeouts", "TIMEOUTS", F_NUM },
+	{ "bad_answers", "BAD-ANSWERS", F_NUM },
+};
+
 static const struct col group_cols[] = {
 	{ "protocol", "PROTOCOL", F_STR },
 	{ "interface", "INTERFACE", F_STR },
@@ -295,12 +353,22 @@ static void kernel(json_object *o)
 {
 	json_object *v;
 
-	if (json_object_object_get_ex(o, "table", &v))
-		printf("table %s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "table", &v)) {
+		char *t = text_dup(v);
+
+		printf("table %s", t ? t : "?");
+		free(t);
+	}
 	if (json_object_object_get_ex(o, "stats", &v) &&
 	    json_object_is_type(v, json_type_object)) {
 		json_object_object_foreach(v, k, n)
-			printf("  %s %s", k, json_object_get_string(n));
+		{
+			char *kk = sanitize(strdup(k)), *t = text_dup(n);
+
+			printf("  %s %s", kk ? kk : "?", t ? t : "?");
+			free(kk);
+			free(t);
+		}
 	}
 	putchar('\n');
 	if (json_object_object_get_ex(o, "entries", &v) &&
@@ -342,6 +410,15 @@ static const char *desc_of(const struct desc *d, const char *name)
 	return "";
 }
 
+/* prefix, then text without its control characters, then suffix, '\n'. */
+static void put_line(const char *prefix, const char *text, const char *suffix)
+{
+	char *t = sanitize(strdup(text));
+
+	printf("%s%s%s\n", prefix, t ? t : "?", suffix);
+	free(t);
+}
+
 static void stats(json_object *o)
 {
 	size_t wn = 0, wv = 0;
@@ -357,27 +434,35 @@ static void stats(json_object *o)
 							     NULL;
 
 			if (pass)
-				printf("%s\n", sec);
+				put_line("", sec, "");
 			if (!json_object_is_type(so, json_type_object)) {
-				if (pass)
-					printf("  %s\n",
-					       json_object_get_string(so));
+				if (pass) {
+					char *t = text_dup(so);
+
+					put_line("  ", t ? t : "?", "");
+					free(t);
+				}
 				continue;
 			}
 			json_object_object_foreach(so, k, v)
 			{
 				char *s = cell(v, F_NUM);
+				char *kk = sanitize(strdup(k));
 				const char *t = desc_of(d, k);
 
-				if (!s)
+				if (!s || !kk) {
+					free(s);
+					free(kk);
 					continue;
+				}
 				if (!pass) {
-					wn = strlen(k) > wn ? strlen(k) : wn;
+					wn = strlen(kk) > wn ? strlen(kk) : wn;
 					wv = strlen(s) > wv ? strlen(s) : wv;
 				} else {
-					printf("  %-*s  %*s%s%s\n", (int)wn, k,
+					printf("  %-*s  %*s%s%s\n", (int)wn, kk,
 					       (int)wv, s, *t ? "  " : "", t);
 				}
+				free(kk);
 				free(s);
 			}
 		}
@@ -386,19 +471,14 @@ static void stats(json_object *o)
 
 /* ---- small results and stream steps -------------------------------------- */
 
+/* Any value as text (malloc'ed, NULL only if out of memory). */
 static char *scalar(json_object *v)
 {
-	if (!v)
-		return strdup("-");
 	if (json_object_is_type(v, json_type_boolean))
 		return strdup(json_object_get_boolean(v) ? "yes" : "no");
 	if (json_object_is_type(v, json_type_array))
 		return cell(v, F_LIST);
-	if (json_object_is_type(v, json_type_object))
-		return strdup(json_object_to_json_string_ext(
-			v, JSON_C_TO_STRING_PLAIN |
-				   JSON_C_TO_STRING_NOSLASHESCAPE));
-	return strdup(json_object_get_string(v));
+	return text_dup(v);
 }
 
 /* {"added": "from rs group ... to r1"} -> "added  from rs ...", aligned. */
@@ -413,9 +493,10 @@ static void result(json_object *o)
 	}
 	json_object_object_foreach(o, k, v)
 	{
-		char *s = scalar(v);
+		char *s = scalar(v), *kk = sanitize(strdup(k));
 
-		printf("%-*s  %s\n", (int)w, k, s ? s : "?");
+		printf("%-*s  %s\n", (int)w, kk ? kk : "?", s ? s : "?");
+		free(kk);
 		free(s);
 	}
 }
@@ -424,18 +505,23 @@ static void result(json_object *o)
 static void step(json_object *o)
 {
 	json_object *s;
+	char *t;
 
 	if (!json_object_object_get_ex(o, "step", &s))
 		s = NULL;
-	printf("%-11s", s ? json_object_get_string(s) : "-");
+	t = text_dup(s);
+	printf("%-11s", t ? t : "?");
+	free(t);
 	json_object_object_foreach(o, k, v)
 	{
-		char *t;
+		char *kk;
 
 		if (!strcmp(k, "step"))
 			continue;
 		t = scalar(v);
-		printf(" %s=%s", k, t ? t : "?");
+		kk = sanitize(strdup(k));
+		printf(" %s=%s", kk ? kk : "?", t ? t : "?");
+		free(kk);
 		free(t);
 	}
 	putchar('\n');
@@ -457,6 +543,8 @@ void render(enum view v, json_object *o)
 		TABLE(o, interface_cols);
 	else if (v == VIEW_PROTOCOLS && arr)
 		TABLE(o, protocol_cols);
+	else if (v == VIEW_REMOTES && arr)
+		TABLE(o, remote_cols);
 	else if (v == VIEW_GROUPS && arr)
 		TABLE(o, group_cols);
 	else if (v == VIEW_MFE && arr)

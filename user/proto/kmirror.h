@@ -62,6 +62,7 @@
 #define MGM_PROTO_KMIRROR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mgm/mgm.h"
@@ -144,6 +145,25 @@ int kmirror_fd(struct kmirror *k);
 /* Read and apply everything pending on it (never blocks); a buffer
  * overrun resyncs.  Returns 0 or a negative errno. */
 int kmirror_input(struct kmirror *k);
+/*
+ * What kmirror_input() does with each datagram it reads, from a buffer
+ * (tests): buf[len] received from netlink port sender (only the kernel's,
+ * 0, is heard; every length is checked before the messages are walked).
+ * Bad datagrams are counted in bad_messages and ignored.  0, or the
+ * resync's error if one was needed.
+ */
+int kmirror_input_buf(struct kmirror *k, const void *buf, size_t len,
+		      uint32_t sender);
+/*
+ * What a resync does with each datagram of the kernel's answer to dump
+ * number seq of port portid (tests): entries to kmirror_mfc_update().
+ * 0: more to come (or ignored); 1: the end (NLMSG_DONE); a negative
+ * errno: the kernel's error, or -EBADMSG (malformed: the dump fails).
+ * *intr is set if the kernel flagged the dump as interrupted.
+ */
+int kmirror_dump_input(struct kmirror *k, const void *buf, size_t len,
+		       uint32_t sender, uint32_t seq, uint32_t portid,
+		       bool *intr);
 /* Dump the kernel's table and bring the mirror to it. */
 int kmirror_resync(struct kmirror *k);
 /* Keepalive on or off for every mirrored entry, now and from now on. */
@@ -203,6 +223,9 @@ struct km_stats {
 	uint64_t resyncs, overruns; /* full dumps; of those, after ENOBUFS */
 	uint64_t vif_changes; /* mc_forwarding notifications */
 	uint64_t mgm_errors; /* MGM calls that failed */
+	/* Netlink datagrams ignored: not from the kernel, or malformed
+	 * (lengths, routes; a dump with one fails and is retried later). */
+	uint64_t bad_messages;
 };
 
 /* Calls fn for every entry (hash order); stops at fn's first non-zero. */

@@ -21,6 +21,13 @@
  * notification (ENOBUFS), an interface gone -- makes the batch a resync:
  * what is pending is dropped (the dump is newer), the table dumped, and
  * entries the dump lacks deleted.
+ *
+ * Only the kernel is heard: a datagram whose sender is not port 0 (any
+ * local process can unicast to our port) is dropped, and every message
+ * length is checked against the datagram before libmnl walks it (1.0.4's
+ * mnl_nlmsg_ok() compares (int)nlmsg_len, so a length >= 2^31 passes it
+ * and mnl_nlmsg_next() then walks gigabytes past the buffer).  What is
+ * dropped is counted (bad_messages) and logged, sparingly.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +38,10 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netconf.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <syslog.h>
 
 #include "proto/kmirror_int.h"
@@ -54,6 +63,12 @@ static int attr_u32(const struct nlattr *a, uint32_t *v)
 		return -EINVAL;
 	*v = mnl_attr_get_u32(a);
 	return 0;
+}
+
+/* Did the attribute walk of nlh, ended at a, reach the message's end? */
+static bool attrs_whole(const struct nlmsghdr *nlh, const struct nlattr *a)
+{
+	return (const char *)a == (const char *)mnl_nlmsg_get_payload_tail(nlh);
 }
 
 static int parse_multipath(const struct nlattr *a, struct km_mfc *out)
@@ -147,6 +162,9 @@ int km_parse_route(const struct nlmsghdr *nlh, struct km_mfc *out)
 			break;
 		}
 	}
+	/* The walk stops early at an attribute longer than the rest. */
+	if (!attrs_whole(nlh, a))
+		return -EINVAL;
 	return have_group ? 1 : -EINVAL;
 }
 
@@ -183,6 +201,8 @@ int km_parse_netconf(const struct nlmsghdr *nlh, int32_t *ifindex,
 			break;
 		}
 	}
+	if (!attrs_whole(nlh, a))
+		return -EINVAL;
 	if (!have_mc)
 		return 0;
 	return have_if ? 1 : -EINVAL;
@@ -254,22 +274,124 @@ int km_nl_fd(const struct km_nl *nl)
 	return mnl_socket_get_fd(nl->ev);
 }
 
+/* ---- datagrams: who sent them, are their lengths sane -------------------- */
+
+/*
+ * Every message of buf[len] lies inside it: at least a header, no length
+ * past the end (checked as unsigned, unlike mnl_nlmsg_ok()), nothing left
+ * over after the last one.
+ */
+static bool nl_lengths_ok(const void *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (!len)
+		return false;
+	while (off < len) {
+		struct nlmsghdr h;
+
+		if (len - off < sizeof(h))
+			return false;
+		memcpy(&h, (const char *)buf + off, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			return false;
+		if (NLMSG_ALIGN(h.nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h.nlmsg_len);
+	}
+	return true;
+}
+
+/* A datagram dropped: counted; logged at the 1st, 2nd, 4th, 8th, ... */
+static void nl_bad(struct kmirror *k, const char *why, uint32_t sender)
+{
+	uint64_t n = ++k->st.bad_messages;
+
+	if (n & (n - 1))
+		return;
+	km_log(k, LOG_WARNING,
+	       "netlink: ignored a datagram %s (port %u; %llu ignored so far)",
+	       why, sender, (unsigned long long)n);
+}
+
+/*
+ * Is buf[len], received from port sender, fit to be walked?  Counts and
+ * logs it if not.
+ */
+static bool nl_datagram_ok(struct kmirror *k, const void *buf, size_t len,
+			   uint32_t sender)
+{
+	if (sender != 0) {
+		nl_bad(k, "not from the kernel", sender);
+		return false;
+	}
+	if (!nl_lengths_ok(buf, len)) {
+		nl_bad(k, "with malformed message lengths", sender);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * recvmsg() on a netlink socket, with the sender's port id (the kernel's
+ * is 0; what is not a netlink address counts as not the kernel's).
+ * *trunc: the datagram was longer than len.
+ */
+static ssize_t nl_recv(struct mnl_socket *s, void *buf, size_t len,
+		       uint32_t *sender, bool *trunc)
+{
+	struct sockaddr_nl sa;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_name = &sa,
+		.msg_namelen = sizeof(sa),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	n = recvmsg(mnl_socket_get_fd(s), &msg, 0);
+	if (n < 0)
+		return n;
+	*trunc = msg.msg_flags & MSG_TRUNC;
+	*sender = msg.msg_namelen == sizeof(sa) && sa.nl_family == AF_NETLINK ?
+			  sa.nl_pid :
+			  UINT32_MAX;
+	return n;
+}
+
+/* ---- notifications ------------------------------------------------------- */
+
+struct event_ctx {
+	struct kmirror *k;
+	const struct km_nl_sink *sink;
+};
+
 static int on_event(const struct nlmsghdr *nlh, void *data)
 {
-	const struct km_nl_sink *sink = data;
+	const struct event_ctx *ec = data;
+	const struct km_nl_sink *sink = ec->sink;
 	struct km_mfc mfc;
 	int32_t ifindex, mc;
+	int r;
 
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
-		if (km_parse_route(nlh, &mfc) == 1)
+		r = km_parse_route(nlh, &mfc);
+		if (r == 1)
 			sink->route(sink->arg, nlh->nlmsg_type == RTM_NEWROUTE,
 				    &mfc);
+		else if (r < 0)
+			nl_bad(ec->k, "with a malformed route", 0);
 		break;
 	case RTM_NEWNETCONF:
-		if (km_parse_netconf(nlh, &ifindex, &mc) == 1)
+		r = km_parse_netconf(nlh, &ifindex, &mc);
+		if (r == 1)
 			sink->vif(sink->arg, ifindex, mc);
+		else if (r < 0)
+			nl_bad(ec->k, "with a malformed netconf", 0);
 		break;
 	case RTM_DELLINK:
 		if (mnl_nlmsg_get_payload_len(nlh) >=
@@ -286,15 +408,32 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* One datagram of notifications, from port sender, into sink. */
+static void km_nl_input(struct kmirror *k, const void *buf, size_t len,
+			uint32_t sender, const struct km_nl_sink *sink)
+{
+	struct event_ctx ec = { k, sink };
+
+	if (!nl_datagram_ok(k, buf, len, sender))
+		return;
+	/* Notifications: sequence 0, any port. */
+	mnl_cb_run(buf, len, 0, 0, on_event, &ec);
+}
+
 /*
  * Read every pending notification (never blocks) into sink.  -ENOBUFS:
  * the kernel dropped notifications (the caller must resync); other
  * negative errnos are socket errors.
  */
-static int km_nl_read(struct km_nl *nl, const struct km_nl_sink *sink)
+static int km_nl_read(struct kmirror *k, const struct km_nl_sink *sink)
 {
+	struct km_nl *nl = k->nl;
+
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->ev, nl->buf, KM_NL_BUF);
+		uint32_t sender;
+		bool trunc;
+		ssize_t n =
+			nl_recv(nl->ev, nl->buf, KM_NL_BUF, &sender, &trunc);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -303,8 +442,14 @@ static int km_nl_read(struct km_nl *nl, const struct km_nl_sink *sink)
 				continue;
 			return -errno; /* ENOBUFS: notifications were lost */
 		}
-		/* Notifications: sequence 0, any port. */
-		mnl_cb_run(nl->buf, (size_t)n, 0, 0, on_event, (void *)sink);
+		if (trunc) {
+			if (sender)
+				nl_bad(k, "longer than the buffer", sender);
+			else
+				return -ENOBUFS; /* the kernel's: lost */
+			continue;
+		}
+		km_nl_input(k, nl->buf, (size_t)n, sender, sink);
 	}
 }
 
@@ -312,8 +457,70 @@ static int km_nl_read(struct km_nl *nl, const struct km_nl_sink *sink)
 static void km_nl_drain(struct km_nl *nl)
 {
 	while (mnl_socket_recvfrom(nl->ev, nl->buf, KM_NL_BUF) > 0 ||
-	       errno == ENOBUFS || errno == EINTR)
+	       errno == ENOBUFS || errno == EINTR || errno == ENOSPC)
 		;
+}
+
+/* ---- dumps ----------------------------------------------------------------- */
+
+/*
+ * One datagram of a dump's answer, from port sender: the entries of the
+ * dump numbered seq on port portid go to fn.  0: more to come (also when
+ * the datagram was dropped, or is a late answer to an older dump); 1:
+ * NLMSG_DONE; a negative errno: the kernel's error, or -EBADMSG.
+ * *intr: the kernel flagged the dump as interrupted.
+ */
+static int dump_input(struct kmirror *k, const void *buf, size_t len,
+		      uint32_t sender, uint32_t seq, uint32_t portid,
+		      bool *intr, void (*fn)(void *arg, const struct km_mfc *),
+		      void *arg)
+{
+	const struct nlmsghdr *nlh;
+	struct km_mfc mfc;
+	int left = (int)len;
+
+	if (sender != 0) {
+		nl_bad(k, "not from the kernel", sender);
+		return 0;
+	}
+	/* The kernel's, but unreadable: the dump is not whole. */
+	if (len > INT32_MAX || !nl_lengths_ok(buf, len)) {
+		nl_bad(k, "with malformed message lengths", sender);
+		return -EBADMSG;
+	}
+	for (nlh = buf; mnl_nlmsg_ok(nlh, left);
+	     nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
+			continue; /* a late answer to an older dump */
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr e;
+
+			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(e)) {
+				nl_bad(k, "with a short error", sender);
+				return -EBADMSG;
+			}
+			memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+			return e.error < 0 ? e.error : -EIO;
+		}
+		if (*intr)
+			continue;
+		switch (km_parse_route(nlh, &mfc)) {
+		case 1:
+			fn(arg, &mfc);
+			break;
+		case 0:
+			break;
+		default:
+			/* An entry we cannot read: the dump is not whole. */
+			nl_bad(k, "with a malformed route", sender);
+			return -EBADMSG;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -321,13 +528,13 @@ static void km_nl_drain(struct km_nl *nl)
  * flags the messages NLM_F_DUMP_INTR; the rest is read and dropped and
  * -EINTR returned, so the socket is clean for the next attempt.
  */
-static int dump_once(struct km_nl *nl,
+static int dump_once(struct kmirror *k,
 		     void (*fn)(void *arg, const struct km_mfc *mfc), void *arg)
 {
+	struct km_nl *nl = k->nl;
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 	unsigned int portid = mnl_socket_get_portid(nl->req);
 	bool intr = false;
-	struct km_mfc mfc;
 	struct rtmsg *rtm;
 	ssize_t n;
 
@@ -339,33 +546,28 @@ static int dump_once(struct km_nl *nl,
 	if (mnl_socket_sendto(nl->req, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		int len;
+		uint32_t sender;
+		bool trunc;
+		int r;
 
-		n = mnl_socket_recvfrom(nl->req, nl->buf, KM_NL_BUF);
+		n = nl_recv(nl->req, nl->buf, KM_NL_BUF, &sender, &trunc);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq != nl->seq ||
-			    nlh->nlmsg_pid != portid)
-				continue; /* a late answer to an older dump */
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return intr ? -EINTR : 0;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e =
-					mnl_nlmsg_get_payload(nlh);
-
-				return e->error ? e->error : -EIO;
-			}
-			if (!intr && km_parse_route(nlh, &mfc) == 1)
-				fn(arg, &mfc);
+		if (trunc) {
+			if (!sender)
+				return -ENOSPC;
+			nl_bad(k, "longer than the buffer", sender);
+			continue;
 		}
+		r = dump_input(k, nl->buf, (size_t)n, sender, nl->seq, portid,
+			       &intr, fn, arg);
+		if (r == 1)
+			return intr ? -EINTR : 0;
+		if (r < 0)
+			return r;
 	}
 }
 
@@ -374,7 +576,7 @@ static int dump_once(struct km_nl *nl,
  * attempt: a dump the kernel interrupted (the table changed meanwhile) is
  * retried, and what the failed attempt gave must be forgotten.
  */
-static int km_nl_dump(struct km_nl *nl,
+static int km_nl_dump(struct kmirror *k,
 		      void (*fn)(void *arg, const struct km_mfc *mfc),
 		      void *arg)
 {
@@ -383,7 +585,7 @@ static int km_nl_dump(struct km_nl *nl,
 	for (tries = 0; tries < 5; tries++) {
 		/* NULL: (re)start, forget what an interrupted attempt gave. */
 		fn(arg, NULL);
-		err = dump_once(nl, fn, arg);
+		err = dump_once(k, fn, arg);
 		if (err != -EINTR)
 			return err;
 	}
@@ -410,7 +612,7 @@ int kmirror_resync(struct kmirror *k)
 		return -ENOTCONN;
 	/* What is pending is older than the dump. */
 	km_nl_drain(k->nl);
-	err = km_nl_dump(k->nl, dumped, k);
+	err = km_nl_dump(k, dumped, k);
 	if (err) {
 		/* Keep what we have; the next resync corrects it. */
 		k->in_resync = false;
@@ -461,6 +663,23 @@ static void on_link_gone(void *arg, uint32_t ifindex)
 		b->resync = true;
 }
 
+int kmirror_input_buf(struct kmirror *k, const void *buf, size_t len,
+		      uint32_t sender)
+{
+	struct batch b = { .k = k };
+	const struct km_nl_sink sink = { on_route, on_vif, on_link_gone, &b };
+
+	km_nl_input(k, buf, len, sender, &sink);
+	return b.resync ? kmirror_resync(k) : 0;
+}
+
+int kmirror_dump_input(struct kmirror *k, const void *buf, size_t len,
+		       uint32_t sender, uint32_t seq, uint32_t portid,
+		       bool *intr)
+{
+	return dump_input(k, buf, len, sender, seq, portid, intr, dumped, k);
+}
+
 int kmirror_input(struct kmirror *k)
 {
 	struct batch b = { .k = k };
@@ -469,7 +688,7 @@ int kmirror_input(struct kmirror *k)
 
 	if (!k->nl)
 		return 0;
-	err = km_nl_read(k->nl, &sink);
+	err = km_nl_read(k, &sink);
 	if (err == -ENOBUFS) {
 		k->st.overruns++;
 		km_log(k, LOG_WARNING,

@@ -17,6 +17,10 @@
  *   handle P VALUE|@FILE       name a raw handle P (e.g. another process's)
  *   save P FILE                write P's handle to FILE
  *   take P IF | release P IF | deregister P
+ *   take-many P IF NEXTHOP N   N (IF, next hop) pairs, the next hop counting
+ *                              up from NEXTHOP (not released on SIGTERM)
+ *   take-ifindexes P FIRST N   N made-up ifindexes FIRST, FIRST+1, ...
+ *                              (next hop 0; not released on SIGTERM)
  *   join P IF GROUP [SOURCE]   JOIN_STATE membership, (*,G) or (S,G)
  *   leave P IF GROUP [SOURCE]
  *   owner IF                   MgmGetProtocolOnInterface
@@ -620,6 +624,35 @@ static void cmd_groups(char **w)
 	    mgm_strerror(mgmc_group_enumeration_end(mc, eh)));
 }
 
+/*
+ * Many ownerships at once: (IF, NEXTHOP + k) or, by_ifindex, (FIRST + k,
+ * 0) for k < N.  Prints how many were taken and the first failure.
+ */
+static void cmd_take_many(char **w, bool by_ifindex)
+{
+	struct proto *p = proto_arg(w[1]);
+	uint32_t ifindex = by_ifindex ? (uint32_t)strtoul(w[2], NULL, 0) :
+					if_arg(w[2]);
+	uint32_t nh = by_ifindex ? 0 : ntohl(addr_arg(w[3]));
+	int n = atoi(w[by_ifindex ? 3 : 4]), k, ok = 0;
+	uint32_t r, first = MGM_NO_ERROR;
+
+	for (k = 0; k < n && !stop; k++) {
+		r = by_ifindex ?
+			    mgmc_take_interface_ownership(
+				    mc, p->h, ifindex + (uint32_t)k, 0) :
+			    mgmc_take_interface_ownership(
+				    mc, p->h, ifindex, htonl(nh + (uint32_t)k));
+		if (r == MGM_NO_ERROR)
+			ok++;
+		else if (first == MGM_NO_ERROR)
+			first = r;
+	}
+	out("%s %s %s %s -> %d of %d NO_ERROR%s%s", p->name, w[0], w[2],
+	    by_ifindex ? w[3] : w[4], ok, n, ok < n ? ", first failure " : "",
+	    ok < n ? mgm_strerror(first) : "");
+}
+
 /* A dead or foreign handle must be refused by every function. */
 static void cmd_stale(char **w)
 {
@@ -746,6 +779,12 @@ static void run(char **w, int n)
 	} else if (!strcmp(c, "take") || !strcmp(c, "release")) {
 		NEED(3);
 		cmd_interface(!strcmp(c, "take"), w);
+	} else if (!strcmp(c, "take-many")) {
+		NEED(5);
+		cmd_take_many(w, false);
+	} else if (!strcmp(c, "take-ifindexes")) {
+		NEED(4);
+		cmd_take_many(w, true);
 	} else if (!strcmp(c, "deregister")) {
 		struct proto *p;
 

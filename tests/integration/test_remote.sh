@@ -280,6 +280,13 @@ if [ -x "$BUILD/mgmctl" ]; then
 	else
 		check "mgmctl show remotes: gamma's timeouts counted" \
 			grep -qE '"name": ?"remote:gamma", ?"protocol_id": ?3000.*"timeouts": ?2' <<<"$out"
+		# The table has the remotes' own columns, not the interfaces'.
+		mgmctl show remotes >"$TMP/remotes.txt" 2>&1
+		check_eq "mgmctl show remotes: its own header" \
+			"$(head -n 1 "$TMP/remotes.txt" | tr -s ' ')" \
+			"PROTOCOL ID COMPONENT PID CONNECTED CALLBACKS TIMEOUTS BAD-ANSWERS"
+		check "mgmctl show remotes: gamma's row (id in hex, connected, 2 timeouts)" \
+			grep -qE '^remote:gamma +0x00000bb8 +1 +[0-9]+ +yes +[0-9]+ +2 +0$' "$TMP/remotes.txt"
 	fi
 	out=$(mgmctl -j shutdown remote:beta 2>&1)
 	[ -n "${V:-}" ] && echo "$out" >&2

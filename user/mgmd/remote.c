@@ -23,6 +23,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -364,11 +365,12 @@ static void enums_forget(struct rconn *rc, mgm_handle_t proto)
 			i++;
 }
 
+/* The interfaces a protocol owns (or, for IGMP, runs on), any number. */
 struct owned {
 	uint32_t protocol_id, component_id;
 	bool igmp;
-	struct mgm_interface_info v[256];
-	size_t n;
+	struct mgm_interface_info *v;
+	size_t n, cap;
 };
 
 static int collect_owned(void *arg, const struct mgm_interface_info *i)
@@ -379,9 +381,86 @@ static int collect_owned(void *arg, const struct mgm_interface_info *i)
 			    i->owner_protocol_id == o->protocol_id &&
 				    i->owner_component_id == o->component_id;
 
-	if (mine && o->n < sizeof(o->v) / sizeof(o->v[0]))
-		o->v[o->n++] = *i;
+	if (!mine)
+		return 0;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 64;
+		void *v = realloc(o->v, cap * sizeof(*o->v));
+
+		if (!v)
+			return 1; /* these for now; the next round the rest */
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = *i;
 	return 0;
+}
+
+/*
+ * While a protocol's interfaces are released, the datapath's errors
+ * (an ifindex that never existed, or is gone: made up by a client) are
+ * counted and summarised in one line, instead of MGM logging one line
+ * for each tx disable and enable of each interface.  MGM only logs these
+ * errors, so what it is told changes nothing else.
+ */
+static struct {
+	int depth;
+	int (*tx_disable)(void *dp, uint32_t ifindex, bool disabled);
+	int (*release)(void *dp, uint32_t ifindex);
+	uint64_t errors;
+	uint32_t first_ifindex;
+	int first_err;
+} quiet;
+
+static void quiet_error(uint32_t ifindex, int err)
+{
+	if (!quiet.errors++) {
+		quiet.first_ifindex = ifindex;
+		quiet.first_err = err;
+	}
+}
+
+static int quiet_tx_disable(void *dp, uint32_t ifindex, bool disabled)
+{
+	int err = quiet.tx_disable(dp, ifindex, disabled);
+
+	if (err)
+		quiet_error(ifindex, err);
+	return 0;
+}
+
+static int quiet_release(void *dp, uint32_t ifindex)
+{
+	int err = quiet.release(dp, ifindex);
+
+	if (err)
+		quiet_error(ifindex, err);
+	return 0;
+}
+
+static void quiet_begin(void)
+{
+	struct mgm_datapath_ops *ops = &R->d->ops;
+
+	if (quiet.depth++)
+		return;
+	quiet.errors = 0;
+	quiet.tx_disable = ops->if_tx_disable;
+	quiet.release = ops->if_release;
+	if (ops->if_tx_disable)
+		ops->if_tx_disable = quiet_tx_disable;
+	if (ops->if_release)
+		ops->if_release = quiet_release;
+}
+
+static void quiet_end(void)
+{
+	struct mgm_datapath_ops *ops = &R->d->ops;
+
+	if (--quiet.depth)
+		return;
+	ops->if_tx_disable = quiet.tx_disable;
+	ops->if_release = quiet.release;
 }
 
 static void step_event(void (*step)(const char *), const char *fmt, ...)
@@ -404,41 +483,71 @@ static void step_event(void (*step)(const char *), const char *fmt, ...)
  * The seed: release every interface rp owns (MGM deletes the entries tied
  * to each, running IGMP's disable/enable handoff where IGMP shares it),
  * then deregister.  True if it is deregistered.  Each step is reported to
- * step (JSON) if given.
+ * step (JSON) if given.  Any number of interfaces: the list is taken
+ * again after each round of releases, until rp owns nothing or a round
+ * releases nothing (then deregistration fails, and says so).
  */
 static bool proto_shutdown(struct rproto *rp, void (*step)(const char *))
 {
 	struct mgm *m = R->d->m;
-	struct owned *o = calloc(1, sizeof(*o));
+	struct owned o = {
+		.protocol_id = rp->protocol_id,
+		.component_id = rp->component_id,
+		.igmp = rp->protocol_id == MGM_MS_IP_IGMP,
+	};
+	size_t released = 0, failed = 0, i, progress;
+	uint64_t dp_errors = 0, e0;
+	uint32_t dp_err_if = 0;
 	char ifn[IF_NAMESIZE];
+	int dp_err = 0;
+	bool first = true;
 	uint32_t r;
-	size_t i;
 
 	rp->dying = true;
-	if (o) {
-		o->protocol_id = rp->protocol_id;
-		o->component_id = rp->component_id;
-		o->igmp = rp->protocol_id == MGM_MS_IP_IGMP;
-		mgm_foreach_interface(m, collect_owned, o);
-	}
-	step_event(step,
-		   "{\"step\":\"begin\",\"protocol\":\"%s\","
-		   "\"interfaces\":%zu,\"mfes\":%u}",
-		   rp->name, o ? o->n : 0, mgm_dp_mfe_count(R->d->dp));
-	for (i = 0; o && i < o->n; i++) {
-		uint64_t t0 = mgm_dp_now_ns();
+	quiet_begin();
+	e0 = quiet.errors;
+	do {
+		o.n = 0;
+		mgm_foreach_interface(m, collect_owned, &o);
+		if (first)
+			step_event(step,
+				   "{\"step\":\"begin\",\"protocol\":\"%s\","
+				   "\"interfaces\":%zu,\"mfes\":%u}",
+				   rp->name, o.n, mgm_dp_mfe_count(R->d->dp));
+		first = false;
+		progress = 0;
+		for (i = 0; i < o.n; i++) {
+			uint64_t t0 = mgm_dp_now_ns();
 
-		r = mgm_release_interface_ownership(m, rp->h, o->v[i].ifindex,
-						    o->v[i].nexthop);
-		step_event(step,
-			   "{\"step\":\"release\",\"interface\":\"%s\","
-			   "\"result\":\"%s\",\"igmp_handoff\":%s,"
-			   "\"mfes_left\":%u,\"ms\":%.2f}",
-			   mgmd_ifname(o->v[i].ifindex, ifn), mgm_strerror(r),
-			   !o->igmp && o->v[i].igmp ? "true" : "false",
-			   mgm_dp_mfe_count(R->d->dp),
-			   (mgm_dp_now_ns() - t0) / 1e6);
+			r = mgm_release_interface_ownership(
+				m, rp->h, o.v[i].ifindex, o.v[i].nexthop);
+			if (r == MGM_NO_ERROR)
+				progress++;
+			else
+				failed++;
+			step_event(step,
+				   "{\"step\":\"release\",\"interface\":\"%s\","
+				   "\"result\":\"%s\",\"igmp_handoff\":%s,"
+				   "\"mfes_left\":%u,\"ms\":%.2f}",
+				   mgmd_ifname(o.v[i].ifindex, ifn),
+				   mgm_strerror(r),
+				   !o.igmp && o.v[i].igmp ? "true" : "false",
+				   mgm_dp_mfe_count(R->d->dp),
+				   (mgm_dp_now_ns() - t0) / 1e6);
+		}
+		released += progress;
+	} while (o.n && progress);
+	if (quiet.errors > e0) {
+		dp_errors = quiet.errors - e0;
+		dp_err_if = quiet.first_ifindex;
+		dp_err = quiet.first_err;
 	}
+	quiet_end();
+	free(o.v);
+	if (dp_errors)
+		log_warn("%s: %" PRIu64 " datapath errors while releasing its "
+			 "interfaces (the first: ifindex %u: %s)",
+			 rp->name, dp_errors, dp_err_if, strerror(-dp_err));
 	r = mgm_deregister_protocol(m, rp->h);
 	step_event(step, "{\"step\":\"deregister\",\"result\":\"%s\"}",
 		   mgm_strerror(r));
@@ -448,12 +557,11 @@ static bool proto_shutdown(struct rproto *rp, void (*step)(const char *))
 			   mgm_strerror(mgm_deregister_protocol(m, rp->h)));
 	if (r == MGM_NO_ERROR)
 		log_info("%s: %zu interfaces released, deregistered", rp->name,
-			 o ? o->n : 0);
+			 released);
 	else
-		log_err("%s: deregistration after releasing %zu interfaces: "
-			"%s",
-			rp->name, o ? o->n : 0, mgm_strerror(r));
-	free(o);
+		log_err("%s: deregistration after releasing %zu interfaces "
+			"(%zu releases failed): %s",
+			rp->name, released, failed, mgm_strerror(r));
 	return r == MGM_NO_ERROR;
 }
 
@@ -882,8 +990,10 @@ void remote_conn_closed(struct conn *c)
 			if (proto_shutdown(rp, NULL)) {
 				proto_free(rp);
 			} else {
-				/* MGM keeps it: retried at exit. */
+				/* MGM keeps it: retried at exit, and
+				 * "mgmctl shutdown NAME" may retry now. */
 				rp->rc = NULL;
+				rp->dying = false;
 			}
 		}
 	}

@@ -14,13 +14,13 @@ CONF=$TMP/mgmd.conf
 # --- a bad configuration at start-up ----------------------------------------
 cat >"$CONF" <<EOF
 phyint rs
-mroute from rs group $GROUP to r1 r9
+mroute from rs group 198.51.100.7 to r1 r9
 EOF
-nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$CONF" -s "$MGMD_SOCK" \
+timeout 10 nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$CONF" -s "$MGMD_SOCK" \
 	--pin-root "$PIN" 2>"$TMP/bad.err"
 check "bad config at start-up exits non-zero" test $? -ne 0
 check "the error names file, line and problem" \
-	grep -q "$CONF:2: unknown interface 'r9'" "$TMP/bad.err"
+	grep -q "$CONF:2: 198.51.100.7 is not a multicast group" "$TMP/bad.err"
 check "nothing attached by a refused start" test -z "$(ip -n "$NS_RTR" link show rs | grep prog/xdp)"
 
 # --- mirror-kernel where the kernel has no multicast routing ---------------

@@ -92,9 +92,11 @@ struct help {
 static const struct help show_help[] = {
 	{ "interfaces", "show interfaces",
 	  "Interfaces the daemon knows (configured, owned or in a route), with\n"
-	  "their owner, IGMP, XDP attachment, TTL threshold and the fast path's\n"
-	  "per-interface egress counters.\n"
-	  "JSON: [{\"name\", \"ifindex\", \"owner\" (protocol or \"-\"),\n"
+	  "their state (attached: the forwarder runs there; present: not\n"
+	  "attached; absent: configured but not there, ifindex 0, used when it\n"
+	  "appears), owner, IGMP, XDP attachment, TTL threshold and the fast\n"
+	  "path's per-interface egress counters.\n"
+	  "JSON: [{\"name\", \"ifindex\", \"state\", \"owner\" (protocol or \"-\"),\n"
 	  "        \"igmp\" (bool), \"xdp\" (bool), \"ttl_threshold\",\n"
 	  "        \"out_packets\", \"out_bytes\", \"ttl_too_low\", \"discards\"}]",
 	  "mgmctl show interfaces" },

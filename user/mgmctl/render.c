@@ -289,6 +289,7 @@ static void table(json_object *a, const struct col *cols, size_t ncols)
 static const struct col interface_cols[] = {
 	{ "name", "INTERFACE", F_STR },
 	{ "ifindex", "IFINDEX", F_NUM },
+	{ "state", "STATE", F_STR },
 	{ "owner", "OWNER", F_STR },
 	{ "igmp", "IGMP", F_BOOL },
 	{ "xdp", "XDP", F_BOOL },

@@ -133,6 +133,8 @@ static json_object *if_row(struct if_table *t, uint32_t ifindex)
 	ADD(o, "owner", json_object_new_string("-"));
 	ADD(o, "igmp", json_object_new_boolean(0));
 	att = mgm_dp_is_attached(ifindex);
+	ADD(o, "state", json_object_new_string(att > 0 ? "attached" :
+								  "present"));
 	ADD(o, "xdp", json_object_new_boolean(att > 0));
 	ADD(o, "ttl_threshold", INT(1));
 	mgm_dp_if_counters(mgmd->dp, ifindex, &ic);
@@ -178,8 +180,26 @@ static void show_interfaces(void)
 			    INT(mgmd->cfg.phy[k].ttl_threshold));
 	}
 	mgm_foreach_interface(mgmd->m, add_interface, t);
+	for (k = 0; k < mgmd->n_names; k++)
+		if (mgmd->names[k].ifindex)
+			if_row(t, mgmd->names[k].ifindex);
 	for (i = 0; i < t->n; i++)
 		json_object_array_add(a, t->v[i].o);
+	/* Named by the configuration (or mgmctl), and not there now. */
+	for (k = 0; k < mgmd->n_names; k++) {
+		json_object *o;
+
+		if (mgmd->names[k].ifindex)
+			continue;
+		o = json_object_new_object();
+		ADD(o, "name", json_object_new_string(mgmd->names[k].name));
+		ADD(o, "ifindex", INT(0));
+		ADD(o, "state", json_object_new_string("absent"));
+		ADD(o, "owner", json_object_new_string("-"));
+		ADD(o, "igmp", json_object_new_boolean(0));
+		ADD(o, "xdp", json_object_new_boolean(0));
+		json_object_array_add(a, o);
+	}
 	free(t);
 	reply(a);
 }
@@ -406,6 +426,7 @@ static void cmd_show(int argc, char **argv)
 
 static void cmd_route(bool add, int argc, char **argv)
 {
+	struct cfg_route cr;
 	struct static_route r;
 	char err[256], text[512];
 	size_t i;
@@ -418,11 +439,13 @@ static void cmd_route(bool add, int argc, char **argv)
 				  argv[0]);
 	if (!mgmd->st)
 		return (void)fail(1, "the static protocol is shut down");
-	if (config_parse_route(argv + 2, argc - 2, &r, err, sizeof(err)))
+	if (config_parse_route(argv + 2, argc - 2, &cr, err, sizeof(err)))
 		return (void)fail(2, "%s", err);
+	r = cr.r;
 	config_route_str(&r, text, sizeof(text));
 	if (add) {
-		struct static_route *p;
+		struct static_route *on;
+		struct cfg_route *p;
 
 		ret = static_route_add(mgmd->st, &r);
 		if (ret == -EEXIST)
@@ -436,10 +459,16 @@ static void cmd_route(bool add, int argc, char **argv)
 					  text);
 		if (ret)
 			return (void)fail(1, "%s: %s", text, strerror(-ret));
+		/* Kept by name, to follow its interfaces (mgmd_relink). */
 		p = realloc(mgmd->extra, (mgmd->n_extra + 1) * sizeof(*p));
-		if (p) {
+		if (p)
 			mgmd->extra = p;
-			mgmd->extra[mgmd->n_extra++] = r;
+		on = realloc(mgmd->extra_on, (mgmd->n_extra + 1) * sizeof(*on));
+		if (on)
+			mgmd->extra_on = on;
+		if (p && on) {
+			mgmd->extra[mgmd->n_extra] = cr;
+			mgmd->extra_on[mgmd->n_extra++] = r;
 		}
 		mgm_dp_attach(mgmd->dp, r.iif, MGM_DP_XDP_AUTO);
 		for (i = 0; i < r.n_oifs; i++)
@@ -449,11 +478,16 @@ static void cmd_route(bool add, int argc, char **argv)
 		if (ret == -ENOENT)
 			return (void)fail(1, "no such route: %s", text);
 		for (i = 0; i < mgmd->n_extra; i++)
-			if (mgmd->extra[i].iif == r.iif &&
-			    mgmd->extra[i].source == r.source &&
-			    mgmd->extra[i].group == r.group &&
-			    mgmd->extra[i].prefix_len == r.prefix_len)
-				mgmd->extra[i] = mgmd->extra[--mgmd->n_extra];
+			if (!strcmp(mgmd->extra[i].iif_name, cr.iif_name) &&
+			    mgmd->extra[i].r.source == r.source &&
+			    mgmd->extra[i].r.group == r.group &&
+			    mgmd->extra[i].r.prefix_len == r.prefix_len) {
+				mgmd->n_extra--;
+				mgmd->extra[i] = mgmd->extra[mgmd->n_extra];
+				mgmd->extra_on[i] =
+					mgmd->extra_on[mgmd->n_extra];
+				break;
+			}
 	}
 	{
 		json_object *o = json_object_new_object();

@@ -11,6 +11,10 @@
  *
  * '#' starts a comment.  Every error names the file, the line and the
  * problem; a file with any error is refused whole.
+ *
+ * Interfaces are named, not resolved, here: an interface may be absent
+ * when the file is read and appear later (config_resolve() makes the
+ * configuration that applies to the interfaces present now).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,31 +62,32 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return errno || *end || *out > max ? -1 : 0;
 }
 
-static int ifindex_of(struct perr *e, const char *name, uint32_t *out)
+static int if_name(struct perr *e, const char *name, char *out)
 {
-	if (strlen(name) >= IF_NAMESIZE)
-		return fail(e, "interface name too long: '%s'", name);
-	*out = if_nametoindex(name);
-	if (!*out)
-		return fail(e, "unknown interface '%s'", name);
+	if (!*name || strlen(name) >= IF_NAMESIZE || strchr(name, '/'))
+		return fail(e, "bad interface name '%s'", name);
+	snprintf(out, IF_NAMESIZE, "%s", name);
 	return 0;
 }
 
+/* The words of a route, interfaces by name (their ifindexes left 0). */
 static int route_words(struct perr *e, char *const *w, int n,
-		       struct static_route *r)
+		       struct cfg_route *cr)
 {
+	struct static_route *r = &cr->r;
 	struct in_addr a;
 	unsigned long len = 32;
 	char grp[64], *slash;
 	uint32_t g;
 	int i = 0, k;
 
-	memset(r, 0, sizeof(*r));
+	memset(cr, 0, sizeof(*cr));
+	cr->line = e->line;
 	if (n < 1 || strcmp(w[0], "from"))
 		return fail(e, "expected 'from IF'");
 	if (n < 2)
 		return fail(e, "'from' needs an interface");
-	if (ifindex_of(e, w[1], &r->iif))
+	if (if_name(e, w[1], cr->iif_name))
 		return -EINVAL;
 	i = 2;
 	if (i < n && !strcmp(w[i], "source")) {
@@ -124,30 +129,68 @@ static int route_words(struct perr *e, char *const *w, int n,
 	if (++i >= n)
 		return fail(e, "'to' needs at least one interface");
 	for (; i < n; i++) {
-		uint32_t o;
-
 		if (r->n_oifs == STATIC_MAX_OIFS)
 			return fail(e, "more than %d outgoing interfaces",
 				    STATIC_MAX_OIFS);
-		if (ifindex_of(e, w[i], &o))
+		if (if_name(e, w[i], cr->oif_name[r->n_oifs]))
 			return -EINVAL;
-		if (o == r->iif)
+		if (!strcmp(w[i], cr->iif_name))
 			return fail(e, "'%s' is both incoming and outgoing",
 				    w[i]);
 		for (k = 0; k < (int)r->n_oifs; k++)
-			if (r->oifs[k] == o)
+			if (!strcmp(cr->oif_name[k], w[i]))
 				return fail(e, "'%s' listed twice", w[i]);
-		r->oifs[r->n_oifs++] = o;
+		r->n_oifs++;
 	}
 	return 0;
 }
 
-int config_parse_route(char *const *w, int n, struct static_route *r, char *err,
+/*
+ * The interfaces of a route as present now: those absent (or gone, the
+ * ifindex "gone", whatever the kernel says) are left out.  true if the
+ * route can forward: its iif and at least one oif are there.
+ */
+static bool route_resolve(const struct cfg_route *t, struct cfg_route *out,
+			  uint32_t gone)
+{
+	uint32_t i, o;
+
+	*out = *t;
+	out->r.iif = if_nametoindex(t->iif_name);
+	if (out->r.iif == gone)
+		out->r.iif = 0;
+	out->r.n_oifs = 0;
+	for (i = 0; i < t->r.n_oifs; i++) {
+		o = if_nametoindex(t->oif_name[i]);
+		if (!o || o == gone)
+			continue;
+		snprintf(out->oif_name[out->r.n_oifs], IF_NAMESIZE, "%s",
+			 t->oif_name[i]);
+		out->r.oifs[out->r.n_oifs++] = o;
+	}
+	return out->r.iif && out->r.n_oifs;
+}
+
+int config_parse_route(char *const *w, int n, struct cfg_route *r, char *err,
 		       size_t len)
 {
 	struct perr e = { .buf = err, .len = len };
+	struct cfg_route t;
+	uint32_t i;
+	int ret;
 
-	return route_words(&e, w, n, r);
+	ret = route_words(&e, w, n, &t);
+	if (ret)
+		return ret;
+	/* Given by hand, to act now: every interface must be there. */
+	if (!if_nametoindex(t.iif_name))
+		return fail(&e, "unknown interface '%s'", t.iif_name);
+	for (i = 0; i < t.r.n_oifs; i++)
+		if (!if_nametoindex(t.oif_name[i]))
+			return fail(&e, "unknown interface '%s'",
+				    t.oif_name[i]);
+	route_resolve(&t, r, 0);
+	return 0;
 }
 
 void config_route_str(const struct static_route *r, char *buf, size_t len)
@@ -182,9 +225,8 @@ static int line_phyint(struct perr *e, char **w, int n, struct config *c)
 
 	if (n < 2)
 		return fail(e, "'phyint' needs an interface");
-	if (ifindex_of(e, w[1], &p.ifindex))
+	if (if_name(e, w[1], p.name))
 		return -EINVAL;
-	snprintf(p.name, sizeof(p.name), "%s", w[1]);
 	for (i = 2; i < n; i++) {
 		if (!strcmp(w[i], "ttl-threshold")) {
 			if (i + 1 >= n || parse_uint(w[i + 1], 255, &v))
@@ -204,7 +246,7 @@ static int line_phyint(struct perr *e, char **w, int n, struct config *c)
 		}
 	}
 	for (k = 0; k < c->n_phy; k++)
-		if (c->phy[k].ifindex == p.ifindex)
+		if (!strcmp(c->phy[k].name, p.name))
 			return fail(e, "phyint %s already declared on line %d",
 				    w[1], c->phy[k].line);
 	c->phy = realloc(c->phy, (c->n_phy + 1) * sizeof(*c->phy));
@@ -216,17 +258,18 @@ static int line_phyint(struct perr *e, char **w, int n, struct config *c)
 
 static int line_mroute(struct perr *e, char **w, int n, struct config *c)
 {
-	struct cfg_route r = { .line = e->line };
+	struct cfg_route r;
 	size_t k;
 	int err;
 
-	err = route_words(e, w + 1, n - 1, &r.r);
+	err = route_words(e, w + 1, n - 1, &r);
 	if (err)
 		return err;
 	for (k = 0; k < c->n_routes; k++) {
 		const struct static_route *o = &c->routes[k].r;
 
-		if (o->iif == r.r.iif && o->source == r.r.source &&
+		if (!strcmp(c->routes[k].iif_name, r.iif_name) &&
+		    o->source == r.r.source &&
 		    o->group == r.r.group && o->prefix_len == r.r.prefix_len)
 			return fail(e, "same route as line %d",
 				    c->routes[k].line);
@@ -380,6 +423,46 @@ int config_load(const char *path, struct config *c, char *err, size_t len)
 	ret = config_parse(path, text, c, err, len);
 	free(text);
 	return ret;
+}
+
+int config_resolve(const struct config *t, struct config *out, uint32_t gone)
+{
+	size_t i;
+
+	*out = *t;
+	out->phy = calloc(t->n_phy + 1, sizeof(*out->phy));
+	out->routes = calloc(t->n_routes + 1, sizeof(*out->routes));
+	if (!out->phy || !out->routes) {
+		config_free(out);
+		return -ENOMEM;
+	}
+	out->n_phy = out->n_routes = 0;
+	for (i = 0; i < t->n_phy; i++) {
+		struct cfg_phyint p = t->phy[i];
+
+		p.ifindex = if_nametoindex(p.name);
+		if (p.ifindex && p.ifindex != gone)
+			out->phy[out->n_phy++] = p;
+	}
+	for (i = 0; i < t->n_routes; i++)
+		if (route_resolve(&t->routes[i], &out->routes[out->n_routes],
+				  gone))
+			out->n_routes++;
+	return 0;
+}
+
+int config_dup(const struct config *c, struct config *out)
+{
+	*out = *c;
+	out->phy = malloc((c->n_phy + 1) * sizeof(*c->phy));
+	out->routes = malloc((c->n_routes + 1) * sizeof(*c->routes));
+	if (!out->phy || !out->routes) {
+		config_free(out);
+		return -ENOMEM;
+	}
+	memcpy(out->phy, c->phy, c->n_phy * sizeof(*c->phy));
+	memcpy(out->routes, c->routes, c->n_routes * sizeof(*c->routes));
+	return 0;
 }
 
 void config_free(struct config *c)

@@ -140,9 +140,14 @@ static bool if_in_use(const struct mgmd *d, const struct config *c,
 		if (route_uses(&c->routes[i].r, ifindex))
 			return true;
 	for (i = 0; i < d->n_extra; i++)
-		if (route_uses(&d->extra[i], ifindex))
+		if (route_uses(&d->extra_on[i], ifindex))
 			return true;
 	return false;
+}
+
+bool mgmd_if_used(const struct mgmd *d, uint32_t ifindex)
+{
+	return ifindex && if_in_use(d, &d->cfg, ifindex);
 }
 
 static void attach_config(struct mgmd *d, const struct config *c)
@@ -246,8 +251,10 @@ static int routes_apply(struct mgmd *d, const struct config *cur,
 	return ret;
 }
 
-int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
-		      size_t len)
+static void note_names(struct mgmd *d, uint32_t gone, bool quiet);
+
+static int apply_resolved(struct mgmd *d, struct config *next, char *err,
+			  size_t len)
 {
 	struct config *cur = &d->cfg;
 	char ignored[256];
@@ -284,6 +291,202 @@ int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
 	*cur = *next;
 	memset(next, 0, sizeof(*next));
 	return 0;
+}
+
+/* Interfaces a configuration names that are not there: said once each. */
+static void log_absent(const struct config *t, const struct config *now)
+{
+	size_t i, k;
+	uint32_t j;
+
+	for (i = 0; i < t->n_phy; i++) {
+		for (k = 0; k < now->n_phy; k++)
+			if (!strcmp(now->phy[k].name, t->phy[i].name))
+				break;
+		if (k == now->n_phy)
+			log_warn("%s:%d: interface %s is absent: used when it "
+				 "appears",
+				 t->path, t->phy[i].line, t->phy[i].name);
+	}
+	for (i = 0; i < t->n_routes; i++) {
+		const struct cfg_route *r = &t->routes[i];
+
+		if (!if_nametoindex(r->iif_name))
+			log_warn("%s:%d: interface %s is absent: the route "
+				 "waits for it",
+				 t->path, r->line, r->iif_name);
+		for (j = 0; j < r->r.n_oifs; j++)
+			if (!if_nametoindex(r->oif_name[j]))
+				log_warn("%s:%d: interface %s is absent: used "
+					 "when it appears",
+					 t->path, r->line, r->oif_name[j]);
+	}
+}
+
+int mgmd_apply_config(struct mgmd *d, struct config *tmpl, char *err,
+		      size_t len)
+{
+	struct config next;
+	int ret;
+
+	ret = config_resolve(tmpl, &next, 0);
+	if (ret) {
+		snprintf(err, len, "%s", strerror(-ret));
+		return ret;
+	}
+	ret = apply_resolved(d, &next, err, len);
+	if (ret) {
+		config_free(&next);
+		return ret;
+	}
+	log_absent(tmpl, &d->cfg);
+	config_free(&d->tmpl);
+	d->tmpl = *tmpl;
+	memset(tmpl, 0, sizeof(*tmpl));
+	note_names(d, 0, true);
+	return 0;
+}
+
+/*
+ * Routes added with mgmctl follow their interfaces too: one whose
+ * interfaces changed is taken out as it was and put back as it is now
+ * (or waits, if its iif or every oif is gone).
+ */
+static void extras_relink(struct mgmd *d, uint32_t gone)
+{
+	struct config t = { .routes = d->extra, .n_routes = d->n_extra };
+	struct config now;
+	char text[512];
+	size_t i;
+	int err;
+
+	if (!d->st || config_resolve(&t, &now, gone))
+		return;
+	for (i = 0; i < d->n_extra; i++) {
+		struct static_route *on = &d->extra_on[i], want = { 0 };
+		size_t k;
+
+		for (k = 0; k < now.n_routes; k++)
+			if (!strcmp(now.routes[k].iif_name,
+				    d->extra[i].iif_name) &&
+			    now.routes[k].r.source == d->extra[i].r.source &&
+			    now.routes[k].r.group == d->extra[i].r.group &&
+			    now.routes[k].r.prefix_len ==
+				    d->extra[i].r.prefix_len)
+				want = now.routes[k].r;
+		if (on->iif == want.iif && (!on->iif || static_route_equal(on, &want)))
+			continue;
+		if (on->iif)
+			static_route_del(d->st, on);
+		memset(on, 0, sizeof(*on));
+		if (!want.iif)
+			continue;
+		err = static_route_add(d->st, &want);
+		config_route_str(&want, text, sizeof(text));
+		if (err) {
+			log_err("route %s (added with mgmctl): %s", text,
+				route_errstr(err));
+			continue;
+		}
+		*on = want;
+		attach(d, want.iif);
+		for (k = 0; k < want.n_oifs; k++)
+			attach(d, want.oifs[k]);
+	}
+	config_free(&now);
+}
+
+static void log_change(const char *name, uint32_t was, uint32_t now)
+{
+	if (was == now)
+		return;
+	if (!now)
+		log_msg(LOG_NOTICE,
+			"interface %s (ifindex %u) is gone: its routes and "
+			"IGMP are released",
+			name, was);
+	else if (!was)
+		log_msg(LOG_NOTICE, "interface %s appeared (ifindex %u)", name,
+			now);
+	else
+		log_msg(LOG_NOTICE,
+			"interface %s is now ifindex %u (was %u): released "
+			"and taken again",
+			name, now, was);
+}
+
+static void note_name(struct mgmd *d, struct mgmd_name *v, size_t *n,
+		      const char *name, uint32_t gone, bool quiet)
+{
+	uint32_t now = if_nametoindex(name), was = 0;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(v[i].name, name))
+			return; /* said already */
+	for (i = 0; i < d->n_names; i++)
+		if (!strcmp(d->names[i].name, name))
+			was = d->names[i].ifindex;
+	if (now == gone)
+		now = 0;
+	if (!quiet)
+		log_change(name, was, now);
+	snprintf(v[*n].name, IF_NAMESIZE, "%s", name);
+	v[(*n)++].ifindex = now;
+}
+
+/*
+ * Every interface name the configuration and mgmctl's routes use, with
+ * the ifindex it has now: what changed since the last look is logged.
+ */
+static void note_names(struct mgmd *d, uint32_t gone, bool quiet)
+{
+	const struct config *t = &d->tmpl;
+	struct mgmd_name *v;
+	size_t i, n = 0, cap = t->n_phy;
+	uint32_t k;
+
+	for (i = 0; i < t->n_routes; i++)
+		cap += 1 + t->routes[i].r.n_oifs;
+	for (i = 0; i < d->n_extra; i++)
+		cap += 1 + d->extra[i].r.n_oifs;
+	v = calloc(cap + 1, sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < t->n_phy; i++)
+		note_name(d, v, &n, t->phy[i].name, gone, quiet);
+	for (i = 0; i < t->n_routes; i++)
+		for (k = 0; k <= t->routes[i].r.n_oifs; k++)
+			note_name(d, v, &n,
+				  k ? t->routes[i].oif_name[k - 1] :
+				      t->routes[i].iif_name,
+				  gone, quiet);
+	for (i = 0; i < d->n_extra; i++)
+		for (k = 0; k <= d->extra[i].r.n_oifs; k++)
+			note_name(d, v, &n,
+				  k ? d->extra[i].oif_name[k - 1] :
+				      d->extra[i].iif_name,
+				  gone, quiet);
+	free(d->names);
+	d->names = v;
+	d->n_names = n;
+}
+
+void mgmd_relink(struct mgmd *d, uint32_t gone)
+{
+	struct config next;
+	char err[512];
+
+	if (!d->st || config_resolve(&d->tmpl, &next, gone))
+		return;
+	note_names(d, gone, false);
+	if (apply_resolved(d, &next, err, sizeof(err))) {
+		log_err("interfaces changed, but the configuration cannot be "
+			"applied to them: %s",
+			err);
+		config_free(&next);
+	}
+	extras_relink(d, gone);
 }
 
 static void reload(struct mgmd *d)
@@ -406,9 +609,9 @@ static void detach_all(struct mgmd *d)
 			mgm_dp_detach(d->dp, d->cfg.routes[i].r.oifs[k]);
 	}
 	for (i = 0; i < d->n_extra; i++) {
-		mgm_dp_detach(d->dp, d->extra[i].iif);
-		for (k = 0; k < d->extra[i].n_oifs; k++)
-			mgm_dp_detach(d->dp, d->extra[i].oifs[k]);
+		mgm_dp_detach(d->dp, d->extra_on[i].iif);
+		for (k = 0; k < d->extra_on[i].n_oifs; k++)
+			mgm_dp_detach(d->dp, d->extra_on[i].oifs[k]);
 	}
 }
 
@@ -514,6 +717,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(d->cfg.path, sizeof(d->cfg.path), "%s", d->o.config);
+	/* Before the configuration is applied: no appearance is missed. */
+	ret = mgmd_link_open(d);
+	if (ret) {
+		log_err("rtnetlink: %s", strerror(-ret));
+		return 1;
+	}
 	if (mgmd_apply_config(d, &cfg, err, sizeof(err))) {
 		log_err("%s", err);
 		return 1;
@@ -546,6 +755,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_msg(LOG_NOTICE, "stopping: shutting the protocols down");
+	mgmd_link_close(d);
 	remote_fini(d);
 	static_destroy(d->st);
 	d->st = NULL;
@@ -554,6 +764,8 @@ int main(int argc, char **argv)
 	mgm_destroy(d->m);
 	mgm_dp_close(d->dp);
 	config_free(&d->cfg);
+	config_free(&d->tmpl);
+	free(d->names);
 	loop_destroy(d->loop);
 	return 0;
 }

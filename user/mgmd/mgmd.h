@@ -63,15 +63,21 @@ int loop_run_once(struct loop *l, int max_ms);
 
 struct cfg_phyint {
 	char name[IF_NAMESIZE];
-	uint32_t ifindex;
+	uint32_t ifindex; /* 0 in a file's configuration: see config_resolve */
 	int ttl_threshold; /* -1: not set */
 	int igmp; /* 0: off, 2 or 3 */
 	int line;
 };
 
+/*
+ * A route by interface names; r's ifindexes are filled in (and absent
+ * outgoing interfaces left out) by config_resolve.  line 0: from mgmctl.
+ */
 struct cfg_route {
 	struct static_route r;
 	int line;
+	char iif_name[IF_NAMESIZE];
+	char oif_name[STATIC_MAX_OIFS][IF_NAMESIZE];
 };
 
 struct cfg_igmp {
@@ -107,10 +113,19 @@ int config_parse(const char *path, const char *text, struct config *c,
 		 char *err, size_t len);
 /*
  * "from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]": words after
- * "mroute" (config) or "add route" (mgmctl).
+ * "add route" (mgmctl); every interface must exist, r comes resolved.
  */
-int config_parse_route(char *const *w, int n, struct static_route *r, char *err,
+int config_parse_route(char *const *w, int n, struct cfg_route *r, char *err,
 		       size_t len);
+/*
+ * The configuration for the interfaces present now: phyints and routes
+ * get their ifindexes; absent interfaces are left out (a route without
+ * its iif or without any oif is left out whole).  The ifindex "gone" (0:
+ * none) counts as absent, whatever the kernel says: an interface just
+ * deleted whose name a new one may already carry.
+ */
+int config_resolve(const struct config *t, struct config *out, uint32_t gone);
+int config_dup(const struct config *c, struct config *out);
 /* "from eth0 source 192.0.2.1 group 239.1.1.1 to eth1 eth2" */
 void config_route_str(const struct static_route *r, char *buf, size_t len);
 void config_free(struct config *c);
@@ -141,10 +156,22 @@ struct mgmd {
 	struct igmp *igmp; /* NULL once shut down */
 	struct igmp_sock *isock;
 	struct kmirror *km; /* NULL unless mirror-kernel */
+	/* The configuration as read (interfaces by name), and as applied
+	 * to the interfaces present (config_resolve). */
+	struct config tmpl;
 	struct config cfg;
-	/* Routes added with mgmctl: kept across reloads. */
-	struct static_route *extra;
+	/* Routes added with mgmctl, kept across reloads: by name, and as
+	 * applied (r.iif 0: waiting for its interfaces). */
+	struct cfg_route *extra;
+	struct static_route *extra_on;
 	size_t n_extra;
+	struct mgmd_link *link; /* rtnetlink: interfaces followed */
+	/* Every interface name in use, with its ifindex at the last look. */
+	struct mgmd_name {
+		char name[IF_NAMESIZE];
+		uint32_t ifindex;
+	} *names;
+	size_t n_names;
 	struct ctl *ctl;
 	struct remote *remote;
 	int sig_fd;
@@ -155,9 +182,24 @@ struct mgmd {
 
 extern struct mgmd *mgmd;
 
-/* main.c: apply a new configuration (start-up and SIGHUP). */
-int mgmd_apply_config(struct mgmd *d, struct config *next, char *err,
+/*
+ * main.c: apply a configuration as read (start-up and SIGHUP) to the
+ * interfaces present; on success it is mgmd's (*tmpl is emptied).
+ */
+int mgmd_apply_config(struct mgmd *d, struct config *tmpl, char *err,
 		      size_t len);
+/*
+ * Interfaces came, went or changed: apply the configuration again to the
+ * interfaces present, the ifindex "gone" counting as absent (0: none).
+ */
+void mgmd_relink(struct mgmd *d, uint32_t gone);
+/* Is ifindex one mgmd forwards on (configured or added, now)? */
+bool mgmd_if_used(const struct mgmd *d, uint32_t ifindex);
+
+/* ---- link.c: interfaces followed with rtnetlink --------------------------- */
+
+int mgmd_link_open(struct mgmd *d);
+void mgmd_link_close(struct mgmd *d);
 /* Names of a protocol ID ("static", "igmp", "remote:NAME", ...). */
 const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
 			       char *buf, size_t len);

@@ -153,14 +153,20 @@ int mgm_dp_if_set(struct mgm_dp *dp, uint32_t ifindex, uint8_t ttl_threshold)
 int mgm_dp_if_refresh(struct mgm_dp *dp, uint32_t ifindex)
 {
 	struct dp_ifc *c = dp_if_find(dp, ifindex);
+	uint32_t mtu;
 	int err = 0;
 
 	if (dp->readonly)
 		return -EPERM;
+
 	if (!c)
 		return dp_if_get(dp, ifindex, &err) ? 0 : err;
+	mtu = c->mtu;
 	err = if_read_kernel(ifindex, c->mac, &c->mtu);
-	return err ?: if_write(dp, c);
+	err = err ?: if_write(dp, c);
+	if (!err && c->mtu != mtu)
+		dp_if_mtu_changed(dp, ifindex);
+	return err;
 }
 
 int mgm_dp_if_tx_disable(struct mgm_dp *dp, uint32_t ifindex, bool disabled)

@@ -110,6 +110,8 @@ void dp_slots_free(struct dp_slots *s);
 /* dp_mfe.c */
 int dp_pool_init(struct mgm_dp *dp);
 int dp_adopt(struct mgm_dp *dp);
+/* The MTU of ifindex changed: out-sets and the MFEs using them follow. */
+int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex);
 void dp_pool_free(struct mgm_dp *dp);
 
 /* dp_if.c */

@@ -814,3 +814,49 @@ out:
 	err = mgm_dp_if_tx_disable(dp, ifindex, false);
 	return err ? err : changed;
 }
+
+/*
+ * An interface's MTU changed (dp_if.c re-read it): every out-set holding
+ * it gets its smallest MTU again, and every MFE using such a set carries
+ * the new value from its next packet on (larger packets go to the stack).
+ * Returns the number of MFEs rewritten.
+ */
+int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
+{
+	struct mgm_mfe_key key;
+	struct mgm_mfe_val v;
+	uint32_t s, j, i;
+	bool any = false;
+	int n = 0;
+
+	for (s = 0; s < dp->oset_max; s++) {
+		struct dp_oset *os = &dp->osets[s];
+		uint16_t mtu;
+
+		if (!os->refcnt)
+			continue;
+		for (j = 0; j < os->n && os->oifs[j] != ifindex; j++)
+			;
+		if (j == os->n)
+			continue;
+		mtu = oset_mtu(dp, os->oifs, os->n);
+		any |= mtu != os->mtu;
+		os->mtu = mtu;
+	}
+	for (i = 0; any && i < dp->mfes.cap; i++) {
+		const struct dp_mfe *e = &dp->mfes.v[i];
+
+		if (!e->used || e->negative ||
+		    dp->osets[e->slot].mtu == 0)
+			continue;
+		key.source = (uint32_t)(e->key >> 32);
+		key.group = (uint32_t)e->key;
+		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v) ||
+		    v.mtu == dp->osets[e->slot].mtu)
+			continue;
+		v.mtu = dp->osets[e->slot].mtu;
+		if (!bpf_map_update_elem(dp->fd_mfe, &key, &v, BPF_EXIST))
+			n++;
+	}
+	return n;
+}

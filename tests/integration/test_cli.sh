@@ -51,7 +51,7 @@ lines = open(tfile).read().splitlines()
 data = json.load(open(jfile))
 COLS = {
     "interfaces": [("INTERFACE", "name", "s"), ("IFINDEX", "ifindex", "n"),
-                   ("OWNER", "owner", "s"), ("IGMP", "igmp", "b"), ("XDP", "xdp", "b"),
+                   ("STATE", "state", "s"), ("OWNER", "owner", "s"), ("IGMP", "igmp", "b"), ("XDP", "xdp", "b"),
                    ("TTL", "ttl_threshold", "n"), ("OUT-PACKETS", "out_packets", "n"),
                    ("OUT-BYTES", "out_bytes", "n"), ("TTL-LOW", "ttl_too_low", "n"),
                    ("DISCARDS", "discards", "n")],

@@ -18,6 +18,12 @@
  *  - Handles are 64-bit values (0 is never valid) carrying a generation
  *    and an instance nonce: a handle that was deregistered, or that came
  *    from an earlier instance, is rejected even if its slot was reused.
+ *    An instance never issues the same handle value twice (protocol or
+ *    enumeration handle), however many register/deregister or start/end
+ *    cycles it runs: a dead handle can never act for a later protocol.
+ *    Each instance has about 1.1e12 handles of each kind (35 years at a
+ *    thousand registrations a second); after that, registration fails
+ *    rather than reissue one.
  *  - Times in every MFE record (uptime, expiry, timeout) are in seconds;
  *    the MGM documentation contradicts itself (seconds vs hundredths).
  *
@@ -121,7 +127,12 @@ struct mgm_route_info {
 	uint32_t nexthop; /* gateway toward the source, 0 = on-link */
 };
 
-/* The nine callbacks (ROUTING_PROTOCOL_CONFIG).  Return values ignored. */
+/*
+ * The nine callbacks (ROUTING_PROTOCOL_CONFIG).  Return values ignored.
+ * A prune alert for an MFE's oif list (member_delete 0) may write the
+ * MFE's idle lifetime to *timeout, in seconds; 0 means the MFE does not
+ * age (its expiry then reads 0; an ageing MFE's expiry is at least 1).
+ */
 typedef uint32_t (*mgm_rpf_cb)(void *ctx, uint32_t source, uint32_t source_mask,
 			       uint32_t group, uint32_t group_mask,
 			       uint32_t *in_ifindex, uint32_t *in_nexthop,
@@ -195,7 +206,7 @@ struct mgm_ipmcast_mfe { /* MIB_IPMCAST_MFE */
 	uint32_t route_mask;
 	uint32_t uptime; /* seconds since creation */
 	uint32_t expiry; /* seconds until deletion; 0 = does not age */
-	uint32_t timeout; /* lifetime when idle, seconds */
+	uint32_t timeout; /* lifetime when idle, seconds; 0 = does not age */
 	uint32_t num_oifs;
 	uint32_t flags; /* reserved */
 	uint32_t reserved;
@@ -293,6 +304,19 @@ struct mgm_options {
 	 * held: it must not call back into MGM. */
 	void (*log)(void *log_ctx, int level, const char *msg);
 	void *log_ctx;
+	/*
+	 * Packets on an interface no protocol owns (issue 13 item 5).
+	 * When set, a miss whose incoming interface (the RPF interface, see
+	 * mgm_dispatch() below) no protocol owns creates no MFE and is
+	 * counted in mgm_stats.misses_unowned, and mgm_adopt_mfe() refuses
+	 * such an entry (MGM_ERROR_NOT_FOUND) and deletes it from the fast
+	 * path.  When clear (the default, and what mgmd runs with today),
+	 * such misses create MFEs as they always did, with in_if_protocol
+	 * 0.  The default will flip to set once mgmd's phyints are owned by
+	 * a protocol (today a plain phyint is owned by nobody, and its
+	 * traffic would stop).
+	 */
+	bool unowned_iif_no_mfe;
 };
 
 /* Returns 0 or a negative errno. */
@@ -303,9 +327,20 @@ void mgm_destroy(struct mgm *m);
 /*
  * Event loop integration: mgm_fd() becomes readable when fast-path events
  * or deferred work are pending; mgm_dispatch() handles them (MFE creation
- * on misses, wrong-interface callbacks, idle expiry) without blocking, and
- * mgm_timeout_ms() says how long the caller may sleep before the next call
- * (-1: until the fd is readable).
+ * on misses, wrong-interface callbacks, idle expiry, retries of updates
+ * the fast path refused) without blocking, and mgm_timeout_ms() says how
+ * long the caller may sleep before the next call (-1: until the fd is
+ * readable).
+ *
+ * A miss's MFE has as incoming interface the RPF interface: the route
+ * toward the source, or where the packet arrived without one, or what the
+ * owner's RPF callback chose.  If no protocol (a routing protocol or
+ * IGMP) owns that interface, what happens depends on
+ * mgm_options.unowned_iif_no_mfe.  Clear (the default): the MFE is
+ * created anyway, with in_if_protocol 0.  Set: the miss creates nothing,
+ * also right after the interface's last owner released it; each such
+ * miss is counted (misses_unowned) and the flow is created on a later
+ * miss once a protocol owns the interface.
  */
 int mgm_fd(struct mgm *m);
 int mgm_dispatch(struct mgm *m);
@@ -432,7 +467,13 @@ int mgm_foreach_membership(struct mgm *m,
  * mgmd uses it to adopt the entries a previous instance left forwarding
  * (--keep-forwarding), so a restart reconciles without a gap.  A no-op if
  * MGM already has the entry.  Returns MGM_NO_ERROR or
- * MGM_ERROR_INVALID_PARAMETER (group not multicast, source 0).
+ * MGM_ERROR_INVALID_PARAMETER (group not multicast, source 0).  With
+ * mgm_options.unowned_iif_no_mfe set it follows the miss rule: when no
+ * protocol owns the entry's incoming interface it makes no MFE, deletes
+ * the fast path's entry of (source, group) (MGM would not manage it) and
+ * returns MGM_ERROR_NOT_FOUND; the flow's next packet is a miss again.
+ * With the option clear (default) such an entry is adopted with
+ * in_if_protocol 0, as a miss would make it.
  */
 uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 		       uint32_t ifindex);
@@ -451,7 +492,17 @@ uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
 			uint32_t group);
 
-/* Counters of the controller itself (for `mgmctl show stats`). */
+/*
+ * Counters of the controller itself (for `mgmctl show stats`).
+ *
+ * When the fast path refuses to update an MFE (a membership change, a
+ * forward-state edit, a release or handoff), the change that caused it
+ * still succeeds, MgmGetMfe goes on showing what the fast path holds,
+ * and the MFE is retried about once a second (from mgm_dispatch) until
+ * the fast path takes it; a newer change to the MFE that succeeds also
+ * ends the wait.  The first refusal is logged (LOG_ERR), the catching up
+ * too (LOG_NOTICE); failed retries are only counted.
+ */
 struct mgm_stats {
 	uint64_t events; /* fast-path events handled */
 	uint64_t mfes_created;
@@ -459,6 +510,18 @@ struct mgm_stats {
 	uint64_t mfes_expired;
 	uint64_t install_errors; /* fast path refused an install (full?) */
 	uint64_t callbacks;
+	/* Now: MFEs whose fast-path entry lags their memberships because
+	 * the fast path refused the update; each is being retried. */
+	uint64_t mfes_out_of_sync;
+	uint64_t install_retries; /* retries of those MFEs */
+	/*
+	 * Misses (and mgm_adopt_mfe calls) whose incoming interface no
+	 * protocol owns.  With mgm_options.unowned_iif_no_mfe set: each
+	 * made no MFE.  Clear (default): the MFEs made on an interface
+	 * nobody owns (in_if_protocol 0), each counted once it is in the
+	 * fast path.
+	 */
+	uint64_t misses_unowned;
 };
 void mgm_get_stats(struct mgm *m, struct mgm_stats *out);
 

@@ -485,15 +485,21 @@ static void mgm_log_cb(void *ctx, int level, const char *msg)
 
 struct mgm *fake_mgm_new(struct fake_dp *fd, uint32_t default_timeout)
 {
-	struct mgm_options o = {
-		.dp_ops = &fake_dp_ops,
-		.dp = fd,
-		.default_timeout = default_timeout,
-		.log = mgm_log_cb,
-		.log_ctx = fd,
-	};
+	struct mgm_options o = { .default_timeout = default_timeout };
+
+	return fake_mgm_new_opts(fd, &o);
+}
+
+struct mgm *fake_mgm_new_opts(struct fake_dp *fd,
+			      const struct mgm_options *base)
+{
+	struct mgm_options o = *base;
 	struct mgm *m = NULL;
 
+	o.dp_ops = &fake_dp_ops;
+	o.dp = fd;
+	o.log = mgm_log_cb;
+	o.log_ctx = fd;
 	if (mgm_create(&o, &m))
 		return NULL;
 	return m;

@@ -86,6 +86,9 @@ struct fake_dp *fake_dp_new(void);
 void fake_dp_free(struct fake_dp *fd);
 /* mgm_create() with the fake and a log function that collects errors. */
 struct mgm *fake_mgm_new(struct fake_dp *fd, uint32_t default_timeout);
+/* The same with other options (dp_ops, dp and log are filled in). */
+struct mgm *fake_mgm_new_opts(struct fake_dp *fd,
+			      const struct mgm_options *base);
 
 bool fake_dp_get(struct fake_dp *fd, uint32_t source, uint32_t group,
 		 struct fake_mfe *out);

@@ -334,17 +334,20 @@ static void test_expiry(void)
 	mgm_dispatch(m);
 	CHECK_ERR(get_mfe(S, G, &r, NULL), MGM_ERROR_NOT_FOUND);
 
-	/* A prune alert's shorter timeout wakes the event loop. */
+	/*
+	 * A prune alert's shorter timeout wakes the event loop.  (A timeout
+	 * of 0 means "does not age": tests/unit/test_mgm_exact.c.)
+	 */
 	miss(1, S, G);
 	CHECK_ERR(add(&p2, 0, G, 4, J), MGM_NO_ERROR);
 	p1.prune_set_timeout = true;
-	p1.prune_timeout = 0;
+	p1.prune_timeout = 1;
 	pfd = (struct pollfd){ .fd = mgm_fd(m), .events = POLLIN };
 	CHECK_EQ(poll(&pfd, 1, 0), 0, "idle");
 	CHECK_ERR(del(&p2, 0, G, 4, J), MGM_NO_ERROR);
 	CHECK_EQ(poll(&pfd, 1, 0), 1, "woken: deadline moved earlier");
 	CHECK_ERR(get_mfe(S, G, &r, NULL), MGM_NO_ERROR);
-	CHECK(r.timeout == 0 && r.expiry == 0, "timeout 0 written back");
+	CHECK(r.timeout == 1 && r.expiry == 1, "timeout 1 written back");
 	fake_dp_advance(fd, 2 * SEC_NS);
 	mgm_dispatch(m);
 	CHECK_EQ(poll(&pfd, 1, 0), 0, "dispatch drained the wakeup");

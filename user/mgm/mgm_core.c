@@ -23,11 +23,24 @@
 
 /*
  * A handle is  [63] type | [62:40] instance nonce | [39:24] generation |
- * [23:0] slot.  The nonce is never 0, so neither is a handle.  A slot's
- * generation is bumped when it is freed, so a stale handle fails even
- * after its slot is reused (until the 16-bit generation wraps, 65536
- * reuses of that one slot later).  The nonce differs between instances of
- * one process (a counter) and, with a random start, between processes.
+ * [23:0] slot.  The nonce is never 0, so neither is a handle.  The nonce
+ * differs between instances of one process (a counter) and, with a random
+ * start, between processes.
+ *
+ * Within an instance a handle value is never issued twice.  A slot's
+ * generation is bumped when it is freed, so a stale handle fails after its
+ * slot is reused; a slot whose generation is used up (after 65,535
+ * registrations on it) is retired, never reused, instead of letting the
+ * generation wrap back to a value a dead handle still carries.  The slot
+ * and generation bits together name 2^40 - 2^24 (about 1.1e12) handles of
+ * each type (protocols, enumerations): 35 years at a thousand
+ * registrations a second, far beyond any protocol's churn.  Once they are
+ * used up, registrations fail (ERROR_CAN_NOT_COMPLETE; enumerations
+ * ERROR_NOT_ENOUGH_MEMORY): never a reissued handle.  A retired slot
+ * costs its table entry, 16 bytes per 65,535 registrations.  (Wider
+ * generations would not raise the total: it is set by the 40 bits beside
+ * the type and the nonce, which stays wide to reject handles from other
+ * instances and earlier processes.)
  */
 #define H_SLOT_BITS 24
 #define H_GEN_BITS 16
@@ -35,6 +48,8 @@
 #define H_SLOT_MASK ((1U << H_SLOT_BITS) - 1)
 #define H_GEN_MASK ((1U << H_GEN_BITS) - 1)
 #define H_NONCE_MASK ((1U << H_NONCE_BITS) - 1)
+#define H_NONCE_SHIFT (H_SLOT_BITS + H_GEN_BITS)
+_Static_assert(H_NONCE_SHIFT + H_NONCE_BITS == 63, "handle layout");
 
 static uint32_t nonce_counter;
 static pthread_once_t nonce_once = PTHREAD_ONCE_INIT;
@@ -63,20 +78,21 @@ static uint32_t nonce_next(void)
 mgm_handle_t handle_make(struct mgm *m, enum handle_type t, struct slotab *st,
 			 uint32_t slot)
 {
-	return ((uint64_t)t << 63) | ((uint64_t)m->nonce << 40) |
-	       ((uint64_t)(st->s[slot].gen & H_GEN_MASK) << 24) | slot;
+	return ((uint64_t)t << 63) | ((uint64_t)m->nonce << H_NONCE_SHIFT) |
+	       ((uint64_t)st->s[slot].gen << H_SLOT_BITS) | slot;
 }
 
 void *handle_get(struct mgm *m, enum handle_type t, struct slotab *st,
 		 mgm_handle_t h)
 {
 	uint32_t slot = h & H_SLOT_MASK;
-	uint32_t gen = (h >> 24) & H_GEN_MASK;
-	uint32_t nonce = (h >> 40) & H_NONCE_MASK;
+	uint32_t gen = (h >> H_SLOT_BITS) & H_GEN_MASK;
+	uint32_t nonce = (h >> H_NONCE_SHIFT) & H_NONCE_MASK;
 
 	if ((h >> 63) != (uint64_t)t || nonce != m->nonce || slot >= st->n)
 		return NULL;
-	if ((st->s[slot].gen & H_GEN_MASK) != gen)
+	/* A retired slot's generation (H_GEN_MASK + 1) matches no handle. */
+	if (st->s[slot].gen != gen)
 		return NULL;
 	return st->s[slot].obj;
 }
@@ -109,7 +125,9 @@ int slot_alloc(struct slotab *st, void *obj, uint32_t *slot)
 void slot_free(struct slotab *st, uint32_t slot)
 {
 	st->s[slot].obj = NULL;
-	st->s[slot].gen++;
+	/* Generations 1..H_GEN_MASK; then the slot retires (see above). */
+	if (++st->s[slot].gen > H_GEN_MASK)
+		return;
 	st->s[slot].next_free = st->free_head;
 	st->free_head = slot;
 }
@@ -375,6 +393,7 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 	m->default_timeout = opts->default_timeout ? opts->default_timeout :
 						     DEFAULT_TIMEOUT_S;
 	m->log = opts->log;
+	m->unowned_iif_no_mfe = opts->unowned_iif_no_mfe;
 	m->log_ctx = opts->log_ctx;
 	m->nonce = nonce_next();
 	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
@@ -455,6 +474,7 @@ void mgm_destroy(struct mgm *m)
 	htab_fini(&m->membs);
 	htab_fini(&m->grps);
 	htab_fini(&m->mfes);
+	ptrset_fini(&m->unsynced);
 	free(m->ptab.s);
 	free(m->etab.s);
 	free(m->heap);
@@ -571,6 +591,8 @@ int mgm_dispatch(struct mgm *m)
 		if (more)
 			mgm_wake(m);
 	}
+	/* Updates the fast path refused: once a second (its own limit). */
+	mfe_resync(m, now);
 	mgm_unlock_run(m, &q);
 	pthread_mutex_unlock(&m->dispatch_lock);
 	return n < 0 ? n : (int)vv.n;
@@ -580,20 +602,31 @@ int mgm_timeout_ms(struct mgm *m)
 {
 	struct cbq q = { 0 };
 	int64_t deadline;
-	uint64_t now, due, ms;
+	uint64_t now, due = 0, ms;
+	bool any = false;
 
 	if (!m)
 		return -1;
 	mgm_lock(m, &q);
 	deadline = mfe_next_deadline(m);
 	now = mgm_now(m);
-	/* Never sooner than the scan rate limit allows a scan to run. */
-	due = (uint64_t)deadline;
-	if (deadline >= 0 && m->scanned &&
-	    due < m->last_scan_ns + SCAN_INTERVAL_NS)
-		due = m->last_scan_ns + SCAN_INTERVAL_NS;
+	if (deadline >= 0) {
+		/* Never sooner than the scan rate limit allows a scan. */
+		due = (uint64_t)deadline;
+		if (m->scanned && due < m->last_scan_ns + SCAN_INTERVAL_NS)
+			due = m->last_scan_ns + SCAN_INTERVAL_NS;
+		any = true;
+	}
+	if (m->unsynced.n) {
+		/* The next retry round of refused fast-path updates. */
+		uint64_t r = sat_add(m->last_resync_ns, SCAN_INTERVAL_NS);
+
+		if (!any || r < due)
+			due = r;
+		any = true;
+	}
 	mgm_unlock(m);
-	if (deadline < 0)
+	if (!any)
 		return -1;
 	if (due <= now)
 		return 0;
@@ -610,5 +643,6 @@ void mgm_get_stats(struct mgm *m, struct mgm_stats *out)
 	mgm_lock(m, &q);
 	*out = m->stats;
 	out->callbacks = __atomic_load_n(&m->stats.callbacks, __ATOMIC_RELAXED);
+	out->mfes_out_of_sync = m->unsynced.n;
 	mgm_unlock(m);
 }

@@ -20,6 +20,18 @@ uint64_t sat_add(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
+/*
+ * A timeout of 0 means the MFE does not age (mgm.h: an expiry of 0 "does
+ * not age", as MGM's MFE_STATS pages say): it never becomes due, and
+ * only a release, mgm_delete_mfe() or a later non-zero timeout ends it.
+ */
+uint64_t mfe_deadline(uint64_t base_ns, uint32_t timeout)
+{
+	if (!timeout)
+		return UINT64_MAX;
+	return sat_add(base_ns, (uint64_t)timeout * NS_PER_SEC);
+}
+
 /* ------------------------------------------------------------------ */
 /* Expiry heap (min-heap on deadline_ns)                               */
 
@@ -94,7 +106,8 @@ void heap_fix(struct mgm *m, struct mfe *e)
 
 int64_t mfe_next_deadline(struct mgm *m)
 {
-	if (!m->heap_n)
+	/* UINT64_MAX at the top: no MFE ages. */
+	if (!m->heap_n || m->heap[0]->deadline_ns == UINT64_MAX)
 		return -1;
 	return m->heap[0]->deadline_ns > INT64_MAX ?
 		       INT64_MAX :
@@ -115,10 +128,16 @@ void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
 			e->deadline_ns - (uint64_t)e->timeout * NS_PER_SEC;
 		uint64_t old = e->deadline_ns;
 
-		if ((uint64_t)e->timeout * NS_PER_SEC > e->deadline_ns)
+		/*
+		 * The deadline is only the earliest time it may expire: when
+		 * the last use is not known (it did not age so far), creation
+		 * is a safe base, and the scan asks the fast path.
+		 */
+		if (!e->timeout || e->deadline_ns == UINT64_MAX ||
+		    (uint64_t)e->timeout * NS_PER_SEC > e->deadline_ns)
 			base = e->created_ns;
 		e->timeout = timeout;
-		e->deadline_ns = sat_add(base, (uint64_t)timeout * NS_PER_SEC);
+		e->deadline_ns = mfe_deadline(base, timeout);
 		heap_fix(m, e);
 		/* The event loop may be sleeping past the new deadline. */
 		if (e->deadline_ns < old)
@@ -142,6 +161,11 @@ bool mfe_expire_scan(struct mgm *m, uint64_t now)
 		/* Bounded: the lock is held, and each check is a dp call. */
 		if (!budget--)
 			return true;
+		if (!e->timeout) { /* does not age: never due */
+			e->deadline_ns = UINT64_MAX;
+			heap_down(m, 0);
+			continue;
+		}
 
 		/*
 		 * The deadline assumed the last use we knew of; only MFEs

@@ -73,6 +73,7 @@
 #define memb_free_all mgm_i_memb_free_all
 #define memb_remove_all mgm_i_memb_remove_all
 #define mfe_count mgm_i_mfe_count
+#define mfe_deadline mgm_i_mfe_deadline
 #define mfe_remove mgm_i_mfe_remove
 #define mfe_expire_scan mgm_i_mfe_expire_scan
 #define mfe_find mgm_i_mfe_find
@@ -88,6 +89,7 @@
 #define mfe_membership_changed mgm_i_mfe_membership_changed
 #define mfe_next_deadline mgm_i_mfe_next_deadline
 #define mfe_recompute mgm_i_mfe_recompute
+#define mfe_resync mgm_i_mfe_resync
 #define mfe_set_timeout mgm_i_mfe_set_timeout
 #define owner_of mgm_i_owner_of
 #define ptrset_add mgm_i_ptrset_add
@@ -341,14 +343,18 @@ struct mfe {
 	uint32_t route_protocol;
 	uint32_t route_network;
 	uint32_t route_mask;
-	uint32_t timeout; /* s */
+	uint32_t timeout; /* s; 0: does not age */
 	uint64_t created_ns;
-	/* Earliest time it can expire: max(created, last use seen) + timeout. */
+	/* Earliest time it can expire: max(created, last use seen) + timeout;
+	 * UINT64_MAX when it does not age. */
 	uint64_t deadline_ns;
 	uint32_t heap_idx;
 	uint32_t serial; /* tells a re-created MFE from the old one */
 	uint16_t n_oifs;
 	uint16_t cap_oifs; /* 0: oifs live in inl[] */
+	/* In m->unsynced: the fast path refused its last update (its oifs
+	 * are still what the fast path holds); retried by mfe_resync(). */
+	bool unsynced;
 	union {
 		struct if_id inl[MFE_INLINE_OIFS];
 		struct if_id *ext;
@@ -444,6 +450,8 @@ struct mgm {
 	const struct mgm_datapath_ops *ops;
 	void *dp;
 	uint32_t default_timeout;
+	/* mgm_options.unowned_iif_no_mfe: no MFE from an unowned iif. */
+	bool unowned_iif_no_mfe;
 	void (*log)(void *log_ctx, int level, const char *msg);
 	void *log_ctx;
 	uint32_t nonce;
@@ -460,6 +468,11 @@ struct mgm {
 	uint32_t next_mfe_serial;
 	uint64_t last_scan_ns;
 	bool scanned;
+	/* MFEs the fast path refused to update (struct mfe.unsynced). */
+	struct ptrset unsynced;
+	uint64_t last_resync_ns; /* last retry round, or when it started */
+	uint32_t resync_pos; /* where the next round starts in unsynced */
+	bool resyncing; /* a retry round runs: its failures are not logged */
 	struct mgm_stats stats;
 
 	struct cbq *q; /* queue of the thread holding lock */
@@ -545,8 +558,13 @@ void memb_free_all(struct mgm *m);
 
 struct mfe *mfe_find(struct mgm *m, uint32_t source, uint32_t group);
 uint64_t mfe_key(uint32_t source, uint32_t group);
-/* Recompute the oif list from memberships; -errno if the dp refused. */
+/*
+ * Recompute the oif list from memberships; -errno if the dp refused (the
+ * MFE then keeps what the dp holds and waits in m->unsynced).
+ */
 int mfe_recompute(struct mgm *m, struct mfe *e);
+/* Retry the MFEs in m->unsynced (a bounded round; under the lock). */
+void mfe_resync(struct mgm *m, uint64_t now);
 void mfe_remove(struct mgm *m, struct mfe *e);
 /* Recompute every MFE a membership (source, group) on ifc may affect. */
 void mfe_membership_changed(struct mgm *m, uint32_t source, uint32_t group,
@@ -573,9 +591,14 @@ bool memb_covers(struct mgm *m, const struct proto *p, const struct iface *ifc,
 		 uint32_t source, uint32_t group);
 void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
 		     uint32_t group, uint32_t timeout);
-void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev);
+/* 0: MGM has the MFE now; -ENOENT: no protocol owns its iif and
+ * m->unowned_iif_no_mfe is set (no MFE); another -errno: it could not be
+ * made. */
+int mfe_handle_miss(struct mgm *m, const struct mgm_event *ev);
 /* mgm_expire.c */
 uint64_t sat_add(uint64_t a, uint64_t b);
+/* base + timeout, or UINT64_MAX for a timeout of 0 (does not age). */
+uint64_t mfe_deadline(uint64_t base_ns, uint32_t timeout);
 int heap_push(struct mgm *m, struct mfe *e);
 void heap_del(struct mgm *m, struct mfe *e);
 void heap_fix(struct mgm *m, struct mfe *e);

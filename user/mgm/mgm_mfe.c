@@ -189,6 +189,9 @@ static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
 		char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
 		m->stats.install_errors++;
+		/* Retries are counted, not logged (once a second each). */
+		if (m->resyncing)
+			return err;
 		mgm_logf(m, LOG_ERR, "install (%s,%s) iif %u, %u oifs: %s",
 			 inet_ntop(AF_INET, &e->source, s, sizeof(s)),
 			 inet_ntop(AF_INET, &e->group, g, sizeof(g)), e->iif, n,
@@ -259,7 +262,55 @@ static void push_oif_alert(struct mgm *m, const struct mfe *e, bool join)
 		cbq_push(m, &r);
 }
 
-int mfe_recompute(struct mgm *m, struct mfe *e)
+/*
+ * When the fast path refuses an update.  MGM's memberships are what the
+ * protocols asked for; an MFE's oif list is derived from them and must be
+ * what the fast path forwards.  A refused update therefore leaves the MFE
+ * as the fast path holds it (MgmGetMfe shows what is forwarded) and puts
+ * it in m->unsynced, from which mfe_resync() retries it about once a
+ * second until the fast path takes it; any newer change to the MFE that
+ * succeeds (or its deletion) also ends the wait.  The call that caused it
+ * (a membership add or delete, forward state, a release) succeeds: one
+ * change can touch thousands of MFEs, and one full table must not undo
+ * the others or the membership itself, which the protocol could only
+ * retry blindly.  The refusal is logged once, counted (install_errors),
+ * the wait is visible (mgm_stats.mfes_out_of_sync, install_retries), and
+ * the catch-up is logged.  New MFEs are different: a refused creation
+ * leaves no MFE in MGM or the fast path, and the flow's next miss retries.
+ */
+static void mfe_mark_unsynced(struct mgm *m, struct mfe *e)
+{
+	if (e->unsynced)
+		return;
+	if (ptrset_add(&m->unsynced, e)) {
+		mgm_logf(m, LOG_ERR,
+			 "out of memory: an MFE refused by the "
+			 "fast path will not be retried");
+		return;
+	}
+	e->unsynced = true;
+	if (m->unsynced.n == 1) {
+		/* The first retry a second from now; the event loop may be
+		 * sleeping longer than that: it must ask again. */
+		m->last_resync_ns = mgm_now(m);
+		mgm_wake(m);
+	}
+}
+
+static void mfe_mark_synced(struct mgm *m, struct mfe *e)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+	if (!e->unsynced)
+		return;
+	ptrset_del(&m->unsynced, e);
+	e->unsynced = false;
+	mgm_logf(m, LOG_NOTICE, "(%s,%s): the fast path has it again",
+		 inet_ntop(AF_INET, &e->source, s, sizeof(s)),
+		 inet_ntop(AF_INET, &e->group, g, sizeof(g)));
+}
+
+static int mfe_recompute_dp(struct mgm *m, struct mfe *e)
 {
 	uint32_t nn, on = e->n_oifs, nd, od, i, j;
 	const struct if_id *ov = mfe_oifs(e);
@@ -307,8 +358,54 @@ int mfe_recompute(struct mgm *m, struct mfe *e)
 		push_oif_alert(m, e, false);
 	return 0;
 fail:
-	mgm_logf(m, LOG_ERR, "cannot recompute an MFE: %s", strerror(-err));
+	if (!m->resyncing)
+		mgm_logf(m, LOG_ERR, "cannot recompute an MFE: %s",
+			 strerror(-err));
 	return err;
+}
+
+int mfe_recompute(struct mgm *m, struct mfe *e)
+{
+	int err = mfe_recompute_dp(m, e);
+
+	if (err)
+		mfe_mark_unsynced(m, e);
+	else
+		mfe_mark_synced(m, e);
+	return err;
+}
+
+void mfe_resync(struct mgm *m, uint64_t now)
+{
+	uint32_t budget = EXPIRE_BUDGET, i, k = 0, cap = m->unsynced.cap;
+	struct mfe **v;
+
+	if (!m->unsynced.n || now - m->last_resync_ns < SCAN_INTERVAL_NS)
+		return;
+	m->last_resync_ns = now;
+	if (budget > m->unsynced.n)
+		budget = m->unsynced.n;
+	v = malloc(budget * sizeof(*v));
+	if (!v)
+		return;
+	/* A bounded round, resuming where the last one stopped. */
+	if (m->resync_pos >= cap)
+		m->resync_pos = 0;
+	for (i = 0; i < cap && k < budget; i++) {
+		struct mfe *e = m->unsynced.v[(m->resync_pos + i) & (cap - 1)];
+
+		if (e)
+			v[k++] = e;
+	}
+	m->resync_pos = (m->resync_pos + i) & (cap - 1);
+	/* Recomputing one MFE never deletes another: v stays valid. */
+	m->resyncing = true;
+	for (i = 0; i < k; i++) {
+		m->stats.install_retries++;
+		mfe_recompute(m, v[i]);
+	}
+	m->resyncing = false;
+	free(v);
 }
 
 void mfe_remove(struct mgm *m, struct mfe *e)
@@ -320,6 +417,8 @@ void mfe_remove(struct mgm *m, struct mfe *e)
 	err = m->ops->mfe_delete(m->dp, e->source, e->group);
 	if (err && err != -ENOENT)
 		mgm_logf(m, LOG_ERR, "datapath delete: %s", strerror(-err));
+	if (e->unsynced)
+		ptrset_del(&m->unsynced, e);
 	ifx_unlink(m, e, e->iif);
 	for (i = 0; i < e->n_oifs; i++)
 		if (!i || v[i].ifindex != v[i - 1].ifindex)
@@ -353,9 +452,13 @@ static bool mfe_has_oif(const struct mfe *e, const struct iface *ifc)
 static void maybe_recompute(struct mgm *m, struct mfe *e,
 			    const struct iface *ifc, bool added)
 {
-	/* Skip MFEs the change cannot affect (cheap for (*,*) changes). */
-	if (added ? ifc->ifindex != e->iif && !mfe_has_oif(e, ifc) :
-		    mfe_has_oif(e, ifc))
+	/*
+	 * Skip MFEs the change cannot affect (cheap for (*,*) changes); one
+	 * waiting for a retry may lack or keep an oif it should not have.
+	 */
+	if (e->unsynced ||
+	    (added ? ifc->ifindex != e->iif && !mfe_has_oif(e, ifc) :
+		     mfe_has_oif(e, ifc)))
 		mfe_recompute(m, e);
 }
 
@@ -699,9 +802,10 @@ void mfe_free(struct mfe *e)
 }
 
 /* Install and index a new MFE (under lock); frees it on failure. */
-static void mfe_insert(struct mgm *m, struct mfe *e)
+static int mfe_insert(struct mgm *m, struct mfe *e)
 {
 	uint32_t nn, nd, i;
+	int err;
 
 	if (mfe_compute(m, e, &nn) ||
 	    vec_reserve((void **)&m->dpv, &m->dpv_cap, (size_t)nn + 1,
@@ -709,14 +813,15 @@ static void mfe_insert(struct mgm *m, struct mfe *e)
 	    oifs_reserve(e, nn) || heap_push(m, e)) {
 		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
 		mfe_free(e);
-		return;
+		return -ENOMEM;
 	}
 	oifs_store(e, m->oifv, nn);
 	nd = dp_list(mfe_oifs(e), nn, m->dpv);
-	if (dp_install(m, e, m->dpv, nd)) {
+	err = dp_install(m, e, m->dpv, nd);
+	if (err) {
 		heap_del(m, e);
 		mfe_free(e);
-		return;
+		return err;
 	}
 	htab_insert(&m->mfes, &e->hn);
 	avl_insert(&m->mfe_tree, &e->an);
@@ -724,6 +829,7 @@ static void mfe_insert(struct mgm *m, struct mfe *e)
 	for (i = 0; i < nd; i++)
 		ifx_link(m, e, m->dpv[i]);
 	m->stats.mfes_created++;
+	return 0;
 }
 
 static bool is_class_d(uint32_t group)
@@ -740,15 +846,54 @@ uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 		.source = source,
 		.group = group,
 	};
+	struct cbq q = { 0 };
+	int err;
 
 	if (!m || !source || !is_class_d(group) || !ifindex)
 		return MGM_ERROR_INVALID_PARAMETER;
 	/* The same path as a fast-path miss, without a packet header. */
-	mfe_handle_miss(m, &ev);
-	return MGM_NO_ERROR;
+	err = mfe_handle_miss(m, &ev);
+	if (!m->unowned_iif_no_mfe || err != -ENOENT)
+		return MGM_NO_ERROR;
+	/*
+	 * No protocol owns its incoming interface (and the option says that
+	 * makes no MFE): the fast path must not keep one MGM does not manage
+	 * (it would never expire nor follow memberships, and its packets
+	 * never miss again).
+	 */
+	mgm_lock(m, &q);
+	if (!mfe_find(m, source, group)) {
+		err = m->ops->mfe_delete(m->dp, source, group);
+		if (err && err != -ENOENT)
+			mgm_logf(m, LOG_ERR, "datapath delete: %s",
+				 strerror(-err));
+	}
+	mgm_unlock(m);
+	return MGM_ERROR_NOT_FOUND;
 }
 
-void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
+/*
+ * With mgm_options.unowned_iif_no_mfe (issue 13 item 5; off by default
+ * until mgmd's phyints are owned): packets on an interface no protocol
+ * owns (neither a routing protocol nor IGMP) make no MFE: nobody vouched
+ * for that RPF interface, and after a release (the seed) forwarding from
+ * it must not come back with the next packet.  Decided on the MFE's
+ * incoming interface, the one the RPF check chose: the route toward the
+ * source, or where the packet arrived if there is none, or what the
+ * owner's RPF callback set.  Counted in mgm_stats.misses_unowned; the
+ * fast path keeps reporting the flow (once per miss_retry_ms), so it is
+ * created once someone owns the interface.  Without the option this is
+ * always false, and the MFE is made with in_if_protocol 0.
+ */
+static bool miss_unowned(struct mgm *m, uint32_t iif, uint32_t nh)
+{
+	if (!m->unowned_iif_no_mfe || owner_of(m, iif, nh))
+		return false;
+	m->stats.misses_unowned++;
+	return true;
+}
+
+int mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 {
 	uint32_t s = ev->source, g = ev->group, iif, nh = 0, up = 0;
 	uint16_t hlen = ev->hdr_len > MGM_EVENT_HDR_MAX ? MGM_EVENT_HDR_MAX :
@@ -759,9 +904,10 @@ void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 	struct proto *o, *rp = NULL;
 	struct mfe *e = NULL;
 	size_t cn = 0, i;
+	int ret = 0;
 
 	if (!s || !is_class_d(g))
-		return;
+		return -EINVAL;
 	mgm_lock(m, &q);
 	if (mfe_find(m, s, g))
 		goto out;
@@ -778,6 +924,10 @@ void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 		/* No route toward S: expect it where it arrived. */
 		memset(&route, 0, sizeof(route));
 		iif = ev->ifindex;
+	}
+	if (miss_unowned(m, iif, nh)) {
+		ret = -ENOENT;
+		goto out;
 	}
 	o = owner_of(m, iif, nh);
 	if (o && o->cfg.rpf) {
@@ -798,8 +948,21 @@ void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 
 	e = calloc(1, sizeof(*e));
 	mgm_lock(m, &q);
-	if (!e || mfe_find(m, s, g) || contrib_collect(m, s, g, iif, &cv, &cn))
+	if (!e) {
+		ret = -ENOMEM;
 		goto out;
+	}
+	if (mfe_find(m, s, g))
+		goto out;
+	/* The RPF callback may have moved the iif; ownership may have gone. */
+	if (miss_unowned(m, iif, nh)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (contrib_collect(m, s, g, iif, &cv, &cn)) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	e->source = s;
 	e->group = g;
 	e->iif = iif;
@@ -810,8 +973,17 @@ void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 
 	mgm_lock(m, &q);
 	/* Created meanwhile by a concurrent path: keep that one. */
-	if (mfe_find(m, s, g) || mfe_set_disabled(e, cv, cn))
+	if (mfe_find(m, s, g))
 		goto out;
+	if (mfe_set_disabled(e, cv, cn)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Released while the creation alerts ran. */
+	if (miss_unowned(m, iif, nh)) {
+		ret = -ENOENT;
+		goto out;
+	}
 	o = owner_of(m, iif, nh);
 	e->upstream = up;
 	e->in_if_protocol = o ? o->protocol_id : 0;
@@ -820,12 +992,14 @@ void mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 	e->route_mask = route.mask;
 	e->timeout = m->default_timeout;
 	e->created_ns = mgm_now(m);
-	e->deadline_ns =
-		sat_add(e->created_ns, (uint64_t)e->timeout * NS_PER_SEC);
+	e->deadline_ns = mfe_deadline(e->created_ns, e->timeout);
 	if (!++m->next_mfe_serial)
 		++m->next_mfe_serial;
 	e->serial = m->next_mfe_serial;
-	mfe_insert(m, e);
+	ret = mfe_insert(m, e);
+	/* Without the option: an MFE made on an interface nobody owns. */
+	if (!ret && !o)
+		m->stats.misses_unowned++;
 	e = NULL;
 out:
 	if (e)
@@ -834,6 +1008,7 @@ out:
 		proto_put(cv[i].p);
 	free(cv);
 	mgm_unlock_run(m, &q);
+	return ret;
 }
 
 void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc)

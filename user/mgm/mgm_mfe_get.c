@@ -60,7 +60,14 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	uptime = now > e->created_ns ?
 			 trunc32((now - e->created_ns) / NS_PER_SEC) :
 			 0;
+	/*
+	 * 0 means "does not age" (mgm.h, and MGM's MFE_STATS pages), so an
+	 * ageing MFE reads at least 1, also in its last second or when due
+	 * and not yet scanned.
+	 */
 	expiry = idle < tmo ? trunc32((tmo - idle) / NS_PER_SEC) : 0;
+	if (e->timeout && !expiry)
+		expiry = 1;
 
 	if (k == REC_MFE) {
 		struct mgm_ipmcast_mfe r = {

@@ -130,6 +130,7 @@ static const struct help show_help[] = {
 	  "JSON: {\"fastpath\": {\"rx\", \"forwarded\", \"no_entry\", ...},\n"
 	  "       \"controller\": {\"events\", \"mfes\", \"mfes_created\",\n"
 	  "         \"mfes_deleted\", \"mfes_expired\", \"install_errors\",\n"
+	  "         \"mfes_out_of_sync\", \"install_retries\", \"misses_unowned\",\n"
 	  "         \"callbacks\", \"out_sets\", \"uptime\"}}",
 	  "mgmctl show stats" },
 	{ "remotes", "show remotes",

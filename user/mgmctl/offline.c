@@ -215,6 +215,9 @@ int offline_stats(json_object **out, char *err, size_t len)
 	ADD(ctl, "mfes_deleted", NULL);
 	ADD(ctl, "mfes_expired", NULL);
 	ADD(ctl, "install_errors", NULL);
+	ADD(ctl, "mfes_out_of_sync", NULL);
+	ADD(ctl, "install_retries", NULL);
+	ADD(ctl, "misses_unowned", NULL);
 	ADD(ctl, "callbacks", NULL);
 	ADD(ctl, "out_sets", INT(count_osets(&l)));
 	ADD(ctl, "uptime", NULL);

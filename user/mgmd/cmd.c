@@ -300,6 +300,9 @@ static void show_stats(void)
 	ADD(ctl, "mfes_deleted", INT(st.mfes_deleted));
 	ADD(ctl, "mfes_expired", INT(st.mfes_expired));
 	ADD(ctl, "install_errors", INT(st.install_errors));
+	ADD(ctl, "mfes_out_of_sync", INT(st.mfes_out_of_sync));
+	ADD(ctl, "install_retries", INT(st.install_retries));
+	ADD(ctl, "misses_unowned", INT(st.misses_unowned));
 	ADD(ctl, "callbacks", INT(st.callbacks));
 	ADD(ctl, "out_sets", INT(mgm_dp_oset_count(mgmd->dp)));
 	ADD(ctl, "uptime",

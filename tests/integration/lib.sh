@@ -278,6 +278,17 @@ mgmd_stop() {
 	return 0
 }
 
+# remote_start ID NAME SCRIPT: an external protocol (mgm-remote) in the
+# router namespace, talking to mgmd; its output in $TMP/ID.log, its pid in
+# RPID[ID].
+declare -A RPID
+remote_start() {
+	nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgm-remote" -s "$MGMD_SOCK" \
+		-n "$2" "$3" >"$TMP/$1.log" 2>"$TMP/$1.err" &
+	RPID[$1]=$!
+	BG_PIDS+=($!)
+}
+
 mgmctl() {
 	in_rtr "$BUILD/mgmctl" -s "$MGMD_SOCK" --pin-root "$PIN" "$@"
 }

@@ -38,16 +38,6 @@ phyint r3
 EOF
 mgmd_start "$TMP/mgmd.conf" -v || { fail "mgmd starts"; summary; exit 1; }
 
-# remote_start ID NAME SCRIPT: mgm-remote in the router namespace, its
-# output in $TMP/ID.log, its pid in RPID[ID].
-declare -A RPID
-remote_start() {
-	nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgm-remote" -s "$MGMD_SOCK" \
-		-n "$2" "$3" >"$TMP/$1.log" 2>"$TMP/$1.err" &
-	RPID[$1]=$!
-	BG_PIDS+=($!)
-}
-
 # wait_for FILE [SEC]
 wait_for() {
 	local n=0 max=$((${2:-10} * 20))

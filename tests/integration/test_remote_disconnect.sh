@@ -21,15 +21,6 @@ phyint r3
 EOF
 mgmd_start "$TMP/mgmd.conf" -v || { fail "mgmd starts"; summary; exit 1; }
 
-# remote_start ID NAME SCRIPT: mgm-remote in the router namespace.
-declare -A RPID
-remote_start() {
-	nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgm-remote" -s "$MGMD_SOCK" \
-		-n "$2" "$3" >"$TMP/$1.log" 2>"$TMP/$1.err" &
-	RPID[$1]=$!
-	BG_PIDS+=($!)
-}
-
 wait_for() { # wait_for COMMAND... (10 s)
 	local n=0
 	until "$@"; do

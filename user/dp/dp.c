@@ -19,7 +19,6 @@
 #include "dp/dp_internal.h"
 #include "mgm_fwd.skel.h"
 
-
 static const char *const map_names[] = {
 	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
 	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
@@ -237,8 +236,9 @@ static int iproute2_check(const char *root)
 
 	for (i = 0; !err && i < N_MAPS; i++) {
 		err = link_map(root, BPFFS "/tc/globals", map_names[i], true);
-		err = err ?: link_map(root, BPFFS "/xdp/globals", map_names[i],
-				      true);
+		if (!err)
+			err = link_map(root, BPFFS "/xdp/globals", map_names[i],
+				       true);
 	}
 	return err;
 }
@@ -279,8 +279,8 @@ static int iproute2_link(const char *root)
 	if (!err)
 		return 0;
 fail:
-	fprintf(stderr, "mgm-dp: cannot serve iproute2's layout under " BPFFS
-			": %s\n",
+	fprintf(stderr,
+		"mgm-dp: cannot serve iproute2's layout under " BPFFS ": %s\n",
 		strerror(-err));
 	iproute2_unlink(root);
 	return err;

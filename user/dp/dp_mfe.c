@@ -846,8 +846,7 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 	for (i = 0; any && i < dp->mfes.cap; i++) {
 		const struct dp_mfe *e = &dp->mfes.v[i];
 
-		if (!e->used || e->negative ||
-		    dp->osets[e->slot].mtu == 0)
+		if (!e->used || e->negative || dp->osets[e->slot].mtu == 0)
 			continue;
 		key.source = (uint32_t)(e->key >> 32);
 		key.group = (uint32_t)e->key;

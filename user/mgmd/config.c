@@ -150,7 +150,7 @@ static int route_words(struct perr *e, char *const *w, int n,
  * ifindex "gone", whatever the kernel says) are left out.  true if the
  * route can forward: its iif and at least one oif are there.
  */
-static bool route_resolve(const struct cfg_route *t, struct cfg_route *out,
+bool config_route_resolve(const struct cfg_route *t, struct cfg_route *out,
 			  uint32_t gone)
 {
 	uint32_t i, o;
@@ -189,7 +189,7 @@ int config_parse_route(char *const *w, int n, struct cfg_route *r, char *err,
 		if (!if_nametoindex(t.oif_name[i]))
 			return fail(&e, "unknown interface '%s'",
 				    t.oif_name[i]);
-	route_resolve(&t, r, 0);
+	config_route_resolve(&t, r, 0);
 	return 0;
 }
 
@@ -269,8 +269,8 @@ static int line_mroute(struct perr *e, char **w, int n, struct config *c)
 		const struct static_route *o = &c->routes[k].r;
 
 		if (!strcmp(c->routes[k].iif_name, r.iif_name) &&
-		    o->source == r.r.source &&
-		    o->group == r.r.group && o->prefix_len == r.r.prefix_len)
+		    o->source == r.r.source && o->group == r.r.group &&
+		    o->prefix_len == r.r.prefix_len)
 			return fail(e, "same route as line %d",
 				    c->routes[k].line);
 	}
@@ -445,8 +445,8 @@ int config_resolve(const struct config *t, struct config *out, uint32_t gone)
 			out->phy[out->n_phy++] = p;
 	}
 	for (i = 0; i < t->n_routes; i++)
-		if (route_resolve(&t->routes[i], &out->routes[out->n_routes],
-				  gone))
+		if (config_route_resolve(&t->routes[i],
+					 &out->routes[out->n_routes], gone))
 			out->n_routes++;
 	return 0;
 }

@@ -167,8 +167,7 @@ int mgmd_link_open(struct mgmd *d)
 		err = -errno;
 		goto fail;
 	}
-	err = loop_add(d->loop, mnl_socket_get_fd(l->nl), EPOLLIN, on_input,
-		       d);
+	err = loop_add(d->loop, mnl_socket_get_fd(l->nl), EPOLLIN, on_input, d);
 	if (err)
 		goto fail;
 	d->link = l;

@@ -354,27 +354,18 @@ int mgmd_apply_config(struct mgmd *d, struct config *tmpl, char *err,
  */
 static void extras_relink(struct mgmd *d, uint32_t gone)
 {
-	struct config t = { .routes = d->extra, .n_routes = d->n_extra };
-	struct config now;
 	char text[512];
-	size_t i;
+	size_t i, k;
 	int err;
 
-	if (!d->st || config_resolve(&t, &now, gone))
-		return;
-	for (i = 0; i < d->n_extra; i++) {
+	for (i = 0; d->st && i < d->n_extra; i++) {
 		struct static_route *on = &d->extra_on[i], want = { 0 };
-		size_t k;
+		struct cfg_route now;
 
-		for (k = 0; k < now.n_routes; k++)
-			if (!strcmp(now.routes[k].iif_name,
-				    d->extra[i].iif_name) &&
-			    now.routes[k].r.source == d->extra[i].r.source &&
-			    now.routes[k].r.group == d->extra[i].r.group &&
-			    now.routes[k].r.prefix_len ==
-				    d->extra[i].r.prefix_len)
-				want = now.routes[k].r;
-		if (on->iif == want.iif && (!on->iif || static_route_equal(on, &want)))
+		if (config_route_resolve(&d->extra[i], &now, gone))
+			want = now.r;
+		if (on->iif == want.iif &&
+		    (!on->iif || static_route_equal(on, &want)))
 			continue;
 		if (on->iif)
 			static_route_del(d->st, on);
@@ -393,7 +384,6 @@ static void extras_relink(struct mgmd *d, uint32_t gone)
 		for (k = 0; k < want.n_oifs; k++)
 			attach(d, want.oifs[k]);
 	}
-	config_free(&now);
 }
 
 static void log_change(const char *name, uint32_t was, uint32_t now)

@@ -125,6 +125,9 @@ int config_parse_route(char *const *w, int n, struct cfg_route *r, char *err,
  * deleted whose name a new one may already carry.
  */
 int config_resolve(const struct config *t, struct config *out, uint32_t gone);
+/* One route of it: true if it can forward (its iif and an oif are there). */
+bool config_route_resolve(const struct cfg_route *t, struct cfg_route *out,
+			  uint32_t gone);
 int config_dup(const struct config *c, struct config *out);
 /* "from eth0 source 192.0.2.1 group 239.1.1.1 to eth1 eth2" */
 void config_route_str(const struct static_route *r, char *buf, size_t len);
@@ -143,6 +146,11 @@ struct mgmd_opts {
 
 struct ctl;
 struct remote;
+
+struct mgmd_name {
+	char name[IF_NAMESIZE];
+	uint32_t ifindex;
+};
 
 struct mgmd {
 	struct mgmd_opts o;
@@ -167,10 +175,7 @@ struct mgmd {
 	size_t n_extra;
 	struct mgmd_link *link; /* rtnetlink: interfaces followed */
 	/* Every interface name in use, with its ifindex at the last look. */
-	struct mgmd_name {
-		char name[IF_NAMESIZE];
-		uint32_t ifindex;
-	} *names;
+	struct mgmd_name *names;
 	size_t n_names;
 	struct ctl *ctl;
 	struct remote *remote;

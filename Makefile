@@ -46,9 +46,15 @@ LIB_SAN   := $(patsubst %.c,$(OUT)/san/%.o,$(MGM_SRCS) $(PROTO_SRCS))
 
 # Programs: one directory per program under user/ (mgmd, mgmctl, ...),
 # one file per program under tools/.
-PROG_DIRS := $(filter-out user/dp user/mgm user/proto user/client,$(wildcard user/*))
+PROG_DIRS := $(filter-out user/dp user/mgm user/proto user/client user/compat,$(wildcard user/*))
 # The client library of external routing protocols (talks to mgmd).
 CLIENT_SRCS := $(wildcard user/client/*.c)
+# <mgm.h> with the Win32 names (include/mgm/compat) on libmgmclient, or on
+# an in-process libmgm (compat_local.o, linked only if used).
+COMPAT_SRCS := $(wildcard user/compat/*.c)
+# Protocols written against the Microsoft documentation only: compiled
+# with nothing but include/mgm/compat on the include path.
+COMPAT_PROTOS := $(patsubst tests/compat/%.c,$(OUT)/tests/%,$(wildcard tests/compat/*.c))
 PROGS     := $(foreach d,$(PROG_DIRS),$(OUT)/$(notdir $(d)))
 TOOLS     := $(patsubst tools/%.c,$(OUT)/%,$(wildcard tools/*.c))
 
@@ -66,6 +72,7 @@ TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/%.bpf.o,$(wildcard te
 
 all: $(BPF_OBJS) $(SKELS) $(OUT)/libmgm.a $(OUT)/libmgm.so \
      $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a $(OUT)/libmgmclient.so) $(PROGS) $(TOOLS) \
+     $(OUT)/libmgmcompat.a $(OUT)/libmgmcompat.so $(COMPAT_PROTOS) \
      $(UNIT_TESTS) $(BPF_TESTS) $(TEST_BPF_OBJS)
 
 help:
@@ -133,6 +140,21 @@ $(OUT)/libmgmclient.a: $(patsubst %.c,$(OUT)/obj/%.o,$(CLIENT_SRCS))
 $(OUT)/libmgmclient.so: $(patsubst %.c,$(OUT)/pic/%.o,$(CLIENT_SRCS))
 	$(call msg,LD,$@)
 	$(Q)$(CC) -shared -Wl,-soname,libmgmclient.so.0 -o $@ $^
+
+$(OUT)/libmgmcompat.a: $(patsubst %.c,$(OUT)/obj/%.o,$(COMPAT_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/libmgmcompat.so: $(patsubst %.c,$(OUT)/pic/%.o,$(COMPAT_SRCS)) $(OUT)/libmgmclient.so $(OUT)/libmgm.so
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libmgmcompat.so.0 -o $@ $(filter %.o,$^) \
+		-L$(OUT) -lmgmclient -lmgm -lpthread
+
+$(OUT)/tests/%: tests/compat/%.c include/mgm/compat/mgm.h $(OUT)/libmgmcompat.a $(OUT)/libmgmclient.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude/mgm/compat \
+		-o $@ $< $(OUT)/libmgmcompat.a $(OUT)/libmgmclient.a -lpthread
 
 define prog_rule
 $(OUT)/$(notdir $(1)): $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard $(1)/*.c)) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a)

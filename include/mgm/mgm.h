@@ -354,7 +354,15 @@ uint32_t mgm_register_protocol(struct mgm *m,
 			       const struct mgm_protocol_config *config,
 			       uint32_t protocol_id, uint32_t component_id,
 			       mgm_handle_t *protocol);
-/* MgmDeRegisterMProtocol */
+/*
+ * MgmDeRegisterMProtocol.  Once it returns, no callback of the protocol
+ * starts, and the ones that were running on other threads have ended (so
+ * ctx may be freed), with one exception that would otherwise never end:
+ * a callback that is itself waiting, in a deregistration of its own,
+ * for the calling thread (protocols deregistering each other from their
+ * callbacks on different threads).  The last deregistration to close
+ * such a cycle does not wait; the others then finish.
+ */
 uint32_t mgm_deregister_protocol(struct mgm *m, mgm_handle_t protocol);
 /* MgmTakeInterfaceOwnership */
 uint32_t mgm_take_interface_ownership(struct mgm *m, mgm_handle_t protocol,

@@ -194,12 +194,15 @@ bool cb_begin(struct mgm *m, struct proto *p, struct cb_frame *f)
 
 	pthread_mutex_lock(&m->lock);
 	ok = !p->dead;
-	if (ok)
-		p->running++;
-	pthread_mutex_unlock(&m->lock);
 	if (ok) {
+		p->running++;
 		f->m = m;
 		f->p = p;
+		f->thread = pthread_self();
+		dlist_add_tail(&m->frames, &f->mlink);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (ok) {
 		f->next = tls_frames;
 		tls_frames = f;
 		mgm_count_callback(m);
@@ -215,6 +218,8 @@ void cb_end(struct mgm *m, struct proto *p, struct cb_frame *f, bool ran,
 	if (!ran && !put)
 		return;
 	pthread_mutex_lock(&m->lock);
+	if (ran)
+		dlist_del(&f->mlink);
 	if (ran && !--p->running && p->dead)
 		pthread_cond_broadcast(&m->cb_done);
 	if (put)
@@ -230,6 +235,75 @@ uint32_t cb_self_count(struct mgm *m, const struct proto *p)
 	for (f = tls_frames; f; f = f->next)
 		n += f->m == m && f->p == p;
 	return n;
+}
+
+/*
+ * The wait-for graph of deregistrations (issue 13 item 3).  A thread
+ * deregistering p waits for p's callbacks running on other threads.  If
+ * one of those threads is itself waiting in a deregistration, for
+ * callbacks running on yet other threads, and so on back to this thread,
+ * nobody can ever go on: two protocols deregistering each other from
+ * inside their callbacks.  The thread that would close such a cycle
+ * (the last one to start waiting) does not wait; the others then finish.
+ * A handful of threads at most take part: plain depth-first search.
+ */
+#define WAITFOR_MAX 64
+
+static bool thread_seen(const pthread_t *v, size_t n, pthread_t t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pthread_equal(v[i], t))
+			return true;
+	return false;
+}
+
+/*
+ * Add to v the threads running callbacks of p, but not "except" (a
+ * deregistration does not wait for its own thread's).  True if self is
+ * one of them.
+ */
+static bool push_runners(struct mgm *m, const struct proto *p, pthread_t except,
+			 pthread_t self, pthread_t *v, size_t *n)
+{
+	struct dlist *pos, *tmp;
+
+	dlist_for_each_safe(pos, tmp, &m->frames)
+	{
+		struct cb_frame *f = container_of(pos, struct cb_frame, mlink);
+
+		if (f->p != p || pthread_equal(f->thread, except))
+			continue;
+		if (pthread_equal(f->thread, self))
+			return true;
+		if (!thread_seen(v, *n, f->thread) && *n < WAITFOR_MAX)
+			v[(*n)++] = f->thread;
+	}
+	return false;
+}
+
+bool cb_would_deadlock(struct mgm *m, const struct proto *p)
+{
+	pthread_t self = pthread_self(), v[WAITFOR_MAX];
+	struct dlist *pos, *tmp;
+	size_t n = 0, i;
+
+	push_runners(m, p, self, self, v, &n);
+	for (i = 0; i < n; i++) {
+		/* v[i] runs a callback we would wait for; if it is waiting
+		 * itself, we wait for whoever it waits for. */
+		dlist_for_each_safe(pos, tmp, &m->waiters)
+		{
+			struct cb_waiter *w =
+				container_of(pos, struct cb_waiter, link);
+
+			if (pthread_equal(w->thread, v[i]) &&
+			    push_runners(m, w->p, v[i], self, v, &n))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* Which interface, if any, this thread is announcing to IGMP as enabled. */
@@ -388,6 +462,8 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->dispatch_lock, NULL);
 	pthread_cond_init(&m->cb_done, NULL);
+	dlist_init(&m->frames);
+	dlist_init(&m->waiters);
 	m->ops = opts->dp_ops;
 	m->dp = opts->dp;
 	m->default_timeout = opts->default_timeout ? opts->default_timeout :

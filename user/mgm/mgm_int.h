@@ -52,6 +52,7 @@
 #define cb_begin mgm_i_cb_begin
 #define cb_end mgm_i_cb_end
 #define cb_self_count mgm_i_cb_self_count
+#define cb_would_deadlock mgm_i_cb_would_deadlock
 #define cbq_push mgm_i_cbq_push
 #define genum_free mgm_i_genum_free
 #define grp_find mgm_i_grp_find
@@ -251,11 +252,24 @@ struct proto {
 	bool dead;
 };
 
-/* A callback executing on this thread (a per-thread stack of them). */
+/*
+ * A callback executing on a thread: a per-thread stack of them (next),
+ * and every one of the instance in m->frames (under the lock), so that a
+ * deregistration can tell which threads it would wait for.
+ */
 struct cb_frame {
 	struct mgm *m;
 	struct proto *p;
 	struct cb_frame *next;
+	pthread_t thread;
+	struct dlist mlink; /* m->frames */
+};
+
+/* A thread waiting in mgm_deregister_protocol() for p's callbacks. */
+struct cb_waiter {
+	pthread_t thread;
+	struct proto *p;
+	struct dlist link; /* m->waiters */
 };
 
 /* An interface: (ifindex, next hop). */
@@ -447,6 +461,9 @@ struct mgm {
 	pthread_mutex_t dispatch_lock;
 	/* Signalled when a callback ends (deregistration waits on it). */
 	pthread_cond_t cb_done;
+	/* Callbacks running (struct cb_frame) and deregistrations waiting
+	 * for them (struct cb_waiter): the wait-for graph. */
+	struct dlist frames, waiters;
 	const struct mgm_datapath_ops *ops;
 	void *dp;
 	uint32_t default_timeout;
@@ -505,6 +522,9 @@ void cb_end(struct mgm *m, struct proto *p, struct cb_frame *f, bool ran,
 	    bool put);
 /* Callbacks of p this thread is executing (deregistration from inside). */
 uint32_t cb_self_count(struct mgm *m, const struct proto *p);
+/* Under the lock: would this thread, waiting for p's callbacks on other
+ * threads, wait for itself (through threads waiting in deregistrations)? */
+bool cb_would_deadlock(struct mgm *m, const struct proto *p);
 void mgm_logf(struct mgm *m, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void mgm_wake(struct mgm *m);

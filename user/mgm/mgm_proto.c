@@ -246,11 +246,20 @@ uint32_t mgm_deregister_protocol(struct mgm *m, mgm_handle_t protocol)
 		 * Wait for its callbacks running on other threads, so that
 		 * the protocol may free its ctx once this returns.  Its own
 		 * callbacks on this thread (a protocol deregistering from
-		 * inside one) cannot finish first, so they do not count.
+		 * inside one) cannot finish first, so they do not count;
+		 * nor can callbacks that are themselves waiting, through
+		 * other deregistrations, for this thread (a cycle: see
+		 * cb_would_deadlock).
 		 */
-		while (p->running > self) {
-			pthread_cond_wait(&m->cb_done, &m->lock);
-			m->q = &q;
+		if (p->running > self) {
+			struct cb_waiter w = { pthread_self(), p, { 0 } };
+
+			dlist_add_tail(&m->waiters, &w.link);
+			while (p->running > self && !cb_would_deadlock(m, p)) {
+				pthread_cond_wait(&m->cb_done, &m->lock);
+				m->q = &q;
+			}
+			dlist_del(&w.link);
 		}
 		proto_put(p);
 	}

@@ -37,6 +37,15 @@
  * one exception MGM itself makes: IGMP must not re-add memberships from
  * inside its enable callback (it must defer them); such calls fail with
  * MGM_ERROR_CAN_NOT_COMPLETE.
+ *
+ * Order: each protocol receives its callbacks one at a time and in the
+ * order MGM made the decisions, whichever threads caused them.  The
+ * thread that caused a callback normally delivers it before its call
+ * returns; when the protocol is receiving another callback at that
+ * moment (on another thread), that delivery brings it afterwards, so it
+ * may arrive after the causing call returned.  (RPF and creation alerts
+ * and IGMP's disable callback are part of the operation itself and are
+ * made during it.)
  */
 #ifndef MGM_MGM_H
 #define MGM_MGM_H

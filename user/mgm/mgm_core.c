@@ -363,20 +363,96 @@ static void cb_invoke(struct mgm *m, struct cb_rec *r)
 	}
 }
 
-void mgm_unlock_run(struct mgm *m, struct cbq *q)
+/*
+ * Called with the lock held at the end of an operation: append the
+ * callbacks it queued to the instance's queue, then deliver, with the
+ * lock dropped around each callback, the oldest queued callback whose
+ * protocol is not receiving one right now, until none is left.  One
+ * callback at a time per protocol, taken oldest first: each protocol
+ * hears MGM's decisions in the order MGM made them, whichever threads
+ * made them (issue 13 item 2), and without contention everything is
+ * delivered by the thread that queued it.  The operation's own callbacks
+ * go first when no earlier one of the same protocol waits (so that an
+ * operation called from inside a callback has its effects announced
+ * before it returns, as it always had).  A callback of
+ * a protocol busy elsewhere (on another thread, or further up this
+ * thread's stack: an operation called from inside its callback) is left
+ * to that delivery, which picks it up when the callback returns, so it
+ * may arrive after the operation that caused it returned.
+ */
+/* Is a callback of p queued before position i? */
+static bool cb_earlier(const struct mgm *m, const struct proto *p, size_t i)
+{
+	size_t j;
+
+	for (j = m->cbs_head; j < i; j++)
+		if (m->cbs[j].p == p)
+			return true;
+	return false;
+}
+
+/* Position of the callback to deliver next, or m->cbs_n: first among
+ * [mine, mine_end) if one may go now, else the oldest whose protocol is
+ * free (nothing of that protocol can be older). */
+static size_t cb_next(const struct mgm *m, size_t mine, size_t mine_end)
 {
 	size_t i;
 
-	mgm_unlock(m);
-	for (i = 0; i < q->n; i++) {
-		struct cb_rec *r = &q->v[i];
-		struct cb_frame f;
-		bool ran = cb_begin(m, r->p, &f);
+	for (i = mine; i < mine_end && i < m->cbs_n; i++)
+		if (m->cbs[i].p && !m->cbs[i].p->delivering &&
+		    !cb_earlier(m, m->cbs[i].p, i))
+			return i;
+	for (i = m->cbs_head; i < m->cbs_n; i++)
+		if (m->cbs[i].p && !m->cbs[i].p->delivering)
+			return i;
+	return m->cbs_n;
+}
 
-		if (ran)
-			cb_invoke(m, r);
-		cb_end(m, r->p, &f, ran, true);
+void mgm_unlock_run(struct mgm *m, struct cbq *q)
+{
+	size_t i, mine;
+
+	if (q->n && vec_reserve((void **)&m->cbs, &m->cbs_cap, m->cbs_n + q->n,
+				sizeof(*m->cbs))) {
+		mgm_logf(m, LOG_ERR, "out of memory: %zu callbacks dropped",
+			 q->n);
+		for (i = 0; i < q->n; i++)
+			proto_put(q->v[i].p);
+		q->n = 0;
 	}
+	mine = m->cbs_n;
+	for (i = 0; i < q->n; i++)
+		m->cbs[m->cbs_n++] = q->v[i];
+	for (;;) {
+		struct cb_frame f;
+		struct cb_rec r;
+		struct proto *p;
+		bool ran;
+
+		/* (Once the queue empties, positions are reused: the
+		 * preference for [mine, ...) is then only a preference.) */
+		i = cb_next(m, mine, mine + q->n);
+		if (i == m->cbs_n)
+			break;
+		r = m->cbs[i];
+		m->cbs[i].p = NULL;
+		while (m->cbs_head < m->cbs_n && !m->cbs[m->cbs_head].p)
+			m->cbs_head++;
+		if (m->cbs_head == m->cbs_n)
+			m->cbs_head = m->cbs_n = 0;
+		p = r.p;
+		p->delivering = true;
+		p->refs++; /* the delivery's; the record's goes in cb_end */
+		mgm_unlock(m);
+		ran = cb_begin(m, p, &f);
+		if (ran)
+			cb_invoke(m, &r);
+		cb_end(m, p, &f, ran, true);
+		mgm_lock(m, NULL);
+		p->delivering = false;
+		proto_put(p);
+	}
+	mgm_unlock(m);
 	free(q->v);
 	q->v = NULL;
 	q->n = q->cap = 0;
@@ -525,6 +601,7 @@ void mgm_destroy(struct mgm *m)
 						   plink));
 		free(p);
 	}
+	free(m->cbs);
 	memb_free_all(m);
 	mfe_free_all(m);
 	for (i = 0; m->ifaces.b && i <= m->ifaces.mask; i++) {

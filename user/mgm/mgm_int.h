@@ -4,9 +4,11 @@
  *
  * One mutex (struct mgm.lock) guards everything below.  Code that runs
  * under it never calls a protocol's callback: callbacks are appended to a
- * queue (struct cbq) owned by the thread holding the lock and are invoked,
- * in order, after the lock is dropped.  That is what lets every callback
- * call back into MGM (the documented contract of MGM) without deadlocks.
+ * queue (struct cbq) owned by the thread holding the lock and, when the
+ * operation ends, to the instance's queue (m->cbs), from which they are
+ * invoked after the lock is dropped, one at a time per protocol and in
+ * order (mgm_unlock_run).  That is what lets every callback call back
+ * into MGM (the documented contract of MGM) without deadlocks.
  * The only callbacks invoked in the middle of an operation, with the lock
  * dropped and the state re-validated afterwards, are RPF and creation
  * alerts (MFE creation) and IGMP's disable callback (ownership handoff).
@@ -250,6 +252,9 @@ struct proto {
 	uint32_t refs;
 	uint32_t running;
 	bool dead;
+	/* A thread is delivering one of its queued callbacks (see
+	 * mgm_unlock_run: one at a time, in order). */
+	bool delivering;
 };
 
 /*
@@ -464,6 +469,10 @@ struct mgm {
 	/* Callbacks running (struct cb_frame) and deregistrations waiting
 	 * for them (struct cb_waiter): the wait-for graph. */
 	struct dlist frames, waiters;
+	/* Queued callbacks not yet delivered, in the order MGM decided
+	 * them (taken ones have p NULL until head passes them). */
+	struct cb_rec *cbs;
+	size_t cbs_n, cbs_cap, cbs_head;
 	const struct mgm_datapath_ops *ops;
 	void *dp;
 	uint32_t default_timeout;

@@ -36,6 +36,10 @@
  *   ping IF N                  N requests; prints the slowest (ms)
  *   raw TYPE LEN               a request of LEN zero bytes
  *   raw-cbreply SEQ LEN        an unsolicited callback answer
+ *   retake P                   when an interface P lost (deleted) appears
+ *                              again, take it back (the events are printed
+ *                              anyway: "cb P if_gone ...", "cb P
+ *                              if_appeared ...")
  *   run SEC | stall SEC        handle callbacks | do not read for SEC
  *   wait FILE [SEC]            handle callbacks until FILE exists
  *   wait-free IF [SEC]         poll until IF has no owner, print when
@@ -75,6 +79,7 @@ struct proto {
 	int slow_ms;
 	uint32_t prune_timeout;
 	uint32_t nest_if;
+	bool retake; /* take an interface back when it appears again */
 };
 
 static struct mgmc *mc;
@@ -327,6 +332,41 @@ static void on_shutdown(void *arg, mgm_handle_t h, uint32_t reason)
 			protos[i].n_ifs = 0;
 		}
 	}
+}
+
+/* An interface P owned went (mgmd released it for P), or came back. */
+static void on_interface(void *arg, mgm_handle_t h,
+			 const struct mgmc_if_event *ev)
+{
+	char a[INET_ADDRSTRLEN];
+	struct proto *p = NULL;
+	uint32_t r;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < n_protos; i++)
+		if (protos[i].h == h && protos[i].registered)
+			p = &protos[i];
+	if (!p)
+		return;
+	if (ev->type == MGMC_IF_GONE) {
+		out("cb %s if_gone %s ifindex %u nexthop %s released %s",
+		    p->name, ev->name[0] ? ev->name : "-", ev->ifindex,
+		    ip(ev->nexthop, a), mgm_strerror(ev->status));
+		/* Nothing left to release on SIGTERM. */
+		for (i = 0; i < p->n_ifs; i++)
+			if (p->ifs[i] == ev->ifindex)
+				p->ifs[i--] = p->ifs[--p->n_ifs];
+		return;
+	}
+	out("cb %s if_appeared %s ifindex %u was %u", p->name,
+	    ev->name[0] ? ev->name : "-", ev->ifindex, ev->old_ifindex);
+	if (!p->retake)
+		return;
+	r = mgmc_take_interface_ownership(mc, p->h, ev->ifindex, 0);
+	out("%s retake %s -> %s", p->name, ev->name, mgm_strerror(r));
+	if (r == MGM_NO_ERROR && p->n_ifs < MAX_IFS)
+		p->ifs[p->n_ifs++] = ev->ifindex;
 }
 
 /* ---- waiting ----------------------------------------------------------- */
@@ -814,6 +854,9 @@ static void run(char **w, int n)
 	} else if (!strcmp(c, "prune-timeout")) {
 		NEED(3);
 		proto_arg(w[1])->prune_timeout = (uint32_t)atoi(w[2]);
+	} else if (!strcmp(c, "retake")) {
+		NEED(2);
+		proto_arg(w[1])->retake = true;
 	} else if (!strcmp(c, "nest")) {
 		NEED(3);
 		proto_arg(w[1])->nest_if = if_arg(w[2]);
@@ -897,6 +940,7 @@ static const char usage[] =
 	")\n"
 	"  -n NAME    name the connection (mgmctl shows remote:NAME)\n"
 	"  -t MS      request timeout\n"
+	"  -O         no interface-event handler (as an older client)\n"
 	"Commands: see the comment at the top of tools/mgm-remote.c.\n";
 
 int main(int argc, char **argv)
@@ -906,8 +950,9 @@ int main(int argc, char **argv)
 	char line[1024];
 	FILE *in = stdin;
 	int c, timeout = -2;
+	bool old_client = false;
 
-	while ((c = getopt(argc, argv, "s:n:t:h")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:t:Oh")) != -1) {
 		switch (c) {
 		case 's':
 			sock = optarg;
@@ -917,6 +962,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			timeout = atoi(optarg);
+			break;
+		case 'O':
+			old_client = true;
 			break;
 		default:
 			fputs(usage, c == 'h' ? stdout : stderr);
@@ -943,7 +991,11 @@ int main(int argc, char **argv)
 	if (timeout != -2)
 		mgmc_set_timeout(mc, timeout);
 	mgmc_on_shutdown(mc, on_shutdown, NULL);
-	out("connected, callback timeout %u ms", mgmc_callback_timeout_ms(mc));
+	if (!old_client)
+		mgmc_on_interface(mc, on_interface, NULL);
+	out("connected, callback timeout %u ms, features 0x%x%s",
+	    mgmc_callback_timeout_ms(mc), mgmc_daemon_features(mc),
+	    old_client ? " (interface events ignored)" : "");
 	while (!stop && fgets(line, sizeof(line), in)) {
 		char *w[MAX_WORDS], *save = NULL, *t;
 		int n = 0;

@@ -101,6 +101,40 @@ typedef void (*mgmc_shutdown_cb)(void *arg, mgm_handle_t protocol,
 				 uint32_t reason);
 void mgmc_on_shutdown(struct mgmc *c, mgmc_shutdown_cb fn, void *arg);
 
+/*
+ * Interfaces that go and come (optional; without a handler the events
+ * are dropped, and nothing else changes).  MGMC_IF_GONE: an interface
+ * the protocol owned (or, for IGMP, ran on) was deleted, renamed away or
+ * left mgmd's namespace; mgmd has already released it on the protocol's
+ * behalf the seed's way (IGMP disabled and re-enabled around it where
+ * IGMP shares it, every entry tied to it deleted), whether or not a
+ * handler is set: do not release it again.  MGMC_IF_APPEARED: later, an
+ * interface with the same name is there (ifindex: its new index,
+ * old_ifindex: the one that went); mgmd does not take it back on the
+ * protocol's behalf: call mgmc_take_interface_ownership() to.  Handlers
+ * run like callbacks (mgmc_* calls are allowed in them).  Only from a
+ * daemon with MGM_IPC_FEAT_IF_EVENTS (see mgmc_daemon_features()).
+ */
+enum mgmc_if_event_type {
+	MGMC_IF_GONE = 1,
+	MGMC_IF_APPEARED = 2,
+};
+
+struct mgmc_if_event {
+	enum mgmc_if_event_type type;
+	uint32_t ifindex;
+	uint32_t nexthop; /* GONE: the next hop released */
+	uint32_t old_ifindex; /* APPEARED: the index that went */
+	uint32_t status; /* GONE: the release's MGM result */
+	char name[16]; /* the interface's name, "" if unknown */
+};
+
+typedef void (*mgmc_interface_cb)(void *arg, mgm_handle_t protocol,
+				  const struct mgmc_if_event *ev);
+void mgmc_on_interface(struct mgmc *c, mgmc_interface_cb fn, void *arg);
+/* What the daemon said it sends besides callbacks (MGM_IPC_FEAT_*). */
+uint32_t mgmc_daemon_features(const struct mgmc *c);
+
 /* ---- the MGM functions (see mgm.h) ----------------------------------- */
 
 uint32_t mgmc_register_protocol(struct mgmc *c,

@@ -66,6 +66,12 @@ enum mgm_ipc_cb {
 	/* Not an MGM callback: the protocol was shut down from outside
 	 * (mgmctl); its handle is dead.  No answer. */
 	MGM_IPC_EV_SHUTDOWN = 112, /* ev_shutdown */
+	/* Not MGM callbacks either (MGM_IPC_FEAT_IF_EVENTS): an interface
+	 * the protocol owned is gone, and mgmd released it on its behalf;
+	 * later, an interface with that name appeared.  No answer; a
+	 * client that does not know them ignores them. */
+	MGM_IPC_EV_IF_GONE = 113, /* ev_interface */
+	MGM_IPC_EV_IF_APPEARED = 114, /* ev_interface */
 };
 
 /* Does a callback of this type wait for an MGM_IPC_CB_REPLY? */
@@ -93,8 +99,12 @@ struct mgm_ipc_hello_reply {
 	uint32_t version; /* the daemon's */
 	uint32_t cb_timeout_ms; /* how long it waits for callback answers */
 	uint32_t max_msg; /* MGM_IPC_MAX */
-	uint32_t reserved;
+	uint32_t features; /* MGM_IPC_FEAT_*; 0 from an older daemon */
 };
+
+/* Bits of mgm_ipc_hello_reply.features: what the daemon sends besides
+ * MGM's callbacks.  Additions within a version never need an answer. */
+#define MGM_IPC_FEAT_IF_EVENTS 0x1U /* EV_IF_GONE, EV_IF_APPEARED */
 
 /* Bits of mgm_ipc_register.callbacks: which callbacks the client has.
  * MGM calls only those (a NULL callback is simply not called). */
@@ -324,6 +334,25 @@ struct mgm_ipc_ev_shutdown {
 	uint32_t reserved;
 };
 
+/*
+ * EV_IF_GONE: the interface (ifindex, nexthop) that the protocol owned
+ * (or, for an IGMP protocol, ran on) was deleted, renamed away or moved
+ * out of mgmd's namespace.  mgmd has already released it on the
+ * protocol's behalf, as MgmReleaseInterfaceOwnership would (status: its
+ * result); a release from the client now fails.
+ * EV_IF_APPEARED: an interface named like one the protocol lost is
+ * there (again): ifindex is its new index, old_ifindex the one it lost.
+ * mgmd does not take it back; the protocol may.  nexthop and status: 0.
+ */
+struct mgm_ipc_ev_interface {
+	uint64_t handle;
+	uint32_t ifindex;
+	uint32_t nexthop;
+	uint32_t old_ifindex; /* APPEARED only, else 0 */
+	uint32_t status; /* GONE: the release's MGM result */
+	char name[16]; /* IF_NAMESIZE, NUL-padded; may be empty */
+};
+
 /* The wire layout is ABI: sizes are fixed, padding explicit. */
 _Static_assert(sizeof(struct mgm_route_info) == 20, "route_info");
 _Static_assert(sizeof(struct mgm_if_entry) == 16, "if_entry");
@@ -354,5 +383,6 @@ _Static_assert(sizeof(struct mgm_ipc_cb_wrong_if) == 32, "cb_wrong_if");
 _Static_assert(sizeof(struct mgm_ipc_cb_local) == 32, "cb_local");
 _Static_assert(sizeof(struct mgm_ipc_cb_igmp) == 16, "cb_igmp");
 _Static_assert(sizeof(struct mgm_ipc_ev_shutdown) == 16, "ev_shutdown");
+_Static_assert(sizeof(struct mgm_ipc_ev_interface) == 40, "ev_interface");
 
 #endif /* MGM_MGM_IPC_PROTO_H */

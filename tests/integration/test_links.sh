@@ -10,7 +10,8 @@
 #  4. an interface the configuration names but that is absent at start:
 #     a warning, not an error; it is used when it appears;
 #  5. a device created with the old ifindex of a deleted configured one
-#     (a stranger) receives nothing;
+#     (a stranger) receives nothing: after the route is gone, and while
+#     a flow that had it in its out-set goes on to the others;
 #  6. an MTU lowered below the packets' size: those frames go to the
 #     stack (counted), raised again: forwarded again;
 #  7. a rename: the old name's routes stop, the name back, they resume;
@@ -154,6 +155,38 @@ check_eq "the stranger receives nothing meant for r4" "$(sink_val 4 received)" 0
 check "no entry names the old ifindex as an oif" \
 	bash -c "! nsenter --net=/run/netns/$NS_RTR '$BUILD/mgm-dp' -r '$PIN' show | grep -qw zz"
 ip -n "$NS_RTR" link del zz
+
+# --- 5b. a stranger with the old ifindex of an oif whose flow runs on --------
+# r3 shares $GROUP's entry with r1; the entry lives on (r1) while r3 goes
+# and a stranger takes its number: not one copy may reach the stranger.
+GROUP_B=$GROUP
+idx3=$(ip -n "$NS_RTR" -o link show r3 | cut -d: -f1)
+sink_start 1 "$NS_R1" "$GROUP"
+send_bg -n 4000 -r 2000
+sleep 0.5
+ip -n "$NS_RTR" link del r3
+sleep 0.3
+ip -n "$NS_RTR" link add zz index "$idx3" type veth peer name x0 netns "$NS_R3"
+ip -n "$NS_RTR" link set zz up
+ip -n "$NS_R3" link set x0 up
+in_ns "$NS_R3" ethtool -K x0 gro on >/dev/null
+check_eq "the stranger zz has r3's old ifindex" \
+	"$(ip -n "$NS_RTR" -o link show zz | cut -d: -f1)" "$idx3"
+sink_start 3 "$NS_R3" "$GROUP"
+wait "$SENDER"
+sleep 0.3
+sink_stop 1
+sink_stop 3
+check_eq "the stranger with r3's number gets nothing of the running flow" \
+	"$(sink_val 3 received)" 0
+check_ge "r1 kept receiving the flow meanwhile" "$(sink_val 1 received)" 3990
+check "no entry has the stranger in its out-set" \
+	bash -c "! nsenter --net=/run/netns/$NS_RTR '$BUILD/mgm-dp' -r '$PIN' show | grep -qw zz"
+ip -n "$NS_RTR" link del zz
+check "r3 re-created after the stranger" veth_rcv 3 "$NS_R3"
+check "r3 gets the forwarder again" wait_xdp r3
+burst 1 3
+check_eq "the real r3 receives again" "$(sink_val 3 received)" 200
 
 # --- 6. an MTU lowered below the packets' size --------------------------------
 GROUP_B=$GROUP

@@ -356,6 +356,24 @@ static void cb_other(struct mgmc *c, const struct mgmc_msg *m)
 			c->on_shutdown(c->on_shutdown_arg, q.handle, q.reason);
 		return;
 	}
+	if (m->h.type == MGM_IPC_EV_IF_GONE ||
+	    m->h.type == MGM_IPC_EV_IF_APPEARED) {
+		struct mgm_ipc_ev_interface q;
+		struct mgmc_if_event ev = { 0 };
+
+		if (m->len != sizeof(q) || !c->on_interface)
+			return;
+		memcpy(&q, p, sizeof(q));
+		ev.type = m->h.type == MGM_IPC_EV_IF_GONE ? MGMC_IF_GONE :
+							    MGMC_IF_APPEARED;
+		ev.ifindex = q.ifindex;
+		ev.nexthop = q.nexthop;
+		ev.old_ifindex = q.old_ifindex;
+		ev.status = q.status;
+		memcpy(ev.name, q.name, sizeof(ev.name) - 1);
+		c->on_interface(c->on_interface_arg, q.handle, &ev);
+		return;
+	}
 	if (!proto_cfg(c, h, &cfg))
 		return;
 	switch (m->h.type) {
@@ -663,6 +681,21 @@ void mgmc_on_shutdown(struct mgmc *c, mgmc_shutdown_cb fn, void *arg)
 	pthread_mutex_unlock(&c->lock);
 }
 
+void mgmc_on_interface(struct mgmc *c, mgmc_interface_cb fn, void *arg)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->on_interface = fn;
+	c->on_interface_arg = arg;
+	pthread_mutex_unlock(&c->lock);
+}
+
+uint32_t mgmc_daemon_features(const struct mgmc *c)
+{
+	return c ? c->features : 0;
+}
+
 /* Did mgmd refuse us?  It says so (an error with seq 0) and closes,
  * possibly before our HELLO is even written. */
 static bool refused(struct mgmc *c)
@@ -706,6 +739,7 @@ static int hello(struct mgmc *c, const char *name)
 		return -EPROTO;
 	}
 	c->cb_timeout_ms = a.cb_timeout_ms;
+	c->features = a.features;
 	return 0;
 }
 

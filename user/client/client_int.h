@@ -57,6 +57,9 @@ struct mgmc {
 	int in_answer;
 	mgmc_shutdown_cb on_shutdown;
 	void *on_shutdown_arg;
+	mgmc_interface_cb on_interface;
+	void *on_interface_arg;
+	uint32_t features; /* the daemon's, from HELLO */
 };
 
 /* Record why the current call failed (thread-local). */

@@ -460,8 +460,12 @@ int config_dup(const struct config *c, struct config *out)
 		config_free(out);
 		return -ENOMEM;
 	}
-	memcpy(out->phy, c->phy, c->n_phy * sizeof(*c->phy));
-	memcpy(out->routes, c->routes, c->n_routes * sizeof(*c->routes));
+	/* An empty configuration has NULL arrays: not for memcpy. */
+	if (c->n_phy)
+		memcpy(out->phy, c->phy, c->n_phy * sizeof(*c->phy));
+	if (c->n_routes)
+		memcpy(out->routes, c->routes,
+		       c->n_routes * sizeof(*c->routes));
 	return 0;
 }
 

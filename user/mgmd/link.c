@@ -12,7 +12,13 @@
  *     ifindex, so nothing points at the old number any more;
  *   - a configured name appears, comes back with a new ifindex or is
  *     renamed: applied again, it gets the forwarder, its routes and IGMP;
- *   - its MAC or MTU changes: the fast path re-reads them.
+ *   - its MAC or MTU changes: the fast path re-reads them;
+ *   - the kernel mirror takes the kernel's table again when a device it
+ *     uses goes (the kernel dropped its VIF);
+ *   - external protocols (remote.c) that owned a deleted interface have
+ *     it released on their behalf, the same seed, before the above, and
+ *     are told; when an interface with that name appears they are told
+ *     again, and may take it (mgmd does not take it for them).
  * Only the kernel is heard (sender port 0), and message lengths are
  * checked before they are walked.
  */
@@ -73,9 +79,20 @@ static uint64_t names_sig(const struct mgmd *d)
 	return h;
 }
 
+static int name_attr(const struct nlattr *a, void *data)
+{
+	char *name = data;
+
+	if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+	    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+		snprintf(name, IF_NAMESIZE, "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
 static void on_msg(struct mgmd *d, const struct nlmsghdr *nh, bool *relink)
 {
 	const struct ifinfomsg *ifm;
+	char name[IF_NAMESIZE] = "";
 	uint32_t idx;
 
 	if ((nh->nlmsg_type != RTM_NEWLINK && nh->nlmsg_type != RTM_DELLINK) ||
@@ -85,7 +102,16 @@ static void on_msg(struct mgmd *d, const struct nlmsghdr *nh, bool *relink)
 	if (ifm->ifi_index <= 0)
 		return;
 	idx = (uint32_t)ifm->ifi_index;
+	mnl_attr_parse(nh, sizeof(*ifm), name_attr, name);
 	if (nh->nlmsg_type == RTM_DELLINK) {
+		/* External protocols first: their release may need IGMP,
+		 * which the configuration's release stops there. */
+		remote_if_gone(idx, name);
+		/* The kernel dropped the device's VIF with it: the mirror
+		 * takes the table again (the entries lose that oif, its
+		 * ownership goes once unused). */
+		if (d->km && kmirror_owns(d->km, idx))
+			kmirror_resync(d->km);
 		if (mgmd_if_used(d, idx))
 			mgmd_relink(d, idx);
 		/* Nothing may keep the number: a stranger may get it. */
@@ -96,6 +122,10 @@ static void on_msg(struct mgmd *d, const struct nlmsghdr *nh, bool *relink)
 	/* A new MAC or MTU: from the next copy on. */
 	if (mgmd_if_used(d, idx))
 		mgm_dp_if_refresh(d->dp, idx);
+	/* A name an external protocol lost (told once; only if the name
+	 * still means this interface: events may be stale). */
+	if (name[0] && if_nametoindex(name) == idx)
+		remote_if_appeared(idx, name);
 	*relink = true;
 }
 
@@ -109,6 +139,8 @@ static void on_input(void *arg, int fd, uint32_t events)
 	socklen_t salen;
 	ssize_t n;
 	uint64_t sig;
+	char ifn[IF_NAMESIZE];
+	size_t i;
 
 	(void)events;
 	for (;;) {
@@ -141,6 +173,7 @@ static void on_input(void *arg, int fd, uint32_t events)
 	}
 	if (overrun) {
 		log_warn("rtnetlink: events lost, interfaces looked at again");
+		remote_if_sweep();
 		l->names_sig = 0;
 		relink = true;
 	}
@@ -151,6 +184,12 @@ static void on_input(void *arg, int fd, uint32_t events)
 	sig = names_sig(d);
 	if (sig == l->names_sig)
 		return;
+	/* A configured interface already gone, its DELLINK still to come:
+	 * external protocols release it first, as on DELLINK. */
+	for (i = 0; i < d->n_names; i++)
+		if (d->names[i].ifindex &&
+		    !if_indextoname(d->names[i].ifindex, ifn))
+			remote_if_gone(d->names[i].ifindex, d->names[i].name);
 	mgmd_relink(d, 0);
 	l->names_sig = names_sig(d);
 }

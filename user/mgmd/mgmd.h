@@ -276,6 +276,21 @@ void remote_message(struct conn *c, const struct mgm_ipc_hdr *h,
 /* c is closing: shut its protocols down as the seed says. */
 void remote_conn_closed(struct conn *c);
 
+/*
+ * An interface is gone (name as the kernel said, may be ""): each remote
+ * protocol that owned it, or ran IGMP there, has it released on its
+ * behalf (owners first) and is told (MGM_IPC_EV_IF_GONE).
+ */
+void remote_if_gone(uint32_t ifindex, const char *name);
+/* An interface named name is there (any RTM_NEWLINK, renames too): the
+ * protocols that lost one by that name are told, once
+ * (MGM_IPC_EV_IF_APPEARED). */
+void remote_if_appeared(uint32_t ifindex, const char *name);
+/* Link events were lost: every device a remote protocol took that is no
+ * longer there (its ifindex absent, or under another name: a stranger)
+ * is handled as gone. */
+void remote_if_sweep(void);
+
 /* For mgmctl: one remote protocol. */
 struct remote_info {
 	const char *name; /* "remote:LABEL", see remote_name() */

@@ -20,6 +20,12 @@
  * A connection that closes has its protocols shut down as the seed says:
  * each interface released (MGM runs the IGMP handoff and deletes the
  * entries tied to it), then deregistration; its enumerations end first.
+ *
+ * An interface that is deleted is the same seed for one interface (link.c
+ * calls remote_if_gone): every remote protocol that owned it, then every
+ * remote IGMP that ran there, has it released on its behalf and is told
+ * (MGM_IPC_EV_IF_GONE); a later interface with that name is announced to
+ * them (MGM_IPC_EV_IF_APPEARED), and taking it back is theirs to do.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -41,8 +47,15 @@
 #define REMOTE_CB_STRIKES 3
 #define REMOTE_MAX_PROTOS 16 /* per connection */
 #define REMOTE_MAX_ENUMS 64 /* per connection */
+#define REMOTE_MAX_LOST 16 /* names remembered per protocol */
 
 struct rconn;
+
+/* A device a remote protocol took (not a made-up ifindex). */
+struct rtaken {
+	uint32_t ifindex;
+	char name[IF_NAMESIZE];
+};
 
 struct rproto {
 	struct rconn *rc; /* NULL: connection gone, deregistration failed */
@@ -52,6 +65,17 @@ struct rproto {
 	char name[MGM_IPC_NAME_MAX + 24];
 	bool dying; /* being shut down: its callbacks are not sent */
 	uint64_t n_cb, n_timeouts, n_bad;
+	/* Interfaces released on its behalf because they went, by name:
+	 * it is told when one with that name appears (oldest dropped). */
+	struct {
+		char name[IF_NAMESIZE];
+		uint32_t ifindex;
+	} lost[REMOTE_MAX_LOST];
+	int n_lost;
+	/* Devices it took, with the name they had then: looked for again
+	 * when link events were lost (remote_if_sweep). */
+	struct rtaken *taken;
+	size_t n_taken, cap_taken;
 	struct rproto *next;
 };
 
@@ -340,7 +364,35 @@ static void proto_free(struct rproto *rp)
 			break;
 		}
 	}
+	free(rp->taken);
 	free(rp);
+}
+
+/* A device (not a made-up ifindex) rp took: remembered by ifindex. */
+static void taken_add(struct rproto *rp, uint32_t ifindex)
+{
+	char name[IF_NAMESIZE];
+	size_t i;
+
+	if (!if_indextoname(ifindex, name))
+		return;
+	for (i = 0; i < rp->n_taken; i++)
+		if (rp->taken[i].ifindex == ifindex)
+			break;
+	if (i == rp->n_taken) {
+		if (rp->n_taken == rp->cap_taken) {
+			size_t cap = rp->cap_taken ? 2 * rp->cap_taken : 8;
+			void *v = realloc(rp->taken, cap * sizeof(*rp->taken));
+
+			if (!v)
+				return;
+			rp->taken = v;
+			rp->cap_taken = cap;
+		}
+		rp->n_taken++;
+	}
+	rp->taken[i].ifindex = ifindex;
+	snprintf(rp->taken[i].name, IF_NAMESIZE, "%s", name);
 }
 
 /* rc's live protocol with handle h. */
@@ -605,7 +657,7 @@ static void req_hello(struct rconn *rc, uint16_t t, uint32_t seq,
 		      const union req *q)
 {
 	struct mgm_ipc_hello_reply a = { MGM_IPC_VERSION, R->cb_timeout_ms,
-					 MGM_IPC_MAX, 0 };
+					 MGM_IPC_MAX, MGM_IPC_FEAT_IF_EVENTS };
 	size_t i;
 
 	(void)t;
@@ -712,6 +764,8 @@ static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
 	case MGM_IPC_REQ_TAKE_INTERFACE:
 		r = mgm_take_interface_ownership(m, rp->h, i->ifindex,
 						 i->nexthop);
+		if (r == MGM_NO_ERROR)
+			taken_add(rp, i->ifindex);
 		break;
 	case MGM_IPC_REQ_RELEASE_INTERFACE:
 		r = mgm_release_interface_ownership(m, rp->h, i->ifindex,
@@ -998,6 +1052,188 @@ void remote_conn_closed(struct conn *c)
 		}
 	}
 	free(rc);
+}
+
+/* ---- interfaces that go and come --------------------------------------- */
+
+/* The interfaces with this ifindex (any next hop) that rp owns, or for
+ * an IGMP protocol runs on. */
+static void collect_if(struct rproto *rp, uint32_t ifindex, struct owned *o)
+{
+	size_t i, k;
+
+	o->protocol_id = rp->protocol_id;
+	o->component_id = rp->component_id;
+	o->igmp = rp->protocol_id == MGM_MS_IP_IGMP;
+	o->n = 0;
+	mgm_foreach_interface(R->d->m, collect_owned, o);
+	for (i = k = 0; i < o->n; i++)
+		if (o->v[i].ifindex == ifindex)
+			o->v[k++] = o->v[i];
+	o->n = k;
+}
+
+static void lost_add(struct rproto *rp, const char *name, uint32_t ifindex)
+{
+	int i;
+
+	if (!name[0])
+		return;
+	for (i = 0; i < rp->n_lost; i++)
+		if (!strcmp(rp->lost[i].name, name))
+			break;
+	if (i == rp->n_lost && rp->n_lost == REMOTE_MAX_LOST) {
+		memmove(&rp->lost[0], &rp->lost[1],
+			(REMOTE_MAX_LOST - 1) * sizeof(rp->lost[0]));
+		i = --rp->n_lost;
+	}
+	if (i == rp->n_lost)
+		rp->n_lost++;
+	snprintf(rp->lost[i].name, IF_NAMESIZE, "%s", name);
+	rp->lost[i].ifindex = ifindex;
+}
+
+static void ev_interface(struct rproto *rp, uint16_t type, uint32_t ifindex,
+			 uint32_t nexthop, uint32_t old_ifindex,
+			 uint32_t status, const char *name)
+{
+	struct mgm_ipc_ev_interface ev = {
+		.handle = rp->h,
+		.ifindex = ifindex,
+		.nexthop = nexthop,
+		.old_ifindex = old_ifindex,
+		.status = status,
+	};
+
+	if (!rp->rc || rp->rc->closing)
+		return;
+	strncpy(ev.name, name, sizeof(ev.name) - 1);
+	if (!conn_send(rp->rc->c, type, 0, 0, &ev, sizeof(ev)))
+		rp->n_cb++;
+}
+
+/*
+ * The seed for one interface, driven by the router: each remote protocol
+ * that owned it releases it (mgmd on its behalf: MGM deletes the entries
+ * tied to it, with IGMP's disable/enable handoff where IGMP shares it),
+ * owners first, then IGMP protocols that ran there; each is told.
+ */
+void remote_if_gone(uint32_t ifindex, const char *name)
+{
+	struct owned o = { 0 };
+	struct rproto *rp;
+	char label[IF_NAMESIZE + 24], known[IF_NAMESIZE];
+	uint64_t e0;
+	size_t i;
+	uint32_t r;
+	int pass;
+
+	if (!R || !ifindex)
+		return;
+	/* Forgotten as taken; its name from then if the kernel's is
+	 * unknown. */
+	for (rp = R->protos; rp; rp = rp->next) {
+		for (i = 0; i < rp->n_taken;) {
+			if (rp->taken[i].ifindex != ifindex) {
+				i++;
+				continue;
+			}
+			if (!name || !name[0]) {
+				snprintf(known, sizeof(known), "%s",
+					 rp->taken[i].name);
+				name = known;
+			}
+			rp->taken[i] = rp->taken[--rp->n_taken];
+		}
+	}
+	if (name && name[0])
+		snprintf(label, sizeof(label), "%s (ifindex %u)", name,
+			 ifindex);
+	else
+		snprintf(label, sizeof(label), "ifindex %u", ifindex);
+	/* The device is gone: the datapath may refuse to touch it. */
+	quiet_begin();
+	e0 = quiet.errors;
+	for (pass = 0; pass < 2; pass++) {
+		for (rp = R->protos; rp; rp = rp->next) {
+			if (rp->dying ||
+			    (rp->protocol_id == MGM_MS_IP_IGMP) != (pass == 1))
+				continue;
+			collect_if(rp, ifindex, &o);
+			for (i = 0; i < o.n; i++) {
+				r = mgm_release_interface_ownership(
+					R->d->m, rp->h, ifindex,
+					o.v[i].nexthop);
+				log_msg(LOG_NOTICE,
+					"%s: interface %s is gone: released "
+					"on its behalf: %s",
+					rp->name, label, mgm_strerror(r));
+				lost_add(rp, name ? name : "", ifindex);
+				ev_interface(rp, MGM_IPC_EV_IF_GONE, ifindex,
+					     o.v[i].nexthop, 0, r,
+					     name ? name : "");
+			}
+		}
+	}
+	if (quiet.errors > e0)
+		log_debug("%s: %" PRIu64 " datapath errors while releasing it "
+			  "(the first: %s)",
+			  label, quiet.errors - e0, strerror(-quiet.first_err));
+	quiet_end();
+	free(o.v);
+}
+
+void remote_if_sweep(void)
+{
+	struct rtaken gone;
+	struct rproto *rp;
+	char ifn[IF_NAMESIZE];
+	size_t i;
+	bool again = true;
+
+	/* remote_if_gone() forgets the device in every protocol: after
+	 * each one, look again from the start. */
+	while (R && again) {
+		again = false;
+		for (rp = R->protos; rp && !again; rp = rp->next) {
+			for (i = 0; i < rp->n_taken && !again; i++) {
+				/* Still there, as we knew it (renames are
+				 * followed by remote_if_appeared)? */
+				if (if_indextoname(rp->taken[i].ifindex, ifn) &&
+				    !strcmp(ifn, rp->taken[i].name))
+					continue;
+				gone = rp->taken[i];
+				remote_if_gone(gone.ifindex, gone.name);
+				again = true;
+			}
+		}
+	}
+}
+
+void remote_if_appeared(uint32_t ifindex, const char *name)
+{
+	struct rproto *rp;
+	int i;
+
+	if (!R || !ifindex || !name || !name[0])
+		return;
+	for (rp = R->protos; rp; rp = rp->next) {
+		for (i = 0; i < (int)rp->n_taken; i++)
+			if (rp->taken[i].ifindex == ifindex)
+				snprintf(rp->taken[i].name, IF_NAMESIZE, "%s",
+					 name);
+		for (i = 0; i < rp->n_lost; i++)
+			if (!strcmp(rp->lost[i].name, name))
+				break;
+		if (i == rp->n_lost || rp->dying)
+			continue;
+		log_info("%s: interface %s appeared (ifindex %u, was %u): "
+			 "told, it may take it again",
+			 rp->name, name, ifindex, rp->lost[i].ifindex);
+		ev_interface(rp, MGM_IPC_EV_IF_APPEARED, ifindex, 0,
+			     rp->lost[i].ifindex, 0, name);
+		rp->lost[i] = rp->lost[--rp->n_lost];
+	}
 }
 
 /* ---- mgmctl ------------------------------------------------------------ */

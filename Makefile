@@ -26,7 +26,11 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -I$(OUT) -Iuser
 LDLIBS   := -lxdp -lbpf -lmnl -ljson-c -lelf -lz -lpthread
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -mcpu=v3 -Iinclude \
+# No build-tree path in what is built (debug info, the BTF that the
+# skeletons embed): an installed mgm names only relative source paths.
+PREFIX_MAP := -fdebug-prefix-map=$(CURDIR)=.
+CFLAGS   += $(PREFIX_MAP)
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -mcpu=v3 -Iinclude $(PREFIX_MAP) \
 	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -85,6 +89,8 @@ help:
 	@echo '  check-integration  network-namespace tests with real packets (root)'
 	@echo '  demo               deps + the demo topology'
 	@echo '  bench              deps + benchmarks (tools/), results into README'
+	@echo '  install            install into PREFIX (/usr/local), DESTDIR (see mk/install.mk)'
+	@echo '  uninstall          remove what install put'
 	@echo '  format             clang-format every C file in place'
 	@echo '  clean              remove build/'
 	@echo 'Variables: V=1 (show commands), OUT=dir (build directory)'
@@ -156,6 +162,9 @@ $(OUT)/tests/%: tests/compat/%.c include/mgm/compat/mgm.h $(OUT)/libmgmcompat.a 
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude/mgm/compat \
 		-o $@ $< $(OUT)/libmgmcompat.a $(OUT)/libmgmclient.a -lpthread
 
+# mgmd reports readiness to systemd (sd_notify; a no-op elsewhere).
+$(OUT)/mgmd: private LDLIBS += -lsystemd
+
 define prog_rule
 $(OUT)/$(notdir $(1)): $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard $(1)/*.c)) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a)
 	$$(call msg,LD,$$@)
@@ -202,3 +211,6 @@ format:
 
 clean:
 	$(Q)rm -rf $(OUT)
+
+# ---- make install / uninstall, pkg-config files, the unit (mk/install.mk) ----
+include mk/install.mk

@@ -18,6 +18,8 @@
 #include <math.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -53,6 +55,10 @@ struct opts {
 	uint32_t stream_id;
 	bool json;
 	bool quiet;
+	/* --spoof: raw IPv4 with source spoof_net + 1 + (i mod spoof_n) */
+	bool spoof;
+	uint32_t spoof_net; /* host order */
+	uint32_t spoof_n;
 };
 
 struct stats {
@@ -96,6 +102,11 @@ static const char usage_text[] =
 	"  -d, --duration SECONDS  stop after SECONDS (fractions allowed)\n"
 	"  -S, --stream ID         stream id written into every packet\n"
 	"                          (default 0; decimal or 0x hex)\n"
+	"  -R, --spoof PREFIX/LEN  raw IPv4 (needs CAP_NET_RAW): packet i\n"
+	"                          gets the source PREFIX + 1 + i mod N, N the\n"
+	"                          hosts of the prefix (/8../30), so a run\n"
+	"                          cycles through N spoofed sources (a flood\n"
+	"                          of new flows for the router); -s ignored\n"
 	"  -j, --json              print the summary as a JSON object\n"
 	"  -q, --quiet             print nothing but errors (overrides -j)\n"
 	"  -h, --help              show this help\n"
@@ -134,6 +145,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "length", required_argument, NULL, 'l' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "stream", required_argument, NULL, 'S' },
+		{ "spoof", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -146,7 +158,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .port = 5000, .ttl = 16, .pps = 1000, .len = 64 };
 
 	/* Leading ':' so that we print our own messages for bad options. */
-	while ((c = getopt_long(argc, argv, ":i:g:p:s:t:n:r:l:d:S:jqh",
+	while ((c = getopt_long(argc, argv, ":i:g:p:s:t:n:r:l:d:S:R:jqh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -202,6 +214,26 @@ static void parse_args(int argc, char **argv, struct opts *o)
 					optarg, UINT32_MAX);
 			o->stream_id = v;
 			break;
+		case 'R': {
+			char pfx[32], *slash;
+			struct in_addr a;
+
+			snprintf(pfx, sizeof(pfx), "%s", optarg);
+			slash = strchr(pfx, '/');
+			if (!slash || !parse_u64(slash + 1, 10, 30, &v) ||
+			    v < 8)
+				bad_arg("invalid --spoof '%s' (expected "
+					"PREFIX/LEN, LEN 8..30)",
+					optarg);
+			*slash = '\0';
+			if (inet_pton(AF_INET, pfx, &a) != 1)
+				bad_arg("invalid --spoof prefix '%s'", pfx);
+			o->spoof = true;
+			o->spoof_n = (1U << (32 - v)) - 2;
+			o->spoof_net = ntohl(a.s_addr) &
+				       ~((1U << (32 - v)) - 1);
+			break;
+		}
 		case 'j':
 			o->json = true;
 			break;
@@ -291,9 +323,9 @@ static void report_error(struct stats *st, int err)
 
 /* Send one datagram; returns true once it has been handed to the kernel. */
 static bool send_one(int fd, const struct sockaddr_in *dst, char *buf,
-		     size_t len, struct stats *st)
+		     size_t len, size_t off, struct stats *st)
 {
-	struct mc_payload *p = (struct mc_payload *)buf;
+	struct mc_payload *p = (struct mc_payload *)(buf + off);
 	uint64_t waited = 0, backoff = 10000, ts;
 	int icmp_retries = 0;
 	ssize_t n;
@@ -344,6 +376,53 @@ static bool send_one(int fd, const struct sockaddr_in *dst, char *buf,
 		report_error(st, errno);
 		return false;
 	}
+}
+
+/* --spoof: a raw socket (IP_HDRINCL) out of IFNAME. */
+static int setup_raw_socket(const struct opts *o)
+{
+	struct ip_mreqn mreq = { .imr_ifindex = o->ifindex };
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: raw socket: %s\n", prog, strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) <
+		    0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
+		       strlen(o->ifname)) < 0) {
+		fprintf(stderr, "%s: raw socket on %s: %s\n", prog, o->ifname,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The IPv4 and UDP headers of packet i (--spoof). */
+static void spoof_headers(const struct opts *o, char *buf, size_t len,
+			  uint64_t i)
+{
+	struct iphdr *ip = (struct iphdr *)buf;
+	struct udphdr *udp = (struct udphdr *)(buf + sizeof(*ip));
+
+	*ip = (struct iphdr){
+		.version = 4,
+		.ihl = 5,
+		.tot_len = htons((uint16_t)len),
+		.ttl = (uint8_t)o->ttl,
+		.protocol = IPPROTO_UDP,
+		/* the kernel fills in the id and the checksum */
+		.saddr = htonl(o->spoof_net + 1 + (uint32_t)(i % o->spoof_n)),
+		.daddr = o->group.s_addr,
+	};
+	*udp = (struct udphdr){
+		.source = htons(o->port),
+		.dest = htons(o->port),
+		.len = htons((uint16_t)(len - sizeof(*ip))),
+		.check = 0, /* none: allowed for UDP over IPv4 */
+	};
 }
 
 static int setup_socket(const struct opts *o)
@@ -453,6 +532,7 @@ int main(int argc, char **argv)
 	uint64_t i, start, end = 0;
 	struct mc_payload *p;
 	struct opts o;
+	size_t off = 0;
 	char *buf;
 	int fd;
 
@@ -476,17 +556,19 @@ int main(int argc, char **argv)
 	/* Default 50 us timer slack would make high rates bursty. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 
-	fd = setup_socket(&o);
+	fd = o.spoof ? setup_raw_socket(&o) : setup_socket(&o);
 	if (fd < 0)
 		return 1;
+	if (o.spoof)
+		off = sizeof(struct iphdr) + sizeof(struct udphdr);
 
-	buf = calloc(1, o.len);
+	buf = calloc(1, o.len + off);
 	if (!buf) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
 	/* Padding stays zero; only the header changes per packet. */
-	p = (struct mc_payload *)buf;
+	p = (struct mc_payload *)(buf + off);
 	p->magic = htonl(MC_MAGIC);
 	p->stream_id = htonl(o.stream_id);
 
@@ -517,7 +599,9 @@ int main(int argc, char **argv)
 		if (end && now_ns() >= end)
 			break;
 		p->seq = htobe64(i + 1);
-		send_one(fd, &dst, buf, o.len, &st);
+		if (o.spoof)
+			spoof_headers(&o, buf, o.len + off, i);
+		send_one(fd, &dst, buf, o.len + off, off, &st);
 	}
 
 	print_summary(&o, &st);

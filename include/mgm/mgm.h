@@ -305,6 +305,10 @@ _Static_assert(sizeof(struct mgm_ipmcast_mfe_stats_ex) == 84,
 struct mgm;
 struct mgm_datapath_ops; /* include/mgm/mgm_datapath.h */
 
+/* mgmd's defaults for mgm_options.negative_timeout / negative_per_if. */
+#define MGM_NEGATIVE_TIMEOUT_DEFAULT 10U /* s: the kernel's unresolved */
+#define MGM_NEGATIVE_PER_IF_DEFAULT 4096U
+
 struct mgm_options {
 	const struct mgm_datapath_ops *dp_ops; /* required */
 	void *dp; /* passed to every dp_ops function */
@@ -326,6 +330,34 @@ struct mgm_options {
 	 * traffic would stop).
 	 */
 	bool unowned_iif_no_mfe;
+	/*
+	 * Unwanted entries (issue 15 item 6).  A negative MFE is one with
+	 * no outgoing interface once the protocols were asked (no receiver
+	 * matched, or the creation alerts disabled every one): it drops the
+	 * flow in the fast path, and while it lives the flow's packets are
+	 * no miss (that is its purpose: a flood of new sources does not
+	 * reach the controller twice).  Such entries can be made cheap and
+	 * bounded; the zero values keep MGM's behaviour (negative MFEs are
+	 * MFEs like the others), mgmd uses the MGM_NEGATIVE_*_DEFAULT ones:
+	 *  - negative_timeout: the idle lifetime of an MFE created negative,
+	 *    in seconds (0: default_timeout).  Idle as for every MFE: a flow
+	 *    still sending keeps its entry, so expiry never turns an active
+	 *    flood back into misses.  Once it gains an outgoing interface it
+	 *    takes default_timeout, counted from then.
+	 *  - negative_per_if: most negative MFEs one incoming interface (the
+	 *    MFE's iif) may hold (0: no cap).  A miss that would make one
+	 *    more is refused, before the RPF callback when no membership
+	 *    matches it, and counted (mgm_stats.negative_refused).
+	 *  - max_mfes: most MFEs MGM holds (0: only the fast path's own
+	 *    limit, its -ENOSPC).  Whatever the options: when the table (MGM's
+	 *    or the fast path's) is full, a new MFE with outgoing interfaces
+	 *    evicts negative MFEs, oldest first (mfes_evicted), and is refused
+	 *    only when none is left (mfes_refused); a new negative MFE never
+	 *    evicts: it is refused (negative_refused).
+	 */
+	uint32_t negative_timeout;
+	uint32_t negative_per_if;
+	uint32_t max_mfes;
 };
 
 /* Returns 0 or a negative errno. */
@@ -490,7 +522,9 @@ int mgm_foreach_membership(struct mgm *m,
  * the fast path's entry of (source, group) (MGM would not manage it) and
  * returns MGM_ERROR_NOT_FOUND; the flow's next packet is a miss again.
  * With the option clear (default) such an entry is adopted with
- * in_if_protocol 0, as a miss would make it.
+ * in_if_protocol 0, as a miss would make it.  An entry the bounds on
+ * negative MFEs refuse (mgm_options.negative_per_if, max_mfes) is treated
+ * the same way: deleted from the fast path, MGM_ERROR_NOT_FOUND.
  */
 uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 		       uint32_t ifindex);
@@ -539,6 +573,15 @@ struct mgm_stats {
 	 * fast path.
 	 */
 	uint64_t misses_unowned;
+	/* Unwanted entries (mgm_options.negative_timeout and below). */
+	uint64_t mfes_negative; /* now: MFEs without outgoing interfaces */
+	/* misses that would have made a negative MFE, refused: their
+	 * incoming interface held negative_per_if, or the table was full */
+	uint64_t negative_refused;
+	uint64_t mfes_evicted; /* negative MFEs deleted to make room */
+	/* MFEs with outgoing interfaces refused: table full, nothing left
+	 * to evict */
+	uint64_t mfes_refused;
 };
 void mgm_get_stats(struct mgm *m, struct mgm_stats *out);
 

@@ -58,6 +58,13 @@ enum mgm_ipc_type {
 /* Flags of MGM_IPC_CMD. */
 #define MGM_IPC_F_JSON 0x1 /* the caller wants JSON, not a table */
 #define MGM_IPC_F_PRETTY 0x2
+/*
+ * The caller reads long answers (show mfe) as pages: one JSON array per
+ * OUTPUT message, their elements together being the answer.  Without it
+ * the same answer comes as one array split over OUTPUT messages.  Either
+ * way mgmd produces it a page at a time, as the caller reads.
+ */
+#define MGM_IPC_F_PAGED 0x4
 
 _Static_assert(sizeof(struct mgm_ipc_hdr) == 16, "ipc header layout");
 

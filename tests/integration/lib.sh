@@ -250,6 +250,11 @@ require_root() {
 	mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
 }
 
+# The mgmd and mgmctl that mgmd_start and mgmctl run: build's, unless a
+# test points them elsewhere (test_install: the installed ones).
+MGMD_BIN=${MGMD_BIN:-$BUILD/mgmd}
+MGMCTL_BIN=${MGMCTL_BIN:-$BUILD/mgmctl}
+
 # mgmd_start CONFIG [mgmd args...]: the daemon in the router namespace
 # (nsenter, so that the pins are visible), in the foreground, logging to
 # $TMP/mgmd.log, with a private socket and pin root.  Waits for its socket.
@@ -259,7 +264,7 @@ mgmd_start() {
 	shift
 	rm -f "$MGMD_SOCK"
 	# Directly, not through a function: $! must be mgmd itself.
-	nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$conf" \
+	nsenter --net="/run/netns/$NS_RTR" "$MGMD_BIN" -n -f "$conf" \
 		-s "$MGMD_SOCK" --pin-root "$PIN" "$@" 2>>"$TMP/mgmd.log" &
 	MGMD_PID=$!
 	BG_PIDS+=($MGMD_PID)
@@ -290,5 +295,5 @@ remote_start() {
 }
 
 mgmctl() {
-	in_rtr "$BUILD/mgmctl" -s "$MGMD_SOCK" --pin-root "$PIN" "$@"
+	in_rtr "$MGMCTL_BIN" -s "$MGMD_SOCK" --pin-root "$PIN" "$@"
 }

@@ -42,6 +42,7 @@ struct fake_dp {
 	struct fake_route routes[64];
 	int n_routes;
 	int fail_count, fail_err;
+	size_t max_mfes; /* 0: no limit */
 	uint64_t cost_ns;
 	bool quiet;
 	char **log;
@@ -180,6 +181,10 @@ static int op_install(void *dp, uint32_t source, uint32_t group, uint32_t iif,
 		fd->counts.install_noop++;
 		pthread_mutex_unlock(&fd->lock);
 		return 0;
+	}
+	if (!e && fd->max_mfes && fd->n_mfes >= fd->max_mfes) {
+		ret = -ENOSPC; /* as the BPF hash map's E2BIG */
+		goto fail;
 	}
 	if (!e) {
 		uint32_t k = bucket(source, group);
@@ -1101,4 +1106,11 @@ uint32_t fake_proto_register(struct fake_proto *fp, struct fake_dp *fd,
 	cfg = fake_proto_config(fp);
 	return mgm_register_protocol(m, &cfg, protocol_id, component_id,
 				     &fp->h);
+}
+
+void fake_dp_set_max_mfes(struct fake_dp *fd, size_t max)
+{
+	pthread_mutex_lock(&fd->lock);
+	fd->max_mfes = max;
+	pthread_mutex_unlock(&fd->lock);
 }

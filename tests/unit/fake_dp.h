@@ -120,6 +120,8 @@ void fake_dp_clear_routes(struct fake_dp *fd);
 
 /* The next count installs fail with err (count -1: all until reset 0). */
 void fake_dp_fail_install(struct fake_dp *fd, int count, int err);
+/* At most max entries (0: no limit): installing one more is -ENOSPC. */
+void fake_dp_set_max_mfes(struct fake_dp *fd, size_t max);
 /* Busy-wait this long in every state-changing op (a real dp's cost). */
 void fake_dp_set_op_cost_ns(struct fake_dp *fd, uint64_t ns);
 /* Stop logging datapath ops (big tables); callbacks still log. */

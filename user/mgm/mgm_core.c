@@ -546,6 +546,12 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 						     DEFAULT_TIMEOUT_S;
 	m->log = opts->log;
 	m->unowned_iif_no_mfe = opts->unowned_iif_no_mfe;
+	m->neg_timeout = opts->negative_timeout ? opts->negative_timeout :
+						  m->default_timeout;
+	m->neg_per_if = opts->negative_per_if ? opts->negative_per_if :
+						UINT32_MAX;
+	m->max_mfes = opts->max_mfes;
+	dlist_init(&m->negs);
 	m->log_ctx = opts->log_ctx;
 	m->nonce = nonce_next();
 	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
@@ -797,5 +803,6 @@ void mgm_get_stats(struct mgm *m, struct mgm_stats *out)
 	*out = m->stats;
 	out->callbacks = __atomic_load_n(&m->stats.callbacks, __ATOMIC_RELAXED);
 	out->mfes_out_of_sync = m->unsynced.n;
+	out->mfes_negative = m->n_neg;
 	mgm_unlock(m);
 }

@@ -89,6 +89,8 @@
 #define mfe_iif_owner_changed mgm_i_mfe_iif_owner_changed
 #define mfe_interface_released mgm_i_mfe_interface_released
 #define mfe_key mgm_i_mfe_key
+#define mfe_neg_sync mgm_i_mfe_neg_sync
+#define mfe_neg_unlink mgm_i_mfe_neg_unlink
 #define mfe_membership_changed mgm_i_mfe_membership_changed
 #define mfe_next_deadline mgm_i_mfe_next_deadline
 #define mfe_recompute mgm_i_mfe_recompute
@@ -115,6 +117,8 @@
 #define MASK_ALL 0xffffffffU
 #define NS_PER_SEC 1000000000ULL
 #define DEFAULT_TIMEOUT_S 900U
+/* Evictions one new MFE may cause when the fast path says it is full. */
+#define EVICT_TRIES 8U
 /* The expiry scan runs at most this often (dispatch is cheap otherwise). */
 #define SCAN_INTERVAL_NS NS_PER_SEC
 /* MFEs one scan may check (each costs a dp lookup under the lock). */
@@ -297,6 +301,7 @@ struct ifx {
 	struct hnode hn;
 	uint32_t ifindex;
 	struct ptrset mfes; /* MFEs whose iif or an oif has this ifindex */
+	uint32_t n_neg; /* negative MFEs (m->negs) whose iif this is */
 	struct dlist ifaces; /* struct iface.ifx_link */
 };
 
@@ -374,9 +379,16 @@ struct mfe {
 	/* In m->unsynced: the fast path refused its last update (its oifs
 	 * are still what the fast path holds); retried by mfe_resync(). */
 	bool unsynced;
+	/* In m->negs (o.neg is the link): no oifs, evictable. */
+	bool neg_listed;
+	/* Created negative: has negative_timeout until it gains an oif. */
+	bool short_lived;
+	/* A negative MFE has no oifs: its inline oif space holds its link
+	 * in m->negs (mfe_neg_sync() keeps it right). */
 	union {
 		struct if_id inl[MFE_INLINE_OIFS];
 		struct if_id *ext;
+		struct dlist neg;
 	} o;
 	struct mfe_extra *extra;
 };
@@ -496,6 +508,13 @@ struct mgm {
 	bool scanned;
 	/* MFEs the fast path refused to update (struct mfe.unsynced). */
 	struct ptrset unsynced;
+	/* Negative MFEs, oldest first (struct mfe.o.neg): eviction order. */
+	struct dlist negs;
+	uint32_t n_neg;
+	uint32_t neg_timeout; /* s */
+	uint32_t neg_per_if; /* UINT32_MAX: no cap */
+	uint32_t max_mfes; /* 0: the fast path's limit only */
+	bool full_logged; /* a refusal of a full table was logged */
 	uint64_t last_resync_ns; /* last retry round, or when it started */
 	uint32_t resync_pos; /* where the next round starts in unsynced */
 	bool resyncing; /* a retry round runs: its failures are not logged */
@@ -595,6 +614,14 @@ int mfe_recompute(struct mgm *m, struct mfe *e);
 /* Retry the MFEs in m->unsynced (a bounded round; under the lock). */
 void mfe_resync(struct mgm *m, uint64_t now);
 void mfe_remove(struct mgm *m, struct mfe *e);
+/*
+ * Negative MFEs: mfe_neg_sync() puts an MFE without oifs (inline space
+ * free) into m->negs, at the tail, and counts it on its iif;
+ * mfe_neg_unlink() takes it out, and must run before anything writes
+ * its oif space.
+ */
+void mfe_neg_sync(struct mgm *m, struct mfe *e);
+void mfe_neg_unlink(struct mgm *m, struct mfe *e);
 /* Recompute every MFE a membership (source, group) on ifc may affect. */
 void mfe_membership_changed(struct mgm *m, uint32_t source, uint32_t group,
 			    const struct iface *ifc, bool added);

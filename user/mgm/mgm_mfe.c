@@ -46,6 +46,108 @@ size_t mfe_count(struct mgm *m)
 }
 
 /* ------------------------------------------------------------------ */
+/* Negative MFEs (mgm_options.negative_timeout, issue 15 item 6)       */
+
+void mfe_neg_sync(struct mgm *m, struct mfe *e)
+{
+	struct ifx *x;
+
+	if (e->neg_listed || e->n_oifs || e->cap_oifs)
+		return;
+	dlist_add_tail(&m->negs, &e->o.neg);
+	e->neg_listed = true;
+	m->n_neg++;
+	x = ifx_find(m, e->iif);
+	if (x)
+		x->n_neg++;
+}
+
+void mfe_neg_unlink(struct mgm *m, struct mfe *e)
+{
+	struct ifx *x;
+
+	if (!e->neg_listed)
+		return;
+	dlist_del(&e->o.neg);
+	memset(&e->o, 0, sizeof(e->o));
+	e->neg_listed = false;
+	m->n_neg--;
+	x = ifx_find(m, e->iif);
+	if (x && x->n_neg)
+		x->n_neg--;
+}
+
+/* Does iif hold its cap of negative MFEs? */
+static bool neg_full(struct mgm *m, uint32_t iif)
+{
+	const struct ifx *x;
+
+	if (m->neg_per_if == UINT32_MAX)
+		return false;
+	x = ifx_find(m, iif);
+	return x && x->n_neg >= m->neg_per_if;
+}
+
+/* Is MGM's own table full (mgm_options.max_mfes)? */
+static bool table_full(struct mgm *m)
+{
+	return m->max_mfes && m->mfes.n >= m->max_mfes;
+}
+
+/* Delete the oldest negative MFE to make room; false if there is none. */
+static bool neg_evict_one(struct mgm *m)
+{
+	struct mfe *e;
+
+	if (dlist_empty(&m->negs))
+		return false;
+	e = container_of(m->negs.next, struct mfe, o.neg);
+	mfe_remove(m, e);
+	m->stats.mfes_evicted++;
+	return true;
+}
+
+/*
+ * Would (s, g) with incoming interface iif have an oif?  A membership
+ * matching it on another interface (what contrib_collect() gathers);
+ * creation alerts may still disable them all.
+ */
+static bool grp_has_oif(const struct grp *g, uint32_t iif)
+{
+	const struct dlist *pos;
+
+	for (pos = g ? g->membs.next : NULL; g && pos != &g->membs;
+	     pos = pos->next)
+		if (container_of(pos, struct memb, grp_link)->ifc->ifindex !=
+		    iif)
+			return true;
+	return false;
+}
+
+static bool has_receivers(struct mgm *m, uint32_t s, uint32_t g, uint32_t iif)
+{
+	return grp_has_oif(grp_find(m, s, g), iif) ||
+	       grp_has_oif(grp_find(m, 0, g), iif) ||
+	       grp_has_oif(grp_find(m, 0, 0), iif);
+}
+
+/* A refused wanted flow is logged once until one is installed again. */
+static void table_full_log(struct mgm *m, const struct mfe *e)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+	m->stats.mfes_refused++;
+	if (m->full_logged)
+		return;
+	m->full_logged = true;
+	mgm_logf(m, LOG_ERR,
+		 "MFE table full (%zu entries, none negative): (%s,%s) "
+		 "refused; further refusals are only counted (mfes_refused)",
+		 m->mfes.n, inet_ntop(AF_INET, &e->source, s, sizeof(s)),
+		 inet_ntop(AF_INET, &e->group, g, sizeof(g)));
+}
+
+/* ------------------------------------------------------------------ */
 /* Per-ifindex index                                                   */
 
 static void ifx_link(struct mgm *m, struct mfe *e, uint32_t ifindex)
@@ -181,7 +283,7 @@ static uint32_t dp_list(const struct if_id *v, uint32_t n, uint32_t *out)
 }
 
 static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
-		      uint32_t n)
+		      uint32_t n, bool quiet)
 {
 	int err = m->ops->mfe_install(m->dp, e->source, e->group, e->iif, v, n);
 
@@ -189,8 +291,9 @@ static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
 		char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
 		m->stats.install_errors++;
-		/* Retries are counted, not logged (once a second each). */
-		if (m->resyncing)
+		/* Retries are counted, not logged (once a second each); so
+		 * are refusals of a full table (mgm_stats). */
+		if (m->resyncing || quiet)
 			return err;
 		mgm_logf(m, LOG_ERR, "install (%s,%s) iif %u, %u oifs: %s",
 			 inet_ntop(AF_INET, &e->source, s, sizeof(s)),
@@ -331,14 +434,25 @@ static int mfe_recompute_dp(struct mgm *m, struct mfe *e)
 	od = dp_list(ov, on, odp);
 	ndp = m->dpv + od;
 	nd = dp_list(m->oifv, nn, ndp);
+	/* Its oif space is about to be written: out of m->negs first
+	 * (mfe_recompute() puts it back if it stays negative). */
+	if (nn)
+		mfe_neg_unlink(m, e);
 	err = oifs_reserve(e, nn);
 	if (err)
 		goto fail;
 	/* Only next hops changed on one ifindex: nothing for the dp. */
 	if (nd != od || memcmp(odp, ndp, nd * sizeof(*ndp))) {
-		err = dp_install(m, e, ndp, nd);
-		if (err)
-			return err; /* the dp kept the old entry; so do we */
+		err = dp_install(m, e, ndp, nd, false);
+		if (err) {
+			/* The dp kept the old entry; so do we (a negative
+			 * one gets its inline space back, for its link). */
+			if (!e->n_oifs && e->cap_oifs) {
+				free(e->o.ext);
+				e->cap_oifs = 0;
+			}
+			return err;
+		}
 	}
 	/* Both lists are sorted: one merge pass finds the index changes. */
 	for (i = j = 0; i < od || j < nd;) {
@@ -352,6 +466,13 @@ static int mfe_recompute_dp(struct mgm *m, struct mfe *e)
 		}
 	}
 	oifs_store(e, m->oifv, nn);
+	if (nn && e->short_lived) {
+		/* Wanted now: the lifetime of every MFE, from now. */
+		e->short_lived = false;
+		e->timeout = m->default_timeout;
+		e->deadline_ns = mfe_deadline(mgm_now(m), e->timeout);
+		heap_fix(m, e);
+	}
 	if (!on && nn)
 		push_oif_alert(m, e, true);
 	else if (on && !nn)
@@ -368,6 +489,7 @@ int mfe_recompute(struct mgm *m, struct mfe *e)
 {
 	int err = mfe_recompute_dp(m, e);
 
+	mfe_neg_sync(m, e);
 	if (err)
 		mfe_mark_unsynced(m, e);
 	else
@@ -419,6 +541,7 @@ void mfe_remove(struct mgm *m, struct mfe *e)
 		mgm_logf(m, LOG_ERR, "datapath delete: %s", strerror(-err));
 	if (e->unsynced)
 		ptrset_del(&m->unsynced, e);
+	mfe_neg_unlink(m, e);
 	ifx_unlink(m, e, e->iif);
 	for (i = 0; i < e->n_oifs; i++)
 		if (!i || v[i].ifindex != v[i - 1].ifindex)
@@ -801,33 +924,77 @@ void mfe_free(struct mfe *e)
 	free(e);
 }
 
-/* Install and index a new MFE (under lock); frees it on failure. */
+/*
+ * Install and index a new MFE (under lock); frees it on failure.  A
+ * negative one is refused when its iif holds its cap or the table is
+ * full; one with oifs evicts negative ones, oldest first, from a full
+ * table (MGM's max_mfes, or the fast path's -ENOSPC).
+ */
 static int mfe_insert(struct mgm *m, struct mfe *e)
 {
-	uint32_t nn, nd, i;
+	uint32_t nn, nd, i, tries;
 	int err;
 
 	if (mfe_compute(m, e, &nn) ||
 	    vec_reserve((void **)&m->dpv, &m->dpv_cap, (size_t)nn + 1,
 			sizeof(*m->dpv)) ||
-	    oifs_reserve(e, nn) || heap_push(m, e)) {
+	    oifs_reserve(e, nn)) {
+		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
+		mfe_free(e);
+		return -ENOMEM;
+	}
+	if (!nn) {
+		if (neg_full(m, e->iif) || table_full(m)) {
+			m->stats.negative_refused++;
+			mfe_free(e);
+			return -ENOSPC;
+		}
+		e->short_lived = true;
+		e->timeout = m->neg_timeout;
+		e->deadline_ns = mfe_deadline(e->created_ns, e->timeout);
+	}
+	while (table_full(m) && neg_evict_one(m))
+		;
+	if (table_full(m)) {
+		table_full_log(m, e);
+		mfe_free(e);
+		return -ENOSPC;
+	}
+	if (heap_push(m, e)) {
 		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
 		mfe_free(e);
 		return -ENOMEM;
 	}
 	oifs_store(e, m->oifv, nn);
 	nd = dp_list(mfe_oifs(e), nn, m->dpv);
-	err = dp_install(m, e, m->dpv, nd);
+	for (tries = 0;; tries++) {
+		/* A full fast path is logged once until an install works
+		 * again (then counted), and not at all when evicting. */
+		err = dp_install(m, e, m->dpv, nd,
+				 m->full_logged ||
+					 (nn && !dlist_empty(&m->negs)));
+		if (err != -ENOSPC || !nn || tries == EVICT_TRIES ||
+		    !neg_evict_one(m))
+			break;
+	}
 	if (err) {
+		if (err == -ENOSPC && !nn) {
+			m->stats.negative_refused++;
+			m->full_logged = true;
+		} else if (err == -ENOSPC) {
+			table_full_log(m, e);
+		}
 		heap_del(m, e);
 		mfe_free(e);
 		return err;
 	}
+	m->full_logged = false;
 	htab_insert(&m->mfes, &e->hn);
 	avl_insert(&m->mfe_tree, &e->an);
 	ifx_link(m, e, e->iif);
 	for (i = 0; i < nd; i++)
 		ifx_link(m, e, m->dpv[i]);
+	mfe_neg_sync(m, e);
 	m->stats.mfes_created++;
 	return 0;
 }
@@ -853,13 +1020,15 @@ uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 		return MGM_ERROR_INVALID_PARAMETER;
 	/* The same path as a fast-path miss, without a packet header. */
 	err = mfe_handle_miss(m, &ev);
-	if (!m->unowned_iif_no_mfe || err != -ENOENT)
+	/* -ENOSPC: refused by the bounds on negative MFEs or a full table
+	 * (mgm_options.negative_per_if, max_mfes): not adopted either. */
+	if (err != -ENOSPC && (!m->unowned_iif_no_mfe || err != -ENOENT))
 		return MGM_NO_ERROR;
 	/*
 	 * No protocol owns its incoming interface (and the option says that
-	 * makes no MFE): the fast path must not keep one MGM does not manage
-	 * (it would never expire nor follow memberships, and its packets
-	 * never miss again).
+	 * makes no MFE), or no room was made for it: the fast path must not
+	 * keep one MGM does not manage (it would never expire nor follow
+	 * memberships, and its packets never miss again).
 	 */
 	mgm_lock(m, &q);
 	if (!mfe_find(m, source, group)) {
@@ -927,6 +1096,17 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
 	}
 	if (miss_unowned(m, iif, nh)) {
 		ret = -ENOENT;
+		goto out;
+	}
+	/*
+	 * Nobody wants it and there is no room for one more negative MFE
+	 * on its interface: refused before any callback (a flood of new
+	 * sources costs this lookup, nothing more).
+	 */
+	if ((neg_full(m, iif) || table_full(m)) &&
+	    !has_receivers(m, s, g, iif)) {
+		m->stats.negative_refused++;
+		ret = -ENOSPC;
 		goto out;
 	}
 	o = owner_of(m, iif, nh);
@@ -1043,4 +1223,6 @@ void mfe_free_all(struct mgm *m)
 	}
 	m->heap_n = 0;
 	m->mfe_tree.root = NULL;
+	dlist_init(&m->negs);
+	m->n_neg = 0;
 }

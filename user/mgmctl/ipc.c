@@ -107,7 +107,8 @@ static int send_cmd(int fd, int argc, char **argv)
 		memcpy(msg + len, argv[i], l);
 		len += l;
 	}
-	/* The daemon ignores the flags today; they tell it what we print. */
+	/* They tell the daemon what we print, and that we read pages. */
+	h.flags |= MGM_IPC_F_PAGED;
 	if (opts.json)
 		h.flags |= MGM_IPC_F_JSON;
 	if (opts.pretty)

@@ -12,7 +12,8 @@
  * answer as JSON (-j, -p) or as a table drawn from that JSON (render.c).
  *
  * Without a daemon, "show mfe" and "show stats" read the fast path's
- * pinned maps (offline.c); every other command says mgmd is not running.
+ * pinned maps (offline.c), and "unpin" works on them (unpin.c); every
+ * other command says mgmd is not running.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,7 +42,7 @@ static const char usage_text[] =
 	"Usage: mgmctl [OPTIONS] COMMAND\n"
 	"\n"
 	"Commands (any unambiguous prefix will do, e.g. \"sh mfe\"):\n"
-	"  show interfaces|protocols|groups|mfe|stats|remotes\n"
+	"  show interfaces|protocols|groups|mfe|stats|remotes|kernel\n"
 	"  add route " ROUTE_SYNTAX "\n"
 	"  del route " ROUTE_SYNTAX "\n"
 	"  take IF PROTOCOL          PROTOCOL takes ownership of IF\n"
@@ -49,6 +50,8 @@ static const char usage_text[] =
 	"  shutdown PROTOCOL         release every interface, then deregister\n"
 	"  attach IF                 attach the XDP forwarder to IF\n"
 	"  detach IF                 detach it\n"
+	"  reload                    reload mgmd's configuration, say what changed\n"
+	"  unpin                     remove the pinned maps (mgmd stopped)\n"
 	"  help [COMMAND [OBJECT]]   this text, or a command's\n"
 	"\n"
 	"Options:\n"
@@ -73,8 +76,8 @@ static const char usage_text[] =
 	"malformed words).\n"
 	"\n"
 	"Without mgmd, \"show mfe\" and \"show stats\" read the fast path's pinned\n"
-	"maps (values only mgmd knows are null, \"-\" in tables); other commands\n"
-	"fail with \"mgmd is not running\".\n"
+	"maps (values only mgmd knows are null, \"-\" in tables) and \"unpin\"\n"
+	"works on them; other commands fail with \"mgmd is not running\".\n"
 	"\n"
 	"Examples:\n"
 	"  mgmctl show mfe\n"
@@ -111,12 +114,16 @@ static const struct help show_help[] = {
 	  "interface; source \"*\" is any source, (*,G).\n"
 	  "JSON: [{\"protocol\", \"interface\", \"source\", \"group\"}]",
 	  "mgmctl show groups" },
-	{ "mfe", "show mfe",
+	{ "mfe", "show mfe [group G] [source S] [interface IF] [limit N]",
 	  "Multicast forwarding entries: (source, group), incoming interface,\n"
 	  "outgoing interfaces (none: a negative entry, dropping), the fast\n"
 	  "path's 64-bit counters, and the controller's times in seconds.\n"
-	  "Without mgmd the pinned maps are read: uptime, expires, timeout,\n"
-	  "upstream, protocol and origin are then null (\"-\").\n"
+	  "Filters: one group, one source, an interface (incoming or\n"
+	  "outgoing), at most N entries.  Read page by page, printed as\n"
+	  "they come (any table size costs mgmd and mgmctl one page).\n"
+	  "Without mgmd the pinned maps are read, in the map's order:\n"
+	  "uptime, expires, timeout, upstream, protocol and origin are\n"
+	  "then null (\"-\").\n"
 	  "JSON: [{\"source\", \"group\", \"iif\", \"oifs\": [names], \"packets\",\n"
 	  "        \"bytes\", \"wrong_if\", \"uptime\", \"expires\", \"timeout\",\n"
 	  "        \"upstream\", \"protocol\", \"origin\"}]\n"
@@ -131,6 +138,8 @@ static const struct help show_help[] = {
 	  "       \"controller\": {\"events\", \"mfes\", \"mfes_created\",\n"
 	  "         \"mfes_deleted\", \"mfes_expired\", \"install_errors\",\n"
 	  "         \"mfes_out_of_sync\", \"install_retries\", \"misses_unowned\",\n"
+	  "         \"mfes_negative\", \"negative_refused\", \"mfes_evicted\",\n"
+	  "         \"mfes_refused\",\n"
 	  "         \"callbacks\", \"out_sets\", \"uptime\"}}",
 	  "mgmctl show stats" },
 	{ "remotes", "show remotes",
@@ -205,6 +214,23 @@ static const struct help cmd_help[] = {
 	  "Detach the forwarder from IF; never touches another program.\n"
 	  "JSON: {\"detached\": \"IF\"}",
 	  "mgmctl detach eth1" },
+	{ "reload", "reload",
+	  "Read mgmd's configuration file again and apply the difference, as\n"
+	  "SIGHUP does, then print each change (routes and phyints added,\n"
+	  "removed or changed, settings that apply at the next start).  A bad\n"
+	  "file is refused whole (exit 1, FILE:LINE: problem) and nothing\n"
+	  "changes.  Routes added with \"add route\" are kept.\n"
+	  "JSON: {\"reloaded\": FILE, \"changes\": [\"route added: ...\", ...]}",
+	  "mgmctl reload" },
+	{ "unpin", "unpin",
+	  "Remove the fast path's pinned maps under the pin root (--pin-root),\n"
+	  "as an upgrade to a forwarder of another map layout (ABI) needs.\n"
+	  "Refused while a process (mgmd) uses them.  This pin root's\n"
+	  "forwarders still attached in this network namespace (left by\n"
+	  "mgmd --keep-forwarding) are detached first: forwarding through them\n"
+	  "stops here, until the next mgmd attaches.  Works without mgmd.\n"
+	  "JSON: {\"unpinned\": DIR, \"maps\": N, \"detached\": [names]}",
+	  "mgmctl unpin\n  mgmctl --pin-root /sys/fs/bpf/mgm2 unpin" },
 	{ "help", "help [COMMAND [OBJECT]]",
 	  "Help, in general or on a command.", "mgmctl help show mfe" },
 };
@@ -348,13 +374,16 @@ static void connect_error(int err)
 struct run {
 	enum view view;
 	bool stream;
+	bool paged; /* show mfe: pages (MGM_IPC_F_PAGED) */
 };
 
 static void on_value(void *arg, json_object *o)
 {
 	struct run *r = arg;
 
-	if (r->stream)
+	if (r->paged)
+		page_value(r->view, o);
+	else if (r->stream)
 		stream_value(r->view, o);
 	else
 		render(r->view, o);
@@ -367,9 +396,12 @@ static int run_on(int fd, enum view v, bool stream, int argc, char **argv)
 	char err[1024];
 	int status;
 
+	r.paged = v == VIEW_MFE;
 	status = ipc_command(fd, argc, argv, on_value, &r, err, sizeof(err));
 	close(fd);
-	if (stream)
+	if (r.paged)
+		page_end(v, *err ? err : NULL);
+	else if (stream)
 		stream_end(*err ? err : NULL);
 	else if (*err)
 		p_err("%s", err);
@@ -401,6 +433,39 @@ static const enum view show_views[] = {
 _Static_assert(sizeof(show_views) / sizeof(show_views[0]) == N_SHOW,
 	       "one view per object of show");
 
+/* show mfe [group G] [source S] [interface IF] [limit N], page by page. */
+static int show_mfe(const struct help *h, int argc, char **argv)
+{
+	char *words[2 + 8 + 1] = { "show", "mfe" }, err[512];
+	struct mfe_filter f;
+	struct mgm_dp *dp;
+	int fd, ret, k;
+
+	if (argc > 8 || mfe_filter_parse(argc, argv, &f, err, sizeof(err)))
+		return usage_err(h, "%s", argc > 8 ? "too many filters" : err);
+	for (k = 0; k < argc; k++)
+		words[2 + k] = argv[k];
+	ret = ipc_connect(&fd);
+	if (!ret)
+		return run_on(fd, VIEW_MFE, false, 2 + argc, words);
+	if (!not_running(ret)) {
+		connect_error(ret);
+		return 1;
+	}
+	/* The fast path outlives the daemon: read what it forwards. */
+	if (offline_mfe_open(&dp, err, sizeof(err))) {
+		p_err("mgmd is not running (cannot connect to %s) and %s",
+		      opts.socket, err);
+		return 1;
+	}
+	p_note("mgmd is not running; reading the fast path's pinned maps "
+	       "under %s",
+	       opts.pin_root);
+	ret = offline_mfe_pages(dp, &f, err, sizeof(err));
+	page_end(VIEW_MFE, ret ? err : NULL);
+	return ret ? 1 : 0;
+}
+
 static int cmd_show(const struct help *h, int argc, char **argv)
 {
 	char *words[2] = { "show", NULL };
@@ -415,20 +480,20 @@ static int cmd_show(const struct help *h, int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc > 2 && is_help(argv[2]))
 		return print_help(&show_help[i]);
+	if (show_views[i] == VIEW_MFE)
+		return show_mfe(&show_help[i], argc - 2, argv + 2);
 	if (argc > 2)
 		return usage_err(&show_help[i], "unexpected '%s'", argv[2]);
 	words[1] = (char *)show_help[i].name;
 	ret = ipc_connect(&fd);
 	if (!ret)
 		return run_on(fd, show_views[i], false, 2, words);
-	if (!not_running(ret) ||
-	    (show_views[i] != VIEW_MFE && show_views[i] != VIEW_STATS)) {
+	if (!not_running(ret) || show_views[i] != VIEW_STATS) {
 		connect_error(ret);
 		return 1;
 	}
 	/* The fast path outlives the daemon: read what it forwards. */
-	ret = show_views[i] == VIEW_MFE ? offline_mfe(&o, err, sizeof(err)) :
-					  offline_stats(&o, err, sizeof(err));
+	ret = offline_stats(&o, err, sizeof(err));
 	if (ret) {
 		p_err("mgmd is not running (cannot connect to %s) and %s",
 		      opts.socket, err);
@@ -525,6 +590,82 @@ static int cmd_simple(const struct help *h, int argc, char **argv)
 			  argv);
 }
 
+/* Text from the peer is printed: no control characters (escapes). */
+static void print_clean(const char *fmt, const char *text)
+{
+	char *t = strdup(text ? text : "?");
+
+	if (!t)
+		return;
+	for (char *c = t; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	printf(fmt, t);
+	free(t);
+}
+
+/* reload: "reloaded FILE", then one line per change (or "no changes"). */
+static void on_reload(void *arg, json_object *o)
+{
+	json_object *f, *a;
+	size_t i, n;
+
+	(void)arg;
+	if (opts.json || !json_object_object_get_ex(o, "reloaded", &f) ||
+	    !json_object_object_get_ex(o, "changes", &a) ||
+	    !json_object_is_type(a, json_type_array)) {
+		render(VIEW_RESULT, o);
+		return;
+	}
+	print_clean("reloaded %s\n", json_object_get_string(f));
+	n = json_object_array_length(a);
+	if (!n)
+		puts("  no changes");
+	for (i = 0; i < n; i++)
+		print_clean("  %s\n", json_object_get_string(
+					      json_object_array_get_idx(a, i)));
+}
+
+static int cmd_reload(const struct help *h, int argc, char **argv)
+{
+	char err[1024];
+	int fd, status;
+
+	if (argc == 2 && is_help(argv[1]))
+		return print_help(h);
+	if (argc != 1)
+		return usage_err(h, "unexpected '%s'", argv[1]);
+	argv[0] = (char *)h->name;
+	status = ipc_connect(&fd);
+	if (status) {
+		connect_error(status);
+		return 1;
+	}
+	status = ipc_command(fd, 1, argv, on_reload, NULL, err, sizeof(err));
+	close(fd);
+	if (*err)
+		p_err("%s", err);
+	return !status && *err ? 1 : status;
+}
+
+static int cmd_unpin(const struct help *h, int argc, char **argv)
+{
+	json_object *o = NULL;
+	char err[512];
+
+	if (argc == 2 && is_help(argv[1]))
+		return print_help(h);
+	if (argc != 1)
+		return usage_err(h, "unexpected '%s'", argv[1]);
+	if (unpin_run(&o, err, sizeof(err))) {
+		p_err("%s", err);
+		return 1;
+	}
+	render(VIEW_RESULT, o);
+	json_object_put(o);
+	return 0;
+}
+
 static int cmd_helpcmd(int argc, char **argv)
 {
 	int i, k;
@@ -564,6 +705,10 @@ static int dispatch(int argc, char **argv, bool help)
 		return cmd_show(h, argc, argv);
 	if (!strcmp(h->name, "add") || !strcmp(h->name, "del"))
 		return cmd_route(h, argc, argv);
+	if (!strcmp(h->name, "reload"))
+		return cmd_reload(h, argc, argv);
+	if (!strcmp(h->name, "unpin"))
+		return cmd_unpin(h, argc, argv);
 	return cmd_simple(h, argc, argv);
 }
 

@@ -7,12 +7,14 @@
  *              answer (bounded by a timeout), split it into JSON values
  *   render.c   JSON or tables, both from the same parsed JSON; errors
  *   offline.c  show mfe / show stats from the pinned maps when mgmd is down
+ *   unpin.c    unpin: remove the pinned maps (an upgrade of the layout)
  */
 #ifndef MGMCTL_H
 #define MGMCTL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 
@@ -67,6 +69,15 @@ void stream_value(enum view v, json_object *o);
 void stream_end(const char *err);
 bool stream_started(void);
 
+/*
+ * Paged answers (show mfe, MGM_IPC_F_PAGED): each value is one page, an
+ * array; its elements are printed at once, all pages together forming
+ * one JSON array (-j) or one table (header once).  page_end() closes it
+ * ("[]" or the header alone when there was nothing) and reports err.
+ */
+void page_value(enum view v, json_object *o);
+void page_end(enum view v, const char *err);
+
 /* ---- ipc.c --------------------------------------------------------------- */
 
 /*
@@ -90,12 +101,38 @@ int ipc_command(int fd, int argc, char **argv, ipc_value_cb cb, void *arg,
 
 /* ---- offline.c ----------------------------------------------------------- */
 
+/* show mfe's filters (the words after "mfe"); 0: any, NULL: any. */
+struct mfe_filter {
+	uint32_t group, source; /* network order */
+	const char *ifname; /* iif or an oif */
+	uint64_t limit;
+};
+
+/* Parse "group G source S interface IF limit N" (any order, any subset);
+ * -EINVAL with the problem in err ("unexpected 'x'", ...). */
+int mfe_filter_parse(int argc, char **argv, struct mfe_filter *f, char *err,
+		     size_t err_len);
+struct mgm_dp;
+int offline_mfe_open(struct mgm_dp **dp, char *err, size_t err_len);
+/* The matching entries, a page at a time through page_value() (the
+ * caller ends with page_end()); the map's order.  Closes dp. */
+int offline_mfe_pages(struct mgm_dp *dp, const struct mfe_filter *f, char *err,
+		      size_t err_len);
 /*
- * The answers of "show mfe" / "show stats" built from the pinned maps,
- * in the daemon's shapes (what only the daemon knows is null).  0 and
- * *out, or -errno with a message in err.
+ * The answer of "show stats" built from the pinned maps, in the daemon's
+ * shape (what only the daemon knows is null).  0 and *out, or -errno
+ * with a message in err.
  */
-int offline_mfe(json_object **out, char *err, size_t err_len);
 int offline_stats(json_object **out, char *err, size_t err_len);
+
+/* ---- unpin.c ------------------------------------------------------------- */
+
+/*
+ * Remove the pinned maps under opts.pin_root, after detaching this pin
+ * root's forwarders still attached in this network namespace; refused
+ * (-EBUSY, nothing changed) while a process holds the maps.  0 and *out
+ * ({"unpinned", "maps", "detached": [names]}), or -errno and err.
+ */
+int unpin_run(json_object **out, char *err, size_t err_len);
 
 #endif /* MGMCTL_H */

@@ -2,6 +2,10 @@
 /*
  * offline.c - "show mfe" and "show stats" without mgmd.
  *
+ * show mfe streams (offline_mfe_pages): a page of JSON at a time, in the
+ * map's order, so that a table of a million entries costs no more memory
+ * than a page.
+ *
  * The fast path keeps forwarding when mgmd stops with --keep-forwarding
  * (or dies): its maps stay pinned and are the truth about what is being
  * forwarded.  These functions read them read-only through the datapath
@@ -56,131 +60,222 @@ static json_object *jif(uint32_t ifindex)
 #define ADD(o, k, v) json_object_object_add(o, k, v)
 #define INT(v) json_object_new_int64((int64_t)(v))
 
-struct mfe_list {
-	struct mgm_dp_mfe_info *v;
-	size_t n, cap;
+/*
+ * What show stats needs from the MFE map, in one pass and bounded memory:
+ * the number of entries and the distinct out-set slots in use (a bitmap
+ * as large as the highest slot, not a copy of the map).
+ */
+struct mfe_census {
+	size_t n;
+	uint8_t *bits;
+	size_t nbytes;
+	uint32_t osets;
 };
 
-static int collect(void *arg, const struct mgm_dp_mfe_info *e)
+static int census_one(void *arg, const struct mgm_dp_mfe_info *e)
 {
-	struct mfe_list *l = arg;
+	struct mfe_census *c = arg;
+	size_t byte = e->oset_slot / 8;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *p = realloc(l->v, cap * sizeof(*l->v));
+	c->n++;
+	if (e->negative)
+		return 0;
+	if (byte >= c->nbytes) {
+		size_t nb = byte + 1 > 2 * c->nbytes ? byte + 1 : 2 * c->nbytes;
+		uint8_t *p = realloc(c->bits, nb);
 
 		if (!p)
 			return -ENOMEM;
-		l->v = p;
-		l->cap = cap;
+		memset(p + c->nbytes, 0, nb - c->nbytes);
+		c->bits = p;
+		c->nbytes = nb;
 	}
-	l->v[l->n++] = *e;
+	if (!(c->bits[byte] & (1U << (e->oset_slot % 8)))) {
+		c->bits[byte] |= 1U << (e->oset_slot % 8);
+		c->osets++;
+	}
 	return 0;
 }
 
-/* The map iterates in hash order; print in (group, source) order. */
-static int cmp_mfe(const void *a, const void *b)
-{
-	const struct mgm_dp_mfe_info *x = a, *y = b;
-	uint32_t xg = ntohl(x->group), yg = ntohl(y->group);
-	uint32_t xs = ntohl(x->source), ys = ntohl(y->source);
+/* ---- show mfe [filters], streamed --------------------------------------- */
 
-	if (xg != yg)
-		return xg < yg ? -1 : 1;
-	return xs < ys ? -1 : xs > ys;
+/* A filter's interface: its name, or "ifN" (as listed once it is gone). */
+static uint32_t ifindex_of(const char *name)
+{
+	unsigned int i;
+	char end;
+
+	if (sscanf(name, "if%u%c", &i, &end) == 1 && i)
+		return i;
+	return if_nametoindex(name);
 }
 
-static int read_mfes(struct mgm_dp *dp, struct mfe_list *l, char *err,
+int mfe_filter_parse(int argc, char **argv, struct mfe_filter *f, char *err,
 		     size_t len)
 {
-	int ret = mgm_dp_mfe_foreach(dp, collect, l);
+	unsigned long long v;
+	struct in_addr a;
+	char *end;
+	int i;
 
-	if (ret) {
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < argc; i += 2) {
+		const char *k = argv[i],
+			   *val = i + 1 < argc ? argv[i + 1] : NULL;
+		bool known = !strcmp(k, "group") || !strcmp(k, "source") ||
+			     !strcmp(k, "interface") || !strcmp(k, "limit");
+
+		if (!known) {
+			snprintf(err, len, "unexpected '%s'", k);
+			return -EINVAL;
+		}
+		if (!val) {
+			snprintf(err, len, "'%s' needs a value", k);
+			return -EINVAL;
+		}
+		if (!strcmp(k, "group")) {
+			if (inet_pton(AF_INET, val, &a) != 1 ||
+			    (ntohl(a.s_addr) >> 28) != 0xe) {
+				snprintf(err, len,
+					 "'group' needs a multicast group, "
+					 "not '%s'",
+					 val);
+				return -EINVAL;
+			}
+			f->group = a.s_addr;
+		} else if (!strcmp(k, "source")) {
+			if (inet_pton(AF_INET, val, &a) != 1 || !a.s_addr) {
+				snprintf(err, len,
+					 "'source' needs a unicast source "
+					 "address, not '%s'",
+					 val);
+				return -EINVAL;
+			}
+			f->source = a.s_addr;
+		} else if (!strcmp(k, "interface")) {
+			/* Checked by mgmd, or here when reading the maps. */
+			f->ifname = val;
+		} else {
+			errno = 0;
+			v = strtoull(val, &end, 10);
+			if (*val == '-' || errno || *end || !v) {
+				snprintf(err, len,
+					 "'limit' needs a count > 0, not '%s'",
+					 val);
+				return -EINVAL;
+			}
+			f->limit = v;
+		}
+	}
+	return 0;
+}
+
+#define OFFLINE_PAGE 256
+
+struct walk {
+	const struct mfe_filter *f;
+	uint32_t ifindex;
+	uint64_t n;
+	json_object *page;
+};
+
+static void flush_page(struct walk *w)
+{
+	if (json_object_array_length(w->page))
+		page_value(VIEW_MFE, w->page);
+	json_object_put(w->page);
+	w->page = json_object_new_array();
+}
+
+static bool match(const struct walk *w, const struct mgm_dp_mfe_info *e)
+{
+	uint32_t k;
+
+	if ((w->f->group && e->group != w->f->group) ||
+	    (w->f->source && e->source != w->f->source))
+		return false;
+	if (!w->ifindex || e->iif == w->ifindex)
+		return true;
+	for (k = 0; k < e->n_oifs; k++)
+		if (e->oifs[k] == w->ifindex)
+			return true;
+	return false;
+}
+
+static int walk_one(void *arg, const struct mgm_dp_mfe_info *e)
+{
+	struct walk *w = arg;
+	json_object *o, *oifs;
+	uint32_t k;
+
+	if (!match(w, e))
+		return 0;
+	o = json_object_new_object();
+	ADD(o, "source", jaddr(e->source));
+	ADD(o, "group", jaddr(e->group));
+	ADD(o, "iif", jif(e->iif));
+	oifs = json_object_new_array();
+	for (k = 0; k < e->n_oifs; k++)
+		json_object_array_add(oifs, jif(e->oifs[k]));
+	ADD(o, "oifs", oifs);
+	ADD(o, "packets", INT(e->counters.packets));
+	ADD(o, "bytes", INT(e->counters.bytes));
+	ADD(o, "wrong_if", INT(e->counters.wrong_if));
+	ADD(o, "kernel_passes", INT(e->counters.kernel_passes));
+	/* The controller's knowledge: gone with the controller. */
+	ADD(o, "uptime", NULL);
+	ADD(o, "expires", NULL);
+	ADD(o, "timeout", NULL);
+	ADD(o, "upstream", NULL);
+	ADD(o, "protocol", NULL);
+	ADD(o, "origin", NULL);
+	json_object_array_add(w->page, o);
+	if (json_object_array_length(w->page) == OFFLINE_PAGE)
+		flush_page(w);
+	/* 1: the limit is reached, stop the walk (not an error). */
+	return w->f->limit && ++w->n >= w->f->limit;
+}
+
+int offline_mfe_open(struct mgm_dp **dp, char *err, size_t len)
+{
+	return open_maps(dp, err, len);
+}
+
+/*
+ * The entries as they are read, a page at a time: memory stays bounded
+ * whatever the map holds (one page of JSON), which is why they come in
+ * the map's (hash) order, not mgmd's (group, source) one.
+ */
+int offline_mfe_pages(struct mgm_dp *dp, const struct mfe_filter *f, char *err,
+		      size_t len)
+{
+	struct walk w = { .f = f };
+	int ret;
+
+	if (f->ifname) {
+		w.ifindex = ifindex_of(f->ifname);
+		if (!w.ifindex) {
+			mgm_dp_close(dp);
+			snprintf(err, len, "unknown interface '%s'", f->ifname);
+			return -ENODEV;
+		}
+	}
+	w.page = json_object_new_array();
+	ret = mgm_dp_mfe_foreach(dp, walk_one, &w);
+	mgm_dp_close(dp);
+	flush_page(&w);
+	json_object_put(w.page);
+	if (ret < 0) {
 		snprintf(err, len, "reading %s/mgm_mfe: %s", opts.pin_root,
 			 strerror(-ret));
 		return ret;
 	}
-	if (l->n)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_mfe);
 	return 0;
-}
-
-int offline_mfe(json_object **out, char *err, size_t len)
-{
-	struct mfe_list l = { 0 };
-	struct mgm_dp *dp;
-	json_object *a;
-	size_t i;
-	uint32_t k;
-	int ret;
-
-	ret = open_maps(&dp, err, len);
-	if (ret)
-		return ret;
-	ret = read_mfes(dp, &l, err, len);
-	mgm_dp_close(dp);
-	if (ret) {
-		free(l.v);
-		return ret;
-	}
-	a = json_object_new_array();
-	for (i = 0; i < l.n; i++) {
-		const struct mgm_dp_mfe_info *e = &l.v[i];
-		json_object *o = json_object_new_object(), *oifs;
-
-		ADD(o, "source", jaddr(e->source));
-		ADD(o, "group", jaddr(e->group));
-		ADD(o, "iif", jif(e->iif));
-		oifs = json_object_new_array();
-		for (k = 0; k < e->n_oifs; k++)
-			json_object_array_add(oifs, jif(e->oifs[k]));
-		ADD(o, "oifs", oifs);
-		ADD(o, "packets", INT(e->counters.packets));
-		ADD(o, "bytes", INT(e->counters.bytes));
-		ADD(o, "wrong_if", INT(e->counters.wrong_if));
-		ADD(o, "kernel_passes", INT(e->counters.kernel_passes));
-		/* The controller's knowledge: gone with the controller. */
-		ADD(o, "uptime", NULL);
-		ADD(o, "expires", NULL);
-		ADD(o, "timeout", NULL);
-		ADD(o, "upstream", NULL);
-		ADD(o, "protocol", NULL);
-		ADD(o, "origin", NULL);
-		json_object_array_add(a, o);
-	}
-	free(l.v);
-	*out = a;
-	return 0;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Out-sets in use: the distinct slots of the entries that forward. */
-static uint32_t count_osets(const struct mfe_list *l)
-{
-	uint32_t *s = malloc((l->n + 1) * sizeof(*s)), n = 0, k = 0;
-	size_t i;
-
-	if (!s)
-		return 0;
-	for (i = 0; i < l->n; i++)
-		if (!l->v[i].negative)
-			s[n++] = l->v[i].oset_slot;
-	qsort(s, n, sizeof(*s), cmp_u32);
-	for (i = 0; i < n; i++)
-		k += !i || s[i] != s[i - 1];
-	free(s);
-	return k;
 }
 
 int offline_stats(json_object **out, char *err, size_t len)
 {
-	struct mfe_list l = { 0 };
+	struct mfe_census l = { 0 };
 	struct mgm_counters cnt;
 	const __u64 *v = (const __u64 *)&cnt;
 	json_object *o, *fp, *ctl;
@@ -194,13 +289,13 @@ int offline_stats(json_object **out, char *err, size_t len)
 	if (ret)
 		snprintf(err, len, "reading %s/mgm_counters: %s", opts.pin_root,
 			 strerror(-ret));
-	else
-		ret = read_mfes(dp, &l, err, len);
+	else if ((ret = mgm_dp_mfe_foreach(dp, census_one, &l)))
+		snprintf(err, len, "reading %s/mgm_mfe: %s", opts.pin_root,
+			 strerror(-ret));
 	mgm_dp_close(dp);
-	if (ret) {
-		free(l.v);
+	free(l.bits);
+	if (ret)
 		return ret;
-	}
 	o = json_object_new_object();
 	fp = json_object_new_object();
 #define X(name, desc) ADD(fp, #name, INT(v[i++]));
@@ -218,11 +313,14 @@ int offline_stats(json_object **out, char *err, size_t len)
 	ADD(ctl, "mfes_out_of_sync", NULL);
 	ADD(ctl, "install_retries", NULL);
 	ADD(ctl, "misses_unowned", NULL);
+	ADD(ctl, "mfes_negative", NULL);
+	ADD(ctl, "negative_refused", NULL);
+	ADD(ctl, "mfes_evicted", NULL);
+	ADD(ctl, "mfes_refused", NULL);
 	ADD(ctl, "callbacks", NULL);
-	ADD(ctl, "out_sets", INT(count_osets(&l)));
+	ADD(ctl, "out_sets", INT(l.osets));
 	ADD(ctl, "uptime", NULL);
 	ADD(o, "controller", ctl);
-	free(l.v);
 	*out = o;
 	return 0;
 }

@@ -235,21 +235,29 @@ static void print_cell(const char *s, size_t width, bool right, bool last)
 		printf("%-*s", (int)width, s);
 }
 
-/* An array of objects as a table with the given columns. */
-static void table(json_object *a, const struct col *cols, size_t ncols)
+/*
+ * An array of objects as a table with the given columns.  w (ncols) are
+ * the widths so far, or NULL: one table.  A paged answer passes the same
+ * w for every page and head only for the first: columns keep their width
+ * from page to page, widening only for a longer value.
+ */
+static void table_rows(json_object *a, const struct col *cols, size_t ncols,
+		       size_t *w_in, bool head)
 {
 	size_t rows = json_object_array_length(a), r, c;
-	size_t *w = calloc(ncols, sizeof(*w));
+	size_t *w = w_in ? w_in : calloc(ncols, sizeof(*w));
 	char **cells = calloc(rows * ncols + 1, sizeof(*cells));
 
 	if (!w || !cells) {
-		free(w);
+		if (!w_in)
+			free(w);
 		free(cells);
 		p_err("out of memory");
 		return;
 	}
 	for (c = 0; c < ncols; c++)
-		w[c] = strlen(cols[c].head);
+		if (strlen(cols[c].head) > w[c])
+			w[c] = strlen(cols[c].head);
 	for (r = 0; r < rows; r++) {
 		json_object *row = json_object_array_get_idx(a, r), *v;
 
@@ -266,7 +274,7 @@ static void table(json_object *a, const struct col *cols, size_t ncols)
 				w[c] = strlen(*p);
 		}
 	}
-	for (c = 0; c < ncols; c++) {
+	for (c = 0; head && c < ncols; c++) {
 		print_cell(cols[c].head, w[c], right_aligned(cols[c].fmt),
 			   c == ncols - 1);
 		fputs(c == ncols - 1 ? "\n" : "  ", stdout);
@@ -283,7 +291,13 @@ static void table(json_object *a, const struct col *cols, size_t ncols)
 	for (r = 0; r < rows * ncols; r++)
 		free(cells[r]);
 	free(cells);
-	free(w);
+	if (!w_in)
+		free(w);
+}
+
+static void table(json_object *a, const struct col *cols, size_t ncols)
+{
+	table_rows(a, cols, ncols, NULL, true);
 }
 
 static const struct col interface_cols[] = {
@@ -400,6 +414,10 @@ static const struct desc controller_desc[] = {
 	{ "mfes_out_of_sync", "MFEs the fast path refused, being retried" },
 	{ "install_retries", "retries of refused MFE updates" },
 	{ "misses_unowned", "misses on interfaces no protocol owns" },
+	{ "mfes_negative", "MFEs without outgoing interfaces (unwanted)" },
+	{ "negative_refused", "unwanted MFEs refused (interface cap, full)" },
+	{ "mfes_evicted", "unwanted MFEs evicted for wanted ones" },
+	{ "mfes_refused", "wanted MFEs refused: table full" },
 	{ "callbacks", "callbacks to routing protocols" },
 	{ "out_sets", "out-sets (devmaps) in use" },
 	{ "uptime", "seconds since mgmd started" },
@@ -607,6 +625,93 @@ void stream_end(const char *err)
 		fputs("]\n", stdout);
 		fflush(stdout);
 	} else if (err) {
+		fflush(stdout);
+		fprintf(stderr, "Error: %s\n", err);
+	}
+}
+
+/* ---- paged answers (show mfe) -------------------------------------------- */
+
+static struct {
+	size_t n; /* elements printed */
+	size_t w[sizeof(mfe_cols) / sizeof(mfe_cols[0])];
+} pages;
+
+void page_value(enum view v, json_object *o)
+{
+	size_t i, n;
+
+	if (v != VIEW_MFE || !json_object_is_type(o, json_type_array)) {
+		render(v, o); /* a shape this mgmctl does not page */
+		return;
+	}
+	n = json_object_array_length(o);
+	if (!n)
+		return;
+	if (opts.json) {
+		/* The elements of every page as one array, as json-c would
+		 * print the whole array (-p: indented by two). */
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(o, i);
+
+			if (!opts.pretty) {
+				fputs(pages.n + i ? "," : "[", stdout);
+				print_json(e);
+				continue;
+			}
+			fputs(pages.n + i ? ",\n  " : "[\n  ", stdout);
+			for (const char *t = json_object_to_json_string_ext(
+				     e, json_flags());
+			     *t; t++) {
+				putchar(*t);
+				if (*t == '\n')
+					fputs("  ", stdout);
+			}
+		}
+	} else {
+		table_rows(o, mfe_cols, sizeof(mfe_cols) / sizeof(mfe_cols[0]),
+			   pages.w, !pages.n);
+	}
+	pages.n += n;
+	fflush(stdout);
+}
+
+void page_end(enum view v, const char *err)
+{
+	(void)v;
+	if (opts.json) {
+		if (!pages.n) {
+			json_object *a = json_object_new_array();
+
+			if (err) {
+				p_err("%s", err);
+			} else {
+				print_json(a);
+				putchar('\n');
+			}
+			json_object_put(a);
+		} else {
+			if (err) {
+				/* As a stream's: the error is the last element. */
+				json_object *e = error_object(err);
+
+				fputs(opts.pretty ? ",\n  " : ",", stdout);
+				print_json(e);
+				json_object_put(e);
+			}
+			fputs(opts.pretty ? "\n]\n" : "]\n", stdout);
+		}
+		fflush(stdout);
+		return;
+	}
+	if (!pages.n && !err) { /* no entry: the header alone, as always */
+		json_object *a = json_object_new_array();
+
+		table_rows(a, mfe_cols, sizeof(mfe_cols) / sizeof(mfe_cols[0]),
+			   pages.w, true);
+		json_object_put(a);
+	}
+	if (err) {
 		fflush(stdout);
 		fprintf(stderr, "Error: %s\n", err);
 	}

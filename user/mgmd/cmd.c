@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <net/if.h>
+
 #include <json-c/json.h>
 
 #include "mgmd.h"
@@ -245,36 +247,199 @@ static void mfe_json(json_object *a, const struct mgm_ipmcast_mfe *e)
 	json_object_array_add(a, o);
 }
 
-static void show_mfe(void)
-{
-	json_object *a = json_object_new_array();
-	struct mgm_ipmcast_mfe last = { 0 };
-	uint32_t size, n, r, k, off;
-	uint8_t *buf = malloc(1 << 16);
-	bool first = true;
+/*
+ * show mfe [group G] [source S] [interface IF] [limit N]: produced a page
+ * at a time as the peer reads (conn_stream), never the whole table at
+ * once: mgmd's memory for it stays bounded whatever the table's size,
+ * and the loop is held for one page (at most MFE_PAGE_BYTES of records,
+ * ~270 MFEs) at a time, so IGMP, misses and other clients go on between
+ * pages.  The walk continues after the last (S,G) seen, like
+ * MgmGetNextMfe: MFEs created or deleted meanwhile may or may not be
+ * listed, each listed one is listed once, in (group, source) order.
+ */
+#define MFE_PAGE_BYTES 16384U
 
-	if (!buf) {
+struct mfe_walk {
+	struct mgm_ipmcast_mfe last;
+	bool started;
+	uint32_t group, source, ifindex; /* filters, 0: any */
+	uint64_t limit, n; /* limit 0: none */
+	bool opened; /* unpaged: the array's "[" is out */
+	uint8_t *buf;
+	uint32_t cap;
+};
+
+static bool mfe_match(const struct mfe_walk *w, const struct mgm_ipmcast_mfe *e)
+{
+	uint32_t i;
+
+	if (w->source && e->source != w->source)
+		return false;
+	if (!w->ifindex || e->in_ifindex == w->ifindex)
+		return true;
+	for (i = 0; i < e->num_oifs; i++)
+		if (e->oifs[i].out_ifindex == w->ifindex)
+			return true;
+	return false;
+}
+
+/* The unpaged form: the elements of one array over several messages. */
+static void mfe_emit(struct conn *c, struct mfe_walk *w, json_object *a,
+		     bool last)
+{
+	const char *t = json_object_to_json_string_ext(
+		a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(t);
+	char *s;
+
+	if (conn_paged(c)) {
+		if (json_object_array_length(a))
+			conn_output(c, t);
+		return;
+	}
+	s = malloc(len + 3);
+	if (!s)
+		return;
+	/* t is "[...]": its inside, after "[" or ",". */
+	len = json_object_array_length(a) ? len - 2 : 0;
+	snprintf(s, len + 3, "%s%.*s%s",
+		 !w->opened ? "[" :
+		 len	    ? "," :
+			      "",
+		 (int)len, t + 1, last ? "]" : "");
+	w->opened = true;
+	if (*s)
+		conn_output(c, s);
+	free(s);
+}
+
+static bool mfe_step(struct conn *c, void *st)
+{
+	struct mfe_walk *w = st;
+	json_object *a = json_object_new_array();
+	uint32_t size, n = 0, r, k, off;
+	bool done;
+
+	for (;;) {
+		size = w->cap;
+		r = w->started ? mgm_get_next_mfe(mgmd->m, &w->last, &size,
+						  w->buf, &n) :
+				 mgm_get_first_mfe(mgmd->m, &size, w->buf, &n);
+		if (r != MGM_ERROR_INSUFFICIENT_BUFFER || size <= w->cap)
+			break;
+		/* One MFE with more oifs than a page holds. */
+		free(w->buf);
+		w->buf = malloc(size);
+		w->cap = w->buf ? size : 0;
+		if (!w->buf)
+			break;
+	}
+	w->started = true;
+	done = r != MGM_ERROR_MORE_DATA;
+	if (r != MGM_ERROR_MORE_DATA && r != MGM_ERROR_NO_MORE_ITEMS)
+		n = 0;
+	for (k = 0, off = 0; k < n; k++) {
+		const struct mgm_ipmcast_mfe *e = (void *)(w->buf + off);
+
+		w->last = *e;
+		off += MGM_SIZEOF_MFE(e->num_oifs);
+		if (w->group && e->group != w->group) {
+			done = true; /* past the group's MFEs */
+			break;
+		}
+		if (!mfe_match(w, e))
+			continue;
+		mfe_json(a, e);
+		if (w->limit && ++w->n >= w->limit) {
+			done = true;
+			break;
+		}
+	}
+	mfe_emit(c, w, a, done);
+	json_object_put(a);
+	return done;
+}
+
+static void mfe_walk_free(void *st)
+{
+	struct mfe_walk *w = st;
+
+	free(w->buf);
+	free(w);
+}
+
+/* A filter's interface: its name, or "ifN" as listed once it is gone. */
+static uint32_t ifindex_of(const char *name)
+{
+	unsigned int i;
+	char end;
+
+	if (sscanf(name, "if%u%c", &i, &end) == 1 && i)
+		return i;
+	return if_nametoindex(name);
+}
+
+static void show_mfe(int argc, char **argv)
+{
+	struct mfe_walk *w = calloc(1, sizeof(*w));
+	struct in_addr a;
+	unsigned long long v;
+	char *end;
+	int i;
+
+	if (!w || !(w->buf = malloc(MFE_PAGE_BYTES))) {
+		if (w)
+			free(w);
 		fail(1, "out of memory");
 		return;
 	}
-	do {
-		size = 1 << 16;
-		r = first ? mgm_get_first_mfe(mgmd->m, &size, buf, &n) :
-			    mgm_get_next_mfe(mgmd->m, &last, &size, buf, &n);
-		first = false;
-		if (r != MGM_NO_ERROR && r != MGM_ERROR_MORE_DATA &&
-		    r != MGM_ERROR_NO_MORE_ITEMS)
-			break;
-		for (k = 0, off = 0; k < n; k++) {
-			const struct mgm_ipmcast_mfe *e = (void *)(buf + off);
+	w->cap = MFE_PAGE_BYTES;
+	for (i = 2; i < argc; i += 2) {
+		const char *k = argv[i],
+			   *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-			mfe_json(a, e);
-			last = *e;
-			off += MGM_SIZEOF_MFE(e->num_oifs);
+		if (!strcmp(k, "group") && val &&
+		    inet_pton(AF_INET, val, &a) == 1 &&
+		    (ntohl(a.s_addr) >> 28) == 0xe) {
+			w->group = a.s_addr;
+		} else if (!strcmp(k, "source") && val &&
+			   inet_pton(AF_INET, val, &a) == 1 && a.s_addr) {
+			w->source = a.s_addr;
+		} else if (!strcmp(k, "interface") && val) {
+			w->ifindex = ifindex_of(val);
+			if (!w->ifindex) {
+				fail(2, "unknown interface '%s'", val);
+				goto bad;
+			}
+		} else if (!strcmp(k, "limit") && val && *val != '-' &&
+			   (errno = 0, v = strtoull(val, &end, 10), !errno) &&
+			   !*end && v) {
+			w->limit = v;
+		} else if (!strcmp(k, "group") || !strcmp(k, "source") ||
+			   !strcmp(k, "limit")) {
+			fail(2, "'%s' needs %s, not '%s'", k,
+			     !strcmp(k, "group")  ? "a multicast group" :
+			     !strcmp(k, "source") ? "a unicast source address" :
+						    "a count > 0",
+			     val ? val : "nothing");
+			goto bad;
+		} else {
+			fail(2,
+			     "unexpected '%s' (filters: group G, source S, "
+			     "interface IF, limit N)",
+			     k);
+			goto bad;
 		}
-	} while (r == MGM_ERROR_MORE_DATA);
-	free(buf);
-	reply(a);
+	}
+	if (w->group) {
+		/* Start at the group: no MFE has source 0. */
+		w->last.group = w->group;
+		w->started = true;
+	}
+	conn_stream(cur, mfe_step, mfe_walk_free, w);
+	return;
+bad:
+	mfe_walk_free(w);
 }
 
 static void show_stats(void)
@@ -303,6 +468,10 @@ static void show_stats(void)
 	ADD(ctl, "mfes_out_of_sync", INT(st.mfes_out_of_sync));
 	ADD(ctl, "install_retries", INT(st.install_retries));
 	ADD(ctl, "misses_unowned", INT(st.misses_unowned));
+	ADD(ctl, "mfes_negative", INT(st.mfes_negative));
+	ADD(ctl, "negative_refused", INT(st.negative_refused));
+	ADD(ctl, "mfes_evicted", INT(st.mfes_evicted));
+	ADD(ctl, "mfes_refused", INT(st.mfes_refused));
 	ADD(ctl, "callbacks", INT(st.callbacks));
 	ADD(ctl, "out_sets", INT(mgm_dp_oset_count(mgmd->dp)));
 	ADD(ctl, "uptime",
@@ -412,7 +581,7 @@ static void cmd_show(int argc, char **argv)
 		remote_foreach(add_remote, a);
 		reply(a);
 	} else if (!strcmp(argv[1], "mfe")) {
-		show_mfe();
+		show_mfe(argc, argv);
 	} else if (!strcmp(argv[1], "stats")) {
 		show_stats();
 	} else if (!strcmp(argv[1], "kernel")) {
@@ -691,13 +860,47 @@ static void cmd_shutdown(int argc, char **argv)
 		fail(1, "unknown protocol '%s'", argv[1]);
 }
 
+/* ---- reload -------------------------------------------------------------- */
+
+static void add_change(void *arg, const char *change)
+{
+	json_object_array_add(arg, json_object_new_string(change));
+	log_msg(LOG_NOTICE, "reload: %s", change);
+}
+
+/* As SIGHUP, answering what changed: {"reloaded": FILE, "changes": [..]} */
+static void cmd_reload(int argc, char **argv)
+{
+	json_object *o, *a;
+	char err[512];
+
+	(void)argv;
+	if (argc != 1)
+		return (void)fail(2, "usage: reload");
+	a = json_object_new_array();
+	if (mgmd_reload(mgmd, add_change, a, err, sizeof(err))) {
+		json_object_put(a);
+		log_err("reload refused, running state kept: %s", err);
+		return (void)fail(1, "reload refused, running state kept: %s",
+				  err);
+	}
+	log_msg(LOG_NOTICE, "configuration reloaded from %s (mgmctl)",
+		mgmd->o.config);
+	o = json_object_new_object();
+	ADD(o, "reloaded", json_object_new_string(mgmd->o.config));
+	ADD(o, "changes", a);
+	reply(o);
+}
+
 static const char help_text[] =
 	"{\"commands\":["
-	"\"show interfaces|protocols|groups|mfe|stats|kernel\","
+	"\"show interfaces|protocols|groups|stats|kernel\","
+	"\"show mfe [group G] [source S] [interface IF] [limit N]\","
 	"\"add route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
 	"\"del route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
 	"\"take IF PROTOCOL\",\"release IF PROTOCOL\","
-	"\"shutdown PROTOCOL\",\"attach IF\",\"detach IF\",\"help\"]}";
+	"\"shutdown PROTOCOL\",\"attach IF\",\"detach IF\",\"reload\","
+	"\"help\"]}";
 
 void cmd_run(struct conn *c, int argc, char **argv)
 {
@@ -720,6 +923,8 @@ void cmd_run(struct conn *c, int argc, char **argv)
 		cmd_own(false, argc, argv);
 	else if (!strcmp(argv[0], "shutdown"))
 		cmd_shutdown(argc, argv);
+	else if (!strcmp(argv[0], "reload"))
+		cmd_reload(argc, argv);
 	else
 		fail(2, "unknown command '%s' (try help)", argv[0]);
 	cur = NULL;

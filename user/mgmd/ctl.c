@@ -25,6 +25,8 @@
 #include "mgmd.h"
 
 #define OUT_MAX (64U << 20) /* answers a peer has not read yet */
+/* A streamed answer's next step runs once less than this is unsent. */
+#define STREAM_LOW (64U << 10)
 #define MAX_ARGS 64
 
 struct conn {
@@ -39,6 +41,10 @@ struct conn {
 	bool closing; /* close once the output is flushed */
 	bool dead;
 	void *remote;
+	/* An answer produced step by step (conn_stream()), or NULL. */
+	bool (*step)(struct conn *c, void *st);
+	void (*step_free)(void *st);
+	void *step_st;
 	struct conn *next;
 };
 
@@ -55,7 +61,14 @@ static void conn_free(struct conn *c);
 
 static void conn_update_events(struct conn *c)
 {
-	loop_mod(c->ctl->d->loop, c->fd, EPOLLIN | (c->out_len ? EPOLLOUT : 0));
+	/*
+	 * A stream waits for the socket to take more, one step per loop
+	 * iteration while it does (level-triggered EPOLLOUT); its peer's
+	 * input waits until it ends (a hang-up is still reported).
+	 */
+	loop_mod(c->ctl->d->loop, c->fd,
+		 (c->step ? 0 : EPOLLIN) |
+			 (c->out_len || c->step ? EPOLLOUT : 0));
 }
 
 static void conn_flush(struct conn *c)
@@ -145,9 +158,53 @@ void conn_done(struct conn *c, int status, const char *error)
 	conn_flush(c);
 }
 
+void conn_stream(struct conn *c, bool (*step)(struct conn *c, void *st),
+		 void (*step_free)(void *st), void *st)
+{
+	c->step = step;
+	c->step_free = step_free;
+	c->step_st = st;
+}
+
+static void stream_stop(struct conn *c)
+{
+	if (c->step_free)
+		c->step_free(c->step_st);
+	c->step = NULL;
+	c->step_free = NULL;
+	c->step_st = NULL;
+}
+
+/*
+ * One step of a streamed answer, when the peer has read enough of what
+ * came before: the daemon's memory for it stays bounded (the unsent
+ * output and one step's worth), and the loop is held for one step only.
+ * The last step (true) ends the answer with DONE, unless it ended it
+ * itself (an error).
+ */
+static void conn_pump(struct conn *c)
+{
+	if (!c->step || c->dead)
+		return;
+	if (!c->closing && c->out_len >= STREAM_LOW)
+		return;
+	if (c->closing || c->step(c, c->step_st)) {
+		stream_stop(c);
+		if (!c->closing && !c->dead)
+			conn_done(c, 0, NULL);
+	}
+	if (!c->dead)
+		conn_update_events(c);
+}
+
 bool conn_json(const struct conn *c)
 {
 	return c->flags & (MGM_IPC_F_JSON | MGM_IPC_F_PRETTY);
+}
+
+bool conn_paged(const struct conn *c)
+{
+	return c->flags & MGM_IPC_F_PAGED;
 }
 
 bool conn_pretty(const struct conn *c)
@@ -193,7 +250,9 @@ static void handle_cmd(struct conn *c, const struct mgm_ipc_hdr *h,
 	argv[argc] = NULL;
 	c->flags = h->flags;
 	cmd_run(c, argc, argv);
-	if (!c->closing)
+	if (c->step)
+		conn_pump(c); /* the first step now, the others as it reads */
+	else if (!c->closing)
 		conn_done(c, 0, NULL);
 }
 
@@ -233,7 +292,8 @@ static ssize_t message_len(const uint8_t *buf, size_t have)
 
 static void conn_process(struct conn *c)
 {
-	while (!c->dead && !c->closing) {
+	/* Nothing more from a peer before its streamed answer is done. */
+	while (!c->dead && !c->closing && !c->step) {
 		ssize_t n = message_len(c->in, c->in_len);
 		struct mgm_ipc_hdr h;
 		uint8_t *msg;
@@ -338,6 +398,7 @@ static void conn_event(void *arg, int fd, uint32_t events)
 		else
 			conn_process(c);
 	}
+	conn_pump(c);
 	if (c->dead)
 		conn_free(c);
 }
@@ -356,6 +417,7 @@ static void conn_free(struct conn *c)
 	 * says: its interfaces released, then deregistered. */
 	if (c->remote)
 		remote_conn_closed(c);
+	stream_stop(c);
 	loop_del(c->ctl->d->loop, c->fd);
 	close(c->fd);
 	free(c->out);

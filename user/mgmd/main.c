@@ -10,9 +10,16 @@
  * (release each interface, then deregister) and detach; with
  * --keep-forwarding the fast path is left forwarding instead, and the next
  * mgmd adopts its pinned maps and reconciles.
+ *
+ * Under systemd (Type=notify) mgmd says READY=1 once its configuration is
+ * applied (the forwarder attached) and its control socket listens, and
+ * RELOADING=1 / STOPPING=1 around reloads and the stop; elsewhere
+ * sd_notify() does nothing.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +28,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "mgmd.h"
 
 struct mgmd *mgmd;
@@ -28,8 +37,11 @@ struct mgmd *mgmd;
 static const char usage_text[] =
 	"Usage: mgmd [-f CONFIG] [-n] [-s SOCKET] [--pin-root DIR] "
 	"[--keep-forwarding] [-v]\n"
+	"       mgmd -t [-f CONFIG]\n"
 	"\n"
 	"  -f, --config FILE     configuration (default /etc/mgmd.conf)\n"
+	"  -t, --check-config    check the configuration and exit (0: good,\n"
+	"                        1: errors); absent interfaces are warnings\n"
 	"  -n, --foreground      stay in the foreground, log to stderr\n"
 	"  -s, --socket PATH     control socket (default " MGM_IPC_SOCKET_DEFAULT
 	")\n"
@@ -479,21 +491,307 @@ void mgmd_relink(struct mgmd *d, uint32_t gone)
 	extras_relink(d, gone);
 }
 
+/* ---- reload: what changes ------------------------------------------------ */
+
+/* "to IF ...": a route's outgoing interfaces, by name. */
+static void oifs_text(const struct cfg_route *r, char *buf, size_t len)
+{
+	size_t n = snprintf(buf, len, "to");
+	uint32_t i;
+
+	for (i = 0; i < r->r.n_oifs && n < len; i++)
+		n += snprintf(buf + n, len - n, " %s", r->oif_name[i]);
+}
+
+/* A route of a configuration as its file names it (interfaces by name). */
+static void route_text(const struct cfg_route *r, char *buf, size_t len)
+{
+	char s[INET_ADDRSTRLEN + 8] = "", g[INET_ADDRSTRLEN], plen[8] = "";
+	char o[IF_NAMESIZE * (STATIC_MAX_OIFS + 1)];
+
+	if (r->r.source) {
+		strcpy(s, " source ");
+		inet_ntop(AF_INET, &r->r.source, s + 8, INET_ADDRSTRLEN);
+	}
+	inet_ntop(AF_INET, &r->r.group, g, sizeof(g));
+	if (r->r.prefix_len < 32)
+		snprintf(plen, sizeof(plen), "/%u", r->r.prefix_len);
+	oifs_text(r, o, sizeof(o));
+	snprintf(buf, len, "from %s%s group %s%s %s", r->iif_name, s, g, plen,
+		 o);
+}
+
+static const struct cfg_route *route_named(const struct cfg_route *r,
+					   const struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_routes; i++) {
+		const struct cfg_route *o = &c->routes[i];
+
+		if (!strcmp(o->iif_name, r->iif_name) &&
+		    o->r.source == r->r.source && o->r.group == r->r.group &&
+		    o->r.prefix_len == r->r.prefix_len)
+			return o;
+	}
+	return NULL;
+}
+
+static bool route_oifs_equal(const struct cfg_route *a,
+			     const struct cfg_route *b)
+{
+	uint32_t i;
+
+	if (a->r.n_oifs != b->r.n_oifs)
+		return false;
+	for (i = 0; i < a->r.n_oifs; i++)
+		if (strcmp(a->oif_name[i], b->oif_name[i]))
+			return false;
+	return true;
+}
+
+static const struct cfg_phyint *phy_named(const char *name,
+					  const struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_phy; i++)
+		if (!strcmp(c->phy[i].name, name))
+			return &c->phy[i];
+	return NULL;
+}
+
+static void phy_text(const struct cfg_phyint *p, char *buf, size_t len)
+{
+	size_t n = snprintf(buf, len, "%s", p->name);
+
+	if (p->ttl_threshold >= 0 && n < len)
+		n += snprintf(buf + n, len - n, " ttl-threshold %d",
+			      p->ttl_threshold);
+	if (p->igmp && n < len)
+		snprintf(buf + n, len - n, " igmp v%d", p->igmp);
+}
+
+static void kmirror_text(const struct cfg_kmirror *k, char *buf, size_t len)
+{
+	if (!k->on)
+		snprintf(buf, len, "off");
+	else if (k->keepalive_ms < 0)
+		snprintf(buf, len, "table %u", k->table);
+	else if (!k->keepalive_ms)
+		snprintf(buf, len, "table %u keepalive off", k->table);
+	else
+		snprintf(buf, len, "table %u keepalive %d", k->table,
+			 k->keepalive_ms);
+}
+
+typedef void (*note_fn)(void *arg, const char *change);
+
+/*
+ * Every difference between the configuration that runs (a) and the one
+ * read (b), one line each, in the file's words.
+ */
+static int config_changes(const struct config *a, const struct config *b,
+			  note_fn note, void *arg)
+{
+	static const struct {
+		const char *name, *unit;
+		size_t off;
+	} igmp_v[] = {
+		{ "query-interval", "ms",
+		  offsetof(struct cfg_igmp, query_interval_ms) },
+		{ "query-response-interval", "ms",
+		  offsetof(struct cfg_igmp, query_response_interval_ms) },
+		{ "last-member-query-interval", "ms",
+		  offsetof(struct cfg_igmp, last_member_query_interval_ms) },
+		{ "robustness", "", offsetof(struct cfg_igmp, robustness) },
+	};
+	char t1[1024], t2[1024], line[2200];
+	const struct cfg_route *r;
+	const struct cfg_phyint *p;
+	size_t i;
+	int n = 0;
+
+#define NOTE(...)                                          \
+	do {                                               \
+		snprintf(line, sizeof(line), __VA_ARGS__); \
+		note(arg, line);                           \
+		n++;                                       \
+	} while (0)
+
+	for (i = 0; i < b->n_phy; i++) {
+		p = phy_named(b->phy[i].name, a);
+		phy_text(&b->phy[i], t2, sizeof(t2));
+		if (!p) {
+			NOTE("phyint added: %s (line %d)", t2, b->phy[i].line);
+			continue;
+		}
+		if (p->ttl_threshold == b->phy[i].ttl_threshold &&
+		    p->igmp == b->phy[i].igmp)
+			continue;
+		phy_text(p, t1, sizeof(t1));
+		NOTE("phyint changed: %s -> %s (line %d)", t1, t2,
+		     b->phy[i].line);
+	}
+	for (i = 0; i < a->n_phy; i++)
+		if (!phy_named(a->phy[i].name, b)) {
+			phy_text(&a->phy[i], t1, sizeof(t1));
+			NOTE("phyint removed: %s", t1);
+		}
+	for (i = 0; i < b->n_routes; i++) {
+		r = route_named(&b->routes[i], a);
+		if (!r) {
+			route_text(&b->routes[i], t2, sizeof(t2));
+			NOTE("route added: %s (line %d)", t2,
+			     b->routes[i].line);
+		} else if (!route_oifs_equal(r, &b->routes[i])) {
+			route_text(r, t1, sizeof(t1));
+			oifs_text(&b->routes[i], t2, sizeof(t2));
+			NOTE("route changed: %s -> %s (line %d)", t1, t2,
+			     b->routes[i].line);
+		}
+	}
+	for (i = 0; i < a->n_routes; i++)
+		if (!route_named(&a->routes[i], b)) {
+			route_text(&a->routes[i], t1, sizeof(t1));
+			NOTE("route removed: %s", t1);
+		}
+	/* IGMP's timers are read when it starts (see mgmd_igmp_start). */
+	for (i = 0; i < sizeof(igmp_v) / sizeof(igmp_v[0]); i++) {
+		uint32_t x = *(const uint32_t *)((const char *)&a->igmp +
+						 igmp_v[i].off);
+		uint32_t y = *(const uint32_t *)((const char *)&b->igmp +
+						 igmp_v[i].off);
+
+		if (x != y)
+			NOTE("igmp %s: %u%s -> %u%s (0: the default; applies "
+			     "at the next start)",
+			     igmp_v[i].name, x, igmp_v[i].unit, y,
+			     igmp_v[i].unit);
+	}
+	/* MGM's options are set when it is created (see main). */
+	if (memcmp(&a->mfe, &b->mfe, sizeof(a->mfe)))
+		NOTE("mfe: negative-timeout %u, negative-per-interface %u, max "
+		     "%u -> %u, %u, %u (0: the default; applies at the next "
+		     "start)",
+		     a->mfe.negative_timeout, a->mfe.negative_per_if,
+		     a->mfe.max, b->mfe.negative_timeout,
+		     b->mfe.negative_per_if, b->mfe.max);
+	kmirror_text(&a->kmirror, t1, sizeof(t1));
+	kmirror_text(&b->kmirror, t2, sizeof(t2));
+	if (strcmp(t1, t2))
+		NOTE("mirror-kernel: %s -> %s", t1, t2);
+	/* The control socket's group is set when the socket is made. */
+	if (strcmp(a->socket_group, b->socket_group))
+		NOTE("socket-group: '%s' -> '%s' (applies at the next start)",
+		     a->socket_group, b->socket_group);
+#undef NOTE
+	return n;
+}
+
+int mgmd_reload(struct mgmd *d, note_fn note, void *arg, char *err, size_t len)
+{
+	struct config next, was;
+	int ret;
+
+	ret = config_load(d->o.config, &next, err, len);
+	if (ret)
+		return ret;
+	ret = config_dup(&d->tmpl, &was);
+	if (ret)
+		snprintf(err, len, "out of memory");
+	else
+		ret = mgmd_apply_config(d, &next, err, len);
+	if (ret) {
+		config_free(&was);
+		config_free(&next);
+		return ret;
+	}
+	/* Said once applied: a refused reload changed nothing. */
+	config_changes(&was, &d->tmpl, note, arg);
+	config_free(&was);
+	return 0;
+}
+
+static void log_change_line(void *arg, const char *change)
+{
+	(void)arg;
+	log_msg(LOG_NOTICE, "reload: %s", change);
+}
+
 static void reload(struct mgmd *d)
 {
-	struct config next;
 	char err[512];
 
-	if (config_load(d->o.config, &next, err, sizeof(err))) {
+	sd_notify(0, "RELOADING=1");
+	if (mgmd_reload(d, log_change_line, NULL, err, sizeof(err)))
 		log_err("reload refused, running state kept: %s", err);
-		return;
+	else
+		log_msg(LOG_NOTICE, "configuration reloaded from %s",
+			d->o.config);
+	sd_notify(0, "READY=1");
+}
+
+/* ---- mgmd -t: check a configuration, change nothing ---------------------- */
+
+static int check_config(const char *path)
+{
+	struct config c;
+	char err[512], why[256];
+	unsigned int warnings = 0;
+	size_t i;
+	uint32_t k;
+
+	if (config_load(path, &c, err, sizeof(err))) {
+		fprintf(stderr, "mgmd: %s\n", err);
+		return 1;
 	}
-	if (mgmd_apply_config(d, &next, err, sizeof(err))) {
-		log_err("reload refused, running state kept: %s", err);
-		config_free(&next);
-		return;
+#define WARN(line, ...)                                                \
+	do {                                                           \
+		fprintf(stderr, "mgmd: %s:%d: warning: ", path, line); \
+		fprintf(stderr, __VA_ARGS__);                          \
+		fputc('\n', stderr);                                   \
+		warnings++;                                            \
+	} while (0)
+	for (i = 0; i < c.n_phy; i++)
+		if (!if_nametoindex(c.phy[i].name))
+			WARN(c.phy[i].line,
+			     "interface %s is absent: used when it appears",
+			     c.phy[i].name);
+	for (i = 0; i < c.n_routes; i++) {
+		const struct cfg_route *r = &c.routes[i];
+
+		if (!if_nametoindex(r->iif_name))
+			WARN(r->line,
+			     "interface %s is absent: the route waits for it",
+			     r->iif_name);
+		for (k = 0; k < r->r.n_oifs; k++)
+			if (!if_nametoindex(r->oif_name[k]))
+				WARN(r->line,
+				     "interface %s is absent: used when it "
+				     "appears",
+				     r->oif_name[k]);
 	}
-	log_msg(LOG_NOTICE, "configuration reloaded from %s", d->o.config);
+#undef WARN
+	/* What the start would refuse, beyond the file's syntax. */
+	if (c.socket_group_line && !getgrnam(c.socket_group)) {
+		fprintf(stderr, "mgmd: %s:%d: unknown socket group '%s'\n",
+			path, c.socket_group_line, c.socket_group);
+		config_free(&c);
+		return 1;
+	}
+	if (c.kmirror.on &&
+	    mgm_feature_probe(MGM_FEAT_IPMR, why, sizeof(why)) != 1) {
+		fprintf(stderr, "mgmd: %s:%d: mirror-kernel: %s\n", path,
+			c.kmirror.line, why);
+		config_free(&c);
+		return 1;
+	}
+	printf("mgmd: %s: configuration OK (phyints %zu, routes %zu, "
+	       "warnings %u)\n",
+	       path, c.n_phy, c.n_routes, warnings);
+	config_free(&c);
+	return 0;
 }
 
 /* ---- event loop glue ---------------------------------------------------- */
@@ -613,6 +911,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "pin-root", required_argument, NULL, 'P' },
 		{ "keep-forwarding", no_argument, NULL, 'K' },
+		{ "check-config", no_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -629,7 +928,7 @@ int main(int argc, char **argv)
 	d->o.config = "/etc/mgmd.conf";
 	d->o.socket = MGM_IPC_SOCKET_DEFAULT;
 	d->o.pin_root = MGM_PIN_ROOT_DEFAULT;
-	while ((c = getopt_long(argc, argv, "f:ns:vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:ns:tvh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			d->o.config = optarg;
@@ -645,6 +944,9 @@ int main(int argc, char **argv)
 			break;
 		case 'K':
 			d->o.keep_forwarding = true;
+			break;
+		case 't':
+			d->o.check_only = true;
 			break;
 		case 'v':
 			d->o.verbose++;
@@ -662,10 +964,20 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	/* Nothing is opened, attached, pinned or bound for a check. */
+	if (d->o.check_only)
+		return check_config(d->o.config);
 	/* A bad configuration is reported before anything changes. */
 	if (config_load(d->o.config, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "mgmd: %s\n", err);
 		return 1;
+	}
+	/* daemon() leaves for /: a reload must find the same file. */
+	if (d->o.config[0] != '/') {
+		char *abs = realpath(d->o.config, NULL);
+
+		if (abs)
+			d->o.config = abs;
 	}
 	if (!d->o.foreground && daemon(0, 0)) {
 		perror("mgmd: daemon");
@@ -694,6 +1006,12 @@ int main(int argc, char **argv)
 	mo.dp_ops = &d->ops;
 	mo.dp = d->dp;
 	mo.log = mgm_log;
+	/* Unwanted entries: short-lived and bounded (config.c, "mfe"). */
+	mo.negative_timeout = cfg.mfe.negative_timeout ?:
+				      MGM_NEGATIVE_TIMEOUT_DEFAULT;
+	mo.negative_per_if = cfg.mfe.negative_per_if ?:
+				     MGM_NEGATIVE_PER_IF_DEFAULT;
+	mo.max_mfes = cfg.mfe.max;
 	ret = mgm_create(&mo, &d->m);
 	ret = ret ?: loop_add(d->loop, mgm_fd(d->m), EPOLLIN, on_mgm, d);
 	ret = ret ?: loop_add_ticker(d->loop, mgm_timeout, mgm_tick, d);
@@ -721,6 +1039,8 @@ int main(int argc, char **argv)
 	ret = ctl_open(d, d->o.socket, d->cfg.socket_group);
 	if (ret) {
 		log_err("control socket %s: %s", d->o.socket, strerror(-ret));
+		/* Not left forwarding with nobody to control it. */
+		detach_all(d);
 		return 1;
 	}
 	log_msg(LOG_NOTICE,
@@ -728,11 +1048,18 @@ int main(int argc, char **argv)
 		"adopted from %s",
 		d->cfg.n_phy, d->cfg.n_routes, mgm_dp_mfe_count(d->dp),
 		d->o.pin_root);
+	/* Configuration applied (forwarder attached), socket listening. */
+	sd_notifyf(0, "READY=1\nSTATUS=%zu interfaces, %zu routes",
+		   d->cfg.n_phy, d->cfg.n_routes);
 
 	while (!d->stop)
 		if (loop_run_once(d->loop, -1))
 			break;
 
+	sd_notify(0, d->stop_keep ? "STOPPING=1\nSTATUS=stopping, fast path "
+				    "left forwarding" :
+				    "STOPPING=1\nSTATUS=stopping: shutting "
+				    "the protocols down");
 	ctl_close(d->ctl);
 	/* Mirrored entries never outlive mgmd: nothing would follow the
 	 * kernel's changes.  The kernel forwards them from here. */

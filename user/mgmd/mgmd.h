@@ -95,6 +95,17 @@ struct cfg_kmirror {
 	int line;
 };
 
+/*
+ * mfe negative-timeout S | negative-per-interface N|off | max N: the
+ * bounds on unwanted MFEs (struct mgm_options); 0: mgmd's default
+ * (MGM_NEGATIVE_*_DEFAULT; max: the fast path's size).  Taken at start.
+ */
+struct cfg_mfe {
+	uint32_t negative_timeout;
+	uint32_t negative_per_if; /* UINT32_MAX: off */
+	uint32_t max;
+};
+
 struct config {
 	char path[256];
 	struct cfg_phyint *phy;
@@ -104,6 +115,8 @@ struct config {
 	struct cfg_igmp igmp;
 	struct cfg_kmirror kmirror;
 	char socket_group[64];
+	struct cfg_mfe mfe;
+	int socket_group_line; /* 0: not given */
 };
 
 /* Parse a configuration file; on error, err says "FILE:LINE: problem". */
@@ -141,6 +154,7 @@ struct mgmd_opts {
 	const char *pin_root;
 	bool foreground;
 	bool keep_forwarding;
+	bool check_only; /* -t: check the configuration, change nothing */
 	int verbose;
 };
 
@@ -193,6 +207,14 @@ extern struct mgmd *mgmd;
  */
 int mgmd_apply_config(struct mgmd *d, struct config *tmpl, char *err,
 		      size_t len);
+/*
+ * Read the configuration file again and apply the difference (SIGHUP and
+ * mgmctl reload).  Once applied, each change is passed to note as one
+ * line of text ("route added: ..."); on error nothing changed and err
+ * says why (FILE:LINE: problem).  Routes added with mgmctl are kept.
+ */
+int mgmd_reload(struct mgmd *d, void (*note)(void *arg, const char *change),
+		void *arg, char *err, size_t len);
 /*
  * Interfaces came, went or changed: apply the configuration again to the
  * interfaces present, the ifindex "gone" counting as absent (0: none).
@@ -250,6 +272,17 @@ int conn_output(struct conn *c, const char *text);
 /* End a command (MGM_IPC_DONE) and close once flushed. */
 void conn_done(struct conn *c, int status, const char *error);
 bool conn_json(const struct conn *c);
+/*
+ * Answer c step by step (a command handler's last call): step runs once
+ * now and again each time the peer has read most of what was sent, one
+ * step per event-loop iteration, until it returns true (then DONE is
+ * sent, unless step ended the answer with conn_done); step_free(st) runs
+ * at the end, also when the peer goes away first.
+ */
+void conn_stream(struct conn *c, bool (*step)(struct conn *c, void *st),
+		 void (*step_free)(void *st), void *st);
+/* The peer reads answers in pages (MGM_IPC_F_STREAM). */
+bool conn_paged(const struct conn *c);
 bool conn_pretty(const struct conn *c);
 /* Per-connection slot for the remote-protocol module. */
 void *conn_remote(struct conn *c);

@@ -151,10 +151,12 @@ $(OUT)/libmgmcompat.a: $(patsubst %.c,$(OUT)/obj/%.o,$(COMPAT_SRCS))
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(OUT)/libmgmcompat.so: $(patsubst %.c,$(OUT)/pic/%.o,$(COMPAT_SRCS)) $(OUT)/libmgmclient.so $(OUT)/libmgm.so
+# The shared library is mgmd's side only (it needs libmgmclient, not libmgm
+# and its libbpf): MgmCompatUseInstance() is in the static one.
+$(OUT)/libmgmcompat.so: $(patsubst %.c,$(OUT)/pic/%.o,$(filter-out %/compat_local.c,$(COMPAT_SRCS))) $(OUT)/libmgmclient.so
 	$(call msg,LD,$@)
 	$(Q)$(CC) -shared -Wl,-soname,libmgmcompat.so.0 -o $@ $(filter %.o,$^) \
-		-L$(OUT) -lmgmclient -lmgm -lpthread
+		-L$(OUT) -lmgmclient -lpthread
 
 $(OUT)/tests/%: tests/compat/%.c include/mgm/compat/mgm.h $(OUT)/libmgmcompat.a $(OUT)/libmgmclient.a
 	$(call msg,CC,$@)

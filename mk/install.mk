@@ -13,8 +13,10 @@
 #   lib/libmgm.{a,so.*}         the MGM controller library (with the fast
 #                               path's datapath layer) and libmgmclient,
 #   lib/libmgmclient.{a,so.*}   the MGM API over mgmd's socket
-#   include/mgm/*.h             their headers (mgm_fwd.h: the map layout)
-#   lib/pkgconfig/mgm{,client}.pc
+#   lib/libmgmcompat.{a,so.*}   <mgm.h> with the Win32 names (RRAS sources)
+#   include/mgm/*.h             their headers (mgm_fwd.h: the map layout),
+#   include/mgm/compat/mgm.h    and the Win32 <mgm.h> (-I.../mgm/compat)
+#   lib/pkgconfig/mgm{,client,compat}.pc
 #   lib/bpf/mgm_fwd.bpf.o       the forwarder, for `ip link ... xdp obj`
 #                               (mgmd embeds its own copy: no path to find)
 #   man pages, the systemd unit, bash completion for mgmctl,
@@ -59,9 +61,13 @@ INST_FILES := \
 	$(LIBDIR)/libmgm.so.$(VERSION)=$(OUT)/libmgm.so:755 \
 	$(LIBDIR)/libmgmclient.a=$(OUT)/libmgmclient.a:644 \
 	$(LIBDIR)/libmgmclient.so.$(VERSION)=$(OUT)/libmgmclient.so:755 \
+	$(LIBDIR)/libmgmcompat.a=$(OUT)/libmgmcompat.a:644 \
+	$(LIBDIR)/libmgmcompat.so.$(VERSION)=$(OUT)/libmgmcompat.so:755 \
+	$(INCLUDEDIR)/mgm/compat/mgm.h=include/mgm/compat/mgm.h:644 \
 	$(foreach h,$(PUB_HDRS),$(INCLUDEDIR)/mgm/$(notdir $(h))=$(h):644) \
 	$(PKGCONFIGDIR)/mgm.pc=$(DIST)/mgm.pc:644 \
 	$(PKGCONFIGDIR)/mgmclient.pc=$(DIST)/mgmclient.pc:644 \
+	$(PKGCONFIGDIR)/mgmcompat.pc=$(DIST)/mgmcompat.pc:644 \
 	$(BPFDIR)/mgm_fwd.bpf.o=$(OUT)/mgm_fwd.bpf.o:644 \
 	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))=$(m):644) \
 	$(UNITDIR)/mgmd.service=$(DIST)/mgmd.service:644 \
@@ -73,10 +79,12 @@ INST_LINKS := \
 	$(LIBDIR)/libmgm.so.$(SOVERSION)=libmgm.so.$(VERSION) \
 	$(LIBDIR)/libmgm.so=libmgm.so.$(SOVERSION) \
 	$(LIBDIR)/libmgmclient.so.$(SOVERSION)=libmgmclient.so.$(VERSION) \
-	$(LIBDIR)/libmgmclient.so=libmgmclient.so.$(SOVERSION)
+	$(LIBDIR)/libmgmclient.so=libmgmclient.so.$(SOVERSION) \
+	$(LIBDIR)/libmgmcompat.so.$(SOVERSION)=libmgmcompat.so.$(VERSION) \
+	$(LIBDIR)/libmgmcompat.so=libmgmcompat.so.$(SOVERSION)
 
 # Directories of mgm's own, removed by uninstall once empty.
-INST_DIRS := $(INCLUDEDIR)/mgm $(DOCDIR)
+INST_DIRS := $(INCLUDEDIR)/mgm/compat $(INCLUDEDIR)/mgm $(DOCDIR)
 
 # The paths of this install, written into the unit and the .pc files.
 SUBST := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -89,12 +97,13 @@ SUBST := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 # Made at every install: PREFIX may differ from the last one.
 install-dist:
 	$(Q)mkdir -p $(DIST)
-	$(Q)for f in mgm.pc mgmclient.pc mgmd.service; do \
+	$(Q)for f in mgm.pc mgmclient.pc mgmcompat.pc mgmd.service; do \
 		$(SUBST) dist/$$f.in >$(DIST)/$$f || exit 1; \
 	done
 
 install: $(OUT)/mgmd $(OUT)/mgmctl $(OUT)/libmgm.a $(OUT)/libmgm.so \
-	 $(OUT)/libmgmclient.a $(OUT)/libmgmclient.so $(OUT)/mgm_fwd.bpf.o \
+	 $(OUT)/libmgmclient.a $(OUT)/libmgmclient.so $(OUT)/libmgmcompat.a \
+	 $(OUT)/libmgmcompat.so $(OUT)/mgm_fwd.bpf.o \
 	 install-dist
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)for e in $(INST_FILES); do \

@@ -24,7 +24,8 @@ for f in usr/sbin/mgmd usr/bin/mgmctl usr/lib/libmgm.a usr/lib/libmgmclient.a \
 	usr/include/mgm/mgm.h usr/include/mgm/client.h usr/include/mgm/mgm_fwd.h \
 	usr/include/mgm/mgm_datapath.h usr/include/mgm/mgm_ipc.h \
 	usr/lib/pkgconfig/mgm.pc usr/lib/pkgconfig/mgmclient.pc \
-	usr/lib/bpf/mgm_fwd.bpf.o usr/share/man/man8/mgmd.8 \
+	usr/lib/libmgmcompat.a usr/include/mgm/compat/mgm.h \
+	usr/lib/pkgconfig/mgmcompat.pc usr/lib/bpf/mgm_fwd.bpf.o usr/share/man/man8/mgmd.8 \
 	usr/share/man/man8/mgmctl.8 usr/share/man/man5/mgmd.conf.5 \
 	usr/share/man/man3/mgm.3 usr/lib/systemd/system/mgmd.service \
 	usr/share/bash-completion/completions/mgmctl \
@@ -32,7 +33,7 @@ for f in usr/sbin/mgmd usr/bin/mgmctl usr/lib/libmgm.a usr/lib/libmgmclient.a \
 	check "installed: /$f" test -f "$DEST/$f"
 done
 check "mgmd and mgmctl are executable" test -x "$DEST/usr/sbin/mgmd" -a -x "$DEST/usr/bin/mgmctl"
-for l in mgm mgmclient; do
+for l in mgm mgmclient mgmcompat; do
 	check_eq "lib$l.so.0.1.0: soname" \
 		"$(readelf -d "$DEST/usr/lib/lib$l.so.0.1.0" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" "lib$l.so.0"
 	check_eq "lib$l.so.0 -> the real file" "$(readlink "$DEST/usr/lib/lib$l.so.0")" "lib$l.so.0.1.0"
@@ -79,6 +80,25 @@ check_eq "a program compiles and links with pkg-config's mgmclient flags" "$?" 0
 check_eq "... against the installed libmgmclient.so.0" \
 	"$(LD_LIBRARY_PATH="$DEST/usr/lib" ldd "$TMP/client" | awk '/libmgmclient/ {print $3}')" \
 	"$DEST/usr/lib/libmgmclient.so.0"
+# An RRAS-style protocol: <mgm.h> with the Win32 names, nothing else.
+cat >"$TMP/rras.c" <<'EOF'
+#include <stdio.h>
+#include <mgm.h>
+
+int main(void)
+{
+	HANDLE h;
+	DWORD r = MgmCompatConnect("/nonexistent/mgmd.sock", "pc-test");
+
+	printf("%u %u\n", r, MgmRegisterMProtocol(NULL, 1, 1, &h));
+	return 0;
+}
+EOF
+# shellcheck disable=SC2046
+cc -std=gnu11 -Wall -Wextra -Werror -o "$TMP/rras" "$TMP/rras.c" $("${PC[@]}" --cflags --libs mgmcompat) 2>>"$TMP/cc.err"
+check_eq "an RRAS-style source compiles and links with pkg-config's mgmcompat flags" "$?" 0
+check_eq "... and runs on the installed libmgmcompat.so.0 (no mgmd, then a NULL config)" \
+	"$(LD_LIBRARY_PATH="$DEST/usr/lib" "$TMP/rras")" "1003 87"
 cat >"$TMP/lib.c" <<'EOF'
 #include <stdio.h>
 #include <mgm/mgm.h>

@@ -18,7 +18,9 @@
  *    process is an external protocol of mgmd.  mgmd must be running.
  *  - Or an instance of libmgm in this process: call
  *    MgmCompatUseInstance() with the `struct mgm *` (mgm_create(), see
- *    <mgm/mgm.h>) before any other Mgm* function.
+ *    <mgm/mgm.h>) before any other Mgm* function.  That one is in the
+ *    static library only (libmgmcompat.a, linked with libmgm); the
+ *    shared one is mgmd's side alone, so as not to load libbpf.
  *
  * Callbacks are called on a thread this library owns, or, when an Mgm*
  * call of the protocol makes MGM call the same process back (for example

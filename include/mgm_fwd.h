@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 3
+#define MGM_FWD_ABI_VERSION 4
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -49,6 +49,7 @@
 #define MGM_MAP_MFE "mgm_mfe"
 #define MGM_MAP_MFE_STATS "mgm_mfe_stats"
 #define MGM_MAP_OSETS "mgm_osets"
+#define MGM_MAP_OSET_LIST "mgm_oset_list"
 #define MGM_MAP_IFS "mgm_ifs"
 #define MGM_MAP_IFS_DIRECT "mgm_ifs_direct"
 #define MGM_MAP_IF_STATS "mgm_if_stats"
@@ -79,6 +80,14 @@ enum mgm_mfe_flags {
 	 * redirected.
 	 */
 	MGM_MFE_F_KERNEL_KEEPALIVE = 1 << 1,
+	/*
+	 * Set by the datapath layer, never by callers: the out-set has a
+	 * member that an XDP redirect cannot reach (struct mgm_if_val,
+	 * MGM_IF_F_TX_TC).  The XDP program then hands every packet of the
+	 * entry, marked with the out-set it chose, to the tc program on the
+	 * incoming interface, which makes every copy (see mgm_oset_list).
+	 */
+	MGM_MFE_F_TC = 1 << 2,
 };
 
 struct mgm_mfe_val {
@@ -92,7 +101,13 @@ struct mgm_mfe_val {
 	__u32 iif; /* expected incoming ifindex (the RPF interface) */
 	__u32 oset; /* slot in mgm_osets; unused for negative entries */
 	__u32 stats; /* slot in mgm_mfe_stats */
-	__u16 mtu; /* smallest MTU in the out-set; larger packets go to the stack */
+	/*
+	 * Smallest MTU in the out-set.  A larger packet takes the tc path,
+	 * where each copy is judged on its own interface's MTU (a copy that
+	 * does not fit is dropped and counted as that interface's
+	 * frag_needed), and counts as too_big here.
+	 */
+	__u16 mtu;
 	__u16 flags; /* enum mgm_mfe_flags */
 };
 
@@ -108,7 +123,7 @@ struct mgm_mfe_stats {
 	__u64 wrong_if; /* arrived on another interface (ulPktsDifferentIf) */
 	__u64 ttl_expired; /* TTL <= 1, not forwarded (ulInHdrErrors) */
 	__u64 negative; /* dropped by a negative entry (ulNegativeMfe) */
-	__u64 too_big; /* larger than the out-set MTU, left to the stack */
+	__u64 too_big; /* larger than the smallest MTU of the out-set */
 	__u64 last_used_ns; /* CLOCK_MONOTONIC(_COARSE) of the last match */
 	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
 	__u64 kernel_passes; /* keepalive packets left to the kernel */
@@ -120,7 +135,33 @@ struct mgm_mfe_stats {
  * set, keyed by ifindex with a struct bpf_devmap_val value that carries
  * the egress program.  The pool is created once; sets are filled in place
  * while unused and referenced from MFEs by slot.
+ *
+ * The devmap holds only the members an XDP redirect reaches (their
+ * driver has ndo_xdp_xmit, as the kernel's xdp-features report).
+ *
+ * mgm_oset_list: ARRAY indexed by the same slot, every member of the set,
+ * for the tc path (bpf_clone_redirect), which reaches any device.  It is
+ * filled with the devmap while the slot is unused; taking a member out
+ * in place writes 0 over it (n stays), so a packet reading the list while
+ * it changes sees the set with or without that member, never a mix.
  */
+struct mgm_oset_list {
+	__u32 n; /* entries used in ifindex[]; 0 entries are holes */
+	__u32 pad;
+	__u32 ifindex[MGM_OSET_MAX_OIFS];
+};
+
+/*
+ * What the XDP program puts in front of a packet it hands to the tc path
+ * (bpf_xdp_adjust_meta): the out-set it chose, so that the tc program
+ * uses the same set, whatever replaced the entry in between.  The TTL is
+ * already decremented then.
+ */
+#define MGM_XDP_META_MAGIC 0x6d676d31U /* "mgm1" */
+struct mgm_xdp_meta {
+	__u32 magic;
+	__u32 oset;
+};
 
 /*
  * The egress interfaces, read by the egress program for every copy:
@@ -137,6 +178,12 @@ enum mgm_if_flags {
 	MGM_IF_F_TX_DISABLED = 1 << 0,
 	/* A configured interface (mgm_ifs_direct entries start zeroed). */
 	MGM_IF_F_VALID = 1 << 1,
+	/*
+	 * Copies reach it only through the tc path: its driver cannot take
+	 * XDP redirects (bridge, VXLAN, VLAN, macvlan, a veth whose peer
+	 * has neither XDP nor GRO), or the kernel could not tell.
+	 */
+	MGM_IF_F_TX_TC = 1 << 2,
 };
 
 struct mgm_if_val {
@@ -154,6 +201,7 @@ struct mgm_if_stats {
 	__u64 out_bytes;
 	__u64 ttl_too_low; /* below the interface threshold (ulTtlTooLow) */
 	__u64 discards; /* dropped on this interface (ulOutDiscards) */
+	__u64 frag_needed; /* larger than its MTU, dropped (ulFragNeeded) */
 };
 
 /*
@@ -168,7 +216,7 @@ struct mgm_if_stats {
 	X(wrong_if, "failed the incoming-interface check (passed)")        \
 	X(ttl_expired, "TTL <= 1, not forwarded (passed)")                 \
 	X(negative, "dropped by a negative entry")                         \
-	X(too_big, "larger than the out-set MTU (passed)")                 \
+	X(too_big, "larger than the smallest MTU of its out-set")          \
 	X(malformed, "bad IPv4 header, never forwarded (passed)")          \
 	X(pass_not_ip, "not IPv4 or IPv6 (passed)")                        \
 	X(pass_ipv6, "IPv6, not handled yet (passed)")                     \
@@ -183,7 +231,12 @@ struct mgm_if_stats {
 	X(ev_dedup, "miss events skipped, (S,G) reported recently")        \
 	X(ev_suppressed, "events dropped, over the per-CPU budget")        \
 	X(ev_ring_full, "events dropped, ring buffer full")                \
-	X(tx_no_if, "copies dropped, egress interface not configured")
+	X(tx_no_if, "copies dropped, egress interface not configured")     \
+	X(to_tc, "handed to the tc path (tc members or sizes in the set)") \
+	X(tc_no_meta, "not handed to tc, driver has no XDP metadata")      \
+	X(tc_rx, "frames seen by the tc forwarder (tc-received ifs)")      \
+	X(tc_fanout, "packets whose copies the tc path made")              \
+	X(tc_bad_set, "tc path: out-set slot without a member list")
 
 enum mgm_counter {
 #define MGM_X_ENUM(name, desc) MGM_CNT_##name,
@@ -245,7 +298,10 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_key) == 8, "mfe key layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) == 24, "mfe value layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 80, "mfe stats layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_val) == 20, "if value layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 32, "if stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 40, "if stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_oset_list) == 8 + 4 * MGM_OSET_MAX_OIFS,
+		      "oset list layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_xdp_meta) == 8, "xdp meta layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 96, "event layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 24, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");

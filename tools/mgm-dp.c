@@ -35,7 +35,7 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  init                          create (or adopt) and pin the maps\n"
 	"  unpin                         remove the pinned maps\n"
-	"  attach IF [auto|native|skb]   attach the forwarder\n"
+	"  attach IF [auto|native|skb|tc] attach the forwarder\n"
 	"  detach IF                     detach our forwarder (never another)\n"
 	"  if-set IF TTL-THRESHOLD       egress TTL threshold of IF\n"
 	"  mfe-set SRC GRP IIF [OIF...]  install/replace (no OIF: negative)\n"
@@ -45,6 +45,7 @@ static const char usage_text[] =
 	"  show                          MFEs with counters\n"
 	"  counters                      global counters\n"
 	"  if-counters IF                egress counters of IF\n"
+	"  if-refresh IF                 re-read MAC, MTU, xdp-features of IF\n"
 	"  events [SECONDS]              print fast-path events\n"
 	"  probe [FEATURE]               optional kernel features (ipmr, ip6mr):\n"
 	"                                exit 0 if all named are there, 1 if not\n"
@@ -254,7 +255,11 @@ int main(int argc, char **argv)
 			mode = MGM_DP_XDP_NATIVE;
 		else if (argc > 1 && !strcmp(argv[1], "skb"))
 			mode = MGM_DP_XDP_SKB;
+		else if (argc > 1 && !strcmp(argv[1], "tc"))
+			mode = MGM_DP_TC_ONLY;
 		err = mgm_dp_attach(dp, ifidx(argv[0]), mode);
+	} else if (!strcmp(cmd, "if-refresh") && argc == 1) {
+		err = mgm_dp_if_refresh(dp, ifidx(argv[0]));
 	} else if (!strcmp(cmd, "if-set") && argc == 2) {
 		err = mgm_dp_if_set(dp, ifidx(argv[0]), atoi(argv[1]));
 	} else if (!strcmp(cmd, "mfe-set") && argc >= 3) {
@@ -308,11 +313,14 @@ int main(int argc, char **argv)
 
 		err = mgm_dp_if_counters(dp, ifidx(argv[0]), &ic);
 		if (!err)
-			printf("out_packets %llu out_bytes %llu ttl_too_low %llu discards %llu\n",
+			printf("out_packets %llu out_bytes %llu ttl_too_low %llu discards %llu frag_needed %llu tx %s\n",
 			       (unsigned long long)ic.out_packets,
 			       (unsigned long long)ic.out_bytes,
 			       (unsigned long long)ic.ttl_too_low,
-			       (unsigned long long)ic.discards);
+			       (unsigned long long)ic.discards,
+			       (unsigned long long)ic.frag_needed,
+			       mgm_dp_tx_name(
+				       mgm_dp_if_tx(dp, ifidx(argv[0]))));
 	} else if (!strcmp(cmd, "events")) {
 		uint64_t end =
 			mono_ns() +

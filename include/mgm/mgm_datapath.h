@@ -39,6 +39,7 @@ struct mgm_dp_if_counters {
 	uint64_t out_bytes;
 	uint64_t ttl_too_low;
 	uint64_t discards;
+	uint64_t frag_needed; /* larger than the interface's MTU (dropped) */
 };
 
 typedef void (*mgm_dp_event_cb)(void *cb_ctx, const struct mgm_event *ev);

@@ -46,6 +46,11 @@ static char pin_root[64];
 #define G2 "239.1.1.2"
 #define G_NEG "239.9.9.9"
 #define G_KA "239.8.8.8" /* a kernel-mirrored entry, with keepalive */
+#define G_TC "239.7.7.7" /* out-set {o1, t1}: t1 takes no XDP redirects */
+
+/* Pseudo-verdict of a row: XDP_PASS, marked for the tc path. */
+#define XDP_TO_TC 100U
+static uint32_t if_t1;
 
 static uint32_t ip4(const char *s)
 {
@@ -218,8 +223,13 @@ static const struct row rows[] = {
 	  XDP_PASS, CNT(malformed), 0 },
 	{ "option past header", HIT(.opts = opt_bad_long, .opt_len = 4), ON_IN,
 	  XDP_PASS, CNT(malformed), 0 },
-	{ "too big for the out-set", HIT(.payload = 1600), ON_IN, XDP_PASS,
+	/* Each copy is judged on its own MTU: by the tc path. */
+	{ "too big for the out-set", HIT(.payload = 1600), ON_IN, XDP_TO_TC,
 	  CNT(too_big), 0 },
+	{ "out-set with a tc member", HIT(.dst = G_TC), ON_IN, XDP_TO_TC,
+	  CNT(to_tc), 0 },
+	{ "out-set with a tc member, ttl 1", HIT(.dst = G_TC, .ttl = 1), ON_IN,
+	  XDP_PASS, CNT(ttl_expired), 0 },
 	{ "miss",
 	  { .src = S2, .dst = G1, .ttl = 64 },
 	  ON_IN,
@@ -294,9 +304,32 @@ static void test_table(void)
 		run_prog(pkt, len, t->on == ON_IN ? if_in : if_o3, &r);
 		after = counters();
 		CHECK_EQ(r.err, 0, "test_run");
-		CHECK(r.verdict == t->verdict, "%s: verdict %u, want %u",
-		      t->name, r.verdict, t->verdict);
-		if (t->verdict == XDP_REDIRECT)
+		if (t->verdict == XDP_TO_TC) {
+			/* Passed, with the metadata the tc program reads. */
+			const struct mgm_xdp_meta *m = (const void *)r.out;
+			struct run f = r;
+
+			CHECK(r.verdict == XDP_PASS, "%s: verdict %u, want %u",
+			      t->name, r.verdict, XDP_PASS);
+			CHECK(r.out_len == len + sizeof(*m) &&
+				      m->magic == MGM_XDP_META_MAGIC,
+			      "%s: no metadata (%u bytes out)", t->name,
+			      r.out_len);
+			CHECK_EQ(cnt_at(&after, CNT(to_tc)) -
+					 cnt_at(&before, CNT(to_tc)),
+				 1, "to_tc counted");
+			memmove(f.out, r.out + sizeof(*m), len);
+			f.out_len = r.out_len - sizeof(*m);
+			check_forwarded(&f, pkt, len, pkt_l3_off(&t->spec),
+					t->name);
+		} else {
+			CHECK(r.verdict == t->verdict,
+			      "%s: verdict %u, want %u", t->name, r.verdict,
+			      t->verdict);
+		}
+		if (t->verdict == XDP_TO_TC)
+			;
+		else if (t->verdict == XDP_REDIRECT)
 			check_forwarded(&r, pkt, len, pkt_l3_off(&t->spec),
 					t->name);
 		else
@@ -845,6 +878,168 @@ static void test_million(void)
 	CHECK_EQ(mgm_dp_unpin(o.pin_root), 0, "unpin");
 }
 
+static uint64_t if_cnt(uint32_t ifindex, size_t off)
+{
+	struct mgm_dp_if_counters c = { 0 };
+
+	mgm_dp_if_counters(dp, ifindex, &c);
+	return *(const uint64_t *)((const char *)&c + off);
+}
+
+#define IFC(f) offsetof(struct mgm_dp_if_counters, f)
+
+/* The tc forwarder (mgm_tc_fwd) on one frame arriving on ifindex. */
+static void run_tc(const uint8_t *pkt, size_t len, uint32_t ifindex,
+		   struct run *r)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	r->err = bpf_prog_test_run_opts(mgm_dp_tc_fwd_prog_fd(dp), &o);
+	r->verdict = o.retval;
+	r->out_len = o.data_size_out;
+}
+
+/*
+ * The tc path: what the kernel says about each interface, and the tc
+ * forwarder making real copies (bpf_clone_redirect) judged per interface
+ * (MTU, TTL threshold, release), into the counters the XDP path uses.
+ */
+static void test_tc_path(void)
+{
+	uint32_t set[3] = { if_o1, if_o2, if_t1 };
+	struct pkt_spec small = HIT(.dst = G2, .payload = 172);
+	struct pkt_spec big = HIT(.dst = G2, .payload = 1200);
+	struct mgm_counters before, after;
+	uint64_t o1, o2, t1, o2f, t1f, t1t;
+	uint8_t pkt[2048];
+	struct run r;
+	size_t len;
+	char cmd[128];
+
+	check_begin("tc path");
+	CHECK_EQ(mgm_dp_if_tx(dp, if_o1), MGM_DP_TX_XDP, "o1 by xdp");
+	CHECK_EQ(mgm_dp_if_tx(dp, if_t1), MGM_DP_TX_TC, "t1 by tc");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G2), if_in, set, 3), 0,
+		 "install {o1,o2,t1}");
+	/* Every member, also the XDP ones, is a copy of the tc path. */
+	o1 = if_cnt(if_o1, IFC(out_packets));
+	o2 = if_cnt(if_o2, IFC(out_packets));
+	t1 = if_cnt(if_t1, IFC(out_packets));
+	len = pkt_build(pkt, sizeof(pkt), &small);
+	before = counters();
+	run_tc(pkt, len, if_in, &r);
+	after = counters();
+	CHECK_EQ(r.err, 0, "tc test_run");
+	CHECK_EQ(r.verdict, 4 /* TC_ACT_STOLEN */, "original consumed");
+	CHECK_EQ(cnt_at(&after, CNT(tc_fanout)) -
+			 cnt_at(&before, CNT(tc_fanout)),
+		 1, "tc_fanout counted");
+	CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1, "o1 got a copy");
+	CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 1, "o2 got a copy");
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 1, "t1 got a copy");
+
+	/* MTU per copy: o2 at 1000, t1 at 1100, a 1228-byte packet. */
+	snprintf(cmd, sizeof(cmd),
+		 "ip link set o2 mtu 1000; ip link set t1 mtu 1100");
+	sh(cmd);
+	CHECK_EQ(mgm_dp_if_refresh(dp, if_o2), 0, "refresh o2");
+	CHECK_EQ(mgm_dp_if_refresh(dp, if_t1), 0, "refresh t1");
+	o1 = if_cnt(if_o1, IFC(out_packets));
+	o2 = if_cnt(if_o2, IFC(out_packets));
+	t1 = if_cnt(if_t1, IFC(out_packets));
+	o2f = if_cnt(if_o2, IFC(frag_needed));
+	t1f = if_cnt(if_t1, IFC(frag_needed));
+	len = pkt_build(pkt, sizeof(pkt), &big);
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1, "big: o1 copy");
+	CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 0, "big: none to o2");
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 0, "big: none to t1");
+	CHECK_EQ(if_cnt(if_o2, IFC(frag_needed)) - o2f, 1, "o2 frag_needed");
+	CHECK_EQ(if_cnt(if_t1, IFC(frag_needed)) - t1f, 1, "t1 frag_needed");
+	/* The XDP program hands it to tc (the smallest MTU is 1000). */
+	before = counters();
+	run_prog(pkt, len, if_in, &r);
+	after = counters();
+	CHECK_EQ(r.verdict, XDP_PASS, "big: xdp passes to tc");
+	CHECK_EQ(cnt_at(&after, CNT(to_tc)) - cnt_at(&before, CNT(to_tc)), 1,
+		 "big: to_tc");
+	sh("ip link set o2 mtu 1500; ip link set t1 mtu 1500");
+	mgm_dp_if_refresh(dp, if_o2);
+	mgm_dp_if_refresh(dp, if_t1);
+
+	/* TTL threshold per interface on the tc path. */
+	CHECK_EQ(mgm_dp_if_set(dp, if_t1, 64), 0, "t1 threshold 64");
+	t1t = if_cnt(if_t1, IFC(ttl_too_low));
+	t1 = if_cnt(if_t1, IFC(out_packets));
+	len = pkt_build(pkt, sizeof(pkt), &small); /* ttl 64: not above */
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(if_cnt(if_t1, IFC(ttl_too_low)) - t1t, 1, "t1 ttl_too_low");
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 0, "t1 no copy");
+	mgm_dp_if_set(dp, if_t1, 1);
+
+	/* Released: nothing more to t1, from the tc path either. */
+	CHECK_EQ(mgm_dp_release_if(dp, if_t1) >= 1, 1, "release t1");
+	t1 = if_cnt(if_t1, IFC(out_packets));
+	o1 = if_cnt(if_o1, IFC(out_packets));
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 0, "released: no copy");
+	CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1, "others still");
+
+	/* Where the kernel cannot tell (no netdev family): tc, for any. */
+	{
+		struct mgm_dp_if_caps caps;
+
+		setenv("MGM_NO_FEATURES", "netdev-genl", 1);
+		CHECK_EQ(mgm_dp_if_probe(if_o1, &caps), 0, "probe o1");
+		unsetenv("MGM_NO_FEATURES");
+		CHECK(caps.servable && !caps.from_kernel &&
+			      caps.tx == MGM_DP_TX_TC,
+		      "no netdev family: o1 by tc (%s)", caps.why);
+		CHECK_EQ(mgm_dp_if_probe(if_o1, &caps), 0, "probe o1 again");
+		CHECK(caps.from_kernel && caps.tx == MGM_DP_TX_XDP,
+		      "with it: o1 by xdp (%s)", caps.why);
+		CHECK_EQ(mgm_dp_if_probe(if_nametoindex("lo"), &caps), 0,
+			 "probe lo");
+		CHECK(!caps.servable && strstr(caps.why, "not an Ethernet"),
+		      "lo refused with the reason (%s)", caps.why);
+		CHECK_EQ(mgm_dp_mfe_install(
+				 dp, ip4(S2), ip4(G2), if_in,
+				 (uint32_t[]){ if_nametoindex("lo") }, 1),
+			 -EOPNOTSUPP, "an out-set with lo is refused");
+	}
+
+	/*
+	 * The kernel's answer follows the device: GRO on t1's peer gives t1
+	 * ndo-xmit.  No RTM_NEWLINK of t1 says so; the netdev family's
+	 * notification does, and housekeeping (at most once a second)
+	 * applies it.
+	 */
+	sh("ethtool -K t1p gro on >/dev/null");
+	usleep(1100000);
+	mgm_dp_maintain(dp);
+	CHECK_EQ(mgm_dp_if_tx(dp, if_t1), MGM_DP_TX_XDP,
+		 "t1 by xdp now, from the notification");
+	sh("ethtool -K t1p gro off >/dev/null");
+	usleep(1100000);
+	mgm_dp_maintain(dp);
+	CHECK_EQ(mgm_dp_if_tx(dp, if_t1), MGM_DP_TX_TC, "t1 by tc again");
+	sh("ethtool -K t1p gro on >/dev/null");
+	CHECK_EQ(mgm_dp_if_refresh(dp, if_t1), 0, "refresh t1");
+	CHECK_EQ(mgm_dp_if_tx(dp, if_t1), MGM_DP_TX_XDP, "refresh: t1 by xdp");
+	sh("ethtool -K t1p gro off >/dev/null");
+	CHECK_EQ(mgm_dp_if_refresh(dp, if_t1), 0, "refresh t1 again");
+	CHECK_EQ(mgm_dp_if_tx(dp, if_t1), MGM_DP_TX_TC, "refresh: t1 by tc");
+	mgm_dp_mfe_delete(dp, ip4(S1), ip4(G2));
+	{
+		uint32_t set_tc[2] = { if_o1, if_t1 };
+
+		mgm_dp_mfe_install(dp, ip4(S1), ip4(G_TC), if_in, set_tc, 2);
+	}
+}
+
 int main(void)
 {
 	struct mgm_dp_opts o = { .mfe_max = 4096, .oset_max = 48 };
@@ -870,10 +1065,20 @@ int main(void)
 		sh(cmd);
 	}
 	sh("for d in in0 in0p o1 o1p o2 o2p o3 o3p; do ip link set $d up; done");
+	/*
+	 * With GRO on its peer a veth takes XDP redirects, and the kernel
+	 * says so (xdp-features ndo-xmit): these are XDP members.
+	 */
+	sh("for d in o1p o2p o3p; do ethtool -K $d gro on >/dev/null; done");
+	sh("for i in $(seq 0 64); do ethtool -K py$i gro on >/dev/null; done");
+	/* t1: a veth whose peer has neither XDP nor GRO, a tc member. */
+	sh("ip link add t1 type veth peer name t1p");
+	sh("ip link set t1 up; ip link set t1p up");
 	if_in = if_nametoindex("in0");
 	if_o1 = if_nametoindex("o1");
 	if_o2 = if_nametoindex("o2");
 	if_o3 = if_nametoindex("o3");
+	if_t1 = if_nametoindex("t1");
 
 	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/mgm-bpftest-%d",
 		 getpid());
@@ -892,8 +1097,16 @@ int main(void)
 	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S1), ip4(G_KA), if_in, set12,
 					  2, MGM_MFE_F_KERNEL_KEEPALIVE),
 		 0, "install keepalive entry");
+	{
+		uint32_t set_tc[2] = { if_o1, if_t1 };
+
+		CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G_TC), if_in,
+					    set_tc, 2),
+			 0, "install G_TC");
+	}
 
 	test_table();
+	test_tc_path();
 	test_truncation();
 	test_dedupe_and_rate_limits();
 	test_keepalive();

@@ -52,9 +52,10 @@ data = json.load(open(jfile))
 COLS = {
     "interfaces": [("INTERFACE", "name", "s"), ("IFINDEX", "ifindex", "n"),
                    ("STATE", "state", "s"), ("OWNER", "owner", "s"), ("IGMP", "igmp", "b"), ("XDP", "xdp", "b"),
+                   ("RX", "rx", "s"), ("TX", "tx", "s"), ("MTU", "mtu", "n"),
                    ("TTL", "ttl_threshold", "n"), ("OUT-PACKETS", "out_packets", "n"),
                    ("OUT-BYTES", "out_bytes", "n"), ("TTL-LOW", "ttl_too_low", "n"),
-                   ("DISCARDS", "discards", "n")],
+                   ("DISCARDS", "discards", "n"), ("FRAG-NEEDED", "frag_needed", "n")],
     "protocols": [("PROTOCOL", "name", "s"), ("ID", "protocol_id", "x"),
                   ("COMPONENT", "component_id", "n"), ("INTERFACES", "interfaces", "n"),
                   ("MEMBERSHIPS", "memberships", "n")],

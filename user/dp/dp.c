@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -23,7 +24,7 @@ static const char *const map_names[] = {
 	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
 	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
 	MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,  MGM_MAP_CONFIG,
-	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT,
+	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
 };
 #define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -42,7 +43,7 @@ static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
 		&dp->fd_mfe,	&dp->fd_mfe_stats,  &dp->fd_osets,
 		&dp->fd_ifs,	&dp->fd_if_stats,   &dp->fd_counters,
 		&dp->fd_events, &dp->fd_miss_seen,  &dp->fd_config,
-		&dp->fd_budget, &dp->fd_ifs_direct,
+		&dp->fd_budget, &dp->fd_ifs_direct, &dp->fd_oset_list,
 	};
 	return fds[i];
 }
@@ -350,6 +351,9 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		      size_map(skel->maps.mgm_mfe_stats, dp->pin_root,
 			       o->mfe_max);
 	err = err ?: size_map(skel->maps.mgm_osets, dp->pin_root, o->oset_max);
+	err = err   ?:
+		      size_map(skel->maps.mgm_oset_list, dp->pin_root,
+			       o->oset_max);
 	if (err)
 		return err;
 	err = mgm_fwd__load(skel);
@@ -368,6 +372,8 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	}
 	dp->fd_fwd_prog = bpf_program__fd(skel->progs.mgm_xdp_fwd);
 	dp->fd_egress_prog = bpf_program__fd(skel->progs.mgm_xdp_egress);
+	dp->fd_tc_xmit_prog = bpf_program__fd(skel->progs.mgm_tc_xmit);
+	dp->fd_tc_fwd_prog = bpf_program__fd(skel->progs.mgm_tc_fwd);
 	return write_config(dp, o);
 }
 
@@ -415,6 +421,7 @@ void mgm_dp_maintain(struct mgm_dp *dp)
 	if (dp->readonly || now - dp->last_maintain_ns < 1000000000ULL)
 		return;
 	dp->last_maintain_ns = now;
+	dp_if_watch_drain(dp);
 	if (dp->oset_pending.n || dp->stats_pending.n)
 		mgm_dp_sync(dp);
 }
@@ -434,6 +441,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		*map_fd_slot(dp, i) = -1;
 	dp->fd_barrier = dp->fd_barrier_inner = -1;
 	dp->fd_fwd_prog = dp->fd_egress_prog = -1;
+	dp->fd_tc_xmit_prog = dp->fd_tc_fwd_prog = -1;
 	dp->readonly = o->readonly;
 	snprintf(dp->pin_root, sizeof(dp->pin_root), "%s",
 		 o->pin_root ? o->pin_root : MGM_PIN_ROOT_DEFAULT);
@@ -455,8 +463,10 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	dp->oset_max = map_max_entries(dp->fd_osets);
 	dp->if_max = map_max_entries(dp->fd_ifs);
 	dp->mfe_map_id = map_id(dp->fd_mfe);
+	dp->counters_map_id = map_id(dp->fd_counters);
 	if (map_max_entries(dp->fd_mfe_stats) < dp->mfe_max ||
-	    map_max_entries(dp->fd_if_stats) < dp->if_max) {
+	    map_max_entries(dp->fd_if_stats) < dp->if_max ||
+	    map_max_entries(dp->fd_oset_list) < dp->oset_max) {
 		err = -EINVAL;
 		goto fail;
 	}
@@ -474,6 +484,8 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;
+		/* Best effort: without it, changes come with refreshes. */
+		dp_if_watch_open(dp);
 		if (o->iproute2_links) {
 			err = iproute2_link(dp->pin_root);
 			if (err)
@@ -494,6 +506,7 @@ void mgm_dp_close(struct mgm_dp *dp)
 	if (!dp)
 		return;
 	ring_buffer__free(dp->rb);
+	dp_if_watch_close(dp);
 	for (i = 0; i < N_MAPS; i++)
 		if (*map_fd_slot(dp, i) >= 0)
 			close(*map_fd_slot(dp, i));
@@ -573,6 +586,16 @@ int mgm_dp_egress_prog_fd(const struct mgm_dp *dp)
 	return dp->fd_egress_prog;
 }
 
+int mgm_dp_tc_xmit_prog_fd(const struct mgm_dp *dp)
+{
+	return dp->fd_tc_xmit_prog;
+}
+
+int mgm_dp_tc_fwd_prog_fd(const struct mgm_dp *dp)
+{
+	return dp->fd_tc_fwd_prog;
+}
+
 const char *mgm_dp_pin_root(const struct mgm_dp *dp)
 {
 	return dp->pin_root;
@@ -595,7 +618,7 @@ uint32_t mgm_dp_oset_max(const struct mgm_dp *dp)
  * Is prog our forwarder?  By name, and when we know our maps, by using
  * our MFE map: another instance's forwarder (other pin root) is not ours.
  */
-static bool prog_is_ours(struct mgm_dp *dp, int prog_fd)
+static bool prog_named_ours(struct mgm_dp *dp, int prog_fd, const char *name)
 {
 	struct bpf_prog_info info = {};
 	__u32 ids[16], len = sizeof(info), i;
@@ -604,14 +627,93 @@ static bool prog_is_ours(struct mgm_dp *dp, int prog_fd)
 	info.map_ids = (__u64)(unsigned long)ids;
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return false;
-	if (strcmp(info.name, "mgm_xdp_fwd"))
+	if (strcmp(info.name, name))
 		return false;
 	if (!dp)
 		return true;
+	/* Every program of ours uses the counters, the forwarders the MFEs. */
 	for (i = 0; i < info.nr_map_ids && i < 16; i++)
-		if (ids[i] == dp->mfe_map_id)
+		if (ids[i] == dp->mfe_map_id || ids[i] == dp->counters_map_id)
 			return true;
 	return false;
+}
+
+static bool prog_is_ours(struct mgm_dp *dp, int prog_fd)
+{
+	return prog_named_ours(dp, prog_fd, "mgm_xdp_fwd");
+}
+
+/*
+ * Our tc programs sit on clsact ingress under one handle and priority
+ * (mgm_tc_xmit beside XDP, or mgm_tc_fwd alone), so they are found and
+ * replaced or removed without touching anyone else's filters.
+ */
+#define TC_HANDLE 0x4d474dU
+#define TC_PRIO 0x4d47U
+
+enum tc_which { TC_NONE, TC_XMIT, TC_FWD, TC_OTHER };
+
+/* Which program is at our handle on ifindex's clsact ingress. */
+static enum tc_which tc_query(struct mgm_dp *dp, uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE,
+		    .priority = TC_PRIO);
+	libbpf_print_fn_t old = libbpf_set_print(NULL);
+	enum tc_which w = TC_NONE;
+	int fd, err;
+
+	err = bpf_tc_query(&hook, &opts);
+	libbpf_set_print(old);
+	if (err || !opts.prog_id)
+		return TC_NONE;
+	fd = bpf_prog_get_fd_by_id(opts.prog_id);
+	if (fd < 0)
+		return TC_OTHER;
+	if (prog_named_ours(dp, fd, "mgm_tc_xmit"))
+		w = TC_XMIT;
+	else if (prog_named_ours(dp, fd, "mgm_tc_fwd"))
+		w = TC_FWD;
+	else
+		w = TC_OTHER;
+	close(fd);
+	return w;
+}
+
+static int tc_attach(struct mgm_dp *dp, uint32_t ifindex, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO,
+		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	libbpf_print_fn_t old;
+
+	if (tc_query(dp, ifindex) == TC_OTHER)
+		return -EEXIST;
+	/* An existing clsact is fine: keep the kernel's note about it quiet. */
+	old = libbpf_set_print(NULL);
+	err = bpf_tc_hook_create(&hook);
+	libbpf_set_print(old);
+	if (err && err != -EEXIST)
+		return err;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+/* Remove our tc program from ifindex: 0, or -ENOENT if none is ours. */
+static int tc_detach(struct mgm_dp *dp, uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE,
+		    .priority = TC_PRIO);
+	enum tc_which w = tc_query(dp, ifindex);
+
+	if (w != TC_XMIT && w != TC_FWD)
+		return -ENOENT;
+	return bpf_tc_detach(&hook, &opts);
 }
 
 /* The program attached to ifindex in any mode: fd, or -ENOENT. */
@@ -639,12 +741,45 @@ int mgm_dp_is_attached(uint32_t ifindex)
 	int ret;
 
 	if (fd == -ENOENT)
-		return 0;
+		return tc_query(NULL, ifindex) == TC_FWD;
 	if (fd < 0)
 		return fd;
 	ret = prog_is_ours(NULL, fd);
 	close(fd);
 	return ret;
+}
+
+enum mgm_dp_rx mgm_dp_if_rx(uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int fd = attached_prog_fd(ifindex, NULL);
+	bool ours;
+
+	if (fd == -ENOENT)
+		return tc_query(NULL, ifindex) == TC_FWD ? MGM_DP_RX_TC :
+							   MGM_DP_RX_NONE;
+	if (fd < 0)
+		return MGM_DP_RX_NONE;
+	ours = prog_is_ours(NULL, fd);
+	close(fd);
+	if (!ours || bpf_xdp_query(ifindex, 0, &q))
+		return MGM_DP_RX_NONE;
+	return q.attach_mode == XDP_ATTACHED_SKB ? MGM_DP_RX_XDP_GENERIC :
+						   MGM_DP_RX_XDP_NATIVE;
+}
+
+const char *mgm_dp_rx_name(enum mgm_dp_rx rx)
+{
+	switch (rx) {
+	case MGM_DP_RX_XDP_NATIVE:
+		return "xdp-native";
+	case MGM_DP_RX_XDP_GENERIC:
+		return "xdp-generic";
+	case MGM_DP_RX_TC:
+		return "tc";
+	default:
+		return "-";
+	}
 }
 
 /*
@@ -692,20 +827,35 @@ static int attach_quietly(struct xdp_program *prog, uint32_t ifindex,
 int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
 		  enum mgm_dp_xdp_mode mode)
 {
+	struct mgm_dp_if_caps caps;
 	struct xdp_program *prog;
 	int fd, err;
 
 	if (dp->readonly)
 		return -EPERM;
+	err = mgm_dp_if_probe(ifindex, &caps);
+	if (err)
+		return err;
+	if (!caps.servable)
+		return -EOPNOTSUPP;
 	fd = attached_prog_fd(ifindex, NULL);
 	if (fd >= 0) {
 		bool ours = prog_is_ours(dp, fd);
 
 		close(fd);
-		return ours ? 0 : -EEXIST;
+		if (!ours)
+			return -EEXIST;
+		/* Ours: make sure its tc half is there too. */
+		return tc_query(dp, ifindex) == TC_XMIT ?
+			       0 :
+			       tc_attach(dp, ifindex, dp->fd_tc_xmit_prog);
 	}
 	if (fd != -ENOENT)
 		return fd;
+	if (mode == MGM_DP_TC_ONLY)
+		return tc_attach(dp, ifindex, dp->fd_tc_fwd_prog);
+	if (tc_query(dp, ifindex) == TC_FWD && mode == MGM_DP_XDP_AUTO)
+		return 0; /* receives through tc already */
 
 	fd = dup(dp->fd_fwd_prog); /* xdp_program__close() closes it */
 	if (fd < 0)
@@ -730,10 +880,17 @@ int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
 		break;
 	}
 	xdp_program__close(prog);
+	if (err == -EOPNOTSUPP && mode == MGM_DP_XDP_AUTO)
+		return tc_attach(dp, ifindex, dp->fd_tc_fwd_prog);
+	if (err)
+		return err;
+	err = tc_attach(dp, ifindex, dp->fd_tc_xmit_prog);
+	if (err)
+		mgm_dp_detach(dp, ifindex); /* half a forwarder is none */
 	return err;
 }
 
-int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
+static int xdp_detach(struct mgm_dp *dp, uint32_t ifindex)
 {
 	struct xdp_multiprog *mp;
 	struct xdp_program *p;
@@ -767,6 +924,17 @@ int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
 	}
 out:
 	xdp_multiprog__close(mp);
+	return err;
+}
+
+int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
+{
+	int err = xdp_detach(dp, ifindex);
+	int tc = tc_detach(dp, ifindex);
+
+	/* The XDP program's answer, unless only a tc program was there. */
+	if (err == -ENOENT && !tc)
+		return 0;
 	return err;
 }
 

@@ -75,14 +75,21 @@ uint32_t mgm_dp_mfe_max(const struct mgm_dp *dp);
 uint32_t mgm_dp_oset_max(const struct mgm_dp *dp);
 
 enum mgm_dp_xdp_mode {
-	MGM_DP_XDP_AUTO, /* native if the driver supports it, else generic */
+	/* native if the driver supports it, else generic, else tc */
+	MGM_DP_XDP_AUTO,
 	MGM_DP_XDP_NATIVE,
 	MGM_DP_XDP_SKB,
+	/* no XDP: the tc forwarder (mgm_tc_fwd) on clsact ingress */
+	MGM_DP_TC_ONLY,
 };
 
 /*
  * Attach the forwarder to an interface.  -EEXIST if another XDP program
- * is attached there (it is left alone); 0 if ours already is.
+ * is attached there (it is left alone); 0 if ours already is.  With XDP
+ * comes mgm_tc_xmit on the interface's clsact ingress (the tc path of
+ * out-sets XDP cannot reach entirely, see mgm_fwd.bpf.c).
+ * -EOPNOTSUPP for an interface the fast path cannot serve at all (not
+ * Ethernet: see mgm_dp_if_probe()).
  */
 int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
 		  enum mgm_dp_xdp_mode mode);
@@ -95,6 +102,50 @@ int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex);
 /* 1 if our forwarder is attached to ifindex, 0 if not, < 0 on error. */
 int mgm_dp_is_attached(uint32_t ifindex);
 
+/* How an interface receives: which of our programs sees its packets. */
+enum mgm_dp_rx {
+	MGM_DP_RX_NONE,
+	MGM_DP_RX_XDP_NATIVE,
+	MGM_DP_RX_XDP_GENERIC,
+	MGM_DP_RX_TC,
+};
+
+/* How copies reach an interface. */
+enum mgm_dp_tx {
+	MGM_DP_TX_XDP, /* devmap broadcast (the driver has ndo_xdp_xmit) */
+	MGM_DP_TX_TC, /* bpf_clone_redirect from the tc path */
+};
+
+/* What the kernel says about an interface, and what we make of it. */
+struct mgm_dp_if_caps {
+	bool servable; /* false: refused, why says so */
+	enum mgm_dp_tx tx;
+	bool from_kernel; /* the netdev family answered (else tx is TC) */
+	uint64_t xdp_features; /* NETDEV_XDP_ACT_* as reported */
+	uint32_t mtu;
+	char why[128]; /* one line: how tx was chosen, or the refusal */
+};
+
+/*
+ * Ask the kernel (generic netlink family "netdev", xdp-features) whether
+ * copies can reach ifindex by XDP redirect.  Where the family is missing
+ * (kernels before 6.3, or "netdev-genl" in MGM_NO_FEATURES) the answer
+ * is the tc path, which reaches any device.  Not-Ethernet devices are
+ * not servable (the fast path reads Ethernet frames).  0 or -errno (the
+ * interface does not exist).
+ */
+int mgm_dp_if_probe(uint32_t ifindex, struct mgm_dp_if_caps *out);
+/* Which of our programs receive on ifindex (also without a dp). */
+enum mgm_dp_rx mgm_dp_if_rx(uint32_t ifindex);
+const char *mgm_dp_rx_name(enum mgm_dp_rx rx); /* "xdp-native", ... */
+const char *mgm_dp_tx_name(enum mgm_dp_tx tx); /* "xdp", "tc" */
+/*
+ * How copies reach ifindex as the fast path holds it now (its entry in
+ * the interface map): MGM_DP_TX_XDP or MGM_DP_TX_TC; -ENOENT if it is not
+ * an egress interface.
+ */
+int mgm_dp_if_tx(struct mgm_dp *dp, uint32_t ifindex);
+
 /*
  * Interfaces that copies go out of.  MAC and MTU are read from the
  * kernel.  ttl_threshold: a copy goes out only if the TTL the packet
@@ -102,8 +153,9 @@ int mgm_dp_is_attached(uint32_t ifindex);
  * Interfaces named in an out-set are added implicitly with threshold 1.
  */
 int mgm_dp_if_set(struct mgm_dp *dp, uint32_t ifindex, uint8_t ttl_threshold);
-/* Re-read MAC and MTU, e.g. after the kernel reports a change; adds the
- * interface (threshold 1) if it is not known yet. */
+/* Re-read MAC, MTU and how copies reach it (mgm_dp_if_probe), e.g. after
+ * the kernel reports a change; adds the interface (threshold 1) if it is
+ * not known yet.  Out-sets holding it follow (MTU, xdp/tc member). */
 int mgm_dp_if_refresh(struct mgm_dp *dp, uint32_t ifindex);
 int mgm_dp_if_del(struct mgm_dp *dp, uint32_t ifindex);
 int mgm_dp_if_tx_disable(struct mgm_dp *dp, uint32_t ifindex, bool disabled);
@@ -184,6 +236,9 @@ int mgm_dp_set_keepalive(struct mgm_dp *dp, uint32_t keepalive_ms);
 /* The loaded forwarder and egress programs (tests, benchmarks). */
 int mgm_dp_prog_fd(const struct mgm_dp *dp);
 int mgm_dp_egress_prog_fd(const struct mgm_dp *dp);
+/* The tc programs: the copies of marked packets, the tc-only forwarder. */
+int mgm_dp_tc_xmit_prog_fd(const struct mgm_dp *dp);
+int mgm_dp_tc_fwd_prog_fd(const struct mgm_dp *dp);
 
 /* Fast-path events (struct mgm_event): a pollable fd and a drain. */
 int mgm_dp_event_fd(struct mgm_dp *dp);

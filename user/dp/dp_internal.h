@@ -9,6 +9,7 @@
 #include "dp/dp.h"
 
 struct mgm_fwd; /* the skeleton, build/mgm_fwd.skel.h */
+struct mnl_socket;
 struct ring_buffer;
 
 /*
@@ -21,6 +22,7 @@ struct dp_oset {
 	uint32_t hash;
 	uint32_t n;
 	uint16_t mtu; /* smallest MTU of its interfaces */
+	bool tc; /* a member only the tc path reaches (MGM_MFE_F_TC) */
 	bool live; /* findable by content (in the hash) */
 	struct dp_oset *next; /* content hash chain */
 	uint32_t oifs[MGM_OSET_MAX_OIFS]; /* sorted */
@@ -34,6 +36,7 @@ struct dp_ifc {
 	uint8_t ttl_threshold;
 	uint8_t flags;
 	uint8_t mac[6];
+	struct mgm_dp_if_caps caps;
 	struct dp_ifc *next;
 };
 
@@ -75,9 +78,9 @@ struct mgm_dp {
 
 	int fd_mfe, fd_mfe_stats, fd_osets, fd_ifs, fd_if_stats;
 	int fd_counters, fd_events, fd_miss_seen, fd_config, fd_budget;
-	int fd_ifs_direct;
-	int fd_fwd_prog, fd_egress_prog;
-	uint32_t mfe_map_id;
+	int fd_ifs_direct, fd_oset_list;
+	int fd_fwd_prog, fd_egress_prog, fd_tc_xmit_prog, fd_tc_fwd_prog;
+	uint32_t mfe_map_id, counters_map_id;
 
 	uint32_t mfe_max, oset_max, if_max;
 	struct dp_mfe_tab mfes; /* not kept when readonly */
@@ -97,6 +100,10 @@ struct mgm_dp {
 	/* Private map-of-maps whose update is the RCU barrier. */
 	int fd_barrier, fd_barrier_inner;
 
+	/* netdev "mgmt" notifications (dp_if.c), NULL where not available */
+	struct mnl_socket *nl_watch;
+	uint16_t netdev_family;
+
 	struct ring_buffer *rb;
 	mgm_dp_event_cb ev_cb;
 	void *ev_ctx;
@@ -112,6 +119,8 @@ int dp_pool_init(struct mgm_dp *dp);
 int dp_adopt(struct mgm_dp *dp);
 /* The MTU of ifindex changed: out-sets and the MFEs using them follow. */
 int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex);
+/* ifindex became (or stopped being) a tc member: sets and MFEs follow. */
+int dp_if_tx_changed(struct mgm_dp *dp, uint32_t ifindex);
 void dp_pool_free(struct mgm_dp *dp);
 
 /* dp_if.c */
@@ -119,5 +128,8 @@ struct dp_ifc *dp_if_find(struct mgm_dp *dp, uint32_t ifindex);
 struct dp_ifc *dp_if_get(struct mgm_dp *dp, uint32_t ifindex, int *err);
 int dp_if_adopt(struct mgm_dp *dp);
 void dp_if_free_all(struct mgm_dp *dp);
+int dp_if_watch_open(struct mgm_dp *dp);
+int dp_if_watch_drain(struct mgm_dp *dp);
+void dp_if_watch_close(struct mgm_dp *dp);
 
 #endif /* MGM_DP_INTERNAL_H */

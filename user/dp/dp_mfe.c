@@ -178,7 +178,29 @@ static int inner_fd(struct mgm_dp *dp, uint32_t slot)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Make the (unused) slot's devmap hold exactly oifs[n]. */
+static bool if_is_tc(struct mgm_dp *dp, uint32_t ifindex)
+{
+	const struct dp_ifc *c = dp_if_find(dp, ifindex);
+
+	return !c || c->caps.tx == MGM_DP_TX_TC;
+}
+
+/* Write the slot's member list (the tc path's view of the set). */
+static int oset_list_write(struct mgm_dp *dp, uint32_t slot,
+			   const uint32_t *oifs, uint32_t n)
+{
+	struct mgm_oset_list l = { .n = n };
+
+	memcpy(l.ifindex, oifs, n * sizeof(*oifs));
+	if (bpf_map_update_elem(dp->fd_oset_list, &slot, &l, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Make the (unused) slot hold exactly oifs[n]: every member in its list,
+ * the members an XDP redirect reaches in its devmap.
+ */
 static int oset_fill(struct mgm_dp *dp, struct dp_oset *os,
 		     const uint32_t *oifs, uint32_t n)
 {
@@ -192,16 +214,21 @@ static int oset_fill(struct mgm_dp *dp, struct dp_oset *os,
 	for (i = 0; i < os->n; i++)
 		bpf_map_delete_elem(fd, &os->oifs[i]);
 	os->n = 0;
+	os->tc = false;
 	for (i = 0; i < n; i++) {
-		v.ifindex = oifs[i];
-		if (bpf_map_update_elem(fd, &oifs[i], &v, BPF_ANY)) {
-			err = errno == EINVAL ? -ENODEV : -errno;
-			break;
+		if (if_is_tc(dp, oifs[i])) {
+			os->tc = true;
+		} else {
+			v.ifindex = oifs[i];
+			if (bpf_map_update_elem(fd, &oifs[i], &v, BPF_ANY)) {
+				err = errno == EINVAL ? -ENODEV : -errno;
+				break;
+			}
 		}
 		os->oifs[os->n++] = oifs[i];
 	}
 	close(fd);
-	return err;
+	return err ?: oset_list_write(dp, os->slot, oifs, n);
 }
 
 static void oset_unhash(struct mgm_dp *dp, struct dp_oset *os)
@@ -333,22 +360,18 @@ out:
 	return err;
 }
 
-/* Read one slot's devmap into os (adoption). */
+/* Read one slot's member list into os (adoption). */
 static int oset_read(struct mgm_dp *dp, struct dp_oset *os)
 {
-	__u32 key, next, *prev = NULL;
-	int fd = inner_fd(dp, os->slot);
+	struct mgm_oset_list l;
+	uint32_t i;
 
-	if (fd < 0)
-		return fd;
+	if (bpf_map_lookup_elem(dp->fd_oset_list, &os->slot, &l))
+		return -errno;
 	os->n = 0;
-	while (os->n < MGM_OSET_MAX_OIFS &&
-	       !bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		os->oifs[os->n++] = key;
-	}
-	close(fd);
+	for (i = 0; i < l.n && i < MGM_OSET_MAX_OIFS; i++)
+		if (l.ifindex[i])
+			os->oifs[os->n++] = l.ifindex[i];
 	return 0;
 }
 
@@ -398,13 +421,14 @@ int dp_adopt(struct mgm_dp *dp)
 		e->stats = v.stats;
 		e->slot = v.oset;
 		e->negative = v.flags & MGM_MFE_F_NEGATIVE;
-		e->flags = v.flags & ~MGM_MFE_F_NEGATIVE;
+		e->flags = v.flags & ~(MGM_MFE_F_NEGATIVE | MGM_MFE_F_TC);
 		if (v.stats < dp->mfe_max)
 			stats_used[v.stats] = 1;
 		os = oset_of(dp, &v);
 		if (os && !os->refcnt++) {
 			os->hash = oset_hash(os->oifs, os->n);
 			os->mtu = oset_mtu(dp, os->oifs, os->n);
+			os->tc = v.flags & MGM_MFE_F_TC;
 			oset_hash_in(dp, os);
 		}
 	}
@@ -539,6 +563,8 @@ int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
 	if (os) {
 		v.oset = os->slot;
 		v.mtu = os->mtu;
+		if (os->tc)
+			v.flags |= MGM_MFE_F_TC;
 	} else {
 		v.flags |= MGM_MFE_F_NEGATIVE;
 	}
@@ -625,9 +651,10 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 {
 	struct mgm_mfe_key key, next, *prev = NULL;
 	struct mgm_dp_mfe_info info;
+	struct mgm_oset_list l;
 	struct mgm_mfe_stats s;
 	struct mgm_mfe_val v;
-	int ret, fd;
+	int ret;
 
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
 		key = next;
@@ -643,17 +670,14 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		info.oset_slot = v.oset;
 		if (!bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats, &s))
 			counters_from(&s, &info.counters);
-		/* Read the devmap itself: the truth, also for readers. */
-		if (!info.negative && (fd = inner_fd(dp, v.oset)) >= 0) {
-			__u32 k, nk, *pk = NULL;
+		/* Read the member list itself: the truth, also for readers. */
+		if (!info.negative &&
+		    !bpf_map_lookup_elem(dp->fd_oset_list, &v.oset, &l)) {
+			uint32_t j;
 
-			while (info.n_oifs < MGM_OSET_MAX_OIFS &&
-			       !bpf_map_get_next_key(fd, pk, &nk)) {
-				k = nk;
-				pk = &k;
-				info.oifs[info.n_oifs++] = k;
-			}
-			close(fd);
+			for (j = 0; j < l.n && j < MGM_OSET_MAX_OIFS; j++)
+				if (l.ifindex[j])
+					info.oifs[info.n_oifs++] = l.ifindex[j];
 			qsort(info.oifs, info.n_oifs, sizeof(uint32_t),
 			      cmp_u32);
 		}
@@ -715,7 +739,8 @@ out:
  */
 int mgm_dp_if_unlink(struct mgm_dp *dp, uint32_t ifindex)
 {
-	uint32_t s, j;
+	struct mgm_oset_list l;
+	uint32_t s, j, k;
 	int fd, n = 0;
 
 	if (dp->readonly)
@@ -729,6 +754,14 @@ int mgm_dp_if_unlink(struct mgm_dp *dp, uint32_t ifindex)
 			;
 		if (j == os->n)
 			continue;
+		/* A hole in the list: n stays, the rest does not move. */
+		if (bpf_map_lookup_elem(dp->fd_oset_list, &s, &l))
+			return -errno;
+		for (k = 0; k < l.n && k < MGM_OSET_MAX_OIFS; k++)
+			if (l.ifindex[k] == ifindex)
+				l.ifindex[k] = 0;
+		if (bpf_map_update_elem(dp->fd_oset_list, &s, &l, BPF_ANY))
+			return -errno;
 		fd = inner_fd(dp, s);
 		if (fd < 0)
 			return fd;
@@ -856,6 +889,78 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 		v.mtu = dp->osets[e->slot].mtu;
 		if (!bpf_map_update_elem(dp->fd_mfe, &key, &v, BPF_EXIST))
 			n++;
+	}
+	return n;
+}
+
+/* Rewrite the TC flag of every MFE using slot to what the set says. */
+static int mfes_follow_tc(struct mgm_dp *dp, uint32_t slot)
+{
+	struct mgm_mfe_key key;
+	struct mgm_mfe_val v;
+	uint16_t want;
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; i < dp->mfes.cap; i++) {
+		const struct dp_mfe *e = &dp->mfes.v[i];
+
+		if (!e->used || e->negative || e->slot != slot)
+			continue;
+		key.source = (uint32_t)(e->key >> 32);
+		key.group = (uint32_t)e->key;
+		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
+			continue;
+		want = dp->osets[slot].tc ? v.flags | MGM_MFE_F_TC :
+					    v.flags & ~MGM_MFE_F_TC;
+		if (want == v.flags)
+			continue;
+		v.flags = want;
+		if (!bpf_map_update_elem(dp->fd_mfe, &key, &v, BPF_EXIST))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * ifindex now goes by tc (or by XDP again): every set holding it changes
+ * in place, in an order that keeps it reachable for every packet.  To tc:
+ * the MFEs using the set go by tc first (the list has every member), then
+ * it leaves the devmap.  To XDP: it joins the devmap first, then MFEs of
+ * sets left without tc members go by XDP again.
+ */
+int dp_if_tx_changed(struct mgm_dp *dp, uint32_t ifindex)
+{
+	struct devmap_val dv = { .ifindex = ifindex,
+				 .prog_fd = dp->fd_egress_prog };
+	bool to_tc = if_is_tc(dp, ifindex);
+	uint32_t s, j;
+	int fd, n = 0;
+
+	for (s = 0; s < dp->oset_max; s++) {
+		struct dp_oset *os = &dp->osets[s];
+
+		if (!os->refcnt)
+			continue;
+		for (j = 0; j < os->n && os->oifs[j] != ifindex; j++)
+			;
+		if (j == os->n)
+			continue;
+		fd = inner_fd(dp, s);
+		if (fd < 0)
+			return fd;
+		if (to_tc) {
+			os->tc = true;
+			n += mfes_follow_tc(dp, s);
+			bpf_map_delete_elem(fd, &ifindex);
+		} else {
+			bpf_map_update_elem(fd, &ifindex, &dv, BPF_ANY);
+			os->tc = false;
+			for (j = 0; j < os->n; j++)
+				os->tc |= if_is_tc(dp, os->oifs[j]);
+			n += mfes_follow_tc(dp, s);
+		}
+		close(fd);
 	}
 	return n;
 }

@@ -307,11 +307,15 @@ static const struct col interface_cols[] = {
 	{ "owner", "OWNER", F_STR },
 	{ "igmp", "IGMP", F_BOOL },
 	{ "xdp", "XDP", F_BOOL },
+	{ "rx", "RX", F_STR },
+	{ "tx", "TX", F_STR },
+	{ "mtu", "MTU", F_NUM },
 	{ "ttl_threshold", "TTL", F_NUM },
 	{ "out_packets", "OUT-PACKETS", F_NUM },
 	{ "out_bytes", "OUT-BYTES", F_NUM },
 	{ "ttl_too_low", "TTL-LOW", F_NUM },
 	{ "discards", "DISCARDS", F_NUM },
+	{ "frag_needed", "FRAG-NEEDED", F_NUM },
 };
 
 static const struct col protocol_cols[] = {

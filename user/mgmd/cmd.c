@@ -121,8 +121,10 @@ struct if_table {
 static json_object *if_row(struct if_table *t, uint32_t ifindex)
 {
 	struct mgm_dp_if_counters ic = { 0 };
+	struct mgm_dp_if_caps caps = { 0 };
 	json_object *o;
-	int i, att;
+	int i, att, tx;
+	bool probed;
 
 	for (i = 0; i < t->n; i++)
 		if (t->v[i].ifindex == ifindex)
@@ -135,15 +137,30 @@ static json_object *if_row(struct if_table *t, uint32_t ifindex)
 	ADD(o, "owner", json_object_new_string("-"));
 	ADD(o, "igmp", json_object_new_boolean(0));
 	att = mgm_dp_is_attached(ifindex);
-	ADD(o, "state", json_object_new_string(att > 0 ? "attached" :
-								  "present"));
+	ADD(o, "state",
+	    json_object_new_string(att > 0 ? "attached" : "present"));
 	ADD(o, "xdp", json_object_new_boolean(att > 0));
+	/* How it receives (our program on it) and how copies reach it. */
+	ADD(o, "rx",
+	    json_object_new_string(mgm_dp_rx_name(mgm_dp_if_rx(ifindex))));
+	probed = !mgm_dp_if_probe(ifindex, &caps);
+	tx = mgm_dp_if_tx(mgmd->dp, ifindex); /* as the fast path holds it */
+	if (tx < 0 && probed)
+		tx = caps.tx; /* what it would be */
+	ADD(o, "tx",
+	    json_object_new_string(probed && !caps.servable ? "refused" :
+				   tx < 0		    ? "-" :
+					    mgm_dp_tx_name(tx)));
+	if (probed)
+		ADD(o, "tx_why", json_object_new_string(caps.why));
+	ADD(o, "mtu", INT(caps.mtu));
 	ADD(o, "ttl_threshold", INT(1));
 	mgm_dp_if_counters(mgmd->dp, ifindex, &ic);
 	ADD(o, "out_packets", INT(ic.out_packets));
 	ADD(o, "out_bytes", INT(ic.out_bytes));
 	ADD(o, "ttl_too_low", INT(ic.ttl_too_low));
 	ADD(o, "discards", INT(ic.discards));
+	ADD(o, "frag_needed", INT(ic.frag_needed));
 	t->v[t->n++] = (struct if_row){ ifindex, o };
 	return o;
 }

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mgm_fwd_path.h - the forwarding decision and the per-copy judgement,
+ * shared by the XDP programs and the tc programs of mgm_fwd.bpf.c, so
+ * that both paths forward by one set of rules: one source of truth.
+ *
+ * Included by mgm_fwd.bpf.c after its map definitions.  Functions that
+ * read the packet take the context and a compile-time constant `xdp`
+ * (true: struct xdp_md, false: struct __sk_buff); every call site passes
+ * a literal, so each program keeps only its own helper calls.
+ */
+#ifndef MGM_FWD_PATH_H
+#define MGM_FWD_PATH_H
+
+static __always_inline struct mgm_counters *counters(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&mgm_counters, &zero);
+}
+
+static __always_inline __u32 cfg_or(__u32 v, __u32 def)
+{
+	return v ? v : def;
+}
+
+static __always_inline const struct mgm_config *config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&mgm_config, &zero);
+}
+
+/* Bytes of the packet at off, from an XDP or an skb context. */
+static __always_inline long pkt_load(void *ctx, bool xdp, __u32 off, void *to,
+				     __u32 len)
+{
+	if (xdp)
+		return bpf_xdp_load_bytes(ctx, off, to, len);
+	return bpf_skb_load_bytes(ctx, off, to, len);
+}
+
+static __always_inline __u16 csum_fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+/* Ones' complement sum of the 20-byte basic IPv4 header. */
+static __always_inline __u32 ipv4_csum_basic(const struct iphdr *iph)
+{
+	const __u16 *w = (const __u16 *)iph;
+	__u32 sum = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 10; i++)
+		sum += w[i];
+	return sum;
+}
+
+/*
+ * IPv4 options, copied to the stack so that they can be summed and walked
+ * without a bounds check per byte.  Unused bytes stay zero, which adds
+ * nothing to a ones' complement sum.
+ */
+struct ipv4_opts {
+	__u8 b[MAX_IPOPTLEN];
+};
+
+static __always_inline __u32 ipv4_csum_opts(const struct ipv4_opts *o)
+{
+	const __u16 *w = (const __u16 *)o->b;
+	__u32 sum = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < MAX_IPOPTLEN / 2; i++)
+		sum += w[i];
+	return sum;
+}
+
+enum opt_scan {
+	OPT_OK,
+	OPT_ROUTER_ALERT,
+	OPT_MALFORMED,
+};
+
+/*
+ * Walk the IPv4 options looking for Router Alert (RFC 2113).  Packets
+ * carrying it are meant for the router itself (IGMP, RSVP, ...) and go to
+ * the stack.  An option that runs past the header is malformed.
+ */
+static __always_inline enum opt_scan
+ipv4_scan_options(const struct ipv4_opts *o, __u32 len)
+{
+	__u32 off = 0;
+	int i;
+
+	for (i = 0; i < MAX_IPOPTLEN; i++) {
+		__u8 type, olen;
+
+		if (off >= len || off >= MAX_IPOPTLEN - 1)
+			break;
+		type = o->b[off];
+		if (type == IPOPT_END)
+			break;
+		if (type == IPOPT_NOOP) {
+			off++;
+			continue;
+		}
+		olen = o->b[off + 1];
+		if (olen < 2 || off + olen > len)
+			return OPT_MALFORMED;
+		if (type == IPOPT_RA)
+			return OPT_ROUTER_ALERT;
+		off += olen;
+	}
+	/* A lone byte at the very end can only be END or NOOP. */
+	if (off == MAX_IPOPTLEN - 1 && off < len && o->b[off] > IPOPT_NOOP)
+		return OPT_MALFORMED;
+	return OPT_OK;
+}
+
+/*
+ * RFC 1624 incremental update for a TTL decrement, as the kernel's
+ * ip_decrease_ttl() does it.  Both paths decrement once, with this.
+ */
+static __always_inline void ipv4_decrease_ttl(struct iphdr *iph)
+{
+	__u32 check = (__u32)iph->check;
+
+	check += (__u32)bpf_htons(0x0100);
+	iph->check = (__sum16)(check + (check >= 0xFFFF));
+	iph->ttl--;
+}
+
+/*
+ * Spend one event from this CPU's budget (events_per_sec per one-second
+ * window).  A flood of new sources then costs the controller a bounded
+ * rate of events; the rest are counted as suppressed.
+ */
+static __always_inline int budget_take(const struct mgm_config *cfg, __u64 now)
+{
+	struct mgm_budget *b;
+	__u32 zero = 0;
+	__u32 rate;
+
+	b = bpf_map_lookup_elem(&mgm_budget, &zero);
+	if (!b)
+		return 0;
+	rate = cfg_or(cfg ? cfg->events_per_sec : 0, MGM_DEF_EVENTS_PER_SEC);
+	if (now - b->window_ns >= 1000000000ULL) {
+		b->window_ns = now;
+		b->used = 0;
+	}
+	if (b->used >= rate)
+		return 0;
+	b->used++;
+	return 1;
+}
+
+/* What the decision knows about the packet in hand. */
+struct mgm_pkt {
+	__u32 ifindex; /* the interface it arrived on */
+	__u32 l3_off; /* offset of the IP header */
+	__u32 l3_len; /* bytes of the packet from the IP header on */
+};
+
+/* Write one event with the IP header to the ring.  Returns 1 if sent. */
+static __always_inline int
+emit_event(void *ctx, bool xdp, const struct mgm_pkt *p, struct mgm_counters *c,
+	   const struct mgm_config *cfg, __u32 type,
+	   const struct mgm_mfe_key *key, __u16 ip_len, __u64 now)
+{
+	struct mgm_event *ev;
+	__u32 len;
+
+	if (!budget_take(cfg, now)) {
+		c->ev_suppressed++;
+		return 0;
+	}
+	ev = bpf_ringbuf_reserve(&mgm_events, sizeof(*ev), 0);
+	if (!ev) {
+		c->ev_ring_full++;
+		return 0;
+	}
+	ev->type = type;
+	ev->ifindex = p->ifindex;
+	ev->source = key->source;
+	ev->group = key->group;
+	ev->ts_ns = now;
+	ev->ip_len = ip_len;
+	ev->pad = 0;
+	len = p->l3_len;
+	if (len > MGM_EVENT_HDR_MAX)
+		len = MGM_EVENT_HDR_MAX;
+	/* The caller validated the IP header, so len >= 20. */
+	if (len < 1 || pkt_load(ctx, xdp, p->l3_off, ev->hdr, len) < 0)
+		len = 0;
+	ev->hdr_len = len;
+	bpf_ringbuf_submit(ev, 0);
+	c->ev_sent++;
+	return 1;
+}
+
+enum mgm_verdict {
+	MGM_V_PASS, /* to the kernel, untouched */
+	MGM_V_DROP,
+	MGM_V_FWD, /* copies to the out-set in d->oset */
+};
+
+/* The decision for a packet to forward. */
+struct mgm_decision {
+	__u32 oset; /* slot in mgm_osets / mgm_oset_list */
+	__u16 flags; /* the entry's MGM_MFE_F_* */
+	__u16 tot_len; /* IP total length */
+	bool too_big; /* larger than the set's smallest MTU */
+};
+
+/*
+ * No entry for (S,G): tell the controller, once per miss_retry_ms per
+ * (S,G), and let the packet continue to the stack.
+ */
+static __always_inline enum mgm_verdict
+handle_miss(void *ctx, bool xdp, const struct mgm_pkt *p,
+	    struct mgm_counters *c, const struct mgm_mfe_key *key, __u16 ip_len,
+	    __u64 now)
+{
+	const struct mgm_config *cfg = config();
+	__u64 retry, *seen;
+
+	c->no_entry++;
+	retry = (__u64)cfg_or(cfg ? cfg->miss_retry_ms : 0,
+			      MGM_DEF_MISS_RETRY_MS) *
+		1000000ULL;
+	seen = bpf_map_lookup_elem(&mgm_miss_seen, key);
+	if (seen && now - *seen < retry) {
+		c->ev_dedup++;
+		return MGM_V_PASS;
+	}
+	if (emit_event(ctx, xdp, p, c, cfg, MGM_EV_MISS, key, ip_len, now))
+		bpf_map_update_elem(&mgm_miss_seen, key, &now, BPF_ANY);
+	return MGM_V_PASS;
+}
+
+/* Data on another interface than the entry's iif: count, report, pass. */
+static __always_inline enum mgm_verdict
+handle_wrong_if(void *ctx, bool xdp, const struct mgm_pkt *p,
+		struct mgm_counters *c, struct mgm_mfe_stats *st,
+		const struct mgm_mfe_key *key, __u16 ip_len, __u64 now)
+{
+	const struct mgm_config *cfg;
+	__u64 interval, last;
+
+	__sync_fetch_and_add(&st->wrong_if, 1);
+	c->wrong_if++;
+	cfg = config();
+	interval =
+		(__u64)cfg_or(cfg ? cfg->wrong_if_ms : 0, MGM_DEF_WRONG_IF_MS) *
+		1000000ULL;
+	last = st->wrong_if_event_ns;
+	if (last && now - last < interval)
+		return MGM_V_PASS;
+	/* Claim the report slot; a CPU that loses the race stays quiet. */
+	if (__sync_val_compare_and_swap(&st->wrong_if_event_ns, last, now) !=
+	    last)
+		return MGM_V_PASS;
+	emit_event(ctx, xdp, p, c, cfg, MGM_EV_WRONG_IF, key, ip_len, now);
+	return MGM_V_PASS;
+}
+
+/*
+ * Is this packet of a kernel-mirrored entry the one of this interval that
+ * goes to the kernel?  The routing daemon that owns the kernel's entry
+ * watches its packet counter and last-use time (PIM keepalive, smcroute's
+ * cache timeout) and would prune a flow that we forward entirely.  One
+ * CPU claims the slot with a compare-and-swap, so exactly one packet per
+ * interval passes, whatever the number of CPUs; the first packet after an
+ * install (kernel_pass_ns 0) is one.
+ */
+static __always_inline int kernel_keepalive_due(struct mgm_mfe_stats *st,
+						__u64 now)
+{
+	const struct mgm_config *cfg = config();
+	__u64 interval, last = st->kernel_pass_ns;
+
+	interval = (__u64)cfg_or(cfg ? cfg->keepalive_ms : 0,
+				 MGM_DEF_KEEPALIVE_MS) *
+		   1000000ULL;
+	/* Signed: another CPU may have claimed with a later "now". */
+	if (last && (__s64)(now - last) < (__s64)interval)
+		return 0;
+	if (__sync_val_compare_and_swap(&st->kernel_pass_ns, last, now) != last)
+		return 0;
+	__sync_fetch_and_add(&st->kernel_passes, 1);
+	return 1;
+}
+
+/*
+ * The forwarding decision for an IPv4 packet whose header starts at iph
+ * (p->l3_off into the packet; the basic header and its options are in
+ * the linear data up to end).  MGM_V_FWD: d says where to; the packet is
+ * not modified (the caller decrements the TTL once, with
+ * ipv4_decrease_ttl(), on whichever path makes the copies).
+ */
+static __always_inline enum mgm_verdict
+mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
+	   void *end, struct mgm_counters *c, struct mgm_decision *d)
+{
+	struct mgm_mfe_key key;
+	struct mgm_mfe_val v, *vp;
+	struct mgm_mfe_stats *st;
+	struct ipv4_opts opts;
+	__u32 ihl, tot_len, sum;
+	__u64 now;
+
+	if ((void *)(iph + 1) > end)
+		goto malformed;
+	ihl = iph->ihl;
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (iph->version != 4 || ihl < 5)
+		goto malformed;
+	if ((void *)iph + ihl * 4 > end || tot_len < ihl * 4 ||
+	    tot_len > p->l3_len)
+		goto malformed;
+
+	/* 224.0.0.0/4 only; 224.0.0.0/24 is link-local and never routed. */
+	if ((iph->daddr & bpf_htonl(0xf0000000)) != bpf_htonl(0xe0000000)) {
+		c->pass_not_mcast++;
+		return MGM_V_PASS;
+	}
+	if ((iph->daddr & bpf_htonl(0xffffff00)) == bpf_htonl(0xe0000000)) {
+		c->pass_local++;
+		return MGM_V_PASS;
+	}
+	sum = ipv4_csum_basic(iph);
+	if (ihl > 5) {
+		__u32 optlen = (ihl - 5) * 4;
+
+		__builtin_memset(&opts, 0, sizeof(opts));
+		/* Hide what the compiler knows so the verifier sees the check. */
+		asm volatile("" : "+r"(optlen));
+		if (optlen < 4 || optlen > MAX_IPOPTLEN ||
+		    pkt_load(ctx, xdp, p->l3_off + sizeof(*iph), opts.b,
+			     optlen) < 0)
+			goto malformed;
+		sum += ipv4_csum_opts(&opts);
+	}
+	if (csum_fold(sum))
+		goto malformed;
+	if (iph->protocol == IPPROTO_IGMP) {
+		c->pass_igmp++;
+		return MGM_V_PASS;
+	}
+	if (ihl > 5) {
+		switch (ipv4_scan_options(&opts, (ihl - 5) * 4)) {
+		case OPT_MALFORMED:
+			goto malformed;
+		case OPT_ROUTER_ALERT:
+			c->pass_ra++;
+			return MGM_V_PASS;
+		default:
+			break;
+		}
+	}
+
+	key.source = iph->saddr;
+	key.group = iph->daddr;
+	now = bpf_ktime_get_coarse_ns();
+
+	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
+	if (!vp)
+		return handle_miss(ctx, xdp, p, c, &key, tot_len, now);
+	/* Copy first: the element may be recycled under us (see header). */
+	v = *vp;
+	if (v.source != key.source || v.group != key.group)
+		return handle_miss(ctx, xdp, p, c, &key, tot_len, now);
+
+	st = bpf_map_lookup_elem(&mgm_mfe_stats, &v.stats);
+	if (!st) {
+		c->bad_entry++;
+		return MGM_V_PASS;
+	}
+	/*
+	 * Plain adds, not atomic ones: a flow is handled by one CPU at a time
+	 * (one RX queue, one NAPI context), and two locked adds cost ~10 ns
+	 * of a ~60 ns hit.  Were one (S,G) hashed to several queues, a
+	 * concurrent add could be lost: a statistic, never a forwarding
+	 * decision.  The rare-path counters below stay atomic.
+	 */
+	st->packets++;
+	st->bytes += tot_len;
+	st->last_used_ns = now;
+
+	if (v.flags & MGM_MFE_F_NEGATIVE) {
+		__sync_fetch_and_add(&st->negative, 1);
+		c->negative++;
+		return MGM_V_DROP;
+	}
+	if (p->ifindex != v.iif)
+		return handle_wrong_if(ctx, xdp, p, c, st, &key, tot_len, now);
+	if (iph->ttl <= 1) {
+		__sync_fetch_and_add(&st->ttl_expired, 1);
+		c->ttl_expired++;
+		return MGM_V_PASS;
+	}
+	d->too_big = v.mtu && tot_len > v.mtu;
+	if (d->too_big) {
+		/* Some copy will not fit: each is judged on its own MTU. */
+		__sync_fetch_and_add(&st->too_big, 1);
+		c->too_big++;
+	}
+	if ((v.flags & MGM_MFE_F_KERNEL_KEEPALIVE) &&
+	    kernel_keepalive_due(st, now)) {
+		/* Unmodified, to the kernel, which forwards it on its own. */
+		c->kernel_keepalive++;
+		return MGM_V_PASS;
+	}
+	d->oset = v.oset;
+	d->flags = v.flags;
+	d->tot_len = tot_len;
+	return MGM_V_FWD;
+
+malformed:
+	c->malformed++;
+	return MGM_V_PASS;
+}
+
+/* The egress interface's value: the array for small ifindexes. */
+static __always_inline struct mgm_if_val *egress_if(__u32 ifindex)
+{
+	struct mgm_if_val *vp;
+
+	if (ifindex < MGM_IF_DIRECT) {
+		vp = bpf_map_lookup_elem(&mgm_ifs_direct, &ifindex);
+		if (vp && !(vp->flags & MGM_IF_F_VALID))
+			vp = NULL;
+	} else {
+		vp = bpf_map_lookup_elem(&mgm_ifs, &ifindex);
+	}
+	return vp;
+}
+
+/*
+ * May one copy go out of ifindex?  ttl is the TTL after the decrement;
+ * ipmr forwards on a VIF only if the arriving TTL (ttl + 1) is above the
+ * VIF's threshold, and so do we.  tot_len is judged on the interface's
+ * own MTU.  Returns the interface's counters (v filled) if the copy may
+ * go, NULL if it is dropped (counted).
+ */
+static __always_inline struct mgm_if_stats *
+copy_check(__u32 ifindex, __u32 ttl, __u32 tot_len, struct mgm_if_val *v)
+{
+	struct mgm_if_stats *st;
+	struct mgm_if_val *vp = egress_if(ifindex);
+
+	if (!vp) {
+		struct mgm_counters *c = counters();
+
+		if (c)
+			c->tx_no_if++;
+		return NULL;
+	}
+	*v = *vp;
+	st = bpf_map_lookup_elem(&mgm_if_stats, &v->stats);
+	if (!st)
+		return NULL;
+	if (v->flags & MGM_IF_F_TX_DISABLED) {
+		st->discards++;
+		return NULL;
+	}
+	if (ttl + 1 <= v->ttl_threshold) {
+		st->ttl_too_low++;
+		return NULL;
+	}
+	if (v->mtu && tot_len > v->mtu) {
+		/* No slow path can fragment it for us (no ipmr): counted. */
+		st->frag_needed++;
+		return NULL;
+	}
+	return st;
+}
+
+#endif /* MGM_FWD_PATH_H */

@@ -70,7 +70,7 @@ BPF_HELP   := $(filter-out tests/bpf/test_%.c %.bpf.c,$(wildcard tests/bpf/*.c))
 TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
 .PHONY: all deps check check-unit check-bpf check-integration demo bench \
-	clean help format install
+	clean help format install fuzz check-fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -87,6 +87,8 @@ help:
 	@echo '  check-unit         userspace unit tests under ASan/UBSan (no root)'
 	@echo '  check-bpf          BPF_PROG_TEST_RUN tests over crafted packets (root)'
 	@echo '  check-integration  network-namespace tests with real packets (root)'
+	@echo '  check-fuzz         replay the fuzz corpora under ASan/UBSan (no root)'
+	@echo '  fuzz               build the libFuzzer targets (FUZZ_SECONDS=N: run each)'
 	@echo '  demo               deps + the demo topology'
 	@echo '  bench              deps + benchmarks (tools/), results into README'
 	@echo '  install            install into PREFIX (/usr/local), DESTDIR (see mk/install.mk)'
@@ -213,6 +215,9 @@ format:
 
 clean:
 	$(Q)rm -rf $(OUT)
+
+# ---- fuzzing: libFuzzer targets and corpus replay (mk/fuzz.mk) ----
+include mk/fuzz.mk
 
 # ---- make install / uninstall, pkg-config files, the unit (mk/install.mk) ----
 include mk/install.mk

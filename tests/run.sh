@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the test layers and add up their results.
-#   tests/run.sh [OPTIONS] [all|unit|bpf|integration] [NAME-FILTER]
+#   tests/run.sh [OPTIONS] [all|unit|fuzz|bpf|integration] [NAME-FILTER]
 #
 # Options:
 #   --shuffle[=SEED]   run the selected tests in a random order (the seed
@@ -11,6 +11,10 @@
 #                      run must never fail the next)
 #   --timeout S        per-test time limit in seconds (default 300, or
 #                      $TEST_TIMEOUT); a test past it fails with its name
+#
+# The fuzz layer replays each checked-in fuzz corpus (tests/fuzz/corpus/
+# NAME/) through its harness built with ASan/UBSan (mk/fuzz.mk): one
+# check per input; like the unit layer it needs no root.
 #
 # Every test (a C binary or a shell script) prints "N passed, N failed,
 # N skipped" as its last line (", N skipped" may be absent) and exits
@@ -31,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--shuffle=*) shuffle=${1#--shuffle=} ;;
 	--repeat) repeat=${2:?--repeat needs a count}; shift ;;
 	--timeout) limit=${2:?--timeout needs seconds}; shift ;;
-	-h | --help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -40,8 +44,8 @@ done
 case $shuffle in *[!0-9]*) echo "run.sh: --shuffle wants a number" >&2; exit 2 ;; esac
 layer=${1:-all}
 filter=${2:-}
-case $layer in all | unit | bpf | integration) ;; *)
-	echo "run.sh: unknown layer '$layer' (all, unit, bpf, integration)" >&2
+case $layer in all | unit | fuzz | bpf | integration) ;; *)
+	echo "run.sh: unknown layer '$layer' (all, unit, fuzz, bpf, integration)" >&2
 	exit 2 ;;
 esac
 
@@ -116,6 +120,13 @@ if [ "$layer" = all ] || [ "$layer" = unit ]; then
 		add unit "$n" "$OUT/tests/$n"
 	done
 fi
+if [ "$layer" = all ] || [ "$layer" = fuzz ]; then
+	for src in tests/fuzz/fuzz_*.c; do
+		[ -e "$src" ] || continue
+		n=$(basename "$src" .c)
+		add fuzz "$n" "$OUT/tests/$n tests/fuzz/corpus/${n#fuzz_}"
+	done
+fi
 if [ "$layer" = all ] || [ "$layer" = bpf ]; then
 	for src in tests/bpf/test_*.c; do
 		[ -e "$src" ] || continue
@@ -143,7 +154,7 @@ for ((round = 1; round <= repeat; round++)); do
 	for t in "${tests[@]}"; do
 		name=${t%%	*}
 		cmd=${t#*	}
-		if [[ $name != unit/* ]] && ! have_root; then
+		if [[ $name != unit/* && $name != fuzz/* ]] && ! have_root; then
 			printf 'SKIP  %-40s needs root (CAP_BPF, CAP_NET_ADMIN)\n' "$name"
 			total_skip=$((total_skip + 1))
 			continue

@@ -47,8 +47,11 @@ feature() {
 		}
 		case $1 in
 		vxlan) ip -n "$ns" link add p0 type vxlan id 1 dstport 4789 ;;
-		vlan) ip -n "$ns" link add p0 link lo type vlan id 2 ;;
-		macvlan) ip -n "$ns" link add p1 type dummy &&
+		# On a veth: loopback cannot carry VLANs (VLAN_CHALLENGED)
+		# and dummy devices are an option of their own.
+		vlan) ip -n "$ns" link add p1 type veth peer name p2 &&
+			ip -n "$ns" link add p0 link p1 type vlan id 2 ;;
+		macvlan) ip -n "$ns" link add p1 type veth peer name p2 &&
 			ip -n "$ns" link add p0 link p1 type macvlan ;;
 		gre) ip -n "$ns" link add p0 type gre remote 192.0.2.1 ;;
 		*) ip -n "$ns" link add p0 type "$1" ;;

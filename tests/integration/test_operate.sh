@@ -56,6 +56,15 @@ printf 'phyint rs ttl-threshold 300\n' >"$CONF"
 bad 1 "'ttl-threshold' needs 0..255"
 printf 'phyint rs\nsocket-group no-such-group-%s\n' "$$" >"$CONF"
 bad 2 "unknown socket group 'no-such-group-$$'"
+# An interface that is there but cannot be served (not Ethernet).
+printf 'phyint rs\nmroute from rs group %s to r1 lo\n' "$GROUP" >"$CONF"
+bad 2 "interface lo cannot be served: not an Ethernet device"
+nsenter --net="/run/netns/$NS_RTR" "$MGMD_BIN" -n -f "$CONF" -s "$TMP/lo.sock" \
+	--pin-root "$TMP/lo-pins" >/dev/null 2>"$TMP/lo.err"
+check_eq "mgmd refuses to start on it" "$?" 1
+check "... naming the line and why" grep -qF "$CONF:2: interface lo cannot be served" "$TMP/lo.err"
+check "... and leaves nothing attached to rs" bash -c "! ip -n '$NS_RTR' link show rs | grep -q xdp"
+check "... nor pinned" test ! -e "$TMP/lo-pins"
 MGM_NO_FEATURES=ipmr in_rtr "$BUILD/mgmd" -t -f <(printf 'phyint rs\nmirror-kernel\n') \
 	>/dev/null 2>"$TMP/t.err"
 check_eq "-t: mirror-kernel without ipmr exits 1" "$?" 1

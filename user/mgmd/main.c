@@ -335,12 +335,54 @@ static void log_absent(const struct config *t, const struct config *now)
 	}
 }
 
+/*
+ * An interface the configuration names and that is there but cannot be
+ * served at all (not Ethernet: loopback, a tun device, ...): the first
+ * one as "FILE:LINE: interface IF cannot be served: why".  Absent ones
+ * are not checked (they are warnings, and used when they appear).
+ */
+static int if_unservable(const char *path, int line, const char *name,
+			 char *err, size_t len)
+{
+	struct mgm_dp_if_caps caps;
+	uint32_t ifindex = if_nametoindex(name);
+
+	if (!ifindex || mgm_dp_if_probe(ifindex, &caps) || caps.servable)
+		return 0;
+	snprintf(err, len, "%s:%d: interface %s cannot be served: %s", path,
+		 line, name, caps.why);
+	return -EINVAL;
+}
+
+static int config_unservable(const struct config *c, char *err, size_t len)
+{
+	size_t i;
+	uint32_t k;
+	int ret = 0;
+
+	for (i = 0; !ret && i < c->n_phy; i++)
+		ret = if_unservable(c->path, c->phy[i].line, c->phy[i].name,
+				    err, len);
+	for (i = 0; !ret && i < c->n_routes; i++) {
+		const struct cfg_route *r = &c->routes[i];
+
+		ret = if_unservable(c->path, r->line, r->iif_name, err, len);
+		for (k = 0; !ret && k < r->r.n_oifs; k++)
+			ret = if_unservable(c->path, r->line, r->oif_name[k],
+					    err, len);
+	}
+	return ret;
+}
+
 int mgmd_apply_config(struct mgmd *d, struct config *tmpl, char *err,
 		      size_t len)
 {
 	struct config next;
 	int ret;
 
+	ret = config_unservable(tmpl, err, len);
+	if (ret)
+		return ret;
 	ret = config_resolve(tmpl, &next, 0);
 	if (ret) {
 		snprintf(err, len, "%s", strerror(-ret));
@@ -774,6 +816,11 @@ static int check_config(const char *path)
 	}
 #undef WARN
 	/* What the start would refuse, beyond the file's syntax. */
+	if (config_unservable(&c, err, sizeof(err))) {
+		fprintf(stderr, "mgmd: %s\n", err);
+		config_free(&c);
+		return 1;
+	}
 	if (c.socket_group_line && !getgrnam(c.socket_group)) {
 		fprintf(stderr, "mgmd: %s:%d: unknown socket group '%s'\n",
 			path, c.socket_group_line, c.socket_group);
@@ -968,7 +1015,8 @@ int main(int argc, char **argv)
 	if (d->o.check_only)
 		return check_config(d->o.config);
 	/* A bad configuration is reported before anything changes. */
-	if (config_load(d->o.config, &cfg, err, sizeof(err))) {
+	if (config_load(d->o.config, &cfg, err, sizeof(err)) ||
+	    config_unservable(&cfg, err, sizeof(err))) {
 		fprintf(stderr, "mgmd: %s\n", err);
 		return 1;
 	}

@@ -29,7 +29,8 @@ FUZZ_CFLAGS  := $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 FUZZ_LIB     := $(OUT)/fuzz/libmgm-fuzz.a
 
 # What each harness links besides itself and the MGM core + protocols.
-FUZZ_EXTRA_mgmd    := user/mgmd/cmd.c user/mgmd/config.c tests/unit/fake_dp.c
+FUZZ_EXTRA_mgmd    := user/mgmd/cmd.c user/mgmd/config.c user/mgmd/metrics.c \
+		      user/mgmd/prom.c tests/unit/fake_dp.c
 FUZZ_EXTRA_client  :=
 FUZZ_EXTRA_config  := user/mgmd/config.c
 FUZZ_EXTRA_igmp    := tests/unit/fake_igmp_io.c tests/unit/fake_dp.c

@@ -6,11 +6,14 @@ set -eu
 
 PKGS="make gcc clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev
 zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps nftables
-python3 libclang-rt-dev libsystemd-dev pkgconf mandoc bash-completion"
+python3 libclang-rt-dev libsystemd-dev pkgconf mandoc bash-completion
+python3-prometheus-client curl"
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtimes (make fuzz);
 # clang only recommends it, and recommends are not installed here.
 # libsystemd-dev: mgmd's sd_notify; pkgconf, mandoc, bash-completion: the
 # install and documentation tests (test_install, test_docs).
+# python3-prometheus-client, curl: test_metrics parses the scrapes with
+# Prometheus' own parser.
 # Routing daemons the kernel-mirror tests and kmirror-bench run in their
 # own network namespaces, never as services.  smcroute and FRR coexist;
 # Debian's standalone pimd conflicts with smcroute, so PIM is FRR's.

@@ -27,11 +27,14 @@
  *   disable P IF [GROUP]       P's creation alerts disable IF (for GROUP)
  *   slow P MS                  P's answering callbacks take MS first
  *   prune-timeout P SEC        P's prune alerts answer this timeout
+ *   rpf P IF [GROUP]           P's RPF callbacks (for GROUP) answer IF as
+ *                              the incoming interface (next hop 0)
  *   nest P IF                  P's join/local callbacks call "owner IF"
  *   mfe | mfe-stats 0|1        walk the MFEs (GetFirst/GetNext, 1 a call)
  *   get-mfe SOURCE GROUP [0|1] one MFE (or its stats), probing its size
  *   set-mfe P SOURCE GROUP UPSTREAM
  *   groups P any|all           group enumeration, 2 records a call
+ *   enum-open P N              start N group enumerations, none ended
  *   stale P IF                 every handle-taking call with P's handle
  *   ping IF N                  N requests; prints the slowest (ms)
  *   raw TYPE LEN               a request of LEN zero bytes
@@ -78,6 +81,7 @@ struct proto {
 	int n_dis;
 	int slow_ms;
 	uint32_t prune_timeout;
+	uint32_t rpf_if, rpf_group;
 	uint32_t nest_if;
 	bool retake; /* take an interface back when it appears again */
 };
@@ -192,12 +196,19 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	out("cb %s rpf %s %s iif %s nh %s up %s hdr %u route %s", p->name,
 	    ip(s, a), ip(g, b), ifn(*iif, i), ip(*nh, c), ip(*up, c), hs,
 	    ifn(route->ifindex, r));
-	/* mgmd waits on this answer: calls from here must fail at once. */
+	/* An mgmd without MGM_IPC_FEAT_ASYNC_CB waits on this answer:
+	 * calls from here fail at once; others serve them. */
 	if (p->nest_if)
 		out("%s nested call in rpf -> %s", p->name,
 		    mgm_strerror(mgmc_get_protocol_on_interface(
 			    mc, p->nest_if, 0, &pid, &cid)));
 	slow(p);
+	if (p->rpf_if && (!p->rpf_group || p->rpf_group == g)) {
+		*iif = p->rpf_if;
+		*nh = 0;
+		out("%s rpf answer %s %s iif %s", p->name, ip(s, a), ip(g, b),
+		    ifn(*iif, i));
+	}
 	return 0;
 }
 
@@ -515,8 +526,9 @@ static void print_mfe(const struct mgm_ipmcast_mfe *e)
 	for (k = 0; k < e->num_oifs; k++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list),
 			 " %s", ifn(e->oifs[k].out_ifindex, i));
-	out("mfe %s %s iif %s oifs%s upstream %s", ip(e->source, a),
-	    ip(e->group, b), ifn(e->in_ifindex, i), list, ip(e->upstream, u));
+	out("mfe %s %s iif %s oifs%s upstream %s timeout %u", ip(e->source, a),
+	    ip(e->group, b), ifn(e->in_ifindex, i), list, ip(e->upstream, u),
+	    e->timeout);
 }
 
 static void print_stats(const uint8_t *rec, uint32_t flags)
@@ -851,6 +863,10 @@ static void run(char **w, int n)
 	} else if (!strcmp(c, "slow")) {
 		NEED(3);
 		proto_arg(w[1])->slow_ms = atoi(w[2]);
+	} else if (!strcmp(c, "rpf")) {
+		NEED(3);
+		proto_arg(w[1])->rpf_if = if_arg(w[2]);
+		proto_arg(w[1])->rpf_group = n > 3 ? addr_arg(w[3]) : 0;
 	} else if (!strcmp(c, "prune-timeout")) {
 		NEED(3);
 		proto_arg(w[1])->prune_timeout = (uint32_t)atoi(w[2]);
@@ -871,6 +887,16 @@ static void run(char **w, int n)
 	} else if (!strcmp(c, "set-mfe")) {
 		NEED(5);
 		cmd_set_mfe(w);
+	} else if (!strcmp(c, "enum-open")) {
+		mgm_handle_t eh;
+		int k;
+
+		NEED(3);
+		for (k = 0; k < atoi(w[2]); k++)
+			out("%s enum-open %d -> %s", w[1], k,
+			    mgm_strerror(mgmc_group_enumeration_start(
+				    mc, proto_arg(w[1])->h, MGM_ANY_SOURCE,
+				    &eh)));
 	} else if (!strcmp(c, "groups")) {
 		NEED(3);
 		cmd_groups(w);

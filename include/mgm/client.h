@@ -13,7 +13,7 @@
  *
  *  - MGM_ERROR_CAN_NOT_COMPLETE also means the daemon could not be asked
  *    (connection lost, no reply within the request timeout, or a call
- *    made from inside a callback that mgmd is waiting on, see below);
+ *    made from inside a callback an older mgmd is waiting on, see below);
  *    mgmc_last_error() says which.
  *  - MGM_ERROR_INVALID_PARAMETER also means mgmd refused the request as
  *    malformed (MGM_IPC_ERROR); mgmc_last_error() has its text.
@@ -30,15 +30,17 @@
  * oif list) and prune alert (the timeout) -- sends the values back.
  * Callbacks run inside mgmc_dispatch() and inside any mgmc_* call that is
  * waiting for its reply, so a request that makes MGM call back into the
- * same process cannot deadlock.  mgmd waits for those three answers for a
- * bounded time (mgmc_callback_timeout_ms(), 250 ms by default) and then
- * keeps MGM's values: answer promptly, and call mgmc_dispatch() whenever
- * mgmc_fd() is readable.
+ * same process cannot deadlock.  mgmd does not wait for those three
+ * answers: it applies MGM's values at once and an answer that comes within
+ * mgmc_callback_timeout_ms() (250 ms by default) after the fact; a later
+ * one is ignored (doc/external-protocols.md says what changes).  Answer
+ * promptly, and call mgmc_dispatch() whenever mgmc_fd() is readable.
  *
- * Inside a callback, mgmc_* calls are allowed, except inside the three
- * that return data: mgmd is blocked waiting for that answer and would
- * serve the call only after giving up on it, so such calls fail at once
- * with MGM_ERROR_CAN_NOT_COMPLETE.
+ * Inside a callback, mgmc_* calls are allowed.  With an older mgmd that
+ * blocked waiting for the answers (no MGM_IPC_FEAT_ASYNC_CB in
+ * mgmc_daemon_features()), calls inside the three that return data would
+ * be served only after it gave up on them, so they fail at once with
+ * MGM_ERROR_CAN_NOT_COMPLETE.
  *
  * Threads: a connection may be used from several threads.  A recursive
  * mutex serialises the socket: one request at a time per connection, and

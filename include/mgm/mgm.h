@@ -544,6 +544,18 @@ uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
 			uint32_t group);
 
 /*
+ * Set the timeout (seconds after its last use; 0: it never ages) of the
+ * MFE of (source, group), as a prune alert's answer does.  Only the
+ * protocol that owns the MFE's incoming interface may: mgmd applies a
+ * prune alert's answer from a protocol in another process this way when
+ * it arrives after the callback returned (MGM has no such function).
+ * Returns MGM_NO_ERROR, MGM_ERROR_NOT_FOUND (no such MFE) or
+ * MGM_ERROR_INVALID_PARAMETER (bad handle, or not the iif's owner).
+ */
+uint32_t mgm_set_mfe_timeout(struct mgm *m, mgm_handle_t protocol,
+			     uint32_t source, uint32_t group, uint32_t timeout);
+
+/*
  * Counters of the controller itself (for `mgmctl show stats`).
  *
  * When the fast path refuses to update an MFE (a membership change, a

@@ -79,6 +79,24 @@ enum mgm_ipc_cb {
 	((t) == MGM_IPC_CB_RPF || (t) == MGM_IPC_CB_CREATION_ALERT || \
 	 (t) == MGM_IPC_CB_PRUNE_ALERT)
 
+/*
+ * The "control" object of `mgmctl show stats`, in order: what the control
+ * socket refused (mgmd.conf "control" limits) and what became of external
+ * protocols' callback answers (doc/external-protocols.md).
+ */
+#define MGM_CTL_STATS(X)                                                     \
+	X(connections_refused) /* over max-connections(-per-uid) */          \
+	X(output_overflows) /* peers dropped: max-output unread */           \
+	X(interfaces_refused) /* TAKE_INTERFACE over max-interfaces */       \
+	X(memberships_refused) /* ADD_MEMBERSHIP over max-memberships */     \
+	X(enumerations_refused) /* GROUP_ENUM_START over max-enumerations */ \
+	X(callbacks_async) /* RPF/creation/prune sent, MGM's values kept */  \
+	X(answers_on_time) /* within the callback timeout */                 \
+	X(answers_applied) /* of those, changed an MFE after the fact */     \
+	X(answers_late) /* after the timeout, or repeated: ignored */        \
+	X(answers_bad) /* malformed, or to no callback: ignored */           \
+	X(callback_timeouts) /* not answered within the timeout */
+
 /* How long mgmd waits for a callback's answer by default (ms). */
 #define MGM_IPC_CB_TIMEOUT_MS 250U
 /* Longest packet header a callback carries, and a connection's label. */
@@ -105,6 +123,10 @@ struct mgm_ipc_hello_reply {
 /* Bits of mgm_ipc_hello_reply.features: what the daemon sends besides
  * MGM's callbacks.  Additions within a version never need an answer. */
 #define MGM_IPC_FEAT_IF_EVENTS 0x1U /* EV_IF_GONE, EV_IF_APPEARED */
+/* mgmd never waits for a callback's answer (it applies MGM's values at
+ * once and the answer after the fact): a client may call mgmd from inside
+ * RPF, creation and prune alerts. */
+#define MGM_IPC_FEAT_ASYNC_CB 0x2U
 
 /* Bits of mgm_ipc_register.callbacks: which callbacks the client has.
  * MGM calls only those (a NULL callback is simply not called). */

@@ -364,8 +364,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mgm_create(&mo, &d.m) || static_create(d.m, &d.st) ||
 	    remote_init(&d))
 		abort();
-	/* Callbacks wait for answers already buffered, never longer. */
-	R->cb_timeout_ms = 0;
+	/* Callbacks never wait (mgmd applies answers afterwards): a long
+	 * timeout, so that the answers in the input are on time and the
+	 * code applying them is fuzzed too. */
+	R->cb_timeout_ms = 10000;
 	d.ctl = &ctl;
 
 	c1 = conn_new(&ctl, &p1);

@@ -130,7 +130,7 @@ RPID[b]=$!
 BG_PIDS+=($!)
 check "alpha ready" wait_for "$TMP/a.ready"
 check "beta ready" wait_for "$TMP/b.ready"
-check "alpha: mgmd announces interface events (features 0x1)" has a "connected, callback timeout [0-9]+ ms, features 0x1"
+check "alpha: mgmd announces interface events (features bit 0x1)" has a "connected, callback timeout [0-9]+ ms, features 0x[0-9a-f]*[13579bdf]\b"
 check "alpha: I registered as IGMP beside mgmd's" has a "I register -> NO_ERROR"
 check "alpha: I runs on r1 beside P" has a "I take r1 -> NO_ERROR"
 check_eq "mgmctl: alpha's P owns 4 interfaces" "$(proto_ifs remote:alpha)" "[4]"

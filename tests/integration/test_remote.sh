@@ -105,7 +105,11 @@ check_ge "r1 gets G" "$(sink_val 1 received)" 2700
 check_ge "r2 gets G" "$(sink_val 2 received)" 2700
 check_eq "r3 gets no G (no member)" "$(wc -l <"$TMP/sink3.seq")" 0
 check_ge "r1 gets G2" "$(sink_val 12 received)" 2700
-check_eq "r2 gets no G2 (disabled in the creation alert)" "$(sink_val 22 received)" 0
+# Callbacks never hold mgmd: the entry forwards by MGM's defaults (r2
+# enabled) until alpha's answer lands, within the callback timeout (250 ms,
+# 500 packets at this rate); from then on r2 gets nothing.
+check "r2 gets G2 only until the creation answer lands (< 250 ms)" \
+	awk 'BEGIN {n = 0; m = 0} {n++; if ($1 > m) m = $1} END {exit !(n <= 500 && m < 500)}' "$TMP/sink22.seq"
 check "MFE walk: G to r1 r2" has a "^[0-9]+ mfe $SOURCE $GROUP iif rs oifs r1 r2 upstream"
 check "MFE walk: G2 to r1 only" has a "^[0-9]+ mfe $SOURCE $G2 iif rs oifs r1 upstream"
 check "MFE walk: INSUFFICIENT_BUFFER, then 2 records to NO_MORE_ITEMS" \
@@ -225,8 +229,8 @@ got_r3=$(awk -v t="$t_stall_end" '$3 < t' "$TMP/sink33.seq" | wc -l)
 got_r1=$(awk -v t="$t_stall_end" '$3 < t' "$TMP/sink13.seq" | wc -l)
 check_ge "r3 gets G3 while gamma is stuck (defaults applied)" "$got_r3" 1500
 check_ge "r1 (gamma's, default: enabled) gets G3 too" "$got_r1" 1500
-check_ge "the flow waited for the two timeouts (first seq)" "${first3:-0}" 800
-check "... but not for the whole stall" test "${first3:-99999}" -lt 3000
+check "the flow did not wait for gamma's answers (first seq ${first3:-?} < 100)" \
+	test "${first3:-99999}" -lt 100
 check "mgmd: RPF callback timed out" grep -q "remote:gamma: no answer to the rpf callback" "$TMP/mgmd.log"
 check "mgmd: creation alert timed out" grep -q "remote:gamma: no answer to the creation alert callback" "$TMP/mgmd.log"
 slowest=$(grep -m1 "ping 100 slowest" "$TMP/b.log" | awk '{print $5}')

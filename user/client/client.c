@@ -531,7 +531,9 @@ int mgmc_call(struct mgmc *c, uint16_t type, const void *req, size_t len,
 	int err;
 
 	pthread_mutex_lock(&c->lock);
-	if (c->in_answer) {
+	/* An older mgmd waits for the answer and would serve this call
+	 * only after giving up on it. */
+	if (c->in_answer && !(c->features & MGM_IPC_FEAT_ASYNC_CB)) {
 		mgmc_set_error("called from inside a callback mgmd is waiting "
 			       "on");
 		err = -EDEADLK;

@@ -645,6 +645,10 @@ int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
 /* Does a JOIN_STATE membership of p on ifc match (source, group)? */
 bool memb_covers(struct mgm *m, const struct proto *p, const struct iface *ifc,
 		 uint32_t source, uint32_t group);
+/* Also the core of mgm_set_mfe_timeout() (mgm_mfe_get.c): a prune alert's
+ * answer that mgmd applies after the callback returned (an external
+ * protocol answers asynchronously); called without the lock, it takes it
+ * and re-checks the serial, like cb_invoke's call. */
 void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
 		     uint32_t group, uint32_t timeout);
 /* 0: MGM has the MFE now; -ENOENT: no protocol owns its iif and

@@ -341,3 +341,32 @@ uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
 	mgm_unlock(m);
 	return ret;
 }
+
+uint32_t mgm_set_mfe_timeout(struct mgm *m, mgm_handle_t protocol,
+			     uint32_t source, uint32_t group, uint32_t timeout)
+{
+	struct cbq q = { 0 };
+	struct proto *p;
+	struct mfe *e;
+	uint32_t ret = MGM_NO_ERROR, serial = 0;
+
+	if (!m)
+		return MGM_ERROR_INVALID_PARAMETER;
+	mgm_lock(m, &q);
+	p = proto_get(m, protocol);
+	e = p ? mfe_find(m, source, group) : NULL;
+	if (!p)
+		ret = MGM_ERROR_INVALID_PARAMETER;
+	else if (!e)
+		ret = MGM_ERROR_NOT_FOUND;
+	else if (owner_of(m, e->iif, e->iif_nh) != p)
+		ret = MGM_ERROR_INVALID_PARAMETER;
+	else
+		serial = e->serial;
+	mgm_unlock(m);
+	/* As a prune alert's answer is applied (mgm_core.c, cb_invoke):
+	 * mfe_set_timeout() takes the lock and checks the serial again. */
+	if (serial)
+		mfe_set_timeout(m, serial, source, group, timeout);
+	return ret;
+}

@@ -34,6 +34,9 @@ struct mgmctl_opts opts = {
 	.timeout_ms = 30000,
 };
 
+/* --format: table (default), json (as -j) or prometheus (show stats). */
+static bool fmt_prometheus;
+
 #define ROUTE_SYNTAX "from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]"
 
 /* ---- help texts ---------------------------------------------------------- */
@@ -57,6 +60,8 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -j, --json           JSON output (errors too: {\"error\": \"...\"})\n"
 	"  -p, --pretty         indented JSON output (implies -j)\n"
+	"      --format FMT     table (default), json (as -j), or prometheus:\n"
+	"                       \"show stats\" in the Prometheus text format\n"
 	"  -s, --socket PATH    mgmd's control socket (default " MGM_IPC_SOCKET_DEFAULT
 	")\n"
 	"      --pin-root DIR   the fast path's pinned maps, read when mgmd is\n"
@@ -140,8 +145,13 @@ static const struct help show_help[] = {
 	  "         \"mfes_out_of_sync\", \"install_retries\", \"misses_unowned\",\n"
 	  "         \"mfes_negative\", \"negative_refused\", \"mfes_evicted\",\n"
 	  "         \"mfes_refused\",\n"
-	  "         \"callbacks\", \"out_sets\", \"uptime\"}}",
-	  "mgmctl show stats" },
+	  "         \"callbacks\", \"out_sets\", \"uptime\"}}\n"
+	  "With --format prometheus: every counter of mgmd (fast path,\n"
+	  "controller, per interface, IGMP, protocols, kernel mirror, and\n"
+	  "per MFE up to metrics-mfe-limit) in the Prometheus text format\n"
+	  "0.0.4, as mgmd's metrics-listen serves it (needs mgmd).",
+	  "mgmctl show stats\n"
+	  "  mgmctl show stats --format prometheus > mgm.prom" },
 	{ "remotes", "show remotes",
 	  "Routing protocols in other processes (libmgmclient), by the name\n"
 	  "mgmctl uses for them (remote:NAME), with their process, whether\n"
@@ -433,6 +443,41 @@ static const enum view show_views[] = {
 _Static_assert(sizeof(show_views) / sizeof(show_views[0]) == N_SHOW,
 	       "one view per object of show");
 
+static void on_metrics(void *arg, json_object *o)
+{
+	(void)arg;
+	if (json_object_is_type(o, json_type_string))
+		fputs(json_object_get_string(o), stdout);
+	else
+		p_err("unexpected answer to show metrics");
+}
+
+/* show stats --format prometheus: mgmd's text (metrics.c), as it is. */
+static int show_prometheus(void)
+{
+	char *words[2] = { "show", "metrics" }, err[1024];
+	int fd, status;
+
+	status = ipc_connect(&fd);
+	if (status) {
+		connect_error(status);
+		if (not_running(status))
+			p_note("--format prometheus needs mgmd (the pinned maps "
+			       "hold the fast path's counters only: see "
+			       "\"show stats\")");
+		return 1;
+	}
+	status = ipc_command(fd, 2, words, on_metrics, NULL, err, sizeof(err));
+	close(fd);
+	if (*err)
+		p_err("%s", err);
+	if (fflush(stdout)) {
+		p_err("writing the metrics: %s", strerror(errno));
+		return 1;
+	}
+	return !status && *err ? 1 : status;
+}
+
 /* show mfe [group G] [source S] [interface IF] [limit N], page by page. */
 static int show_mfe(const struct help *h, int argc, char **argv)
 {
@@ -480,10 +525,15 @@ static int cmd_show(const struct help *h, int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc > 2 && is_help(argv[2]))
 		return print_help(&show_help[i]);
+	if (fmt_prometheus && show_views[i] != VIEW_STATS)
+		return usage_err(&show_help[i],
+				 "--format prometheus is for show stats only");
 	if (show_views[i] == VIEW_MFE)
 		return show_mfe(&show_help[i], argc - 2, argv + 2);
 	if (argc > 2)
 		return usage_err(&show_help[i], "unexpected '%s'", argv[2]);
+	if (fmt_prometheus)
+		return show_prometheus();
 	words[1] = (char *)show_help[i].name;
 	ret = ipc_connect(&fd);
 	if (!ret)
@@ -703,6 +753,9 @@ static int dispatch(int argc, char **argv, bool help)
 	}
 	if (!strcmp(h->name, "show"))
 		return cmd_show(h, argc, argv);
+	if (fmt_prometheus)
+		return usage_err(h, "--format prometheus is for show stats "
+				    "only");
 	if (!strcmp(h->name, "add") || !strcmp(h->name, "del"))
 		return cmd_route(h, argc, argv);
 	if (!strcmp(h->name, "reload"))
@@ -720,6 +773,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "pin-root", required_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -755,6 +809,18 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			opts.timeout_ms = (int)(t * 1000) ?: 1;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "json")) {
+				opts.json = true;
+			} else if (!strcmp(optarg, "prometheus")) {
+				fmt_prometheus = true;
+			} else if (strcmp(optarg, "table")) {
+				p_err("bad format '%s' (table, json or "
+				      "prometheus)",
+				      optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			help = true;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "dp/dp.h"
+#include "mgm/mgm_ipc_proto.h"
 #include "mgmctl.h"
 
 static int open_maps(struct mgm_dp **dp, char *err, size_t len)
@@ -321,6 +322,12 @@ int offline_stats(json_object **out, char *err, size_t len)
 	ADD(ctl, "out_sets", INT(l.osets));
 	ADD(ctl, "uptime", NULL);
 	ADD(o, "controller", ctl);
+	/* mgmd's control socket counters: gone with it. */
+	ctl = json_object_new_object();
+#define X(name) ADD(ctl, #name, NULL);
+	MGM_CTL_STATS(X)
+#undef X
+	ADD(o, "control", ctl);
 	*out = o;
 	return 0;
 }

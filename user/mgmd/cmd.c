@@ -494,6 +494,12 @@ static void show_stats(void)
 	ADD(ctl, "uptime",
 	    INT((mgm_dp_now_ns() - mgmd->started_ns) / 1000000000ULL));
 	ADD(o, "controller", ctl);
+	/* The control socket's refusals, external protocols' answers. */
+	ctl = json_object_new_object();
+#define X(name) ADD(ctl, #name, INT(mgmd->cstats.name));
+	MGMD_CTL_STATS(X)
+#undef X
+	ADD(o, "control", ctl);
 	reply(o);
 }
 
@@ -576,6 +582,20 @@ static int add_remote(void *arg, const struct remote_info *ri)
 	return 0;
 }
 
+/* The Prometheus text (metrics.c) as one JSON string: mgmctl prints it. */
+static void show_metrics(void)
+{
+	struct pbuf b = { .max = 64U << 20 };
+
+	if (metrics_render(mgmd, &b)) {
+		pb_free(&b);
+		fail(1, "metrics: out of memory");
+		return;
+	}
+	reply(json_object_new_string_len(b.p ? b.p : "", (int)b.len));
+	pb_free(&b);
+}
+
 static void cmd_show(int argc, char **argv)
 {
 	json_object *a;
@@ -603,6 +623,8 @@ static void cmd_show(int argc, char **argv)
 		show_stats();
 	} else if (!strcmp(argv[1], "kernel")) {
 		show_kernel();
+	} else if (!strcmp(argv[1], "metrics")) {
+		show_metrics();
 	} else {
 		fail(2,
 		     "unknown object '%s' (interfaces, protocols, groups, "
@@ -911,7 +933,7 @@ static void cmd_reload(int argc, char **argv)
 
 static const char help_text[] =
 	"{\"commands\":["
-	"\"show interfaces|protocols|groups|stats|kernel\","
+	"\"show interfaces|protocols|groups|stats|kernel|metrics\","
 	"\"show mfe [group G] [source S] [interface IF] [limit N]\","
 	"\"add route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","
 	"\"del route from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]\","

@@ -9,6 +9,8 @@
  *   socket-group GROUP
  *   mirror-kernel [table N] [keepalive MS|off]
  *   mfe negative-timeout SECONDS | negative-per-interface N|off | max N
+ *   metrics-listen ADDR:PORT | [IPV6]:PORT
+ *   metrics-mfe-limit N
  *
  * '#' starts a comment.  Every error names the file, the line and the
  * problem; a file with any error is refused whole.
@@ -376,6 +378,142 @@ static int line_mfe(struct perr *e, char **w, int n, struct config *c)
 	return 0;
 }
 
+/* metrics-mfe-limit N: per-MFE series in a scrape, 0 (default): none. */
+static int line_metrics_limit(struct perr *e, char **w, int n, struct config *c)
+{
+	unsigned long v;
+
+	if (n != 2 || parse_uint(w[1], METRICS_MFE_LIMIT_MAX, &v))
+		return fail(e, "metrics-mfe-limit needs 0..%u, not '%s'",
+			    METRICS_MFE_LIMIT_MAX, n > 1 ? w[1] : "nothing");
+	c->metrics.mfe_limit = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * metrics-listen ADDR:PORT or [IPV6]:PORT: where mgmd serves GET /metrics
+ * (metrics.c).  Numeric addresses only: no name is looked up.
+ */
+static int line_metrics_listen(struct perr *e, char **w, int n,
+			       struct config *c)
+{
+	struct cfg_metrics *m = &c->metrics;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&m->addr;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&m->addr;
+	char host[64], *colon;
+	unsigned long port;
+
+	if (n != 2)
+		return fail(e, "expected 'metrics-listen ADDR:PORT' or "
+			       "'metrics-listen [IPV6]:PORT'");
+	if (m->addr_len)
+		return fail(e, "metrics-listen already given on line %d",
+			    m->listen_line);
+	if (strlen(w[1]) >= sizeof(host))
+		return fail(e, "metrics-listen: '%s' is too long", w[1]);
+	snprintf(host, sizeof(host), "%s", w[1]);
+	colon = strrchr(host, ':');
+	if (!colon || parse_uint(colon + 1, 65535, &port) || !port)
+		return fail(e,
+			    "metrics-listen: '%s' needs a port 1..65535 "
+			    "after the last ':'",
+			    w[1]);
+	*colon = '\0';
+	memset(&m->addr, 0, sizeof(m->addr));
+	if (host[0] == '[') {
+		size_t l = strlen(host);
+
+		if (l < 3 || host[l - 1] != ']')
+			return fail(e, "metrics-listen: bad address '%s'",
+				    w[1]);
+		host[l - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return fail(e,
+				    "metrics-listen: '%s' is not an IPv6 "
+				    "address",
+				    host + 1);
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		m->addr_len = sizeof(*s6);
+	} else {
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			return fail(e,
+				    "metrics-listen: '%s' is not an IPv4 "
+				    "address (IPv6: [ADDR]:PORT)",
+				    host);
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		m->addr_len = sizeof(*s4);
+	}
+	snprintf(m->listen, sizeof(m->listen), "%s", w[1]);
+	m->listen_line = e->line;
+	return 0;
+}
+
+/*
+ * control max-connections N | max-connections-per-uid N | max-output
+ * BYTES[k|m] | max-interfaces N | max-memberships N | max-enumerations N:
+ * what a permitted peer of the control socket may hold (README, "The
+ * control socket").
+ */
+static int line_control(struct perr *e, char **w, int n, struct config *c)
+{
+	static const struct {
+		const char *word;
+		size_t off;
+		unsigned long max;
+	} lim[] = {
+		{ "max-connections", offsetof(struct cfg_control, max_conns),
+		  65536 },
+		{ "max-connections-per-uid",
+		  offsetof(struct cfg_control, max_conns_uid), 65536 },
+		{ "max-output", offsetof(struct cfg_control, max_output),
+		  1UL << 30 },
+		{ "max-interfaces",
+		  offsetof(struct cfg_control, max_interfaces), 1UL << 24 },
+		{ "max-memberships",
+		  offsetof(struct cfg_control, max_memberships), 1UL << 24 },
+		{ "max-enumerations", offsetof(struct cfg_control, max_enums),
+		  1024 },
+	};
+	unsigned long v, mul = 1;
+	char num[32];
+	size_t i, l;
+
+	if (n != 3)
+		return fail(e, "expected 'control SETTING N' (settings: "
+			       "max-connections, max-connections-per-uid, "
+			       "max-output, max-interfaces, max-memberships, "
+			       "max-enumerations)");
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+		if (!strcmp(w[1], lim[i].word))
+			break;
+	if (i == sizeof(lim) / sizeof(lim[0]))
+		return fail(e, "unknown control setting '%s'", w[1]);
+	snprintf(num, sizeof(num), "%s", w[2]);
+	l = strlen(num);
+	if (lim[i].off == offsetof(struct cfg_control, max_output) && l > 1 &&
+	    strchr("kKmM", num[l - 1])) {
+		mul = strchr("kK", num[l - 1]) ? 1024 : 1024 * 1024;
+		num[l - 1] = '\0';
+	}
+	if (parse_uint(num, lim[i].max / mul, &v) || !v ||
+	    (lim[i].off == offsetof(struct cfg_control, max_output) &&
+	     v * mul < 65536))
+		return fail(
+			e, "%s needs %s..%lu%s, not '%s'", lim[i].word,
+			lim[i].off == offsetof(struct cfg_control, max_output) ?
+				"65536" :
+				"1",
+			lim[i].max,
+			lim[i].off == offsetof(struct cfg_control, max_output) ?
+				" bytes (or Nk, Nm)" :
+				"",
+			w[2]);
+	*(uint32_t *)((char *)&c->control + lim[i].off) = (uint32_t)(v * mul);
+	return 0;
+}
+
 int config_parse(const char *path, const char *text, struct config *c,
 		 char *err, size_t len)
 {
@@ -415,6 +553,12 @@ int config_parse(const char *path, const char *text, struct config *c,
 				ret = line_mirror(&e, w, n, c);
 			else if (!strcmp(w[0], "mfe"))
 				ret = line_mfe(&e, w, n, c);
+			else if (!strcmp(w[0], "control"))
+				ret = line_control(&e, w, n, c);
+			else if (!strcmp(w[0], "metrics-listen"))
+				ret = line_metrics_listen(&e, w, n, c);
+			else if (!strcmp(w[0], "metrics-mfe-limit"))
+				ret = line_metrics_limit(&e, w, n, c);
 			else if (!strcmp(w[0], "socket-group") && n == 2) {
 				snprintf(c->socket_group,
 					 sizeof(c->socket_group), "%s", w[1]);

@@ -24,7 +24,7 @@
 
 #include "mgmd.h"
 
-#define OUT_MAX (64U << 20) /* answers a peer has not read yet */
+/* Answers a peer has not read yet: "control max-output" (mgmd.h). */
 /* A streamed answer's next step runs once less than this is unsent. */
 #define STREAM_LOW (64U << 10)
 #define MAX_ARGS 64
@@ -108,8 +108,11 @@ int conn_send(struct conn *c, uint16_t type, uint32_t seq, uint32_t status,
 		return -EPIPE;
 	if (sizeof(h) + len > MGM_IPC_MAX)
 		return -EMSGSIZE;
-	if (need > OUT_MAX) {
-		log_warn("control: peer does not read its answers; dropped");
+	if (need > ctl_limit(c->ctl->d, max_output, CTL_DEF_MAX_OUTPUT)) {
+		c->ctl->d->cstats.output_overflows++;
+		log_warn("control: peer uid %d does not read its answers "
+			 "(max-output): dropped",
+			 (int)c->uid);
 		c->dead = true;
 		return -ENOBUFS;
 	}
@@ -338,51 +341,6 @@ static int conn_read(struct conn *c)
 	return 1;
 }
 
-int conn_wait_message(struct conn *c, uint16_t type, uint32_t seq,
-		      int timeout_ms, void *buf, size_t *len)
-{
-	uint64_t end = mgm_dp_now_ns() + (uint64_t)timeout_ms * 1000000;
-
-	for (;;) {
-		size_t off = 0;
-		ssize_t n;
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		int64_t left;
-
-		/* Look through what is buffered, leaving other messages in
-		 * place for the main loop. */
-		while ((n = message_len(c->in + off, c->in_len - off)) > 0) {
-			struct mgm_ipc_hdr h;
-
-			memcpy(&h, c->in + off, sizeof(h));
-			if (h.type == type && h.seq == seq) {
-				size_t pl = n - sizeof(h);
-
-				if (pl > *len)
-					pl = *len;
-				memcpy(buf, c->in + off + sizeof(h), pl);
-				*len = n - sizeof(h);
-				memmove(c->in + off, c->in + off + n,
-					c->in_len - off - n);
-				c->in_len -= n;
-				return 0;
-			}
-			off += n;
-		}
-		if (n < 0 || c->dead)
-			return -EPIPE;
-		left = (int64_t)(end - mgm_dp_now_ns()) / 1000000;
-		if (left <= 0)
-			return -ETIMEDOUT;
-		if (poll(&pfd, 1, (int)left) <= 0)
-			continue;
-		if (conn_read(c) < 0) {
-			c->dead = true;
-			return -EPIPE;
-		}
-	}
-}
-
 static void conn_event(void *arg, int fd, uint32_t events)
 {
 	struct conn *c = arg;
@@ -445,6 +403,45 @@ static bool peer_allowed(struct ctl *ctl, const struct ucred *cr)
 	return false;
 }
 
+/* Over max-connections (in all, or of its uid): told, closed, counted;
+ * logged at most once a second. */
+static void conn_limit(struct ctl *ctl, struct conn *c)
+{
+	struct mgmd *d = ctl->d;
+	static uint64_t last_log;
+	uint32_t all = 0, uid = 0;
+	const char *why = NULL;
+	struct conn *o;
+	uint64_t now;
+
+	for (o = ctl->conns; o; o = o->next) {
+		if (o == c || o->dead)
+			continue;
+		all++;
+		uid += o->uid == c->uid;
+	}
+	if (all >= ctl_limit(d, max_conns, CTL_DEF_MAX_CONNS))
+		why = "max-connections";
+	else if (uid >= ctl_limit(d, max_conns_uid, CTL_DEF_MAX_CONNS_UID))
+		why = "max-connections-per-uid";
+	if (!why)
+		return;
+	d->cstats.connections_refused++;
+	now = mgm_dp_now_ns();
+	if (now - last_log >= 1000000000ULL) {
+		last_log = now;
+		log_warn("control: refused a connection of uid %d: %s (%u in "
+			 "all, %u of that uid)",
+			 (int)c->uid, why, all, uid);
+	}
+	conn_send(c, MGM_IPC_ERROR, 0, MGM_ERROR_NOT_ENOUGH_MEMORY,
+		  "too many connections", 20);
+	c->closing = true;
+	conn_flush(c);
+	if (c->dead)
+		conn_free(c);
+}
+
 static void ctl_accept(void *arg, int fd, uint32_t events)
 {
 	struct ctl *ctl = arg;
@@ -484,13 +481,13 @@ static void ctl_accept(void *arg, int fd, uint32_t events)
 		return;
 	}
 	c->uid = cr.uid;
+	conn_limit(ctl, c);
 }
 
 /*
  * A connection needs the loop's attention without an event when it died
  * outside its own event, or when whole messages sit in its input buffer
- * that no EPOLLIN will announce: conn_wait_message() reads everything the
- * peer sent while it waits for one callback answer.
+ * that no EPOLLIN will announce (a handler stopped reading mid-buffer).
  */
 static bool conn_pending(struct conn *c)
 {

@@ -727,6 +727,13 @@ static int config_changes(const struct config *a, const struct config *b,
 	if (strcmp(a->socket_group, b->socket_group))
 		NOTE("socket-group: '%s' -> '%s' (applies at the next start)",
 		     a->socket_group, b->socket_group);
+	/* The listener is opened at start (see main). */
+	if (strcmp(a->metrics.listen, b->metrics.listen))
+		NOTE("metrics-listen: '%s' -> '%s' (applies at the next start)",
+		     a->metrics.listen, b->metrics.listen);
+	if (a->metrics.mfe_limit != b->metrics.mfe_limit)
+		NOTE("metrics-mfe-limit: %u -> %u", a->metrics.mfe_limit,
+		     b->metrics.mfe_limit);
 #undef NOTE
 	return n;
 }
@@ -1040,6 +1047,14 @@ int main(int argc, char **argv)
 		log_err("event loop: %s", strerror(-ret));
 		return 1;
 	}
+	/* Before anything is attached: a taken port changes nothing. */
+	ret = metrics_open(d, &cfg.metrics);
+	if (ret) {
+		log_err("%s:%d: metrics-listen %s: %s", d->o.config,
+			cfg.metrics.listen_line, cfg.metrics.listen,
+			strerror(-ret));
+		return 1;
+	}
 	dpo.pin_root = d->o.pin_root;
 	ret = mgm_dp_open(&dpo, &d->dp);
 	if (ret) {
@@ -1108,6 +1123,7 @@ int main(int argc, char **argv)
 				    "left forwarding" :
 				    "STOPPING=1\nSTATUS=stopping: shutting "
 				    "the protocols down");
+	metrics_close(d);
 	ctl_close(d->ctl);
 	/* Mirrored entries never outlive mgmd: nothing would follow the
 	 * kernel's changes.  The kernel forwards them from here. */

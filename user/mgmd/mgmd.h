@@ -11,6 +11,8 @@
  *   remote.c  routing protocols in other processes
  *   mgmd_igmp.c  the IGMP router in the loop
  *   mgmd_kmirror.c  the kernel's multicast routes mirrored ("kernel")
+ *   metrics.c the counters for Prometheus, and its HTTP listener
+ *   prom.c    the Prometheus text format (pure functions)
  */
 #ifndef MGMD_H
 #define MGMD_H
@@ -20,12 +22,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <syslog.h>
 
 #include "dp/dp.h"
 #include "mgm/mgm.h"
 #include "mgm/mgm_datapath.h"
 #include "mgm/mgm_ipc.h"
+#include "mgm/mgm_ipc_proto.h"
 #include "proto/igmp.h"
 #include "proto/kmirror.h"
 #include "proto/static.h"
@@ -106,6 +110,42 @@ struct cfg_mfe {
 	uint32_t max;
 };
 
+/*
+ * "control ...": what a permitted peer of the control socket may hold
+ * (README, "The control socket").  0: the default (CTL_DEF_*); read at
+ * each use, so a reload applies to the next request or connection.
+ */
+struct cfg_control {
+	uint32_t max_conns; /* connections in all */
+	uint32_t max_conns_uid; /* connections of one peer uid */
+	uint32_t max_output; /* bytes queued for a peer that does not read */
+	uint32_t max_interfaces; /* per external protocol */
+	uint32_t max_memberships; /* per external protocol */
+	uint32_t max_enums; /* open group enumerations per connection */
+};
+
+#define CTL_DEF_MAX_CONNS 1024U
+#define CTL_DEF_MAX_CONNS_UID 512U
+#define CTL_DEF_MAX_OUTPUT (16U << 20)
+#define CTL_DEF_MAX_INTERFACES 4096U
+#define CTL_DEF_MAX_MEMBERSHIPS 65536U
+#define CTL_DEF_MAX_ENUMS 16U
+
+/*
+ * metrics-listen ADDR:PORT ([IPv6]:PORT), metrics-mfe-limit N: mgmd's
+ * Prometheus listener (metrics.c; taken at start) and how many per-MFE
+ * series a scrape carries (0: none; read at each scrape).
+ */
+struct cfg_metrics {
+	struct sockaddr_storage addr;
+	socklen_t addr_len; /* 0: no listener */
+	char listen[64]; /* as written */
+	int listen_line;
+	uint32_t mfe_limit;
+};
+
+#define METRICS_MFE_LIMIT_MAX 10000U
+
 struct config {
 	char path[256];
 	struct cfg_phyint *phy;
@@ -116,7 +156,9 @@ struct config {
 	struct cfg_kmirror kmirror;
 	char socket_group[64];
 	struct cfg_mfe mfe;
+	struct cfg_control control;
 	int socket_group_line; /* 0: not given */
+	struct cfg_metrics metrics;
 };
 
 /* Parse a configuration file; on error, err says "FILE:LINE: problem". */
@@ -196,10 +238,21 @@ struct mgmd {
 	int sig_fd;
 	bool stop;
 	bool stop_keep; /* leave forwarding on (SIGTERM + keep-forwarding) */
+	/* "show stats", "control" (MGM_CTL_STATS, mgm/mgm_ipc_proto.h). */
+	struct mgmd_ctl_stats {
+#define MGMD_CTL_STATS(X) MGM_CTL_STATS(X)
+#define X(name) uint64_t name;
+		MGMD_CTL_STATS(X)
+#undef X
+	} cstats;
 	uint64_t started_ns;
 };
 
 extern struct mgmd *mgmd;
+
+/* A limit of cfg_control, or its default. */
+#define ctl_limit(d, field, def) \
+	((d)->cfg.control.field ? (d)->cfg.control.field : (def))
 
 /*
  * main.c: apply a configuration as read (start-up and SIGHUP) to the
@@ -287,10 +340,6 @@ bool conn_pretty(const struct conn *c);
 /* Per-connection slot for the remote-protocol module. */
 void *conn_remote(struct conn *c);
 void conn_set_remote(struct conn *c, void *r);
-/* Wait (bounded) for a message of type from c, handling nothing else;
- * the remote module uses it for callback replies.  0, or -ETIMEDOUT. */
-int conn_wait_message(struct conn *c, uint16_t type, uint32_t seq,
-		      int timeout_ms, void *buf, size_t *len);
 
 /* ---- cmd.c ----------------------------------------------------------------- */
 
@@ -298,6 +347,35 @@ int conn_wait_message(struct conn *c, uint16_t type, uint32_t seq,
 void cmd_run(struct conn *c, int argc, char **argv);
 /* Stream one event of a running command (JSON object text). */
 void cmd_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- prom.c: the Prometheus text format, pure functions ------------------ */
+
+/* Text that grows; max (0: none) bounds it: past it, oom is set. */
+struct pbuf {
+	char *p;
+	size_t len, cap, max;
+	bool oom;
+};
+void pb_add(struct pbuf *b, const char *s, size_t n);
+void pb_printf(struct pbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pb_free(struct pbuf *b);
+/* "# HELP name help" (escaped) and "# TYPE name type". */
+void prom_family(struct pbuf *b, const char *name, const char *type,
+		 const char *help);
+/* "name{k="v",...} value": label name, value pairs, then NULL. */
+void prom_sample(struct pbuf *b, const char *name, double value, ...)
+	__attribute__((sentinel));
+/* An HTTP request head so far: 0 incomplete, or 200, 400, 404, 405. */
+int prom_http_status(const char *req, size_t len);
+
+/* ---- metrics.c: what mgmd exposes, and its HTTP listener -------------------- */
+
+/* Every metric, in the text format, into b: 0, or -ENOMEM. */
+int metrics_render(struct mgmd *d, struct pbuf *b);
+/* Listen as m says (nothing if no metrics-listen): 0 or -errno. */
+int metrics_open(struct mgmd *d, const struct cfg_metrics *m);
+void metrics_close(struct mgmd *d);
 
 /* ---- remote.c --------------------------------------------------------------- */
 

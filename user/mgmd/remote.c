@@ -10,12 +10,15 @@
  * names must be one its own connection obtained, else
  * MGM_ERROR_INVALID_PARAMETER before MGM sees it.
  *
- * MGM's callbacks (ctx: struct rproto) become messages.  RPF, creation and
- * prune alerts wait for the answer with conn_wait_message(), which reads
- * only that connection, for at most cb_timeout_ms; on timeout or a bad
- * answer MGM's values stay.  After REMOTE_CB_STRIKES unanswered callbacks
- * in a row a connection is not waited for until it answers again: one
- * stuck process must not cost a timeout per new flow.
+ * MGM's callbacks (ctx: struct rproto) become messages.  Nothing waits
+ * for a client: RPF, creation and prune alerts return MGM's values at once
+ * and remember what they asked (struct rpend); an answer within
+ * cb_timeout_ms is applied after the fact through MGM (apply_*), a later
+ * one is counted and ignored.  So a slow or stuck process costs the router
+ * nothing but its own answers.
+ *
+ * What a permitted peer may hold is bounded (mgmd.conf "control"): over
+ * a limit a request gets MGM_ERROR_NOT_ENOUGH_MEMORY (over_limit()).
  *
  * A connection that closes has its protocols shut down as the seed says:
  * each interface released (MGM runs the IGMP handoff and deletes the
@@ -27,6 +30,7 @@
  * (MGM_IPC_EV_IF_GONE); a later interface with that name is announced to
  * them (MGM_IPC_EV_IF_APPEARED), and taking it back is theirs to do.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -44,9 +48,12 @@
 #ifndef REMOTE_CB_TIMEOUT_MS
 #define REMOTE_CB_TIMEOUT_MS MGM_IPC_CB_TIMEOUT_MS
 #endif
-#define REMOTE_CB_STRIKES 3
 #define REMOTE_MAX_PROTOS 16 /* per connection */
-#define REMOTE_MAX_ENUMS 64 /* per connection */
+#define REMOTE_MAX_ENUMS 1024 /* per connection; max-enumerations below */
+/* Callbacks awaiting their answer per connection: beyond, the oldest is
+ * given up (a timeout).  At 10,000 new flows/s and 250 ms: 2,500. */
+#define REMOTE_MAX_PENDING 8192U
+#define MASK32 0xffffffffU
 #define REMOTE_MAX_LOST 16 /* names remembered per protocol */
 
 struct rconn;
@@ -65,6 +72,7 @@ struct rproto {
 	char name[MGM_IPC_NAME_MAX + 24];
 	bool dying; /* being shut down: its callbacks are not sent */
 	uint64_t n_cb, n_timeouts, n_bad;
+	uint64_t log_ns[3]; /* last timeout logged, per answered type */
 	/* Interfaces released on its behalf because they went, by name:
 	 * it is told when one with that name appears (oldest dropped). */
 	struct {
@@ -90,8 +98,10 @@ struct rconn {
 	uint32_t pid; /* as the client said in HELLO */
 	char label[MGM_IPC_NAME_MAX];
 	uint32_t cb_seq;
-	int strikes; /* callbacks unanswered in a row */
 	bool closing;
+	/* Callbacks sent that want an answer, oldest first (a ring). */
+	struct rpend *pend;
+	uint32_t pend_head, pend_n, pend_cap;
 	struct renum enums[REMOTE_MAX_ENUMS];
 	int n_enums;
 };
@@ -112,45 +122,234 @@ static const char *cb_name(uint16_t type)
 						   "prune alert";
 }
 
-/* ---- callbacks: MGM -> message (-> answer) -------------------------- */
+/* ---- callbacks: MGM -> message (-> answer, applied later) -------------- */
 
 /*
- * Send a callback to rp's process.  With ans, wait (bounded) for the
- * answer: true if one came (*ans_len: its full length).
+ * RPF, creation and prune alerts never wait: MGM's values are what the
+ * callback returns, the message is sent, and what it asked is remembered
+ * here (struct rpend, a ring per connection in the order sent) until the
+ * answer comes or its deadline (cb_timeout_ms after sending) passes.  An
+ * answer on time is applied after the fact through MGM (apply_*); one
+ * after the deadline, or for a seq already answered, is counted as late
+ * and ignored; one that names no callback sent is a bad answer.
+ */
+struct rpend {
+	uint32_t seq;
+	uint16_t type;
+	bool done; /* answered, expired or superseded */
+	bool superseded; /* its entry was re-created meanwhile */
+	uint64_t deadline_ns;
+	struct rproto *rp;
+	uint32_t s, g;
+	/* What MGM used (its defaults): compared with the answer. */
+	uint32_t iif, nh, up; /* RPF; prune: iif = the interface */
+	struct mgm_route_info route;
+	int32_t del; /* prune */
+	uint32_t timeout; /* prune */
+	uint32_t n; /* creation */
+	struct mgm_if_entry *oifs;
+};
+
+static void pend_clear(struct rpend *p)
+{
+	free(p->oifs);
+	p->oifs = NULL;
+	p->done = true;
+}
+
+static void pend_expired(struct rpend *p)
+{
+	struct rproto *rp = p->rp;
+	uint64_t now = mgm_dp_now_ns(), *last;
+
+	R->d->cstats.callback_timeouts++;
+	if (rp) {
+		rp->n_timeouts++;
+		last = &rp->log_ns[p->type - MGM_IPC_CB_RPF];
+		/* One line a second at most per protocol and type. */
+		if (now - *last >= 1000000000ULL) {
+			log_warn("%s: no answer to the %s callback within %d "
+				 "ms, MGM's values stay%s",
+				 rp->name, cb_name(p->type), R->cb_timeout_ms,
+				 rp->n_timeouts > 1 ? " (one line a second)" :
+						      "");
+			*last = now;
+		}
+	}
+	pend_clear(p);
+}
+
+static struct rpend *pend_at(struct rconn *rc, uint32_t i)
+{
+	return &rc->pend[(rc->pend_head + i) & (rc->pend_cap - 1)];
+}
+
+/* Drop answered entries and expire those past their deadline from the
+ * head (deadlines grow with seq: one timeout for all). */
+static void pend_sweep(struct rconn *rc, uint64_t now)
+{
+	struct rpend *p;
+
+	while (rc->pend_n) {
+		p = pend_at(rc, 0);
+		/* A superseded entry is kept until its deadline: its answer
+		 * is on time, not late. */
+		if ((!p->done || p->superseded) && p->deadline_ns > now)
+			break;
+		if (!p->done)
+			pend_expired(p);
+		rc->pend_head = (rc->pend_head + 1) & (rc->pend_cap - 1);
+		rc->pend_n--;
+	}
+}
+
+/* A slot for a new entry at the tail; the oldest is expired if the ring
+ * is at REMOTE_MAX_PENDING. */
+static struct rpend *pend_push(struct rconn *rc)
+{
+	struct rpend *v, *p;
+	uint32_t i, cap;
+
+	pend_sweep(rc, mgm_dp_now_ns());
+	if (rc->pend_n == rc->pend_cap && rc->pend_cap < REMOTE_MAX_PENDING) {
+		cap = rc->pend_cap ? 2 * rc->pend_cap : 64;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return NULL;
+		for (i = 0; i < rc->pend_n; i++)
+			v[i] = *pend_at(rc, i);
+		free(rc->pend);
+		rc->pend = v;
+		rc->pend_cap = cap;
+		rc->pend_head = 0;
+	}
+	if (rc->pend_n == rc->pend_cap) {
+		p = pend_at(rc, 0);
+		if (!p->done)
+			pend_expired(p);
+		rc->pend_head = (rc->pend_head + 1) & (rc->pend_cap - 1);
+		rc->pend_n--;
+	}
+	p = pend_at(rc, rc->pend_n++);
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* The entry of seq, answered or not, or NULL. */
+static struct rpend *pend_find(struct rconn *rc, uint32_t seq)
+{
+	uint32_t lo = 0, hi = rc->pend_n, mid;
+	struct rpend *p;
+
+	/* seq wraps after 2^32 callbacks: compare as a distance. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		p = pend_at(rc, mid);
+		if (p->seq == seq)
+			return p;
+		if ((int32_t)(p->seq - seq) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Entries of rp (going away), or of (s, g) (its MFE re-created): done. */
+static void pend_forget(struct rconn *rc, const struct rproto *rp, uint32_t s,
+			uint32_t g)
+{
+	struct rpend *p;
+	uint32_t i;
+
+	for (i = 0; rc && i < rc->pend_n; i++) {
+		p = pend_at(rc, i);
+		if (p->done)
+			continue;
+		if (rp ? p->rp == rp : p->s == s && p->g == g) {
+			pend_clear(p);
+			p->superseded = !rp;
+			if (rp)
+				p->rp = NULL;
+		}
+	}
+}
+
+/* The earliest deadline of any connection's callbacks (the ticker). */
+static int pend_timeout(void *arg)
+{
+	uint64_t now = mgm_dp_now_ns(), first = UINT64_MAX;
+	struct rproto *rp;
+	uint32_t i;
+
+	(void)arg;
+	for (rp = R ? R->protos : NULL; rp; rp = rp->next) {
+		for (i = 0; rp->rc && i < rp->rc->pend_n; i++) {
+			struct rpend *p = pend_at(rp->rc, i);
+
+			if (!p->done) {
+				if (p->deadline_ns < first)
+					first = p->deadline_ns;
+				break;
+			}
+		}
+	}
+	if (first == UINT64_MAX)
+		return -1;
+	if (first <= now)
+		return 0;
+	/* Rounded up: woken before the deadline would spin. */
+	return (int)((first - now + 999999) / 1000000);
+}
+
+static void pend_tick(void *arg)
+{
+	uint64_t now = mgm_dp_now_ns();
+	struct rproto *rp;
+
+	(void)arg;
+	for (rp = R ? R->protos : NULL; rp; rp = rp->next)
+		if (rp->rc)
+			pend_sweep(rp->rc, now);
+}
+
+/*
+ * Send a callback to rp's process.  With pend, it wants an answer: an
+ * entry is made for it (*pend), to be filled by the caller.
  */
 static bool cb_send(struct rproto *rp, uint16_t type, const void *msg,
-		    size_t len, void *ans, size_t *ans_len)
+		    size_t len, struct rpend **pend)
 {
 	struct rconn *rc = rp->rc;
+	struct rpend *p = NULL;
 	uint32_t seq;
-	int timeout, err;
 
 	if (!R || !rc || rc->closing || rp->dying)
+		return false;
+	if (pend && !(p = pend_push(rc)))
 		return false;
 	if (!++rc->cb_seq)
 		++rc->cb_seq;
 	seq = rc->cb_seq;
-	if (conn_send(rc->c, type, seq, 0, msg, len))
+	if (conn_send(rc->c, type, seq, 0, msg, len)) {
+		if (p) {
+			/* Never sent: the tail entry goes. */
+			rc->pend_n--;
+			p->done = true;
+		}
 		return false;
-	rp->n_cb++;
-	if (!ans)
-		return true;
-	timeout = rc->strikes >= REMOTE_CB_STRIKES ? 0 : R->cb_timeout_ms;
-	err = conn_wait_message(rc->c, MGM_IPC_CB_REPLY, seq, timeout, ans,
-				ans_len);
-	if (!err) {
-		rc->strikes = 0;
-		return true;
 	}
-	rp->n_timeouts++;
-	if (err == -ETIMEDOUT && ++rc->strikes <= REMOTE_CB_STRIKES)
-		log_warn("%s: no answer to the %s callback within %d ms, "
-			 "MGM's values kept%s",
-			 rp->name, cb_name(type), timeout,
-			 rc->strikes == REMOTE_CB_STRIKES ?
-				 "; not waiting for it until it answers" :
-				 "");
-	return false;
+	rp->n_cb++;
+	if (p) {
+		p->seq = seq;
+		p->type = type;
+		p->rp = rp;
+		p->deadline_ns =
+			mgm_dp_now_ns() + (uint64_t)R->cb_timeout_ms * 1000000;
+		R->d->cstats.callbacks_async++;
+		*pend = p;
+	}
+	return true;
 }
 
 static bool answer_ok(struct rproto *rp, uint16_t type, size_t got, size_t want)
@@ -158,11 +357,23 @@ static bool answer_ok(struct rproto *rp, uint16_t type, size_t got, size_t want)
 	if (got == want)
 		return true;
 	rp->n_bad++;
+	R->d->cstats.answers_bad++;
 	log_warn("%s: malformed answer to the %s callback (%zu bytes, want "
-		 "%zu), MGM's values kept",
+		 "%zu), MGM's values stay",
 		 rp->name, cb_name(type), got, want);
 	return false;
 }
+
+/*
+ * An RPF answer being applied: the entry is re-created, and this RPF
+ * callback (for the same protocol, source and group) returns the answer
+ * at once, without asking again.
+ */
+static struct {
+	const struct rproto *rp;
+	uint32_t s, g;
+	struct mgm_ipc_cb_rpf_reply a;
+} inject;
 
 static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 		       uint32_t gm, uint32_t *iif, uint32_t *nh, uint32_t *up,
@@ -173,24 +384,84 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	struct rproto *rp = ctx;
 	struct mgm_ipc_cb_rpf q = { rp->h, s,	sm, g,	    gm, *iif,
 				    *nh,   *up, 0,  *route, 0 };
-	struct mgm_ipc_cb_rpf_reply a;
-	size_t alen = sizeof(a);
+	struct rpend *p;
 
+	if (inject.rp == rp && inject.s == s && inject.g == g) {
+		*iif = inject.a.in_ifindex;
+		*nh = inject.a.in_nexthop;
+		*up = inject.a.upstream;
+		*route = inject.a.route;
+		return MGM_NO_ERROR;
+	}
 	if (!hdr)
 		hs = 0;
 	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
 	memcpy(buf, &q, sizeof(q));
 	if (q.hdr_size)
 		memcpy(buf + sizeof(q), hdr, q.hdr_size);
-	if (cb_send(rp, MGM_IPC_CB_RPF, buf, sizeof(q) + q.hdr_size, &a,
-		    &alen) &&
-	    answer_ok(rp, MGM_IPC_CB_RPF, alen, sizeof(a))) {
-		*iif = a.in_ifindex;
-		*nh = a.in_nexthop;
-		*up = a.upstream;
-		*route = a.route;
+	if (cb_send(rp, MGM_IPC_CB_RPF, buf, sizeof(q) + q.hdr_size, &p)) {
+		p->s = s;
+		p->g = g;
+		p->iif = *iif;
+		p->nh = *nh;
+		p->up = *up;
+		p->route = *route;
 	}
-	return MGM_NO_ERROR;
+	return MGM_NO_ERROR; /* MGM's values, for now */
+}
+
+static void apply_rpf(struct rpend *p, const void *ans, size_t len)
+{
+	struct rproto *rp = p->rp;
+	struct mgm_ipc_cb_rpf_reply a;
+	struct mgm_ipmcast_mfe e;
+	struct mgm *m = R->d->m;
+	struct rproto *o;
+	uint32_t r;
+
+	if (!answer_ok(rp, p->type, len, sizeof(a)))
+		return;
+	memcpy(&a, ans, sizeof(a));
+	if (a.in_ifindex == p->iif && a.in_nexthop == p->nh &&
+	    !memcmp(&a.route, &p->route, sizeof(a.route))) {
+		if (a.upstream == p->up)
+			return; /* MGM's values were the answer */
+		/* Only the upstream neighbour: MgmSetMfe's field. */
+		memset(&e, 0, sizeof(e));
+		e.source = p->s;
+		e.group = p->g;
+		e.upstream = a.upstream;
+		r = mgm_set_mfe(m, rp->h, &e);
+		log_debug("%s: late RPF answer for %08x %08x: upstream set: %s",
+			  rp->name, ntohl(p->s), ntohl(p->g), mgm_strerror(r));
+		R->d->cstats.answers_applied += r == MGM_NO_ERROR;
+		return;
+	}
+	/*
+	 * Another incoming interface (or route): the entry MGM made with
+	 * its values is deleted and made again at once, as a miss where
+	 * the flow arrived, this protocol's RPF callback answering with
+	 * what it said (inject).  Other callbacks still pending for the old
+	 * entry are void: the new one asks again.
+	 */
+	r = mgm_delete_mfe(m, rp->h, p->s, p->g);
+	if (r != MGM_NO_ERROR) {
+		log_debug("%s: RPF answer for %08x %08x not applied: %s",
+			  rp->name, ntohl(p->s), ntohl(p->g), mgm_strerror(r));
+		return;
+	}
+	for (o = R->protos; o; o = o->next)
+		pend_forget(o->rc, NULL, p->s, p->g);
+	inject.rp = rp;
+	inject.s = p->s;
+	inject.g = p->g;
+	inject.a = a;
+	r = mgm_adopt_mfe(m, p->s, p->g, p->iif);
+	memset(&inject, 0, sizeof(inject));
+	R->d->cstats.answers_applied++;
+	log_debug("%s: late RPF answer for %08x %08x: iif %u -> %u: %s",
+		  rp->name, ntohl(p->s), ntohl(p->g), p->iif, a.in_ifindex,
+		  mgm_strerror(r));
 }
 
 static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
@@ -200,43 +471,79 @@ static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	const size_t ent = sizeof(struct mgm_if_entry);
 	struct rproto *rp = ctx;
 	struct mgm_ipc_cb_creation q = { rp->h, s, sm, g, gm, iif, nh, n, 0 };
-	struct mgm_ipc_cb_creation_reply a;
-	struct mgm_if_entry e;
-	size_t qlen = sizeof(q) + (size_t)n * ent, alen, want;
+	size_t qlen = sizeof(q) + (size_t)n * ent;
+	struct mgm_if_entry *keep;
+	struct rpend *p;
 	uint8_t *buf;
-	uint32_t i;
 
 	if (qlen > MGM_IPC_MAX - sizeof(struct mgm_ipc_hdr))
 		return MGM_NO_ERROR; /* cannot be said: all stay enabled */
 	buf = malloc(qlen);
-	if (!buf)
+	keep = malloc((size_t)n * ent + 1);
+	if (!buf || !keep) {
+		free(buf);
+		free(keep);
 		return MGM_NO_ERROR;
+	}
 	memcpy(buf, &q, sizeof(q));
 	memcpy(buf + sizeof(q), oifs, (size_t)n * ent);
-	/* The answer has the same size: reuse the buffer. */
-	want = alen = sizeof(a) + (size_t)n * ent;
-	if (!cb_send(rp, MGM_IPC_CB_CREATION_ALERT, buf, qlen, buf, &alen) ||
-	    !answer_ok(rp, MGM_IPC_CB_CREATION_ALERT, alen, want))
-		goto out;
-	memcpy(&a, buf, sizeof(a));
+	memcpy(keep, oifs, (size_t)n * ent);
+	if (cb_send(rp, MGM_IPC_CB_CREATION_ALERT, buf, qlen, &p)) {
+		p->s = s;
+		p->g = g;
+		p->iif = iif;
+		p->nh = nh;
+		p->n = n;
+		p->oifs = keep;
+		keep = NULL;
+	}
+	free(keep);
+	free(buf);
+	return MGM_NO_ERROR; /* every interface enabled, for now */
+}
+
+static void apply_creation(struct rpend *p, const uint8_t *ans, size_t len)
+{
+	const size_t ent = sizeof(struct mgm_if_entry);
+	struct mgm_ipc_cb_creation_reply a;
+	struct rproto *rp = p->rp;
+	struct mgm_if_entry e;
+	size_t want = sizeof(a) + (size_t)p->n * ent;
+	uint32_t i, r;
+	bool any = false;
+
+	if (!answer_ok(rp, p->type, len, want))
+		return;
+	memcpy(&a, ans, sizeof(a));
 	/* Only the enabled flags may change; the list must be ours. */
-	for (i = 0; i < n && a.if_count == n; i++) {
-		memcpy(&e, buf + sizeof(a) + i * ent, ent);
-		if (e.ifindex != oifs[i].ifindex ||
-		    e.nexthop != oifs[i].nexthop)
+	for (i = 0; i < p->n && a.if_count == p->n; i++) {
+		memcpy(&e, ans + sizeof(a) + i * ent, ent);
+		if (e.ifindex != p->oifs[i].ifindex ||
+		    e.nexthop != p->oifs[i].nexthop)
 			break;
 	}
-	if (a.if_count != n || i != n) {
-		answer_ok(rp, MGM_IPC_CB_CREATION_ALERT, 0, want);
-		goto out;
+	if (a.if_count != p->n || i != p->n) {
+		answer_ok(rp, p->type, 0, want);
+		return;
 	}
-	for (i = 0; i < n; i++) {
-		memcpy(&e, buf + sizeof(a) + i * ent, ent);
-		oifs[i].enabled = e.enabled ? 1 : 0;
+	/* MGM enabled them all; the ones the answer disables leave the
+	 * entry as MGM_FORWARD_STATE_FLAG deletes do (for this entry
+	 * only, until it goes). */
+	for (i = 0; i < p->n; i++) {
+		memcpy(&e, ans + sizeof(a) + i * ent, ent);
+		if (e.enabled || !p->oifs[i].enabled)
+			continue;
+		r = mgm_delete_group_membership_entry(R->d->m, rp->h, p->s,
+						      MASK32, p->g, MASK32,
+						      e.ifindex, e.nexthop,
+						      MGM_FORWARD_STATE_FLAG);
+		any |= r == MGM_NO_ERROR;
+		log_debug("%s: creation answer for %08x %08x: ifindex %u "
+			  "disabled: %s",
+			  rp->name, ntohl(p->s), ntohl(p->g), e.ifindex,
+			  mgm_strerror(r));
 	}
-out:
-	free(buf);
-	return MGM_NO_ERROR;
+	R->d->cstats.answers_applied += any;
 }
 
 static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
@@ -246,13 +553,87 @@ static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	struct rproto *rp = ctx;
 	struct mgm_ipc_cb_prune q = { rp->h,   s,  sm,	g,	 gm,
 				      ifindex, nh, del, *timeout };
-	struct mgm_ipc_cb_prune_reply a;
-	size_t alen = sizeof(a);
+	struct rpend *p;
 
-	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT, &q, sizeof(q), &a, &alen) &&
-	    answer_ok(rp, MGM_IPC_CB_PRUNE_ALERT, alen, sizeof(a)))
-		*timeout = a.timeout;
-	return MGM_NO_ERROR;
+	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT, &q, sizeof(q), &p)) {
+		p->s = s;
+		p->g = g;
+		p->iif = ifindex;
+		p->nh = nh;
+		p->del = del;
+		p->timeout = *timeout;
+	}
+	return MGM_NO_ERROR; /* the entry's timeout stays, for now */
+}
+
+static void apply_prune(struct rpend *p, const void *ans, size_t len)
+{
+	struct mgm_ipc_cb_prune_reply a;
+	struct rproto *rp = p->rp;
+	uint32_t r;
+
+	if (!answer_ok(rp, p->type, len, sizeof(a)))
+		return;
+	memcpy(&a, ans, sizeof(a));
+	/* Only an oif-list prune (member_delete 0) has a timeout to set,
+	 * and only for an (S,G) entry. */
+	if (p->del || !p->s || a.timeout == p->timeout)
+		return;
+	r = mgm_set_mfe_timeout(R->d->m, rp->h, p->s, p->g, a.timeout);
+	R->d->cstats.answers_applied += r == MGM_NO_ERROR;
+	log_debug("%s: prune answer for %08x %08x: timeout %u s: %s", rp->name,
+		  ntohl(p->s), ntohl(p->g), a.timeout, mgm_strerror(r));
+}
+
+/* An MGM_IPC_CB_REPLY from rc's process. */
+static void cb_answer(struct rconn *rc, uint32_t seq, const void *ans,
+		      size_t len)
+{
+	struct rpend *p;
+
+	struct rpend cp;
+
+	pend_sweep(rc, mgm_dp_now_ns());
+	p = seq ? pend_find(rc, seq) : NULL;
+	if (p && p->superseded) {
+		/* On time, for an entry an RPF answer re-created: the new
+		 * one was asked again. */
+		R->d->cstats.answers_on_time++;
+		p->superseded = false;
+		return;
+	}
+	if (!p || p->done || !p->rp) {
+		/* After its deadline (the entry is gone or expired), or a
+		 * second answer: ignored, never waited for. */
+		if (seq && (int32_t)(rc->cb_seq - seq) >= 0) {
+			R->d->cstats.answers_late++;
+			log_debug("remote: answer %u came too late, ignored",
+				  seq);
+		} else {
+			R->d->cstats.answers_bad++;
+			log_debug("remote: answer %u to no callback, ignored",
+				  seq);
+		}
+		return;
+	}
+	R->d->cstats.answers_on_time++;
+	/* Applying it calls MGM, whose callbacks may grow the ring: the
+	 * entry is taken out first. */
+	cp = *p;
+	p->oifs = NULL;
+	p->done = true;
+	switch (cp.type) {
+	case MGM_IPC_CB_RPF:
+		apply_rpf(&cp, ans, len);
+		break;
+	case MGM_IPC_CB_CREATION_ALERT:
+		apply_creation(&cp, ans, len);
+		break;
+	default:
+		apply_prune(&cp, ans, len);
+		break;
+	}
+	free(cp.oifs);
 }
 
 static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
@@ -261,7 +642,7 @@ static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	struct rproto *rp = ctx;
 	struct mgm_ipc_cb_join q = { rp->h, s, sm, g, gm, upd, 0 };
 
-	cb_send(rp, MGM_IPC_CB_JOIN_ALERT, &q, sizeof(q), NULL, NULL);
+	cb_send(rp, MGM_IPC_CB_JOIN_ALERT, &q, sizeof(q), NULL);
 	return MGM_NO_ERROR;
 }
 
@@ -278,8 +659,7 @@ static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
 	memcpy(buf, &q, sizeof(q));
 	if (q.hdr_size)
 		memcpy(buf + sizeof(q), hdr, q.hdr_size);
-	cb_send(rp, MGM_IPC_CB_WRONG_IF, buf, sizeof(q) + q.hdr_size, NULL,
-		NULL);
+	cb_send(rp, MGM_IPC_CB_WRONG_IF, buf, sizeof(q) + q.hdr_size, NULL);
 	return MGM_NO_ERROR;
 }
 
@@ -288,7 +668,7 @@ static void cb_local(struct rproto *rp, uint16_t type, uint32_t s, uint32_t sm,
 {
 	struct mgm_ipc_cb_local q = { rp->h, s, sm, g, gm, ifindex, nh };
 
-	cb_send(rp, type, &q, sizeof(q), NULL, NULL);
+	cb_send(rp, type, &q, sizeof(q), NULL);
 }
 
 static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
@@ -310,7 +690,7 @@ static void cb_igmp(struct rproto *rp, uint16_t type, uint32_t ifindex,
 {
 	struct mgm_ipc_cb_igmp q = { rp->h, ifindex, nh };
 
-	cb_send(rp, type, &q, sizeof(q), NULL, NULL);
+	cb_send(rp, type, &q, sizeof(q), NULL);
 }
 
 static uint32_t cb_disable_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
@@ -364,6 +744,8 @@ static void proto_free(struct rproto *rp)
 			break;
 		}
 	}
+	/* Answers to its callbacks now name no one. */
+	pend_forget(rp->rc, rp, 0, 0);
 	free(rp->taken);
 	free(rp);
 }
@@ -657,7 +1039,9 @@ static void req_hello(struct rconn *rc, uint16_t t, uint32_t seq,
 		      const union req *q)
 {
 	struct mgm_ipc_hello_reply a = { MGM_IPC_VERSION, R->cb_timeout_ms,
-					 MGM_IPC_MAX, MGM_IPC_FEAT_IF_EVENTS };
+					 MGM_IPC_MAX,
+					 MGM_IPC_FEAT_IF_EVENTS |
+						 MGM_IPC_FEAT_ASYNC_CB };
 	size_t i;
 
 	(void)t;
@@ -739,6 +1123,72 @@ out:
 	reply(rc, seq, r, &a, sizeof(a));
 }
 
+/* What MGM counts for a protocol (interfaces owned, memberships). */
+struct pcount {
+	mgm_handle_t h;
+	struct mgm_protocol_info info;
+};
+
+static int pcount_fn(void *arg, const struct mgm_protocol_info *pi)
+{
+	struct pcount *c = arg;
+
+	if (pi->handle != c->h)
+		return 0;
+	c->info = *pi;
+	return 1;
+}
+
+/*
+ * Is rp at its limit for this request (README, "The control socket")?
+ * A refusal is MGM_ERROR_NOT_ENOUGH_MEMORY, what MGM returns when it
+ * cannot allocate the entry, counted in "show stats" and logged at most
+ * once a second.
+ */
+static bool over_limit(struct rproto *rp, uint16_t t, const union req *q)
+{
+	struct mgmd *d = R->d;
+	struct pcount c = { .h = rp->h };
+	static uint64_t last_log;
+	uint64_t now, *count;
+	uint32_t have, max;
+	const char *what;
+
+	if (t == MGM_IPC_REQ_GROUP_ENUM_START) {
+		have = (uint32_t)rp->rc->n_enums;
+		max = ctl_limit(d, max_enums, CTL_DEF_MAX_ENUMS);
+		if (max > REMOTE_MAX_ENUMS)
+			max = REMOTE_MAX_ENUMS;
+		count = &d->cstats.enumerations_refused;
+		what = "open group enumerations (max-enumerations)";
+	} else if (t == MGM_IPC_REQ_TAKE_INTERFACE) {
+		mgm_foreach_protocol(d->m, pcount_fn, &c);
+		have = c.info.num_interfaces;
+		max = ctl_limit(d, max_interfaces, CTL_DEF_MAX_INTERFACES);
+		count = &d->cstats.interfaces_refused;
+		what = "interfaces (max-interfaces)";
+	} else if (t == MGM_IPC_REQ_ADD_MEMBERSHIP &&
+		   (q->memb.flags & MGM_JOIN_STATE_FLAG)) {
+		mgm_foreach_protocol(d->m, pcount_fn, &c);
+		have = c.info.num_memberships;
+		max = ctl_limit(d, max_memberships, CTL_DEF_MAX_MEMBERSHIPS);
+		count = &d->cstats.memberships_refused;
+		what = "memberships (max-memberships)";
+	} else {
+		return false;
+	}
+	if (have < max)
+		return false;
+	(*count)++;
+	now = mgm_dp_now_ns();
+	if (now - last_log >= 1000000000ULL) {
+		last_log = now;
+		log_warn("%s: refused: it holds %u %s, the limit", rp->name,
+			 have, what);
+	}
+	return true;
+}
+
 /* Requests that name a protocol handle: it must be one of rc's. */
 static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
 		      const union req *q)
@@ -751,8 +1201,11 @@ static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
 	struct mgm *m = R->d->m;
 	struct mgm_ipmcast_mfe e;
 	uint32_t r = MGM_ERROR_INVALID_PARAMETER;
+	bool refused = rp && over_limit(rp, t, q);
 
-	switch (rp ? t : 0) {
+	if (refused)
+		r = MGM_ERROR_NOT_ENOUGH_MEMORY;
+	switch (rp && !refused ? t : 0) {
 	case MGM_IPC_REQ_DEREGISTER:
 		r = mgm_deregister_protocol(m, rp->h);
 		if (r == MGM_NO_ERROR) {
@@ -784,10 +1237,6 @@ static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
 		r = mgm_set_mfe(m, rp->h, &e);
 		break;
 	case MGM_IPC_REQ_GROUP_ENUM_START:
-		if (rc->n_enums == REMOTE_MAX_ENUMS) {
-			r = MGM_ERROR_NOT_ENOUGH_MEMORY;
-			break;
-		}
 		r = mgm_group_enumeration_start(
 			m, rp->h, (enum mgm_enum_type)q->estart.type,
 			&a.handle);
@@ -984,14 +1433,11 @@ void remote_message(struct conn *c, const struct mgm_ipc_hdr *h,
 	size_t i;
 
 	if (h->type == MGM_IPC_CB_REPLY) {
-		/*
-		 * Answers on time are taken by conn_wait_message(): this one
-		 * is late (its default was applied) or bogus.  Never
-		 * answered; a plausible late one shows the process is alive.
-		 */
-		if (rc && h->seq && h->seq <= rc->cb_seq)
-			rc->strikes = 0;
-		log_debug("remote: answer %u came too late, ignored", h->seq);
+		/* Never answered.  Without a callback sent, bogus. */
+		if (R && rc)
+			cb_answer(rc, h->seq, payload, len);
+		else if (R)
+			R->d->cstats.answers_bad++;
 		return;
 	}
 	if (!R || !(rc = rconn_get(c))) {
@@ -1051,6 +1497,12 @@ void remote_conn_closed(struct conn *c)
 			}
 		}
 	}
+	while (rc->pend_n) {
+		pend_clear(pend_at(rc, 0));
+		rc->pend_head = (rc->pend_head + 1) & (rc->pend_cap - 1);
+		rc->pend_n--;
+	}
+	free(rc->pend);
 	free(rc);
 }
 
@@ -1319,7 +1771,8 @@ int remote_init(struct mgmd *d)
 	if (env && atoi(env) >= 1 && atoi(env) <= 10000)
 		R->cb_timeout_ms = atoi(env);
 	d->remote = R;
-	return 0;
+	/* Callbacks past their deadline are counted as they pass. */
+	return loop_add_ticker(d->loop, pend_timeout, pend_tick, NULL);
 }
 
 void remote_fini(struct mgmd *d)

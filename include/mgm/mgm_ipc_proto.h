@@ -84,18 +84,20 @@ enum mgm_ipc_cb {
  * socket refused (mgmd.conf "control" limits) and what became of external
  * protocols' callback answers (doc/external-protocols.md).
  */
-#define MGM_CTL_STATS(X)                                                     \
-	X(connections_refused) /* over max-connections(-per-uid) */          \
-	X(output_overflows) /* peers dropped: max-output unread */           \
-	X(interfaces_refused) /* TAKE_INTERFACE over max-interfaces */       \
-	X(memberships_refused) /* ADD_MEMBERSHIP over max-memberships */     \
-	X(enumerations_refused) /* GROUP_ENUM_START over max-enumerations */ \
-	X(callbacks_async) /* RPF/creation/prune sent, MGM's values kept */  \
-	X(answers_on_time) /* within the callback timeout */                 \
-	X(answers_applied) /* of those, changed an MFE after the fact */     \
-	X(answers_late) /* after the timeout, or repeated: ignored */        \
-	X(answers_bad) /* malformed, or to no callback: ignored */           \
-	X(callback_timeouts) /* not answered within the timeout */
+#define MGM_CTL_STATS(X)                                                       \
+	X(connections_refused,                                                 \
+	  "connections refused: max-connections(-per-uid)")                    \
+	X(output_overflows, "peers dropped: max-output left unread")           \
+	X(interfaces_refused, "interface takes over max-interfaces")           \
+	X(memberships_refused, "memberships over max-memberships")             \
+	X(enumerations_refused, "group enumerations over max-enumerations")    \
+	X(callbacks_async,                                                     \
+	  "RPF/creation/prune callbacks sent, MGM's values kept")              \
+	X(answers_on_time, "callback answers within the timeout")              \
+	X(answers_applied, "of those, answers that changed an MFE afterwards") \
+	X(answers_late, "answers after the timeout, or repeated: ignored")     \
+	X(answers_bad, "answers malformed, or to no callback: ignored")        \
+	X(callback_timeouts, "callbacks not answered within the timeout")
 
 /* How long mgmd waits for a callback's answer by default (ms). */
 #define MGM_IPC_CB_TIMEOUT_MS 250U

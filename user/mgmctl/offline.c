@@ -324,7 +324,7 @@ int offline_stats(json_object **out, char *err, size_t len)
 	ADD(o, "controller", ctl);
 	/* mgmd's control socket counters: gone with it. */
 	ctl = json_object_new_object();
-#define X(name) ADD(ctl, #name, NULL);
+#define X(name, desc) ADD(ctl, #name, NULL);
 	MGM_CTL_STATS(X)
 #undef X
 	ADD(o, "control", ctl);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mgm/mgm_ipc_proto.h"
 #include "mgm_fwd.h"
 #include "mgmctl.h"
 
@@ -428,6 +429,13 @@ static const struct desc controller_desc[] = {
 	{ NULL, NULL },
 };
 
+static const struct desc control_desc[] = {
+#define X(name, desc) { #name, desc },
+	MGM_CTL_STATS(X)
+#undef X
+		{ NULL, NULL },
+};
+
 static const char *desc_of(const struct desc *d, const char *name)
 {
 	for (; d && d->name; d++)
@@ -457,6 +465,7 @@ static void stats(json_object *o)
 			const struct desc *d =
 				!strcmp(sec, "fastpath")   ? fastpath_desc :
 				!strcmp(sec, "controller") ? controller_desc :
+				!strcmp(sec, "control")	   ? control_desc :
 							     NULL;
 
 			if (pass)

@@ -496,7 +496,7 @@ static void show_stats(void)
 	ADD(o, "controller", ctl);
 	/* The control socket's refusals, external protocols' answers. */
 	ctl = json_object_new_object();
-#define X(name) ADD(ctl, #name, INT(mgmd->cstats.name));
+#define X(name, desc) ADD(ctl, #name, INT(mgmd->cstats.name));
 	MGMD_CTL_STATS(X)
 #undef X
 	ADD(o, "control", ctl);

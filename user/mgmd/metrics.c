@@ -97,11 +97,9 @@ static void controller(struct mgmd *d, struct pbuf *b)
 	    mgm_dp_oset_count(d->dp));
 	one(b, "mgm_uptime_seconds", G, "Seconds since mgmd started",
 	    (double)((mgm_dp_now_ns() - d->started_ns) / 1000000000ULL));
-#define X(n)                                                      \
-	one(b, "mgm_control_" #n "_total", C,                     \
-	    "Control socket and external protocols: " #n " (see " \
-	    "README, The control socket)",                        \
-	    d->cstats.n);
+#define X(n, desc)                            \
+	one(b, "mgm_control_" #n "_total", C, \
+	    "Control socket and external protocols: " desc, d->cstats.n);
 	MGMD_CTL_STATS(X)
 #undef X
 }

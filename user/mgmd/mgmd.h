@@ -241,7 +241,7 @@ struct mgmd {
 	/* "show stats", "control" (MGM_CTL_STATS, mgm/mgm_ipc_proto.h). */
 	struct mgmd_ctl_stats {
 #define MGMD_CTL_STATS(X) MGM_CTL_STATS(X)
-#define X(name) uint64_t name;
+#define X(name, desc) uint64_t name;
 		MGMD_CTL_STATS(X)
 #undef X
 	} cstats;

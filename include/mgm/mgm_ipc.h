@@ -2,7 +2,7 @@
 /*
  * mgm_ipc.h - the wire format of mgmd's control socket.
  *
- * One UNIX stream socket (default /run/mgmd.sock, mode 0660; peers must be
+ * One UNIX stream socket (default /run/mgmd/mgmd.sock, mode 0660; peers must be
  * root or in the configured group, checked with SO_PEERCRED) carries two
  * kinds of conversation:
  *
@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define MGM_IPC_SOCKET_DEFAULT "/run/mgmd.sock"
+#define MGM_IPC_SOCKET_DEFAULT "/run/mgmd/mgmd.sock"
 #define MGM_IPC_VERSION 1
 #define MGM_IPC_MAX 65536U
 

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 struct mgmctl_opts opts = {
-	.socket = "/run/mgmd.sock",
+	.socket = MGM_IPC_SOCKET_DEFAULT,
 	.timeout_ms = 1000,
 };
 

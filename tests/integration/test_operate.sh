@@ -80,7 +80,11 @@ phyint rs
 mroute from rs group $GROUP to r1
 mroute from rs group 239.1.1.2 to r3
 EOF
+# The socket's directory is made if missing (the default is
+# /run/mgmd/mgmd.sock; here a private one).
+MGMD_SOCK=$TMP/run-mgmd/mgmd.sock
 check "mgmd starts" mgmd_start "$CONF"
+check "... making its socket's directory" test -d "$TMP/run-mgmd" -a -S "$MGMD_SOCK"
 check "first packets (the miss creates the entry)" send -n 5 -r 100
 sleep 0.3
 out=$(mgmctl reload 2>&1)

@@ -551,6 +551,25 @@ int ctl_open(struct mgmd *d, const char *path, const char *group)
 		return err;
 	}
 	strcpy(sa.sun_path, path);
+	/* Its directory (the default's /run/mgmd) is made if missing, one
+	 * level only, readable by all: the socket's mode guards it. */
+	{
+		char dir[sizeof(sa.sun_path)], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = 0;
+			if (mkdir(dir, 0755) && errno != EEXIST) {
+				err = -errno;
+				log_err("control: cannot make %s: %s", dir,
+					strerror(errno));
+				close(ctl->fd);
+				free(ctl);
+				return err;
+			}
+		}
+	}
 	unlink(path);
 	if (bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    chmod(path, 0660) ||

@@ -13,7 +13,7 @@
  * Behind these functions there is one MGM instance per process:
  *
  *  - By default, mgmd's, over its control socket (libmgmclient): the first
- *    Mgm* call connects to $MGM_SOCKET, or /run/mgmd.sock when that is not
+ *    Mgm* call connects to $MGM_SOCKET, or /run/mgmd/mgmd.sock if that is not
  *    set, under the name $MGM_NAME (default: the program's name), and the
  *    process is an external protocol of mgmd.  mgmd must be running.
  *  - Or an instance of libmgm in this process: call
@@ -342,7 +342,7 @@ DWORD MgmGroupEnumerationEnd(HANDLE hEnum);
  * instance (mgmd's or another) is in use, ERROR_INVALID_PARAMETER if
  * NULL. */
 DWORD MgmCompatUseInstance(void *mgm_instance);
-/* Connect to mgmd at socket_path (NULL: $MGM_SOCKET or /run/mgmd.sock)
+/* Connect to mgmd at socket_path (NULL: $MGM_SOCKET or /run/mgmd/mgmd.sock)
  * under name (NULL: $MGM_NAME or the program's name) now, rather than
  * at the first Mgm* call.  ERROR_CAN_NOT_COMPLETE if mgmd cannot be
  * reached, ERROR_ALREADY_EXISTS if an instance is already in use. */

@@ -29,7 +29,7 @@ struct mgm_dp_mfe_counters {
 	uint64_t wrong_if; /* arrived on another interface than the iif */
 	uint64_t ttl_expired; /* TTL <= 1 */
 	uint64_t negative; /* dropped by a negative entry */
-	uint64_t too_big; /* larger than the out-set MTU, left to the stack */
+	uint64_t too_big; /* larger than the out-set's smallest MTU (tc path) */
 	uint64_t last_used_ns; /* now_ns() clock; 0 = never used */
 	uint64_t kernel_passes; /* keepalive packets left to the kernel */
 };

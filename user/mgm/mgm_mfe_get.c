@@ -105,7 +105,9 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	fwd = fwd > c.wrong_if ? fwd - c.wrong_if : 0;
 	fwd = fwd > c.ttl_expired ? fwd - c.ttl_expired : 0;
 	fwd = fwd > c.negative ? fwd - c.negative : 0;
-	fwd = fwd > c.too_big ? fwd - c.too_big : 0;
+	/* (too_big packets are forwarded too: through the tc path, where a
+	 * copy that does not fit its interface's MTU is dropped and counted
+	 * as that interface's frag_needed.) */
 
 	x.group = e->group;
 	x.source = e->source;
@@ -125,7 +127,7 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	x.queue_overflow = 0; /* the fast path has no queue */
 	x.uninit_mfe = 0; /* no uninitialised MFEs: misses are events */
 	x.negative_mfe = trunc32(c.negative);
-	x.in_discards = trunc32(c.negative + c.too_big);
+	x.in_discards = trunc32(c.negative);
 	x.in_hdr_errors = trunc32(c.ttl_expired);
 	x.total_out_packets = trunc32(fwd * e->n_oifs);
 	/* The common prefix is laid out identically in both structs. */
@@ -138,16 +140,15 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	}
 	/*
 	 * The fast path counts per MFE and per interface, not per
-	 * (S,G,oif): every oif of an MFE gets the MFE's forwarded count,
-	 * and copies dropped for size are reported as fragmentation needed
-	 * on each; TTL-threshold and egress drops are per interface only
-	 * (dp if_counters), so they read 0 here.
+	 * (S,G,oif): every oif of an MFE gets the MFE's forwarded count;
+	 * TTL-threshold drops, copies too big for the interface's MTU
+	 * (frag_needed) and egress drops are per interface only (dp
+	 * if_counters, mgmctl show interfaces), so they read 0 here.
 	 */
 	for (i = 0; i < e->n_oifs; i++) {
 		struct mgm_ipmcast_oif_stats o = {
 			.out_ifindex = v[i].ifindex,
 			.nexthop = v[i].nexthop,
-			.frag_needed = trunc32(c.too_big),
 			.out_packets = trunc32(fwd),
 		};
 

@@ -34,7 +34,7 @@ stat_of() {
 }
 
 # --- 1. bad settings -----------------------------------------------------------
-for bad in "max-connections 0" "max-output 100" "max-output lots" \
+for bad in "max-connections 0" "max-output 100" "max-output lots" "max-output-total 1k" \
 	"max-enumerations 5000" "max-sockets 3" "max-interfaces"; do
 	printf 'phyint rs\ncontrol %s\n' "$bad" >"$CONF"
 	timeout 10 nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$CONF" \
@@ -153,6 +153,45 @@ check "the greedy protocol is still served" kill -0 "${RPID[a]}"
 check "mgmd is still up" kill -0 "$MGMD_PID"
 kill -TERM "${RPID[a]}" 2>/dev/null
 wait "${RPID[a]}" 2>/dev/null
+mgmd_stop
+
+# --- all peers together: max-output-total ------------------------------------------
+# Three peers that never read, each under its own max-output (1m) but
+# together over max-output-total (128k): the one holding most is dropped
+# each time, and mgmd's queue never grows past the total.
+printf 'phyint rs\ncontrol max-output 1m\ncontrol max-output-total 128k\n' >"$CONF"
+mgmd_start "$CONF" || { fail "mgmd starts (max-output-total)"; summary; exit 1; }
+rss0=$(awk '/^VmRSS/ {print $2}' "/proc/$MGMD_PID/status")
+in_rtr python3 - "$MGMD_SOCK" >"$TMP/total.out" <<'EOF'
+import socket, struct, sys, time
+hello = struct.pack("=II32s", 1, 0, b"noread")
+msg = struct.pack("=IHHII", 16 + len(hello), 32, 0, 1, 0) + hello
+socks = []
+for i in range(3):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(sys.argv[1])
+    s.setblocking(False)
+    socks.append(s)
+closed, end = set(), time.time() + 8
+while time.time() < end and len(closed) < 3:
+    for i, s in enumerate(socks):
+        if i in closed:
+            continue
+        try:
+            s.send(msg * 16)
+        except BlockingIOError:
+            time.sleep(0.001)
+        except (BrokenPipeError, ConnectionResetError):
+            closed.add(i)
+print("closed", len(closed))
+EOF
+check "peers over the total were dropped" grep -qE "^closed [1-3]" "$TMP/total.out"
+check "the reason logged" grep -q "max-output-total): dropped" "$TMP/mgmd.log"
+check_ge "counted as output overflows" "$(stat_of output_overflows)" 1
+rss1=$(awk '/^VmRSS/ {print $2}' "/proc/$MGMD_PID/status")
+check "mgmd grew by less than 8 MiB ($(((rss1 - rss0) / 1024)) MiB)" test $((rss1 - rss0)) -lt 8192
+check "mgmd is still up and answers" mgmctl show stats
 mgmd_stop
 [ -n "${V:-}" ] && cat "$TMP/a.log" "$TMP/mgmd.log" "$TMP/noread.out" >&2
 summary

@@ -452,7 +452,8 @@ static int line_metrics_listen(struct perr *e, char **w, int n,
 
 /*
  * control max-connections N | max-connections-per-uid N | max-output
- * BYTES[k|m] | max-interfaces N | max-memberships N | max-enumerations N:
+ * BYTES[k|m] | max-output-total BYTES[k|m] | max-interfaces N |
+ * max-memberships N | max-enumerations N:
  * what a permitted peer of the control socket may hold (README, "The
  * control socket").
  */
@@ -462,19 +463,25 @@ static int line_control(struct perr *e, char **w, int n, struct config *c)
 		const char *word;
 		size_t off;
 		unsigned long max;
+		bool bytes; /* N, Nk or Nm, at least 64k */
 	} lim[] = {
 		{ "max-connections", offsetof(struct cfg_control, max_conns),
-		  65536 },
+		  65536, false },
 		{ "max-connections-per-uid",
-		  offsetof(struct cfg_control, max_conns_uid), 65536 },
+		  offsetof(struct cfg_control, max_conns_uid), 65536, false },
 		{ "max-output", offsetof(struct cfg_control, max_output),
-		  1UL << 30 },
+		  1UL << 30, true },
+		{ "max-output-total",
+		  offsetof(struct cfg_control, max_output_total), 1UL << 31,
+		  true },
 		{ "max-interfaces",
-		  offsetof(struct cfg_control, max_interfaces), 1UL << 24 },
+		  offsetof(struct cfg_control, max_interfaces), 1UL << 24,
+		  false },
 		{ "max-memberships",
-		  offsetof(struct cfg_control, max_memberships), 1UL << 24 },
+		  offsetof(struct cfg_control, max_memberships), 1UL << 24,
+		  false },
 		{ "max-enumerations", offsetof(struct cfg_control, max_enums),
-		  1024 },
+		  1024, false },
 	};
 	unsigned long v, mul = 1;
 	char num[32];
@@ -483,7 +490,8 @@ static int line_control(struct perr *e, char **w, int n, struct config *c)
 	if (n != 3)
 		return fail(e, "expected 'control SETTING N' (settings: "
 			       "max-connections, max-connections-per-uid, "
-			       "max-output, max-interfaces, max-memberships, "
+			       "max-output, max-output-total, max-interfaces, "
+			       "max-memberships, "
 			       "max-enumerations)");
 	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
 		if (!strcmp(w[1], lim[i].word))
@@ -492,24 +500,15 @@ static int line_control(struct perr *e, char **w, int n, struct config *c)
 		return fail(e, "unknown control setting '%s'", w[1]);
 	snprintf(num, sizeof(num), "%s", w[2]);
 	l = strlen(num);
-	if (lim[i].off == offsetof(struct cfg_control, max_output) && l > 1 &&
-	    strchr("kKmM", num[l - 1])) {
+	if (lim[i].bytes && l > 1 && strchr("kKmM", num[l - 1])) {
 		mul = strchr("kK", num[l - 1]) ? 1024 : 1024 * 1024;
 		num[l - 1] = '\0';
 	}
 	if (parse_uint(num, lim[i].max / mul, &v) || !v ||
-	    (lim[i].off == offsetof(struct cfg_control, max_output) &&
-	     v * mul < 65536))
-		return fail(
-			e, "%s needs %s..%lu%s, not '%s'", lim[i].word,
-			lim[i].off == offsetof(struct cfg_control, max_output) ?
-				"65536" :
-				"1",
-			lim[i].max,
-			lim[i].off == offsetof(struct cfg_control, max_output) ?
-				" bytes (or Nk, Nm)" :
-				"",
-			w[2]);
+	    (lim[i].bytes && v * mul < 65536))
+		return fail(e, "%s needs %s..%lu%s, not '%s'", lim[i].word,
+			    lim[i].bytes ? "65536" : "1", lim[i].max,
+			    lim[i].bytes ? " bytes (or Nk, Nm)" : "", w[2]);
 	*(uint32_t *)((char *)&c->control + lim[i].off) = (uint32_t)(v * mul);
 	return 0;
 }

@@ -55,9 +55,20 @@ struct ctl {
 	gid_t group;
 	bool have_group;
 	struct conn *conns;
+	size_t queued; /* output of all connections not sent yet */
 };
 
 static void conn_free(struct conn *c);
+
+/* c is dropped: its unsent output goes at once (and out of the total). */
+static void conn_drop_output(struct conn *c)
+{
+	c->ctl->queued -= c->out_len;
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_cap = 0;
+	c->dead = true;
+}
 
 static void conn_update_events(struct conn *c)
 {
@@ -86,6 +97,7 @@ static void conn_flush(struct conn *c)
 		}
 		memmove(c->out, c->out + n, c->out_len - n);
 		c->out_len -= n;
+		c->ctl->queued -= n;
 	}
 	if (!c->out_len && c->closing)
 		c->dead = true;
@@ -113,8 +125,25 @@ int conn_send(struct conn *c, uint16_t type, uint32_t seq, uint32_t status,
 		log_warn("control: peer uid %d does not read its answers "
 			 "(max-output): dropped",
 			 (int)c->uid);
-		c->dead = true;
+		conn_drop_output(c);
 		return -ENOBUFS;
+	}
+	/* All peers together: the one holding most goes first. */
+	while (c->ctl->queued + sizeof(h) + len >
+	       ctl_limit(c->ctl->d, max_output_total,
+			 CTL_DEF_MAX_OUTPUT_TOTAL)) {
+		struct conn *x, *big = c;
+
+		for (x = c->ctl->conns; x; x = x->next)
+			if (!x->dead && x->out_len > big->out_len)
+				big = x;
+		c->ctl->d->cstats.output_overflows++;
+		log_warn("control: peer uid %d holds the most unread output "
+			 "(%zu bytes; max-output-total): dropped",
+			 (int)big->uid, big->out_len);
+		conn_drop_output(big);
+		if (big == c)
+			return -ENOBUFS;
 	}
 	if (need > c->out_cap) {
 		size_t cap = c->out_cap ? c->out_cap : 65536;
@@ -132,6 +161,7 @@ int conn_send(struct conn *c, uint16_t type, uint32_t seq, uint32_t status,
 	if (len)
 		memcpy(c->out + c->out_len + sizeof(h), payload, len);
 	c->out_len = need;
+	c->ctl->queued += sizeof(h) + len;
 	conn_flush(c);
 	return c->dead ? -EPIPE : 0;
 }
@@ -378,6 +408,7 @@ static void conn_free(struct conn *c)
 	stream_stop(c);
 	loop_del(c->ctl->d->loop, c->fd);
 	close(c->fd);
+	c->ctl->queued -= c->out_len;
 	free(c->out);
 	free(c);
 }

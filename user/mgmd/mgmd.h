@@ -119,6 +119,7 @@ struct cfg_control {
 	uint32_t max_conns; /* connections in all */
 	uint32_t max_conns_uid; /* connections of one peer uid */
 	uint32_t max_output; /* bytes queued for a peer that does not read */
+	uint32_t max_output_total; /* bytes queued for all peers together */
 	uint32_t max_interfaces; /* per external protocol */
 	uint32_t max_memberships; /* per external protocol */
 	uint32_t max_enums; /* open group enumerations per connection */
@@ -127,6 +128,7 @@ struct cfg_control {
 #define CTL_DEF_MAX_CONNS 1024U
 #define CTL_DEF_MAX_CONNS_UID 512U
 #define CTL_DEF_MAX_OUTPUT (16U << 20)
+#define CTL_DEF_MAX_OUTPUT_TOTAL (64U << 20)
 #define CTL_DEF_MAX_INTERFACES 4096U
 #define CTL_DEF_MAX_MEMBERSHIPS 65536U
 #define CTL_DEF_MAX_ENUMS 16U

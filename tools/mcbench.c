@@ -563,6 +563,20 @@ static void open_forwarders(uint32_t mfe_max)
 	err = mgm_dp_open(&o, &B.dp);
 	if (err)
 		die("cannot open the datapath: %s", strerror(-err));
+	/*
+	 * With MGM_NO_FEATURES=netdev-genl every interface counts as one
+	 * XDP cannot transmit to, so every copy takes ours' tc path: the
+	 * XDP program marks and passes the frame, mgm_tc_xmit on the
+	 * ingress clones it to each member.  The tc half must then be on
+	 * the ingress veth (the XDP half runs from the injection).
+	 */
+	if (mgm_feature_disabled("netdev-genl")) {
+		err = mgm_dp_attach(B.dp, B.in_if, MGM_DP_XDP_AUTO);
+		if (err)
+			die("attach (tc path) on in: %s", strerror(-err));
+		progress("ours: every copy through the tc path "
+			 "(MGM_NO_FEATURES=netdev-genl)");
+	}
 	open_probe();
 
 	/*

@@ -318,26 +318,38 @@ uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
 	return ret;
 }
 
+/*
+ * Under the lock: the MFE of (source, group) if protocol owns its
+ * incoming interface, else NULL with *ret the MGM error (bad handle or
+ * not the owner: INVALID_PARAMETER; no such MFE: NOT_FOUND).
+ */
+static struct mfe *owned_mfe(struct mgm *m, mgm_handle_t protocol,
+			     uint32_t source, uint32_t group, uint32_t *ret)
+{
+	struct proto *p = proto_get(m, protocol);
+	struct mfe *e = p ? mfe_find(m, source, group) : NULL;
+
+	if (!p || (e && owner_of(m, e->iif, e->iif_nh) != p))
+		*ret = MGM_ERROR_INVALID_PARAMETER;
+	else if (!e)
+		*ret = MGM_ERROR_NOT_FOUND;
+	else
+		return e;
+	return NULL;
+}
+
 uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
 			uint32_t group)
 {
 	struct cbq q = { 0 };
-	struct proto *p;
 	struct mfe *e;
 	uint32_t ret = MGM_NO_ERROR;
 
 	if (!m)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
-	p = proto_get(m, protocol);
-	e = p ? mfe_find(m, source, group) : NULL;
-	if (!p)
-		ret = MGM_ERROR_INVALID_PARAMETER;
-	else if (!e)
-		ret = MGM_ERROR_NOT_FOUND;
-	else if (owner_of(m, e->iif, e->iif_nh) != p)
-		ret = MGM_ERROR_INVALID_PARAMETER;
-	else
+	e = owned_mfe(m, protocol, source, group, &ret);
+	if (e)
 		mfe_remove(m, e); /* out of the fast path first */
 	mgm_unlock(m);
 	return ret;
@@ -347,22 +359,14 @@ uint32_t mgm_set_mfe_timeout(struct mgm *m, mgm_handle_t protocol,
 			     uint32_t source, uint32_t group, uint32_t timeout)
 {
 	struct cbq q = { 0 };
-	struct proto *p;
 	struct mfe *e;
 	uint32_t ret = MGM_NO_ERROR, serial = 0;
 
 	if (!m)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
-	p = proto_get(m, protocol);
-	e = p ? mfe_find(m, source, group) : NULL;
-	if (!p)
-		ret = MGM_ERROR_INVALID_PARAMETER;
-	else if (!e)
-		ret = MGM_ERROR_NOT_FOUND;
-	else if (owner_of(m, e->iif, e->iif_nh) != p)
-		ret = MGM_ERROR_INVALID_PARAMETER;
-	else
+	e = owned_mfe(m, protocol, source, group, &ret);
+	if (e)
 		serial = e->serial;
 	mgm_unlock(m);
 	/* As a prune alert's answer is applied (mgm_core.c, cb_invoke):

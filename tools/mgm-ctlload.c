@@ -39,6 +39,9 @@
 
 #include "mgm/mgm_ipc.h"
 
+static const char *prog = "mgm-ctlload";
+#include "mctool.h" /* now_ns(), the strict argument parsers */
+
 enum kind { GOOD, IDLE, GARBAGE, NOREAD, SLOW, CHURN, N_KINDS };
 static const char *const kind_name[N_KINDS] = { "good",	  "idle", "garbage",
 						"noread", "slow", "churn" };
@@ -63,14 +66,6 @@ static int probe_ms = 50;
 static unsigned counts[N_KINDS];
 static struct kind_stats kst[N_KINDS];
 static volatile sig_atomic_t stop;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int connect_nb(bool nonblock)
 {
@@ -359,15 +354,21 @@ int main(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "s:d:h", lo, NULL)) != -1) {
+		uint64_t v;
+
 		switch (c) {
 		case 's':
 			sock_path = optarg;
 			break;
 		case 'd':
-			duration = atof(optarg);
+			if (!parse_seconds(optarg, &duration))
+				bad_arg("bad --duration '%s'", optarg);
 			break;
 		case 'p':
-			probe_ms = atoi(optarg);
+			if (!parse_u64(optarg, 10, 60000, &v) || !v)
+				bad_arg("bad --probe-ms '%s' (1..60000)",
+					optarg);
+			probe_ms = (int)v;
 			break;
 		case 'G':
 		case 'I':
@@ -375,7 +376,9 @@ int main(int argc, char **argv)
 		case 'N':
 		case 'L':
 		case 'C':
-			counts[strchr("GIBNLC", c) - "GIBNLC"] = atoi(optarg);
+			if (!parse_u64(optarg, 10, 100000, &v))
+				bad_arg("bad count '%s' (0..100000)", optarg);
+			counts[strchr("GIBNLC", c) - "GIBNLC"] = (unsigned)v;
 			break;
 		case 'h':
 			usage(stdout);

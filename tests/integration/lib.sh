@@ -145,6 +145,44 @@ rcv_ns() {
 	case $1 in 1) echo "$NS_R1" ;; 2) echo "$NS_R2" ;; 3) echo "$NS_R3" ;; esac
 }
 
+# veth_rcv I NS: (re)create receiver link I: r$I in the router, x0 in NS,
+# 198.51.100.(64(I-1)+1)/26 and +2, up, GRO on the receiving side.
+veth_rcv() {
+	local i=$1 ns=$2 base=$((($1 - 1) * 64))
+	ip link add x0 netns "$ns" type veth peer name "r$i" netns "$NS_RTR" || return 1
+	ip -n "$NS_RTR" addr add "198.51.100.$((base + 1))/26" dev "r$i"
+	ip -n "$ns" addr add "198.51.100.$((base + 2))/26" dev x0
+	ip -n "$NS_RTR" link set "r$i" up
+	ip -n "$ns" link set x0 up
+	# XDP frames redirected into a veth are only delivered if the
+	# peer runs XDP or has GRO on (see platform-notes).
+	in_ns "$ns" ethtool -K x0 gro on >/dev/null
+}
+
+# ifindex IF: the router's ifindex of IF.
+ifindex() { ip -n "$NS_RTR" -o link show "$1" | cut -d: -f1; }
+
+# wait_attached IF: until an XDP program is attached to the router's IF
+# (at most 2 s).
+wait_attached() {
+	local n=0
+	while ! ip -n "$NS_RTR" link show "$1" 2>/dev/null | grep -q prog/xdp; do
+		[ $n -ge 40 ] && return 1
+		sleep 0.05
+		n=$((n + 1))
+	done
+}
+
+# wait_file FILE [SEC]: until FILE exists (at most SEC s, default 10).
+wait_file() {
+	local n=0 max=$((${2:-10} * 20))
+	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
+	[ -e "$1" ]
+}
+
+# has ID PATTERN: $TMP/ID.log has a line matching PATTERN (ERE).
+has() { grep -qE "$2" "$TMP/$1.log"; }
+
 topo_std() {
 	local i
 	for ns in "$NS_SRC" "$NS_RTR" "$NS_R1" "$NS_R2" "$NS_R3"; do
@@ -158,18 +196,8 @@ topo_std() {
 	ip -n "$NS_RTR" link set rs up
 	ip -n "$NS_SRC" route add default via 192.0.2.254
 	for i in 1 2 3; do
-		local ns base
-		ns=$(rcv_ns $i)
-		base=$(((i - 1) * 64))
-		ip link add x0 netns "$ns" type veth peer name "r$i" netns "$NS_RTR" || return 1
-		ip -n "$NS_RTR" addr add "198.51.100.$((base + 1))/26" dev "r$i"
-		ip -n "$ns" addr add "198.51.100.$((base + 2))/26" dev x0
-		ip -n "$NS_RTR" link set "r$i" up
-		ip -n "$ns" link set x0 up
-		ip -n "$ns" route add default via "198.51.100.$((base + 1))"
-		# XDP frames redirected into a veth are only delivered if the
-		# peer runs XDP or has GRO on (see platform-notes).
-		in_ns "$ns" ethtool -K x0 gro on >/dev/null || return 1
+		veth_rcv $i "$(rcv_ns $i)" || return 1
+		ip -n "$(rcv_ns $i)" route add default via "198.51.100.$(((i - 1) * 64 + 1))"
 	done
 	# The router's ingress veth gets frames from the source's stack.
 	in_ns "$NS_SRC" ethtool -K s0 gro on >/dev/null
@@ -293,6 +321,15 @@ remote_start() {
 	RPID[$1]=$!
 	BG_PIDS+=($!)
 }
+
+# stat_of KEY: a number from `mgmctl -j show stats` now.
+stat_of() {
+	mgmctl -j show stats >"$TMP/stats.json" 2>/dev/null
+	json_num "$TMP/stats.json" "$1"
+}
+
+# rss_kb: mgmd's resident memory (KiB).
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$MGMD_PID/status"; }
 
 mgmctl() {
 	in_rtr "$MGMCTL_BIN" -s "$MGMD_SOCK" --pin-root "$PIN" "$@"

@@ -34,12 +34,6 @@ mgmd_start "$TMP/mgmd.conf" -v || { fail "mgmd starts"; summary; exit 1; }
 
 D=$TMP/rras
 mkdir -p "$D"
-# wait_for FILE [SEC]
-wait_for() {
-	local n=0 max=$((${2:-10} * 20))
-	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
-	[ -e "$1" ]
-}
 # val NAME: the value the protocol printed for NAME.
 val() { awk -v k="$1" '$1 == k {print $2; exit}' "$TMP/rras.out"; }
 expect() { check_eq "$1 = $2" "$(val "$1")" "$2"; }
@@ -50,7 +44,7 @@ RRAS=$!
 BG_PIDS+=($RRAS)
 
 # --- 1. startup ------------------------------------------------------------------
-wait_for "$D/setup.ready" 10 || { fail "the protocol starts up"; cat "$TMP/rras.err" >&2; }
+wait_file "$D/setup.ready" 10 || { fail "the protocol starts up"; cat "$TMP/rras.err" >&2; }
 expect register 0
 expect register_again 183 # ERROR_ALREADY_EXISTS
 expect take_iif 0
@@ -71,7 +65,7 @@ check "its protocol ID is shown" grep -qiE '41370014|1094123540' "$TMP/protos.tx
 for i in 1 2 3; do sink_start $i "$(rcv_ns $i)" "$GROUP" || fail "receiver $i"; done
 send_bg -r 200 -d 30
 touch "$D/traffic"
-wait_for "$D/mfe.ready" 15 || fail "the MFE phase ends"
+wait_file "$D/mfe.ready" 15 || fail "the MFE phase ends"
 expect get_mfe 0
 expect rpf_header ok
 expect rpf_iif 1
@@ -96,13 +90,13 @@ sleep 0.5
 touch "$D/prune"
 
 # --- 3. prune r2 -----------------------------------------------------------------
-wait_for "$D/prune.ready" 10 || fail "the prune phase ends"
+wait_file "$D/prune.ready" 10 || fail "the prune phase ends"
 expect leave_oif2 0
 sleep 0.5
 touch "$D/stop"
 
 # --- 4. shutdown -----------------------------------------------------------------
-wait_for "$D/stop.ready" 10 || fail "the shutdown ends"
+wait_file "$D/stop.ready" 10 || fail "the shutdown ends"
 sleep 0.5
 kill "$SENDER" 2>/dev/null
 wait "$SENDER" 2>/dev/null

@@ -22,16 +22,6 @@ require_cmd python3 python3
 topo_std || { fail "topology"; summary; exit 1; }
 CONF=$TMP/mgmd.conf
 
-wait_for() {
-	local n=0 max=$((${2:-10} * 20))
-	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
-	[ -e "$1" ]
-}
-has() { grep -qE "$2" "$TMP/$1.log"; }
-stat_of() {
-	mgmctl -j show stats >"$TMP/stats.json" 2>/dev/null
-	json_num "$TMP/stats.json" "$1"
-}
 
 # --- 1. bad settings -----------------------------------------------------------
 for bad in "max-connections 0" "max-output 100" "max-output lots" "max-output-total 1k" \
@@ -73,7 +63,7 @@ touch $TMP/a.done
 wait $TMP/never 60
 EOF
 remote_start a greedy "$TMP/a.script"
-check "the greedy protocol ran" wait_for "$TMP/a.done"
+check "the greedy protocol ran" wait_file "$TMP/a.done"
 check "two interfaces taken" test "$(grep -cE 'P take r[s1] -> NO_ERROR' "$TMP/a.log")" -eq 2
 check "the third: ERROR_NOT_ENOUGH_MEMORY" has a "P take r2 -> ERROR_NOT_ENOUGH_MEMORY"
 check "three memberships" test "$(grep -cE 'P join r1 239.1.1.[123] \* -> NO_ERROR' "$TMP/a.log")" -eq 3

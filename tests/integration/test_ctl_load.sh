@@ -35,7 +35,6 @@ in_ns "$NS_R1" sysctl -qw net.ipv4.conf.x0.igmpv3_unsolicited_report_interval=10
 mgmd_start "$TMP/mgmd.conf" || { fail "mgmd starts"; summary; exit 1; }
 
 fds() { ls "/proc/$MGMD_PID/fd" | wc -l; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$MGMD_PID/status"; }
 FDS0=$(fds)
 RSS0=$(rss_kb)
 

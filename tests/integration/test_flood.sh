@@ -23,10 +23,6 @@ FLOOD_GROUP=239.9.9.9
 CAP=40
 NEG_TIMEOUT=2
 
-stat_of() {
-	mgmctl -j show stats >"$TMP/stats.json" 2>/dev/null
-	json_num "$TMP/stats.json" "$1"
-}
 
 flood_bg() {
 	ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -g "$FLOOD_GROUP" -p 5000 -t 16 -q \

@@ -33,25 +33,6 @@ mroute from rs group $GROUP to r1 r3
 mroute from rs group $G2 to r4
 EOF
 
-# veth_rcv I NS: (re)create the receiver link r$I <-> x0 in NS, as topo_std.
-veth_rcv() {
-	local i=$1 ns=$2 base=$((($1 - 1) * 64))
-	ip link add x0 netns "$ns" type veth peer name "r$i" netns "$NS_RTR" || return 1
-	ip -n "$NS_RTR" addr add "198.51.100.$((base + 1))/26" dev "r$i"
-	ip -n "$ns" addr add "198.51.100.$((base + 2))/26" dev x0
-	ip -n "$NS_RTR" link set "r$i" up
-	ip -n "$ns" link set x0 up
-	in_ns "$ns" ethtool -K x0 gro on >/dev/null
-}
-# wait_xdp IF: until mgmd attached its forwarder to IF (at most 2 s).
-wait_xdp() {
-	local n=0
-	while ! ip -n "$NS_RTR" link show "$1" 2>/dev/null | grep -q prog/xdp; do
-		[ $n -ge 40 ] && return 1
-		sleep 0.05
-		n=$((n + 1))
-	done
-}
 # burst ID... : warm-up (the first packets of a new entry miss), then
 # 200 counted by the sinks ID... on $GROUP_B.
 burst() {
@@ -93,7 +74,7 @@ sleep 0.3
 check "r3 re-created" veth_rcv 3 "$NS_R3"
 new3=$(ip -n "$NS_RTR" -o link show r3 | cut -d: -f1)
 check "the new r3 has another ifindex ($old3 -> $new3)" test "$old3" != "$new3"
-check "the new r3 gets the forwarder" wait_xdp r3
+check "the new r3 gets the forwarder" wait_attached r3
 wait "$SENDER"
 sleep 0.3
 sink_stop 1
@@ -115,7 +96,7 @@ ip -n "$NS_SRC" link set s0 up
 ip -n "$NS_RTR" link set rs up
 ip -n "$NS_SRC" route add default via 192.0.2.254
 in_ns "$NS_SRC" ethtool -K s0 gro on >/dev/null
-check "the new rs gets the forwarder" wait_xdp rs
+check "the new rs gets the forwarder" wait_attached rs
 burst 1 3
 check_eq "after the iif came back: r1 receives" "$(sink_val 1 received)" 200
 check_eq "after the iif came back: r3 receives" "$(sink_val 3 received)" 200
@@ -131,7 +112,7 @@ check_eq "every copy carries the new source MAC" "$(sink_val 1 bad_smac)" 0
 
 # --- 4. an interface that appears after the start -----------------------------
 check "r4 created" veth_rcv 4 "$NS_R4"
-check "r4 gets the forwarder" wait_xdp r4
+check "r4 gets the forwarder" wait_attached r4
 check "the appearance was logged" grep -q "interface r4 appeared" "$TMP/mgmd.log"
 check_eq "show interfaces: r4 is attached now" \
 	"$(mgmctl -j show interfaces | python3 -c 'import json,sys; print([i["state"] for i in json.load(sys.stdin) if i["name"] == "r4"])')" \
@@ -184,7 +165,7 @@ check "no entry has the stranger in its out-set" \
 	bash -c "! nsenter --net=/run/netns/$NS_RTR '$BUILD/mgm-dp' -r '$PIN' show | grep -qw zz"
 ip -n "$NS_RTR" link del zz
 check "r3 re-created after the stranger" veth_rcv 3 "$NS_R3"
-check "r3 gets the forwarder again" wait_xdp r3
+check "r3 gets the forwarder again" wait_attached r3
 burst 1 3
 check_eq "the real r3 receives again" "$(sink_val 3 received)" 200
 
@@ -221,7 +202,7 @@ check_eq "renamed away: r1 still receives" "$(sink_val 1 received)" 200
 ip -n "$NS_RTR" link set r3x down
 ip -n "$NS_RTR" link set r3x name r3
 ip -n "$NS_RTR" link set r3 up
-check "renamed back: r3 gets the forwarder" wait_xdp r3
+check "renamed back: r3 gets the forwarder" wait_attached r3
 sleep 0.3
 burst 1 3
 check_eq "renamed back: r3 receives again" "$(sink_val 3 received)" 200
@@ -231,7 +212,7 @@ check "mgmctl add route to r2" mgmctl add route from rs group $G3 to r2 >/dev/nu
 ip -n "$NS_RTR" link del r2
 sleep 0.3
 check "r2 re-created" veth_rcv 2 "$NS_R2"
-check "the new r2 gets the forwarder" wait_xdp r2
+check "the new r2 gets the forwarder" wait_attached r2
 GROUP_B=$G3
 burst 2
 check_eq "the mgmctl route reaches the re-created r2" "$(sink_val 2 received)" 200

@@ -53,16 +53,6 @@ if_owner() {
 import json, sys
 print(''.join(i['owner'] for i in json.load(sys.stdin) if i['ifindex'] == int(sys.argv[1])))" "$1"
 }
-ifindex() { ip -n "$NS_RTR" -o link show "$1" | cut -d: -f1; }
-veth_rcv() {
-	local i=$1 ns=$2 base=$((($1 - 1) * 64))
-	ip link add x0 netns "$ns" type veth peer name "r$i" netns "$NS_RTR" || return 1
-	ip -n "$NS_RTR" addr add "198.51.100.$((base + 1))/26" dev "r$i"
-	ip -n "$ns" addr add "198.51.100.$((base + 2))/26" dev x0
-	ip -n "$NS_RTR" link set "r$i" up
-	ip -n "$ns" link set x0 up
-	in_ns "$ns" ethtool -K x0 gro on >/dev/null
-}
 # wait_eq SEC WANT CMD...: until CMD prints WANT (at most SEC seconds).
 wait_eq() {
 	local n=0 max=$(($1 * 20)) want=$2

@@ -33,12 +33,6 @@ phyint r3
 EOF
 mgmd_start "$TMP/mgmd.conf" -v || { fail "mgmd starts"; summary; exit 1; }
 
-# wait_for FILE [SEC]
-wait_for() {
-	local n=0 max=$((${2:-10} * 20))
-	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
-	[ -e "$1" ]
-}
 # wait_log ID PATTERN [SEC]: until $TMP/ID.log has a line matching PATTERN.
 wait_log() {
 	local n=0 max=$((${3:-10} * 20))
@@ -48,28 +42,8 @@ wait_log() {
 	done
 	grep -qE "$2" "$TMP/$1.log"
 }
-has() { grep -qE "$2" "$TMP/$1.log"; }
 # ln_of ID PATTERN: line number of the first match (0 if none).
 ln_of() { grep -n -m1 -E "$2" "$TMP/$1.log" | cut -d: -f1 | grep . || echo 0; }
-ifindex() { ip -n "$NS_RTR" -o link show "$1" | cut -d: -f1; }
-# veth_rcv I NS: (re)create the receiver link r$I <-> x0 in NS, as topo_std.
-veth_rcv() {
-	local i=$1 ns=$2 base=$((($1 - 1) * 64))
-	ip link add x0 netns "$ns" type veth peer name "r$i" netns "$NS_RTR" || return 1
-	ip -n "$NS_RTR" addr add "198.51.100.$((base + 1))/26" dev "r$i"
-	ip -n "$ns" addr add "198.51.100.$((base + 2))/26" dev x0
-	ip -n "$NS_RTR" link set "r$i" up
-	ip -n "$ns" link set x0 up
-	in_ns "$ns" ethtool -K x0 gro on >/dev/null
-}
-wait_xdp() {
-	local n=0
-	while ! ip -n "$NS_RTR" link show "$1" 2>/dev/null | grep -q prog/xdp; do
-		[ $n -ge 40 ] && return 1
-		sleep 0.05
-		n=$((n + 1))
-	done
-}
 # proto_ifs NAME: MGM's count of interfaces of protocol NAME (mgmctl).
 proto_ifs() {
 	mgmctl -j show protocols | python3 -c "
@@ -128,8 +102,8 @@ nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgm-remote" -s "$MGMD_SOCK" -n beta -
 	"$TMP/b.script" >"$TMP/b.log" 2>"$TMP/b.err" &
 RPID[b]=$!
 BG_PIDS+=($!)
-check "alpha ready" wait_for "$TMP/a.ready"
-check "beta ready" wait_for "$TMP/b.ready"
+check "alpha ready" wait_file "$TMP/a.ready"
+check "beta ready" wait_file "$TMP/b.ready"
 check "alpha: mgmd announces interface events (features bit 0x1)" has a "connected, callback timeout [0-9]+ ms, features 0x[0-9a-f]*[13579bdf]\b"
 check "alpha: I registered as IGMP beside mgmd's" has a "I register -> NO_ERROR"
 check "alpha: I runs on r1 beside P" has a "I take r1 -> NO_ERROR"
@@ -145,7 +119,7 @@ check "P told: r1 gone, released on its behalf" \
 check "I told too, its own run there released" \
 	wait_log a "cb I if_gone r1 ifindex $old1 nexthop 0.0.0.0 released NO_ERROR"
 touch "$TMP/a.gone"
-check "alpha looked at the entries" wait_for "$TMP/a.checked"
+check "alpha looked at the entries" wait_file "$TMP/a.checked"
 wait "$SENDER"
 sleep 0.3
 sink_stop 2
@@ -200,8 +174,8 @@ check "I told too" wait_log a "cb I if_appeared r1 ifindex $new1 was $old1"
 check "P took it back" wait_log a "P retake r1 -> NO_ERROR"
 check "I did not ask: mgmd took nothing for it" test -z "$(grep 'I retake' "$TMP/a.log")"
 touch "$TMP/a.back"
-check "P joined again on the new r1" wait_for "$TMP/a.joined"
-check "the new r1 gets the forwarder" wait_xdp r1
+check "P joined again on the new r1" wait_file "$TMP/a.joined"
+check "the new r1 gets the forwarder" wait_attached r1
 check_eq "mgmctl: the new r1 is P's" "$(if_owner "$new1")" "remote:alpha"
 send -n 5 -r 100 >/dev/null
 sleep 0.3
@@ -225,7 +199,7 @@ check "mgmd released r3 on beta's behalf" \
 	grep -q "remote:beta: interface r3 (ifindex $old3) is gone: released on its behalf: NO_ERROR" "$TMP/mgmd.log"
 check_eq "mgmctl: beta's Q owns nothing now" "$(proto_ifs remote:beta)" "[0]"
 touch "$TMP/b.go"
-check "beta goes on" wait_for "$TMP/b.done"
+check "beta goes on" wait_file "$TMP/b.done"
 check "beta printed no event (no handler)" test -z "$(grep -E 'if_gone|if_appeared' "$TMP/b.log")"
 check "beta is served after the event" has b "owner rs -> NO_ERROR 0x000003e8 1"
 check "mgmctl: beta still connected" bash -c "nsenter --net=/run/netns/$NS_RTR '$BUILD/mgmctl' -s '$MGMD_SOCK' -j show remotes | grep -qE '\"name\": ?\"remote:beta\".*\"connected\": ?true'"

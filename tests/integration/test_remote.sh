@@ -38,16 +38,9 @@ phyint r3
 EOF
 mgmd_start "$TMP/mgmd.conf" -v || { fail "mgmd starts"; summary; exit 1; }
 
-# wait_for FILE [SEC]
-wait_for() {
-	local n=0 max=$((${2:-10} * 20))
-	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
-	[ -e "$1" ]
-}
 
 # ts LOG PATTERN: the timestamp of the first line matching PATTERN.
 ts() { grep -m1 -E "$2" "$TMP/$1.log" | awk '{print $1}'; }
-has() { grep -qE "$2" "$TMP/$1.log"; }
 
 # sent_after ID T: packets a receiver got that were sent after T.
 sent_after() { awk -v t="$2" '$2 > t' "$TMP/sink$1.seq" | wc -l; }
@@ -81,7 +74,7 @@ touch $TMP/a.done
 wait $TMP/never 60
 EOF
 remote_start a alpha "$TMP/a.script"
-check "alpha ready" wait_for "$TMP/a.ready"
+check "alpha ready" wait_file "$TMP/a.ready"
 for i in 1 2 3; do sink_start "$i" "$(rcv_ns $i)" "$GROUP"; done
 sink_start 12 "$NS_R1" "$G2"
 sink_start 22 "$NS_R2" "$G2"
@@ -92,7 +85,7 @@ S2=$!
 wait $S1 $S2
 sleep 0.2
 touch "$TMP/a.go"
-check "alpha queried the MFEs" wait_for "$TMP/a.done"
+check "alpha queried the MFEs" wait_file "$TMP/a.done"
 for i in 1 2 3 12 22; do sink_stop "$i"; done
 
 check "alpha: registered" has a "P register -> NO_ERROR handle 0x"
@@ -165,14 +158,14 @@ touch $TMP/b.garbage
 wait $TMP/never 60
 EOF
 remote_start b beta "$TMP/b.script"
-check "beta ready" wait_for "$TMP/b.ready"
+check "beta ready" wait_file "$TMP/b.ready"
 for i in 1 2 3; do sink_start "$i" "$(rcv_ns $i)" "$GROUP"; done
 send -n 15000 -r 5000 &
 S1=$!
 sleep 1.2
 kill -KILL "${RPID[a]}"
 wait "${RPID[a]}" 2>/dev/null
-check "alpha's interfaces released (seen by beta)" wait_for "$TMP/b.freed" 10
+check "alpha's interfaces released (seen by beta)" wait_file "$TMP/b.freed" 10
 wait $S1
 sleep 0.2
 for i in 1 2 3; do sink_stop "$i"; done
@@ -206,9 +199,9 @@ touch $TMP/c.done
 wait $TMP/never 60
 EOF
 remote_start c gamma "$TMP/c.script"
-check "gamma ready" wait_for "$TMP/c.ready"
+check "gamma ready" wait_file "$TMP/c.ready"
 touch "$TMP/b.go3"
-check "beta joined G3" wait_for "$TMP/b.joined3"
+check "beta joined G3" wait_file "$TMP/b.joined3"
 sink_start 13 "$NS_R1" "$G3"
 sink_start 33 "$NS_R3" "$G3"
 touch "$TMP/c.go"
@@ -218,8 +211,8 @@ in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$G3" -p 5000 -t 16 -q -n 
 S1=$!
 touch "$TMP/b.ping"
 wait $S1
-check "gamma answered after its stall" wait_for "$TMP/c.done" 10
-check "beta pinged" wait_for "$TMP/b.pinged" 10
+check "gamma answered after its stall" wait_file "$TMP/c.done" 10
+check "beta pinged" wait_file "$TMP/b.pinged" 10
 sleep 0.2
 sink_stop 13
 sink_stop 33
@@ -241,7 +234,7 @@ check "gamma: late RPF callback printed" has c "cb R rpf $SOURCE $G3 iif rs"
 
 # --- 4. one process, two protocols: callbacks during its own requests -----------
 touch "$TMP/b.go4"
-check "beta: nested phase done" wait_for "$TMP/b.garbage" 10
+check "beta: nested phase done" wait_file "$TMP/b.garbage" 10
 check "Q2's join made MGM alert Q (first joiner)" has b "cb Q join 0.0.0.0 $G5 member_update 1"
 jl=$(grep -n -m1 -E "Q2 join r2 $G5" "$TMP/b.log" | cut -d: -f1)
 nl=$(grep -n -E "owner r3 -> NO_ERROR 0x000007d0 1" "$TMP/b.log" | head -n1 | cut -d: -f1)

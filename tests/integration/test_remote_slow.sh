@@ -30,16 +30,6 @@ topo_std || { fail "topology"; summary; exit 1; }
 G2=239.2.2.2
 FLOOD_GROUP=239.7.7.7
 
-wait_for() {
-	local n=0 max=$((${2:-10} * 20))
-	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
-	[ -e "$1" ]
-}
-has() { grep -qE "$2" "$TMP/$1.log"; }
-stat_of() {
-	mgmctl -j show stats >"$TMP/stats.json" 2>/dev/null
-	json_num "$TMP/stats.json" "$1"
-}
 # mgmd's CPU time so far, in clock ticks (utime + stime).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$MGMD_PID/stat"; }
 
@@ -61,7 +51,7 @@ touch $TMP/p.ready
 wait $TMP/never 60
 EOF
 remote_start p slowpoke "$TMP/p.script"
-check "P ready" wait_for "$TMP/p.ready"
+check "P ready" wait_file "$TMP/p.ready"
 
 HZ=$(getconf CLK_TCK)
 CPU0=$(cpu_ticks)
@@ -133,13 +123,13 @@ touch $TMP/q.done
 wait $TMP/never 60
 EOF
 remote_start q onems "$TMP/q.script"
-check "Q ready" wait_for "$TMP/q.ready"
+check "Q ready" wait_file "$TMP/q.ready"
 check "HELLO says 1 ms" has q "connected, callback timeout 1 ms"
 ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -g "$FLOOD_GROUP" -p 5000 -t 16 -q \
 	--spoof 203.0.113.0/24 -n 20 -r 100
 sleep 1
 touch "$TMP/q.go"
-check "Q answered everything" wait_for "$TMP/q.done" 10
+check "Q answered everything" wait_file "$TMP/q.done" 10
 sleep 0.3
 check_ge "Q got the RPF callbacks" "$(grep -c "cb Q rpf 203.0.113" "$TMP/q.log")" 10
 check_ge "its answers (20 ms) counted late" "$(stat_of answers_late)" 10
@@ -173,7 +163,7 @@ touch $TMP/r.done
 wait $TMP/never 60
 EOF
 remote_start r prompt "$TMP/r.script"
-check "R ready" wait_for "$TMP/r.ready"
+check "R ready" wait_file "$TMP/r.ready"
 sink_start 1 "$NS_R1" "$GROUP"
 sink_start 2 "$NS_R1" "$G2"
 send -n 2000 -r 1000 &
@@ -182,7 +172,7 @@ in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$G2" -p 5000 -t 16 -q -n 
 wait $S1
 sleep 0.2
 touch "$TMP/r.go"
-check "R queried the entries" wait_for "$TMP/r.done" 10
+check "R queried the entries" wait_file "$TMP/r.done" 10
 sink_stop 1
 sink_stop 2
 check "R answered the RPF callback with r2" has r "R rpf answer $SOURCE $GROUP iif r2"

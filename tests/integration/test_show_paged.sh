@@ -26,11 +26,6 @@ STATS_BOUND_MS=300
 RSS_BOUND_KB=8192
 
 py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
-stat_of() {
-	mgmctl -j show stats >"$TMP/stats.json" 2>/dev/null
-	json_num "$TMP/stats.json" "$1"
-}
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$MGMD_PID/status"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 cat >"$CONF" <<EOF

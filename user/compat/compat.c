@@ -76,24 +76,44 @@ static mgm_handle_t from_handle(HANDLE h)
 
 /* ---- callbacks --------------------------------------------------------- */
 
+/*
+ * PBYTE is writable in the Win32 signatures: callbacks get a copy of
+ * MGM's packet header, in small or (if larger) on the heap; hdr_free()
+ * after the call.  An allocation failure hands out no header.
+ */
+static uint8_t *hdr_copy(const uint8_t *hdr, uint32_t *size, uint8_t *small,
+			 size_t small_len)
+{
+	uint8_t *copy = small;
+
+	if (*size > small_len && !(copy = malloc(*size))) {
+		*size = 0;
+		return small;
+	}
+	if (*size)
+		memcpy(copy, hdr, *size);
+	return copy;
+}
+
+static void hdr_free(uint8_t *copy, const uint8_t *small)
+{
+	if (copy != small)
+		free(copy);
+}
+
 static uint32_t t_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 		      uint32_t gm, uint32_t *iif, uint32_t *inh, uint32_t *up,
 		      uint32_t hdr_size, const uint8_t *hdr,
 		      struct mgm_route_info *route)
 {
 	struct compat_proto *p = ctx;
-	uint8_t small[256], *copy = small;
+	uint8_t small[256];
+	uint8_t *copy = hdr_copy(hdr, &hdr_size, small, sizeof(small));
 	uint32_t r;
 
-	/* PBYTE is writable in the Win32 signature: hand out a copy. */
-	if (hdr_size > sizeof(small) && !(copy = malloc(hdr_size)))
-		hdr_size = 0, copy = small;
-	if (hdr_size)
-		memcpy(copy, hdr, hdr_size);
 	r = p->cfg.pfnRpfCallback(s, sm, g, gm, iif, inh, up, hdr_size, copy,
 				  (PBYTE)route);
-	if (copy != small)
-		free(copy);
+	hdr_free(copy, small);
 	return r;
 }
 
@@ -129,16 +149,12 @@ static uint32_t t_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifi,
 			   uint32_t nh, uint32_t hdr_size, const uint8_t *hdr)
 {
 	struct compat_proto *p = ctx;
-	uint8_t small[256], *copy = small;
+	uint8_t small[256];
+	uint8_t *copy = hdr_copy(hdr, &hdr_size, small, sizeof(small));
 	uint32_t r;
 
-	if (hdr_size > sizeof(small) && !(copy = malloc(hdr_size)))
-		hdr_size = 0, copy = small;
-	if (hdr_size)
-		memcpy(copy, hdr, hdr_size);
 	r = p->cfg.pfnWrongIfCallback(s, g, ifi, nh, hdr_size, copy);
-	if (copy != small)
-		free(copy);
+	hdr_free(copy, small);
 	return r;
 }
 

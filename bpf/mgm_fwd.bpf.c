@@ -166,6 +166,22 @@ struct {
 #define NET_XMIT_CN 2
 #endif
 
+/* The XDP copies: TTL decremented once, one broadcast to the out-set. */
+static __always_inline int xdp_broadcast(struct xdp_md *ctx,
+					 struct mgm_counters *c, void *oset)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct iphdr *iph = data + sizeof(struct ethhdr);
+
+	if ((void *)(iph + 1) > end)
+		return XDP_PASS;
+	ipv4_decrease_ttl(iph);
+	c->forwarded++;
+	return bpf_redirect_map(oset, 0,
+				BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+}
+
 /*
  * Hand the packet to the tc path: the out-set the decision chose goes in
  * front of it as metadata, the TTL is decremented here (once).  A driver
@@ -181,7 +197,7 @@ static __always_inline int xdp_to_tc(struct xdp_md *ctx, struct mgm_counters *c,
 
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
 		c->tc_no_meta++;
-		goto broadcast;
+		return xdp_broadcast(ctx, c, oset);
 	}
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
@@ -194,17 +210,6 @@ static __always_inline int xdp_to_tc(struct xdp_md *ctx, struct mgm_counters *c,
 	ipv4_decrease_ttl(iph);
 	c->to_tc++;
 	return XDP_PASS;
-
-broadcast:
-	data = (void *)(long)ctx->data;
-	end = (void *)(long)ctx->data_end;
-	iph = data + sizeof(struct ethhdr);
-	if ((void *)(iph + 1) > end)
-		return XDP_PASS;
-	ipv4_decrease_ttl(iph);
-	c->forwarded++;
-	return bpf_redirect_map(oset, 0,
-				BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
 }
 
 static __always_inline int xdp_ipv4(struct xdp_md *ctx, struct mgm_counters *c)
@@ -236,12 +241,7 @@ static __always_inline int xdp_ipv4(struct xdp_md *ctx, struct mgm_counters *c)
 	}
 	if ((d.flags & MGM_MFE_F_TC) || d.too_big)
 		return xdp_to_tc(ctx, c, oset, d.oset);
-	if ((void *)(iph + 1) > end)
-		return XDP_PASS;
-	ipv4_decrease_ttl(iph);
-	c->forwarded++;
-	return bpf_redirect_map(oset, 0,
-				BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	return xdp_broadcast(ctx, c, oset);
 }
 
 SEC("xdp")

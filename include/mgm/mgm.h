@@ -323,13 +323,24 @@ struct mgm_options {
 	 * mgm_dispatch() below) no protocol owns creates no MFE and is
 	 * counted in mgm_stats.misses_unowned, and mgm_adopt_mfe() refuses
 	 * such an entry (MGM_ERROR_NOT_FOUND) and deletes it from the fast
-	 * path.  When clear (the default, and what mgmd runs with today),
-	 * such misses create MFEs as they always did, with in_if_protocol
-	 * 0.  The default will flip to set once mgmd's phyints are owned by
-	 * a protocol (today a plain phyint is owned by nobody, and its
-	 * traffic would stop).
+	 * path: no protocol vouched for that RPF interface, and after the
+	 * seed's release forwarding from it must not come back with the next
+	 * packet.  When clear (the library's default, for programs written
+	 * to MGM's documentation), such misses create MFEs as MGM does, with
+	 * in_if_protocol 0.  mgmd sets it.
 	 */
 	bool unowned_iif_no_mfe;
+	/*
+	 * Optional, used only with unowned_iif_no_mfe: the host's standing
+	 * permission for an interface no protocol owns.  Returning true lets
+	 * a miss there make its MFE (with in_if_protocol 0, counted in
+	 * misses_unowned) as if the option were clear.  mgmd answers true
+	 * for its configured phyints: the operator's "phyint IF" vouches for
+	 * traffic arriving there, for whatever receivers the protocols have.
+	 * Called with MGM's lock held: it must not call back into MGM.
+	 */
+	bool (*iif_permitted)(void *ctx, uint32_t ifindex);
+	void *iif_permitted_ctx;
 	/*
 	 * Unwanted entries (issue 15 item 6).  A negative MFE is one with
 	 * no outgoing interface once the protocols were asked (no receiver
@@ -379,9 +390,10 @@ void mgm_destroy(struct mgm *m);
  * IGMP) owns that interface, what happens depends on
  * mgm_options.unowned_iif_no_mfe.  Clear (the default): the MFE is
  * created anyway, with in_if_protocol 0.  Set: the miss creates nothing,
- * also right after the interface's last owner released it; each such
- * miss is counted (misses_unowned) and the flow is created on a later
- * miss once a protocol owns the interface.
+ * also right after the interface's last owner released it, unless
+ * mgm_options.iif_permitted says the host permits that interface; each
+ * refused miss is counted (misses_unowned) and the flow is created on a
+ * later miss once a protocol owns the interface.
  */
 int mgm_fd(struct mgm *m);
 int mgm_dispatch(struct mgm *m);
@@ -580,9 +592,10 @@ struct mgm_stats {
 	/*
 	 * Misses (and mgm_adopt_mfe calls) whose incoming interface no
 	 * protocol owns.  With mgm_options.unowned_iif_no_mfe set: each
-	 * made no MFE.  Clear (default): the MFEs made on an interface
-	 * nobody owns (in_if_protocol 0), each counted once it is in the
-	 * fast path.
+	 * that made no MFE, plus the MFEs made on an interface the host
+	 * permits (mgm_options.iif_permitted).  Clear (default): the MFEs
+	 * made on an interface nobody owns (in_if_protocol 0), each counted
+	 * once it is in the fast path.
 	 */
 	uint64_t misses_unowned;
 	/* Unwanted entries (mgm_options.negative_timeout and below). */

@@ -25,10 +25,22 @@ static struct fake_dp *fd;
 static struct mgm *m;
 static struct fake_proto p1, p2, ig;
 
+/* The host's standing permission (mgm_options.iif_permitted): mgmd's
+ * phyints.  permitted_if 0 permits nothing. */
+static uint32_t permitted_if, permitted_calls;
+
+static bool permitted(void *ctx, uint32_t ifindex)
+{
+	permitted_calls += ctx == &permitted_if;
+	return permitted_if && ifindex == permitted_if;
+}
+
 /* unowned_no_mfe: mgm_options.unowned_iif_no_mfe (item 5 is opt-in). */
 static void setup_opt(bool unowned_no_mfe)
 {
-	struct mgm_options o = { .unowned_iif_no_mfe = unowned_no_mfe };
+	struct mgm_options o = { .unowned_iif_no_mfe = unowned_no_mfe,
+				 .iif_permitted = permitted,
+				 .iif_permitted_ctx = &permitted_if };
 
 	fd = fake_dp_new();
 	m = fake_mgm_new_opts(fd, &o);
@@ -433,7 +445,51 @@ static void test_unowned_iif(void)
 	teardown();
 }
 
-/* The default (mgmd today): unowned interfaces still make MFEs. */
+/*
+ * mgmd's reading: no MFE from an unowned interface, unless the host
+ * permits it (a configured phyint); the permission covers nothing else.
+ */
+static void test_unowned_iif_permitted(void)
+{
+	const uint32_t S = A("10.1.0.1"), G = A("239.1.1.1");
+	const uint32_t SX = A("192.0.2.1"), SY = A("192.0.2.2");
+	struct mgm_ipmcast_mfe r;
+
+	check_begin("option on: a permitted unowned iif makes its MFE");
+	setup_opt(true);
+	permitted_if = 9;
+	permitted_calls = 0;
+	CHECK_ERR(add(&p2, 0, G, 4, J), MGM_NO_ERROR);
+	/* No route, arrived on 9: permitted, made with no iif owner. */
+	miss(9, SX, G);
+	CHECK_BOTH(SX, G, "4");
+	CHECK_ERR(get_mfe(SX, G, &r), MGM_NO_ERROR);
+	CHECK(r.in_ifindex == 9 && r.in_if_protocol == 0, "iif %u proto %u",
+	      r.in_ifindex, r.in_if_protocol);
+	CHECK(permitted_calls > 0, "asked, with its context");
+	CHECK_EQ(stats().misses_unowned, 1, "made unowned: counted once");
+	/* The seed on 1, which the host does not permit: nothing comes back. */
+	miss(1, S, G);
+	CHECK_BOTH(S, G, "4");
+	CHECK_ERR(mgm_release_interface_ownership(m, p1.h, 1, 0), MGM_NO_ERROR);
+	miss(1, S, G);
+	CHECK_BOTH(S, G, "absent");
+	CHECK_EQ(stats().misses_unowned, 2, "refused: counted");
+	/* Adoption follows: kept on 9, refused on 1. */
+	fake_dp_ops.mfe_install(fd, SY, G, 9, (uint32_t[]){ 4 }, 1);
+	CHECK_ERR(mgm_adopt_mfe(m, SY, G, 9), MGM_NO_ERROR);
+	CHECK_BOTH(SY, G, "4");
+	fake_dp_ops.mfe_install(fd, S, G, 1, (uint32_t[]){ 4 }, 1);
+	CHECK_ERR(mgm_adopt_mfe(m, S, G, 1), MGM_ERROR_NOT_FOUND);
+	CHECK_BOTH(S, G, "absent");
+	/* The permission withdrawn: the next flow from 9 is refused. */
+	permitted_if = 0;
+	miss(9, A("192.0.2.3"), G);
+	CHECK_BOTH(A("192.0.2.3"), G, "absent");
+	teardown();
+}
+
+/* The library's default: unowned interfaces still make MFEs. */
 static void test_unowned_iif_default(void)
 {
 	const uint32_t S = A("10.1.0.1"), G = A("239.1.1.1");
@@ -532,6 +588,7 @@ int main(void)
 	test_handles_never_reissued();
 	test_unowned_iif();
 	test_unowned_iif_default();
+	test_unowned_iif_permitted();
 	test_timeout_zero();
 	return check_summary();
 }

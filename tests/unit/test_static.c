@@ -287,9 +287,58 @@ static void test_take_release(void)
 	teardown();
 }
 
+/*
+ * A released incoming interface makes its routes inert: their memberships
+ * on the other interfaces go with it (else traffic let in there by other
+ * means -- mgmd's phyint -- would still reach them), and come back with a
+ * take of the iif, on the outgoing interfaces static still owns.
+ */
+static void test_release_iif(void)
+{
+	struct static_route a = route(1, NULL, "239.1.1.1", 32, 2, 2, 3);
+	struct static_route b = route(4, NULL, "239.4.4.0", 31, 1, 2);
+
+	check_begin("a released iif makes its routes inert");
+	setup();
+	CHECK_EQ(static_route_add(st, &a), 0, "route a: 1 -> 2 3");
+	CHECK_EQ(static_route_add(st, &b), 0, "route b: 4 -> 2 (two groups)");
+	CHECK_EQ(memberships(), 4, "2 + 2 memberships");
+	miss(1, "192.0.2.1", "239.1.1.1");
+	CHECK_EQ(static_if_release(st, 1), 0, "release iif 1");
+	CHECK_EQ(memberships(), 2, "a's memberships on 2 and 3 gone");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")),
+		      "absent"),
+	      "a's entry deleted");
+	CHECK_EQ(static_if_release(st, 3), 0, "release oif 3 too");
+	CHECK_EQ(memberships(), 2, "b's untouched");
+	CHECK_EQ(static_if_take(st, 1), 0, "take iif 1 back");
+	CHECK_EQ(memberships(), 3, "a's membership back on 2 only");
+	CHECK_EQ(static_if_take(st, 3), 0, "take oif 3 back");
+	CHECK_EQ(memberships(), 4, "and on 3");
+	miss(1, "192.0.2.1", "239.1.1.1");
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")),
+		      "2,3"),
+	      "a forwards again");
+	/* Released oif first, then iif: taking the iif back adds nothing
+	 * on the oif static does not own. */
+	CHECK_EQ(static_if_release(st, 2), 0, "release oif 2");
+	CHECK_EQ(memberships(), 1, "only a's on 3");
+	CHECK_EQ(static_if_release(st, 1), 0, "release iif 1");
+	CHECK_EQ(memberships(), 0, "none");
+	CHECK_EQ(static_if_take(st, 1), 0, "take iif 1");
+	CHECK_EQ(memberships(), 1, "a's on 3, none on unowned 2");
+	CHECK_EQ(static_if_take(st, 2), 0, "take oif 2");
+	CHECK_EQ(memberships(), 4, "a's and b's on 2 back");
+	CHECK_EQ(static_route_del(st, &a), 0, "delete a");
+	CHECK_EQ(static_route_del(st, &b), 0, "delete b");
+	CHECK_EQ(memberships(), 0, "nothing left");
+	teardown();
+}
+
 int main(void)
 {
 	test_take_release();
+	test_release_iif();
 	test_adopt();
 	test_routes();
 	test_refcounts_and_errors();

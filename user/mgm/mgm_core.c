@@ -546,6 +546,8 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 						     DEFAULT_TIMEOUT_S;
 	m->log = opts->log;
 	m->unowned_iif_no_mfe = opts->unowned_iif_no_mfe;
+	m->iif_permitted = opts->iif_permitted;
+	m->iif_permitted_ctx = opts->iif_permitted_ctx;
 	m->neg_timeout = opts->negative_timeout ? opts->negative_timeout :
 						  m->default_timeout;
 	m->neg_per_if = opts->negative_per_if ? opts->negative_per_if :

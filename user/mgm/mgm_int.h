@@ -490,6 +490,8 @@ struct mgm {
 	uint32_t default_timeout;
 	/* mgm_options.unowned_iif_no_mfe: no MFE from an unowned iif. */
 	bool unowned_iif_no_mfe;
+	bool (*iif_permitted)(void *ctx, uint32_t ifindex);
+	void *iif_permitted_ctx;
 	void (*log)(void *log_ctx, int level, const char *msg);
 	void *log_ctx;
 	uint32_t nonce;

@@ -1042,21 +1042,25 @@ uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 }
 
 /*
- * With mgm_options.unowned_iif_no_mfe (issue 13 item 5; off by default
- * until mgmd's phyints are owned): packets on an interface no protocol
- * owns (neither a routing protocol nor IGMP) make no MFE: nobody vouched
- * for that RPF interface, and after a release (the seed) forwarding from
- * it must not come back with the next packet.  Decided on the MFE's
+ * With mgm_options.unowned_iif_no_mfe (issue 13 item 5; the library's
+ * default is off, mgmd sets it): packets on an interface no protocol owns
+ * (neither a routing protocol nor IGMP) make no MFE: nobody vouched for
+ * that RPF interface, and after a release (the seed) forwarding from it
+ * must not come back with the next packet.  Decided on the MFE's
  * incoming interface, the one the RPF check chose: the route toward the
  * source, or where the packet arrived if there is none, or what the
- * owner's RPF callback set.  Counted in mgm_stats.misses_unowned; the
- * fast path keeps reporting the flow (once per miss_retry_ms), so it is
- * created once someone owns the interface.  Without the option this is
- * always false, and the MFE is made with in_if_protocol 0.
+ * owner's RPF callback set.  The host may permit such an interface
+ * (mgm_options.iif_permitted: mgmd's phyints).  Counted in
+ * mgm_stats.misses_unowned; the fast path keeps reporting the flow (once
+ * per miss_retry_ms), so it is created once someone owns the interface.
+ * Without the option this is always false, and the MFE is made with
+ * in_if_protocol 0.
  */
 static bool miss_unowned(struct mgm *m, uint32_t iif, uint32_t nh)
 {
 	if (!m->unowned_iif_no_mfe || owner_of(m, iif, nh))
+		return false;
+	if (m->iif_permitted && m->iif_permitted(m->iif_permitted_ctx, iif))
 		return false;
 	m->stats.misses_unowned++;
 	return true;

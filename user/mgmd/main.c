@@ -105,6 +105,25 @@ static int rpf_lookup(void *dp, uint32_t source, uint32_t group,
 	return mgm_dp_ops()->rpf_lookup(dp, source, group, out);
 }
 
+/*
+ * Packets on an interface no protocol owns make no MFE (mgm_options.
+ * unowned_iif_no_mfe), except on a configured phyint: the operator's line
+ * vouches for traffic arriving there, for whatever receivers the
+ * protocols have (an upstream interface feeding IGMP receivers needs no
+ * route).  An interface a route or an external protocol took, once
+ * released (the seed), forwards nothing more from it.
+ */
+static bool iif_permitted(void *ctx, uint32_t ifindex)
+{
+	const struct mgmd *d = ctx;
+	size_t i;
+
+	for (i = 0; i < d->cfg.n_phy; i++)
+		if (d->cfg.phy[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
 static void mgm_log(void *ctx, int level, const char *msg)
 {
 	(void)ctx;
@@ -1069,6 +1088,9 @@ int main(int argc, char **argv)
 	mo.dp_ops = &d->ops;
 	mo.dp = d->dp;
 	mo.log = mgm_log;
+	mo.unowned_iif_no_mfe = true;
+	mo.iif_permitted = iif_permitted;
+	mo.iif_permitted_ctx = d;
 	/* Unwanted entries: short-lived and bounded (config.c, "mfe"). */
 	mo.negative_timeout = cfg.mfe.negative_timeout ?:
 				      MGM_NEGATIVE_TIMEOUT_DEFAULT;

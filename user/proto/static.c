@@ -422,17 +422,33 @@ int static_if_take(struct mgm_static *s, uint32_t ifindex)
 	err = if_hold(s, ifindex);
 	if (err)
 		return err;
-	/* Routes through it count as references again; its oifs get their
-	 * memberships back. */
+	/*
+	 * Routes through it count as references again.  A route's
+	 * memberships exist while static owns both its incoming interface
+	 * and the outgoing one: an oif taken back gets those of the routes
+	 * whose iif static owns, an iif taken back gives its routes theirs
+	 * on the oifs static owns.
+	 */
 	for (j = 0; j < s->n_routes; j++) {
 		const struct static_route *r = &s->routes[j];
+		bool iif_owned = ifref_find(s, r->iif);
 
-		refs += r->iif == ifindex;
+		if (r->iif == ifindex) {
+			refs++;
+			for (i = 0; i < r->n_oifs; i++)
+				for (k = 0; ifref_find(s, r->oifs[i]) &&
+					    k < route_groups(r);
+				     k++)
+					memb_hold(s, r->source,
+						  route_group(r, k),
+						  r->oifs[i]);
+			continue;
+		}
 		for (i = 0; i < r->n_oifs; i++) {
 			if (r->oifs[i] != ifindex)
 				continue;
 			refs++;
-			for (k = 0; k < route_groups(r); k++)
+			for (k = 0; iif_owned && k < route_groups(r); k++)
 				memb_hold(s, r->source, route_group(r, k),
 					  ifindex);
 		}
@@ -444,10 +460,26 @@ int static_if_take(struct mgm_static *s, uint32_t ifindex)
 int static_if_release(struct mgm_static *s, uint32_t ifindex)
 {
 	struct ifref *r = ifref_find(s, ifindex);
-	size_t i;
+	size_t i, j;
+	uint64_t k;
 
 	if (!r)
 		return -ENOENT;
+	/*
+	 * Routes from it are inert until a take: their memberships on the
+	 * other interfaces go too, or traffic arriving there by another
+	 * permission (mgmd's phyint) would still reach them.
+	 */
+	for (j = 0; j < s->n_routes; j++) {
+		const struct static_route *rt = &s->routes[j];
+
+		if (rt->iif != ifindex)
+			continue;
+		for (k = 0; k < (uint64_t)route_groups(rt) * rt->n_oifs; k++)
+			memb_drop(s, rt->source,
+				  route_group(rt, (uint32_t)(k / rt->n_oifs)),
+				  rt->oifs[k % rt->n_oifs]);
+	}
 	/* MGM removes our memberships there with the release. */
 	for (i = 0; i < s->n_mrefs;) {
 		if (s->mrefs[i].ifindex == ifindex)

@@ -86,7 +86,9 @@ int static_if_take(struct mgm_static *s, uint32_t ifindex);
  * The operator's release (mgmctl release IF static, the seed's step):
  * release ifindex in MGM now -- MGM deletes the entries tied to it -- and
  * drop every reference; routes through it stay configured but inert until
- * a take.  0; -ENOENT if static does not own it.
+ * a take: the memberships of routes from it go too (on the interfaces
+ * they name), and a route's memberships on a released outgoing interface
+ * went with that release.  0; -ENOENT if static does not own it.
  */
 int static_if_release(struct mgm_static *s, uint32_t ifindex);
 /* Free the protocol's state without calling MGM (after a shutdown that

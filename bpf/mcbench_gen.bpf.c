@@ -9,11 +9,11 @@
  * decrement and checksum update, a new source MAC) is still there the next
  * time the page comes round; without a reset every frame would die of TTL
  * after 63 rounds.  This program runs first for every frame: it writes the
- * TTL back, optionally puts the next (S,G) of the table walk into the
- * header, recomputes the header checksum and tail-calls the forwarder in
- * slot 0 of mcb_fwd.  With slot 0 empty the tail call falls through and
- * the frame is passed up the stack, which is how kernel ipmr is fed by
- * the very same generator.
+ * TTL back, optionally puts the next (S,G) of the table walk, or one drawn
+ * at random (uniform or Zipf), into the header, recomputes the header
+ * checksum and tail-calls the forwarder in slot 0 of mcb_fwd.  With slot
+ * 0 empty the tail call falls through and the frame is passed up the
+ * stack, which is how kernel ipmr is fed by the very same generator.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -30,14 +30,16 @@ struct {
 } mcb_fwd SEC(".maps");
 
 /*
- * Position of the table walk.  Per CPU so that the walk needs no atomics;
- * mcbench runs the generator on one CPU at a time.
+ * Per-CPU state: the position of the table walk (no atomics needed), and
+ * the first entry of the set this CPU's traffic is drawn from, so that
+ * two CPUs injecting at once can send to the same (S,G) set or to
+ * distinct ones.
  */
 struct mcb_walk {
 	__u32 idx; /* entry number, 0 .. entries-1 */
 	__u32 src; /* idx % src_count */
 	__u32 grp; /* idx / src_count */
-	__u32 pad;
+	__u32 base; /* draws: entry number of rank 0 on this CPU */
 };
 
 struct {
@@ -60,6 +62,33 @@ __u32 src_count;
 __u32 src_base;
 __u32 grp_base;
 __u32 ttl;
+
+/*
+ * Drawn traffic (draw != 0): each frame's entry is drawn at random from a
+ * distribution over the table, uniform or Zipf, through the inverse-CDF
+ * table rank_start that mcbench fills.  Rank k stands for the interval
+ * [k, k + 1) of a continuous rank axis, with its probability spread
+ * evenly over it; rank_start[j] is where the cumulative probability
+ * reaches j / 65536 on that axis, in 1/256ths of a rank.  A 32-bit random
+ * number picks slot j = r >> 16 and, with its low 16 bits, a point
+ * between rank_start[j] and rank_start[j + 1] by linear interpolation;
+ * the rank is the integer part.  Rank k is entry base + k.  The draw
+ * costs the same whatever the distribution and the table size: one
+ * random number, two loads from the same 256 KiB table, a multiply;
+ * one_entry (the 1-entry reference of the same rounds) does all of it
+ * and then sends to rank 0.
+ *
+ * The drawn entry's source and group are computed with the constant
+ * MCB_SRC_COUNT (multiplies, no division); mcbench checks that
+ * draw_src_count is its own, and keeps entry numbers below 2^25.
+ */
+#define MCB_RANK_SLOTS 65536
+#define MCB_SRC_COUNT 250U
+
+__u32 draw;
+__u32 one_entry;
+__u32 rank_start[MCB_RANK_SLOTS + 1];
+__u32 draw_src_count = MCB_SRC_COUNT;
 
 static __always_inline __u16 ip_csum(const struct iphdr *iph)
 {
@@ -86,7 +115,30 @@ int mcbench_gen(struct xdp_md *ctx)
 
 	if ((void *)(iph + 1) > end)
 		return XDP_ABORTED;
-	if (entries) {
+	if (entries && draw) {
+		struct mcb_walk *w;
+		__u32 zero = 0, grp, r, j, lo, span, k;
+
+		w = bpf_map_lookup_elem(&mcb_walk, &zero);
+		if (!w)
+			return XDP_ABORTED;
+		r = bpf_get_prandom_u32();
+		j = r >> 16;
+		lo = rank_start[j];
+		span = rank_start[j + 1] - lo;
+		k = (lo + (__u32)(((__u64)(r & 0xffff) * span) >> 16)) >> 8;
+		if (one_entry)
+			k = 0;
+		k += w->base;
+		/* k / 250 for k < 2^25, as a multiply and a shift. */
+		grp = ((__u64)k * 4398046512ULL) >> 40;
+		iph->saddr = bpf_htonl(src_base + k - grp * MCB_SRC_COUNT);
+		grp += grp_base;
+		iph->daddr = bpf_htonl(grp);
+		eth->h_dest[3] = (grp >> 16) & 0x7f;
+		eth->h_dest[4] = grp >> 8;
+		eth->h_dest[5] = grp;
+	} else if (entries) {
 		struct mcb_walk *w;
 		__u32 zero = 0, grp;
 

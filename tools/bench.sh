@@ -7,9 +7,10 @@
 #
 #   control plane  build/mgm-bench: libmgm on the real fast path
 #   forwarding     build/mcbench: ours against kernel ipmr, nftables
-#                  netdev replication (nft-dup) and the XDP ceiling; also
-#                  draws doc/bench.svg and keeps the full JSON report in
-#                  $OUT/mcbench.json
+#                  netdev replication (nft-dup) and the XDP ceilings, over
+#                  fan-out, table size (1 to 1M entries, uniform and Zipf
+#                  traffic) and one or two CPUs; also draws doc/bench.svg
+#                  and keeps the full JSON report in $OUT/mcbench.json
 #   daemons        build/kmirror-bench: smcroute alone against smcroute
 #                  with mgmd's mirror-kernel, fan-out 1, 2 and 4
 #
@@ -18,7 +19,11 @@
 # which needs ipmr, prints its SKIP line, which goes into the results in
 # place of its tables.
 #
-# MCBENCH_ARGS passes options to mcbench (e.g. --quick or --full).
+# MCBENCH_ARGS passes options to mcbench (e.g. --quick or --full;
+# `build/mcbench --list` with the same options prints the cases).  The
+# default mcbench set is 25 cases: 14 minutes on a 2-CPU machine busy
+# with other jobs (less when idle); --quick (12 cases) about 2, --full
+# (54 cases) about twice the default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}

@@ -19,8 +19,9 @@
  *
  * Traffic is injected on "in" with BPF_PROG_TEST_RUN in live-frame mode
  * through bpf/mcbench_gen.bpf.c, which restores the TTL and checksum of
- * every recycled frame and writes the (S,G) of the next table entry into
- * it, then tail-calls the forwarder under test:
+ * every recycled frame and writes into it the (S,G) of a table entry
+ * drawn at random, uniformly or Zipf-distributed (set_ranks()), then
+ * tail-calls the forwarder under test:
  *   ours     bpf/mgm_fwd.bpf.c, entries installed by the datapath layer
  *            (mgm_dp_mfe_install, what libmgm calls);
  *   ipmr     no tail call: the frame goes up the stack on "in", into the
@@ -45,6 +46,10 @@
  * Rates are frames per second of CPU time spent on them (see live_run()):
  * the forwarding, every copy and the receivers' XDP all run on the
  * injecting CPU, so a rate is what one core does, receivers included.
+ * Two-CPU cases inject from one pinned thread per CPU at once, each on its
+ * own RX queue of "in" (every veth has NQ queues), to the same entries or
+ * to a set per CPU, and compare the aggregate with each forwarder on one
+ * CPU in the same rounds (live_run2()).
  *
  * It also measures the per-packet cost of the programs alone (non-live
  * BPF_PROG_TEST_RUN) for the hit, miss, wrong-interface and TTL-expired
@@ -54,7 +59,13 @@
  *
  * Usage: mcbench [--quick|--full] [--json|--markdown] [--svg FILE]
  *                [--json-file FILE] [--trials N] [--seconds S] [--cpu N]
- *                [--batch N] [--case BYTES,FANOUT,ENTRIES]... [-q]
+ *                [--batch N] [--traffic uniform|zipf|both] [--tables L]
+ *                [--cpus 1|2] [--list] [-q]
+ *                [--case BYTES,FANOUT,ENTRIES[,TRAFFIC[,CPUS[,SETS]]]]...
+ *
+ * The report is in tools/mcbench/report.c, the plot in
+ * tools/mcbench/plot.c (declarations in tools/mcbench.h); helpers the
+ * benchmarks share in tools/bench/ (tools/bench.h).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -66,6 +77,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -82,118 +94,23 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench.h"
 #include "dp/dp.h"
+#include "mcbench.h"
 #include "mcbench_ceiling.skel.h"
 #include "mcbench_count.skel.h"
 #include "mcbench_gen.skel.h"
 #include "mcbench_probe.skel.h"
 
-#define MAX_FANOUT 16
-#define MAX_CASES 64
-#define MAX_TRIALS 32
-#define MAX_KSOFT 64
-#define GEN_TTL 64
-/* Entry i is source 192.0.2.(1 + i % 250), group 239.1.0.1 + i / 250. */
-#define SRC_BASE 0xc0000201U
-#define SRC_COUNT 250U
-#define GRP_BASE 0xef010001U
-
-/*
- * The four forwarders compared, and a fifth for the diagnosis: the
- * ceiling with ours' egress program on its copies.
- */
-enum fwd {
-	FWD_OURS,
-	FWD_IPMR,
-	FWD_NFT,
-	FWD_CEIL,
-	FWD_CEIL_EG,
-	FWD_CEIL_FAIR,
-	N_FWD
-};
-#define N_MAIN 4 /* the forwarders of the comparison and the plot */
-static const char *const fwd_name[N_FWD] = { "ours",	       "ipmr",
-					     "nft_dup",	       "ceiling",
-					     "ceiling_egress", "ceiling_fair" };
-/* How the report names them. */
-static const char *const fwd_label[N_FWD] = {
+const char *const traffic_name[N_TRAFFIC] = { "uniform", "zipf" };
+const char *const fwd_name[N_FWD] = { "ours",		"ipmr",
+				      "nft_dup",	"ceiling",
+				      "ceiling_egress", "ceiling_fair" };
+const char *const fwd_label[N_FWD] = {
 	"ours", "ipmr", "nft-dup", "ceiling", "ceiling + egress", "fair ceiling"
 };
 
-struct result {
-	double mpps; /* median over the trials */
-	double mpps_min, mpps_max;
-	uint64_t injected; /* per trial, the last one */
-	uint64_t sent; /* all trials */
-	uint64_t deliv[MAX_FANOUT]; /* per receiver, all trials */
-	uint64_t deliv_min, deliv_max; /* over the receivers */
-	uint64_t lost; /* copies: sent * fanout - delivered */
-	uint64_t dups; /* copies beyond one per receiver and packet */
-	uint64_t bad_ttl, strays, misses;
-	double cpu_s, wall_s; /* all trials: CPU time counted, wall clock */
-	double loss; /* lost / (sent * fanout) */
-	int trials;
-	double mpps_t[MAX_TRIALS];
-};
-
-struct bcase {
-	uint32_t pkt, fanout, entries;
-	struct result r[N_FWD];
-	/*
-	 * ours/ipmr, ours/nft-dup and ours/ceiling: the median of the ratios
-	 * within each round of trials.  A shared machine drifts by tens of
-	 * percent over seconds, and all forwarders of a round see the same
-	 * drift.
-	 */
-	double over[N_FWD]; /* ours / each forwarder */
-	/*
-	 * Tables of more than one entry: ours with all traffic on one entry,
-	 * run in the same rounds, and the median in-round ratio of the
-	 * spread-out rate to it.
-	 */
-	struct result one;
-	double spread;
-};
-
-struct mcb_count_val {
-	__u64 packets, bytes, bad_ttl, pad;
-};
-
-struct bench {
-	/* names and handles of the topology */
-	char ns[2 + MAX_FANOUT][48]; /* rtr, src, rcv1..16 */
-	int n_ns;
-	int orig_ns, rtr_ns;
-	uint32_t in_if, out_if[MAX_FANOUT];
-	char pin[64];
-	/* programs */
-	struct mcbench_gen *gen;
-	struct mcbench_ceiling *ceil;
-	struct mcbench_count *cnt[MAX_FANOUT];
-	struct mcbench_probe *probe;
-	struct mgm_dp *dp;
-	int mrt_fd;
-	int ncpus;
-	/* forwarders this machine cannot run (ipmr, nft-dup), and why */
-	bool absent[N_FWD];
-	char why[N_FWD][256];
-	uint32_t nft_fanout; /* of the loaded nft-dup ruleset, 0 none */
-	/* what is installed */
-	uint32_t ours_n, ours_fanout, ipmr_n, ipmr_fanout, ceil_fanout;
-	double ours_install_s, ipmr_install_s;
-	uint64_t ours_installed, ipmr_installed;
-	/* current frame */
-	uint8_t frame[1600];
-	uint32_t frame_len;
-	/* options */
-	double seconds;
-	int trials, batch, cpu;
-	char ksoft[MAX_KSOFT][40];
-	int n_ksoft;
-	bool quiet, ipmr_plain;
-};
-
-static struct bench B = { .orig_ns = -1, .rtr_ns = -1, .mrt_fd = -1 };
+struct bench B = { .orig_ns = -1, .rtr_ns = -1, .mrt_fd = -1 };
 static volatile sig_atomic_t stop;
 
 static void cleanup(void);
@@ -236,90 +153,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * The few bits of arithmetic the report needs, here because the tools are
- * linked without libm.
- */
-static double dmin(double a, double b)
-{
-	return a < b ? a : b;
-}
-
-static double dmax(double a, double b)
-{
-	return a > b ? a : b;
-}
-
-/* Natural logarithm: decades out, then 2 atanh((x - 1) / (x + 1)). */
-static double ln(double x)
-{
-	double r = 0, y, y2, t, s = 0;
-	int i;
-
-	if (x <= 0)
-		return 0;
-	while (x >= 10) {
-		x /= 10;
-		r += 2.302585092994046;
-	}
-	while (x < 1) {
-		x *= 10;
-		r -= 2.302585092994046;
-	}
-	y = (x - 1) / (x + 1);
-	y2 = y * y;
-	t = y;
-	for (i = 1; i < 60; i += 2) {
-		s += t / i;
-		t *= y2;
-	}
-	return r + 2 * s;
-}
-
-static double lg10(double x)
-{
-	return ln(x) / 2.302585092994046;
-}
-
-static double lg2(double x)
-{
-	return ln(x) / 0.6931471805599453;
-}
-
-static double ceil_d(double x)
-{
-	double i = (double)(long long)x;
-
-	return i < x ? i + 1 : i;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd))
-		die("setup failed: %s", cmd);
 }
 
 static void enter_ns(int fd)
@@ -462,7 +295,15 @@ static void topology(void)
 		ns_defaults(B.ns[k]);
 	rtr = B.ns[0];
 	src = B.ns[1];
-	sh("ip -n %s link add in type veth peer name s0 netns %s", rtr, src);
+	/*
+	 * Every veth has NQ RX and TX queues: two CPUs inject on two RX
+	 * queues of "in", and a veth hands the frames redirected into it to
+	 * its peer's RX queue of the sending CPU, so that the two CPUs do
+	 * not share the receivers' rings either.
+	 */
+	sh("ip -n %s link add in numtxqueues %d numrxqueues %d type veth "
+	   "peer name s0 numtxqueues %d numrxqueues %d netns %s",
+	   rtr, NQ, NQ, NQ, NQ, src);
 	sh("ip -n %s addr add 192.0.2.254/24 dev in && "
 	   "ip -n %s link set in up && "
 	   "ip -n %s addr add 192.0.2.253/24 dev s0 && "
@@ -471,8 +312,9 @@ static void topology(void)
 	for (k = 0; k < MAX_FANOUT; k++) {
 		const char *rcv = B.ns[2 + k];
 
-		sh("ip -n %s link add o%d type veth peer name x0 netns %s", rtr,
-		   k + 1, rcv);
+		sh("ip -n %s link add o%d numtxqueues %d numrxqueues %d type "
+		   "veth peer name x0 numtxqueues %d numrxqueues %d netns %s",
+		   rtr, k + 1, NQ, NQ, NQ, NQ, rcv);
 		sh("ip -n %s addr add 198.51.100.%d/30 dev o%d && "
 		   "ip -n %s link set o%d up && "
 		   "ip -n %s addr add 198.51.100.%d/30 dev x0 && "
@@ -568,6 +410,11 @@ static void open_forwarders(uint32_t mfe_max)
 	B.gen->bss->src_count = SRC_COUNT;
 	B.gen->bss->src_base = SRC_BASE;
 	B.gen->bss->grp_base = GRP_BASE;
+	if (B.gen->data->draw_src_count != SRC_COUNT)
+		die("the generator draws with %u sources per group, not %u",
+		    B.gen->data->draw_src_count, SRC_COUNT);
+	if (mfe_max >= 1U << 25)
+		die("at most %u entries", (1U << 25) - 1);
 
 	snprintf(B.pin, sizeof(B.pin), "/sys/fs/bpf/mcbench-%d", getpid());
 	o.pin_root = B.pin;
@@ -898,16 +745,74 @@ static void select_fwd(enum fwd f)
 	set_slot(fd);
 }
 
-static void gen_walk_reset(void)
+/*
+ * Restart the generator's walk on every CPU, and set where each CPU's
+ * drawn traffic starts: entry 0, except on the first CPU of the pair
+ * (not cpu, which runs the one-CPU trials) with base2.
+ */
+static void gen_walk_set(uint32_t base2)
 {
 	struct {
-		__u32 idx, src, grp, pad;
-	} zero_walk[B.ncpus];
+		__u32 idx, src, grp, base;
+	} walk[B.ncpus];
 	__u32 zero = 0;
 
-	memset(zero_walk, 0, sizeof(zero_walk));
-	bpf_map_update_elem(bpf_map__fd(B.gen->maps.mcb_walk), &zero, zero_walk,
-			    BPF_ANY);
+	memset(walk, 0, sizeof(walk));
+	if (base2 && B.cpu2[0] >= 0 && B.cpu2[0] < B.ncpus)
+		walk[B.cpu2[0]].base = base2;
+	if (bpf_map_update_elem(bpf_map__fd(B.gen->maps.mcb_walk), &zero, walk,
+				BPF_ANY))
+		die("generator walk: %s", strerror(errno));
+}
+
+static void gen_walk_reset(void)
+{
+	gen_walk_set(0);
+}
+
+/*
+ * The generator's inverse-CDF table for n entries and traffic t: where,
+ * on a continuous rank axis (rank k the interval [k, k + 1), its
+ * probability spread evenly over it), the cumulative probability reaches
+ * j / RANK_SLOTS, in 1/256ths of a rank (bpf/mcbench_gen.bpf.c).
+ * Uniform: j n / RANK_SLOTS.  Zipf (s = 1.0): rank k (from 0) has weight
+ * 1 / (k + 1); with n = 1M the head rank gets 6.9% of the frames and the
+ * first thousand 52%.  Checked by simulating 2e8 draws: each rank's
+ * share within 1% of the exact one where the count allows that
+ * precision, every decade of ranks within 0.02%.
+ */
+static bool set_ranks(uint32_t n, enum traffic t)
+{
+	uint32_t *rs = B.gen->bss->rank_start, j, k = 0;
+	double h = 0, cum = 0;
+
+	if (B.rank_entries == n && B.rank_traffic == t)
+		return false;
+	if (t == TR_UNIFORM || n <= 1) {
+		for (j = 0; j < RANK_SLOTS; j++)
+			rs[j] = (uint64_t)j * n * 256 / RANK_SLOTS;
+	} else {
+		for (k = n; k >= 1; k--) /* small terms first */
+			h += 1.0 / k;
+		k = 0;
+		for (j = 0; j < RANK_SLOTS; j++) {
+			double target = h * j / RANK_SLOTS;
+
+			while (k + 1 < n && cum + 1.0 / (k + 1) <= target) {
+				cum += 1.0 / (k + 1);
+				k++;
+			}
+			/* k plus the fraction of its interval below target */
+			rs[j] = (uint32_t)((k + (target - cum) * (k + 1)) *
+					   256);
+			if (rs[j] > n * 256 - 1) /* rounding, at the end */
+				rs[j] = n * 256 - 1;
+		}
+	}
+	rs[RANK_SLOTS] = n * 256;
+	B.rank_entries = n;
+	B.rank_traffic = t;
+	return true;
 }
 
 /* A UDP frame of len bytes (Ethernet header included, FCS not) to entry 0. */
@@ -1016,10 +921,10 @@ static void find_ksoftirqd(void)
 	struct dirent *de;
 	DIR *d = opendir("/proc");
 	char path[64];
-	int cpu;
+	int cpu = -1;
 	FILE *f;
 
-	while (d && (de = readdir(d)) && B.n_ksoft < MAX_KSOFT) {
+	while (d && (de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%.16s/comm", de->d_name);
@@ -1027,20 +932,29 @@ static void find_ksoftirqd(void)
 		if (!f)
 			continue;
 		if (fscanf(f, "ksoftirqd/%d", &cpu) == 1 &&
-		    (B.cpu < 0 || cpu == B.cpu))
+		    (B.cpu < 0 || cpu == B.cpu) && B.n_ksoft < MAX_KSOFT)
 			snprintf(B.ksoft[B.n_ksoft++], sizeof(B.ksoft[0]),
 				 "/proc/%.16s/schedstat", de->d_name);
+		if (cpu >= 0 && cpu < MAX_KSOFT)
+			snprintf(B.ksoft_cpu[cpu], sizeof(B.ksoft_cpu[0]),
+				 "/proc/%.16s/schedstat", de->d_name);
+		cpu = -1;
 		fclose(f);
 	}
 	if (d)
 		closedir(d);
 }
 
-static uint64_t ksoftirqd_runtime(void)
+/* That of cpu's ksoftirqd; with cpu < 0, of those find_ksoftirqd chose. */
+static uint64_t ksoftirqd_runtime(int cpu)
 {
 	uint64_t t = 0;
 	int i;
 
+	if (cpu >= 0)
+		return cpu < MAX_KSOFT && B.ksoft_cpu[cpu][0] ?
+			       task_runtime(B.ksoft_cpu[cpu]) :
+			       0;
 	for (i = 0; i < B.n_ksoft; i++)
 		t += task_runtime(B.ksoft[i]);
 	return t;
@@ -1058,41 +972,128 @@ static uint64_t ksoftirqd_runtime(void)
  * plus what the CPU's ksoftirqd did meanwhile (softirq work deferred out
  * of that loop, also ours).  *wall is the wall-clock time, for reference.
  */
-static int live_run(uint32_t count, double *secs, double *wall)
+static int live_run_q(uint32_t count, uint32_t queue, int cpu, double *secs,
+		      double *wall)
 {
 	struct xdp_md ctx = { .data_end = B.frame_len,
-			      .ingress_ifindex = B.in_if };
+			      .ingress_ifindex = B.in_if,
+			      .rx_queue_index = queue };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = B.frame,
 		    .data_size_in = B.frame_len, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = count,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = B.batch);
-	uint64_t k0 = ksoftirqd_runtime();
+	uint64_t k0 = ksoftirqd_runtime(cpu);
 	double t = now_s();
 	int err;
 
 	err = bpf_prog_test_run_opts(bpf_program__fd(B.gen->progs.mcbench_gen),
 				     &o);
 	*wall = now_s() - t;
-	*secs = ((double)o.duration * count + (ksoftirqd_runtime() - k0)) / 1e9;
+	*secs = ((double)o.duration * count + (ksoftirqd_runtime(cpu) - k0)) /
+		1e9;
 	return err;
 }
 
-/* One trial: inject count frames, return Mpps; account what arrived. */
-static double trial(struct result *r, uint32_t fanout, enum fwd f,
-		    uint32_t count)
+/* The one-CPU injection: on cpu, its RX queue that of the pair's second. */
+static int live_run(uint32_t count, double *secs, double *wall)
+{
+	return live_run_q(count, NQ - 1, -1, secs, wall);
+}
+
+/*
+ * Two CPUs at once: one thread pinned to each CPU of the pair, each
+ * injecting on its own RX queue of "in", started together.
+ */
+struct injector {
+	pthread_t th;
+	pthread_barrier_t *bar;
+	uint32_t count, queue;
+	int cpu, err, errnum;
+	double secs, wall;
+};
+
+static void *inject_thread(void *arg)
+{
+	struct injector *in = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(in->cpu, &set);
+	in->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	in->errnum = in->err;
+	pthread_barrier_wait(in->bar);
+	if (!in->err) {
+		in->err = live_run_q(in->count, in->queue, in->cpu, &in->secs,
+				     &in->wall);
+		in->errnum = errno;
+	}
+	return NULL;
+}
+
+/*
+ * Inject count frames on each CPU of the pair at once; *secs is the sum
+ * of the CPU times, *wall the longer wall-clock time, and the return the
+ * aggregate rate in frames per second: the frames of both over their CPU
+ * time (as in live_run()), times two, what the two CPUs do when both are
+ * busy.  Not the sum of the two CPUs' rates: work that lands on the
+ * other CPU's ksoftirqd would count less on one CPU than it counts more
+ * on the other, and a sum of rates gains from that.
+ */
+static double live_run2(uint32_t count, double *secs, double *wall)
+{
+	struct injector in[2];
+	pthread_barrier_t bar;
+	int i;
+
+	pthread_barrier_init(&bar, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		in[i] = (struct injector){ .bar = &bar,
+					   .count = count,
+					   .queue = i,
+					   .cpu = B.cpu2[i] };
+		if (pthread_create(&in[i].th, NULL, inject_thread, &in[i]))
+			die("pthread_create: %s", strerror(errno));
+	}
+	*secs = *wall = 0;
+	for (i = 0; i < 2; i++)
+		pthread_join(in[i].th, NULL);
+	pthread_barrier_destroy(&bar);
+	for (i = 0; i < 2; i++) {
+		if (in[i].err) {
+			check_stop();
+			die("live BPF_PROG_TEST_RUN on CPU %d: %s", in[i].cpu,
+			    strerror(in[i].errnum));
+		}
+		*secs += in[i].secs;
+		*wall = dmax(*wall, in[i].wall);
+	}
+	return 2.0 * count * 2 / *secs;
+}
+
+/*
+ * One trial: inject count frames on each of ncpu CPUs (1, or 2 at once
+ * for case c), return Mpps (aggregate); account what arrived.
+ */
+static double trial(struct result *r, const struct bcase *c, enum fwd f,
+		    uint32_t count, uint32_t ncpu)
 {
 	struct mcb_count_val before[MAX_FANOUT], after[MAX_FANOUT];
+	uint32_t fanout = c->fanout, sent = count * ncpu, k;
 	struct mgm_counters m0, m1;
-	double secs, wall;
-	uint32_t k;
+	double secs, wall, rate;
 
 	select_fwd(f);
-	gen_walk_reset();
+	gen_walk_set(ncpu > 1 && c->distinct ? c->entries : 0);
 	settle_counts(before);
 	mgm_dp_counters(B.dp, &m0);
-	if (live_run(count, &secs, &wall)) {
-		check_stop();
-		die("live BPF_PROG_TEST_RUN: %s", strerror(errno));
+	if (ncpu > 1) {
+		rate = live_run2(count, &secs, &wall);
+	} else {
+		if (live_run(count, &secs, &wall)) {
+			check_stop();
+			die("live BPF_PROG_TEST_RUN: %s", strerror(errno));
+		}
+		rate = count / secs;
 	}
 	r->wall_s += wall;
 	r->cpu_s += secs;
@@ -1108,30 +1109,14 @@ static double trial(struct result *r, uint32_t fanout, enum fwd f,
 			continue;
 		}
 		r->deliv[k] += got;
-		r->lost += got < count ? count - got : 0;
-		r->dups += got > count ? got - count : 0;
+		r->lost += got < sent ? sent - got : 0;
+		r->dups += got > sent ? got - sent : 0;
 	}
 	if (f == FWD_OURS)
-		r->misses += count - (m1.forwarded - m0.forwarded);
-	r->sent += count;
-	r->injected = count;
-	return count / secs / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_TRIALS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_d);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+		r->misses += sent - (m1.forwarded - m0.forwarded);
+	r->sent += sent;
+	r->injected = sent;
+	return rate / 1e6;
 }
 
 /*
@@ -1139,30 +1124,136 @@ static double median(const double *v, int n)
  * and nft-dup, which has no per-(S,G) lookup, on 1-entry tables only:
  * its one rule takes all traffic whatever the table size.
  */
-static bool measured(const struct bcase *c, enum fwd f)
+bool measured(const struct bcase *c, enum fwd f)
 {
 	if (B.absent[f])
 		return false;
+	if (c->cpus > 1)
+		return f == FWD_OURS || f == FWD_IPMR || f == FWD_CEIL_FAIR;
 	return f != FWD_NFT || c->entries == 1;
 }
 
 /* Why f is not measured in case c (or at all, with c NULL). */
-static const char *not_measured(const struct bcase *c, enum fwd f)
+const char *not_measured(const struct bcase *c, enum fwd f)
 {
 	if (B.absent[f] || !c)
 		return B.why[f];
+	if (c->cpus > 1)
+		return "two-CPU cases measure ours, ipmr and the fair ceiling "
+		       "only";
 	return "no per-(S,G) lookup, one rule for all traffic: measured on "
 	       "1-entry tables only";
+}
+
+/*
+ * The table the per-packet costs walk: the largest of the one-CPU cases
+ * (two-CPU cases on a set per CPU install twice theirs), else all.
+ */
+uint32_t walk_entries(void)
+{
+	uint32_t n = 0;
+	int i;
+
+	for (i = 0; i < n_cases; i++)
+		if (cases[i].cpus == 1 && cases[i].entries > n)
+			n = cases[i].entries;
+	return n && n <= B.ours_n ? n : B.ours_n;
+}
+
+/* Entries installed for case c: two sets for two CPUs on distinct sets. */
+uint32_t table_size(const struct bcase *c)
+{
+	return c->cpus > 1 && c->distinct ? 2 * c->entries : c->entries;
+}
+
+/* Median, min and max of the trials, per-receiver extremes, loss. */
+static void finish_result(struct result *r, uint32_t fanout)
+{
+	uint32_t k;
+	int t;
+
+	r->mpps = median(r->mpps_t, r->trials);
+	r->mpps_min = r->mpps_max = r->mpps_t[0];
+	for (t = 1; t < r->trials; t++) {
+		r->mpps_min = dmin(r->mpps_min, r->mpps_t[t]);
+		r->mpps_max = dmax(r->mpps_max, r->mpps_t[t]);
+	}
+	r->deliv_min = UINT64_MAX;
+	for (k = 0; k < fanout; k++) {
+		if (r->deliv[k] < r->deliv_min)
+			r->deliv_min = r->deliv[k];
+		if (r->deliv[k] > r->deliv_max)
+			r->deliv_max = r->deliv[k];
+	}
+	r->loss = (double)r->lost / ((double)r->sent * fanout);
+}
+
+/*
+ * Check the generator's draw in the kernel: run it alone (nothing behind
+ * it, not live) on DRAW_SAMPLES frames and compare the share of rank 0
+ * and of the head (the first n / 100 ranks) with the distribution's,
+ * within five standard deviations; every rank must be in the table.
+ */
+#define DRAW_SAMPLES 20000
+static void check_draw(uint32_t n, enum traffic t)
+{
+	uint32_t m = n / 100 ? n / 100 : 1, i, k, src, grp, got0 = 0, goth = 0;
+	double hn = 0, hm = 0, e0, eh, d0, dh;
+	uint8_t out[sizeof(B.frame)];
+	struct xdp_md ctx = { .data_end = B.frame_len,
+			      .ingress_ifindex = B.in_if };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = B.frame,
+		    .data_size_in = B.frame_len, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	set_slot(-1);
+	gen_walk_reset();
+	for (i = 0; i < DRAW_SAMPLES; i++) {
+		o.data_size_out = sizeof(out);
+		if (bpf_prog_test_run_opts(
+			    bpf_program__fd(B.gen->progs.mcbench_gen), &o))
+			die("BPF_PROG_TEST_RUN (draw check): %s",
+			    strerror(errno));
+		memcpy(&src, out + 26, 4);
+		memcpy(&grp, out + 30, 4);
+		k = (ntohl(grp) - GRP_BASE) * SRC_COUNT +
+		    (ntohl(src) - SRC_BASE);
+		if (ntohl(src) - SRC_BASE >= SRC_COUNT || k >= n)
+			die("the generator drew entry %u of %u", k, n);
+		got0 += k == 0;
+		goth += k < m;
+	}
+	for (k = n; k >= 1; k--) {
+		hn += 1.0 / k;
+		if (k <= m)
+			hm += 1.0 / k;
+	}
+	e0 = t == TR_ZIPF ? 1 / hn : 1.0 / n;
+	eh = t == TR_ZIPF ? hm / hn : (double)m / n;
+	d0 = (double)got0 / DRAW_SAMPLES - e0;
+	dh = (double)goth / DRAW_SAMPLES - eh;
+	progress("  %s over %u entries: rank 0 drawn %.2f%% (%.2f%% "
+		 "expected), the first %u %.1f%% (%.1f%%)",
+		 traffic_name[t], n, 100.0 * got0 / DRAW_SAMPLES, 100 * e0, m,
+		 100.0 * goth / DRAW_SAMPLES, 100 * eh);
+	if (d0 * d0 > 25 * e0 * (1 - e0) / DRAW_SAMPLES + 1e-6 ||
+	    dh * dh > 25 * eh * (1 - eh) / DRAW_SAMPLES + 1e-6)
+		die("the generator's %s draw is off", traffic_name[t]);
 }
 
 static void measure(struct bcase *c)
 {
 	double secs, wall, ri[MAX_TRIALS], ro[MAX_TRIALS];
-	uint32_t count[N_FWD], k;
+	uint32_t count[N_FWD];
 	int f, t;
 
 	make_frame(c->pkt, entry_src(0), entry_grp(0));
+	B.gen->bss->draw = 1;
+	B.gen->bss->one_entry = 0;
 	B.gen->bss->entries = c->entries;
+	if (set_ranks(c->entries, c->traffic) && c->entries > 1)
+		check_draw(c->entries, c->traffic);
 
 	/*
 	 * Size each forwarder's trials from a short probe, so that every
@@ -1187,83 +1278,67 @@ static void measure(struct bcase *c)
 	}
 
 	memset(&c->one, 0, sizeof(c->one));
+	memset(c->r1, 0, sizeof(c->r1));
 	for (t = 0; t < B.trials; t++) {
 		/* Rotate the order: no forwarder always runs first. */
 		for (f = 0; f < N_FWD; f++) {
 			enum fwd w = (f + t) % N_FWD;
-			struct result *r = &c->r[w];
+			struct result *r = &c->r[w], *r1 = &c->r1[w];
 
 			if (!measured(c, w))
 				continue;
 			check_stop();
+			/* Two CPUs: the same forwarder on one CPU first. */
+			if (c->cpus > 1)
+				r1->mpps_t[r1->trials++] =
+					trial(r1, c, w, count[w], 1);
 			r->mpps_t[r->trials++] =
-				trial(r, c->fanout, w, count[w]);
+				trial(r, c, w, count[w], c->cpus);
 		}
 		/*
 		 * The table-size effect, free of drift: ours again in the
-		 * same round with all traffic on one entry of the same table.
+		 * same round with all traffic on one entry of the same table
+		 * (the generator still draws, then sends to rank 0).
 		 */
-		if (c->entries > 1) {
-			B.gen->bss->entries = 1;
-			c->one.mpps_t[c->one.trials++] = trial(
-				&c->one, c->fanout, FWD_OURS, count[FWD_OURS]);
-			B.gen->bss->entries = c->entries;
+		if (c->entries > 1 && c->cpus == 1) {
+			B.gen->bss->one_entry = 1;
+			c->one.mpps_t[c->one.trials++] =
+				trial(&c->one, c, FWD_OURS, count[FWD_OURS], 1);
+			B.gen->bss->one_entry = 0;
 			ro[t] = c->r[FWD_OURS].mpps_t[t] / c->one.mpps_t[t];
 		}
 	}
-	if (c->entries > 1) {
+	if (c->entries > 1 && c->cpus == 1) {
 		c->one.mpps = median(c->one.mpps_t, c->one.trials);
 		c->spread = median(ro, B.trials);
 	}
 	for (f = 0; f < N_FWD; f++) {
 		c->over[f] = 0;
+		c->scaling[f] = 0;
 		if (!measured(c, f))
 			continue;
 		for (t = 0; t < B.trials; t++)
 			ri[t] = c->r[FWD_OURS].mpps_t[t] / c->r[f].mpps_t[t];
 		c->over[f] = median(ri, B.trials);
+		if (c->cpus < 2)
+			continue;
+		for (t = 0; t < B.trials; t++)
+			ri[t] = c->r[f].mpps_t[t] / c->r1[f].mpps_t[t];
+		c->scaling[f] = median(ri, B.trials);
 	}
 	for (f = 0; f < N_FWD; f++) {
-		struct result *r = &c->r[f];
-
 		if (!measured(c, f))
 			continue;
-		r->mpps = median(r->mpps_t, r->trials);
-		r->mpps_min = r->mpps_max = r->mpps_t[0];
-		for (t = 1; t < r->trials; t++) {
-			r->mpps_min = dmin(r->mpps_min, r->mpps_t[t]);
-			r->mpps_max = dmax(r->mpps_max, r->mpps_t[t]);
-		}
-		r->deliv_min = UINT64_MAX;
-		for (k = 0; k < c->fanout; k++) {
-			if (r->deliv[k] < r->deliv_min)
-				r->deliv_min = r->deliv[k];
-			if (r->deliv[k] > r->deliv_max)
-				r->deliv_max = r->deliv[k];
-		}
-		r->loss = (double)r->lost / ((double)r->sent * c->fanout);
+		finish_result(&c->r[f], c->fanout);
+		if (c->cpus > 1)
+			finish_result(&c->r1[f], c->fanout);
 	}
 }
 
 /* ------------------------------------------------------------------ */
 /* Per-packet cost of the programs alone                                */
 
-enum path {
-	P_FRONT,
-	P_HIT,
-	P_MISS,
-	P_WRONG_IF,
-	P_TTL,
-	P_CEIL_HIT,
-	P_LOOKUP, /* the breakdown of a hit: (S,G) lookup alone */
-	P_STATS, /* lookup and per-entry counters */
-	P_FRONT_WALK, /* the same, hits spread over the table */
-	P_HIT_WALK,
-	P_LOOKUP_WALK,
-	P_STATS_WALK,
-	N_PATH
-};
-static const char *const path_name[N_PATH] = {
+const char *const path_name[N_PATH] = {
 	"generator",	  "hit",	 "miss",	"wrong_if",
 	"ttl_expired",	  "ceiling_hit", "lookup",	"lookup_stats",
 	"generator_walk", "hit_walk",	 "lookup_walk", "lookup_stats_walk",
@@ -1306,7 +1381,7 @@ static void path_costs(double *ns, uint32_t repeat)
 	int ours = mgm_dp_prog_fd(B.dp);
 	int lookup = bpf_program__fd(B.probe->progs.mcbench_probe_lookup);
 	int stats = bpf_program__fd(B.probe->progs.mcbench_probe_stats);
-	uint32_t n = B.ours_n, g0 = entry_grp(0);
+	uint32_t n = walk_entries(), g0 = entry_grp(0);
 	/*
 	 * A group nobody installed takes the miss path (its event is
 	 * deduplicated after the first packet); the generator leaves the
@@ -1337,6 +1412,8 @@ static void path_costs(double *ns, uint32_t repeat)
 	const int runs = 7;
 	int r, p;
 
+	B.gen->bss->draw = 0; /* the walk, not drawn traffic */
+
 	/*
 	 * In turns, like the live trials: the memory-bound paths in
 	 * particular move with whatever else the machine does.
@@ -1364,1000 +1441,69 @@ static void path_costs(double *ns, uint32_t repeat)
 /* ------------------------------------------------------------------ */
 /* Results                                                              */
 
-#define TABLE_FANOUT 2 /* the fan-out of the table-size sweep */
-
-struct cost {
-	double first_ns, per_copy_ns;
-	uint32_t max_fanout;
-	bool ok;
-};
-
-struct summary {
-	double min_ipmr, min_nft, min_ceil, min_fair, big_ratio, big_raw;
-	/* the case of each minimum; NULL where none was measured */
-	const struct bcase *min_ipmr_c, *min_nft_c, *min_ceil_c, *min_fair_c,
-		*big_c;
-	int loss_cases, loss_excused;
-	const struct bcase *loss_c;
-	struct cost cost[2][N_FWD]; /* [64 B, 1400 B][forwarder] */
-	double ingress_ns[2], egress_ns[2]; /* ours over the ceiling */
-	double ns[N_PATH];
-	uint32_t walk_entries; /* table size of the spread-out hit path */
-	double ours_inst_per_s, ipmr_inst_per_s;
-};
-
-static struct bcase cases[MAX_CASES];
-static int n_cases;
+struct bcase cases[MAX_CASES];
+int n_cases;
 
 /* ours / forwarder f, the median of the in-round ratios. */
-static double ratio(const struct bcase *c, enum fwd f)
+double ratio(const struct bcase *c, enum fwd f)
 {
 	return c->over[f];
 }
 
-static const struct bcase *find_case(uint32_t pkt, uint32_t fanout,
-				     uint32_t entries)
+struct bcase *find_case_x(uint32_t pkt, uint32_t fanout, uint32_t entries,
+			  enum traffic tr, uint32_t cpus, bool distinct)
 {
 	int i;
 
 	for (i = 0; i < n_cases; i++)
 		if (cases[i].pkt == pkt && cases[i].fanout == fanout &&
-		    cases[i].entries == entries)
+		    cases[i].entries == entries && cases[i].traffic == tr &&
+		    cases[i].cpus == cpus && cases[i].distinct == distinct)
 			return &cases[i];
 	return NULL;
 }
 
-/*
- * Where the time of one ingress packet goes, from the 1-entry fan-out
- * sweep of one frame size: the cost at fan-out 1, where the original
- * frame goes out and nothing is copied, and the cost of each further copy
- * up to the largest fan-out measured.
- */
-static struct cost fanout_cost(uint32_t pkt, enum fwd f)
+/* A one-CPU case; a table of one entry has no traffic shape (uniform). */
+const struct bcase *find_case(uint32_t pkt, uint32_t fanout, uint32_t entries,
+			      enum traffic tr)
 {
-	const struct bcase *one = find_case(pkt, 1, 1), *top = NULL;
-	struct cost r = { 0 };
-	int i;
-
-	for (i = 0; i < n_cases; i++)
-		if (cases[i].pkt == pkt && cases[i].entries == 1 &&
-		    (!top || cases[i].fanout > top->fanout))
-			top = &cases[i];
-	if (!one || !top || top->fanout < 2 || one->r[f].mpps <= 0 ||
-	    top->r[f].mpps <= 0)
-		return r;
-	r.first_ns = 1e3 / one->r[f].mpps;
-	r.per_copy_ns = (1e3 / top->r[f].mpps - r.first_ns) / (top->fanout - 1);
-	r.max_fanout = top->fanout;
-	r.ok = true;
-	return r;
-}
-
-/*
- * Ours over the ceiling, split in two with the ceiling that runs ours'
- * egress program: that program's cost per copy (ceiling with it minus
- * without, over the fan-out) and the rest, ours' ingress side per packet
- * (ours minus the ceiling with the egress program).  Medians over the
- * 1-entry cases of one frame size.
- */
-static void split_cost(uint32_t pkt, double *ingress_ns, double *egress_ns)
-{
-	double in[MAX_CASES], eg[MAX_CASES];
-	int i, n = 0;
-
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		if (c->pkt != pkt || c->entries != 1 ||
-		    c->r[FWD_OURS].mpps <= 0 || c->r[FWD_CEIL].mpps <= 0 ||
-		    c->r[FWD_CEIL_EG].mpps <= 0)
-			continue;
-		in[n] = 1e3 / c->r[FWD_OURS].mpps -
-			1e3 / c->r[FWD_CEIL_EG].mpps;
-		eg[n] = (1e3 / c->r[FWD_CEIL_EG].mpps -
-			 1e3 / c->r[FWD_CEIL].mpps) /
-			c->fanout;
-		n++;
-	}
-	*ingress_ns = n ? median(in, n) : 0;
-	*egress_ns = n ? median(eg, n) : 0;
-}
-
-/*
- * Anything but plain loss: packets ours did not forward, copies with a
- * wrong TTL, copies to receivers outside the out-set, duplicates.
- */
-static bool misdelivered(const struct result *r)
-{
-	return r->misses || r->bad_ttl || r->strays || r->dups;
-}
-
-static void summarize(struct summary *s)
-{
-	uint32_t big = 0;
-	int i, f;
-
-	s->min_ipmr = s->min_nft = s->min_ceil = s->min_fair = 1e300;
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		if (measured(c, FWD_IPMR) && ratio(c, FWD_IPMR) < s->min_ipmr) {
-			s->min_ipmr = ratio(c, FWD_IPMR);
-			s->min_ipmr_c = c;
-		}
-		if (measured(c, FWD_NFT) && ratio(c, FWD_NFT) < s->min_nft) {
-			s->min_nft = ratio(c, FWD_NFT);
-			s->min_nft_c = c;
-		}
-		if (ratio(c, FWD_CEIL) < s->min_ceil) {
-			s->min_ceil = ratio(c, FWD_CEIL);
-			s->min_ceil_c = c;
-		}
-		if (ratio(c, FWD_CEIL_FAIR) < s->min_fair) {
-			s->min_fair = ratio(c, FWD_CEIL_FAIR);
-			s->min_fair_c = c;
-		}
-		/*
-		 * Loss counts against us only where the receivers could take
-		 * it: if the ceiling lost copies in the same case, the
-		 * receivers were the limit, not the forwarder.
-		 */
-		if (c->r[FWD_OURS].lost || misdelivered(&c->r[FWD_OURS])) {
-			if (c->r[FWD_CEIL].lost &&
-			    !misdelivered(&c->r[FWD_OURS])) {
-				s->loss_excused++;
-			} else {
-				s->loss_cases++;
-				s->loss_c = c;
-			}
-		}
-		if (c->pkt == 64 && c->fanout == TABLE_FANOUT &&
-		    c->entries > big)
-			big = c->entries;
-	}
-	if (big > 1) {
-		s->big_c = find_case(64, TABLE_FANOUT, big);
-		s->big_ratio = s->big_c->spread;
-		if (find_case(64, TABLE_FANOUT, 1))
-			s->big_raw =
-				s->big_c->r[FWD_OURS].mpps /
-				find_case(64, TABLE_FANOUT, 1)->r[FWD_OURS].mpps;
-	}
-	for (f = 0; f < N_FWD; f++) {
-		s->cost[0][f] = fanout_cost(64, f);
-		s->cost[1][f] = fanout_cost(1400, f);
-	}
-	split_cost(64, &s->ingress_ns[0], &s->egress_ns[0]);
-	split_cost(1400, &s->ingress_ns[1], &s->egress_ns[1]);
-	s->walk_entries = B.ours_n;
-	s->ours_inst_per_s =
-		B.ours_install_s > 0 ? B.ours_installed / B.ours_install_s : 0;
-	s->ipmr_inst_per_s =
-		B.ipmr_install_s > 0 ? B.ipmr_installed / B.ipmr_install_s : 0;
-}
-
-static const char *yes_no(bool ok)
-{
-	return ok ? "met" : "**missed**";
-}
-
-static const char *entries_str(uint32_t n, char *buf, size_t len)
-{
-	if (n >= 1000000 && n % 1000000 == 0)
-		snprintf(buf, len, "%uM", n / 1000000);
-	else if (n >= 1000 && n % 1000 == 0)
-		snprintf(buf, len, "%uk", n / 1000);
-	else
-		snprintf(buf, len, "%u", n);
-	return buf;
-}
-
-static const char *case_str(const struct bcase *c, char *buf, size_t len)
-{
-	char e[16];
-
-	if (!c) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	snprintf(buf, len, "%u B, fan-out %u, %s %s", c->pkt, c->fanout,
-		 entries_str(c->entries, e, sizeof(e)),
-		 c->entries == 1 ? "entry" : "entries");
-	return buf;
-}
-
-/* Copies lost by forwarder f in case c, or n/a. */
-static const char *loss_str(const struct bcase *c, enum fwd f, char *buf,
-			    size_t len)
-{
-	const struct result *r = &c->r[f];
-
-	if (!measured(c, f))
-		snprintf(buf, len, "n/a");
-	else if (!r->lost)
-		snprintf(buf, len, "0");
-	else if (r->loss < 0.001)
-		snprintf(buf, len, "%.4f%%", r->loss * 100);
-	else
-		snprintf(buf, len, "%.1f%%", r->loss * 100);
-	return buf;
-}
-
-/* Mpps of forwarder f in case c, or n/a. */
-static const char *mpps_str(const struct bcase *c, enum fwd f, char *buf,
-			    size_t len)
-{
-	if (measured(c, f))
-		snprintf(buf, len, "%.3f", c->r[f].mpps);
-	else
-		snprintf(buf, len, "n/a");
-	return buf;
-}
-
-/* ours / forwarder f in case c, or n/a. */
-static const char *ratio_str(const struct bcase *c, enum fwd f, char *buf,
-			     size_t len)
-{
-	if (measured(c, f))
-		snprintf(buf, len, "%.2fx", ratio(c, f));
-	else
-		snprintf(buf, len, "n/a");
-	return buf;
-}
-
-/* ns at fan-out 1 + per further copy, or n/a. */
-static const char *cost_str(const struct cost *k, char *buf, size_t len)
-{
-	if (k->ok)
-		snprintf(buf, len, "%.0f + %.0f", k->first_ns, k->per_copy_ns);
-	else
-		snprintf(buf, len, "n/a");
-	return buf;
-}
-
-static void print_markdown(const struct summary *s, const char *svg)
-{
-	char b[8][64], cs[96];
-	bool multi = false;
-	int i;
-
-	printf("| forwarding, Mpps in (frame bytes, fan-out, (S,G) entries) "
-	       "| ours | ipmr | nft-dup | fair ceiling | ceiling | ours/ipmr "
-	       "| ours/nft-dup | ours/fair ceiling | ours/ceiling "
-	       "| ceiling + ours' egress program "
-	       "| loss ours / ipmr / nft-dup / ceiling |\n"
-	       "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		multi |= c->entries > 1;
-		printf("| %s | %.3f | %s | %s | %.3f | %.3f | %s | %s | %.2fx "
-		       "| %.2fx | %.3f | %s / %s / %s / %s |\n",
-		       case_str(c, cs, sizeof(cs)), c->r[FWD_OURS].mpps,
-		       mpps_str(c, FWD_IPMR, b[0], 64),
-		       mpps_str(c, FWD_NFT, b[1], 64), c->r[FWD_CEIL_FAIR].mpps,
-		       c->r[FWD_CEIL].mpps, ratio_str(c, FWD_IPMR, b[2], 64),
-		       ratio_str(c, FWD_NFT, b[3], 64), ratio(c, FWD_CEIL_FAIR),
-		       ratio(c, FWD_CEIL), c->r[FWD_CEIL_EG].mpps,
-		       loss_str(c, FWD_OURS, b[4], 64),
-		       loss_str(c, FWD_IPMR, b[5], 64),
-		       loss_str(c, FWD_NFT, b[6], 64),
-		       loss_str(c, FWD_CEIL, b[7], 64));
-	}
-	/* Every n/a says why. */
-	if (B.absent[FWD_IPMR] || B.absent[FWD_NFT] || multi) {
-		printf("\nn/a:");
-		if (B.absent[FWD_IPMR])
-			printf(" ipmr not measured, %s.", B.why[FWD_IPMR]);
-		if (B.absent[FWD_NFT])
-			printf(" nft-dup not measured, %s.", B.why[FWD_NFT]);
-		else if (multi)
-			printf(" nft-dup has no per-(S,G) lookup (one rule takes "
-			       "all traffic), so it is measured on 1-entry "
-			       "tables only.");
-		printf("\n");
-	}
-	printf("\n| goal (one run) | measured | |\n|---|---|---|\n");
-	if (s->min_ipmr_c)
-		printf("| ours >= 3x ipmr in every case | lowest %.2fx (%s) "
-		       "| %s |\n",
-		       s->min_ipmr, case_str(s->min_ipmr_c, cs, sizeof(cs)),
-		       yes_no(s->min_ipmr >= 3));
-	else
-		printf("| ours >= 3x ipmr in every case | n/a | not measured "
-		       "(%s) |\n",
-		       not_measured(NULL, FWD_IPMR));
-	printf("| ours >= 0.9x the fair ceiling (TTL, one broadcast, each "
-	       "copy's source MAC) in every case | lowest %.2fx (%s) | %s |\n",
-	       s->min_fair, case_str(s->min_fair_c, cs, sizeof(cs)),
-	       yes_no(s->min_fair >= 0.9));
-	printf("| (for reference) ours against the bare ceiling (TTL, one "
-	       "broadcast) | lowest %.2fx (%s) | |\n",
-	       s->min_ceil, case_str(s->min_ceil_c, cs, sizeof(cs)));
-	if (s->big_c)
-		printf("| traffic spread over %s entries >= 80%% of the "
-		       "1-entry rate (64 B, fan-out %d) | %.0f%% of ours with "
-		       "all traffic on one entry, in the same rounds "
-		       "(%.0f%% of the 1-entry case above) | %s |\n",
-		       entries_str(s->big_c->entries, b[0], 64), TABLE_FANOUT,
-		       s->big_ratio * 100, s->big_raw * 100,
-		       yes_no(s->big_ratio >= 0.8));
-	printf("| no loss where the receivers keep up | ours lost or "
-	       "misdelivered copies in %d case(s)%s%s; lost copies in %d "
-	       "more where the ceiling lost too | %s |\n",
-	       s->loss_cases, s->loss_c ? ", e.g. " : "",
-	       s->loss_c ? case_str(s->loss_c, cs, sizeof(cs)) : "",
-	       s->loss_excused, yes_no(!s->loss_cases));
-	printf("\nWhere the time goes:\n\n");
-	if (s->cost[0][FWD_OURS].ok)
-		printf("* ns per ingress packet at fan-out 1, plus per further "
-		       "copy up to fan-out %u (64 B): ours %s, ipmr %s, "
-		       "nft-dup %s, ceiling %s.\n",
-		       s->cost[0][FWD_OURS].max_fanout,
-		       cost_str(&s->cost[0][FWD_OURS], b[0], 64),
-		       cost_str(&s->cost[0][FWD_IPMR], b[1], 64),
-		       cost_str(&s->cost[0][FWD_NFT], b[2], 64),
-		       cost_str(&s->cost[0][FWD_CEIL], b[3], 64));
-	if (s->min_nft_c)
-		printf("* Ours against nft-dup, which copies frames as they "
-		       "are and routes nothing: lowest %.2fx (%s).\n",
-		       s->min_nft, case_str(s->min_nft_c, cs, sizeof(cs)));
-	printf("* Ours over the ceiling (64 B, 1 entry, median over the "
-	       "fan-outs): ~%.0f ns per packet on the ingress side, ~%.0f ns "
-	       "per copy for the egress program (source MAC, TTL threshold, "
-	       "counters).\n",
-	       s->ingress_ns[0], s->egress_ns[0]);
-	printf("* The programs alone (non-live `BPF_PROG_TEST_RUN`, 64 B, "
-	       "beyond the generator's %.0f ns): ours hit %.0f ns, miss %.0f "
-	       "ns, wrong interface %.0f ns, TTL expired %.0f ns; ceiling "
-	       "%.0f ns. Of a hit, the (S,G) hash lookup alone is %.0f ns, "
-	       "with the per-entry counters %.0f ns.\n",
-	       s->ns[P_FRONT], s->ns[P_HIT], s->ns[P_MISS], s->ns[P_WRONG_IF],
-	       s->ns[P_TTL], s->ns[P_CEIL_HIT], s->ns[P_LOOKUP],
-	       s->ns[P_STATS]);
-	if (s->walk_entries > 1)
-		printf("* With the hits spread over %s entries: ours hit %.0f "
-		       "ns, of which the (S,G) lookup %.0f ns and the lookup "
-		       "with the per-entry counters %.0f ns: the table no "
-		       "longer fits in the caches and TLB.\n",
-		       entries_str(s->walk_entries, b[0], 64),
-		       s->ns[P_HIT_WALK], s->ns[P_LOOKUP_WALK],
-		       s->ns[P_STATS_WALK]);
-	if (B.absent[FWD_IPMR])
-		printf("* Entries installed: ours %.0f/s "
-		       "(`mgm_dp_mfe_install`), ipmr n/a.\n",
-		       s->ours_inst_per_s);
-	else
-		printf("* Entries installed: ours %.0f/s "
-		       "(`mgm_dp_mfe_install`), ipmr %.0f/s (`MRT_ADD_MFC`).\n",
-		       s->ours_inst_per_s, s->ipmr_inst_per_s);
-	printf("\nHow (`tools/mcbench.c`): frames are injected with live-frame "
-	       "`BPF_PROG_TEST_RUN` on the router's ingress veth (in network "
-	       "namespaces) through a front program that restores TTL and "
-	       "checksum of the recycled frames and writes the next entry's "
-	       "(S,G). Forwarding, every copy and the receivers' counting XDP "
-	       "programs run on the injecting CPU (pinned), so Mpps is "
-	       "frames per CPU-second of one core, receivers included: the "
-	       "kernel's timing of the injection loop plus that CPU's "
-	       "ksoftirqd, without the time other programs take on a shared "
-	       "machine (wall-clock rates are in the JSON). %d rounds of one "
-	       "~%.2f s trial per forwarder, in turns; Mpps is the median "
-	       "trial, a ratio the median of the ratios within a round. ",
-	       B.trials, B.seconds);
-	if (B.absent[FWD_IPMR])
-		printf("ipmr, the kernel's multicast routing, was not measured "
-		       "(%s). ",
-		       B.why[FWD_IPMR]);
-	else
-		printf("ipmr is the kernel's multicast routing with the same "
-		       "(S,G) entries (`MRT_ADD_MFC`, threshold 1)%s. ",
-		       B.ipmr_plain ?
-			       "" :
-			       " and a 224.0.0.0/4 route on each outgoing "
-			       "interface, which lets it reuse a cached output "
-			       "route per copy (faster than without; "
-			       "`--ipmr-plain` measures it without)");
-	printf("nft-dup is a kernel path that needs no ipmr: an nftables "
-	       "netdev ingress chain on the ingress veth, the frames passed "
-	       "up to it as to ipmr, with one rule that does `dup to` each "
-	       "outgoing interface and drops the original. It is not a "
-	       "router and does less than one: no TTL decrement (its copies "
-	       "are counted with the TTL unchanged), no MAC rewrite, no RPF "
-	       "check, no per-(S,G) lookup (so 1-entry cases only)%s%s%s. "
-	       "The ceiling is a TTL decrement and one broadcast redirect, no "
-	       "lookup, no egress program; the fair ceiling, the least a "
-	       "correct router does and what ours is judged against, adds a "
-	       "devmap egress program that writes each copy's source MAC "
-	       "(its interface's, from an array). Loss is copies not counted "
-	       "at the receivers.\n",
-	       B.absent[FWD_NFT] ? "; not measured here (" : "",
-	       B.absent[FWD_NFT] ? B.why[FWD_NFT] : "",
-	       B.absent[FWD_NFT] ? ")" : "");
-	if (svg)
-		printf("\n![Mpps against fan-out and table size](%s)\n", svg);
-}
-
-static void print_result_json(FILE *o, const struct result *r)
-{
-	int t;
-
-	fprintf(o,
-		"{\"mpps\":%.4f,\"mpps_min\":%.4f,\"mpps_max\":%.4f,"
-		"\"trials\":[",
-		r->mpps, r->mpps_min, r->mpps_max);
-	for (t = 0; t < r->trials; t++)
-		fprintf(o, "%s%.4f", t ? "," : "", r->mpps_t[t]);
-	fprintf(o,
-		"],\"injected_per_trial\":%llu,\"injected\":%llu,"
-		"\"delivered_per_receiver_min\":%llu,"
-		"\"delivered_per_receiver_max\":%llu,\"lost\":%llu,"
-		"\"loss\":%.6f,\"duplicates\":%llu,\"bad_ttl\":%llu,"
-		"\"strays\":%llu,\"not_forwarded\":%llu,"
-		"\"cpu_seconds\":%.4f,\"wall_seconds\":%.4f,"
-		"\"wall_clock_mpps\":%.4f",
-		(unsigned long long)r->injected, (unsigned long long)r->sent,
-		(unsigned long long)r->deliv_min,
-		(unsigned long long)r->deliv_max, (unsigned long long)r->lost,
-		r->loss, (unsigned long long)r->dups,
-		(unsigned long long)r->bad_ttl, (unsigned long long)r->strays,
-		(unsigned long long)r->misses, r->cpu_s, r->wall_s,
-		r->wall_s > 0 ? r->sent / r->wall_s / 1e6 : 0);
-	fprintf(o, "}");
-}
-
-/* A JSON string. */
-static void json_str(FILE *o, const char *v)
-{
-	fputc('"', o);
-	for (; *v; v++) {
-		if (*v == '"' || *v == '\\')
-			fprintf(o, "\\%c", *v);
-		else if ((unsigned char)*v < 0x20)
-			fprintf(o, "\\u%04x", *v);
-		else
-			fputc(*v, o);
-	}
-	fputc('"', o);
-}
-
-/* ,"key":v with prec decimals, or null where nothing was measured. */
-static void json_num(FILE *o, const char *key, bool ok, int prec, double v)
-{
-	if (ok)
-		fprintf(o, ",\"%s\":%.*f", key, prec, v);
-	else
-		fprintf(o, ",\"%s\":null", key);
-}
-
-static void print_json(FILE *o, const struct summary *s)
-{
-	struct utsname u;
-	bool first = true;
-	int i, f, p;
-
-	uname(&u);
-	fprintf(o,
-		"{\"kernel\":\"%s\",\"cpus\":%ld,\"cpu\":%d,\"trials\":%d,"
-		"\"seconds_per_trial\":%.2f,\"batch_size\":%d,"
-		"\"ipmr_routes\":%s,\"not_measured\":{",
-		u.release, sysconf(_SC_NPROCESSORS_ONLN), B.cpu, B.trials,
-		B.seconds, B.batch, B.ipmr_plain ? "false" : "true");
-	/* The forwarders this machine could not run, and why. */
-	for (f = 0; f < N_FWD; f++) {
-		if (!B.absent[f])
-			continue;
-		fprintf(o, "%s\"%s\":", first ? "" : ",", fwd_name[f]);
-		json_str(o, B.why[f]);
-		first = false;
-	}
-	fprintf(o, "},\"cases\":[");
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-		bool ipmr = measured(c, FWD_IPMR), nft = measured(c, FWD_NFT);
-
-		fprintf(o,
-			"%s\n{\"pkt_size\":%u,\"fanout\":%u,\"entries\":%u,"
-			"\"ours_mpps\":%.4f",
-			i ? "," : "", c->pkt, c->fanout, c->entries,
-			c->r[FWD_OURS].mpps);
-		json_num(o, "ipmr_mpps", ipmr, 4, c->r[FWD_IPMR].mpps);
-		json_num(o, "nft_dup_mpps", nft, 4, c->r[FWD_NFT].mpps);
-		json_num(o, "ceiling_mpps", true, 4, c->r[FWD_CEIL].mpps);
-		json_num(o, "ours_over_ipmr", ipmr, 3, ratio(c, FWD_IPMR));
-		json_num(o, "ours_over_nft_dup", nft, 3, ratio(c, FWD_NFT));
-		json_num(o, "ours_over_ceiling", true, 3, ratio(c, FWD_CEIL));
-		json_num(o, "ceiling_egress_mpps", true, 4,
-			 c->r[FWD_CEIL_EG].mpps);
-		json_num(o, "ours_over_ceiling_egress", true, 3,
-			 ratio(c, FWD_CEIL_EG));
-		json_num(o, "ceiling_fair_mpps", true, 4,
-			 c->r[FWD_CEIL_FAIR].mpps);
-		json_num(o, "ours_over_ceiling_fair", true, 3,
-			 ratio(c, FWD_CEIL_FAIR));
-		fprintf(o, ",\"loss\":{\"ours\":%.6f", c->r[FWD_OURS].loss);
-		json_num(o, "ipmr", ipmr, 6, c->r[FWD_IPMR].loss);
-		json_num(o, "nft_dup", nft, 6, c->r[FWD_NFT].loss);
-		json_num(o, "ceiling", true, 6, c->r[FWD_CEIL].loss);
-		fprintf(o, "},\"ours_misses\":%llu",
-			(unsigned long long)c->r[FWD_OURS].misses);
-		if (c->entries > 1)
-			fprintf(o,
-				",\"ours_one_entry_mpps\":%.4f,"
-				"\"ours_spread_over_one_entry\":%.3f",
-				c->one.mpps, c->spread);
-		for (f = 0; f < N_FWD; f++) {
-			fprintf(o, ",\"%s\":", fwd_name[f]);
-			if (measured(c, f)) {
-				print_result_json(o, &c->r[f]);
-				continue;
-			}
-			fprintf(o, "{\"not_measured\":");
-			json_str(o, not_measured(c, f));
-			fprintf(o, "}");
-		}
-		fprintf(o, "}");
-	}
-	fprintf(o, "],\n\"program_ns\":{");
-	for (p = 0; p < N_PATH; p++)
-		fprintf(o, "%s\"%s\":%.1f", p ? "," : "", path_name[p],
-			s->ns[p]);
-	fprintf(o, ",\"walk_entries\":%u},\n\"cost_ns\":{", s->walk_entries);
-	for (p = 0; p < 2; p++) {
-		fprintf(o, "%s\"%d\":{", p ? "," : "", p ? 1400 : 64);
-		for (f = 0; f < N_FWD; f++) {
-			const struct cost *k = &s->cost[p][f];
-
-			if (k->ok)
-				fprintf(o,
-					"%s\"%s\":{\"fanout_1\":%.1f,"
-					"\"per_further_copy\":%.1f}",
-					f ? "," : "", fwd_name[f], k->first_ns,
-					k->per_copy_ns);
-			else
-				fprintf(o, "%s\"%s\":null", f ? "," : "",
-					fwd_name[f]);
-		}
-		fprintf(o,
-			",\"ours_over_ceiling\":{\"ingress_per_packet\":%.1f,"
-			"\"egress_per_copy\":%.1f}}",
-			s->ingress_ns[p], s->egress_ns[p]);
-	}
-	fprintf(o, "},\n\"installs_per_s\":{\"ours\":%.0f", s->ours_inst_per_s);
-	json_num(o, "ipmr", !B.absent[FWD_IPMR], 0, s->ipmr_inst_per_s);
-	/*
-	 * A goal against a forwarder that was not measured is neither met
-	 * nor missed: null, with the reason.
-	 */
-	fprintf(o, "},\n\"goals\":{\"ours_over_ipmr_min\":");
-	if (s->min_ipmr_c) {
-		fprintf(o, "%.3f,\"ours_over_ipmr_met\":%s", s->min_ipmr,
-			s->min_ipmr >= 3 ? "true" : "false");
-	} else {
-		fprintf(o, "null,\"ours_over_ipmr_met\":null,"
-			   "\"ours_over_ipmr_not_measured\":");
-		json_str(o, not_measured(NULL, FWD_IPMR));
-	}
-	json_num(o, "ours_over_nft_dup_min", s->min_nft_c, 3, s->min_nft);
-	fprintf(o,
-		",\"ours_over_ceiling_min\":%.3f,"
-		"\"ours_over_ceiling_met\":%s,\"large_table_entries\":%u,"
-		"\"large_table_ratio\":%.3f,"
-		"\"large_table_ratio_across_cases\":%.3f,"
-		"\"large_table_met\":%s,"
-		"\"loss_cases\":%d,\"loss_cases_receiver_limited\":%d,"
-		"\"loss_met\":%s}}\n",
-		s->min_ceil, s->min_ceil >= 0.9 ? "true" : "false",
-		s->big_c ? s->big_c->entries : 0, s->big_ratio, s->big_raw,
-		s->big_ratio >= 0.8 ? "true" : "false", s->loss_cases,
-		s->loss_excused, s->loss_cases ? "false" : "true");
-}
-
-static void print_human(const struct summary *s)
-{
-	char b[10][64], cs[96];
-	int i, f;
-
-	printf("Multicast forwarding on CPU %d, Mpps in (%d rounds of "
-	       "~%.2f s trials, median)\n",
-	       B.cpu, B.trials, B.seconds);
-	for (f = 0; f < N_FWD; f++)
-		if (B.absent[f])
-			printf("%s: n/a, %s\n", fwd_label[f], B.why[f]);
-	printf("%-32s %7s %7s %7s %7s %9s %9s %9s %7s  %s\n", "case", "ours",
-	       "ipmr", "nft-dup", "ceiling", "ours/ipmr", "ours/nft",
-	       "ours/ceil", "ceil+eg", "loss ours/ipmr/nft/ceil");
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		printf("%-32s %7.3f %7s %7s %7.3f %9s %9s %8.2fx %7.3f  "
-		       "%s/%s/%s/%s\n",
-		       case_str(c, cs, sizeof(cs)), c->r[FWD_OURS].mpps,
-		       mpps_str(c, FWD_IPMR, b[0], 64),
-		       mpps_str(c, FWD_NFT, b[1], 64), c->r[FWD_CEIL].mpps,
-		       ratio_str(c, FWD_IPMR, b[2], 64),
-		       ratio_str(c, FWD_NFT, b[3], 64), ratio(c, FWD_CEIL),
-		       c->r[FWD_CEIL_EG].mpps, loss_str(c, FWD_OURS, b[4], 64),
-		       loss_str(c, FWD_IPMR, b[5], 64),
-		       loss_str(c, FWD_NFT, b[6], 64),
-		       loss_str(c, FWD_CEIL, b[7], 64));
-		for (f = 0; f < N_FWD; f++)
-			if (measured(c, f) && misdelivered(&c->r[f]))
-				printf("  %s: %llu not forwarded (ours only), "
-				       "%llu bad TTL, %llu to non-members, "
-				       "%llu duplicates\n",
-				       fwd_label[f],
-				       (unsigned long long)c->r[f].misses,
-				       (unsigned long long)c->r[f].bad_ttl,
-				       (unsigned long long)c->r[f].strays,
-				       (unsigned long long)c->r[f].dups);
-	}
-	printf("\nInjected, and delivered per receiver (min-max), all "
-	       "trials:\n");
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		printf("  %-32s", case_str(c, cs, sizeof(cs)));
-		for (f = 0; f < N_MAIN; f++) {
-			if (!measured(c, f))
-				printf(" %s n/a", fwd_label[f]);
-			else
-				printf(" %s %llu: %llu-%llu", fwd_label[f],
-				       (unsigned long long)c->r[f].sent,
-				       (unsigned long long)c->r[f].deliv_min,
-				       (unsigned long long)c->r[f].deliv_max);
-			printf("%s", f < N_MAIN - 1 ? ";" : "\n");
-		}
-	}
-	printf("\nProgram alone, ns per packet (generator %.0f ns "
-	       "subtracted):\n  ours hit %.0f (lookup %.0f, with counters "
-	       "%.0f), miss %.0f, wrong interface %.0f, TTL expired %.0f; "
-	       "ceiling hit %.0f\n",
-	       s->ns[P_FRONT], s->ns[P_HIT], s->ns[P_LOOKUP], s->ns[P_STATS],
-	       s->ns[P_MISS], s->ns[P_WRONG_IF], s->ns[P_TTL],
-	       s->ns[P_CEIL_HIT]);
-	if (s->walk_entries > 1)
-		printf("  spread over %s entries: hit %.0f (lookup %.0f, with "
-		       "counters %.0f)\n",
-		       entries_str(s->walk_entries, b[0], 64),
-		       s->ns[P_HIT_WALK], s->ns[P_LOOKUP_WALK],
-		       s->ns[P_STATS_WALK]);
-	for (i = 0; i < 2; i++) {
-		if (!s->cost[i][FWD_OURS].ok)
-			continue;
-		printf("%d B: ns per ingress packet at fan-out 1 + per further "
-		       "copy (to fan-out %u)\n  ours %s, ipmr %s, nft-dup %s, "
-		       "ceiling %s\n",
-		       i ? 1400 : 64, s->cost[i][FWD_OURS].max_fanout,
-		       cost_str(&s->cost[i][FWD_OURS], b[0], 64),
-		       cost_str(&s->cost[i][FWD_IPMR], b[1], 64),
-		       cost_str(&s->cost[i][FWD_NFT], b[2], 64),
-		       cost_str(&s->cost[i][FWD_CEIL], b[3], 64));
-		printf("  ours over the ceiling: ingress %.0f ns per packet, "
-		       "egress program %.0f ns per copy\n",
-		       s->ingress_ns[i], s->egress_ns[i]);
-	}
-	if (B.absent[FWD_IPMR])
-		printf("Entries installed: ours %.0f/s, ipmr n/a\n",
-		       s->ours_inst_per_s);
-	else
-		printf("Entries installed: ours %.0f/s, ipmr %.0f/s\n",
-		       s->ours_inst_per_s, s->ipmr_inst_per_s);
-	printf("\nGoals:\n");
-	if (s->min_ipmr_c)
-		printf("  ours >= 3x ipmr:        lowest %.2fx (%s): %s\n",
-		       s->min_ipmr, case_str(s->min_ipmr_c, cs, sizeof(cs)),
-		       s->min_ipmr >= 3 ? "met" : "MISSED");
-	else
-		printf("  ours >= 3x ipmr:        not measured (%s)\n",
-		       not_measured(NULL, FWD_IPMR));
-	printf("  ours >= 0.9x ceiling:   lowest %.2fx (%s): %s\n", s->min_ceil,
-	       case_str(s->min_ceil_c, cs, sizeof(cs)),
-	       s->min_ceil >= 0.9 ? "met" : "MISSED");
-	if (s->big_c)
-		printf("  %s entries >= 80%%:    %.0f%% of 1 entry in the same "
-		       "rounds (%.0f%% of the 1-entry case): %s\n",
-		       entries_str(s->big_c->entries, b[0], 64),
-		       s->big_ratio * 100, s->big_raw * 100,
-		       s->big_ratio >= 0.8 ? "met" : "MISSED");
-	printf("  no loss:                %d case(s) with loss, %d limited by "
-	       "the receivers: %s\n",
-	       s->loss_cases, s->loss_excused,
-	       s->loss_cases ? "MISSED" : "met");
-	if (s->min_nft_c)
-		printf("  (no goal) ours/nft-dup: lowest %.2fx (%s)\n",
-		       s->min_nft, case_str(s->min_nft_c, cs, sizeof(cs)));
-}
-
-/* ------------------------------------------------------------------ */
-/* The plot                                                             */
-
-static const char *const fwd_color[N_MAIN] = { "#1f66b4", "#d9480f", "#2f9e44",
-					       "#555555" };
-
-/* A round axis maximum: 1, 2, 2.5 or 5 times a power of ten. */
-static double nice_max(double v, double *step)
-{
-	static const double m[] = { 1, 2, 2.5, 5, 10 };
-	double p = 1;
-	int i;
-
-	v = v > 0 ? v : 1;
-	while (p * 10 <= v)
-		p *= 10;
-	while (p > v)
-		p /= 10;
-
-	for (i = 0; i < 5; i++)
-		if (m[i] * p * 5 >= v)
-			break;
-	*step = m[i] * p;
-	return ceil_d(v / *step - 1e-9) * *step;
-}
-
-struct panel {
-	double x, y, w, h; /* plot area */
-	double ymin, ymax, ystep; /* ymin > 0: logarithmic, 1-2-5 ticks */
-	double (*xpos)(const struct panel *, uint32_t);
-};
-
-/* Whole decades around [lo, hi], for a logarithmic axis. */
-static void decades(double lo, double hi, double *min, double *max)
-{
-	*min = 1;
-	while (*min > lo)
-		*min /= 10;
-	while (*min * 10 <= lo)
-		*min *= 10;
-	*max = *min * 10;
-	while (*max < hi)
-		*max *= 10;
-}
-
-static double x_fanout(const struct panel *p, uint32_t v)
-{
-	return p->x + lg2(v) / lg2(MAX_FANOUT) * p->w;
-}
-
-static double x_entries(const struct panel *p, uint32_t v)
-{
-	return p->x + lg10(v) / 6 * p->w;
-}
-
-static double y_of(const struct panel *p, double v)
-{
-	if (p->ymin > 0)
-		return p->y + p->h -
-		       (lg10(dmax(v, p->ymin)) - lg10(p->ymin)) /
-			       (lg10(p->ymax) - lg10(p->ymin)) * p->h;
-	return p->y + p->h - v / p->ymax * p->h;
-}
-
-/* The next tick: 0, step, 2 step ... or 1, 2, 5, 10, 20 ... */
-static double next_tick(const struct panel *p, double v)
-{
-	double d = 1;
-
-	if (p->ymin <= 0)
-		return v + p->ystep;
-	while (d > v)
-		d /= 10;
-	while (d * 10 <= v * (1 + 1e-9))
-		d *= 10;
-	v /= d;
-	return (v < 1.5 ? 2 : v < 3 ? 5 : 10) * d;
-}
-
-static void svg_axes(FILE *o, const struct panel *p, const char *title,
-		     const char *xlabel, const uint32_t *ticks, int n_ticks,
-		     const char *const *tick_names)
-{
-	double v;
-	int i;
-
-	fprintf(o,
-		"<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-		"font-weight=\"bold\">%s</text>\n",
-		p->x + p->w / 2, p->y - 12, title);
-	for (v = p->ymin; v <= p->ymax * (1 + 1e-9); v = next_tick(p, v)) {
-		fprintf(o,
-			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"#ddd\"/>\n"
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g"
-			"</text>\n",
-			p->x, y_of(p, v), p->x + p->w, y_of(p, v), p->x - 6,
-			y_of(p, v) + 4, v);
-	}
-	for (i = 0; i < n_ticks; i++)
-		fprintf(o,
-			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"#ddd\"/>\n"
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
-			"</text>\n",
-			p->xpos(p, ticks[i]), p->y, p->xpos(p, ticks[i]),
-			p->y + p->h, p->xpos(p, ticks[i]), p->y + p->h + 16,
-			tick_names[i]);
-	fprintf(o,
-		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-		"fill=\"none\" stroke=\"#888\"/>\n"
-		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n"
-		"<text transform=\"translate(%.1f,%.1f) rotate(-90)\" "
-		"text-anchor=\"middle\">Mpps in</text>\n",
-		p->x, p->y, p->w, p->h, p->x + p->w / 2, p->y + p->h + 36,
-		xlabel, p->x - 42, p->y + p->h / 2);
-}
-
-/* Is case c a point of a line of pkt bytes for f along the x variable? */
-static bool svg_point(const struct bcase *c, enum fwd f, uint32_t pkt,
-		      bool by_fanout)
-{
-	return c->pkt == pkt && measured(c, f) &&
-	       (by_fanout ? c->entries == 1 : c->fanout == TABLE_FANOUT);
-}
-
-/* One line: the cases of pkt bytes along the panel's x variable. */
-static void svg_line(FILE *o, const struct panel *p, enum fwd f, uint32_t pkt,
-		     bool by_fanout)
-{
-	bool first = true;
-	int i;
-
-	for (i = 0; i < n_cases; i++)
-		if (svg_point(&cases[i], f, pkt, by_fanout))
-			break;
-	if (i == n_cases)
-		return; /* not measured: no line */
-	fprintf(o,
-		"<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
-		"points=\"",
-		fwd_color[f], pkt == 64 ? "" : " stroke-dasharray=\"6,4\"");
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		if (!svg_point(c, f, pkt, by_fanout))
-			continue;
-		fprintf(o, "%s%.1f,%.1f", first ? "" : " ",
-			p->xpos(p, by_fanout ? c->fanout : c->entries),
-			y_of(p, c->r[f].mpps));
-		first = false;
-	}
-	fprintf(o, "\"/>\n");
-	for (i = 0; i < n_cases; i++) {
-		const struct bcase *c = &cases[i];
-
-		if (!svg_point(c, f, pkt, by_fanout))
-			continue;
-		fprintf(o,
-			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
-			"<title>%s %u B: %.3f Mpps</title></circle>\n",
-			p->xpos(p, by_fanout ? c->fanout : c->entries),
-			y_of(p, c->r[f].mpps), fwd_color[f], fwd_label[f], pkt,
-			c->r[f].mpps);
-	}
-}
-
-/* Text for an SVG element. */
-static void svg_text(FILE *o, const char *v)
-{
-	for (; *v; v++) {
-		if (*v == '&')
-			fputs("&amp;", o);
-		else if (*v == '<')
-			fputs("&lt;", o);
-		else if (*v == '>')
-			fputs("&gt;", o);
-		else
-			fputc(*v, o);
-	}
-}
-
-static void write_svg(const char *path)
-{
-	static const char *const legend[N_MAIN] = {
-		"ours (mgm_fwd)", "kernel ipmr", "kernel nft-dup", "XDP ceiling"
-	};
-	static const uint32_t fo_ticks[] = { 1, 2, 4, 8, 16 };
-	static const char *const fo_names[] = { "1", "2", "4", "8", "16" };
-	static const uint32_t en_ticks[] = { 1,	    10,	    100,    1000,
-					     10000, 100000, 1000000 };
-	static const char *const en_names[] = { "1",   "10",   "100", "1k",
-						"10k", "100k", "1M" };
-	struct panel left = { 70, 60, 380, 260, 0, 0, 0, x_fanout };
-	struct panel right = { 560, 60, 380, 260, 0, 0, 0, x_entries };
-	double maxl = 0, maxr = 0, minl = 1e300;
-	char tmp[300], title[96];
-	int i, f, y;
-	FILE *o;
-
-	for (i = 0; i < n_cases; i++)
-		for (f = 0; f < N_MAIN; f++) {
-			if (!measured(&cases[i], f))
-				continue;
-			if (cases[i].entries == 1 && cases[i].r[f].mpps > 0) {
-				maxl = dmax(maxl, cases[i].r[f].mpps);
-				minl = dmin(minl, cases[i].r[f].mpps);
-			}
-			if (cases[i].fanout == TABLE_FANOUT &&
-			    cases[i].pkt == 64)
-				maxr = dmax(maxr, cases[i].r[f].mpps);
-		}
-	/*
-	 * Fan-out spans two decades of rates: a logarithmic axis keeps the
-	 * high fan-outs readable and shows ratios as constant distances.
-	 */
-	decades(minl < 1e300 ? minl : 0.1, maxl, &left.ymin, &left.ymax);
-	right.ymax = nice_max(maxr, &right.ystep);
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	o = fopen(tmp, "w");
-	if (!o)
-		die("%s: %s", tmp, strerror(errno));
-	fprintf(o,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<!-- Written by tools/mcbench (make bench); do not edit. -->\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"980\" "
-		"height=\"460\" viewBox=\"0 0 980 460\" "
-		"font-family=\"sans-serif\" font-size=\"12\">\n"
-		"<rect width=\"980\" height=\"460\" fill=\"white\"/>\n");
-	svg_axes(o, &left, "Mpps against fan-out (1 entry, log scale)",
-		 "outgoing interfaces", fo_ticks, 5, fo_names);
-	snprintf(title, sizeof(title),
-		 "Mpps against table size (64 B, fan-out %d)", TABLE_FANOUT);
-	svg_axes(o, &right, title, "(S,G) entries, traffic spread over all",
-		 en_ticks, 7, en_names);
-	for (f = 0; f < N_MAIN; f++) {
-		svg_line(o, &left, f, 64, true);
-		svg_line(o, &left, f, 1400, true);
-		svg_line(o, &right, f, 64, false);
-	}
-	/* Legend under the panels, then what n/a and nft-dup mean. */
-	for (f = 0; f < N_MAIN; f++)
-		fprintf(o,
-			"<line x1=\"%d\" y1=\"395\" x2=\"%d\" y2=\"395\" "
-			"stroke=\"%s\" stroke-width=\"2\"/>\n"
-			"<text x=\"%d\" y=\"399\">%s%s</text>\n",
-			70 + f * 150, 100 + f * 150, fwd_color[f],
-			106 + f * 150, legend[f], B.absent[f] ? ": n/a" : "");
-	fprintf(o,
-		"<line x1=\"680\" y1=\"395\" x2=\"710\" y2=\"395\" "
-		"stroke=\"#000\" stroke-width=\"2\"/>\n"
-		"<text x=\"716\" y=\"399\">64 B frames</text>\n"
-		"<line x1=\"810\" y1=\"395\" x2=\"840\" y2=\"395\" "
-		"stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"6,4\"/>\n"
-		"<text x=\"846\" y=\"399\">1400 B frames</text>\n");
-	y = 422;
-	for (f = 0; f < N_MAIN; f++) {
-		if (!B.absent[f])
-			continue;
-		fprintf(o, "<text x=\"70\" y=\"%d\">%s: not measured, ", y,
-			legend[f]);
-		svg_text(o, B.why[f]);
-		fprintf(o, "</text>\n");
-		y += 18;
-	}
-	if (!B.absent[FWD_NFT])
-		fprintf(o,
-			"<text x=\"70\" y=\"%d\">kernel nft-dup: netdev "
-			"ingress rule, dup to each interface; no TTL "
-			"decrement, MAC rewrite, RPF check or (S,G) lookup "
-			"(1 entry only)</text>\n",
-			y);
-	fprintf(o, "</svg>\n");
-	if (fclose(o) || rename(tmp, path))
-		die("%s: %s", path, strerror(errno));
+	return find_case_x(pkt, fanout, entries, entries > 1 ? tr : TR_UNIFORM,
+			   1, false);
 }
 
 /* ------------------------------------------------------------------ */
 
-static void add_case(uint32_t pkt, uint32_t fanout, uint32_t entries)
+static void add_case_x(uint32_t pkt, uint32_t fanout, uint32_t entries,
+		       enum traffic tr, uint32_t cpus, bool distinct)
 {
-	if (find_case(pkt, fanout, entries))
+	struct bcase *c;
+
+	if (entries == 1)
+		tr = TR_UNIFORM; /* one entry has no traffic shape */
+	if (cpus == 1)
+		distinct = false;
+	if (find_case_x(pkt, fanout, entries, tr, cpus, distinct))
 		return;
 	if (n_cases == MAX_CASES)
 		die("too many cases");
-	cases[n_cases].pkt = pkt;
-	cases[n_cases].fanout = fanout;
-	cases[n_cases].entries = entries;
-	n_cases++;
+	c = &cases[n_cases++];
+	c->pkt = pkt;
+	c->fanout = fanout;
+	c->entries = entries;
+	c->traffic = tr;
+	c->cpus = cpus;
+	c->distinct = distinct;
+}
+
+static void add_case(uint32_t pkt, uint32_t fanout, uint32_t entries,
+		     enum traffic tr)
+{
+	add_case_x(pkt, fanout, entries, tr, 1, false);
+}
+
+static int cmp_u(uint32_t x, uint32_t y)
+{
+	return x < y ? -1 : x > y;
 }
 
 /* Run order: tables only grow, and each install serves both sizes. */
@@ -2365,23 +1511,38 @@ static int cmp_run(const void *a, const void *b)
 {
 	const struct bcase *x = a, *y = b;
 
-	if (x->entries != y->entries)
-		return x->entries < y->entries ? -1 : 1;
+	if (table_size(x) != table_size(y))
+		return cmp_u(table_size(x), table_size(y));
 	if (x->fanout != y->fanout)
-		return x->fanout < y->fanout ? -1 : 1;
-	return x->pkt < y->pkt ? -1 : x->pkt > y->pkt;
+		return cmp_u(x->fanout, y->fanout);
+	if (x->pkt != y->pkt)
+		return cmp_u(x->pkt, y->pkt);
+	if (x->cpus != y->cpus)
+		return cmp_u(x->cpus, y->cpus);
+	if (x->distinct != y->distinct)
+		return cmp_u(x->distinct, y->distinct);
+	return cmp_u(x->traffic, y->traffic);
 }
 
-/* Report order: by frame size, then table size, then fan-out. */
+/*
+ * Report order: one CPU first, by frame size, then table size, traffic
+ * and fan-out; then the two-CPU cases.
+ */
 static int cmp_show(const void *a, const void *b)
 {
 	const struct bcase *x = a, *y = b;
 
+	if (x->cpus != y->cpus)
+		return cmp_u(x->cpus, y->cpus);
 	if (x->pkt != y->pkt)
-		return x->pkt < y->pkt ? -1 : 1;
+		return cmp_u(x->pkt, y->pkt);
 	if (x->entries != y->entries)
-		return x->entries < y->entries ? -1 : 1;
-	return x->fanout < y->fanout ? -1 : x->fanout > y->fanout;
+		return cmp_u(x->entries, y->entries);
+	if (x->distinct != y->distinct)
+		return cmp_u(x->distinct, y->distinct);
+	if (x->traffic != y->traffic)
+		return cmp_u(x->traffic, y->traffic);
+	return cmp_u(x->fanout, y->fanout);
 }
 
 static void usage(FILE *o)
@@ -2391,20 +1552,44 @@ static void usage(FILE *o)
 		"[--svg FILE]\n"
 		"               [--trials N] [--seconds S] [--cpu N] "
 		"[--batch N] [-q]\n"
-		"  (default)   fan-out 1-16 at 64 and 1400 B; 1 to 1M entries "
-		"at 64 B, fan-out %d\n"
-		"  --quick     fewer cases (no 1M table), 3 short trials each\n"
-		"  --full      every fan-out x table size x frame size (~10 "
-		"min)\n"
+		"               [--traffic uniform|zipf|both] [--tables "
+		"N,N...] [--cpus 1|2]\n"
+		"               [--case B,F,E[,TRAFFIC[,CPUS[,same|distinct]]]]"
+		"...\n"
+		"  (default)   fan-out 1-16 at 64 and 1400 B, 1 entry; 1 to 1M "
+		"entries\n"
+		"              at 64 B, fan-out %d, uniform and Zipf traffic; "
+		"1400 B and\n"
+		"              fan-out 8 at the largest table; two CPUs at 1 "
+		"entry (one\n"
+		"              flow over both queues, one flow per CPU) and "
+		"at the largest\n"
+		"              table (Zipf, a set per CPU)\n"
+		"  --quick     fewer cases (up to 100k entries), 3 short trials "
+		"each\n"
+		"  --full      table sizes x traffic x 64/1400 B x fan-out 2/8, "
+		"and more\n"
+		"              two-CPU cases\n"
+		"  --traffic T the table sweep's traffic: uniform, zipf or both "
+		"(default)\n"
+		"  --tables L  the table sweep's sizes (default "
+		"1,1000,10000,100000,1000000)\n"
+		"  --cpus N    2 (default): also the two-CPU cases; 1: none\n"
+		"  --list      print the cases that would run, and exit\n"
 		"  --trials N  rounds of trials (default 9), --seconds S of CPU "
 		"time each (0.2)\n"
-		"  --svg FILE  also draw Mpps against fan-out and table size\n"
+		"  --svg FILE  also draw Mpps against fan-out, table size and "
+		"CPUs\n"
 		"  --json-file FILE  also write the JSON report to FILE\n"
 		"  --cpu N     run the generator (and so everything) on CPU N\n"
-		"              (default: the last CPU allowed; -1: no pinning)\n"
+		"              (default: the last CPU allowed; -1: no pinning);"
+		"\n"
+		"              two-CPU cases add the CPU allowed before it\n"
 		"  --batch N   live-frame batch size (default 64, max 256)\n"
-		"  --case B,F,E  only this case (frame bytes, fan-out, "
-		"entries); repeatable\n"
+		"  --case B,F,E[,T[,C[,S]]]  only this case (frame bytes, "
+		"fan-out, entries,\n"
+		"              traffic uniform|zipf, CPUs 1|2, sets same|distinct"
+		"); repeatable\n"
 		"  --ipmr-plain  no 224.0.0.0/4 routes on the outgoing "
 		"interfaces (slower ipmr)\n"
 		"ipmr and nft-dup are measured where the kernel has them "
@@ -2427,25 +1612,33 @@ int main(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "case", required_argument, NULL, 'C' },
+		{ "traffic", required_argument, NULL, 'T' },
+		{ "tables", required_argument, NULL, 'E' },
+		{ "cpus", required_argument, NULL, 'N' },
+		{ "list", no_argument, NULL, 'L' },
 		{ "ipmr-plain", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	static const uint32_t fanouts[] = { 1, 2, 4, 8, 16 };
-	static const uint32_t tables[] = { 1, 1000, 100000, 1000000 };
+	uint32_t tables[16] = { 1, 1000, 10000, 100000, 1000000 };
 	enum { M_DEFAULT, M_QUICK, M_FULL, M_CASES } mode = M_DEFAULT;
-	int trials = 0, cpu = -2, c, i, j, k;
-	bool json = false, markdown = false;
+	int trials = 0, cpu = -2, c, i, j, k, n_tables = 0, max_cpus = 2;
+	bool shape[N_TRAFFIC] = { true, true };
+	uint32_t big = 1;
+	cpu_set_t allowed;
+	bool json = false, markdown = false, list = false;
 	const char *svg = NULL, *json_file = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct summary sum = { 0 };
 	uint32_t max_entries = 1;
 	double seconds = 0, t0;
 
+	bench_name = "mcbench";
 	B.batch = 64;
-	while ((c = getopt_long(argc, argv, "QFjmg:J:t:s:c:b:C:Pqh", lopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "QFjmg:J:t:s:c:b:C:T:E:N:LPqh",
+				lopts, NULL)) != -1) {
 		switch (c) {
 		case 'Q':
 			mode = M_QUICK;
@@ -2478,16 +1671,58 @@ int main(int argc, char **argv)
 			B.batch = atoi(optarg);
 			break;
 		case 'C': {
-			unsigned int p, f, e;
+			unsigned int p, f, e, n = 1;
+			char tr[16] = "uniform", sets[16] = "same";
+			int got = sscanf(optarg,
+					 "%u,%u,%u,%15[a-z],%u,%15[a-z]", &p,
+					 &f, &e, tr, &n, sets);
 
-			if (sscanf(optarg, "%u,%u,%u", &p, &f, &e) != 3 ||
-			    p < 60 || p > 1514 || !f || f > MAX_FANOUT || !e ||
-			    e > 4000000)
-				die("--case BYTES,FANOUT,ENTRIES, e.g. 64,2,1000");
-			add_case(p, f, e);
+			if (got < 3 || p < 60 || p > 1514 || !f ||
+			    f > MAX_FANOUT || !e || e > 4000000 ||
+			    (strcmp(tr, "uniform") && strcmp(tr, "zipf")) ||
+			    n < 1 || n > 2 ||
+			    (strcmp(sets, "same") && strcmp(sets, "distinct")))
+				die("--case BYTES,FANOUT,ENTRIES[,uniform|zipf"
+				    "[,1|2[,same|distinct]]], e.g. 64,2,1000,"
+				    "zipf or 64,2,1,uniform,2,same");
+			add_case_x(p, f, e,
+				   strcmp(tr, "zipf") ? TR_UNIFORM : TR_ZIPF, n,
+				   !strcmp(sets, "distinct"));
 			mode = M_CASES;
 			break;
 		}
+		case 'T':
+			shape[TR_UNIFORM] = !strcmp(optarg, "uniform") ||
+					    !strcmp(optarg, "both");
+			shape[TR_ZIPF] = !strcmp(optarg, "zipf") ||
+					 !strcmp(optarg, "both");
+			if (!shape[TR_UNIFORM] && !shape[TR_ZIPF])
+				die("--traffic uniform, zipf or both");
+			break;
+		case 'E': {
+			char *p = optarg, *e;
+
+			for (n_tables = 0; *p && n_tables < 16; n_tables++) {
+				unsigned long v = strtoul(p, &e, 10);
+
+				if (e == p || !v || v > 4000000 ||
+				    (*e && *e != ','))
+					die("--tables N,N,... (1 to 4000000)");
+				tables[n_tables] = v;
+				p = *e ? e + 1 : e;
+			}
+			if (!n_tables)
+				die("--tables N,N,... (1 to 4000000)");
+			break;
+		}
+		case 'L':
+			list = true;
+			break;
+		case 'N':
+			max_cpus = atoi(optarg);
+			if (max_cpus < 1 || max_cpus > 2)
+				die("--cpus 1 or 2");
+			break;
 		case 'P':
 			B.ipmr_plain = true;
 			break;
@@ -2519,27 +1754,75 @@ int main(int argc, char **argv)
 	    B.batch > 256)
 		die("--trials must be 1..%d, --batch 1..256", MAX_TRIALS);
 
+	if (!n_tables) {
+		n_tables = 5;
+		if (mode == M_QUICK) { /* 1, 1k, 100k */
+			tables[2] = 100000;
+			n_tables = 3;
+		}
+	}
+	for (k = 0; k < n_tables; k++)
+		big = tables[k] > big ? tables[k] : big;
 	if (mode == M_CASES) {
 		/* Only the cases given with --case. */
-	} else if (mode == M_FULL) {
-		for (i = 0; i < 2; i++)
-			for (j = 0; j < 5; j++)
-				for (k = 0; k < 4; k++)
-					add_case(i ? 1400 : 64, fanouts[j],
-						 tables[k]);
 	} else {
+		/* The fan-out sweep, one entry. */
 		for (j = 0; j < 5; j++) {
-			add_case(64, fanouts[j], 1);
-			if (mode == M_DEFAULT || fanouts[j] == TABLE_FANOUT)
-				add_case(1400, fanouts[j], 1);
+			add_case(64, fanouts[j], 1, TR_UNIFORM);
+			if (mode != M_QUICK || fanouts[j] == TABLE_FANOUT)
+				add_case(1400, fanouts[j], 1, TR_UNIFORM);
 		}
-		for (k = 0; k < (mode == M_QUICK ? 3 : 4); k++)
-			add_case(64, TABLE_FANOUT, tables[k]);
+		/*
+		 * The table sweep, each traffic shape; the other frame size
+		 * and fan-out at the largest table (--full: at every size).
+		 */
+		for (k = 0; k < n_tables; k++)
+			for (i = 0; i < N_TRAFFIC; i++) {
+				if (!shape[i])
+					continue;
+				add_case(64, TABLE_FANOUT, tables[k], i);
+				if (mode == M_QUICK ||
+				    (mode != M_FULL && tables[k] != big))
+					continue;
+				add_case(1400, TABLE_FANOUT, tables[k], i);
+				add_case(64, 8, tables[k], i);
+				if (mode == M_FULL)
+					add_case(1400, 8, tables[k], i);
+			}
+		/*
+		 * Two CPUs: one flow over both RX queues, one flow per CPU;
+		 * the largest table with a set per CPU (--full: also the
+		 * same set, and fan-out 8).
+		 */
+		for (j = 0; max_cpus > 1 && j < (mode == M_FULL ? 2 : 1); j++) {
+			uint32_t fo = j ? 8 : TABLE_FANOUT;
+
+			add_case_x(64, fo, 1, TR_UNIFORM, 2, false);
+			add_case_x(64, fo, 1, TR_UNIFORM, 2, true);
+			for (i = 0; mode != M_QUICK && big > 1 && i < N_TRAFFIC;
+			     i++) {
+				if (!shape[i])
+					continue;
+				if (mode == M_FULL || i == TR_ZIPF)
+					add_case_x(64, fo, big, i, 2, true);
+				if (mode == M_FULL)
+					add_case_x(64, fo, big, i, 2, false);
+			}
+		}
 	}
 	for (i = 0; i < n_cases; i++)
-		if (cases[i].entries > max_entries)
-			max_entries = cases[i].entries;
+		if (table_size(&cases[i]) > max_entries)
+			max_entries = table_size(&cases[i]);
 	qsort(cases, n_cases, sizeof(cases[0]), cmp_run);
+	if (list) { /* the cases, in run order, and nothing else */
+		char cs[96];
+
+		for (i = 0; i < n_cases; i++)
+			printf("%s\n", case_str(&cases[i], cs, sizeof(cs)));
+		printf("%d cases, %d rounds of ~%.2f s trials\n", n_cases,
+		       B.trials, B.seconds);
+		return 0;
+	}
 
 	if (geteuid())
 		die("needs root (network namespaces, BPF)");
@@ -2549,6 +1832,9 @@ int main(int argc, char **argv)
 	 * the work on its CPU, and a migration in the middle of a trial
 	 * would only add noise.
 	 */
+	CPU_ZERO(&allowed);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		die("sched_getaffinity: %s", strerror(errno));
 	if (cpu == -2) {
 		cpu_set_t set;
 
@@ -2566,6 +1852,34 @@ int main(int argc, char **argv)
 			die("--cpu %d: %s", cpu, strerror(errno));
 	}
 	B.cpu = cpu;
+	/*
+	 * The pair of CPUs of the two-CPU cases: cpu (or, unpinned, the
+	 * last CPU allowed) and the CPU allowed before it.
+	 */
+	B.cpu2[0] = -1;
+	B.cpu2[1] = cpu;
+	for (i = 0; i < CPU_SETSIZE && i < MAX_CPUS; i++) {
+		if (!CPU_ISSET(i, &allowed) || i == cpu)
+			continue;
+		if (cpu < 0) { /* unpinned: the last two */
+			B.cpu2[0] = B.cpu2[1];
+			B.cpu2[1] = i;
+		} else if (i < cpu || B.cpu2[0] < 0) {
+			B.cpu2[0] = i; /* the nearest below, else above */
+		}
+	}
+	if (B.cpu2[0] < 0 || B.cpu2[1] < 0)
+		snprintf(B.why_cpu2, sizeof(B.why_cpu2),
+			 "fewer than two CPUs allowed");
+	/* Left out of the sets (not of --case) where they cannot run. */
+	if (B.why_cpu2[0] && mode != M_CASES) {
+		for (i = j = 0; i < n_cases; i++)
+			if (cases[i].cpus == 1)
+				cases[j++] = cases[i];
+		if (j < n_cases)
+			progress("two-CPU cases left out: %s", B.why_cpu2);
+		n_cases = j;
+	}
 	find_ksoftirqd();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -2598,18 +1912,23 @@ int main(int argc, char **argv)
 		char cs[96], b1[16], b2[16];
 
 		check_stop();
-		if (B.ours_n != bc->entries || B.ours_fanout != bc->fanout)
+		if (bc->cpus > 1 && B.why_cpu2[0])
+			die("two-CPU cases: %s (--cpus 1 leaves them out)",
+			    B.why_cpu2);
+		if (B.ours_n != table_size(bc) || B.ours_fanout != bc->fanout)
 			progress("installing %u entries, fan-out %u",
-				 bc->entries, bc->fanout);
-		install(bc->entries, bc->fanout);
+				 table_size(bc), bc->fanout);
+		install(table_size(bc), bc->fanout);
 		progress("case %d/%d: %s", i + 1, n_cases,
 			 case_str(bc, cs, sizeof(cs)));
 		measure(bc);
-		progress("  ours %.3f  ipmr %s  nft-dup %s  ceiling %.3f Mpps",
+		progress("  ours %.3f  ipmr %s  nft-dup %s  fair ceiling %.3f "
+			 "Mpps%s (%.0f s)",
 			 bc->r[FWD_OURS].mpps,
 			 mpps_str(bc, FWD_IPMR, b1, sizeof(b1)),
 			 mpps_str(bc, FWD_NFT, b2, sizeof(b2)),
-			 bc->r[FWD_CEIL].mpps);
+			 bc->r[FWD_CEIL_FAIR].mpps,
+			 bc->cpus > 1 ? " (aggregate)" : "", now_s() - t0);
 	}
 	progress("per-packet cost of the programs alone");
 	path_costs(sum.ns, mode == M_QUICK ? 200000 : 1000000);

@@ -849,16 +849,16 @@ void print_json(FILE *o, const struct summary *s)
 	 * (GOAL_BIG_ZIPF); two_cpu_*: ours' scaling on two CPUs, one flow
 	 * over both queues and a flow per CPU (GOAL_SCALING).
 	 */
+	json_num(o, "ours_over_fair_ceiling_min", s->min_fair_c, 3,
+		 s->min_fair);
 	fprintf(o,
-		",\"ours_over_fair_ceiling_min\":%.3f,"
-		"\"ours_over_fair_ceiling_met\":%s,"
+		",\"ours_over_fair_ceiling_met\":%s,"
 		"\"ours_over_fair_ceiling_goal\":%.2f,"
 		"\"ours_over_ceiling_min\":%.3f,"
 		"\"ours_over_ceiling_met\":%s,\"large_table_entries\":%u,"
 		"\"large_table_ratio\":%.3f,"
 		"\"large_table_ratio_across_cases\":%.3f,"
 		"\"large_table_met\":%s,\"large_table_goal\":%.2f,",
-		s->min_fair_c ? s->min_fair : 0,
 		!s->min_fair_c		     ? "null" :
 		s->min_fair >= GOAL_FAIR ? "true" :
 					   "false",

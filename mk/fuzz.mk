@@ -36,6 +36,7 @@ FUZZ_EXTRA_config  := user/mgmd/config.c
 FUZZ_EXTRA_igmp    := tests/unit/fake_igmp_io.c tests/unit/fake_dp.c
 FUZZ_EXTRA_kmirror := tests/unit/fake_dp.c
 FUZZ_EXTRA_mgmctl  :=
+FUZZ_EXTRA_mld     :=
 
 .PHONY: fuzz check-fuzz
 

@@ -6,7 +6,8 @@
  * group out of one interface at a fixed rate, so that mcsink on the far side
  * can count loss, duplicates, reordering and latency.  The destination may
  * also be a unicast, broadcast or link-local address: the tests use that on
- * purpose to check that the router leaves such traffic alone.
+ * purpose to check that the router leaves such traffic alone.  IPv4 or
+ * IPv6: the family of -g decides (IPv6: IPV6_MULTICAST_IF, hop limit).
  *
  * Only libc is used so that the tool runs anywhere the tests run.
  */
@@ -35,6 +36,7 @@
 
 #define MIN_PAYLOAD 28
 #define MAX_PAYLOAD 1472 /* 1500 - 20 (IPv4) - 8 (UDP): no fragments */
+#define MAX_PAYLOAD6 1452 /* 1500 - 40 (IPv6) - 8 (UDP) */
 /* How long one packet may be retried on ENOBUFS/EAGAIN before giving up. */
 #define RETRY_LIMIT_NS (200 * 1000 * 1000ull)
 /* Print at most this many individual send errors; the rest are counted. */
@@ -46,6 +48,8 @@ struct opts {
 	struct in_addr group;
 	bool have_source;
 	struct in_addr source;
+	int family; /* of -g: AF_INET or AF_INET6 */
+	struct in6_addr group6, source6;
 	unsigned int port;
 	unsigned int ttl;
 	uint64_t count;
@@ -88,17 +92,21 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -i, --interface IFNAME  outgoing interface (required)\n"
-	"  -g, --group ADDR        destination IPv4 address (required); any\n"
-	"                          address is accepted, a warning is printed\n"
-	"                          if it is not multicast (224.0.0.0/4)\n"
+	"  -g, --group ADDR        destination IPv4 or IPv6 address\n"
+	"                          (required); any address is accepted, a\n"
+	"                          warning is printed if it is not multicast\n"
+	"                          (224.0.0.0/4, ff00::/8)\n"
 	"  -p, --port PORT         destination UDP port (default 5000)\n"
 	"  -s, --source ADDR       bind to this local address, so it becomes\n"
-	"                          the IPv4 source (default: kernel's choice)\n"
-	"  -t, --ttl TTL           IPv4 TTL, 1..255 (default 16)\n"
+	"                          the source (default: kernel's choice); of\n"
+	"                          the family of -g\n"
+	"  -t, --ttl TTL           IPv4 TTL or IPv6 hop limit, 1..255\n"
+	"                          (default 16)\n"
 	"  -n, --count N           stop after N packets (default 0 = none)\n"
 	"  -r, --rate PPS          packets per second (default 1000;\n"
 	"                          0 = as fast as possible)\n"
-	"  -l, --length BYTES      UDP payload length, 28..1472 (default 64)\n"
+	"  -l, --length BYTES      UDP payload length, 28..1472 (IPv6:\n"
+	"                          ..1452) (default 64)\n"
 	"  -d, --duration SECONDS  stop after SECONDS (fractions allowed)\n"
 	"  -S, --stream ID         stream id written into every packet\n"
 	"                          (default 0; decimal or 0x hex)\n"
@@ -106,7 +114,8 @@ static const char usage_text[] =
 	"                          gets the source PREFIX + 1 + i mod N, N the\n"
 	"                          hosts of the prefix (/8../30), so a run\n"
 	"                          cycles through N spoofed sources (a flood\n"
-	"                          of new flows for the router); -s ignored\n"
+	"                          of new flows for the router); -s ignored;\n"
+	"                          IPv4 only\n"
 	"  -j, --json              print the summary as a JSON object\n"
 	"  -q, --quiet             print nothing but errors (overrides -j)\n"
 	"  -h, --help              show this help\n"
@@ -125,7 +134,8 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  mcsend -i veth0 -g 239.1.1.1 -n 1000 -r 5000\n"
 	"  mcsend -i veth0 -g 232.1.1.1 -s 192.0.2.1 -t 2 -d 10 -j\n"
-	"  mcsend -i veth0 -g 239.1.1.1 -n 100000 -r 0 -l 1472 -S 7\n";
+	"  mcsend -i veth0 -g 239.1.1.1 -n 100000 -r 0 -l 1472 -S 7\n"
+	"  mcsend -i veth0 -g ff3e::db8:1 -s 2001:db8::1 -t 8 -n 100\n";
 
 static void usage(FILE *f)
 {
@@ -152,6 +162,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool have_group = false;
+	struct mc_addr src = { 0 }, a;
 	uint64_t v;
 	int c;
 
@@ -165,8 +176,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->ifname = optarg;
 			break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &o->group) != 1)
+			if (!parse_addr(optarg, &a))
 				bad_arg("invalid group address '%s'", optarg);
+			o->family = a.family;
+			if (a.family == AF_INET)
+				o->group = a.v4;
+			else
+				o->group6 = a.v6;
 			have_group = true;
 			break;
 		case 'p':
@@ -176,8 +192,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->port = v;
 			break;
 		case 's':
-			if (inet_pton(AF_INET, optarg, &o->source) != 1)
+			if (!parse_addr(optarg, &src))
 				bad_arg("invalid source address '%s'", optarg);
+			if (src.family == AF_INET)
+				o->source = src.v4;
+			else
+				o->source6 = src.v6;
 			o->have_source = true;
 			break;
 		case 't':
@@ -258,6 +278,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		bad_arg("missing -i IFNAME");
 	if (!have_group)
 		bad_arg("missing -g GROUP");
+	if (o->have_source && src.family != o->family)
+		bad_arg("-s and -g must be of the same address family");
+	if (o->family == AF_INET6 && o->spoof)
+		bad_arg("--spoof is IPv4 only");
+	if (o->family == AF_INET6 && o->len > MAX_PAYLOAD6)
+		bad_arg("invalid payload length %u for IPv6 (expected %d..%d)",
+			o->len, MIN_PAYLOAD, MAX_PAYLOAD6);
 	o->ifindex = if_nametoindex(o->ifname);
 	if (!o->ifindex)
 		bad_arg("unknown interface '%s'", o->ifname);
@@ -322,8 +349,8 @@ static void report_error(struct stats *st, int err)
 }
 
 /* Send one datagram; returns true once it has been handed to the kernel. */
-static bool send_one(int fd, const struct sockaddr_in *dst, char *buf,
-		     size_t len, size_t off, struct stats *st)
+static bool send_one(int fd, const struct sockaddr *dst, socklen_t dlen,
+		     char *buf, size_t len, size_t off, struct stats *st)
 {
 	struct mc_payload *p = (struct mc_payload *)(buf + off);
 	uint64_t waited = 0, backoff = 10000, ts;
@@ -334,8 +361,7 @@ static bool send_one(int fd, const struct sockaddr_in *dst, char *buf,
 		/* Stamp right before sendto so the latency excludes pacing. */
 		ts = now_ns();
 		p->send_ns = htobe64(ts);
-		n = sendto(fd, buf, len, 0, (const struct sockaddr *)dst,
-			   sizeof(*dst));
+		n = sendto(fd, buf, len, 0, dst, dlen);
 		if (n == (ssize_t)len) {
 			if (!st->sent)
 				st->first_send_ns = ts;
@@ -496,6 +522,70 @@ err:
 	return -1;
 }
 
+/* IPv6: the same settings at the IPv6 level. */
+static int setup_socket6(const struct opts *o)
+{
+	int fd, one = 1, zero = 0, hops = o->ttl, ifindex = o->ifindex;
+	bool mcast = IN6_IS_ADDR_MULTICAST(&o->group6);
+
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+		return -1;
+	}
+	if (o->have_source) {
+		struct sockaddr_in6 sin6 = {
+			.sin6_family = AF_INET6,
+			.sin6_addr = o->source6,
+			/* a link-local source needs its interface */
+			.sin6_scope_id = o->ifindex,
+		};
+		char a[INET6_ADDRSTRLEN];
+
+		if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+			fprintf(stderr, "%s: bind to source %s: %s\n", prog,
+				inet_ntop(AF_INET6, &o->source6, a, sizeof(a)),
+				strerror(errno));
+			goto err;
+		}
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
+		       sizeof(ifindex)) < 0) {
+		fprintf(stderr, "%s: IPV6_MULTICAST_IF %s: %s\n", prog,
+			o->ifname, strerror(errno));
+		goto err;
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+		       sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
+		       sizeof(hops)) < 0) {
+		fprintf(stderr, "%s: setting hop limit: %s\n", prog,
+			strerror(errno));
+		goto err;
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero,
+		       sizeof(zero)) < 0) {
+		fprintf(stderr, "%s: IPV6_MULTICAST_LOOP: %s\n", prog,
+			strerror(errno));
+		goto err;
+	}
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one)) < 0) {
+		fprintf(stderr, "%s: IPV6_RECVERR: %s\n", prog,
+			strerror(errno));
+		goto err;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
+		       strlen(o->ifname)) < 0 &&
+	    !mcast && !o->quiet)
+		fprintf(stderr,
+			"%s: warning: SO_BINDTODEVICE %s: %s; the route decides the interface\n",
+			prog, o->ifname, strerror(errno));
+	return fd;
+err:
+	close(fd);
+	return -1;
+}
+
 static void print_summary(const struct opts *o, const struct stats *st)
 {
 	uint64_t span = st->sent > 1 ? st->last_send_ns - st->first_send_ns : 0;
@@ -527,6 +617,7 @@ static void print_summary(const struct opts *o, const struct stats *st)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sockaddr_in6 dst6 = { .sin6_family = AF_INET6 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct stats st = { 0 };
 	uint64_t i, start, end = 0;
@@ -543,10 +634,19 @@ int main(int argc, char **argv)
 	}
 	parse_args(argc, argv, &o);
 
-	if (!IN_MULTICAST(ntohl(o.group.s_addr)) && !o.quiet)
+	if (o.family == AF_INET && !IN_MULTICAST(ntohl(o.group.s_addr)) &&
+	    !o.quiet)
 		fprintf(stderr,
 			"%s: warning: %s is not a multicast address (224.0.0.0/4)\n",
 			prog, inet_ntoa(o.group));
+	if (o.family == AF_INET6 && !IN6_IS_ADDR_MULTICAST(&o.group6) &&
+	    !o.quiet) {
+		char a[INET6_ADDRSTRLEN];
+
+		fprintf(stderr,
+			"%s: warning: %s is not a multicast address (ff00::/8)\n",
+			prog, inet_ntop(AF_INET6, &o.group6, a, sizeof(a)));
+	}
 
 	/* No SA_RESTART: a signal must interrupt clock_nanosleep/sendto. */
 	sigemptyset(&sa.sa_mask);
@@ -556,7 +656,9 @@ int main(int argc, char **argv)
 	/* Default 50 us timer slack would make high rates bursty. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 
-	fd = o.spoof ? setup_raw_socket(&o) : setup_socket(&o);
+	fd = o.spoof		  ? setup_raw_socket(&o) :
+	     o.family == AF_INET6 ? setup_socket6(&o) :
+				    setup_socket(&o);
 	if (fd < 0)
 		return 1;
 	if (o.spoof)
@@ -574,6 +676,10 @@ int main(int argc, char **argv)
 
 	dst.sin_addr = o.group;
 	dst.sin_port = htons(o.port);
+	dst6.sin6_addr = o.group6;
+	dst6.sin6_port = htons(o.port);
+	/* Needed for link-local scopes (fe80::/10, ff02::/16), else unused. */
+	dst6.sin6_scope_id = o.ifindex;
 
 	start = now_ns();
 	if (o.duration > 0)
@@ -601,7 +707,12 @@ int main(int argc, char **argv)
 		p->seq = htobe64(i + 1);
 		if (o.spoof)
 			spoof_headers(&o, buf, o.len + off, i);
-		send_one(fd, &dst, buf, o.len + off, off, &st);
+		if (o.family == AF_INET6)
+			send_one(fd, (struct sockaddr *)&dst6, sizeof(dst6),
+				 buf, o.len + off, off, &st);
+		else
+			send_one(fd, (struct sockaddr *)&dst, sizeof(dst), buf,
+				 o.len + off, off, &st);
 	}
 
 	print_summary(&o, &st);

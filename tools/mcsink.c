@@ -15,6 +15,9 @@
  * with blocked sources (EXCLUDE), and can leave and join again while it
  * keeps counting -- what a test of a router's IGMP needs.
  *
+ * IPv6: an IPv6 -g makes it count IPv6 frames (hop limit for TTL, no
+ * header checksum to check) and join through MLD instead.
+ *
  * Only libc is used so that the tool runs anywhere the tests run.
  */
 #include <arpa/inet.h>
@@ -42,6 +45,11 @@
 #include <time.h>
 #include <unistd.h>
 
+static volatile sig_atomic_t stop, dump, toggle;
+static const char *prog = "mcsink";
+
+#include "mctool.h"
+
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 #define BATCH 64 /* frames per recvmmsg */
 #define FRAME_BUF 2048 /* enough for a 1500-byte MTU; longer is truncated */
@@ -64,6 +72,8 @@ struct opts {
 	unsigned int ifindex;
 	bool have_group;
 	struct in_addr group;
+	int family; /* AF_INET, or AF_INET6 with an IPv6 -g */
+	struct in6_addr group6;
 	bool have_port;
 	uint16_t port;
 	bool have_stream;
@@ -79,9 +89,9 @@ struct opts {
 	bool json;
 	/* Membership (--join): INCLUDE sources or EXCLUDE (blocked) ones. */
 	bool join;
-	struct in_addr include[MAX_FILTER_SOURCES];
+	struct mc_addr include[MAX_FILTER_SOURCES];
 	int n_include;
-	struct in_addr exclude[MAX_FILTER_SOURCES];
+	struct mc_addr exclude[MAX_FILTER_SOURCES];
 	int n_exclude;
 	double leave_after;
 };
@@ -125,11 +135,6 @@ struct seq_set {
 	struct seq_page *last; /* consecutive seqs hit the same page */
 };
 
-static volatile sig_atomic_t stop, dump, toggle;
-static const char *prog = "mcsink";
-
-#include "mctool.h"
-
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
@@ -147,17 +152,19 @@ static const char usage_text[] =
 	"IFNAME (AF_PACKET, so the IPv4 header and Ethernet source are\n"
 	"seen exactly as on the wire).\n"
 	"\n"
-	"Filters (a frame is ours if it is IPv4 UDP, matches the filters\n"
-	"given and its payload starts with the 'MGMT' magic):\n"
+	"Filters (a frame is ours if it is IPv4 UDP -- IPv6 UDP with an\n"
+	"IPv6 -g -- matches the filters given and its payload starts with\n"
+	"the 'MGMT' magic):\n"
 	"  -i, --interface IFNAME  interface to listen on (required)\n"
-	"  -g, --group ADDR        IPv4 destination address\n"
+	"  -g, --group ADDR        IPv4 or IPv6 destination address\n"
 	"  -p, --port PORT         UDP destination port\n"
 	"  -S, --stream ID         stream id (decimal or 0x hex)\n"
 	"Checks (failures are counted, the frame is still received):\n"
-	"      --expect-ttl N      IPv4 TTL must be N\n"
+	"      --expect-ttl N      IPv4 TTL (IPv6 hop limit) must be N\n"
 	"      --expect-smac MAC   Ethernet source must be MAC\n"
 	"                          (aa:bb:cc:dd:ee:ff)\n"
-	"  The IPv4 header checksum and the UDP length are always checked.\n"
+	"  The IPv4 header checksum and the UDP length are always checked\n"
+	"  (IPv6 has no header checksum: bad_csum stays 0).\n"
 	"Output and control:\n"
 	"  -o, --output SEQFILE    write 'seq send_ns recv_ns' per frame\n"
 	"                          (CLOCK_MONOTONIC ns; flushed at exit)\n"
@@ -169,10 +176,12 @@ static const char usage_text[] =
 	"                          (and, with --join, the group is joined)\n"
 	"  -j, --json              print the summary as a JSON object\n"
 	"  -h, --help              show this help\n"
-	"Membership (the host's kernel then reports it with IGMP):\n"
+	"Membership (the host's kernel then reports it with IGMP, or MLD\n"
+	"for an IPv6 group):\n"
 	"      --join              join -g GROUP on IFNAME (any source)\n"
 	"      --source ADDR       join only this source (INCLUDE mode,\n"
-	"                          IGMPv3/SSM); repeatable; implies --join\n"
+	"                          IGMPv3/MLDv2, SSM); repeatable; implies\n"
+	"                          --join\n"
 	"      --join-exclude ADDR join, blocking this source (EXCLUDE\n"
 	"                          mode); repeatable; implies --join\n"
 	"      --leave-after SECONDS  leave the group after SECONDS (the\n"
@@ -196,7 +205,8 @@ static const char usage_text[] =
 	"  mcsink -i veth1 -g 239.1.1.1 -p 5000 --expect-ttl 15 -j -d 3\n"
 	"  mcsink -i veth1 -g 232.1.1.1 -S 7 -c 1000 --idle 2 -o seq.txt \\\n"
 	"      --expect-smac 02:00:00:00:00:01 --ready /tmp/sink.ready\n"
-	"  mcsink -i eth0 -g 232.1.1.1 --source 192.0.2.1 --leave-after 5 -j\n";
+	"  mcsink -i eth0 -g 232.1.1.1 --source 192.0.2.1 --leave-after 5 -j\n"
+	"  mcsink -i eth0 -g ff3e::db8:1 --source 2001:db8::1 -c 100 -j\n";
 
 static void usage(FILE *f)
 {
@@ -247,11 +257,13 @@ static void format_mac(char *out, const uint8_t mac[ETH_ALEN])
 		mac[3], mac[4], mac[5]);
 }
 
-/* A unicast IPv4 address (a multicast source); 0 on success. */
-static int parse_source(const char *s, struct in_addr *a)
+/* A unicast IPv4 or IPv6 address (a multicast source); 0 on success. */
+static int parse_source(const char *s, struct mc_addr *a)
 {
-	if (inet_pton(AF_INET, s, a) != 1 || !a->s_addr ||
-	    IN_MULTICAST(ntohl(a->s_addr)))
+	if (!parse_addr(s, a) || mc_addr_multicast(a))
+		return -1;
+	if (a->family == AF_INET ? !a->v4.s_addr :
+				   IN6_IS_ADDR_UNSPECIFIED(&a->v6))
 		return -1;
 	return 0;
 }
@@ -278,10 +290,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct mc_addr a;
 	uint64_t v;
-	int c;
+	int c, i;
 
-	*o = (struct opts){ .expect_ttl = -1 };
+	*o = (struct opts){ .expect_ttl = -1, .family = AF_INET };
 
 	/* Leading ':' so that we print our own messages for bad options. */
 	while ((c = getopt_long(argc, argv, ":i:g:p:S:o:c:d:jh", longopts,
@@ -291,8 +304,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->ifname = optarg;
 			break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &o->group) != 1)
+			if (!parse_addr(optarg, &a))
 				bad_arg("invalid group address '%s'", optarg);
+			o->family = a.family;
+			if (a.family == AF_INET)
+				o->group = a.v4;
+			else
+				o->group6 = a.v6;
 			o->have_group = true;
 			break;
 		case 'p':
@@ -349,7 +367,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_SOURCE:
 		case OPT_JOIN_EXCLUDE: {
 			bool inc = c == OPT_SOURCE;
-			struct in_addr *v = inc ? o->include : o->exclude;
+			struct mc_addr *v = inc ? o->include : o->exclude;
 			int *n = inc ? &o->n_include : &o->n_exclude;
 
 			if (*n == MAX_FILTER_SOURCES)
@@ -388,8 +406,15 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->n_include && o->n_exclude)
 		bad_arg("--source and --join-exclude exclude each other");
 	if (o->join &&
-	    (!o->have_group || !IN_MULTICAST(ntohl(o->group.s_addr))))
+	    (!o->have_group ||
+	     (o->family == AF_INET ? !IN_MULTICAST(ntohl(o->group.s_addr)) :
+				     !IN6_IS_ADDR_MULTICAST(&o->group6))))
 		bad_arg("--join needs a multicast -g GROUP");
+	for (i = 0; i < o->n_include + o->n_exclude; i++)
+		if ((i < o->n_include ? o->include[i] :
+					o->exclude[i - o->n_include])
+			    .family != o->family)
+			bad_arg("sources must be of the family of -g GROUP");
 	if (o->leave_after > 0 && !o->join)
 		bad_arg("--leave-after needs --join");
 	o->ifindex = if_nametoindex(o->ifname);
@@ -511,6 +536,107 @@ struct sink {
 };
 
 /*
+ * What both families do with one of our frames once its header checks
+ * are counted: the sequence bookkeeping and the seq file.
+ */
+static void count_frame(struct sink *s, const uint8_t *f, unsigned int ttl,
+			uint64_t seq, uint64_t send_ns, uint64_t recv_ns)
+{
+	const struct opts *o = &s->o;
+	struct stats *st = &s->st;
+	int dup;
+
+	dup = seq_test_and_set(&s->seen, seq);
+	if (dup < 0) {
+		fprintf(stderr, "%s: out of memory tracking seqs\n", prog);
+		exit(1);
+	}
+	if (dup)
+		st->duplicates++;
+	else if (st->received > 1 && seq < st->max_seq)
+		st->out_of_order++;
+
+	if (st->received == 1) {
+		st->first_seq = seq;
+		st->min_send_ns = send_ns;
+		st->max_send_ns = send_ns;
+	}
+	if (seq > st->max_seq)
+		st->max_seq = seq;
+	if (send_ns < st->min_send_ns)
+		st->min_send_ns = send_ns;
+	if (send_ns > st->max_send_ns)
+		st->max_send_ns = send_ns;
+	st->last_seq = seq;
+	st->last_ttl = ttl;
+	memcpy(st->last_smac, f + ETH_ALEN, ETH_ALEN);
+
+	if (s->seqf && !s->seqf_failed &&
+	    fprintf(s->seqf, "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", seq,
+		    send_ns, recv_ns) < 0) {
+		fprintf(stderr, "%s: writing %s: %s\n", prog, o->seqfile,
+			strerror(errno));
+		s->seqf_failed = true;
+	}
+}
+
+/*
+ * IPv6: the UDP header after at most a few Hop-by-Hop, Routing and
+ * Destination Options headers (mcsend sends none; a router must not add
+ * any).  No header checksum; the UDP length must match the payload
+ * length minus those headers.
+ */
+static bool handle_frame6(struct sink *s, const uint8_t *f, size_t caplen,
+			  size_t len, uint64_t recv_ns)
+{
+	const struct opts *o = &s->o;
+	struct stats *st = &s->st;
+	size_t off = 40, avail, plen, udp_len;
+	const uint8_t *ip, *udp, *pl;
+	uint8_t nh;
+	int n;
+
+	if (caplen < ETH_HLEN + 40 || get16(f + 12) != ETH_P_IPV6)
+		return false;
+	ip = f + ETH_HLEN;
+	if (ip[0] >> 4 != 6)
+		return false;
+	if (o->have_group && memcmp(ip + 24, &o->group6, 16))
+		return false;
+	avail = caplen - ETH_HLEN;
+	for (nh = ip[6], n = 0; nh != IPPROTO_UDP; n++) {
+		if ((nh != 0 && nh != 43 && nh != 60) || n == 4 ||
+		    avail < off + 8)
+			return false;
+		nh = ip[off];
+		off += 8 * ((size_t)ip[off + 1] + 1);
+	}
+	if (avail < off + sizeof(struct udphdr) + sizeof(struct mc_payload))
+		return false;
+	udp = ip + off;
+	if (o->have_port && get16(udp + 2) != o->port)
+		return false;
+	pl = udp + sizeof(struct udphdr);
+	if (get32(pl) != MC_MAGIC)
+		return false;
+	if (o->have_stream && get32(pl + 4) != o->stream_id)
+		return false;
+
+	st->received++;
+	if (o->expect_ttl >= 0 && ip[7] != o->expect_ttl)
+		st->bad_ttl++;
+	if (o->have_smac && memcmp(f + ETH_ALEN, o->expect_smac, ETH_ALEN))
+		st->bad_smac++;
+	plen = get16(ip + 4);
+	udp_len = get16(udp + 4);
+	if (plen < off - 40 || udp_len != plen - (off - 40) ||
+	    40 + plen > len - ETH_HLEN)
+		st->bad_len++;
+	count_frame(s, f, ip[7], get64(pl + 8), get64(pl + 16), recv_ns);
+	return true;
+}
+
+/*
  * Handle one frame of caplen captured bytes (wire length len).  Returns true
  * if it was one of ours.
  */
@@ -522,8 +648,9 @@ static bool handle_frame(struct sink *s, const uint8_t *f, size_t caplen,
 	size_t ihl, tot, avail, udp_len;
 	const uint8_t *ip, *udp, *pl;
 	uint64_t seq, send_ns;
-	int dup;
 
+	if (o->family == AF_INET6)
+		return handle_frame6(s, f, caplen, len, recv_ns);
 	if (caplen < ETH_HLEN + 20 || get16(f + 12) != ETH_P_IP)
 		return false;
 	ip = f + ETH_HLEN;
@@ -570,39 +697,7 @@ static bool handle_frame(struct sink *s, const uint8_t *f, size_t caplen,
 	udp_len = get16(udp + 4);
 	if (tot < ihl || udp_len != tot - ihl || tot > len - ETH_HLEN)
 		st->bad_len++;
-
-	dup = seq_test_and_set(&s->seen, seq);
-	if (dup < 0) {
-		fprintf(stderr, "%s: out of memory tracking seqs\n", prog);
-		exit(1);
-	}
-	if (dup)
-		st->duplicates++;
-	else if (st->received > 1 && seq < st->max_seq)
-		st->out_of_order++;
-
-	if (st->received == 1) {
-		st->first_seq = seq;
-		st->min_send_ns = send_ns;
-		st->max_send_ns = send_ns;
-	}
-	if (seq > st->max_seq)
-		st->max_seq = seq;
-	if (send_ns < st->min_send_ns)
-		st->min_send_ns = send_ns;
-	if (send_ns > st->max_send_ns)
-		st->max_send_ns = send_ns;
-	st->last_seq = seq;
-	st->last_ttl = ip[8];
-	memcpy(st->last_smac, f + ETH_ALEN, ETH_ALEN);
-
-	if (s->seqf && !s->seqf_failed &&
-	    fprintf(s->seqf, "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", seq,
-		    send_ns, recv_ns) < 0) {
-		fprintf(stderr, "%s: writing %s: %s\n", prog, o->seqfile,
-			strerror(errno));
-		s->seqf_failed = true;
-	}
+	count_frame(s, f, ip[8], seq, send_ns, recv_ns);
 	return true;
 }
 
@@ -661,7 +756,8 @@ static int open_socket(const struct opts *o)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IP),
+		.sll_protocol =
+			htons(o->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP),
 		.sll_ifindex = o->ifindex,
 	};
 	struct packet_mreq mr = {
@@ -694,48 +790,74 @@ static int open_socket(const struct opts *o)
 	return fd;
 }
 
-static void set_sa(struct sockaddr_storage *ss, struct in_addr a)
+static void set_sa(struct sockaddr_storage *ss, const struct mc_addr *a)
 {
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
 	memset(ss, 0, sizeof(*ss));
-	sin->sin_family = AF_INET;
-	sin->sin_addr = a;
+	if (a->family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->v6;
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a->v4;
+	}
+}
+
+/* -g as an mc_addr; the level of the membership options. */
+static struct mc_addr group_of(const struct opts *o)
+{
+	struct mc_addr g = { .family = o->family };
+
+	if (o->family == AF_INET6)
+		g.v6 = o->group6;
+	else
+		g.v4 = o->group;
+	return g;
+}
+
+static int mc_level(const struct opts *o)
+{
+	return o->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
 }
 
 /*
  * The protocol-independent calls (RFC 3678) take the interface by index,
  * which is what we have; the kernel turns the socket's filter into the
  * host's IGMP state and reports (v3 records or v2 reports/leaves, as the
- * link's querier version demands).
+ * link's querier version demands) -- or MLD's (v2 records, v1 reports and
+ * dones) for an IPv6 group.
  */
-static int mc_source_op(const struct sink *s, int op, struct in_addr src)
+static int mc_source_op(const struct sink *s, int op, const struct mc_addr *src)
 {
 	struct group_source_req gsr = { .gsr_interface = s->o.ifindex };
+	struct mc_addr g = group_of(&s->o);
 
-	set_sa(&gsr.gsr_group, s->o.group);
+	set_sa(&gsr.gsr_group, &g);
 	set_sa(&gsr.gsr_source, src);
-	return setsockopt(s->mfd, IPPROTO_IP, op, &gsr, sizeof(gsr));
+	return setsockopt(s->mfd, mc_level(&s->o), op, &gsr, sizeof(gsr));
 }
 
 static void mc_join(struct sink *s)
 {
 	struct group_req gr = { .gr_interface = s->o.ifindex };
+	struct mc_addr g = group_of(&s->o);
 	int i;
 
-	set_sa(&gr.gr_group, s->o.group);
+	set_sa(&gr.gr_group, &g);
 	if (s->o.n_include) {
 		for (i = 0; i < s->o.n_include; i++)
 			if (mc_source_op(s, MCAST_JOIN_SOURCE_GROUP,
-					 s->o.include[i]))
+					 &s->o.include[i]))
 				die("MCAST_JOIN_SOURCE_GROUP");
 	} else {
-		if (setsockopt(s->mfd, IPPROTO_IP, MCAST_JOIN_GROUP, &gr,
+		if (setsockopt(s->mfd, mc_level(&s->o), MCAST_JOIN_GROUP, &gr,
 			       sizeof(gr)))
 			die("MCAST_JOIN_GROUP");
 		for (i = 0; i < s->o.n_exclude; i++)
 			if (mc_source_op(s, MCAST_BLOCK_SOURCE,
-					 s->o.exclude[i]))
+					 &s->o.exclude[i]))
 				die("MCAST_BLOCK_SOURCE");
 	}
 	s->joined = true;
@@ -745,15 +867,16 @@ static void mc_join(struct sink *s)
 static void mc_leave(struct sink *s)
 {
 	struct group_req gr = { .gr_interface = s->o.ifindex };
+	struct mc_addr g = group_of(&s->o);
 	int i;
 
-	set_sa(&gr.gr_group, s->o.group);
+	set_sa(&gr.gr_group, &g);
 	if (s->o.n_include) {
 		for (i = 0; i < s->o.n_include; i++)
 			if (mc_source_op(s, MCAST_LEAVE_SOURCE_GROUP,
-					 s->o.include[i]))
+					 &s->o.include[i]))
 				die("MCAST_LEAVE_SOURCE_GROUP");
-	} else if (setsockopt(s->mfd, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr,
+	} else if (setsockopt(s->mfd, mc_level(&s->o), MCAST_LEAVE_GROUP, &gr,
 			      sizeof(gr))) {
 		die("MCAST_LEAVE_GROUP");
 	}
@@ -830,9 +953,10 @@ int main(int argc, char **argv)
 	s.mfd = -1;
 	if (s.o.join) {
 		/* Never bound: it holds the membership, it reads nothing. */
-		s.mfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		s.mfd = socket(s.o.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (s.mfd < 0)
-			die("socket(AF_INET)");
+			die(s.o.family == AF_INET6 ? "socket(AF_INET6)" :
+						     "socket(AF_INET)");
 		mc_join(&s);
 	}
 	if (s.o.ready)

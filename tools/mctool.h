@@ -7,8 +7,10 @@
 #ifndef MGM_TOOLS_MCTOOL_H
 #define MGM_TOOLS_MCTOOL_H
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -77,6 +79,36 @@ static bool parse_seconds(const char *s, double *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* An address of either family, as -g and -s take it. */
+struct mc_addr {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+};
+
+/* IPv4 dotted quad or IPv6 text; false if neither. */
+static inline bool parse_addr(const char *s, struct mc_addr *a)
+{
+	if (inet_pton(AF_INET, s, &a->v4) == 1) {
+		a->family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, &a->v6) == 1) {
+		a->family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+/* 224.0.0.0/4 or ff00::/8 */
+static inline bool mc_addr_multicast(const struct mc_addr *a)
+{
+	return a->family == AF_INET ? IN_MULTICAST(ntohl(a->v4.s_addr)) :
+				      IN6_IS_ADDR_MULTICAST(&a->v6);
 }
 
 static uint64_t now_ns(void)

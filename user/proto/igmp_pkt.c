@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include "igmp_int.h"
+#include "proto/fcode.h"
 
 #define IPOPT_EOL 0
 #define IPOPT_NOP 1
@@ -35,30 +36,13 @@ uint16_t igmp_csum(const void *p, size_t len)
 
 uint32_t igmp_code_decode(uint8_t code)
 {
-	if (code < 128)
-		return code;
-	/* 1 | exp(3) | mant(4): (mant | 0x10) << (exp + 3) */
-	return (uint32_t)((code & 0x0f) | 0x10) << (((code >> 4) & 7) + 3);
+	return fcode_decode(code, 4);
 }
 
 uint8_t igmp_code_encode(uint32_t value)
 {
-	uint32_t exp;
-
-	if (value < 128)
-		return (uint8_t)value;
-	/*
-	 * The smallest exponent whose mantissa fits 4 bits (plus the
-	 * implicit 0x10); truncating, so a sent time is never longer than
-	 * configured.  Beyond the largest code (31744) it saturates.
-	 */
-	for (exp = 0; exp < 8; exp++) {
-		uint32_t mant = value >> (exp + 3);
-
-		if (mant <= 0x1f)
-			return (uint8_t)(0x80 | exp << 4 | (mant & 0x0f));
-	}
-	return 0xff;
+	/* Beyond the largest code (31744) it saturates. */
+	return (uint8_t)fcode_encode(value, 4);
 }
 
 static bool is_multicast(uint32_t a)

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "proto/fcode.h"
 #include "proto/mld_pkt.h"
 
 #define NH_HOPOPTS 0
@@ -138,49 +139,22 @@ uint16_t mld_csum(const struct in6_addr *src, const struct in6_addr *dst,
 
 uint32_t mld_mrc_decode(uint16_t code)
 {
-	if (code < 0x8000)
-		return code;
-	/* 1 | exp(3) | mant(12): (mant | 0x1000) << (exp + 3) */
-	return (uint32_t)((code & 0x0fff) | 0x1000) << (((code >> 12) & 7) + 3);
+	return fcode_decode(code, 12);
 }
 
 uint16_t mld_mrc_encode(uint32_t ms)
 {
-	uint32_t exp;
-
-	if (ms < 0x8000)
-		return (uint16_t)ms;
-	/* The smallest exponent whose mantissa fits (truncating, as IGMP's
-	 * codes: a sent delay is never longer than asked). */
-	for (exp = 0; exp < 8; exp++) {
-		uint32_t mant = ms >> (exp + 3);
-
-		if (mant <= 0x1fff)
-			return (uint16_t)(0x8000 | exp << 12 | (mant & 0x0fff));
-	}
-	return 0xffff;
+	return (uint16_t)fcode_encode(ms, 12);
 }
 
 uint32_t mld_qqic_decode(uint8_t code)
 {
-	if (code < 128)
-		return code;
-	return (uint32_t)((code & 0x0f) | 0x10) << (((code >> 4) & 7) + 3);
+	return fcode_decode(code, 4);
 }
 
 uint8_t mld_qqic_encode(uint32_t s)
 {
-	uint32_t exp;
-
-	if (s < 128)
-		return (uint8_t)s;
-	for (exp = 0; exp < 8; exp++) {
-		uint32_t mant = s >> (exp + 3);
-
-		if (mant <= 0x1f)
-			return (uint8_t)(0x80 | exp << 4 | (mant & 0x0f));
-	}
-	return 0xff;
+	return (uint8_t)fcode_encode(s, 4);
 }
 
 /*

@@ -468,4 +468,57 @@ int mgm_tc_fwd(struct __sk_buff *skb)
 	return tc_fanout(skb, c, d.oset);
 }
 
+/*
+ * The datapath layer's in-place change of one entry (struct mgm_mfe_ctl
+ * as the arguments of a BPF_PROG_TEST_RUN; never attached).  A replace by
+ * bpf_map_update_elem would give the entry a new element and lose the
+ * counters in it; this writes the MTU and the route word where they are.
+ * An MTU goes down before the route changes and up after it, so that a
+ * packet never judges a set by more than that set's smallest MTU.  "?":
+ * loaded only by the datapath layer, not by other loaders of the object.
+ */
+SEC("?raw_tp")
+int mgm_mfe_ctl(__u64 *args)
+{
+	struct mgm_mfe_val *vp;
+	struct mgm_mfe_key key;
+	union mfe_route r;
+	__u64 k = args[0];
+	__u16 old, mtu, lower;
+
+	__builtin_memcpy(&key, &k, sizeof(key));
+	r.word = args[1];
+	mtu = (__u16)args[2];
+	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
+	if (!vp || vp->source != key.source || vp->group != key.group)
+		return 1;
+	old = vp->mtu;
+	lower = !old ? mtu : !mtu ? old : old < mtu ? old : mtu;
+	WRITE_ONCE_U16(&vp->mtu, lower);
+	/* One store: a packet reads the old route or this one. */
+	__sync_lock_test_and_set((__u64 *)&vp->iif, r.word);
+	WRITE_ONCE_U16(&vp->mtu, mtu);
+	return 0;
+}
+
+/*
+ * One instant in both clocks, into mgm_config (see there): run by the
+ * datapath layer's owner with BPF_PROG_TEST_RUN on a dummy frame when it
+ * opens the maps.  A socket filter: tracing programs may not read the
+ * coarse clock, and no attach tool picks this type from the object.
+ */
+SEC("?socket")
+int mgm_clock_ctl(struct __sk_buff *skb __attribute__((unused)))
+{
+	struct mgm_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&mgm_config, &zero);
+	if (!cfg)
+		return 1;
+	cfg->clock_jiffies = bpf_jiffies64();
+	cfg->clock_ns = bpf_ktime_get_coarse_ns();
+	return 0;
+}
+
 char _license[] SEC("license") = "GPL";

@@ -298,6 +298,34 @@ static __always_inline int kernel_keepalive_due(struct mgm_mfe_stats *st,
 	return 1;
 }
 
+/* The route word of an entry (struct mgm_mfe_val: iif, oset, flags). */
+union mfe_route {
+	__u64 word;
+	struct {
+		__u32 iif;
+		__u16 oset;
+		__u16 flags;
+	} f;
+};
+
+/* Loads and stores the compiler may neither split, repeat nor reorder. */
+#define READ_ONCE_U64(p) (*(const volatile __u64 *)(p))
+#define READ_ONCE_U32(p) (*(const volatile __u32 *)(p))
+#define WRITE_ONCE_U16(p, v) (*(volatile __u16 *)(p) = (v))
+
+/* The rare counters of an entry, looked up only on the paths using them. */
+static __always_inline struct mgm_mfe_stats *
+entry_stats(const struct mgm_mfe_val *vp, struct mgm_counters *c)
+{
+	__u32 slot = vp->stats;
+	struct mgm_mfe_stats *st;
+
+	st = bpf_map_lookup_elem(&mgm_mfe_stats, &slot);
+	if (!st)
+		c->bad_entry++;
+	return st;
+}
+
 /*
  * The forwarding decision for an IPv4 packet whose header starts at iph
  * (p->l3_off into the packet; the basic header and its options are in
@@ -310,11 +338,11 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 	   void *end, struct mgm_counters *c, struct mgm_decision *d)
 {
 	struct mgm_mfe_key key;
-	struct mgm_mfe_val v, *vp;
+	struct mgm_mfe_val *vp;
 	struct mgm_mfe_stats *st;
+	union mfe_route r;
 	struct ipv4_opts opts;
-	__u32 ihl, tot_len, sum;
-	__u64 now;
+	__u32 ihl, tot_len, sum, mtu;
 
 	if ((void *)(iph + 1) > end)
 		goto malformed;
@@ -368,60 +396,83 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 
 	key.source = iph->saddr;
 	key.group = iph->daddr;
-	now = bpf_ktime_get_coarse_ns();
 
 	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
 	if (!vp)
-		return handle_miss(ctx, xdp, p, c, &key, tot_len, now);
-	/* Copy first: the element may be recycled under us (see header). */
-	v = *vp;
-	if (v.source != key.source || v.group != key.group)
-		return handle_miss(ctx, xdp, p, c, &key, tot_len, now);
-
-	st = bpf_map_lookup_elem(&mgm_mfe_stats, &v.stats);
-	if (!st) {
-		c->bad_entry++;
-		return MGM_V_PASS;
-	}
+		goto miss;
 	/*
-	 * Plain adds, not atomic ones: a flow is handled by one CPU at a time
-	 * (one RX queue, one NAPI context), and two locked adds cost ~10 ns
-	 * of a ~60 ns hit.  Were one (S,G) hashed to several queues, a
-	 * concurrent add could be lost: a statistic, never a forwarding
-	 * decision.  The rare-path counters below stay atomic.
+	 * The route in one load, then the key copy: an element recycled for
+	 * another key under us shows that key (see the header), one being
+	 * deleted shows MGM_MFE_F_DEAD; in both cases nothing is counted.
 	 */
-	st->packets++;
-	st->bytes += tot_len;
-	st->last_used_ns = now;
+	r.word = READ_ONCE_U64(&vp->iif);
+	if (READ_ONCE_U32(&vp->source) != key.source ||
+	    READ_ONCE_U32(&vp->group) != key.group ||
+	    (r.f.flags & MGM_MFE_F_DEAD))
+		goto miss;
+	mtu = vp->mtu;
+	/*
+	 * Plain adds, not atomic ones, into the line the lookup just read: a
+	 * flow is handled by one CPU at a time (one RX queue, one NAPI
+	 * context), and locked adds cost ~10 ns of a hit.  Were one (S,G)
+	 * hashed to several queues, a concurrent add could be lost: a
+	 * statistic, never a forwarding decision.  The rare counters in
+	 * mgm_mfe_stats stay atomic.
+	 */
+	vp->packets++;
+	vp->bytes += tot_len;
+	/*
+	 * Stored every packet: packets and bytes dirty this line anyway, so
+	 * skipping an unchanged value would save nothing but cost a compare.
+	 */
+	vp->last_used = bpf_jiffies64();
 
-	if (v.flags & MGM_MFE_F_NEGATIVE) {
-		__sync_fetch_and_add(&st->negative, 1);
+	if (r.f.flags & MGM_MFE_F_NEGATIVE) {
+		st = entry_stats(vp, c);
+		if (st)
+			__sync_fetch_and_add(&st->negative, 1);
 		c->negative++;
 		return MGM_V_DROP;
 	}
-	if (p->ifindex != v.iif)
-		return handle_wrong_if(ctx, xdp, p, c, st, &key, tot_len, now);
+	if (p->ifindex != r.f.iif) {
+		st = entry_stats(vp, c);
+		if (!st)
+			return MGM_V_PASS;
+		return handle_wrong_if(ctx, xdp, p, c, st, &key, tot_len,
+				       bpf_ktime_get_coarse_ns());
+	}
 	if (iph->ttl <= 1) {
-		__sync_fetch_and_add(&st->ttl_expired, 1);
+		st = entry_stats(vp, c);
+		if (st)
+			__sync_fetch_and_add(&st->ttl_expired, 1);
 		c->ttl_expired++;
 		return MGM_V_PASS;
 	}
-	d->too_big = v.mtu && tot_len > v.mtu;
+	d->too_big = mtu && tot_len > mtu;
 	if (d->too_big) {
 		/* Some copy will not fit: each is judged on its own MTU. */
-		__sync_fetch_and_add(&st->too_big, 1);
+		st = entry_stats(vp, c);
+		if (st)
+			__sync_fetch_and_add(&st->too_big, 1);
 		c->too_big++;
 	}
-	if ((v.flags & MGM_MFE_F_KERNEL_KEEPALIVE) &&
-	    kernel_keepalive_due(st, now)) {
-		/* Unmodified, to the kernel, which forwards it on its own. */
-		c->kernel_keepalive++;
-		return MGM_V_PASS;
+	if (r.f.flags & MGM_MFE_F_KERNEL_KEEPALIVE) {
+		st = entry_stats(vp, c);
+		if (st && kernel_keepalive_due(st, bpf_ktime_get_coarse_ns())) {
+			/* Unmodified, to the kernel, which forwards it. */
+			c->kernel_keepalive++;
+			return MGM_V_PASS;
+		}
 	}
-	d->oset = v.oset;
-	d->flags = v.flags;
+	d->oset = r.f.oset;
+	d->flags = r.f.flags;
 	d->tot_len = tot_len;
 	return MGM_V_FWD;
+
+miss:
+	/* The clock is read only off the hit path: a helper call. */
+	return handle_miss(ctx, xdp, p, c, &key, tot_len,
+			   bpf_ktime_get_coarse_ns());
 
 malformed:
 	c->malformed++;

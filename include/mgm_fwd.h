@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 4
+#define MGM_FWD_ABI_VERSION 5
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -35,6 +35,8 @@
 #ifndef MGM_OSET_MAX
 #define MGM_OSET_MAX 4096U /* distinct outgoing-interface sets */
 #endif
+/* mgm_mfe_val.oset is 16 bits: the pool never has more slots. */
+#define MGM_OSET_LIMIT 65536U
 #define MGM_OSET_MAX_OIFS 64U /* interfaces per outgoing set */
 #ifndef MGM_IF_MAX
 #define MGM_IF_MAX 1024U /* interfaces known to the fast path */
@@ -88,43 +90,88 @@ enum mgm_mfe_flags {
 	 * incoming interface, which makes every copy (see mgm_oset_list).
 	 */
 	MGM_MFE_F_TC = 1 << 2,
+	/*
+	 * Set by the datapath layer: the entry is deleted.  The program
+	 * treats it as absent (a miss) and counts nothing into it; the
+	 * element leaves the map after the next grace period.
+	 */
+	MGM_MFE_F_DEAD = 1 << 3,
 };
 
 struct mgm_mfe_val {
 	/*
-	 * A copy of the key.  Hash values are recycled by the kernel as soon
-	 * as an element is replaced or deleted, so the program copies the
-	 * value and checks that it still belongs to the key it looked up.
+	 * A copy of the key.  Hash elements are recycled by the kernel as
+	 * soon as they are deleted, so the program reads the route, then
+	 * this copy, and checks that the element still belongs to the key it
+	 * looked up before it uses or counts anything.
 	 */
 	__be32 source;
 	__be32 group;
-	__u32 iif; /* expected incoming ifindex (the RPF interface) */
-	__u32 oset; /* slot in mgm_osets; unused for negative entries */
-	__u32 stats; /* slot in mgm_mfe_stats */
 	/*
-	 * Smallest MTU in the out-set.  A larger packet takes the tc path,
-	 * where each copy is judged on its own interface's MTU (a copy that
-	 * does not fit is dropped and counted as that interface's
-	 * frag_needed), and counts as too_big here.
+	 * The route: iif, oset and flags, one aligned 8-byte word that the
+	 * program reads with one load and the datapath layer rewrites in
+	 * place with one store (mgm_mfe_ctl), so that a packet sees the old
+	 * or the new route, never a mix: an out-set switch, an RPF change, a
+	 * flag change.
+	 */
+	__u32 iif; /* expected incoming ifindex (the RPF interface) */
+	__u16 oset; /* slot in mgm_osets; unused for negative entries */
+	__u16 flags; /* enum mgm_mfe_flags */
+	/*
+	 * Smallest MTU in the out-set (0: none).  A larger packet takes the
+	 * tc path, where each copy is judged on its own interface's MTU (a
+	 * copy that does not fit is dropped and counted as that interface's
+	 * frag_needed), and counts as too_big here.  Rewritten in place next
+	 * to the route, lowered before it and raised after it, so a packet
+	 * never takes a set's XDP path with a larger MTU than the set has.
 	 */
 	__u16 mtu;
-	__u16 flags; /* enum mgm_mfe_flags */
+	__u16 pad;
+	__u32 stats; /* slot in mgm_mfe_stats (the rare counters) */
+	/*
+	 * The hot counters, in the element the lookup already brought into
+	 * the cache: plain adds (see the program).  They live as long as the
+	 * element, which the datapath layer never replaces: every change is
+	 * made in place, and a delete only marks the entry MGM_MFE_F_DEAD
+	 * until a grace period has passed (so no packet still counting into
+	 * it can meet the element recycled for another entry).
+	 */
+	__u64 packets; /* every packet that matched (S,G) (ulInPkts) */
+	__u64 bytes; /* their IP length (ulInOctets) */
+	/*
+	 * jiffies (bpf_jiffies64(), inlined by the verifier: a load, where
+	 * bpf_ktime_get_coarse_ns() is a helper call of ~15 ns) of the last
+	 * match; mgm_config.clock_* turn it into CLOCK_MONOTONIC_COARSE.
+	 */
+	__u64 last_used;
 };
 
 /*
- * mgm_mfe_stats: ARRAY indexed by mgm_mfe_val.stats.  Shared by all CPUs
- * (a per-CPU array would cost entries x CPUs memory at a million entries);
- * packets and bytes use plain adds (see the program), the rest atomics.  A slot is recycled only after a grace
- * period, so a packet still holding an old entry cannot count into it.
+ * In-place change of one mgm_mfe element: the arguments of mgm_mfe_ctl,
+ * a raw_tp program the datapath layer runs with BPF_PROG_TEST_RUN (never
+ * attached; kernel >= 5.10, older than anything with XDP broadcast).  It
+ * writes mtu and the route word of the element of key (the route with
+ * one 8-byte store) and returns 0, or 1 if there is no such element.
+ */
+struct mgm_mfe_ctl {
+	struct mgm_mfe_key key; /* argument 0 */
+	__u32 iif; /* argument 1: the new route word */
+	__u16 oset;
+	__u16 flags;
+	__u64 mtu; /* argument 2 */
+};
+
+/*
+ * mgm_mfe_stats: ARRAY indexed by mgm_mfe_val.stats, the counters a hit
+ * does not touch.  Shared by all CPUs, updated atomically.  A slot is
+ * recycled only after a grace period, so a packet still holding an old
+ * entry cannot count into it.
  */
 struct mgm_mfe_stats {
-	__u64 packets; /* every packet that matched (S,G) (ulInPkts) */
-	__u64 bytes; /* their IP length (ulInOctets) */
 	__u64 wrong_if; /* arrived on another interface (ulPktsDifferentIf) */
 	__u64 ttl_expired; /* TTL <= 1, not forwarded (ulInHdrErrors) */
 	__u64 negative; /* dropped by a negative entry (ulNegativeMfe) */
 	__u64 too_big; /* larger than the smallest MTU of the out-set */
-	__u64 last_used_ns; /* CLOCK_MONOTONIC(_COARSE) of the last match */
 	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
 	__u64 kernel_passes; /* keepalive packets left to the kernel */
 	__u64 kernel_pass_ns; /* when the last one was (0: never) */
@@ -280,6 +327,15 @@ struct mgm_config {
 	 * second on the kernel path; daemons' idle timers are >= seconds. */
 	__u32 keepalive_ms;
 	__u32 pad;
+	/*
+	 * One instant in both clocks, taken by the datapath layer's owner
+	 * (mgm_clock_ctl) when it opens the maps: jiffies follow
+	 * CLOCK_MONOTONIC tick by tick (one per clock_getres() of
+	 * CLOCK_MONOTONIC_COARSE), so a jiffies value J was at about
+	 * clock_ns + (J - clock_jiffies) * tick ns, to a tick.
+	 */
+	__u64 clock_jiffies;
+	__u64 clock_ns;
 };
 
 #define MGM_DEF_EVENTS_PER_SEC 10000U
@@ -295,15 +351,19 @@ struct mgm_budget {
 
 #define MGM_FWD_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_key) == 8, "mfe key layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) == 24, "mfe value layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 80, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) == 48, "mfe value layout");
+MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_val, iif) == 8,
+		      "mfe route word aligned");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_ctl) == 24, "mfe ctl layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 56, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(MGM_OSET_MAX <= MGM_OSET_LIMIT, "oset slot is 16 bits");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_val) == 20, "if value layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 40, "if stats layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_oset_list) == 8 + 4 * MGM_OSET_MAX_OIFS,
 		      "oset list layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_xdp_meta) == 8, "xdp meta layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 96, "event layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 24, "config layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 40, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,
 		      "counters layout");

@@ -572,6 +572,16 @@ static void test_keepalive(void)
 	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(G_KA)), 0, "delete");
 }
 
+/* The coarse clock's resolution: one tick. */
+static uint64_t tick_ns(void)
+{
+	struct timespec r;
+
+	if (clock_getres(CLOCK_MONOTONIC_COARSE, &r))
+		return 4000000;
+	return (uint64_t)r.tv_sec * 1000000000ULL + r.tv_nsec;
+}
+
 static void test_entry_counters(void)
 {
 	struct pkt_spec s = HIT(.payload = 100);
@@ -591,8 +601,10 @@ static void test_entry_counters(void)
 	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &b);
 	CHECK_EQ(b.packets - a.packets, 7, "packets");
 	CHECK_EQ(b.bytes - a.bytes, 7 * (20 + 8 + 100), "bytes = IP length");
-	CHECK(b.last_used_ns >= t0 && b.last_used_ns <= t1 + 5000000,
-	      "last used %llu in [%llu, %llu]",
+	/* Kept in jiffies, read back to the tick (see mgm_config). */
+	CHECK(b.last_used_ns + tick_ns() >= t0 &&
+		      b.last_used_ns <= t1 + tick_ns(),
+	      "last used %llu in [%llu, %llu] to a tick",
 	      (unsigned long long)b.last_used_ns, (unsigned long long)t0,
 	      (unsigned long long)t1);
 }
@@ -641,6 +653,215 @@ static void test_replace_keeps_counters(void)
 		 "restore");
 	run_prog(pkt, len, if_in, &r);
 	CHECK_EQ(r.verdict, XDP_REDIRECT, "refused change left it intact");
+}
+
+/* The raw element of (source, group) in the pinned mgm_mfe. */
+static int mfe_raw(uint32_t source, uint32_t group, struct mgm_mfe_val *v)
+{
+	struct mgm_mfe_key key = { .source = source, .group = group };
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_MFE);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_lookup_elem(fd, &key, v) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static int mfe_raw_write(uint32_t source, uint32_t group,
+			 const struct mgm_mfe_val *v)
+{
+	struct mgm_mfe_key key = { .source = source, .group = group };
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_MFE);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_update_elem(fd, &key, v, BPF_EXIST) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/* Run one frame of (S1, grp) on ifindex n times; the verdicts must match. */
+static void run_n(const char *grp, uint32_t ifindex, int n, uint32_t verdict,
+		  const char *what)
+{
+	struct pkt_spec s = HIT(.dst = grp, .payload = 50);
+	uint8_t pkt[256];
+	struct run r;
+	size_t len = pkt_build(pkt, sizeof(pkt), &s);
+	int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		run_prog(pkt, len, ifindex, &r);
+		bad += r.err || r.verdict != verdict;
+	}
+	CHECK(!bad, "%s: %d of %d frames not %u", what, bad, n, verdict);
+}
+
+/*
+ * The hot counters live in the entry's element, and every change of an
+ * entry is made in place: out-set switches, flag changes, the TC path,
+ * an RPF change, negative and back all keep the exact counts.
+ */
+static void test_inplace_counters(void)
+{
+	const char *g = "239.6.6.1";
+	const uint32_t ip_len = 20 + 8 + 50;
+	uint32_t a[2] = { if_o1, if_o2 }, b[2] = { if_o2, if_o3 };
+	uint32_t t[2] = { if_o1, if_t1 };
+	struct mgm_dp_mfe_counters k;
+	struct mgm_mfe_val v0, v1;
+	uint64_t want = 0;
+
+	check_begin("in-place changes keep the counters");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, a, 2), 0,
+		 "install");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &v0), 0, "raw element");
+	run_n(g, if_in, 5, XDP_REDIRECT, "set {o1,o2}");
+	want += 5;
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, b, 2), 0,
+		 "out-set switch");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &v1), 0, "raw element");
+	CHECK(v1.oset != v0.oset, "another out-set slot (%u -> %u)", v0.oset,
+	      v1.oset);
+	CHECK_EQ(v1.packets, want, "packets in the element after the switch");
+	run_n(g, if_in, 3, XDP_REDIRECT, "set {o2,o3}");
+	want += 3;
+	/* A flag change: the first keepalive packet goes to the kernel. */
+	CHECK_EQ(mgm_dp_mfe_install_flags(dp, ip4(S1), ip4(g), if_in, b, 2,
+					  MGM_MFE_F_KERNEL_KEEPALIVE),
+		 0, "flag change");
+	run_n(g, if_in, 1, XDP_PASS, "keepalive packet");
+	run_n(g, if_in, 3, XDP_REDIRECT, "after the keepalive packet");
+	want += 4;
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, b, 2), 0,
+		 "flag off again");
+	/* A set with a tc member: MGM_MFE_F_TC set in place. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, t, 2), 0,
+		 "set with a tc member");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &v1), 0, "raw element");
+	CHECK(v1.flags & MGM_MFE_F_TC, "TC flag set (flags %#x)", v1.flags);
+	run_n(g, if_in, 2, XDP_PASS, "to the tc path");
+	want += 2;
+	/* RPF change: iif and set in one store. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_o1, b, 2), 0,
+		 "iif change");
+	run_n(g, if_in, 1, XDP_PASS, "old iif is the wrong one now");
+	run_n(g, if_o1, 4, XDP_REDIRECT, "new iif");
+	want += 5;
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_o1, NULL, 0), 0,
+		 "negative");
+	run_n(g, if_o1, 2, XDP_DROP, "negative drops");
+	want += 2;
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_o1, a, 2), 0,
+		 "positive again");
+	run_n(g, if_o1, 1, XDP_REDIRECT, "forwarded again");
+	want += 1;
+	CHECK_EQ(mgm_dp_mfe_counters(dp, ip4(S1), ip4(g), &k), 0, "counters");
+	CHECK_EQ(k.packets, want, "exact packets across every change");
+	CHECK_EQ(k.bytes, want * ip_len, "exact bytes across every change");
+	CHECK_EQ(k.wrong_if, 1, "wrong_if");
+	CHECK_EQ(k.negative, 2, "negative");
+	CHECK_EQ(k.kernel_passes, 1, "kernel passes");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &v1), 0, "raw element");
+	CHECK(v1.stats == v0.stats && v1.iif == if_o1 && v1.mtu,
+	      "stats slot kept, iif %u, mtu %u", v1.iif, v1.mtu);
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
+}
+
+/*
+ * The value carries its key: an element that holds another key (the
+ * kernel recycled it) is a miss, and nothing is counted into it.  A
+ * deleted entry stays, marked dead, until the grace period: a miss too.
+ */
+static void test_recycled_and_dead(void)
+{
+	const char *g = "239.6.6.2";
+	struct mgm_dp_mfe_counters k;
+	struct mgm_counters c0, c1;
+	struct mgm_mfe_val v, w;
+	uint32_t set[2] = { if_o1, if_o2 };
+
+	check_begin("recycled element");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 2), 0,
+		 "install");
+	run_n(g, if_in, 2, XDP_REDIRECT, "hits");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &v), 0, "raw element");
+	CHECK_EQ(v.packets, 2, "two packets in the element");
+	w = v;
+	w.source = ip4(S2); /* as if now the element of (S2, g) */
+	CHECK_EQ(mfe_raw_write(ip4(S1), ip4(g), &w), 0, "write another key");
+	drain_events();
+	c0 = counters();
+	run_n(g, if_in, 1, XDP_PASS, "recycled element is a miss");
+	c1 = counters();
+	CHECK_EQ(c1.no_entry - c0.no_entry, 1, "counted as no entry");
+	CHECK_EQ(c1.forwarded, c0.forwarded, "not forwarded");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &w), 0, "raw element");
+	CHECK_EQ(w.packets, 2, "nothing counted into the other key's value");
+	CHECK_EQ(mfe_raw_write(ip4(S1), ip4(g), &v), 0, "restore");
+	run_n(g, if_in, 1, XDP_REDIRECT, "restored");
+
+	check_begin("deleted entry until the grace period");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &w), 0, "element still there");
+	CHECK(w.flags & MGM_MFE_F_DEAD, "marked dead (flags %#x)", w.flags);
+	CHECK(mgm_dp_mfe_counters(dp, ip4(S1), ip4(g), &k) == -ENOENT,
+	      "no counters for a deleted entry");
+	drain_events();
+	c0 = counters();
+	run_n(g, if_in, 2, XDP_PASS, "dead entry is a miss");
+	c1 = counters();
+	CHECK_EQ(c1.no_entry - c0.no_entry, 2, "counted as no entry");
+	CHECK_EQ(drain_events(), 1, "one miss event");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &w), 0, "raw element");
+	CHECK_EQ(w.packets, 3, "nothing counted into a dead entry");
+	/* Installed again at once: a fresh element, after the barrier. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 2), 0,
+		 "install again");
+	CHECK_EQ(mgm_dp_mfe_counters(dp, ip4(S1), ip4(g), &k), 0, "counters");
+	CHECK_EQ(k.packets, 0, "a new entry starts at zero");
+	run_n(g, if_in, 1, XDP_REDIRECT, "forwards again");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK(mfe_raw(ip4(S1), ip4(g), &w) == -ENOENT,
+	      "gone from the map after the grace period");
+}
+
+/* last_used follows the coarse clock from packet to packet. */
+static void test_last_used(void)
+{
+	const char *g = "239.6.6.3";
+	struct mgm_dp_mfe_counters a, b;
+	struct timespec ts = { 0, 30 * 1000000 };
+	uint32_t set[1] = { if_o1 };
+	uint64_t t0, t1;
+
+	check_begin("last used advances");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 1), 0,
+		 "install");
+	t0 = mgm_dp_now_ns();
+	run_n(g, if_in, 1, XDP_REDIRECT, "first");
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(g), &a);
+	nanosleep(&ts, NULL);
+	run_n(g, if_in, 1, XDP_REDIRECT, "second");
+	t1 = mgm_dp_now_ns();
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(g), &b);
+	CHECK(a.last_used_ns + tick_ns() >= t0 && a.last_used_ns <= t1,
+	      "first in range (to a tick)");
+	CHECK(b.last_used_ns >= a.last_used_ns + 20000000ULL &&
+		      b.last_used_ns <= t1 + tick_ns(),
+	      "advanced by the sleep: %llu -> %llu",
+	      (unsigned long long)a.last_used_ns,
+	      (unsigned long long)b.last_used_ns);
+	CHECK_EQ(b.packets, 2, "packets");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
 }
 
 /* Out-set pool exhaustion, sharing and reuse after a grace period. */
@@ -729,7 +950,15 @@ static void test_table_full(void)
 	CHECK_EQ(mgm_dp_mfe_count(dp), max, "count at capacity");
 	run_prog(pkt, len, if_in, &r);
 	CHECK_EQ(r.verdict, XDP_REDIRECT, "existing entry kept");
-	for (i = 0; i < max - n0; i++)
+	/* A deleted entry's room is had once its grace period is taken. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4("203.0.113.9"), htonl(0xef100000)),
+		 0, "delete one");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4("203.0.113.9"), htonl(0xef1fffff),
+				    if_in, &if_o1, 1),
+		 0, "install another in its room");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4("203.0.113.9"), htonl(0xef1fffff)),
+		 0, "delete it");
+	for (i = 1; i < max - n0; i++)
 		mgm_dp_mfe_delete(dp, ip4("203.0.113.9"),
 				  htonl(0xef100000 + i));
 	CHECK_EQ(mgm_dp_mfe_count(dp), n0, "deleted again");
@@ -788,12 +1017,30 @@ static void test_adopt(void)
 	size_t len = pkt_build(pkt, sizeof(pkt), &s);
 
 	check_begin("adopt pinned maps");
+	/* A deleted entry still waiting for its grace period at close. */
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), ip4("239.6.6.9"), if_in, set,
+				    2),
+		 0, "install");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4("239.6.6.9")), 0,
+		 "delete");
+	{
+		struct mgm_mfe_val v;
+
+		CHECK_EQ(mfe_raw(ip4(S2), ip4("239.6.6.9"), &v), 0,
+			 "dead element pinned at close");
+	}
 	mgm_dp_close(dp);
 	dp = NULL;
 	CHECK_EQ(mgm_dp_open(&o, &dp), 0, "reopen");
 	if (!dp)
 		exit(check_summary());
 	prog_fd = mgm_dp_prog_fd(dp);
+	{
+		struct mgm_mfe_val v;
+
+		CHECK(mfe_raw(ip4(S2), ip4("239.6.6.9"), &v) == -ENOENT,
+		      "the new owner removed the dead element at start-up");
+	}
 	CHECK_EQ(mgm_dp_mfe_count(dp), n_mfe, "entries adopted");
 	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "out-sets adopted");
 	run_prog(pkt, len, if_in, &r);
@@ -1112,6 +1359,9 @@ int main(void)
 	test_keepalive();
 	test_entry_counters();
 	test_replace_keeps_counters();
+	test_inplace_counters();
+	test_recycled_and_dead();
+	test_last_used();
 	test_oset_pool();
 	test_table_full();
 	test_release();

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
@@ -356,6 +357,12 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 			       o->oset_max);
 	if (err)
 		return err;
+	/*
+	 * In-place entry changes (dp_mfe.c) and the clock calibration; "?":
+	 * loaded here only, never by other loaders of the object.
+	 */
+	bpf_program__set_autoload(skel->progs.mgm_mfe_ctl, true);
+	bpf_program__set_autoload(skel->progs.mgm_clock_ctl, true);
 	err = mgm_fwd__load(skel);
 	if (err)
 		return err;
@@ -374,7 +381,22 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	dp->fd_egress_prog = bpf_program__fd(skel->progs.mgm_xdp_egress);
 	dp->fd_tc_xmit_prog = bpf_program__fd(skel->progs.mgm_tc_xmit);
 	dp->fd_tc_fwd_prog = bpf_program__fd(skel->progs.mgm_tc_fwd);
-	return write_config(dp, o);
+	dp->fd_ctl_prog = bpf_program__fd(skel->progs.mgm_mfe_ctl);
+	err = write_config(dp, o);
+	if (err)
+		return err;
+	/* Both clocks at one instant, into mgm_config (for every reader). */
+	{
+		static const __u8 frame[ETH_HLEN * 4];
+		LIBBPF_OPTS(bpf_test_run_opts, ro, .data_in = frame,
+			    .data_size_in = sizeof(frame), .repeat = 1);
+
+		if (bpf_prog_test_run_opts(
+			    bpf_program__fd(skel->progs.mgm_clock_ctl), &ro) ||
+		    ro.retval)
+			return -EIO;
+	}
+	return 0;
 }
 
 /* A private map-of-maps: updating it waits for an RCU grace period. */
@@ -394,6 +416,32 @@ static int barrier_init(struct mgm_dp *dp)
 	return 0;
 }
 
+/* The jiffies-to-CLOCK_MONOTONIC_COARSE reference from mgm_config. */
+static void clock_init(struct mgm_dp *dp)
+{
+	struct mgm_config cfg = {};
+	struct timespec res;
+	__u32 zero = 0;
+
+	if (!bpf_map_lookup_elem(dp->fd_config, &zero, &cfg)) {
+		dp->clock_jiffies = cfg.clock_jiffies;
+		dp->clock_ns = cfg.clock_ns;
+	}
+	/* The coarse clock's resolution is the tick (TICK_NSEC). */
+	dp->tick_ns = 4000000;
+	if (!clock_getres(CLOCK_MONOTONIC_COARSE, &res))
+		dp->tick_ns = res.tv_sec * 1000000000ULL + res.tv_nsec;
+}
+
+uint64_t dp_jiffies_ns(const struct mgm_dp *dp, uint64_t j)
+{
+	int64_t ticks = (int64_t)(j - dp->clock_jiffies);
+
+	if (!j || !dp->clock_ns)
+		return 0; /* never used (or no owner ever calibrated) */
+	return dp->clock_ns + ticks * (int64_t)dp->tick_ns;
+}
+
 int mgm_dp_sync(struct mgm_dp *dp)
 {
 	__u32 zero = 0;
@@ -404,7 +452,12 @@ int mgm_dp_sync(struct mgm_dp *dp)
 	if (bpf_map_update_elem(dp->fd_barrier, &zero, &dp->fd_barrier_inner,
 				BPF_ANY))
 		return -errno;
-	/* Everything freed before the grace period is now unreachable. */
+	/*
+	 * Everything freed before the grace period is now unreachable: no
+	 * packet still counts into the elements of deleted entries, which
+	 * can leave the map (and be recycled by the kernel) now.
+	 */
+	dp_mfe_dead_flush(dp);
 	for (i = 0; i < dp->oset_pending.n; i++)
 		dp_slots_push(&dp->oset_free, dp->oset_pending.v[i]);
 	dp->oset_pending.n = 0;
@@ -422,7 +475,7 @@ void mgm_dp_maintain(struct mgm_dp *dp)
 		return;
 	dp->last_maintain_ns = now;
 	dp_if_watch_drain(dp);
-	if (dp->oset_pending.n || dp->stats_pending.n)
+	if (dp->oset_pending.n || dp->stats_pending.n || dp->mfe_dead.n)
 		mgm_dp_sync(dp);
 }
 
@@ -441,7 +494,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		*map_fd_slot(dp, i) = -1;
 	dp->fd_barrier = dp->fd_barrier_inner = -1;
 	dp->fd_fwd_prog = dp->fd_egress_prog = -1;
-	dp->fd_tc_xmit_prog = dp->fd_tc_fwd_prog = -1;
+	dp->fd_tc_xmit_prog = dp->fd_tc_fwd_prog = dp->fd_ctl_prog = -1;
 	dp->readonly = o->readonly;
 	snprintf(dp->pin_root, sizeof(dp->pin_root), "%s",
 		 o->pin_root ? o->pin_root : MGM_PIN_ROOT_DEFAULT);
@@ -459,6 +512,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	err = dp->readonly ? open_readonly(dp) : open_full(dp, o);
 	if (err)
 		goto fail;
+	clock_init(dp);
 	dp->mfe_max = map_max_entries(dp->fd_mfe);
 	dp->oset_max = map_max_entries(dp->fd_osets);
 	dp->if_max = map_max_entries(dp->fd_ifs);
@@ -466,7 +520,8 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	dp->counters_map_id = map_id(dp->fd_counters);
 	if (map_max_entries(dp->fd_mfe_stats) < dp->mfe_max ||
 	    map_max_entries(dp->fd_if_stats) < dp->if_max ||
-	    map_max_entries(dp->fd_oset_list) < dp->oset_max) {
+	    map_max_entries(dp->fd_oset_list) < dp->oset_max ||
+	    dp->oset_max > MGM_OSET_LIMIT) {
 		err = -EINVAL;
 		goto fail;
 	}
@@ -480,7 +535,8 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		 * grace period: take it now, at start-up, rather than on the
 		 * first new flow, whose packets would wait for it.
 		 */
-		if (!err && (dp->oset_pending.n || dp->stats_pending.n))
+		if (!err && (dp->oset_pending.n || dp->stats_pending.n ||
+			     dp->mfe_dead.n))
 			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;

@@ -68,6 +68,12 @@ struct dp_slots {
 	uint32_t n, cap;
 };
 
+/* A growing array of MFE keys. */
+struct dp_keys {
+	struct mgm_mfe_key *v;
+	uint32_t n, cap;
+};
+
 #define DP_IF_HASH 256
 
 struct mgm_dp {
@@ -80,9 +86,13 @@ struct mgm_dp {
 	int fd_counters, fd_events, fd_miss_seen, fd_config, fd_budget;
 	int fd_ifs_direct, fd_oset_list;
 	int fd_fwd_prog, fd_egress_prog, fd_tc_xmit_prog, fd_tc_fwd_prog;
+	int fd_ctl_prog; /* mgm_mfe_ctl: in-place entry changes */
 	uint32_t mfe_map_id, counters_map_id;
 
 	uint32_t mfe_max, oset_max, if_max;
+
+	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
+	uint64_t clock_jiffies, clock_ns, tick_ns;
 	struct dp_mfe_tab mfes; /* not kept when readonly */
 
 	/* Out-set pool. */
@@ -92,6 +102,12 @@ struct mgm_dp {
 
 	/* Per-MFE stats slots. */
 	struct dp_slots stats_free, stats_pending;
+
+	/*
+	 * Deleted entries: marked MGM_MFE_F_DEAD in place, removed from the
+	 * map by the next mgm_dp_sync(), after its grace period.
+	 */
+	struct dp_keys mfe_dead;
 
 	/* Egress interfaces. */
 	struct dp_ifc *ifcs[DP_IF_HASH];
@@ -122,6 +138,10 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex);
 /* ifindex became (or stopped being) a tc member: sets and MFEs follow. */
 int dp_if_tx_changed(struct mgm_dp *dp, uint32_t ifindex);
 void dp_pool_free(struct mgm_dp *dp);
+/* A jiffies value of the fast path (last_used) as CLOCK_MONOTONIC_COARSE. */
+uint64_t dp_jiffies_ns(const struct mgm_dp *dp, uint64_t j);
+/* Remove the elements of deleted entries (after a grace period). */
+void dp_mfe_dead_flush(struct mgm_dp *dp);
 
 /* dp_if.c */
 struct dp_ifc *dp_if_find(struct mgm_dp *dp, uint32_t ifindex);

@@ -39,6 +39,21 @@ int dp_slots_push(struct dp_slots *s, uint32_t slot)
 	return 0;
 }
 
+static int keys_push(struct dp_keys *k, const struct mgm_mfe_key *key)
+{
+	if (k->n == k->cap) {
+		uint32_t cap = k->cap ? k->cap * 2 : 64;
+		struct mgm_mfe_key *v = realloc(k->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = *key;
+	return 0;
+}
+
 void dp_slots_free(struct dp_slots *s)
 {
 	free(s->v);
@@ -412,6 +427,18 @@ int dp_adopt(struct mgm_dp *dp)
 		prev = &key;
 		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
 			continue;
+		if (v.flags & MGM_MFE_F_DEAD) {
+			/* Deleted by the previous owner: goes at start-up. */
+			err = keys_push(&dp->mfe_dead, &key);
+			if (!err && v.stats < dp->mfe_max) {
+				stats_used[v.stats] = 1;
+				err = dp_slots_push(&dp->stats_pending,
+						    v.stats);
+			}
+			if (err)
+				goto out;
+			continue;
+		}
 		e = mfe_insert(&dp->mfes, mfe_key64(key.source, key.group));
 		if (!e) {
 			err = -ENOMEM;
@@ -463,6 +490,8 @@ void dp_pool_free(struct mgm_dp *dp)
 	dp_slots_free(&dp->oset_pending);
 	dp_slots_free(&dp->stats_free);
 	dp_slots_free(&dp->stats_pending);
+	free(dp->mfe_dead.v);
+	memset(&dp->mfe_dead, 0, sizeof(dp->mfe_dead));
 }
 
 /* ------------------------------------------------------------------ */
@@ -487,6 +516,69 @@ static int normalize_oifs(const uint32_t *in, uint32_t n, uint32_t iif,
 	}
 	*n_out = m;
 	return 0;
+}
+
+/*
+ * Change key's element in place (mgm_mfe_ctl): the route word with one
+ * store, the MTU around it.  The element and the counters in it stay.
+ */
+static int mfe_ctl(struct mgm_dp *dp, const struct mgm_mfe_key *key,
+		   uint32_t iif, uint32_t oset, uint16_t flags, uint16_t mtu)
+{
+	struct mgm_mfe_ctl m = { .key = *key,
+				 .iif = iif,
+				 .oset = (uint16_t)oset,
+				 .flags = flags,
+				 .mtu = mtu };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &m,
+		    .ctx_size_in = sizeof(m));
+
+	if (bpf_prog_test_run_opts(dp->fd_ctl_prog, &o))
+		return -errno;
+	return o.retval ? -ENOENT : 0;
+}
+
+void dp_mfe_dead_flush(struct mgm_dp *dp)
+{
+	struct dp_keys *k = &dp->mfe_dead;
+	__u32 count = k->n, i;
+
+	if (!k->n)
+		return;
+	/*
+	 * One call for all; one by one where batches are not supported or
+	 * one stopped early (a key already gone: ENOENT is harmless).
+	 */
+	if (bpf_map_delete_batch(dp->fd_mfe, k->v, &count, NULL))
+		count = 0;
+	for (i = count; i < k->n; i++)
+		bpf_map_delete_elem(dp->fd_mfe, &k->v[i]);
+	k->n = 0;
+}
+
+/*
+ * A new element for key.  The elements of deleted entries stay in the
+ * map until a grace period has passed: the key itself (deleted and
+ * installed again) or the room they take is then had by taking it now.
+ */
+static int mfe_add(struct mgm_dp *dp, const struct mgm_mfe_key *key,
+		   const struct mgm_mfe_val *v)
+{
+	int err;
+
+	if (!bpf_map_update_elem(dp->fd_mfe, key, v, BPF_NOEXIST))
+		return 0;
+	err = errno;
+	if ((err == EEXIST || err == E2BIG) && dp->mfe_dead.n) {
+		int e = mgm_dp_sync(dp);
+
+		if (e)
+			return e;
+		if (!bpf_map_update_elem(dp->fd_mfe, key, v, BPF_NOEXIST))
+			return 0;
+		err = errno;
+	}
+	return err == E2BIG ? -ENOSPC : -err;
 }
 
 static int stats_zero(struct mgm_dp *dp, uint32_t slot)
@@ -568,11 +660,11 @@ int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
 	} else {
 		v.flags |= MGM_MFE_F_NEGATIVE;
 	}
-	if (bpf_map_update_elem(dp->fd_mfe, &key, &v,
-				e ? BPF_EXIST : BPF_NOEXIST)) {
-		err = errno == E2BIG ? -ENOSPC : -errno;
+	/* An existing entry changes in place: its counters stay. */
+	err = e ? mfe_ctl(dp, &key, v.iif, v.oset, v.flags, v.mtu) :
+		  mfe_add(dp, &key, &v);
+	if (err)
 		goto undo_stats;
-	}
 	if (!e) {
 		e = mfe_insert(&dp->mfes, mfe_key64(source, group));
 		if (!e) {
@@ -601,14 +693,27 @@ int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group)
 {
 	struct mgm_mfe_key key = { .source = source, .group = group };
 	struct dp_mfe *e;
+	int err;
 
 	if (dp->readonly)
 		return -EPERM;
 	e = mfe_find(&dp->mfes, mfe_key64(source, group));
 	if (!e)
 		return -ENOENT;
-	if (bpf_map_delete_elem(dp->fd_mfe, &key))
-		return -errno;
+	/*
+	 * Marked dead in place, removed after the next grace period: a
+	 * packet that found the entry alive may still be counting into its
+	 * element, which the kernel would otherwise recycle at once.
+	 */
+	err = mfe_ctl(dp, &key, 0, 0, MGM_MFE_F_DEAD, 0);
+	if (!err && keys_push(&dp->mfe_dead, &key)) {
+		/* No room to remember it: the barrier now, then delete. */
+		err = mgm_dp_sync(dp);
+		if (!err && bpf_map_delete_elem(dp->fd_mfe, &key))
+			err = -errno;
+	}
+	if (err && err != -ENOENT)
+		return err;
 	oset_put(dp, e->negative ? NULL : &dp->osets[e->slot]);
 	dp_slots_push(&dp->stats_pending, e->stats);
 	mfe_erase(&dp->mfes, e);
@@ -617,16 +722,19 @@ int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group)
 	return 0;
 }
 
-static void counters_from(const struct mgm_mfe_stats *s,
+static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_val *v,
+			  const struct mgm_mfe_stats *s,
 			  struct mgm_dp_mfe_counters *out)
 {
-	out->packets = s->packets;
-	out->bytes = s->bytes;
+	out->packets = v->packets;
+	out->bytes = v->bytes;
+	out->last_used_ns = dp_jiffies_ns(dp, v->last_used);
+	if (!s)
+		return;
 	out->wrong_if = s->wrong_if;
 	out->ttl_expired = s->ttl_expired;
 	out->negative = s->negative;
 	out->too_big = s->too_big;
-	out->last_used_ns = s->last_used_ns;
 	out->kernel_passes = s->kernel_passes;
 }
 
@@ -639,9 +747,12 @@ int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
 
 	if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
 		return -errno;
+	if (v.flags & MGM_MFE_F_DEAD)
+		return -ENOENT;
 	if (bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats, &s))
 		return -errno;
-	counters_from(&s, out);
+	memset(out, 0, sizeof(*out));
+	counters_from(dp, &v, &s, out);
 	return 0;
 }
 
@@ -659,7 +770,8 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
+		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v) ||
+		    (v.flags & MGM_MFE_F_DEAD))
 			continue;
 		memset(&info, 0, sizeof(info));
 		info.source = key.source;
@@ -668,8 +780,12 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		info.negative = v.flags & MGM_MFE_F_NEGATIVE;
 		info.flags = v.flags;
 		info.oset_slot = v.oset;
-		if (!bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats, &s))
-			counters_from(&s, &info.counters);
+		counters_from(dp, &v,
+			      bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats,
+						  &s) ?
+				      NULL :
+				      &s,
+			      &info.counters);
 		/* Read the member list itself: the truth, also for readers. */
 		if (!info.negative &&
 		    !bpf_map_lookup_elem(dp->fd_oset_list, &v.oset, &l)) {
@@ -886,8 +1002,8 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v) ||
 		    v.mtu == dp->osets[e->slot].mtu)
 			continue;
-		v.mtu = dp->osets[e->slot].mtu;
-		if (!bpf_map_update_elem(dp->fd_mfe, &key, &v, BPF_EXIST))
+		if (!mfe_ctl(dp, &key, v.iif, v.oset, v.flags,
+			     dp->osets[e->slot].mtu))
 			n++;
 	}
 	return n;
@@ -915,8 +1031,7 @@ static int mfes_follow_tc(struct mgm_dp *dp, uint32_t slot)
 					    v.flags & ~MGM_MFE_F_TC;
 		if (want == v.flags)
 			continue;
-		v.flags = want;
-		if (!bpf_map_update_elem(dp->fd_mfe, &key, &v, BPF_EXIST))
+		if (!mfe_ctl(dp, &key, v.iif, v.oset, want, v.mtu))
 			n++;
 	}
 	return n;

@@ -180,12 +180,13 @@ $(OUT)/%: tools/%.c $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(LDLIBS)
 
-# mcbench also links its own units (tools/mcbench/) and those the
-# benchmarks share (tools/bench/, tools/bench.h).
-BENCH_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard tools/mcbench/*.c tools/bench/*.c))
-$(OUT)/mcbench: tools/mcbench.c $(BENCH_OBJS) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(HDRS) $(SKELS)
+# The benchmarks link the units they share (tools/bench/, tools/bench.h);
+# mcbench also its own (tools/mcbench/).
+BENCH_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard tools/bench/*.c))
+$(OUT)/mcbench: $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard tools/mcbench/*.c))
+$(OUT)/mcbench $(OUT)/mgm-bench $(OUT)/kmirror-bench: $(OUT)/%: tools/%.c $(BENCH_OBJS) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(HDRS) $(SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BENCH_OBJS) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(filter %.o,$^) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(LDLIBS)
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS) tests/check.h $(CLIENT_SRCS)
 	$(call msg,CC-SAN,$@)

@@ -16,14 +16,15 @@
 /* The program's name in messages ("mcbench: ..."); set it in main(). */
 extern const char *bench_name;
 /* "name: message" on stderr, then exit(1) (atexit() handlers run). */
-void bench_die(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* CLOCK_MONOTONIC, seconds. */
 double now_s(void);
 void sleep_ms(unsigned int ms);
-/* Run a shell command made from fmt; bench_die() if it fails. */
+/* Run a shell command made from fmt; die() if it fails. */
 void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, but -1 if it fails, 0 if it worked. */
+int sh_try(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 double dmin(double a, double b);
 double dmax(double a, double b);

@@ -52,6 +52,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench.h"
 #include "dp/dp.h"
 #include "kmbench.skel.h"
 
@@ -78,26 +79,6 @@ static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd) ? -1 : 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static pid_t spawn(char *const argv[], const char *log)
@@ -134,12 +115,12 @@ static void cleanup(void)
 	stop(&smc_pid);
 	if (root_ns >= 0)
 		setns(root_ns, CLONE_NEWNET);
-	sh("ip netns del %s-rtr 2>/dev/null", ns);
-	sh("ip netns del %s-src 2>/dev/null", ns);
+	sh_try("ip netns del %s-rtr 2>/dev/null", ns);
+	sh_try("ip netns del %s-src 2>/dev/null", ns);
 	for (i = 1; i <= o.oifs; i++)
-		sh("ip netns del %s-rcv%d 2>/dev/null", ns, i);
+		sh_try("ip netns del %s-rcv%d 2>/dev/null", ns, i);
 	mgm_dp_unpin(pin);
-	sh("rm -rf %s", tmp);
+	sh_try("rm -rf %s", tmp);
 }
 
 static void on_signal(int sig)
@@ -153,28 +134,28 @@ static int topology(void)
 {
 	int i;
 
-	if (sh("ip netns add %s-rtr && ip netns add %s-src", ns, ns) ||
-	    sh("ip link add in netns %s-rtr type veth peer name inp netns %s-src",
-	       ns, ns) ||
-	    sh("ip -n %s-rtr addr add 192.0.2.254/24 dev in", ns) ||
-	    sh("ip -n %s-rtr link set in up && ip -n %s-src link set inp up "
-	       "&& ip -n %s-rtr link set lo up",
-	       ns, ns, ns))
+	if (sh_try("ip netns add %s-rtr && ip netns add %s-src", ns, ns) ||
+	    sh_try("ip link add in netns %s-rtr type veth peer name inp netns %s-src",
+		   ns, ns) ||
+	    sh_try("ip -n %s-rtr addr add 192.0.2.254/24 dev in", ns) ||
+	    sh_try("ip -n %s-rtr link set in up && ip -n %s-src link set inp up "
+		   "&& ip -n %s-rtr link set lo up",
+		   ns, ns, ns))
 		return -1;
 	for (i = 1; i <= o.oifs; i++) {
 		int b = (i - 1) * 4;
 
-		if (sh("ip netns add %s-rcv%d", ns, i) ||
-		    sh("ip link add o%d netns %s-rtr type veth peer name x0 "
-		       "netns %s-rcv%d",
-		       i, ns, ns, i) ||
-		    sh("ip -n %s-rtr addr add 198.51.100.%d/30 dev o%d", ns,
-		       b + 1, i) ||
-		    sh("ip -n %s-rcv%d addr add 198.51.100.%d/30 dev x0", ns, i,
-		       b + 2) ||
-		    sh("ip -n %s-rtr link set o%d up && ip -n %s-rcv%d link set "
-		       "x0 up",
-		       ns, i, ns, i))
+		if (sh_try("ip netns add %s-rcv%d", ns, i) ||
+		    sh_try("ip link add o%d netns %s-rtr type veth peer name x0 "
+			   "netns %s-rcv%d",
+			   i, ns, ns, i) ||
+		    sh_try("ip -n %s-rtr addr add 198.51.100.%d/30 dev o%d", ns,
+			   b + 1, i) ||
+		    sh_try("ip -n %s-rcv%d addr add 198.51.100.%d/30 dev x0",
+			   ns, i, b + 2) ||
+		    sh_try("ip -n %s-rtr link set o%d up && ip -n %s-rcv%d link set "
+			   "x0 up",
+			   ns, i, ns, i))
 			return -1;
 	}
 	return 0;
@@ -509,6 +490,7 @@ int main(int argc, char **argv)
 	ssize_t n;
 	int c, ret;
 
+	bench_name = "kmirror-bench";
 	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':

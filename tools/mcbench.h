@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mcbench.h - the units of tools/mcbench: the topology, the generator,
- * the forwarders and the runs in tools/mcbench.c, the report in
- * tools/mcbench/report.c, the plot in tools/mcbench/plot.c.  What the
- * benchmarks share is in tools/bench.h.
+ * mcbench.h - the units of mcbench: main() and the options in
+ * tools/mcbench.c; in tools/mcbench/ the topology (topo.c), the
+ * forwarders (fwd.c), the generator (gen.c), the runs (run.c), the report
+ * (report.c) and the plot (plot.c).  What the benchmarks share is in
+ * tools/bench.h.
  */
 #ifndef MGM_TOOLS_MCBENCH_H
 #define MGM_TOOLS_MCBENCH_H
@@ -228,6 +229,62 @@ extern int n_cases;
 
 /* tools/mcbench.c */
 
+/* "mcbench: message" on stderr, unless quiet. */
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After ^C and friends: exit(130), through cleanup(). */
+void check_stop(void);
+
+/* tools/mcbench/topo.c */
+
+/* Namespaces and pins of runs that died without cleaning up. */
+void remove_stale(void);
+/* The namespaces and veths; the process then lives in the router's. */
+void topology(void);
+/* Everything the run made (an atexit() handler; once). */
+void cleanup(void);
+
+/* tools/mcbench/fwd.c */
+
+/* The generator, ours, the ceilings, the probes and ipmr's VIFs. */
+void open_forwarders(uint32_t mfe_max);
+/* Is nft-dup usable here?  B.absent[FWD_NFT] and B.why if not. */
+void nft_probe(void);
+/* Entry i's source and group, network order. */
+uint32_t entry_src(uint32_t i);
+uint32_t entry_grp(uint32_t i);
+/* Entries [0, n) with this fan-out, in every forwarder's table. */
+void install(uint32_t n, uint32_t fanout);
+/* The forwarder under test behind the generator. */
+void select_fwd(enum fwd f);
+
+/* tools/mcbench/gen.c */
+
+/* Put a program behind the generator; -1 leaves the slot empty. */
+void set_slot(int fd);
+/* Restart the walk; the first CPU of the pair draws from base2 on. */
+void gen_walk_set(uint32_t base2);
+void gen_walk_reset(void);
+/* The inverse-CDF table for n entries, traffic t; false if unchanged. */
+bool set_ranks(uint32_t n, enum traffic t);
+/* B.frame: a UDP frame of len bytes to (src, grp), network order. */
+void make_frame(uint32_t len, uint32_t src, uint32_t grp);
+/* The receivers' counts once they stop moving. */
+void settle_counts(struct mcb_count_val *out);
+/* The ksoftirqd threads whose run time counts (B.ksoft, B.ksoft_cpu). */
+void find_ksoftirqd(void);
+/* Inject count frames on one CPU; *secs the CPU time, *wall the clock. */
+int live_run(uint32_t count, double *secs, double *wall);
+/* The same on both CPUs of the pair at once; the aggregate rate. */
+double live_run2(uint32_t count, double *secs, double *wall);
+/* Check the generator's draw of n entries against the distribution. */
+void check_draw(uint32_t n, enum traffic t);
+
+/* tools/mcbench/run.c */
+
+/* The rounds of trials of case c, with the table installed. */
+void measure(struct bcase *c);
+/* Per-packet cost of each path, ns, the programs alone. */
+void path_costs(double *ns, uint32_t repeat);
 /* Is forwarder f measured in case c, and if not, why. */
 bool measured(const struct bcase *c, enum fwd f);
 const char *not_measured(const struct bcase *c, enum fwd f);

@@ -31,6 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench.h"
 #include "dp/dp.h"
 #include "mgm/mgm.h"
 
@@ -43,22 +44,6 @@ struct bench {
 	char pin[64];
 	uint32_t in0, o1, o2;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sh(const char *cmd)
-{
-	if (system(cmd)) {
-		fprintf(stderr, "mgm-bench: setup failed: %s\n", cmd);
-		exit(1);
-	}
-}
 
 static uint16_t csum(const void *p, size_t n)
 {
@@ -238,13 +223,6 @@ static long map_memlock(const char *pin, const char *name)
 	return v;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -263,6 +241,7 @@ int main(int argc, char **argv)
 	bool json = false, markdown = false;
 	int c;
 
+	bench_name = "mgm-bench";
 	while ((c = getopt_long(argc, argv, "jmn:s:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':

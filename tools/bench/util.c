@@ -12,7 +12,7 @@
 
 const char *bench_name = "bench";
 
-void bench_die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -96,16 +96,37 @@ void sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The command made from fmt: -1 if it fails, or with must, die(). */
+static int vsh(int must, const char *fmt, va_list ap)
+{
+	char cmd[1024];
+
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	if (!system(cmd))
+		return 0;
+	if (must)
+		die("setup failed: %s", cmd);
+	return -1;
+}
+
 void sh(const char *fmt, ...)
 {
-	char cmd[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	vsh(1, fmt, ap);
 	va_end(ap);
-	if (system(cmd))
-		bench_die("setup failed: %s", cmd);
+}
+
+int sh_try(const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vsh(0, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 int cmp_d(const void *a, const void *b)

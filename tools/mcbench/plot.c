@@ -255,7 +255,7 @@ void write_svg(const char *path)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	o = fopen(tmp, "w");
 	if (!o)
-		bench_die("%s: %s", tmp, strerror(errno));
+		die("%s: %s", tmp, strerror(errno));
 	fprintf(o,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<!-- Written by tools/mcbench (make bench); do not edit. -->\n"
@@ -330,5 +330,5 @@ void write_svg(const char *path)
 			y);
 	fprintf(o, "</svg>\n");
 	if (fclose(o) || rename(tmp, path))
-		bench_die("%s: %s", path, strerror(errno));
+		die("%s: %s", path, strerror(errno));
 }

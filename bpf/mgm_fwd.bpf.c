@@ -191,10 +191,20 @@ static __always_inline int xdp_broadcast(struct xdp_md *ctx,
 static __always_inline int xdp_to_tc(struct xdp_md *ctx, struct mgm_counters *c,
 				     void *oset, __u32 slot)
 {
+	struct mgm_oset_list *l;
 	struct mgm_xdp_meta *m;
 	struct iphdr *iph;
 	void *data, *end;
+	__u16 gen;
 
+	/* The set's generation now: inside this RCU section the slot
+	 * cannot be recycled, so it is the generation of the chosen set. */
+	l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
+	if (!l) {
+		c->tc_bad_set++;
+		return xdp_broadcast(ctx, c, oset);
+	}
+	gen = (__u16)l->gen;
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
 		c->tc_no_meta++;
 		return xdp_broadcast(ctx, c, oset);
@@ -206,7 +216,8 @@ static __always_inline int xdp_to_tc(struct xdp_md *ctx, struct mgm_counters *c,
 	if ((void *)(m + 1) > data || (void *)(iph + 1) > end)
 		return XDP_PASS; /* cannot happen: checked before */
 	m->magic = MGM_XDP_META_MAGIC;
-	m->oset = slot;
+	m->oset = (__u16)slot;
+	m->gen = gen;
 	ipv4_decrease_ttl(iph);
 	c->to_tc++;
 	return XDP_PASS;
@@ -392,17 +403,31 @@ int mgm_tc_xmit(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	struct mgm_xdp_meta *m = (void *)(long)skb->data_meta;
+	struct mgm_oset_list *l;
 	struct mgm_counters *c;
 	__u32 slot;
+	__u16 gen;
 
 	if ((void *)(m + 1) > data || m->magic != MGM_XDP_META_MAGIC)
 		return TC_ACT_OK;
 	slot = m->oset;
+	gen = m->gen;
 	/* Clones keep the metadata: unmark, so that no one reads it again. */
 	m->magic = 0;
 	c = counters();
 	if (!c)
 		return TC_ACT_SHOT;
+	/*
+	 * Normally this runs in the same RCU section as the XDP program
+	 * that marked the packet.  With RPS the packet may have waited in
+	 * another CPU's backlog past a grace period, its slot recycled for
+	 * another set: never copy it there.
+	 */
+	l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
+	if (l && (__u16)l->gen != gen) {
+		c->tc_stale++;
+		return TC_ACT_SHOT;
+	}
 	return tc_fanout(skb, c, slot);
 }
 

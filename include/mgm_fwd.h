@@ -194,7 +194,15 @@ struct mgm_mfe_stats {
  */
 struct mgm_oset_list {
 	__u32 n; /* entries used in ifindex[]; 0 entries are holes */
-	__u32 pad;
+	/*
+	 * Bumped each time the slot is filled for a new set (never by a
+	 * change in place): a packet the XDP program marked with the slot
+	 * and this generation but that reaches the tc program only after
+	 * the slot was recycled -- Receive Packet Steering queues it to
+	 * another CPU's backlog, outside the RCU section a grace period
+	 * waits for -- is dropped (tc_stale), never copied to another set.
+	 */
+	__u32 gen;
 	__u32 ifindex[MGM_OSET_MAX_OIFS];
 };
 
@@ -207,7 +215,8 @@ struct mgm_oset_list {
 #define MGM_XDP_META_MAGIC 0x6d676d31U /* "mgm1" */
 struct mgm_xdp_meta {
 	__u32 magic;
-	__u32 oset;
+	__u16 oset; /* the slot (< MGM_OSET_LIMIT) */
+	__u16 gen; /* mgm_oset_list.gen when marked, its low 16 bits */
 };
 
 /*
@@ -283,7 +292,8 @@ struct mgm_if_stats {
 	X(tc_no_meta, "not handed to tc, driver has no XDP metadata")      \
 	X(tc_rx, "frames seen by the tc forwarder (tc-received ifs)")      \
 	X(tc_fanout, "packets whose copies the tc path made")              \
-	X(tc_bad_set, "tc path: out-set slot without a member list")
+	X(tc_bad_set, "tc path: out-set slot without a member list")       \
+	X(tc_stale, "tc path: marked packet outlived its set, dropped")
 
 enum mgm_counter {
 #define MGM_X_ENUM(name, desc) MGM_CNT_##name,

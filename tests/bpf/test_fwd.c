@@ -285,6 +285,21 @@ static void check_forwarded(const struct run *r, const uint8_t *in, size_t len,
 	CHECK(same, "%s: byte %zu changed", name, i);
 }
 
+/* The pinned mgm_oset_list entry of slot. */
+static int oset_list_raw(uint32_t slot, struct mgm_oset_list *l)
+{
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_OSET_LIST);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_lookup_elem(fd, &slot, l) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
 static void test_table(void)
 {
 	unsigned int i, j;
@@ -311,10 +326,16 @@ static void test_table(void)
 
 			CHECK(r.verdict == XDP_PASS, "%s: verdict %u, want %u",
 			      t->name, r.verdict, XDP_PASS);
+			struct mgm_oset_list l;
+
 			CHECK(r.out_len == len + sizeof(*m) &&
 				      m->magic == MGM_XDP_META_MAGIC,
 			      "%s: no metadata (%u bytes out)", t->name,
 			      r.out_len);
+			CHECK(!oset_list_raw(m->oset, &l) && l.n > 0 &&
+				      (uint16_t)l.gen == m->gen,
+			      "%s: the metadata names slot %u, generation %u",
+			      t->name, m->oset, m->gen);
 			CHECK_EQ(cnt_at(&after, CNT(to_tc)) -
 					 cnt_at(&before, CNT(to_tc)),
 				 1, "to_tc counted");
@@ -687,6 +708,67 @@ static int mfe_raw_write(uint32_t source, uint32_t group,
 	return err;
 }
 
+/*
+ * A slot filled for a new set gets a new generation, which the XDP
+ * program puts in the metadata; a change in place keeps it.  (The tc
+ * program drops a marked packet whose generation its slot no longer has:
+ * one that waited past a grace period in another CPU's RPS backlog.)
+ */
+static void test_slot_generation(void)
+{
+	uint32_t sets[2][1] = { { 0 }, { 0 } }, slot[2], gen[2], i, reused = 0;
+	struct mgm_oset_list l;
+	struct mgm_mfe_val v;
+
+	check_begin("out-set slot generations");
+	sets[0][0] = if_o1;
+	sets[1][0] = if_o2;
+	for (i = 0; i < 2; i++) {
+		CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), htonl(0xef050000 + i),
+					    if_in, sets[i], 1),
+			 0, "install");
+		CHECK_EQ(mfe_raw(ip4(S2), htonl(0xef050000 + i), &v), 0, "raw");
+		slot[i] = v.oset;
+		CHECK_EQ(oset_list_raw(slot[i], &l), 0, "list");
+		gen[i] = l.gen;
+	}
+	for (i = 0; i < 2; i++)
+		CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), htonl(0xef050000 + i)),
+			 0, "delete");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period: slots free");
+	/* The same sets again, in the other order: the freed slots come
+	 * back (last freed, first used), each filled anew. */
+	for (i = 0; i < 2; i++) {
+		uint32_t s, k;
+
+		CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), htonl(0xef050010 + i),
+					    if_in, sets[1 - i], 1),
+			 0, "install again");
+		CHECK_EQ(mfe_raw(ip4(S2), htonl(0xef050010 + i), &v), 0, "raw");
+		s = v.oset;
+		CHECK_EQ(oset_list_raw(s, &l), 0, "list");
+		for (k = 0; k < 2; k++) {
+			if (slot[k] != s)
+				continue;
+			reused++;
+			CHECK(l.gen == gen[k] + 1,
+			      "slot %u refilled: generation %u -> %u", s,
+			      gen[k], l.gen);
+		}
+	}
+	CHECK(reused > 0, "a freed slot was reused (%u)", reused);
+	/* A change in place (a member taken out) keeps the generation. */
+	CHECK_EQ(mfe_raw(ip4(S2), htonl(0xef050010), &v), 0, "raw");
+	CHECK_EQ(oset_list_raw(v.oset, &l), 0, "list");
+	gen[0] = l.gen;
+	CHECK(mgm_dp_if_unlink(dp, if_o2) >= 1, "o2 taken out in place");
+	CHECK_EQ(oset_list_raw(v.oset, &l), 0, "list");
+	CHECK_EQ(l.gen, gen[0], "in place: same generation");
+	for (i = 0; i < 2; i++)
+		mgm_dp_mfe_delete(dp, ip4(S2), htonl(0xef050010 + i));
+	mgm_dp_sync(dp);
+}
+
 /* Run one frame of (S1, grp) on ifindex n times; the verdicts must match. */
 static void run_n(const char *grp, uint32_t ifindex, int n, uint32_t verdict,
 		  const char *what)
@@ -1021,8 +1103,7 @@ static void test_adopt(void)
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), ip4("239.6.6.9"), if_in, set,
 				    2),
 		 0, "install");
-	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4("239.6.6.9")), 0,
-		 "delete");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4("239.6.6.9")), 0, "delete");
 	{
 		struct mgm_mfe_val v;
 
@@ -1363,6 +1444,7 @@ int main(void)
 	test_recycled_and_dead();
 	test_last_used();
 	test_oset_pool();
+	test_slot_generation();
 	test_table_full();
 	test_release();
 	test_event_fd();

@@ -200,12 +200,22 @@ static bool if_is_tc(struct mgm_dp *dp, uint32_t ifindex)
 	return !c || c->caps.tx == MGM_DP_TX_TC;
 }
 
-/* Write the slot's member list (the tc path's view of the set). */
+/*
+ * Write the slot's member list (the tc path's view of the set) for a new
+ * set: its generation goes up, so that a packet still marked with the
+ * slot's previous set is never copied to this one (mgm_oset_list.gen).
+ */
 static int oset_list_write(struct mgm_dp *dp, uint32_t slot,
 			   const uint32_t *oifs, uint32_t n)
 {
-	struct mgm_oset_list l = { .n = n };
+	struct mgm_oset_list l;
+	uint32_t gen = 0;
 
+	if (!bpf_map_lookup_elem(dp->fd_oset_list, &slot, &l))
+		gen = l.gen + 1;
+	memset(&l, 0, sizeof(l));
+	l.n = n;
+	l.gen = gen;
 	memcpy(l.ifindex, oifs, n * sizeof(*oifs));
 	if (bpf_map_update_elem(dp->fd_oset_list, &slot, &l, BPF_ANY))
 		return -errno;

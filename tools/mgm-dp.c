@@ -130,7 +130,7 @@ static int show_one(void *arg, const struct mgm_dp_mfe_info *m)
 	return 0;
 }
 
-static void print_event(void *ctx, const struct mgm_event *ev)
+static void print_event(void *ctx, const struct mgm_dp_event *ev)
 {
 	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
@@ -138,7 +138,7 @@ static void print_event(void *ctx, const struct mgm_event *ev)
 	inet_ntop(AF_INET, &ev->source, s, sizeof(s));
 	inet_ntop(AF_INET, &ev->group, g, sizeof(g));
 	printf("%s %s %s ifindex %u hdr %u ip_len %u\n",
-	       ev->type == MGM_EV_MISS ? "miss" : "wrong-if", s, g, ev->ifindex,
+	       ev->type == MGM_DP_EV_MISS ? "miss" : "wrong-if", s, g, ev->ifindex,
 	       ev->hdr_len, ev->ip_len);
 	fflush(stdout);
 }

@@ -14,14 +14,38 @@
 #include <stdint.h>
 
 #include "mgm/mgm.h"
-#include "mgm_fwd.h" /* struct mgm_event */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Most outgoing interfaces one MFE can have in the fast path. */
-#define MGM_DP_MAX_OIFS MGM_OSET_MAX_OIFS
+#define MGM_DP_MAX_OIFS 64U
+
+/*
+ * What a datapath reports about traffic, in the core's own terms: the
+ * fast path's ring-buffer record (struct mgm_event in mgm_fwd.h, a BPF
+ * ABI) is translated by the datapath layer, so that neither its layout
+ * nor its address family reaches the core.
+ */
+enum mgm_dp_event_type {
+	MGM_DP_EV_MISS = 1, /* first packets of an (S,G) without an MFE */
+	MGM_DP_EV_WRONG_IF = 2, /* (S,G) data on another interface than its iif */
+};
+
+#define MGM_DP_EVENT_HDR_MAX 64U
+
+struct mgm_dp_event {
+	uint32_t type; /* enum mgm_dp_event_type */
+	uint32_t ifindex; /* interface the packet arrived on */
+	uint32_t family; /* AF_INET (the only one the core handles yet) */
+	uint32_t source; /* IPv4, network byte order */
+	uint32_t group;
+	uint64_t ts_ns; /* CLOCK_MONOTONIC(_COARSE) */
+	uint16_t hdr_len; /* bytes valid in hdr[] */
+	uint16_t ip_len; /* the packet's IP total length */
+	uint8_t hdr[MGM_DP_EVENT_HDR_MAX]; /* IP header, options, payload */
+};
 
 struct mgm_dp_mfe_counters {
 	uint64_t packets; /* all packets that matched (S,G) */
@@ -42,7 +66,7 @@ struct mgm_dp_if_counters {
 	uint64_t frag_needed; /* larger than the interface's MTU (dropped) */
 };
 
-typedef void (*mgm_dp_event_cb)(void *cb_ctx, const struct mgm_event *ev);
+typedef void (*mgm_dp_event_cb)(void *cb_ctx, const struct mgm_dp_event *ev);
 
 struct mgm_datapath_ops {
 	/*

@@ -89,10 +89,10 @@ static void run_prog(const uint8_t *pkt, size_t len, uint32_t ifindex,
 }
 
 /* Events drained from the ring since the last call. */
-static struct mgm_event evs[64];
+static struct mgm_dp_event evs[64];
 static int n_evs;
 
-static void on_event(void *ctx, const struct mgm_event *ev)
+static void on_event(void *ctx, const struct mgm_dp_event *ev)
 {
 	(void)ctx;
 	if (n_evs < 64)
@@ -235,9 +235,9 @@ static const struct row rows[] = {
 	  ON_IN,
 	  XDP_PASS,
 	  CNT(no_entry),
-	  MGM_EV_MISS },
+	  MGM_DP_EV_MISS },
 	{ "wrong interface", HIT(), ON_O3, XDP_PASS, CNT(wrong_if),
-	  MGM_EV_WRONG_IF },
+	  MGM_DP_EV_WRONG_IF },
 	/* A keepalive entry: the interval's first packet goes to the
 	 * kernel untouched (not redirected: no duplicate), the rest of the
 	 * interval is redirected. */
@@ -248,7 +248,7 @@ static const struct row rows[] = {
 	{ "keepalive: ttl 1 to the kernel as ever", HIT(.dst = G_KA, .ttl = 1),
 	  ON_IN, XDP_PASS, CNT(ttl_expired), 0 },
 	{ "keepalive: wrong interface as ever", HIT(.dst = G_KA), ON_O3,
-	  XDP_PASS, CNT(wrong_if), MGM_EV_WRONG_IF },
+	  XDP_PASS, CNT(wrong_if), MGM_DP_EV_WRONG_IF },
 	{ "keepalive: still redirected", HIT(.dst = G_KA), ON_IN, XDP_REDIRECT,
 	  CNT(forwarded), 0 },
 };

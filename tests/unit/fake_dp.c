@@ -36,7 +36,7 @@ struct fake_dp {
 	struct fake_dp_counts counts;
 	uint8_t txoff[4096]; /* by ifindex (tests use small ones) */
 	uint64_t now;
-	struct mgm_event *ev;
+	struct mgm_dp_event *ev;
 	size_t n_ev, cap_ev;
 	int efd;
 	struct fake_route routes[64];
@@ -354,7 +354,7 @@ static int op_event_fd(void *dp)
 static int op_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx)
 {
 	struct fake_dp *fd = dp;
-	struct mgm_event *v;
+	struct mgm_dp_event *v;
 	uint64_t junk;
 	size_t n, i;
 
@@ -615,14 +615,14 @@ uint64_t fake_dp_now(struct fake_dp *fd)
 	return op_now(fd);
 }
 
-void fake_dp_inject(struct fake_dp *fd, const struct mgm_event *ev)
+void fake_dp_inject(struct fake_dp *fd, const struct mgm_dp_event *ev)
 {
 	uint64_t one = 1;
 
 	pthread_mutex_lock(&fd->lock);
 	if (fd->n_ev == fd->cap_ev) {
 		size_t nc = fd->cap_ev ? fd->cap_ev * 2 : 16;
-		struct mgm_event *nv = realloc(fd->ev, nc * sizeof(*nv));
+		struct mgm_dp_event *nv = realloc(fd->ev, nc * sizeof(*nv));
 
 		if (!nv)
 			abort();
@@ -638,7 +638,7 @@ void fake_dp_inject(struct fake_dp *fd, const struct mgm_event *ev)
 static void inject(struct fake_dp *fd, uint32_t type, uint32_t ifindex,
 		   uint32_t source, uint32_t group)
 {
-	struct mgm_event ev = {
+	struct mgm_dp_event ev = {
 		.type = type,
 		.ifindex = ifindex,
 		.source = source,
@@ -659,13 +659,13 @@ static void inject(struct fake_dp *fd, uint32_t type, uint32_t ifindex,
 void fake_dp_inject_miss(struct fake_dp *fd, uint32_t ifindex, uint32_t source,
 			 uint32_t group)
 {
-	inject(fd, MGM_EV_MISS, ifindex, source, group);
+	inject(fd, MGM_DP_EV_MISS, ifindex, source, group);
 }
 
 void fake_dp_inject_wrong_if(struct fake_dp *fd, uint32_t ifindex,
 			     uint32_t source, uint32_t group)
 {
-	inject(fd, MGM_EV_WRONG_IF, ifindex, source, group);
+	inject(fd, MGM_DP_EV_WRONG_IF, ifindex, source, group);
 }
 
 size_t fake_dp_pending(struct fake_dp *fd)

@@ -105,7 +105,7 @@ void fake_dp_set_now(struct fake_dp *fd, uint64_t ns);
 void fake_dp_advance(struct fake_dp *fd, uint64_t ns);
 uint64_t fake_dp_now(struct fake_dp *fd);
 
-void fake_dp_inject(struct fake_dp *fd, const struct mgm_event *ev);
+void fake_dp_inject(struct fake_dp *fd, const struct mgm_dp_event *ev);
 void fake_dp_inject_miss(struct fake_dp *fd, uint32_t ifindex, uint32_t source,
 			 uint32_t group);
 void fake_dp_inject_wrong_if(struct fake_dp *fd, uint32_t ifindex,

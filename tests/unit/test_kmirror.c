@@ -19,6 +19,7 @@
 
 #include "check.h"
 #include "fake_dp.h"
+#include "mgm_fwd.h" /* MGM_MFE_F_KERNEL_KEEPALIVE */
 #include "proto/kmirror.h"
 
 #define PIMREG 9 /* not Ethernet */
@@ -111,11 +112,11 @@ struct pctx {
 	void *ctx;
 };
 
-static void w_event(void *arg, const struct mgm_event *ev)
+static void w_event(void *arg, const struct mgm_dp_event *ev)
 {
 	struct pctx *p = arg;
 
-	if (ev->type == MGM_EV_MISS && km &&
+	if (ev->type == MGM_DP_EV_MISS && km &&
 	    !kmirror_miss_wanted(km, ev->ifindex, ev->source, ev->group,
 				 ev->ts_ns))
 		return;
@@ -634,7 +635,7 @@ static void test_resync_and_keepalive(void)
 	/* Misses the fast path reported before the release are the
 	 * kernel's; later ones (someone else's forwarder) are MGM's. */
 	{
-		struct mgm_event ev = { .type = MGM_EV_MISS,
+		struct mgm_dp_event ev = { .type = MGM_DP_EV_MISS,
 					.ifindex = 2,
 					.source = A(S1),
 					.group = A(G1),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +21,10 @@
 
 #include "dp/dp_internal.h"
 #include "mgm_fwd.skel.h"
+
+/* The core's view of the fast path's limits (mgm_datapath.h). */
+_Static_assert(MGM_DP_MAX_OIFS == MGM_OSET_MAX_OIFS, "oifs per set");
+_Static_assert(MGM_DP_EVENT_HDR_MAX == MGM_EVENT_HDR_MAX, "event header");
 
 static const char *const map_names[] = {
 	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
@@ -997,13 +1002,26 @@ int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
 /* ------------------------------------------------------------------ */
 /* Events                                                               */
 
+/* The fast path's record (a BPF ABI) in the core's terms. */
 static int rb_sample(void *ctx, void *data, size_t size)
 {
+	const struct mgm_event *r = data;
 	struct mgm_dp *dp = ctx;
+	struct mgm_dp_event ev;
 
-	if (size < sizeof(struct mgm_event) || !dp->ev_cb)
+	if (size < sizeof(*r) || !dp->ev_cb)
 		return 0;
-	dp->ev_cb(dp->ev_ctx, data);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = r->type == MGM_EV_MISS ? MGM_DP_EV_MISS : MGM_DP_EV_WRONG_IF;
+	ev.ifindex = r->ifindex;
+	ev.family = AF_INET;
+	ev.source = r->source;
+	ev.group = r->group;
+	ev.ts_ns = r->ts_ns;
+	ev.ip_len = r->ip_len;
+	ev.hdr_len = r->hdr_len < sizeof(ev.hdr) ? r->hdr_len : sizeof(ev.hdr);
+	memcpy(ev.hdr, r->hdr, ev.hdr_len);
+	dp->ev_cb(dp->ev_ctx, &ev);
 	return 0;
 }
 

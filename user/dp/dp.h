@@ -240,7 +240,7 @@ int mgm_dp_egress_prog_fd(const struct mgm_dp *dp);
 int mgm_dp_tc_xmit_prog_fd(const struct mgm_dp *dp);
 int mgm_dp_tc_fwd_prog_fd(const struct mgm_dp *dp);
 
-/* Fast-path events (struct mgm_event): a pollable fd and a drain. */
+/* Fast-path events (struct mgm_dp_event): a pollable fd and a drain. */
 int mgm_dp_event_fd(struct mgm_dp *dp);
 int mgm_dp_event_poll(struct mgm_dp *dp, mgm_dp_event_cb cb, void *cb_ctx);
 

@@ -658,12 +658,12 @@ int mgm_fd(struct mgm *m)
 }
 
 struct evvec {
-	struct mgm_event *v;
+	struct mgm_dp_event *v;
 	size_t n, cap;
 	size_t dropped;
 };
 
-static void ev_collect(void *ctx, const struct mgm_event *ev)
+static void ev_collect(void *ctx, const struct mgm_dp_event *ev)
 {
 	struct evvec *vv = ctx;
 
@@ -674,7 +674,7 @@ static void ev_collect(void *ctx, const struct mgm_event *ev)
 	vv->v[vv->n++] = *ev;
 }
 
-static void handle_wrong_if(struct mgm *m, const struct mgm_event *ev)
+static void handle_wrong_if(struct mgm *m, const struct mgm_dp_event *ev)
 {
 	struct cbq q = { 0 };
 	struct proto *p;
@@ -690,8 +690,8 @@ static void handle_wrong_if(struct mgm *m, const struct mgm_event *ev)
 			.source = ev->source,
 			.group = ev->group,
 			.ifindex = ev->ifindex,
-			.hdr_len = ev->hdr_len > MGM_EVENT_HDR_MAX ?
-					   MGM_EVENT_HDR_MAX :
+			.hdr_len = ev->hdr_len > MGM_DP_EVENT_HDR_MAX ?
+					   MGM_DP_EVENT_HDR_MAX :
 					   ev->hdr_len,
 		};
 
@@ -730,9 +730,9 @@ int mgm_dispatch(struct mgm *m)
 			 vv.dropped);
 
 	for (i = 0; i < vv.n; i++) {
-		if (vv.v[i].type == MGM_EV_MISS)
+		if (vv.v[i].type == MGM_DP_EV_MISS)
 			mfe_handle_miss(m, &vv.v[i]);
-		else if (vv.v[i].type == MGM_EV_WRONG_IF)
+		else if (vv.v[i].type == MGM_DP_EV_WRONG_IF)
 			handle_wrong_if(m, &vv.v[i]);
 	}
 	free(vv.v);

@@ -437,7 +437,7 @@ struct cb_rec {
 	uint32_t timeout;
 	uint32_t mfe_serial; /* != 0: write the timeout back to this MFE */
 	uint16_t hdr_len;
-	uint8_t hdr[MGM_EVENT_HDR_MAX];
+	uint8_t hdr[MGM_DP_EVENT_HDR_MAX];
 };
 
 struct cbq {
@@ -656,7 +656,7 @@ void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
 /* 0: MGM has the MFE now; -ENOENT: no protocol owns its iif and
  * m->unowned_iif_no_mfe is set (no MFE); another -errno: it could not be
  * made. */
-int mfe_handle_miss(struct mgm *m, const struct mgm_event *ev);
+int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev);
 /* mgm_expire.c */
 uint64_t sat_add(uint64_t a, uint64_t b);
 /* base + timeout, or UINT64_MAX for a timeout of 0 (does not age). */

@@ -1007,8 +1007,8 @@ static bool is_class_d(uint32_t group)
 uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 		       uint32_t ifindex)
 {
-	struct mgm_event ev = {
-		.type = MGM_EV_MISS,
+	struct mgm_dp_event ev = {
+		.type = MGM_DP_EV_MISS,
 		.ifindex = ifindex,
 		.source = source,
 		.group = group,
@@ -1066,10 +1066,10 @@ static bool miss_unowned(struct mgm *m, uint32_t iif, uint32_t nh)
 	return true;
 }
 
-int mfe_handle_miss(struct mgm *m, const struct mgm_event *ev)
+int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 {
 	uint32_t s = ev->source, g = ev->group, iif, nh = 0, up = 0;
-	uint16_t hlen = ev->hdr_len > MGM_EVENT_HDR_MAX ? MGM_EVENT_HDR_MAX :
+	uint16_t hlen = ev->hdr_len > MGM_DP_EVENT_HDR_MAX ? MGM_DP_EVENT_HDR_MAX :
 							  ev->hdr_len;
 	struct mgm_route_info route = { 0 };
 	struct contrib *cv = NULL;

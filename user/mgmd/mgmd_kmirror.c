@@ -129,11 +129,11 @@ struct poll_ctx {
 };
 
 /* Misses of flows the kernel routes on its own stay with the kernel. */
-static void filter_event(void *arg, const struct mgm_event *ev)
+static void filter_event(void *arg, const struct mgm_dp_event *ev)
 {
 	const struct poll_ctx *p = arg;
 
-	if (ev->type == MGM_EV_MISS && mgmd->km &&
+	if (ev->type == MGM_DP_EV_MISS && mgmd->km &&
 	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, ev->source, ev->group,
 				 ev->ts_ns))
 		return;

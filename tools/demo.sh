@@ -131,7 +131,11 @@ say_ "change and enabled after it -- then static deregisters and its handle"
 say_ "is dead:"
 run mgmctl shutdown static
 sleep 0.5
-say_ "static's entry vanished with rs; the next packet built IGMP's own:"
+say_ "static's entry vanished with rs.  Nobody owns rs now, but it is a"
+say_ "phyint: the operator's line still lets its traffic in, for the"
+say_ "receivers the protocols have (an interface without one would make no"
+say_ "entry at all); the next packet built one for IGMP's receiver, with no"
+say_ "incoming-interface owner (PROTOCOL -):"
 run mgmctl show mfe
 counts 3
 say_ "Receiver 3 had only the static route: it gets nothing now.  Receiver 2"

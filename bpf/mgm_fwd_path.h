@@ -168,6 +168,22 @@ struct mgm_pkt {
 	__u32 l3_len; /* bytes of the packet from the IP header on */
 };
 
+/*
+ * len (1..MGM_EVENT_HDR_MAX) in a form every verifier keeps bounded.  The
+ * compiler may reload a checked length from the stack, and older
+ * verifiers (Linux 6.1) then lose its bounds and refuse the load into
+ * the ring record ("invalid access to memory"); a mask computed after
+ * an opaque barrier is bounded by construction.
+ */
+static __always_inline __u32 hdr_len(__u32 len)
+{
+	_Static_assert((MGM_EVENT_HDR_MAX & (MGM_EVENT_HDR_MAX - 1)) == 0,
+		       "MGM_EVENT_HDR_MAX is a power of two");
+	len -= 1;
+	asm volatile("" : "+r"(len));
+	return (len & (MGM_EVENT_HDR_MAX - 1)) + 1;
+}
+
 /* Write one event with the IP header to the ring.  Returns 1 if sent. */
 static __always_inline int
 emit_event(void *ctx, bool xdp, const struct mgm_pkt *p, struct mgm_counters *c,
@@ -197,7 +213,7 @@ emit_event(void *ctx, bool xdp, const struct mgm_pkt *p, struct mgm_counters *c,
 	if (len > MGM_EVENT_HDR_MAX)
 		len = MGM_EVENT_HDR_MAX;
 	/* The caller validated the IP header, so len >= 20. */
-	if (len < 1 || pkt_load(ctx, xdp, p->l3_off, ev->hdr, len) < 0)
+	if (len < 1 || pkt_load(ctx, xdp, p->l3_off, ev->hdr, hdr_len(len)) < 0)
 		len = 0;
 	ev->hdr_len = len;
 	bpf_ringbuf_submit(ev, 0);

@@ -19,6 +19,14 @@ check_conf() {
 	in_rtr "$BUILD/mgmd" -t -f "$CONF" >"$TMP/t.out" 2>"$TMP/t.err"
 }
 
+# --- a service's open-files limit ---------------------------------------------------
+# systemd starts services with a soft limit of 1024 open files (the unit
+# sets none): the out-set pool's 4096 devmaps are made in batches, never
+# all open at once.
+check "the maps are created under 'ulimit -n 1024'" \
+	bash -c "ulimit -n 1024 && nsenter --net=/run/netns/$NS_RTR $BUILD/mgm-dp -r $PIN-nofile init >/dev/null"
+rm -rf "$PIN-nofile"
+
 # --- mgmd -t: a good file, with an absent interface -----------------------------
 cat >"$CONF" <<EOF
 # comment

@@ -344,21 +344,43 @@ static struct dp_oset *oset_of(struct mgm_dp *dp, const struct mgm_mfe_val *v)
  * Create the pool's devmaps for every empty slot of mgm_osets and insert
  * them with one batch update: one grace period for all of them.
  */
+/*
+ * Insert n devmaps into the pool in one batch (one grace-period wait for
+ * the lot, where each single update of a map-of-maps waits its own) and
+ * close them: the outer map holds them now.
+ */
+static int pool_flush(struct mgm_dp *dp, uint32_t *keys, int *fds, uint32_t *n)
+{
+	__u32 count = *n, i;
+	int err = 0;
+
+	if (count &&
+	    bpf_map_update_batch(dp->fd_osets, keys, fds, &count, NULL))
+		err = -errno;
+	for (i = 0; i < *n; i++)
+		close(fds[i]);
+	*n = 0;
+	return err;
+}
+
+/*
+ * Devmaps created per batch: enough to amortise the grace-period wait,
+ * few enough that a service's default open-files limit (1024) holds
+ * them with everything else mgmd has open.
+ */
+#define POOL_BATCH 256U
+
 int dp_pool_init(struct mgm_dp *dp)
 {
-	uint32_t *keys = NULL, n = 0, i;
-	__u32 count, id;
-	int *fds = NULL, err = 0;
+	uint32_t keys[POOL_BATCH], n = 0, i;
+	int fds[POOL_BATCH], err = 0;
+	__u32 id;
 
 	dp->osets = calloc(dp->oset_max, sizeof(*dp->osets));
 	dp->oset_hash = calloc(dp->oset_max, sizeof(*dp->oset_hash));
-	keys = calloc(dp->oset_max, sizeof(*keys));
-	fds = calloc(dp->oset_max, sizeof(*fds));
-	if (!dp->osets || !dp->oset_hash || !keys || !fds) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < dp->oset_max; i++) {
+	if (!dp->osets || !dp->oset_hash)
+		return -ENOMEM;
+	for (i = 0; i < dp->oset_max && !err; i++) {
 		dp->osets[i].slot = i;
 		if (!bpf_map_lookup_elem(dp->fd_osets, &i, &id))
 			continue;
@@ -368,21 +390,18 @@ int dp_pool_init(struct mgm_dp *dp)
 					MGM_OSET_MAX_OIFS, NULL);
 		if (fds[n] < 0) {
 			err = -errno;
-			goto out;
+			break;
 		}
 		keys[n++] = i;
+		if (n == POOL_BATCH)
+			err = pool_flush(dp, keys, fds, &n);
 	}
-	if (n) {
-		count = n;
-		if (bpf_map_update_batch(dp->fd_osets, keys, fds, &count, NULL))
-			err = -errno;
+	if (err) {
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		return err;
 	}
-out:
-	for (i = 0; i < n; i++)
-		close(fds[i]);
-	free(keys);
-	free(fds);
-	return err;
+	return pool_flush(dp, keys, fds, &n);
 }
 
 /* Read one slot's member list into os (adoption). */

@@ -69,7 +69,7 @@ BPF_TESTS  := $(patsubst tests/bpf/%.c,$(OUT)/tests/%,$(wildcard tests/bpf/test_
 BPF_HELP   := $(filter-out tests/bpf/test_%.c %.bpf.c,$(wildcard tests/bpf/*.c))
 TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
-.PHONY: all deps check check-unit check-bpf check-integration demo bench \
+.PHONY: all deps check check-unit check-bpf check-integration vmcheck demo bench \
 	clean help format install fuzz check-fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -212,6 +212,12 @@ check-bpf: all
 
 check-integration: all
 	$(Q)./tests/run.sh integration
+
+# The integration tests that need optional kernel features, in a guest
+# with Debian's stock kernel (tests/vm/; not in check yet, see README).
+vmcheck: all
+	$(Q)MGM_DEPS_VM=1 ./tools/deps.sh
+	$(Q)./tests/run.sh vm
 
 demo: deps all
 	$(Q)./tools/demo.sh

@@ -8,6 +8,9 @@ PKGS="make gcc clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev
 zlib1g-dev libmnl-dev libjson-c-dev iproute2 ethtool tcpdump procps nftables
 python3 libclang-rt-dev libsystemd-dev pkgconf mandoc bash-completion
 python3-prometheus-client curl"
+# The vm test layer (make vmcheck) boots Debian's stock kernel (fetched
+# with apt-get download, never installed) in a guest.
+[ "${MGM_DEPS_VM:-0}" = 1 ] && PKGS="$PKGS qemu-system-x86 cpio"
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtimes (make fuzz);
 # clang only recommends it, and recommends are not installed here.
 # libsystemd-dev: mgmd's sd_notify; pkgconf, mandoc, bash-completion: the

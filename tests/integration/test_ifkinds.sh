@@ -3,12 +3,14 @@
 #
 # Every kind of interface a router uses, in and out, under traffic: a
 # bridge (a veth port toward a receiver), a VXLAN tunnel (over a veth
-# underlay), a macvlan and, where the kernel has 802.1Q, a VLAN device,
-# mixed with veths in one out-set.  Devmap broadcast skips every device
+# underlay), a macvlan and, where the kernel has 802.1Q, a VLAN device
+# and, where it has GRE, an Ethernet-over-GRE (gretap) tunnel, mixed with
+# veths in one out-set.  Devmap broadcast skips every device
 # without XDP transmit, silently; these copies go by the tc path.
 #
 #  1. what the kernel says: veths with GRO on the peer take XDP copies,
-#     the others go by tc; a device the fast path cannot serve is refused;
+#     the others go by tc; a device the fast path cannot serve (lo, an L3
+#     GRE tunnel) is refused;
 #  2. exact delivery to a mixed out-set: counts, TTL - 1, the router
 #     interface's MAC as source, per-interface counters;
 #  3. out-set changes under traffic between an all-XDP set and a mixed
@@ -20,7 +22,8 @@
 #  6. incoming on a VXLAN endpoint and on a bridge (generic XDP), and on a
 #     bridge through the tc forwarder alone; RPF by the logical interface;
 #  7. mgmd with a static route to a mixed set: delivery, and `mgmctl show
-#     interfaces` saying how each interface receives and is reached.
+#     interfaces` saying how each interface receives and is reached; a
+#     route naming an L3 GRE device is refused at start, with the reason.
 . "$(dirname "$0")/lib.sh"
 require_root
 
@@ -28,7 +31,8 @@ NS_B=$T-b # behind the bridge
 NS_V=$T-v # the far end of the VXLAN tunnel
 NS_M=$T-m # behind the macvlan
 NS_L=$T-l # behind the VLAN
-EXTRA_NS+=("$NS_B" "$NS_V" "$NS_M" "$NS_L")
+NS_G=$T-g # the far end of the GRE tunnel
+EXTRA_NS+=("$NS_B" "$NS_V" "$NS_M" "$NS_L" "$NS_G")
 
 topo_std || { fail "topology"; summary; exit 1; }
 for ns in "$NS_B" "$NS_V" "$NS_M"; do
@@ -93,7 +97,47 @@ if feature vlan; then
 else
 	skip "vlan" "$FEATURE_WHY"
 fi
+
+# GRE (ip_gre): gretap gt0 over the underlay rg <-> u0, whose far end x0
+# receives; and gl0, an L3 GRE tunnel (no Ethernet header: refused).
+# Not gre0 or gretap0: the module makes those itself in every namespace.
+HAVE_GRE=
+if feature gre; then
+	HAVE_GRE=1
+	ip netns add "$NS_G" && ip -n "$NS_G" link set lo up
+	ip link add u0 netns "$NS_G" type veth peer name rg netns "$NS_RTR"
+	R addr add 203.0.113.81/30 dev rg
+	ip -n "$NS_G" addr add 203.0.113.82/30 dev u0
+	R link set rg up
+	ip -n "$NS_G" link set u0 up
+	check "gretap gt0 created" R link add gt0 type gretap \
+		local 203.0.113.81 remote 203.0.113.82 dev rg
+	ip -n "$NS_G" link add x0 type gretap local 203.0.113.82 \
+		remote 203.0.113.81 dev u0
+	R addr add 203.0.113.97/28 dev gt0
+	ip -n "$NS_G" addr add 203.0.113.98/28 dev x0
+	R link set gt0 up
+	ip -n "$NS_G" link set x0 up
+	ip -n "$NS_G" route add default via 203.0.113.97
+	check "gre gl0 created" R link add gl0 type gre \
+		local 203.0.113.81 remote 203.0.113.82 dev rg
+	R link set gl0 up
+else
+	skip "gre" "$FEATURE_WHY"
+fi
 sleep 0.5 # addresses and neighbours settle
+
+# xdp-features (the netdev generic-netlink family, Linux 6.3+) say which
+# devices take XDP copies; without them every copy goes by tc, which is
+# checked instead.
+XDPF=1
+if feature_disabled netdev-genl; then
+	XDPF=
+	XDPF_WHY="netdev-genl treated as absent (MGM_NO_FEATURES)"
+elif ! genl ctrl get name netdev >/dev/null 2>&1; then
+	XDPF=
+	XDPF_WHY="this kernel has no netdev generic-netlink family (xdp-features, Linux 6.3+): every copy goes by tc"
+fi
 
 check "maps created" mgmdp init >/dev/null
 for dev in rs r1 r2 r3; do
@@ -104,12 +148,25 @@ done
 tx_of() { mgmdp if-counters "$1" | sed -n 's/.* tx \([a-z]*\).*/\1/p'; }
 check "mfe-set registers the interfaces" \
 	mgmdp mfe-set 192.0.2.99 239.99.99.99 rs r1 br0 vx0
-check_eq "r1 (peer has GRO) takes XDP copies" "$(tx_of r1)" xdp
+if [ -n "$XDPF" ]; then
+	check_eq "r1 (peer has GRO) takes XDP copies" "$(tx_of r1)" xdp
+else
+	skip "r1 takes XDP copies" "$XDPF_WHY"
+	check_eq "r1 goes by tc without xdp-features" "$(tx_of r1)" tc
+fi
 check_eq "br0 goes by tc" "$(tx_of br0)" tc
 check_eq "vx0 goes by tc" "$(tx_of vx0)" tc
 mgmdp mfe-set 192.0.2.98 239.99.99.98 rs lo >"$TMP/lo" 2>&1
 check_eq "lo (not Ethernet) is refused" "$?" 1
 check "with the reason" grep -qi "not supported" "$TMP/lo"
+if [ -n "$HAVE_GRE" ]; then
+	mgmdp mfe-set 192.0.2.98 239.99.99.98 rs gl0 >"$TMP/gl0" 2>&1
+	check_eq "gl0 (L3 GRE, not Ethernet) is refused" "$?" 1
+	check "with the reason" grep -qi "not supported" "$TMP/gl0"
+	check "gretap gt0 registers" mgmdp mfe-set 192.0.2.97 239.99.99.97 rs gt0
+	check_eq "gt0 (gretap) goes by tc" "$(tx_of gt0)" tc
+	mgmdp mfe-del 192.0.2.97 239.99.99.97
+fi
 mgmdp mfe-del 192.0.2.99 239.99.99.99
 tc -n "$NS_RTR" filter show dev rs ingress >"$TMP/tcf" 2>&1
 check "our tc program sits beside XDP on rs" grep -q mgm_tc_xmit "$TMP/tcf"
@@ -121,17 +178,21 @@ MACM=
 [ -n "$HAVE_MACVLAN" ] && MACM=$(mac_of "$NS_RTR" mv0)
 MACL=
 [ -n "$HAVE_VLAN" ] && MACL=$(mac_of "$NS_RTR" vl0)
+MACG=
+[ -n "$HAVE_GRE" ] && MACG=$(mac_of "$NS_RTR" gt0)
 
-# Sinks: 1 r1, 3 r3, 5 bridge, 6 vxlan, 7 macvlan, 8 vlan.
+# Sinks: 1 r1, 3 r3, 5 bridge, 6 vxlan, 7 macvlan, 8 vlan, 9 gretap.
 OUTS="r1 br0 vx0"
 [ -n "$HAVE_MACVLAN" ] && OUTS="$OUTS mv0"
 [ -n "$HAVE_VLAN" ] && OUTS="$OUTS vl0"
-declare -A SINK_NS=([1]=$NS_R1 [3]=$NS_R3 [5]=$NS_B [6]=$NS_V [7]=$NS_M [8]=$NS_L)
-declare -A SINK_MAC=([1]=$MAC1 [5]=$MACB [6]=$MACV [7]=$MACM [8]=$MACL)
-declare -A SINK_IF=([1]=r1 [5]=br0 [6]=vx0 [7]=mv0 [8]=vl0)
+[ -n "$HAVE_GRE" ] && OUTS="$OUTS gt0"
+declare -A SINK_NS=([1]=$NS_R1 [3]=$NS_R3 [5]=$NS_B [6]=$NS_V [7]=$NS_M [8]=$NS_L [9]=$NS_G)
+declare -A SINK_MAC=([1]=$MAC1 [5]=$MACB [6]=$MACV [7]=$MACM [8]=$MACL [9]=$MACG)
+declare -A SINK_IF=([1]=r1 [5]=br0 [6]=vx0 [7]=mv0 [8]=vl0 [9]=gt0)
 SINKS="1 5 6"
 [ -n "$HAVE_MACVLAN" ] && SINKS="$SINKS 7"
 [ -n "$HAVE_VLAN" ] && SINKS="$SINKS 8"
+[ -n "$HAVE_GRE" ] && SINKS="$SINKS 9"
 
 outp() { mgmdp if-counters "$1" | sed -n 's/^out_packets \([0-9]*\).*/\1/p'; }
 # wait_flowing IF: until copies go out of IF (a loaded machine may take
@@ -342,7 +403,12 @@ for o in json.load(open(sys.argv[1])):
         print(o.get(sys.argv[3]))' "${3:-$TMP/ifs.json}" "$1" "$2"
 }
 check_eq "show interfaces: rs receives by native XDP" "$(ifield rs rx)" xdp-native
-check_eq "show interfaces: r1 takes XDP copies" "$(ifield r1 tx)" xdp
+if [ -n "$XDPF" ]; then
+	check_eq "show interfaces: r1 takes XDP copies" "$(ifield r1 tx)" xdp
+else
+	skip "show interfaces: r1 takes XDP copies" "$XDPF_WHY"
+	check_eq "show interfaces: r1 takes tc copies" "$(ifield r1 tx)" tc
+fi
 check_eq "show interfaces: br0 takes tc copies" "$(ifield br0 tx)" tc
 check_eq "show interfaces: vx0 takes tc copies" "$(ifield vx0 tx)" tc
 check_eq "show interfaces: br0 counted the 1000 copies" \
@@ -352,4 +418,21 @@ mgmctl show interfaces >"$TMP/ifs.txt"
 check "the table has RX, TX and FRAG-NEEDED columns" \
 	grep -q "RX .*TX .*FRAG-NEEDED" "$TMP/ifs.txt"
 mgmd_stop
+
+# A route to an L3 GRE tunnel: refused when mgmd starts, naming file,
+# line, interface and why (not 124: it must not start and run).
+if [ -n "$HAVE_GRE" ]; then
+	cat >"$CONF" <<EOF
+phyint rs
+mroute from rs source $SOURCE group $GROUP to r1 gl0
+EOF
+	timeout 10 nsenter --net="/run/netns/$NS_RTR" "$MGMD_BIN" -n -f "$CONF" \
+		-s "$MGMD_SOCK" --pin-root "$PIN" 2>"$TMP/gre.err"
+	rc=$?
+	check "mgmd refuses a route to gl0 (L3 GRE): exit $rc" \
+		test "$rc" -ne 0 -a "$rc" -ne 124
+	check "the error names file, line, gl0 and why" grep -q \
+		"$CONF:2: interface gl0 cannot be served: not an Ethernet device (link type 778)" \
+		"$TMP/gre.err"
+fi
 summary

@@ -285,19 +285,31 @@ static void check_forwarded(const struct run *r, const uint8_t *in, size_t len,
 	CHECK(same, "%s: byte %zu changed", name, i);
 }
 
-/* The pinned mgm_oset_list entry of slot. */
-static int oset_list_raw(uint32_t slot, struct mgm_oset_list *l)
+/*
+ * Read (or, with write, update an existing) element of a pinned map of
+ * ours by name, as another program of the host would.
+ */
+static int pinned_elem(const char *map, const void *key, void *val, bool write)
 {
 	char path[128];
 	int fd, err;
 
-	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_OSET_LIST);
+	snprintf(path, sizeof(path), "%s/%s", pin_root, map);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
-	err = bpf_map_lookup_elem(fd, &slot, l) ? -errno : 0;
+	err = (write ? bpf_map_update_elem(fd, key, val, BPF_EXIST) :
+		       bpf_map_lookup_elem(fd, key, val)) ?
+		      -errno :
+		      0;
 	close(fd);
 	return err;
+}
+
+/* The pinned mgm_oset_list entry of slot. */
+static int oset_list_raw(uint32_t slot, struct mgm_oset_list *l)
+{
+	return pinned_elem(MGM_MAP_OSET_LIST, &slot, l, false);
 }
 
 static void test_table(void)
@@ -684,32 +696,17 @@ static void test_replace_keeps_counters(void)
 static int mfe_raw(uint32_t source, uint32_t group, struct mgm_mfe_val *v)
 {
 	struct mgm_mfe_key key = { .source = source, .group = group };
-	char path[128];
-	int fd, err;
 
-	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_MFE);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	err = bpf_map_lookup_elem(fd, &key, v) ? -errno : 0;
-	close(fd);
-	return err;
+	return pinned_elem(MGM_MAP_MFE, &key, v, false);
 }
 
 static int mfe_raw_write(uint32_t source, uint32_t group,
 			 const struct mgm_mfe_val *v)
 {
 	struct mgm_mfe_key key = { .source = source, .group = group };
-	char path[128];
-	int fd, err;
+	struct mgm_mfe_val w = *v;
 
-	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_MFE);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	err = bpf_map_update_elem(fd, &key, v, BPF_EXIST) ? -errno : 0;
-	close(fd);
-	return err;
+	return pinned_elem(MGM_MAP_MFE, &key, &w, true);
 }
 
 /*

@@ -451,6 +451,22 @@ static void spoof_headers(const struct opts *o, char *buf, size_t len,
 	};
 }
 
+/*
+ * IP_MULTICAST_IF only steers multicast.  Binding to the device makes
+ * unicast/broadcast tests leave through IFNAME too, even without a route
+ * (the kernel then assumes the destination is on-link).  Needs
+ * CAP_NET_RAW, so it is optional for multicast.
+ */
+static void bind_device(int fd, const struct opts *o, bool mcast)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
+		       strlen(o->ifname)) < 0 &&
+	    !mcast && !o->quiet)
+		fprintf(stderr,
+			"%s: warning: SO_BINDTODEVICE %s: %s; the route decides the interface\n",
+			prog, o->ifname, strerror(errno));
+}
+
 static int setup_socket(const struct opts *o)
 {
 	struct ip_mreqn mreq = { .imr_ifindex = o->ifindex };
@@ -504,18 +520,7 @@ static int setup_socket(const struct opts *o)
 	}
 	/* Lets a test aim at a broadcast address without a special case. */
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
-	/*
-	 * IP_MULTICAST_IF only steers multicast.  Binding to the device makes
-	 * unicast/broadcast tests leave through IFNAME too, even without a
-	 * route (the kernel then assumes the destination is on-link).  Needs
-	 * CAP_NET_RAW, so it is optional for multicast.
-	 */
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
-		       strlen(o->ifname)) < 0 &&
-	    !mcast && !o->quiet)
-		fprintf(stderr,
-			"%s: warning: SO_BINDTODEVICE %s: %s; the route decides the interface\n",
-			prog, o->ifname, strerror(errno));
+	bind_device(fd, o, mcast);
 	return fd;
 err:
 	close(fd);
@@ -574,12 +579,7 @@ static int setup_socket6(const struct opts *o)
 			strerror(errno));
 		goto err;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
-		       strlen(o->ifname)) < 0 &&
-	    !mcast && !o->quiet)
-		fprintf(stderr,
-			"%s: warning: SO_BINDTODEVICE %s: %s; the route decides the interface\n",
-			prog, o->ifname, strerror(errno));
+	bind_device(fd, o, mcast);
 	return fd;
 err:
 	close(fd);

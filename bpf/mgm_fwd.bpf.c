@@ -367,24 +367,33 @@ static long tc_copy(__u64 i, void *data)
 	return 0;
 }
 
-static __always_inline int tc_fanout(struct __sk_buff *skb,
-				     struct mgm_counters *c, __u32 slot)
+/*
+ * Every copy of the packet to the members of slot's list.  gen >= 0: the
+ * generation the XDP program marked it with (mgm_tc_xmit); a slot that
+ * has moved on since is never copied to.
+ */
+static __always_inline int
+tc_fanout(struct __sk_buff *skb, struct mgm_counters *c, __u32 slot, int gen)
 {
 	struct tc_fanout_ctx f = { .skb = skb, .in = skb->ifindex };
 	struct iphdr iph;
 	__u32 n;
 
+	f.l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
+	if (!f.l) {
+		c->tc_bad_set++;
+		return TC_ACT_SHOT;
+	}
+	if (gen >= 0 && (__u16)f.l->gen != gen) {
+		c->tc_stale++;
+		return TC_ACT_SHOT;
+	}
 	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr), &iph, sizeof(iph))) {
 		c->malformed++;
 		return TC_ACT_SHOT;
 	}
 	f.ttl = iph.ttl;
 	f.tot_len = bpf_ntohs(iph.tot_len);
-	f.l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
-	if (!f.l) {
-		c->tc_bad_set++;
-		return TC_ACT_SHOT;
-	}
 	n = f.l->n;
 	if (n > MGM_OSET_MAX_OIFS)
 		n = MGM_OSET_MAX_OIFS;
@@ -403,7 +412,6 @@ int mgm_tc_xmit(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	struct mgm_xdp_meta *m = (void *)(long)skb->data_meta;
-	struct mgm_oset_list *l;
 	struct mgm_counters *c;
 	__u32 slot;
 	__u16 gen;
@@ -423,12 +431,7 @@ int mgm_tc_xmit(struct __sk_buff *skb)
 	 * another CPU's backlog past a grace period, its slot recycled for
 	 * another set: never copy it there.
 	 */
-	l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
-	if (l && (__u16)l->gen != gen) {
-		c->tc_stale++;
-		return TC_ACT_SHOT;
-	}
-	return tc_fanout(skb, c, slot);
+	return tc_fanout(skb, c, slot, gen);
 }
 
 /*
@@ -490,7 +493,7 @@ int mgm_tc_fwd(struct __sk_buff *skb)
 	if ((void *)(iph + 1) > end)
 		return TC_ACT_OK;
 	ipv4_decrease_ttl(iph);
-	return tc_fanout(skb, c, d.oset);
+	return tc_fanout(skb, c, d.oset, -1);
 }
 
 /*

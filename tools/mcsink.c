@@ -580,6 +580,21 @@ static void count_frame(struct sink *s, const uint8_t *f, unsigned int ttl,
 	}
 }
 
+/* The payload of a UDP datagram of ours for the port and stream asked
+ * for, or NULL.  The caller checked that udp has room for both. */
+static const uint8_t *our_payload(const struct opts *o, const uint8_t *udp)
+{
+	const uint8_t *pl = udp + sizeof(struct udphdr);
+
+	if (o->have_port && get16(udp + 2) != o->port)
+		return NULL;
+	if (get32(pl) != MC_MAGIC)
+		return NULL;
+	if (o->have_stream && get32(pl + 4) != o->stream_id)
+		return NULL;
+	return pl;
+}
+
 /*
  * IPv6: the UDP header after at most a few Hop-by-Hop, Routing and
  * Destination Options headers (mcsend sends none; a router must not add
@@ -614,12 +629,8 @@ static bool handle_frame6(struct sink *s, const uint8_t *f, size_t caplen,
 	if (avail < off + sizeof(struct udphdr) + sizeof(struct mc_payload))
 		return false;
 	udp = ip + off;
-	if (o->have_port && get16(udp + 2) != o->port)
-		return false;
-	pl = udp + sizeof(struct udphdr);
-	if (get32(pl) != MC_MAGIC)
-		return false;
-	if (o->have_stream && get32(pl + 4) != o->stream_id)
+	pl = our_payload(o, udp);
+	if (!pl)
 		return false;
 
 	st->received++;
@@ -671,12 +682,8 @@ static bool handle_frame(struct sink *s, const uint8_t *f, size_t caplen,
 	if (avail < ihl + sizeof(struct udphdr) + sizeof(struct mc_payload))
 		return false;
 	udp = ip + ihl;
-	if (o->have_port && get16(udp + 2) != o->port)
-		return false;
-	pl = udp + sizeof(struct udphdr);
-	if (get32(pl) != MC_MAGIC)
-		return false;
-	if (o->have_stream && get32(pl + 4) != o->stream_id)
+	pl = our_payload(o, udp);
+	if (!pl)
 		return false;
 
 	seq = get64(pl + 8);

@@ -35,19 +35,39 @@ void igmp_logf(struct igmp *g, int level, const char *fmt, ...)
 	g->o.log(g->o.ctx, level, buf);
 }
 
-void igmp_emit(struct igmp *g, enum igmp_event_kind kind, uint32_t ifindex,
-	       uint32_t source, uint32_t group, uint32_t addr)
+const char *igmp_ntop(const struct mgm_addr *a, char *buf)
 {
-	struct igmp_event ev = {
-		.kind = kind,
-		.ifindex = ifindex,
-		.source = source,
-		.group = group,
-		.addr = addr,
-	};
+	if (!inet_ntop(a->family == MGM_AF_INET6 ? AF_INET6 : AF_INET, a->v6,
+		       buf, MGM_ADDRSTRLEN))
+		return "?";
+	return buf;
+}
 
-	if (g->o.event)
-		g->o.event(g->o.ctx, &ev);
+void igmp_ev_addrs(struct igmp_event *ev, uint16_t family,
+		   const struct mgm_addr *source, const struct mgm_addr *group,
+		   const struct mgm_addr *addr)
+{
+	ev->family = family;
+	ev->source_x = source ? *source : addr_any(family);
+	ev->group_x = group ? *group : addr_any(family);
+	ev->addr_x = addr ? *addr : addr_any(family);
+	if (family != MGM_AF_INET)
+		return;
+	ev->source = ev->source_x.v4;
+	ev->group = ev->group_x.v4;
+	ev->addr = ev->addr_x.v4;
+}
+
+void igmp_emit(struct igmp *g, enum igmp_event_kind kind,
+	       const struct igmp_if *ifp, const struct mgm_addr *source,
+	       const struct mgm_addr *group, const struct mgm_addr *addr)
+{
+	struct igmp_event ev = { .kind = kind, .ifindex = ifp->ifindex };
+
+	if (!g->o.event)
+		return;
+	igmp_ev_addrs(&ev, ifp->family, source, group, addr);
+	g->o.event(g->o.ctx, &ev);
 }
 
 static uint64_t now_ns(struct igmp *g)
@@ -55,14 +75,36 @@ static uint64_t now_ns(struct igmp *g)
 	return g->io.now_ns(g->io.ctx);
 }
 
-struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex)
+struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex,
+			     uint16_t family)
 {
 	struct igmp_if *ifp;
 
 	for (ifp = g->ifs; ifp; ifp = ifp->next)
-		if (ifp->ifindex == ifindex)
+		if (ifp->ifindex == ifindex && ifp->family == family)
 			return ifp;
 	return NULL;
+}
+
+/* The interface's other family, if it runs. */
+static struct igmp_if *if_sibling(struct igmp *g, const struct igmp_if *ifp)
+{
+	return igmp_if_find(g, ifp->ifindex,
+			    ifp->family == MGM_AF_INET6 ? MGM_AF_INET :
+							  MGM_AF_INET6);
+}
+
+struct mgm_addr igmp_own_addr(struct igmp *g, const struct igmp_if *ifp)
+{
+	uint8_t ll[16];
+
+	if (ifp->family == MGM_AF_INET)
+		return mgm_addr4(g->io.if_addr(g->io.ctx, ifp->ifindex));
+	/* RFC 3810 5.1.14 / 7.6.2: only a link-local address counts. */
+	if (g->io.if_addr6(g->io.ctx, ifp->ifindex, ll) && ll[0] == 0xfe &&
+	    (ll[1] & 0xc0) == 0x80)
+		return mgm_addr6(ll);
+	return addr_any(MGM_AF_INET6);
 }
 
 static int mgm_errno(uint32_t r)
@@ -149,7 +191,7 @@ int igmp_create(struct mgm *m, const struct igmp_io *io,
 	return 0;
 }
 
-static void if_free(struct igmp_if *ifp)
+void igmp_if_free(struct igmp_if *ifp)
 {
 	igmp_grp_free_all(ifp);
 	free(ifp->undo);
@@ -157,7 +199,7 @@ static void if_free(struct igmp_if *ifp)
 	free(ifp);
 }
 
-static void if_unlink(struct igmp *g, struct igmp_if *ifp)
+void igmp_if_unlink(struct igmp *g, struct igmp_if *ifp)
 {
 	struct igmp_if **pp;
 
@@ -171,8 +213,12 @@ static void if_unlink(struct igmp *g, struct igmp_if *ifp)
 
 void igmp_destroy(struct igmp *g)
 {
-	uint32_t *v = NULL, n = 0, i;
 	struct igmp_if *ifp;
+	struct {
+		uint32_t ifindex;
+		uint16_t family;
+	} *v = NULL;
+	uint32_t n = 0, i;
 	uint32_t r;
 
 	if (!g)
@@ -181,12 +227,17 @@ void igmp_destroy(struct igmp *g)
 	for (ifp = g->ifs; ifp; ifp = ifp->next)
 		n++;
 	v = n ? calloc(n, sizeof(*v)) : NULL;
-	for (ifp = g->ifs, i = 0; v && ifp; ifp = ifp->next)
-		v[i++] = ifp->ifindex;
+	for (ifp = g->ifs, i = 0; v && ifp; ifp = ifp->next, i++) {
+		v[i].ifindex = ifp->ifindex;
+		v[i].family = ifp->family;
+	}
 	pthread_mutex_unlock(&g->lock);
 	/* The seed: release every interface, then deregister. */
 	for (i = 0; v && i < n; i++)
-		igmp_if_disable(g, v[i]);
+		if (v[i].family == MGM_AF_INET6)
+			mld_if_disable(g, v[i].ifindex);
+		else
+			igmp_if_disable(g, v[i].ifindex);
 	free(v);
 	r = mgm_deregister_protocol(g->m, g->h);
 	if (r)
@@ -194,45 +245,71 @@ void igmp_destroy(struct igmp *g)
 			  mgm_strerror(r));
 	while ((ifp = g->ifs)) {
 		g->ifs = ifp->next;
-		if_free(ifp);
+		igmp_if_free(ifp);
 	}
 	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
 
-int igmp_if_enable(struct igmp *g, uint32_t ifindex, int version)
+static const char *fam_name(uint16_t family)
 {
-	struct igmp_if *ifp, **pp;
+	return family == MGM_AF_INET6 ? "mld" : "igmp";
+}
+
+static int if_enable(struct igmp *g, uint16_t family, uint32_t ifindex,
+		     int level)
+{
+	struct igmp_if *ifp, *sib, **pp;
 	uint32_t r;
 
-	if (!g || !ifindex || (version != 2 && version != 3))
-		return -EINVAL;
 	ifp = calloc(1, sizeof(*ifp));
 	if (!ifp)
 		return -ENOMEM;
 	ifp->ifindex = ifindex;
-	ifp->version = version;
+	ifp->family = family;
+	ifp->version = level;
+	ifp->addr = addr_any(family);
+	ifp->querier_addr = addr_any(family);
 	pthread_mutex_lock(&g->lock);
-	if (igmp_if_find(g, ifindex)) {
+	if (igmp_if_find(g, ifindex, family)) {
 		pthread_mutex_unlock(&g->lock);
 		free(ifp);
 		return -EEXIST;
 	}
-	for (pp = &g->ifs; *pp && (*pp)->ifindex < ifindex; pp = &(*pp)->next)
+	sib = if_sibling(g, ifp);
+	/* The other family's ownership is being taken or given back. */
+	if (sib && (!sib->attached || sib->detaching)) {
+		pthread_mutex_unlock(&g->lock);
+		free(ifp);
+		return -EBUSY;
+	}
+	for (pp = &g->ifs; *pp && ((*pp)->ifindex < ifindex ||
+				   ((*pp)->ifindex == ifindex &&
+				    (*pp)->family < family));
+	     pp = &(*pp)->next)
 		;
 	ifp->next = *pp;
 	*pp = ifp;
+	if (sib) {
+		/* MGM knows the interface already: share its handoff state. */
+		ifp->attached = true;
+		ifp->mgm_disabled = sib->mgm_disabled;
+		ifp->gen = sib->gen;
+		igmp_querier_start(g, ifp, now_ns(g));
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	}
 	pthread_mutex_unlock(&g->lock);
 
 	r = mgm_take_interface_ownership(g->m, g->h, ifindex, 0);
 
 	pthread_mutex_lock(&g->lock);
 	if (r) {
-		if_unlink(g, ifp);
+		igmp_if_unlink(g, ifp);
 		pthread_mutex_unlock(&g->lock);
-		igmp_logf(g, LOG_ERR, "taking if %u in MGM: %s", ifindex,
-			  mgm_strerror(r));
-		if_free(ifp);
+		igmp_logf(g, LOG_ERR, "taking if %u in MGM (%s): %s", ifindex,
+			  fam_name(family), mgm_strerror(r));
+		igmp_if_free(ifp);
 		return mgm_errno(r);
 	}
 	ifp->attached = true;
@@ -243,20 +320,44 @@ int igmp_if_enable(struct igmp *g, uint32_t ifindex, int version)
 	return 0;
 }
 
-int igmp_if_disable(struct igmp *g, uint32_t ifindex)
+int igmp_if_enable(struct igmp *g, uint32_t ifindex, int version)
 {
-	struct igmp_if *ifp;
+	if (!g || !ifindex || (version != 2 && version != 3))
+		return -EINVAL;
+	return if_enable(g, MGM_AF_INET, ifindex, version);
+}
+
+int mld_if_enable(struct igmp *g, uint32_t ifindex, int version)
+{
+	if (!g || !ifindex || (version != 1 && version != 2))
+		return -EINVAL;
+	if (!g->io.send6 || !g->io.if_addr6)
+		return -EOPNOTSUPP;
+	/* MLDv1 is level 2 (IGMPv2's rules), MLDv2 level 3. */
+	return if_enable(g, MGM_AF_INET6, ifindex, version + 1);
+}
+
+static int if_disable(struct igmp *g, uint16_t family, uint32_t ifindex)
+{
+	struct igmp_if *ifp, *sib;
 	uint32_t r;
 
 	if (!g)
 		return -EINVAL;
 	pthread_mutex_lock(&g->lock);
-	ifp = igmp_if_find(g, ifindex);
+	ifp = igmp_if_find(g, ifindex, family);
 	if (!ifp || ifp->detaching || !ifp->attached) {
 		pthread_mutex_unlock(&g->lock);
 		return ifp ? -EBUSY : -ENOENT;
 	}
+	sib = if_sibling(g, ifp);
 	ifp->detaching = true;
+	if (sib) {
+		/* The other family keeps MGM's ownership of the interface. */
+		pthread_mutex_unlock(&g->lock);
+		igmp_if_leave(g, ifp);
+		return 0;
+	}
 	pthread_mutex_unlock(&g->lock);
 
 	/* MGM drops IGMP's memberships here (and tells the owner). */
@@ -266,14 +367,24 @@ int igmp_if_disable(struct igmp *g, uint32_t ifindex)
 	if (r) {
 		ifp->detaching = false;
 		pthread_mutex_unlock(&g->lock);
-		igmp_logf(g, LOG_ERR, "releasing if %u in MGM: %s", ifindex,
-			  mgm_strerror(r));
+		igmp_logf(g, LOG_ERR, "releasing if %u in MGM (%s): %s",
+			  ifindex, fam_name(family), mgm_strerror(r));
 		return mgm_errno(r);
 	}
-	if_unlink(g, ifp);
+	igmp_if_unlink(g, ifp);
 	pthread_mutex_unlock(&g->lock);
-	if_free(ifp);
+	igmp_if_free(ifp);
 	return 0;
+}
+
+int igmp_if_disable(struct igmp *g, uint32_t ifindex)
+{
+	return if_disable(g, MGM_AF_INET, ifindex);
+}
+
+int mld_if_disable(struct igmp *g, uint32_t ifindex)
+{
+	return if_disable(g, MGM_AF_INET6, ifindex);
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,96 +410,110 @@ static void count_reject(struct igmp_counters *c, enum igmp_rx r)
 		c->bad_ip++;
 }
 
-static int u32_cmp(const void *a, const void *b)
+static int addr_qcmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
+	return addr_cmp(a, b);
 }
 
-static void v3_record(struct igmp *g, struct igmp_if *ifp,
-		      const struct igmp_rec *rec, uint32_t reporter,
-		      uint64_t now)
+void igmp_v3_record(struct igmp *g, struct igmp_if *ifp, uint8_t type,
+		    const struct mgm_addr *group, const uint8_t *srcs,
+		    uint16_t nsrc, const struct mgm_addr *reporter,
+		    uint64_t now)
 {
-	uint32_t stack[REC_STACK_SOURCES], *b = stack, n = 0, i;
+	struct mgm_addr stack[REC_STACK_SOURCES], *b = stack;
+	uint32_t n = 0, i;
 
-	if ((ntohl(rec->group) & 0xf0000000U) != 0xe0000000U) {
+	if (!igmp_is_multicast(group)) {
 		ifp->cnt.rec_bad++;
 		return;
 	}
-	if (rec->nsrc > REC_STACK_SOURCES) {
-		b = malloc(rec->nsrc * sizeof(*b));
+	if (nsrc > REC_STACK_SOURCES) {
+		b = malloc(nsrc * sizeof(*b));
 		if (!b) {
 			ifp->cnt.rec_limit++;
 			return;
 		}
 	}
-	for (i = 0; i < rec->nsrc; i++)
-		b[i] = rd32(rec->srcs + 4 * i);
+	for (i = 0; i < nsrc; i++)
+		b[i] = addr_at(ifp->family, srcs, i);
 	/* Sets: sorted, without duplicates, for binary search. */
-	if (rec->nsrc > 1)
-		qsort(b, rec->nsrc, sizeof(*b), u32_cmp);
-	for (i = 0; i < rec->nsrc; i++)
-		if (!n || b[n - 1] != b[i])
+	if (nsrc > 1)
+		qsort(b, nsrc, sizeof(*b), addr_qcmp);
+	for (i = 0; i < nsrc; i++)
+		if (!n || !addr_eq(&b[n - 1], &b[i]))
 			b[n++] = b[i];
-	igmp_record(g, ifp, now, rec->type, rec->group, n ? b : NULL, n,
-		    reporter);
+	igmp_record(g, ifp, now, type, group, n ? b : NULL, n, reporter);
 	if (b != stack)
 		free(b);
 }
 
-static void old_report(struct igmp *g, struct igmp_if *ifp,
-		       const struct igmp_msg *m, uint64_t now)
+void igmp_old_report(struct igmp *g, struct igmp_if *ifp, int level,
+		     const struct mgm_addr *group,
+		     const struct mgm_addr *reporter, uint64_t now)
 {
 	struct igmp_grp *grp;
 
 	/* RFC 3376 7.3.2: IS_EX({}), and the older host is present. */
-	grp = igmp_record(g, ifp, now, IGMP_IS_EX, m->group, NULL, 0, m->src);
+	grp = igmp_record(g, ifp, now, IGMP_IS_EX, group, NULL, 0, reporter);
 	if (!grp)
 		return;
-	igmp_arm(g, m->version == 1 ? &grp->v1_host : &grp->v2_host,
+	igmp_arm(g, level == 1 ? &grp->v1_host : &grp->v2_host,
 		 now + if_gmi(g, ifp));
 }
 
-static void leave(struct igmp *g, struct igmp_if *ifp, const struct igmp_msg *m,
-		  uint64_t now)
+void igmp_leave(struct igmp *g, struct igmp_if *ifp,
+		const struct mgm_addr *group, const struct mgm_addr *reporter,
+		uint64_t now)
 {
-	struct igmp_grp *grp = igmp_grp_find(ifp, m->group);
+	struct igmp_grp *grp = igmp_grp_find(ifp, group);
 
 	/* v1 hosts send no leaves: while one is present nobody may end
 	 * the group early (7.3.2); SSM groups are source specific. */
 	if ((grp && igmp_grp_compat(ifp, grp) == 1) ||
-	    (igmp_is_ssm(m->group) && !g->o.asm_in_ssm_range)) {
+	    (igmp_is_ssm(group) && !g->o.asm_in_ssm_range)) {
 		ifp->cnt.rec_compat++;
 		return;
 	}
-	igmp_record(g, ifp, now, IGMP_TO_IN, m->group, NULL, 0, m->src);
+	igmp_record(g, ifp, now, IGMP_TO_IN, group, NULL, 0, reporter);
 }
 
 static void input_msg(struct igmp *g, struct igmp_if *ifp,
 		      const struct igmp_msg *m, uint64_t now)
 {
+	struct mgm_addr src = mgm_addr4(m->src), group = mgm_addr4(m->group);
+	struct igmp_qrx q;
 	struct igmp_rec rec;
 	size_t off = 0;
 
 	switch (m->type) {
 	case IGMP_QUERY:
-		ifp->addr = g->io.if_addr(g->io.ctx, ifp->ifindex);
-		if (m->src && m->src == ifp->addr) {
+		ifp->addr = igmp_own_addr(g, ifp);
+		if (m->src && addr_eq(&src, &ifp->addr)) {
 			ifp->cnt.ignored_own++;
 			return;
 		}
 		ifp->cnt.rx_query[m->version - 1]++;
-		igmp_query_rx(g, ifp, m, now);
+		q = (struct igmp_qrx){
+			.src = src,
+			.group = group,
+			.level = m->version,
+			.max_resp_ns = (uint64_t)m->max_resp_ds * 100 * NS_PER_MS,
+			.s_flag = m->s_flag,
+			.qrv = m->qrv,
+			.qqi_s = m->qqi_s,
+			.nsrc = m->nsrc,
+			.srcs = m->srcs,
+		};
+		igmp_query_rx(g, ifp, &q, now);
 		break;
 	case IGMP_V1_REPORT:
 	case IGMP_V2_REPORT:
 		ifp->cnt.rx_report[m->version - 1]++;
-		old_report(g, ifp, m, now);
+		igmp_old_report(g, ifp, m->version, &group, &src, now);
 		break;
 	case IGMP_V2_LEAVE:
 		ifp->cnt.rx_leave++;
-		leave(g, ifp, m, now);
+		igmp_leave(g, ifp, &group, &src, now);
 		break;
 	case IGMP_V3_REPORT:
 		/* An RFC 2236 router does not know this type. */
@@ -397,8 +522,12 @@ static void input_msg(struct igmp *g, struct igmp_if *ifp,
 			return;
 		}
 		ifp->cnt.rx_report[2]++;
-		while (igmp_rec_next(m, &off, &rec))
-			v3_record(g, ifp, &rec, m->src, now);
+		while (igmp_rec_next(m, &off, &rec)) {
+			struct mgm_addr rg = mgm_addr4(rec.group);
+
+			igmp_v3_record(g, ifp, rec.type, &rg, rec.srcs,
+				       rec.nsrc, &src, now);
+		}
 		return;
 	}
 	/* Accepted without Router Alert (v1/v2 only, see igmp_pkt.c). */
@@ -408,25 +537,35 @@ static void input_msg(struct igmp *g, struct igmp_if *ifp,
 
 void igmp_input(struct igmp *g, uint32_t ifindex, const uint8_t *ip, size_t len)
 {
+	uint16_t family = len && ip[0] >> 4 == 6 ? MGM_AF_INET6 : MGM_AF_INET;
 	struct igmp_if *ifp;
 	struct igmp_msg m;
-	enum igmp_rx r;
+	enum igmp_rx r = IGMP_RX_OK;
 
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->lock);
-	ifp = igmp_if_find(g, ifindex);
+	ifp = igmp_if_find(g, ifindex, family);
+	/* Not the interface's family: its other family counts it as bad. */
+	if (!ifp) {
+		family = family == MGM_AF_INET6 ? MGM_AF_INET : MGM_AF_INET6;
+		ifp = igmp_if_find(g, ifindex, family);
+	}
 	if (!ifp) {
 		g->unknown_if++;
 		pthread_mutex_unlock(&g->lock);
 		return;
 	}
 	ifp->cnt.rx_packets++;
-	r = igmp_pkt_parse(ip, len, &m);
-	if (r)
-		count_reject(&ifp->cnt, r);
-	else
-		input_msg(g, ifp, &m, now_ns(g));
+	if (family == MGM_AF_INET6) {
+		mld_input(g, ifp, ip, len, now_ns(g));
+	} else {
+		r = igmp_pkt_parse(ip, len, &m);
+		if (r)
+			count_reject(&ifp->cnt, r);
+		else
+			input_msg(g, ifp, &m, now_ns(g));
+	}
 	pthread_mutex_unlock(&g->lock);
 	if (!r)
 		igmp_sync(g);

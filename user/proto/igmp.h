@@ -44,7 +44,19 @@
  * The igmp_io functions, the log and the event hook are called with that
  * mutex held and must not call igmp_* functions.
  *
- * Addresses are IPv4 in network byte order.
+ * MLD (RFC 2710 MLDv1, RFC 3810 MLDv2) is IGMP's IPv6 half, not a second
+ * router: the same instance, state machine and MGM registration serve both
+ * families.  An interface runs IGMP (igmp_if_enable), MLD (mld_if_enable)
+ * or both; MLDv1 follows IGMPv2's rules and MLDv2 IGMPv3's (RFC 3810
+ * section 8 maps them), with MLD's encodings, its message types, the
+ * lowest IPv6 link-local address as querier, and no counterpart of
+ * IGMPv1.  The options below (timers, robustness, limits) apply to both
+ * families.  MGM sees one protocol, MGM_MS_IP_IGMP: an interface is owned
+ * once whatever runs on it, and the seed's disable/enable handoff covers
+ * both families.
+ *
+ * Addresses: the uint32_t ones are IPv4 in network byte order (0 for
+ * IPv6); the struct mgm_addr ones (..._x) carry either family.
  */
 #ifndef MGM_PROTO_IGMP_H
 #define MGM_PROTO_IGMP_H
@@ -75,6 +87,18 @@ struct igmp_io {
 	/* A monotonic clock, in nanoseconds. */
 	uint64_t (*now_ns)(void *ctx);
 	void *ctx;
+	/*
+	 * MLD (optional: without them mld_if_enable() says -EOPNOTSUPP).
+	 * send6 sends one IPv6 packet out of ifindex as it is: the IPv6
+	 * header (hop limit 1, the interface's link-local source), the
+	 * Hop-by-Hop header with the Router Alert and the MLD message with
+	 * its checksum, built by the core; the link-layer destination is
+	 * the one of its IPv6 destination.  Returns 0 or a negative errno.
+	 * if_addr6 writes the interface's IPv6 link-local address to ll
+	 * and returns true, or false if it has none (yet).
+	 */
+	int (*send6)(void *ctx, uint32_t ifindex, const void *ip6, size_t len);
+	bool (*if_addr6)(void *ctx, uint32_t ifindex, uint8_t ll[16]);
 };
 
 /* What happened, for the event hook (tools and tests print these). */
@@ -98,9 +122,20 @@ struct igmp_event {
 	uint32_t addr; /* QUERIER/NON_QUERIER: the querier */
 	bool readd; /* MGM_ADD: the deferred re-add after an enable */
 	uint32_t result; /* MGM calls: the MGM error code */
+	/*
+	 * Either family: MGM_AF_INET (IGMP) or MGM_AF_INET6 (MLD), and the
+	 * addresses above as struct mgm_addr (unspecified where they are 0;
+	 * the uint32_t ones stay 0 for IPv6).  DISABLE/ENABLE concern the
+	 * interface: family 0.
+	 */
+	uint16_t family;
+	struct mgm_addr source_x, group_x, addr_x;
 };
 
-/* Configuration; every 0 means the RFC 3376 default. */
+/*
+ * Configuration; every 0 means the RFC 3376 default, which RFC 3810 (9)
+ * shares for MLD.  One set for both families.
+ */
 struct igmp_opts {
 	uint32_t robustness; /* 2 */
 	uint32_t query_interval_ms; /* 125000 */
@@ -113,9 +148,9 @@ struct igmp_opts {
 	uint32_t max_groups; /* per interface */
 	uint32_t max_sources; /* per group */
 	/*
-	 * RFC 4604: in the SSM range 232.0.0.0/8 only INCLUDE-mode (source
-	 * specific) requests count; v1/v2 joins and EXCLUDE records there
-	 * are ignored unless this is set.
+	 * RFC 4604: in the SSM ranges 232.0.0.0/8 and ff3x::/32 only
+	 * INCLUDE-mode (source specific) requests count; v1/v2 joins and
+	 * EXCLUDE records there are ignored unless this is set.
 	 */
 	bool asm_in_ssm_range;
 	uint32_t component_id; /* MGM component ID (0: 1) */
@@ -147,13 +182,30 @@ void igmp_destroy(struct igmp *g);
  * -EIO when MGM refuses (handoff in progress / other error).
  */
 int igmp_if_enable(struct igmp *g, uint32_t ifindex, int version);
-/* Stop: release the interface in MGM (its memberships go), drop state. */
+/*
+ * Stop: release the interface in MGM (its memberships go), drop state.
+ * If MLD stays on the interface, MGM keeps it and IGMP's memberships are
+ * deleted one by one instead.
+ */
 int igmp_if_disable(struct igmp *g, uint32_t ifindex);
 
 /*
- * A packet received on ifindex: the IPv4 header, options and IGMP message
- * (len bytes, no link-layer header).  Anything malformed or not meant for
- * a router is counted and ignored.
+ * MLD on ifindex, as igmp_if_enable() for IGMP: version 1 is an RFC 2710
+ * router (MLDv1 queries, MLDv2 reports ignored), 2 is RFC 3810 with MLDv1
+ * compatibility.  The interface may run IGMP as well: MGM ownership is
+ * taken by the first of the two and released with the last.  Returns as
+ * igmp_if_enable(), and -EOPNOTSUPP without io.send6 / io.if_addr6.
+ */
+int mld_if_enable(struct igmp *g, uint32_t ifindex, int version);
+int mld_if_disable(struct igmp *g, uint32_t ifindex);
+
+/*
+ * A packet received on ifindex, no link-layer header: an IPv4 packet with
+ * IGMP (for the interface's IGMP), or an IPv6 packet with MLD (for its
+ * MLD; the version nibble tells).  Anything malformed or not meant for a
+ * router is counted and ignored -- for MLD everything RFC 3810 5.1.14 and
+ * 5.2.13 require: link-local source (:: allowed for reports), hop limit 1,
+ * Router Alert, ICMPv6 checksum.
  */
 void igmp_input(struct igmp *g, uint32_t ifindex, const uint8_t *ip,
 		size_t len);
@@ -174,26 +226,29 @@ void igmp_tick(struct igmp *g);
  */
 struct igmp_counters {
 	uint64_t rx_packets;
+	/* Indexed by level: MLDv1 counts in [1], MLDv2 in [2]. */
 	uint64_t rx_query[3]; /* IGMPv1, v2, v3 queries from other routers */
 	uint64_t rx_report[3]; /* v1, v2, v3 membership reports */
-	uint64_t rx_leave; /* v2 leave group */
+	uint64_t rx_leave; /* v2 leave group, MLDv1 done */
 	uint64_t rx_no_ra; /* v1/v2 messages accepted without Router Alert */
 	/* Rejected. */
 	uint64_t bad_ip; /* IPv4 header: version, lengths, options, frags */
 	uint64_t too_short; /* IGMP message shorter than its type needs */
 	uint64_t truncated; /* v3 source or record list beyond the end */
 	uint64_t bad_checksum; /* IPv4 header or IGMP checksum */
-	uint64_t bad_ttl; /* IP TTL other than 1 */
-	uint64_t no_router_alert; /* IGMPv3 message without Router Alert */
+	uint64_t bad_ttl; /* IP TTL / IPv6 hop limit other than 1 */
+	uint64_t no_router_alert; /* IGMPv3 or MLD message without RA */
+	uint64_t bad_src; /* MLD: source not link-local (or :: in a query) */
 	uint64_t bad_dest; /* destination not what the type requires */
 	uint64_t bad_group; /* group field not a multicast address */
 	uint64_t unknown_type; /* other IGMP types (DVMRP, mtrace, ...) */
 	/* Ignored (valid, but not for us). */
 	uint64_t ignored_own; /* our own queries */
-	uint64_t ignored_version; /* v3 reports on an IGMPv2 interface */
+	uint64_t ignored_version; /* v3 reports on an IGMPv2 interface,
+				     MLDv2 reports on an MLDv1 one */
 	/* Group records. */
 	uint64_t rec_processed;
-	uint64_t rec_local; /* 224.0.0.0/24: never a membership */
+	uint64_t rec_local; /* 224.0.0.0/24, ffx0-ffx2: never a membership */
 	uint64_t rec_ssm; /* ASM request in the SSM range (RFC 4604) */
 	uint64_t rec_compat; /* BLOCK / leave ignored in compatibility mode */
 	uint64_t rec_bad; /* unknown record type, non-multicast group */
@@ -209,10 +264,12 @@ struct igmp_counters {
 
 struct igmp_if_info {
 	uint32_t ifindex;
-	int version; /* configured: 2 or 3 */
-	uint32_t addr; /* ours */
+	uint16_t family; /* MGM_AF_INET: IGMP, MGM_AF_INET6: MLD */
+	int version; /* configured: IGMP 2 or 3, MLD 1 or 2 */
+	uint32_t addr; /* ours (IPv4) */
 	bool querier;
-	uint32_t querier_addr;
+	uint32_t querier_addr; /* IPv4 */
+	struct mgm_addr addr_x, querier_addr_x; /* either family */
 	uint32_t other_querier_ms; /* other-querier-present timer, 0 = off */
 	uint32_t next_query_ms; /* querier: next general query */
 	uint32_t startup_left; /* startup queries still to send */
@@ -227,7 +284,8 @@ struct igmp_if_info {
 enum igmp_filter_mode { IGMP_INCLUDE = 0, IGMP_EXCLUDE = 1 };
 
 struct igmp_source_info {
-	uint32_t addr;
+	uint32_t addr; /* IPv4 (0 for IPv6) */
+	struct mgm_addr addr_x;
 	uint32_t timer_ms; /* 0: not running (EXCLUDE mode: excluded) */
 	bool forwarded; /* RFC 3376 6.3: traffic from it is wanted */
 	bool in_mgm; /* an (S,G) membership is installed */
@@ -235,12 +293,15 @@ struct igmp_source_info {
 
 struct igmp_group_info {
 	uint32_t ifindex;
-	uint32_t group;
+	uint32_t group; /* IPv4 (0 for IPv6) */
 	enum igmp_filter_mode mode;
 	uint32_t timer_ms; /* group timer (EXCLUDE mode) */
-	int compat; /* 1, 2, 3: group compatibility mode */
-	uint32_t v1_host_ms, v2_host_ms; /* older-host-present timers */
-	uint32_t last_reporter;
+	int compat; /* group compatibility mode: IGMP 1, 2, 3; MLD 1, 2 */
+	/* Older-host-present timers: IGMPv1, IGMPv2 / MLDv1 hosts. */
+	uint32_t v1_host_ms, v2_host_ms;
+	uint32_t last_reporter; /* IPv4 */
+	uint16_t family;
+	struct mgm_addr group_x, last_reporter_x; /* either family */
 	uint32_t uptime_ms;
 	bool in_mgm; /* the (*,G) membership is installed */
 	uint32_t n_sources;
@@ -250,7 +311,8 @@ struct igmp_group_info {
 /*
  * Call fn for every interface / every group (of ifindex, 0 = all), on a
  * snapshot taken under the lock; fn runs without it and may call any igmp
- * function.  Interfaces by ifindex, groups by (ifindex, group).  Stops
+ * function.  Interfaces by (ifindex, family), groups by (ifindex, group),
+ * IPv4 groups before IPv6 ones.  Stops
  * early and returns fn's value if non-zero; -ENOMEM, -EINVAL.
  */
 int igmp_foreach_if(struct igmp *g,
@@ -284,6 +346,15 @@ void igmp_sock_io(struct igmp_sock *s, struct igmp_io *io);
 /* Start receiving on ifindex; returns its fd (to poll) or -errno. */
 int igmp_sock_add_if(struct igmp_sock *s, uint32_t ifindex);
 int igmp_sock_del_if(struct igmp_sock *s, uint32_t ifindex);
+/*
+ * The same for MLD (mld_sock.c): an AF_PACKET socket for ETH_P_IPV6 whose
+ * filter passes only ICMPv6 MLD types (behind a Hop-by-Hop header or
+ * not); igmp_sock_input() serves its fd as well.  Sending is AF_PACKET
+ * too: the core builds the whole IPv6 packet (header, Router Alert, MLD),
+ * so it goes out as it is, to the group's 33:33 MAC.
+ */
+int igmp_sock_add_if6(struct igmp_sock *s, uint32_t ifindex);
+int igmp_sock_del_if6(struct igmp_sock *s, uint32_t ifindex);
 /* The receive fds (up to max); returns how many there are. */
 int igmp_sock_fds(struct igmp_sock *s, int *fds, int max);
 /*

@@ -21,29 +21,44 @@
 
 #include "igmp_int.h"
 
-bool igmp_is_ssm(uint32_t group)
+bool igmp_is_ssm(const struct mgm_addr *group)
 {
-	return (ntohl(group) & 0xff000000U) == 0xe8000000U;
+	if (group->family == MGM_AF_INET6)
+		return group->v6[0] == 0xff && (group->v6[1] & 0xf0) == 0x30 &&
+		       !group->v6[2] && !group->v6[3];
+	return (ntohl(group->v4) & 0xff000000U) == 0xe8000000U;
 }
 
-bool igmp_is_local(uint32_t group)
+bool igmp_is_local(const struct mgm_addr *group)
 {
-	return (ntohl(group) & 0xffffff00U) == 0xe0000000U;
+	/* RFC 4291 2.7: scopes 0 (reserved), 1 (interface), 2 (link). */
+	if (group->family == MGM_AF_INET6)
+		return (group->v6[1] & 0x0f) <= 2;
+	return (ntohl(group->v4) & 0xffffff00U) == 0xe0000000U;
 }
 
-/* Groups and sources are sorted by their raw value: binary search. */
-static long bsearch_u32(const void *base, size_t n, size_t size, uint32_t key)
+bool igmp_is_multicast(const struct mgm_addr *group)
+{
+	if (group->family == MGM_AF_INET6)
+		return group->v6[0] == 0xff;
+	return (ntohl(group->v4) & 0xf0000000U) == 0xe0000000U;
+}
+
+/* Groups and sources are sorted by addr_cmp: binary search. */
+static long bsearch_addr(const void *base, size_t n, size_t size,
+			 const struct mgm_addr *key)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		uint32_t v;
+		const struct mgm_addr *v =
+			(const void *)((const char *)base + mid * size);
+		int c = addr_cmp(v, key);
 
-		memcpy(&v, (const char *)base + mid * size, 4);
-		if (v == key)
+		if (!c)
 			return (long)mid;
-		if (v < key)
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -54,23 +69,26 @@ static long bsearch_u32(const void *base, size_t n, size_t size, uint32_t key)
 _Static_assert(offsetof(struct igmp_grp, addr) == 0, "key first");
 _Static_assert(offsetof(struct igmp_src, addr) == 0, "key first");
 
-struct igmp_grp *igmp_grp_find(struct igmp_if *ifp, uint32_t group)
+struct igmp_grp *igmp_grp_find(struct igmp_if *ifp,
+			       const struct mgm_addr *group)
 {
-	long i = bsearch_u32(ifp->grp, ifp->ngrp, sizeof(*ifp->grp), group);
+	long i = bsearch_addr(ifp->grp, ifp->ngrp, sizeof(*ifp->grp), group);
 
 	return i >= 0 ? &ifp->grp[i] : NULL;
 }
 
-struct igmp_src *igmp_src_find(struct igmp_grp *grp, uint32_t addr)
+struct igmp_src *igmp_src_find(struct igmp_grp *grp,
+			       const struct mgm_addr *addr)
 {
-	long i = bsearch_u32(grp->src, grp->nsrc, sizeof(*grp->src), addr);
+	long i = bsearch_addr(grp->src, grp->nsrc, sizeof(*grp->src), addr);
 
 	return i >= 0 ? &grp->src[i] : NULL;
 }
 
-static bool in_set(const uint32_t *b, uint32_t nb, uint32_t a)
+static bool in_set(const struct mgm_addr *b, uint32_t nb,
+		   const struct mgm_addr *a)
 {
-	return bsearch_u32(b, nb, sizeof(*b), a) >= 0;
+	return bsearch_addr(b, nb, sizeof(*b), a) >= 0;
 }
 
 void igmp_grp_dirty(struct igmp_if *ifp, struct igmp_grp *grp)
@@ -80,7 +98,8 @@ void igmp_grp_dirty(struct igmp_if *ifp, struct igmp_grp *grp)
 }
 
 /* MGM has (source, group) while we no longer do: sync must delete it. */
-void igmp_undo_push(struct igmp_if *ifp, uint32_t source, uint32_t group)
+void igmp_undo_push(struct igmp_if *ifp, const struct mgm_addr *source,
+		    const struct mgm_addr *group)
 {
 	if (ifp->nundo == ifp->capundo) {
 		uint32_t nc = ifp->capundo ? ifp->capundo * 2 : 16;
@@ -94,18 +113,19 @@ void igmp_undo_push(struct igmp_if *ifp, uint32_t source, uint32_t group)
 		ifp->undo = nv;
 		ifp->capundo = nc;
 	}
-	ifp->undo[ifp->nundo++] = (struct igmp_undo){ source, group };
+	ifp->undo[ifp->nundo++] = (struct igmp_undo){ *source, *group };
 	ifp->dirty = true;
 }
 
 /* A record comes back before its undo ran: MGM still has it. */
-static bool undo_take(struct igmp_if *ifp, uint32_t source, uint32_t group)
+static bool undo_take(struct igmp_if *ifp, const struct mgm_addr *source,
+		      const struct mgm_addr *group)
 {
 	uint32_t i;
 
 	for (i = 0; i < ifp->nundo; i++) {
-		if (ifp->undo[i].source == source &&
-		    ifp->undo[i].group == group) {
+		if (addr_eq(&ifp->undo[i].source, source) &&
+		    addr_eq(&ifp->undo[i].group, group)) {
 			ifp->undo[i] = ifp->undo[--ifp->nundo];
 			return true;
 		}
@@ -116,7 +136,7 @@ static bool undo_take(struct igmp_if *ifp, uint32_t source, uint32_t group)
 static void src_del(struct igmp_if *ifp, struct igmp_grp *grp, uint32_t i)
 {
 	if (grp->src[i].in_mgm || grp->src[i].unsure)
-		igmp_undo_push(ifp, grp->src[i].addr, grp->addr);
+		igmp_undo_push(ifp, &grp->src[i].addr, &grp->addr);
 	memmove(&grp->src[i], &grp->src[i + 1],
 		(grp->nsrc - i - 1) * sizeof(*grp->src));
 	grp->nsrc--;
@@ -125,9 +145,10 @@ static void src_del(struct igmp_if *ifp, struct igmp_grp *grp, uint32_t i)
 
 /* The source record, created (timer not running) if needed. */
 static struct igmp_src *src_get(struct igmp *g, struct igmp_if *ifp,
-				struct igmp_grp *grp, uint32_t addr)
+				struct igmp_grp *grp,
+				const struct mgm_addr *addr)
 {
-	long i = bsearch_u32(grp->src, grp->nsrc, sizeof(*grp->src), addr);
+	long i = bsearch_addr(grp->src, grp->nsrc, sizeof(*grp->src), addr);
 	struct igmp_src *s;
 
 	if (i >= 0)
@@ -152,18 +173,19 @@ static struct igmp_src *src_get(struct igmp *g, struct igmp_if *ifp,
 		(grp->nsrc - (uint32_t)i) * sizeof(*grp->src));
 	grp->nsrc++;
 	s = &grp->src[i];
-	*s = (struct igmp_src){ .addr = addr };
+	*s = (struct igmp_src){ .addr = *addr };
 	/* Its delete was still to come: MGM may have it, sync makes sure. */
-	s->unsure = undo_take(ifp, addr, grp->addr);
+	s->unsure = undo_take(ifp, addr, &grp->addr);
 	igmp_grp_dirty(ifp, grp);
 	return s;
 }
 
 static struct igmp_grp *grp_new(struct igmp *g, struct igmp_if *ifp,
-				uint32_t group, uint64_t now)
+				const struct mgm_addr *group, uint64_t now)
 {
-	long i = bsearch_u32(ifp->grp, ifp->ngrp, sizeof(*ifp->grp), group);
+	long i = bsearch_addr(ifp->grp, ifp->ngrp, sizeof(*ifp->grp), group);
 	struct igmp_grp *grp;
+	struct mgm_addr any = addr_any(group->family);
 
 	if (ifp->ngrp >= g->o.max_groups) {
 		ifp->cnt.rec_limit++;
@@ -185,9 +207,9 @@ static struct igmp_grp *grp_new(struct igmp *g, struct igmp_if *ifp,
 		(ifp->ngrp - (uint32_t)i) * sizeof(*ifp->grp));
 	ifp->ngrp++;
 	grp = &ifp->grp[i];
-	*grp = (struct igmp_grp){ .addr = group, .mode = IGMP_INCLUDE };
+	*grp = (struct igmp_grp){ .addr = *group, .mode = IGMP_INCLUDE };
 	grp->created = now;
-	grp->unsure = undo_take(ifp, 0, group);
+	grp->unsure = undo_take(ifp, &any, group);
 	igmp_grp_dirty(ifp, grp);
 	return grp;
 }
@@ -195,13 +217,14 @@ static struct igmp_grp *grp_new(struct igmp *g, struct igmp_if *ifp,
 void igmp_grp_del(struct igmp_if *ifp, uint32_t idx)
 {
 	struct igmp_grp *grp = &ifp->grp[idx];
+	struct mgm_addr any = addr_any(grp->addr.family);
 	uint32_t i;
 
 	if (grp->in_mgm || grp->unsure)
-		igmp_undo_push(ifp, 0, grp->addr);
+		igmp_undo_push(ifp, &any, &grp->addr);
 	for (i = 0; i < grp->nsrc; i++)
 		if (grp->src[i].in_mgm || grp->src[i].unsure)
-			igmp_undo_push(ifp, grp->src[i].addr, grp->addr);
+			igmp_undo_push(ifp, &grp->src[i].addr, &grp->addr);
 	free(grp->src);
 	memmove(&ifp->grp[idx], &ifp->grp[idx + 1],
 		(ifp->ngrp - idx - 1) * sizeof(*ifp->grp));
@@ -228,7 +251,7 @@ int igmp_grp_compat(const struct igmp_if *ifp, const struct igmp_grp *grp)
 	return c < ifp->version ? c : ifp->version;
 }
 
-bool igmp_forwards(const struct igmp_grp *grp, uint32_t source)
+bool igmp_forwards(const struct igmp_grp *grp, const struct mgm_addr *source)
 {
 	const struct igmp_src *s;
 
@@ -245,13 +268,13 @@ bool igmp_forwards(const struct igmp_grp *grp, uint32_t source)
 
 /* IS_IN(B), ALLOW(B): (B) = GMI; in EXCLUDE mode that moves B to X. */
 static void rec_include(struct igmp *g, struct igmp_if *ifp,
-			struct igmp_grp *grp, const uint32_t *b, uint32_t nb,
-			uint64_t now)
+			struct igmp_grp *grp, const struct mgm_addr *b,
+			uint32_t nb, uint64_t now)
 {
 	uint32_t i;
 
 	for (i = 0; i < nb; i++) {
-		struct igmp_src *s = src_get(g, ifp, grp, b[i]);
+		struct igmp_src *s = src_get(g, ifp, grp, &b[i]);
 
 		if (s)
 			igmp_arm(g, &s->timer, now + if_gmi(g, ifp));
@@ -268,22 +291,22 @@ static void rec_include(struct igmp *g, struct igmp_if *ifp,
  * are exactly the sources left with a running timer.
  */
 static void rec_exclude(struct igmp *g, struct igmp_if *ifp,
-			struct igmp_grp *grp, const uint32_t *b, uint32_t nb,
-			bool to_ex, uint64_t now)
+			struct igmp_grp *grp, const struct mgm_addr *b,
+			uint32_t nb, bool to_ex, uint64_t now)
 {
 	bool was_in = grp->mode == IGMP_INCLUDE;
 	uint64_t t_new = was_in ? 0 : to_ex ? grp->timer : now + if_gmi(g, ifp);
 	uint32_t i;
 
 	for (i = grp->nsrc; i-- > 0;)
-		if (!in_set(b, nb, grp->src[i].addr))
+		if (!in_set(b, nb, &grp->src[i].addr))
 			src_del(ifp, grp, i);
 	for (i = 0; i < nb; i++) {
 		struct igmp_src *s;
 
-		if (igmp_src_find(grp, b[i]))
+		if (igmp_src_find(grp, &b[i]))
 			continue;
-		s = src_get(g, ifp, grp, b[i]);
+		s = src_get(g, ifp, grp, &b[i]);
 		if (s)
 			igmp_arm(g, &s->timer, t_new);
 	}
@@ -304,13 +327,13 @@ static void rec_exclude(struct igmp *g, struct igmp_if *ifp,
  * the record's sources get their timers.
  */
 static void rec_to_in(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
-		      const uint32_t *b, uint32_t nb, uint64_t now)
+		      const struct mgm_addr *b, uint32_t nb, uint64_t now)
 {
 	uint32_t i;
 
 	for (i = 0; i < grp->nsrc; i++)
 		grp->src[i].mark = grp->src[i].timer &&
-				   !in_set(b, nb, grp->src[i].addr);
+				   !in_set(b, nb, &grp->src[i].addr);
 	rec_include(g, ifp, grp, b, nb, now);
 	igmp_q_marked(g, ifp, grp, now);
 	if (grp->mode == IGMP_EXCLUDE)
@@ -323,7 +346,7 @@ static void rec_to_in(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
  *                                                 Q(G, A-Y)
  */
 static void rec_block(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
-		      const uint32_t *b, uint32_t nb, uint64_t now)
+		      const struct mgm_addr *b, uint32_t nb, uint64_t now)
 {
 	uint32_t i;
 
@@ -331,22 +354,23 @@ static void rec_block(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 		for (i = 0; i < nb; i++) {
 			struct igmp_src *s;
 
-			if (igmp_src_find(grp, b[i]))
+			if (igmp_src_find(grp, &b[i]))
 				continue;
-			s = src_get(g, ifp, grp, b[i]);
+			s = src_get(g, ifp, grp, &b[i]);
 			if (s)
 				igmp_arm(g, &s->timer, grp->timer);
 		}
 	}
 	for (i = 0; i < grp->nsrc; i++)
 		grp->src[i].mark = grp->src[i].timer &&
-				   in_set(b, nb, grp->src[i].addr);
+				   in_set(b, nb, &grp->src[i].addr);
 	igmp_q_marked(g, ifp, grp, now);
 }
 
 struct igmp_grp *igmp_record(struct igmp *g, struct igmp_if *ifp, uint64_t now,
-			     int type, uint32_t group, const uint32_t *b,
-			     uint32_t nb, uint32_t reporter)
+			     int type, const struct mgm_addr *group,
+			     const struct mgm_addr *b, uint32_t nb,
+			     const struct mgm_addr *reporter)
 {
 	struct igmp_grp *grp;
 	long idx;
@@ -386,7 +410,7 @@ struct igmp_grp *igmp_record(struct igmp *g, struct igmp_if *ifp, uint64_t now,
 		if (!grp)
 			return NULL;
 	}
-	grp->last_reporter = reporter;
+	grp->last_reporter = *reporter;
 	igmp_grp_dirty(ifp, grp);
 	switch (type) {
 	case IGMP_IS_IN:

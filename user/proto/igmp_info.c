@@ -65,12 +65,18 @@ int igmp_foreach_if(struct igmp *g,
 	}
 	now = g->io.now_ns(g->io.ctx);
 	for (ifp = g->ifs, i = 0; ifp; ifp = ifp->next, i++) {
+		bool v6 = ifp->family == MGM_AF_INET6;
+
 		v[i] = (struct igmp_if_info){
 			.ifindex = ifp->ifindex,
-			.version = ifp->version,
-			.addr = ifp->addr,
+			.family = ifp->family,
+			/* MLD versions are one below their levels. */
+			.version = v6 ? ifp->version - 1 : ifp->version,
+			.addr = v6 ? 0 : ifp->addr.v4,
 			.querier = ifp->querier,
-			.querier_addr = ifp->querier_addr,
+			.querier_addr = v6 ? 0 : ifp->querier_addr.v4,
+			.addr_x = ifp->addr,
+			.querier_addr_x = ifp->querier_addr,
 			.other_querier_ms =
 				ifp->querier ? 0 : left_ms(ifp->oqp, now),
 			.next_query_ms =
@@ -98,13 +104,6 @@ struct grp_snap {
 	struct igmp_source_info *src;
 };
 
-static int src_info_cmp(const void *a, const void *b)
-{
-	uint32_t x = ntohl(((const struct igmp_source_info *)a)->addr);
-	uint32_t y = ntohl(((const struct igmp_source_info *)b)->addr);
-
-	return x < y ? -1 : x > y;
-}
 
 static int grp_snap_cmp(const void *a, const void *b)
 {
@@ -113,25 +112,27 @@ static int grp_snap_cmp(const void *a, const void *b)
 
 	if (x->ifindex != y->ifindex)
 		return x->ifindex < y->ifindex ? -1 : 1;
-	return ntohl(x->group) < ntohl(y->group) ?
-		       -1 :
-		       ntohl(x->group) > ntohl(y->group);
+	return addr_cmp(&x->group_x, &y->group_x);
 }
 
 static int snap_group(struct grp_snap *sn, const struct igmp_if *ifp,
 		      const struct igmp_grp *grp, uint64_t now)
 {
+	bool v6 = ifp->family == MGM_AF_INET6;
 	uint32_t k;
 
 	sn->info = (struct igmp_group_info){
 		.ifindex = ifp->ifindex,
-		.group = grp->addr,
+		.group = v6 ? 0 : grp->addr.v4,
 		.mode = grp->mode,
 		.timer_ms = left_ms(grp->timer, now),
-		.compat = igmp_grp_compat(ifp, grp),
+		.compat = igmp_grp_compat(ifp, grp) - (v6 ? 1 : 0),
 		.v1_host_ms = left_ms(grp->v1_host, now),
 		.v2_host_ms = left_ms(grp->v2_host, now),
-		.last_reporter = grp->last_reporter,
+		.last_reporter = v6 ? 0 : grp->last_reporter.v4,
+		.family = ifp->family,
+		.group_x = grp->addr,
+		.last_reporter_x = grp->last_reporter,
 		.uptime_ms = (uint32_t)((now - grp->created) / NS_PER_MS),
 		.in_mgm = grp->in_mgm,
 		.n_sources = grp->nsrc,
@@ -145,13 +146,13 @@ static int snap_group(struct grp_snap *sn, const struct igmp_if *ifp,
 		const struct igmp_src *s = &grp->src[k];
 
 		sn->src[k] = (struct igmp_source_info){
-			.addr = s->addr,
+			.addr = v6 ? 0 : s->addr.v4,
+			.addr_x = s->addr,
 			.timer_ms = left_ms(s->timer, now),
 			.forwarded = s->timer != 0,
 			.in_mgm = s->in_mgm,
 		};
 	}
-	qsort(sn->src, grp->nsrc, sizeof(*sn->src), src_info_cmp);
 	sn->info.sources = sn->src;
 	return 0;
 }

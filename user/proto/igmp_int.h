@@ -19,7 +19,10 @@
 #include <stdint.h>
 #include <syslog.h>
 
+#include <string.h>
+
 #include "proto/igmp.h"
+#include "proto/mld_pkt.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -141,10 +144,63 @@ static inline uint16_t rd16be(const uint8_t *p)
 }
 
 /* ------------------------------------------------------------------ */
+/* Addresses of either family                                         */
+
+/*
+ * Groups, sources, reporters and queriers are struct mgm_addr: one state
+ * machine for IGMP (IPv4) and MLD (IPv6).  Order: family, then the bytes
+ * in network order (IPv4 by value, as ntohl() compares).
+ */
+static inline size_t addr_len(uint16_t family)
+{
+	return family == MGM_AF_INET6 ? 16 : 4;
+}
+
+static inline int addr_cmp(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->v6, b->v6, addr_len(a->family));
+}
+
+static inline bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	return !addr_cmp(a, b);
+}
+
+/* The unspecified address of a family: the wildcard source. */
+static inline struct mgm_addr addr_any(uint16_t family)
+{
+	struct mgm_addr a = { .family = family };
+
+	return a;
+}
+
+/* Address i of an unaligned list of a family's addresses. */
+static inline struct mgm_addr addr_at(uint16_t family, const uint8_t *list,
+				      size_t i)
+{
+	return family == MGM_AF_INET6 ? mgm_addr6(list + 16 * i) :
+					mgm_addr4(rd32(list + 4 * i));
+}
+
+/* Text of an address for logs (buf of MGM_ADDRSTRLEN bytes). */
+const char *igmp_ntop(const struct mgm_addr *a, char *buf);
+
+/* ------------------------------------------------------------------ */
 /* State                                                               */
 
+/*
+ * One struct igmp_if per (interface, family): IGMP on an interface is an
+ * MGM_AF_INET one, MLD an MGM_AF_INET6 one, and an interface may have
+ * both.  Their "level" is the IGMP version whose rules apply: IGMPv2 and
+ * MLDv1 are level 2, IGMPv3 and MLDv2 level 3, IGMPv1 (hosts only, no
+ * MLD equivalent) level 1.  MGM sees one protocol: the interface is owned
+ * once (by whichever family came first) and MGM's disable and enable
+ * callbacks, which name an interface and not a family, reach both.
+ */
 struct igmp_src {
-	uint32_t addr;
+	struct mgm_addr addr;
 	uint64_t timer; /* expiry (ns); 0: not running */
 	uint8_t rtx; /* Q(G,S) retransmissions still to send */
 	bool in_mgm; /* (S,G) membership installed */
@@ -153,25 +209,25 @@ struct igmp_src {
 };
 
 struct igmp_grp {
-	uint32_t addr;
+	struct mgm_addr addr;
 	enum igmp_filter_mode mode;
 	bool in_mgm; /* (*,G) membership installed */
 	bool unsure; /* as igmp_src.unsure */
 	bool dirty; /* membership may differ from MGM: sync looks */
 	uint8_t gq_rtx; /* Q(G) retransmissions still to send */
 	uint64_t timer; /* group timer, EXCLUDE mode */
-	uint64_t v1_host, v2_host; /* older version host present */
+	uint64_t v1_host, v2_host; /* older version host present (levels) */
 	uint64_t gq_next; /* next Q(G) retransmission, 0: none */
 	uint64_t sq_next; /* next Q(G,A) round, 0: none */
 	uint64_t created;
-	uint32_t last_reporter;
-	struct igmp_src *src; /* sorted by addr (as a number) */
+	struct mgm_addr last_reporter;
+	struct igmp_src *src; /* sorted by addr_cmp */
 	uint32_t nsrc, capsrc;
 };
 
 /* A membership still in MGM whose state is gone: sync deletes it. */
 struct igmp_undo {
-	uint32_t source, group;
+	struct mgm_addr source, group;
 };
 
 /*
@@ -182,16 +238,18 @@ struct igmp_undo {
  * an MGM query was made for.
  */
 struct igmp_mark {
-	uint32_t source, group, seq;
+	struct mgm_addr source, group;
+	uint32_t seq;
 	bool fwd_on;
 	bool unsure; /* a FORWARD_STATE add crossed a handoff */
 };
 
 struct igmp_if {
-	struct igmp_if *next; /* sorted by ifindex */
+	struct igmp_if *next; /* sorted by ifindex, then family */
 	uint32_t ifindex;
-	int version;
-	bool attached; /* MGM ownership taken */
+	uint16_t family; /* MGM_AF_INET: IGMP, MGM_AF_INET6: MLD */
+	int version; /* level: 2 or 3 (see above) */
+	bool attached; /* MGM ownership taken (by this family or the other) */
 	bool detaching; /* being released: sync leaves it alone */
 	bool mgm_disabled; /* between MGM's disable and enable callbacks */
 	bool readd; /* enabled again: igmp_tick() re-adds everything */
@@ -199,9 +257,9 @@ struct igmp_if {
 	bool dirty; /* some group is dirty, or undo/marks to look at */
 	bool gc_due; /* check the marks' MGM entries still exist */
 	uint32_t gen; /* bumped by disable/enable: older MGM results void */
-	uint32_t addr;
+	struct mgm_addr addr; /* ours: primary IPv4 / IPv6 link-local */
 	bool querier;
-	uint32_t querier_addr;
+	struct mgm_addr querier_addr;
 	uint64_t oqp; /* other querier present timer */
 	uint64_t gq_next; /* querier: next general query */
 	uint64_t gc_next;
@@ -223,7 +281,7 @@ struct igmp {
 	mgm_handle_t h;
 	struct igmp_io io;
 	struct igmp_opts o;
-	/* Configured values (RFC 3376 8), ns where times. */
+	/* Configured values (RFC 3376 8, RFC 3810 9), ns where times. */
 	uint32_t rv, lmqc, sqc;
 	uint64_t qi, qri, lmqi, sqi;
 	struct igmp_if *ifs;
@@ -235,18 +293,65 @@ struct igmp {
 	uint32_t log_tx_errors;
 };
 
+/*
+ * A query from another router, either family: what igmp_query_rx() needs
+ * of an IGMP or MLD query.
+ */
+struct igmp_qrx {
+	struct mgm_addr src, group; /* group unspecified: general query */
+	int level; /* 1, 2, 3 (MLDv1: 2, MLDv2: 3) */
+	uint64_t max_resp_ns;
+	bool s_flag;
+	uint8_t qrv; /* level 3 */
+	uint32_t qqi_s; /* level 3 */
+	uint16_t nsrc;
+	const uint8_t *srcs; /* nsrc addresses of the family, unaligned */
+};
+
 /* igmp.c */
 void igmp_logf(struct igmp *g, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void igmp_emit(struct igmp *g, enum igmp_event_kind kind, uint32_t ifindex,
-	       uint32_t source, uint32_t group, uint32_t addr);
-struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex);
+void igmp_emit(struct igmp *g, enum igmp_event_kind kind,
+	       const struct igmp_if *ifp, const struct mgm_addr *source,
+	       const struct mgm_addr *group, const struct mgm_addr *addr);
+/* Fill the address fields of an event (IPv4 ones for IPv4 only). */
+void igmp_ev_addrs(struct igmp_event *ev, uint16_t family,
+		   const struct mgm_addr *source, const struct mgm_addr *group,
+		   const struct mgm_addr *addr);
+struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex,
+			     uint16_t family);
+/* Group records of a v3 report / MLDv2 report (sources unsorted). */
+void igmp_v3_record(struct igmp *g, struct igmp_if *ifp, uint8_t type,
+		    const struct mgm_addr *group, const uint8_t *srcs,
+		    uint16_t nsrc, const struct mgm_addr *reporter,
+		    uint64_t now);
+/* A v1/v2 (or MLDv1) report and a leave (MLD done). */
+void igmp_old_report(struct igmp *g, struct igmp_if *ifp, int level,
+		     const struct mgm_addr *group,
+		     const struct mgm_addr *reporter, uint64_t now);
+void igmp_leave(struct igmp *g, struct igmp_if *ifp,
+		const struct mgm_addr *group, const struct mgm_addr *reporter,
+		uint64_t now);
+void igmp_if_free(struct igmp_if *ifp);
+void igmp_if_unlink(struct igmp *g, struct igmp_if *ifp);
+/* Our own address on the interface, asked from the I/O. */
+struct mgm_addr igmp_own_addr(struct igmp *g, const struct igmp_if *ifp);
+
+/* mld.c: an IPv6 packet handed to igmp_input() for ifp (MLD). */
+void mld_input(struct igmp *g, struct igmp_if *ifp, const uint8_t *ip,
+	       size_t len, uint64_t now);
 
 /* igmp_mgm.c */
 /* The callbacks IGMP registers with (ctx = g). */
 struct mgm_protocol_config igmp_mgm_config(struct igmp *g);
 /* Make MGM match the dirty state; called WITHOUT the lock. */
 void igmp_sync(struct igmp *g);
+/*
+ * Stop one family of an interface whose other family stays: MGM keeps
+ * the ownership, so this family's memberships are deleted one by one.
+ * Called WITHOUT the lock; ifp is unlinked and freed.
+ */
+void igmp_if_leave(struct igmp *g, struct igmp_if *ifp);
 
 /* A timer is set: keep next_due the earliest deadline. */
 static inline void igmp_arm(struct igmp *g, uint64_t *timer, uint64_t when)
@@ -283,35 +388,43 @@ static inline uint64_t lmqt(const struct igmp *g)
 }
 
 /* igmp_group.c */
-struct igmp_grp *igmp_grp_find(struct igmp_if *ifp, uint32_t group);
-struct igmp_src *igmp_src_find(struct igmp_grp *grp, uint32_t addr);
+struct igmp_grp *igmp_grp_find(struct igmp_if *ifp,
+			       const struct mgm_addr *group);
+struct igmp_src *igmp_src_find(struct igmp_grp *grp,
+			       const struct mgm_addr *addr);
 /*
  * One group record (a v1/v2 report or leave mapped to IS_EX({}) or
  * TO_IN({})); b is sorted and without duplicates.  Returns the group, or
  * NULL if it does not exist afterwards or the record was ignored.
  */
 struct igmp_grp *igmp_record(struct igmp *g, struct igmp_if *ifp, uint64_t now,
-			     int type, uint32_t group, const uint32_t *b,
-			     uint32_t nb, uint32_t reporter);
-/* Group compatibility mode, capped by the interface version. */
+			     int type, const struct mgm_addr *group,
+			     const struct mgm_addr *b, uint32_t nb,
+			     const struct mgm_addr *reporter);
+/* Group compatibility mode (a level), capped by the interface's. */
 int igmp_grp_compat(const struct igmp_if *ifp, const struct igmp_grp *grp);
 /* RFC 3376 6.3: is traffic from source to this group wanted here? */
-bool igmp_forwards(const struct igmp_grp *grp, uint32_t source);
+bool igmp_forwards(const struct igmp_grp *grp, const struct mgm_addr *source);
 /* Run the group's due timers; arms the rest.  True if it was deleted. */
 bool igmp_grp_timers(struct igmp *g, struct igmp_if *ifp, uint32_t idx,
 		     uint64_t now);
 void igmp_grp_del(struct igmp_if *ifp, uint32_t idx);
 /* MGM may have (source, group) here while we no longer do: delete it. */
-void igmp_undo_push(struct igmp_if *ifp, uint32_t source, uint32_t group);
+void igmp_undo_push(struct igmp_if *ifp, const struct mgm_addr *source,
+		    const struct mgm_addr *group);
 void igmp_grp_dirty(struct igmp_if *ifp, struct igmp_grp *grp);
 void igmp_grp_free_all(struct igmp_if *ifp);
-bool igmp_is_ssm(uint32_t group);
-bool igmp_is_local(uint32_t group);
+/* Source-specific range: 232/8 (RFC 4607), ff3x::/32 (RFC 4607). */
+bool igmp_is_ssm(const struct mgm_addr *group);
+/* Never forwarded: 224.0.0.0/24; IPv6 scopes 0, 1 and 2 (link-local). */
+bool igmp_is_local(const struct mgm_addr *group);
+/* A multicast address of its family. */
+bool igmp_is_multicast(const struct mgm_addr *group);
 
 /* igmp_query.c */
 void igmp_querier_start(struct igmp *g, struct igmp_if *ifp, uint64_t now);
 void igmp_query_rx(struct igmp *g, struct igmp_if *ifp,
-		   const struct igmp_msg *m, uint64_t now);
+		   const struct igmp_qrx *m, uint64_t now);
 void igmp_if_timers(struct igmp *g, struct igmp_if *ifp, uint64_t now);
 /* Table action "Send Q(G)" (querier only). */
 void igmp_q_group(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,

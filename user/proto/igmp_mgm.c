@@ -25,23 +25,35 @@
 
 #define MASK_ALL 0xffffffffU
 
+/*
+ * The family-neutral membership calls (IPv6), until the core implements
+ * them: weak, so that the library links before; without them an IPv6
+ * membership fails with MGM_ERROR_NOT_SUPPORTED_STUB.
+ */
+#pragma weak mgm_add_group_membership_x
+#pragma weak mgm_delete_group_membership_x
+#pragma weak mgm_get_mfe_x
+#define MGM_ERROR_NOT_SUPPORTED_STUB 50U /* ERROR_NOT_SUPPORTED */
+
 /* ------------------------------------------------------------------ */
 /* Marks: (S,G) entries MGM was told to keep this interface out of     */
 
-static struct igmp_mark *mark_find(struct igmp_if *ifp, uint32_t source,
-				   uint32_t group)
+static struct igmp_mark *mark_find(struct igmp_if *ifp,
+				   const struct mgm_addr *source,
+				   const struct mgm_addr *group)
 {
 	uint32_t i;
 
 	for (i = 0; i < ifp->nmark; i++)
-		if (ifp->mark[i].source == source &&
-		    ifp->mark[i].group == group)
+		if (addr_eq(&ifp->mark[i].source, source) &&
+		    addr_eq(&ifp->mark[i].group, group))
 			return &ifp->mark[i];
 	return NULL;
 }
 
-static bool mark_set(struct igmp *g, struct igmp_if *ifp, uint32_t source,
-		     uint32_t group)
+static bool mark_set(struct igmp *g, struct igmp_if *ifp,
+		     const struct mgm_addr *source,
+		     const struct mgm_addr *group)
 {
 	struct igmp_mark *k = mark_find(ifp, source, group);
 
@@ -61,14 +73,14 @@ static bool mark_set(struct igmp *g, struct igmp_if *ifp, uint32_t source,
 		k = &ifp->mark[ifp->nmark++];
 	}
 	/* A new MGM entry: any FORWARD_STATE went with the old one. */
-	*k = (struct igmp_mark){ .source = source,
-				 .group = group,
+	*k = (struct igmp_mark){ .source = *source,
+				 .group = *group,
 				 .seq = ++g->mark_seq };
 	return true;
 }
 
-static void mark_del(struct igmp_if *ifp, uint32_t source, uint32_t group,
-		     uint32_t seq)
+static void mark_del(struct igmp_if *ifp, const struct mgm_addr *source,
+		     const struct mgm_addr *group, uint32_t seq)
 {
 	struct igmp_mark *k = mark_find(ifp, source, group);
 
@@ -85,7 +97,8 @@ struct igmp_op {
 	uint8_t kind;
 	bool add;
 	bool readd;
-	uint32_t ifindex, gen, source, group, seq;
+	uint32_t ifindex, gen, seq;
+	struct mgm_addr source, group; /* source unspecified: (*,G) */
 };
 
 struct opvec {
@@ -131,10 +144,10 @@ static void mark_excluded(struct igmp *g, struct igmp_if *ifp,
 		return;
 	for (i = 0; i < grp->nsrc; i++) {
 		if (grp->src[i].timer ||
-		    mark_find(ifp, grp->src[i].addr, grp->addr) ||
-		    !mark_set(g, ifp, grp->src[i].addr, grp->addr))
+		    mark_find(ifp, &grp->src[i].addr, &grp->addr) ||
+		    !mark_set(g, ifp, &grp->src[i].addr, &grp->addr))
 			continue;
-		k = mark_find(ifp, grp->src[i].addr, grp->addr);
+		k = mark_find(ifp, &grp->src[i].addr, &grp->addr);
 		k->fwd_on = true;
 		k->unsure = true;
 	}
@@ -160,7 +173,7 @@ static void collect_if(struct igmp *g, struct igmp_if *ifp, struct opvec *adds,
 		grp->dirty = false;
 		mark_excluded(g, ifp, grp);
 		op.group = grp->addr;
-		op.source = 0;
+		op.source = addr_any(ifp->family);
 		/* Unsure: say what we want either way (both are idempotent). */
 		if (want != grp->in_mgm || grp->unsure) {
 			op.add = want;
@@ -203,8 +216,8 @@ static void collect_if(struct igmp *g, struct igmp_if *ifp, struct opvec *adds,
 	op.kind = OP_FWD;
 	for (i = 0; i < ifp->nmark; i++) {
 		struct igmp_mark *k = &ifp->mark[i];
-		bool want =
-			igmp_forwards(igmp_grp_find(ifp, k->group), k->source);
+		bool want = igmp_forwards(igmp_grp_find(ifp, &k->group),
+					  &k->source);
 
 		if (want == k->fwd_on && !k->unsure)
 			continue;
@@ -260,13 +273,14 @@ static struct opvec collect(struct igmp *g)
 }
 
 /* One MGM call; the lock is not held. */
-static uint32_t apply(struct igmp *g, const struct igmp_op *op)
+static uint32_t apply_v4(struct igmp *g, const struct igmp_op *op)
 {
-	uint32_t sm = op->source ? MASK_ALL : 0;
+	uint32_t source = op->source.v4, group = op->group.v4;
+	uint32_t sm = source ? MASK_ALL : 0;
 
 	if (op->kind == OP_GC) {
-		struct mgm_ipmcast_mfe key = { .group = op->group,
-					       .source = op->source };
+		struct mgm_ipmcast_mfe key = { .group = group,
+					       .source = source };
 		uint8_t buf[MGM_SIZEOF_MFE(1)];
 		uint32_t size = sizeof(buf);
 
@@ -274,28 +288,59 @@ static uint32_t apply(struct igmp *g, const struct igmp_op *op)
 	}
 	if (op->add)
 		return mgm_add_group_membership_entry(
-			g->m, g->h, op->source, sm, op->group, MASK_ALL,
-			op->ifindex, 0,
+			g->m, g->h, source, sm, group, MASK_ALL, op->ifindex,
+			0,
 			op->kind == OP_FWD ? MGM_FORWARD_STATE_FLAG :
 					     MGM_JOIN_STATE_FLAG);
 	return mgm_delete_group_membership_entry(
-		g->m, g->h, op->source, sm, op->group, MASK_ALL, op->ifindex, 0,
+		g->m, g->h, source, sm, group, MASK_ALL, op->ifindex, 0,
 		op->kind == OP_FWD ? MGM_FORWARD_STATE_FLAG :
 				     MGM_JOIN_STATE_FLAG);
+}
+
+static uint32_t apply_x(struct igmp *g, const struct igmp_op *op)
+{
+	uint32_t flags = op->kind == OP_FWD ? MGM_FORWARD_STATE_FLAG :
+					      MGM_JOIN_STATE_FLAG;
+
+	if (op->kind == OP_GC) {
+		uint8_t buf[MGM_SIZEOF_MFE_X(1)];
+		uint32_t size = sizeof(buf);
+
+		if (!mgm_get_mfe_x)
+			return MGM_ERROR_NOT_SUPPORTED_STUB;
+		return mgm_get_mfe_x(g->m, &op->source, &op->group, &size, buf);
+	}
+	if (op->add)
+		return mgm_add_group_membership_x ?
+			       mgm_add_group_membership_x(g->m, g->h, &op->source,
+							  &op->group,
+							  op->ifindex, 0, flags) :
+			       MGM_ERROR_NOT_SUPPORTED_STUB;
+	return mgm_delete_group_membership_x ?
+		       mgm_delete_group_membership_x(g->m, g->h, &op->source,
+						     &op->group, op->ifindex, 0,
+						     flags) :
+		       MGM_ERROR_NOT_SUPPORTED_STUB;
+}
+
+static uint32_t apply(struct igmp *g, const struct igmp_op *op)
+{
+	return op->group.family == MGM_AF_INET6 ? apply_x(g, op) :
+						  apply_v4(g, op);
 }
 
 static void emit_op(struct igmp *g, const struct igmp_op *op, uint32_t r)
 {
 	struct igmp_event ev = {
 		.ifindex = op->ifindex,
-		.source = op->source,
-		.group = op->group,
 		.readd = op->readd,
 		.result = r,
 	};
 
 	if (!g->o.event || op->kind == OP_GC)
 		return;
+	igmp_ev_addrs(&ev, op->group.family, &op->source, &op->group, NULL);
 	if (op->kind == OP_JOIN)
 		ev.kind = op->add ? IGMP_EV_MGM_ADD : IGMP_EV_MGM_DEL;
 	else
@@ -305,24 +350,25 @@ static void emit_op(struct igmp *g, const struct igmp_op *op, uint32_t r)
 
 static void mark_unsure(struct igmp_if *ifp, const struct igmp_op *op)
 {
-	struct igmp_grp *grp = igmp_grp_find(ifp, op->group);
+	struct igmp_grp *grp = igmp_grp_find(ifp, &op->group);
+	bool star = mgm_addr_is_unspec(&op->source);
 	struct igmp_src *s;
 	struct igmp_mark *k;
 
 	ifp->dirty = true;
 	if (op->kind == OP_FWD) {
-		k = mark_find(ifp, op->source, op->group);
+		k = mark_find(ifp, &op->source, &op->group);
 		if (k && k->seq == op->seq)
 			k->unsure = true;
 		return;
 	}
-	s = grp && op->source ? igmp_src_find(grp, op->source) : NULL;
-	if (grp && !op->source)
+	s = grp && !star ? igmp_src_find(grp, &op->source) : NULL;
+	if (grp && star)
 		grp->unsure = true;
 	else if (s)
 		s->unsure = true;
 	else
-		igmp_undo_push(ifp, op->source, op->group);
+		igmp_undo_push(ifp, &op->source, &op->group);
 	if (grp)
 		igmp_grp_dirty(ifp, grp);
 }
@@ -330,10 +376,12 @@ static void mark_unsure(struct igmp_if *ifp, const struct igmp_op *op)
 /* The result of one call, under the lock. */
 static void settle(struct igmp *g, const struct igmp_op *op, uint32_t r)
 {
-	struct igmp_if *ifp = igmp_if_find(g, op->ifindex);
+	struct igmp_if *ifp = igmp_if_find(g, op->ifindex, op->group.family);
+	bool star = mgm_addr_is_unspec(&op->source);
 	struct igmp_grp *grp;
 	struct igmp_src *s;
 	struct igmp_mark *k;
+	char sa[MGM_ADDRSTRLEN], ga[MGM_ADDRSTRLEN];
 
 	if (!ifp || ifp->detaching)
 		return;
@@ -354,18 +402,18 @@ static void settle(struct igmp *g, const struct igmp_op *op, uint32_t r)
 	if (op->kind == OP_GC) {
 		/* The MGM entry is gone, and its memory of our "no" too. */
 		if (r == MGM_ERROR_NOT_FOUND)
-			mark_del(ifp, op->source, op->group, op->seq);
+			mark_del(ifp, &op->source, &op->group, op->seq);
 		return;
 	}
 	if (r == MGM_NO_ERROR || (!op->add && r == MGM_ERROR_NOT_FOUND))
 		return;
 	if (op->kind == OP_FWD) {
-		k = mark_find(ifp, op->source, op->group);
+		k = mark_find(ifp, &op->source, &op->group);
 		if (!k || k->seq != op->seq)
 			return;
 		/* No entry to add to: nothing of ours to undo either. */
 		if (r == MGM_ERROR_NOT_FOUND) {
-			mark_del(ifp, op->source, op->group, op->seq);
+			mark_del(ifp, &op->source, &op->group, op->seq);
 			return;
 		}
 		k->fwd_on = false;
@@ -377,18 +425,21 @@ static void settle(struct igmp *g, const struct igmp_op *op, uint32_t r)
 	 */
 	if (r != MGM_ERROR_CAN_NOT_COMPLETE) {
 		ifp->cnt.mgm_errors++;
-		igmp_logf(g, LOG_ERR, "MGM %s %s membership on if %u: %s",
+		igmp_logf(g, LOG_ERR,
+			  "MGM %s %s membership (%s,%s) on if %u: %s",
 			  op->add ? "add" : "delete",
 			  op->kind == OP_FWD ? "forward-state" : "join-state",
-			  op->ifindex, mgm_strerror(r));
+			  star ? "*" : igmp_ntop(&op->source, sa),
+			  igmp_ntop(&op->group, ga), op->ifindex,
+			  mgm_strerror(r));
 	}
 	if (!op->add || op->kind != OP_JOIN)
 		return;
 	/* Not in MGM after all: the group's next refresh retries. */
-	grp = igmp_grp_find(ifp, op->group);
-	if (grp && !op->source)
+	grp = igmp_grp_find(ifp, &op->group);
+	if (grp && star)
 		grp->in_mgm = false;
-	s = grp && op->source ? igmp_src_find(grp, op->source) : NULL;
+	s = grp && !star ? igmp_src_find(grp, &op->source) : NULL;
 	if (s)
 		s->in_mgm = false;
 }
@@ -432,6 +483,39 @@ void igmp_sync(struct igmp *g)
 }
 
 /* ------------------------------------------------------------------ */
+/* One family leaves, the other stays                                  */
+
+void igmp_if_leave(struct igmp *g, struct igmp_if *ifp)
+{
+	struct opvec adds = { 0 }, dels = { 0 };
+	bool syncable;
+	size_t i;
+
+	pthread_mutex_lock(&g->lock);
+	/*
+	 * Every membership of this family goes: the groups to the undo list,
+	 * and with no group left every FORWARD_STATE the marks added is
+	 * deleted too.  Between MGM's disable and enable there is nothing to
+	 * delete (MGM drops IGMP's memberships in the handoff).
+	 */
+	while (ifp->ngrp)
+		igmp_grp_del(ifp, ifp->ngrp - 1);
+	syncable = ifp->attached && !ifp->mgm_disabled && !ifp->readd;
+	if (syncable)
+		collect_if(g, ifp, &adds, &dels);
+	igmp_if_unlink(g, ifp);
+	pthread_mutex_unlock(&g->lock);
+	for (i = 0; i < dels.n; i++) {
+		if (dels.v[i].kind == OP_GC)
+			continue;
+		emit_op(g, &dels.v[i], apply(g, &dels.v[i]));
+	}
+	free(adds.v);
+	free(dels.v);
+	igmp_if_free(ifp);
+}
+
+/* ------------------------------------------------------------------ */
 /* MGM's callbacks into IGMP                                           */
 
 /*
@@ -439,18 +523,16 @@ void igmp_sync(struct igmp *g)
  * leave out those where S is not wanted (excluded in EXCLUDE mode) and
  * remember it: MGM keeps that choice for the entry's life.
  */
-static uint32_t cb_creation(void *ctx, uint32_t source, uint32_t source_mask,
-			    uint32_t group, uint32_t group_mask,
-			    uint32_t in_ifindex, uint32_t in_nexthop,
-			    uint32_t n, struct mgm_if_entry *oifs)
+static void creation(struct igmp *g, const struct mgm_addr *source,
+		     const struct mgm_addr *group, uint32_t n,
+		     struct mgm_if_entry *oifs)
 {
-	struct igmp *g = ctx;
 	uint32_t i;
 
-	(void)source_mask, (void)group_mask, (void)in_ifindex, (void)in_nexthop;
 	pthread_mutex_lock(&g->lock);
 	for (i = 0; i < n; i++) {
-		struct igmp_if *ifp = igmp_if_find(g, oifs[i].ifindex);
+		struct igmp_if *ifp =
+			igmp_if_find(g, oifs[i].ifindex, group->family);
 
 		if (!ifp || oifs[i].nexthop)
 			continue;
@@ -464,25 +546,48 @@ static uint32_t cb_creation(void *ctx, uint32_t source, uint32_t source_mask,
 			continue;
 		}
 		oifs[i].enabled = 0;
-		igmp_emit(g, IGMP_EV_BLOCK, ifp->ifindex, source, group, 0);
+		igmp_emit(g, IGMP_EV_BLOCK, ifp, source, group, NULL);
 	}
 	pthread_mutex_unlock(&g->lock);
+}
+
+static uint32_t cb_creation(void *ctx, uint32_t source, uint32_t source_mask,
+			    uint32_t group, uint32_t group_mask,
+			    uint32_t in_ifindex, uint32_t in_nexthop,
+			    uint32_t n, struct mgm_if_entry *oifs)
+{
+	struct mgm_addr s = mgm_addr4(source), gr = mgm_addr4(group);
+
+	(void)source_mask, (void)group_mask, (void)in_ifindex, (void)in_nexthop;
+	creation(ctx, &s, &gr, n, oifs);
 	return 0;
 }
 
-/* Step 2 of 5.5: hands off MGM for this interface until enable. */
+static void ev_if(struct igmp *g, enum igmp_event_kind kind, uint32_t ifindex)
+{
+	struct igmp_event ev = { .kind = kind, .ifindex = ifindex };
+
+	if (g->o.event)
+		g->o.event(g->o.ctx, &ev);
+}
+
+/*
+ * Step 2 of 5.5: hands off MGM for this interface until enable -- both
+ * families: MGM's handoff is per interface.
+ */
 static uint32_t cb_disable(void *ctx, uint32_t ifindex, uint32_t nexthop)
 {
 	struct igmp *g = ctx;
 	struct igmp_if *ifp;
 
 	pthread_mutex_lock(&g->lock);
-	ifp = nexthop ? NULL : igmp_if_find(g, ifindex);
-	if (ifp) {
+	for (ifp = g->ifs; ifp && !nexthop; ifp = ifp->next) {
+		if (ifp->ifindex != ifindex)
+			continue;
 		ifp->mgm_disabled = true;
 		ifp->gen++;
 	}
-	igmp_emit(g, IGMP_EV_DISABLE, ifindex, 0, 0, 0);
+	ev_if(g, IGMP_EV_DISABLE, ifindex);
 	pthread_mutex_unlock(&g->lock);
 	return 0;
 }
@@ -498,8 +603,9 @@ static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nexthop)
 	uint32_t i, k;
 
 	pthread_mutex_lock(&g->lock);
-	ifp = nexthop ? NULL : igmp_if_find(g, ifindex);
-	if (ifp) {
+	for (ifp = g->ifs; ifp && !nexthop; ifp = ifp->next) {
+		if (ifp->ifindex != ifindex)
+			continue;
 		ifp->mgm_disabled = false;
 		ifp->gen++;
 		for (i = 0; i < ifp->ngrp; i++) {
@@ -511,7 +617,7 @@ static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nexthop)
 		ifp->readd = true;
 		g->work = true;
 	}
-	igmp_emit(g, IGMP_EV_ENABLE, ifindex, 0, 0, 0);
+	ev_if(g, IGMP_EV_ENABLE, ifindex);
 	pthread_mutex_unlock(&g->lock);
 	return 0;
 }

@@ -11,37 +11,96 @@
  * included); a non-querier lowers its timers when it hears the querier's
  * queries instead, so both end up with the same state.
  */
+#include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "igmp_int.h"
 
-static struct igmp_query_fields qfields(const struct igmp *g,
-					const struct igmp_if *ifp,
-					uint32_t group, uint64_t max_resp_ns)
-{
-	uint64_t ds = max_resp_ns / (100 * NS_PER_MS);
+/*
+ * One query: general (group unspecified), group-specific, or group-and-
+ * source-specific (n sources), in the interface's family and version.
+ */
+struct qspec {
+	const struct mgm_addr *group; /* NULL: general */
+	uint64_t max_resp_ns;
+	bool s_flag;
+	const struct mgm_addr *srcs;
+	uint32_t nsrc;
+};
 
-	return (struct igmp_query_fields){
+static int send_igmp(struct igmp *g, struct igmp_if *ifp,
+		     const struct qspec *qs)
+{
+	uint32_t v4[IGMP_QUERY_MAX_SOURCES], k;
+	uint8_t buf[IGMP_QUERY_MAX_LEN];
+	uint64_t ds = qs->max_resp_ns / (100 * NS_PER_MS);
+	struct igmp_query_fields q = {
 		.version = ifp->version,
-		.group = group,
+		.group = qs->group ? qs->group->v4 : 0,
 		.max_resp_ds =
 			ds ? (uint32_t)(ds > 0xffffffU ? 0xffffffU : ds) : 1,
+		.s_flag = qs->s_flag,
 		.qrv = (uint8_t)(if_rv(g, ifp) > 7 ? 0 : if_rv(g, ifp)),
 		.qqi_s = (uint32_t)(if_qi(g, ifp) / (1000 * NS_PER_MS)),
+		.srcs = v4,
+		.nsrc = qs->nsrc,
 	};
+	size_t len;
+
+	for (k = 0; k < qs->nsrc && k < IGMP_QUERY_MAX_SOURCES; k++)
+		v4[k] = qs->srcs[k].v4;
+	len = igmp_build_query(buf, sizeof(buf), &q);
+	if (!len)
+		return -EINVAL;
+	return g->io.send(g->io.ctx, ifp->ifindex,
+			  q.group ? q.group : htonl(IGMP_ALL_HOSTS), buf, len);
 }
 
-static void send_query(struct igmp *g, struct igmp_if *ifp, uint32_t dst,
-		       const struct igmp_query_fields *q, uint64_t *counter)
+static int send_mld(struct igmp *g, struct igmp_if *ifp,
+		    const struct qspec *qs)
 {
-	uint8_t buf[IGMP_QUERY_MAX_LEN];
-	size_t len = igmp_build_query(buf, sizeof(buf), q);
-	int err;
+	struct in6_addr v6[MLD_QUERY_MAX_SOURCES];
+	uint8_t buf[MLD_QUERY_MAX_LEN];
+	uint64_t ms = qs->max_resp_ns / NS_PER_MS;
+	struct mld_query_fields q = {
+		/* Levels 2 and 3 are MLDv1 and MLDv2. */
+		.version = ifp->version - 1,
+		.max_resp_ms = ms ? (uint32_t)(ms > UINT32_MAX ? UINT32_MAX :
+								 ms) :
+				    1,
+		.s_flag = qs->s_flag,
+		.qrv = (uint8_t)(if_rv(g, ifp) > 7 ? 0 : if_rv(g, ifp)),
+		.qqi_s = (uint32_t)(if_qi(g, ifp) / (1000 * NS_PER_MS)),
+		.srcs = v6,
+		.nsrc = qs->nsrc,
+	};
+	uint32_t k;
+	size_t len;
 
+	/* RFC 3810 5.1.14: queries come from a link-local address. */
+	if (mgm_addr_is_unspec(&ifp->addr))
+		return -EADDRNOTAVAIL;
+	memcpy(&q.src, ifp->addr.v6, 16);
+	if (qs->group)
+		memcpy(&q.group, qs->group->v6, 16);
+	/* MLDv1 has no Maximum Response Delay above 65535 ms. */
+	if (q.version == 1 && q.max_resp_ms > 0xffff)
+		q.max_resp_ms = 0xffff;
+	for (k = 0; k < qs->nsrc && k < MLD_QUERY_MAX_SOURCES; k++)
+		memcpy(&v6[k], qs->srcs[k].v6, 16);
+	len = mld_build_query(buf, sizeof(buf), &q);
 	if (!len)
-		return;
-	err = g->io.send(g->io.ctx, ifp->ifindex, dst, buf, len);
+		return -EINVAL;
+	return g->io.send6(g->io.ctx, ifp->ifindex, buf, len);
+}
+
+static void send_query(struct igmp *g, struct igmp_if *ifp,
+		       const struct qspec *qs, uint64_t *counter)
+{
+	int err = ifp->family == MGM_AF_INET6 ? send_mld(g, ifp, qs) :
+						send_igmp(g, ifp, qs);
+
 	if (err >= 0) {
 		(*counter)++;
 		return;
@@ -49,21 +108,21 @@ static void send_query(struct igmp *g, struct igmp_if *ifp, uint32_t dst,
 	ifp->cnt.tx_errors++;
 	/* An interface that is down fails every send: say it sometimes. */
 	if (g->log_tx_errors++ % 100 == 0)
-		igmp_logf(g, LOG_WARNING, "sending a query on if %u: error %d",
+		igmp_logf(g, LOG_WARNING, "sending a%s query on if %u: error %d",
+			  ifp->family == MGM_AF_INET6 ? "n MLD" : "n IGMP",
 			  ifp->ifindex, err);
 }
 
 static void send_general(struct igmp *g, struct igmp_if *ifp)
 {
-	struct igmp_query_fields q = qfields(g, ifp, 0, g->qri);
+	struct qspec q = { .max_resp_ns = g->qri };
 
-	send_query(g, ifp, htonl(IGMP_ALL_HOSTS), &q,
-		   &ifp->cnt.tx_general_query);
+	send_query(g, ifp, &q, &ifp->cnt.tx_general_query);
 }
 
 void igmp_querier_start(struct igmp *g, struct igmp_if *ifp, uint64_t now)
 {
-	ifp->addr = g->io.if_addr(g->io.ctx, ifp->ifindex);
+	ifp->addr = igmp_own_addr(g, ifp);
 	ifp->querier = true;
 	ifp->querier_addr = ifp->addr;
 	ifp->oqp = 0;
@@ -75,7 +134,7 @@ void igmp_querier_start(struct igmp *g, struct igmp_if *ifp, uint64_t now)
 	ifp->startup_left = g->sqc > 0 ? g->sqc - 1 : 0;
 	igmp_arm(g, &ifp->gq_next,
 		 now + (ifp->startup_left ? g->sqi : if_qi(g, ifp)));
-	igmp_emit(g, IGMP_EV_QUERIER, ifp->ifindex, 0, 0, ifp->addr);
+	igmp_emit(g, IGMP_EV_QUERIER, ifp, NULL, NULL, &ifp->addr);
 }
 
 /* Only the querier retransmits: forget what we were still to send. */
@@ -122,11 +181,11 @@ void igmp_if_timers(struct igmp *g, struct igmp_if *ifp, uint64_t now)
 
 /* 6.6.1: a query with S clear lowers timers to what it will allow. */
 static void lower_timers(struct igmp *g, struct igmp_if *ifp,
-			 const struct igmp_msg *m, uint64_t now)
+			 const struct igmp_qrx *m, uint64_t now)
 {
-	struct igmp_grp *grp = igmp_grp_find(ifp, m->group);
-	uint32_t count = m->version == 3 && m->qrv ? m->qrv : g->lmqc;
-	uint64_t t = now + (uint64_t)m->max_resp_ds * 100 * NS_PER_MS * count;
+	struct igmp_grp *grp = igmp_grp_find(ifp, &m->group);
+	uint32_t count = m->level == 3 && m->qrv ? m->qrv : g->lmqc;
+	uint64_t t = now + m->max_resp_ns * count;
 	uint16_t i;
 
 	if (!grp)
@@ -137,7 +196,8 @@ static void lower_timers(struct igmp *g, struct igmp_if *ifp,
 		return;
 	}
 	for (i = 0; i < m->nsrc; i++) {
-		struct igmp_src *s = igmp_src_find(grp, rd32(m->srcs + 4 * i));
+		struct mgm_addr a = addr_at(ifp->family, m->srcs, i);
+		struct igmp_src *s = igmp_src_find(grp, &a);
 
 		if (s && s->timer > t)
 			igmp_arm(g, &s->timer, t);
@@ -145,14 +205,20 @@ static void lower_timers(struct igmp *g, struct igmp_if *ifp,
 }
 
 void igmp_query_rx(struct igmp *g, struct igmp_if *ifp,
-		   const struct igmp_msg *m, uint64_t now)
+		   const struct igmp_qrx *m, uint64_t now)
 {
-	uint32_t our = ifp->addr;
+	const struct mgm_addr *our = &ifp->addr;
 
-	/* 6.6.2: the lowest address is the querier; 0.0.0.0 (snooping
-	 * switches) does not take part.  Without an address we cannot win. */
-	if (m->src && (!our || ntohl(m->src) < ntohl(our))) {
-		bool changed = ifp->querier || ifp->querier_addr != m->src;
+	/*
+	 * 6.6.2 (RFC 3810 7.6.2): the lowest address is the querier -- IPv4
+	 * as a number, IPv6 link-local addresses byte by byte; 0.0.0.0
+	 * (snooping switches) does not take part.  Without an address we
+	 * cannot win.
+	 */
+	if (!mgm_addr_is_unspec(&m->src) &&
+	    (mgm_addr_is_unspec(our) || addr_cmp(&m->src, our) < 0)) {
+		bool changed = ifp->querier ||
+			       !addr_eq(&ifp->querier_addr, &m->src);
 
 		if (ifp->querier) {
 			ifp->querier = false;
@@ -160,16 +226,16 @@ void igmp_query_rx(struct igmp *g, struct igmp_if *ifp,
 		}
 		ifp->querier_addr = m->src;
 		/* 4.1.6, 4.1.7: non-queriers use the querier's values. */
-		if (m->version == 3 && m->qrv)
+		if (m->level == 3 && m->qrv)
 			ifp->rv = m->qrv;
-		if (m->version == 3 && m->qqi_s)
+		if (m->level == 3 && m->qqi_s)
 			ifp->qi = (uint64_t)m->qqi_s * 1000 * NS_PER_MS;
 		igmp_arm(g, &ifp->oqp, now + if_oqpi(g, ifp));
 		if (changed)
-			igmp_emit(g, IGMP_EV_NON_QUERIER, ifp->ifindex, 0, 0,
-				  m->src);
+			igmp_emit(g, IGMP_EV_NON_QUERIER, ifp, NULL, NULL,
+				  &m->src);
 	}
-	if (m->group && !m->s_flag)
+	if (!mgm_addr_is_unspec(&m->group) && !m->s_flag)
 		lower_timers(g, ifp, m, now);
 }
 
@@ -179,12 +245,12 @@ void igmp_query_rx(struct igmp *g, struct igmp_if *ifp,
 static void send_gsq(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 		     uint64_t now)
 {
-	struct igmp_query_fields q = qfields(g, ifp, grp->addr, g->lmqi);
+	struct qspec q = { .group = &grp->addr, .max_resp_ns = g->lmqi };
 
 	/* 6.6.3.1: a report raised the timer meanwhile: others must not
 	 * lower theirs because of this retransmission. */
 	q.s_flag = grp->timer > now + lmqt(g);
-	send_query(g, ifp, grp->addr, &q, &ifp->cnt.tx_group_query);
+	send_query(g, ifp, &q, &ifp->cnt.tx_group_query);
 }
 
 void igmp_q_group(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
@@ -202,16 +268,19 @@ void igmp_q_group(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 }
 
 static void flush_sq(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
-		     bool s_flag, const uint32_t *v, uint32_t n)
+		     bool s_flag, const struct mgm_addr *v, uint32_t n)
 {
-	struct igmp_query_fields q = qfields(g, ifp, grp->addr, g->lmqi);
+	struct qspec q = {
+		.group = &grp->addr,
+		.max_resp_ns = g->lmqi,
+		.s_flag = s_flag,
+		.srcs = v,
+		.nsrc = n,
+	};
 
 	if (!n)
 		return;
-	q.s_flag = s_flag;
-	q.srcs = v;
-	q.nsrc = n;
-	send_query(g, ifp, grp->addr, &q, &ifp->cnt.tx_group_source_query);
+	send_query(g, ifp, &q, &ifp->cnt.tx_group_source_query);
 }
 
 /*
@@ -222,8 +291,12 @@ static void flush_sq(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 static void sq_round(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 		     uint64_t now)
 {
-	uint32_t v[IGMP_QUERY_MAX_SOURCES], n, i;
+	struct mgm_addr v[IGMP_QUERY_MAX_SOURCES];
+	/* Per message: a 1500-byte MTU for IGMP, 1280 bytes for MLD. */
+	uint32_t max = ifp->family == MGM_AF_INET6 ? MLD_QUERY_MAX_SOURCES :
+						     IGMP_QUERY_MAX_SOURCES;
 	uint64_t t = now + lmqt(g);
+	uint32_t n, i;
 	bool left = false;
 	int pass;
 
@@ -238,7 +311,7 @@ static void sq_round(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 			v[n++] = s->addr;
 			s->rtx--;
 			left |= s->rtx > 0;
-			if (n == IGMP_QUERY_MAX_SOURCES) {
+			if (n == max) {
 				flush_sq(g, ifp, grp, s_flag, v, n);
 				n = 0;
 			}
@@ -251,7 +324,7 @@ static void sq_round(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 void igmp_q_marked(struct igmp *g, struct igmp_if *ifp, struct igmp_grp *grp,
 		   uint64_t now)
 {
-	/* An IGMPv2 router has no source-specific queries. */
+	/* An IGMPv2 / MLDv1 router has no source-specific queries. */
 	bool send = ifp->querier && ifp->version == 3;
 	uint64_t t = now + lmqt(g);
 	bool any = false;

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "fake_igmp_io.h"
+#include "proto/mld_pkt.h"
 
 #define NS_MS 1000000ULL
 
@@ -31,12 +32,35 @@ static int fi_sendfn(void *ctx, uint32_t ifindex, uint32_t dst,
 		f->captx = nc;
 	}
 	t = &f->tx[f->ntx++];
+	t->v6 = false;
 	t->ifindex = ifindex;
 	t->dst = dst;
 	t->at = f->now;
 	t->len = len < FI_TX_MAX ? len : FI_TX_MAX;
 	memcpy(t->buf, igmp, t->len);
 	return 0;
+}
+
+static int fi_send6fn(void *ctx, uint32_t ifindex, const void *ip6,
+		     size_t len)
+{
+	struct fake_igmp *f = ctx;
+	int err = fi_sendfn(ctx, ifindex, 0, ip6, len);
+
+	if (!err)
+		f->tx[f->ntx - 1].v6 = true;
+	return err;
+}
+
+static bool fi_addr6fn(void *ctx, uint32_t ifindex, uint8_t ll[16])
+{
+	struct fake_igmp *f = ctx;
+	static const uint8_t zero[16];
+
+	if (ifindex >= FI_MAX_IF || !memcmp(f->if_ll[ifindex], zero, 16))
+		return false;
+	memcpy(ll, f->if_ll[ifindex], 16);
+	return true;
 }
 
 static uint32_t fi_addrfn(void *ctx, uint32_t ifindex)
@@ -69,7 +93,7 @@ static void fi_eventfn(void *ctx, const struct igmp_event *ev)
 		[IGMP_EV_BLOCK] = "block",
 	};
 	struct fake_igmp *f = ctx;
-	char sa[40], ga[40];
+	char sa[INET6_ADDRSTRLEN], ga[INET6_ADDRSTRLEN];
 
 	/* Atomic: events also come from other threads (handoff storms). */
 	if ((size_t)ev->kind < 16)
@@ -92,6 +116,19 @@ static void fi_eventfn(void *ctx, const struct igmp_event *ev)
 		       ev->kind == IGMP_EV_FWD_DEL)))
 			__atomic_add_fetch(&f->n_mgm_failed, 1,
 					   __ATOMIC_RELAXED);
+		if (ev->family == MGM_AF_INET6) {
+			/* "mld add *,ff3e::1 if=1 NO_ERROR" */
+			if (mgm_addr_is_unspec(&ev->source_x))
+				strcpy(sa, "*");
+			else
+				inet_ntop(AF_INET6, ev->source_x.v6, sa,
+					  sizeof(sa));
+			inet_ntop(AF_INET6, ev->group_x.v6, ga, sizeof(ga));
+			fake_log(f->fd, "mld %s%s %s,%s if=%u %s",
+				 ev->readd ? "re-" : "", names[ev->kind], sa,
+				 ga, ev->ifindex, mgm_strerror(ev->result));
+			break;
+		}
 		fake_log(f->fd, "igmp %s%s %s,%s if=%u %s",
 			 ev->readd ? "re-" : "", names[ev->kind],
 			 fake_addr(sa, ev->source, ev->source ? ~0U : 0),
@@ -99,6 +136,13 @@ static void fi_eventfn(void *ctx, const struct igmp_event *ev)
 			 mgm_strerror(ev->result));
 		break;
 	case IGMP_EV_BLOCK:
+		if (ev->family == MGM_AF_INET6) {
+			inet_ntop(AF_INET6, ev->source_x.v6, sa, sizeof(sa));
+			inet_ntop(AF_INET6, ev->group_x.v6, ga, sizeof(ga));
+			fake_log(f->fd, "mld block %s,%s if=%u", sa, ga,
+				 ev->ifindex);
+			break;
+		}
 		fake_log(f->fd, "igmp block %s,%s if=%u",
 			 fake_addr(sa, ev->source, ~0U),
 			 fake_addr(ga, ev->group, ~0U), ev->ifindex);
@@ -132,14 +176,22 @@ int fi_init(struct fake_igmp *f, const struct igmp_opts *o)
 		.if_addr = fi_addrfn,
 		.now_ns = fi_nowfn,
 		.ctx = f,
+		.send6 = fi_send6fn,
+		.if_addr6 = fi_addr6fn,
 	};
 	uint32_t i;
 	int err;
 
 	memset(f, 0, sizeof(*f));
 	f->now = 1000 * 1000 * NS_MS; /* 1000 s: 0 means "off" in places */
-	for (i = 1; i < FI_MAX_IF; i++)
+	for (i = 1; i < FI_MAX_IF; i++) {
 		f->if_addr[i] = htonl(0x0a000000U | i << 8 | 1); /* 10.0.i.1 */
+		/* fe80::<i>:100 */
+		f->if_ll[i][0] = 0xfe;
+		f->if_ll[i][1] = 0x80;
+		f->if_ll[i][13] = (uint8_t)i;
+		f->if_ll[i][14] = 0x01;
+	}
 	f->fd = fake_dp_new();
 	f->m = fake_mgm_new(f->fd, 0);
 	if (!f->m)
@@ -437,7 +489,7 @@ static int grp_fn(void *arg, const struct igmp_group_info *i)
 	struct grp_find *gf = arg;
 	uint32_t k;
 
-	if (i->group != gf->group)
+	if (i->family != MGM_AF_INET || i->group != gf->group)
 		return 0;
 	gf->found = true;
 	gf->info = *i;
@@ -528,7 +580,7 @@ static int if_fn(void *arg, const struct igmp_if_info *i)
 {
 	struct if_find *x = arg;
 
-	if (i->ifindex != x->ifindex)
+	if (i->ifindex != x->ifindex || i->family != MGM_AF_INET)
 		return 0;
 	x->found = true;
 	x->info = *i;
@@ -540,6 +592,274 @@ bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
 	struct if_find x = { .ifindex = ifindex };
 
 	igmp_foreach_if(f->g, if_fn, &x);
+	if (x.found)
+		*out = x.info;
+	return x.found;
+}
+
+/* ---- MLD ------------------------------------------------------------- */
+
+struct mgm_addr A6(const char *s)
+{
+	uint8_t a[16] = { 0 };
+
+	if (inet_pton(AF_INET6, s, a) != 1)
+		memset(a, 0, sizeof(a));
+	return mgm_addr6(a);
+}
+
+static struct in6_addr in6(const char *s)
+{
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		memset(&a, 0, sizeof(a));
+	return a;
+}
+
+static uint32_t parse_list6(const char *s, struct in6_addr *v, uint32_t max)
+{
+	char buf[2048], *tok, *save = NULL;
+	uint32_t n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", s ? s : "");
+	for (tok = strtok_r(buf, " ", &save); tok && n < max;
+	     tok = strtok_r(NULL, " ", &save))
+		v[n++] = in6(tok);
+	return n;
+}
+
+void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p,
+	      size_t n)
+{
+	igmp_input(f->g, ifindex, p, n);
+}
+
+size_t fi_mld_v1_pkt(uint8_t *out, const char *src, uint8_t type,
+		     const char *group)
+{
+	struct in6_addr s = in6(src), g = in6(group);
+
+	return mld_build_v1(out, 1500, type, &s, &g);
+}
+
+size_t fi_mld_v2_pkt(uint8_t *out, const char *src, uint8_t rtype,
+		     const char *group, const char *sources)
+{
+	struct in6_addr s = in6(src), v[64];
+	struct mld_rec_fields r = { .type = rtype, .group = in6(group) };
+
+	r.nsrc = (uint16_t)parse_list6(sources, v, 64);
+	r.srcs = v;
+	return mld_build_v2_report(out, 1500 + 64 * 16, &s, &r, 1);
+}
+
+void fi_mld_v1(struct fake_igmp *f, uint32_t ifindex, const char *src,
+	       uint8_t type, const char *group)
+{
+	uint8_t pkt[1500];
+	size_t n = fi_mld_v1_pkt(pkt, src, type, group);
+
+	if (!n)
+		abort();
+	igmp_input(f->g, ifindex, pkt, n);
+}
+
+void fi_mld_v2(struct fake_igmp *f, uint32_t ifindex, const char *src,
+	       uint8_t rtype, const char *group, const char *sources)
+{
+	uint8_t pkt[1500 + 64 * 16];
+	size_t n = fi_mld_v2_pkt(pkt, src, rtype, group, sources);
+
+	if (!n)
+		abort();
+	igmp_input(f->g, ifindex, pkt, n);
+}
+
+void fi_mld_query(struct fake_igmp *f, uint32_t ifindex, const char *src,
+		  int version, const char *group, uint32_t max_resp_ms,
+		  bool s_flag, uint8_t qrv, uint32_t qqi_s, const char *sources)
+{
+	struct in6_addr v[MLD_QUERY_MAX_SOURCES];
+	struct mld_query_fields q = {
+		.version = version,
+		.src = in6(src),
+		.group = in6(group),
+		.max_resp_ms = max_resp_ms,
+		.s_flag = s_flag,
+		.qrv = qrv,
+		.qqi_s = qqi_s,
+		.srcs = v,
+	};
+	uint8_t pkt[MLD_QUERY_MAX_LEN];
+	size_t n;
+
+	q.nsrc = parse_list6(sources, v, MLD_QUERY_MAX_SOURCES);
+	n = mld_build_query(pkt, sizeof(pkt), &q);
+	if (!n)
+		abort();
+	igmp_input(f->g, ifindex, pkt, n);
+}
+
+bool fi_parse_tx6(const struct fi_tx *t, struct fi_query6 *q)
+{
+	struct mld_msg m;
+	uint32_t k;
+
+	memset(q, 0, sizeof(*q));
+	if (!t->v6 || mld_pkt_parse(t->buf, t->len, &m) != MLD_RX_OK ||
+	    m.type != MLD_QUERY)
+		return false;
+	q->version = m.version;
+	q->src = mgm_addr6(&m.src);
+	q->dst = mgm_addr6(&m.dst);
+	q->group = mgm_addr6(&m.group);
+	q->max_resp_ms = m.max_resp_ms;
+	q->s_flag = m.s_flag;
+	q->qrv = m.qrv;
+	q->qqi_s = m.qqi_s;
+	q->nsrc = m.nsrc;
+	for (k = 0; k < m.nsrc && k < 80; k++)
+		q->srcs[k] = mgm_addr6(m.srcs + 16 * k);
+	return true;
+}
+
+size_t fi_count_tx6(struct fake_igmp *f, uint32_t ifindex, char kind)
+{
+	struct fi_query6 q;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->ntx; i++) {
+		char k;
+
+		if (ifindex && f->tx[i].ifindex != ifindex)
+			continue;
+		if (!fi_parse_tx6(&f->tx[i], &q))
+			continue;
+		k = mgm_addr_is_unspec(&q.group) ? 'G' : q.nsrc ? 's' : 'g';
+		n += k == kind;
+	}
+	return n;
+}
+
+struct grp_find6 {
+	struct mgm_addr group;
+	bool found;
+	struct igmp_group_info info;
+	struct igmp_source_info src[64];
+};
+
+static int grp_fn6(void *arg, const struct igmp_group_info *i)
+{
+	struct grp_find6 *gf = arg;
+	uint32_t k;
+
+	if (i->family != MGM_AF_INET6 ||
+	    memcmp(i->group_x.v6, gf->group.v6, 16))
+		return 0;
+	gf->found = true;
+	gf->info = *i;
+	for (k = 0; k < i->n_sources && k < 64; k++)
+		gf->src[k] = i->sources[k];
+	gf->info.sources = gf->src;
+	if (gf->info.n_sources > 64)
+		gf->info.n_sources = 64;
+	return 1;
+}
+
+static bool find_group6(struct fake_igmp *f, uint32_t ifindex,
+			const char *group, struct grp_find6 *gf)
+{
+	memset(gf, 0, sizeof(*gf));
+	gf->group = A6(group);
+	igmp_foreach_group(f->g, ifindex, grp_fn6, gf);
+	return gf->found;
+}
+
+bool fi_group6(struct fake_igmp *f, uint32_t ifindex, const char *group,
+	       struct igmp_group_info *out)
+{
+	static struct grp_find6 gf;
+
+	if (!find_group6(f, ifindex, group, &gf))
+		return false;
+	*out = gf.info;
+	return true;
+}
+
+static void add_list6(char *s, size_t cap, const struct grp_find6 *gf,
+		      bool running)
+{
+	char a[INET6_ADDRSTRLEN];
+	bool first = true;
+	uint32_t k;
+
+	strncat(s, "{", cap - strlen(s) - 1);
+	for (k = 0; k < gf->info.n_sources; k++) {
+		if ((gf->src[k].timer_ms != 0) != running)
+			continue;
+		if (!first)
+			strncat(s, ",", cap - strlen(s) - 1);
+		first = false;
+		inet_ntop(AF_INET6, gf->src[k].addr_x.v6, a, sizeof(a));
+		strncat(s, a, cap - strlen(s) - 1);
+	}
+	strncat(s, "}", cap - strlen(s) - 1);
+}
+
+const char *fi_state6(struct fake_igmp *f, uint32_t ifindex, const char *group)
+{
+	static char s[2048];
+	static struct grp_find6 gf;
+
+	if (!find_group6(f, ifindex, group, &gf))
+		return "-";
+	snprintf(s, sizeof(s), "%s",
+		 gf.info.mode == IGMP_EXCLUDE ? "EX" : "IN");
+	add_list6(s, sizeof(s), &gf, true);
+	if (gf.info.mode == IGMP_EXCLUDE)
+		add_list6(s, sizeof(s), &gf, false);
+	return s;
+}
+
+long fi_src_timer6(struct fake_igmp *f, uint32_t ifindex, const char *group,
+		   const char *source)
+{
+	static struct grp_find6 gf;
+	struct mgm_addr a = A6(source);
+	uint32_t k;
+
+	if (!find_group6(f, ifindex, group, &gf))
+		return -1;
+	for (k = 0; k < gf.info.n_sources; k++)
+		if (!memcmp(gf.src[k].addr_x.v6, a.v6, 16))
+			return gf.src[k].timer_ms;
+	return -1;
+}
+
+struct if_find6 {
+	uint32_t ifindex;
+	bool found;
+	struct igmp_if_info info;
+};
+
+static int if_fn6(void *arg, const struct igmp_if_info *i)
+{
+	struct if_find6 *x = arg;
+
+	if (i->ifindex != x->ifindex || i->family != MGM_AF_INET6)
+		return 0;
+	x->found = true;
+	x->info = *i;
+	return 1;
+}
+
+bool fi_if6(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
+{
+	struct if_find6 x = { .ifindex = ifindex };
+
+	igmp_foreach_if(f->g, if_fn6, &x);
 	if (x.found)
 		*out = x.info;
 	return x.found;

@@ -25,9 +25,10 @@
 #include "proto/igmp.h"
 
 #define FI_MAX_IF 16
-#define FI_TX_MAX 1100
+#define FI_TX_MAX 1400
 
 struct fi_tx {
+	bool v6; /* an IPv6 packet (MLD) from io.send6, else IGMP */
 	uint32_t ifindex, dst;
 	uint64_t at; /* fake time, ns */
 	size_t len;
@@ -40,6 +41,8 @@ struct fake_igmp {
 	struct igmp *g;
 	uint64_t now; /* ns */
 	uint32_t if_addr[FI_MAX_IF]; /* by ifindex */
+	/* IPv6 link-local by ifindex (fe80::<ifindex>:100); all-zero: none */
+	uint8_t if_ll[FI_MAX_IF][16];
 	struct fi_tx *tx;
 	size_t ntx, captx;
 	int send_err; /* sends return this when non-zero */
@@ -127,5 +130,59 @@ bool fi_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
 long fi_src_timer(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
 		  uint32_t source);
 bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out);
+
+/* ---- MLD ------------------------------------------------------------- */
+
+/* An IPv6 address from text (all-zero if it does not parse). */
+struct mgm_addr A6(const char *s);
+/* Hand any packet to igmp_input(). */
+void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p,
+	      size_t n);
+/*
+ * Valid MLD packets from a host or another router (link-local src, or
+ * "::"), as the MLD codec builds them: hop limit 1, Router Alert, sum.
+ * type: 131 report, 132 done.  Sources as text ("" for none).
+ */
+size_t fi_mld_v1_pkt(uint8_t *out, const char *src, uint8_t type,
+		     const char *group);
+size_t fi_mld_v2_pkt(uint8_t *out, const char *src, uint8_t rtype,
+		     const char *group, const char *sources);
+void fi_mld_v1(struct fake_igmp *f, uint32_t ifindex, const char *src,
+	       uint8_t type, const char *group);
+void fi_mld_v2(struct fake_igmp *f, uint32_t ifindex, const char *src,
+	       uint8_t rtype, const char *group, const char *sources);
+/* A query of another router (version 1 or 2; group "::" for general). */
+void fi_mld_query(struct fake_igmp *f, uint32_t ifindex, const char *src,
+		  int version, const char *group, uint32_t max_resp_ms,
+		  bool s_flag, uint8_t qrv, uint32_t qqi_s,
+		  const char *sources);
+
+struct fi_query6 {
+	int version;
+	struct mgm_addr src, dst, group; /* group unspecified: general */
+	uint32_t max_resp_ms; /* decoded */
+	bool s_flag;
+	uint8_t qrv;
+	uint32_t qqi_s;
+	uint32_t nsrc;
+	struct mgm_addr srcs[80];
+};
+
+/*
+ * A sent MLD query, validated as a router validates what it receives
+ * (mld_pkt_parse: hop limit 1, Router Alert, link-local source, sum).
+ */
+bool fi_parse_tx6(const struct fi_tx *t, struct fi_query6 *q);
+/* As fi_count_tx(), for MLD queries. */
+size_t fi_count_tx6(struct fake_igmp *f, uint32_t ifindex, char kind);
+/* fi_state() and fi_group() of an IPv6 group given as text. */
+const char *fi_state6(struct fake_igmp *f, uint32_t ifindex,
+		      const char *group);
+bool fi_group6(struct fake_igmp *f, uint32_t ifindex, const char *group,
+	       struct igmp_group_info *out);
+long fi_src_timer6(struct fake_igmp *f, uint32_t ifindex, const char *group,
+		   const char *source);
+/* fi_if() of the interface's MLD (family MGM_AF_INET6). */
+bool fi_if6(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out);
 
 #endif /* MGM_TESTS_FAKE_IGMP_IO_H */

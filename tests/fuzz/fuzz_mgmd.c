@@ -108,6 +108,12 @@ int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version)
 	return -EOPNOTSUPP;
 }
 
+int mgmd_mld_version(uint32_t ifindex)
+{
+	(void)ifindex;
+	return 0;
+}
+
 void mgmd_igmp_stop(struct mgmd *d)
 {
 	(void)d;

@@ -357,11 +357,68 @@ static void test_errors(void)
 	      "a route by hand comes resolved, with its names");
 }
 
+/* phyint ... mld [v1|v2]; the igmp settings serve MLD too. */
+static void test_mld(void)
+{
+	static const struct {
+		const char *text;
+		int line;
+		const char *what;
+	} bad[] = {
+		{ "phyint ra\nphyint rb mld v3\n", 2, "v1 or v2" },
+		{ "phyint ra mld vx igmp\n", 1, "v1 or v2" },
+		{ "\n\n\nmld query-interval 30\n", 4, "igmp settings" },
+		{ "phyint ra mld\nmld robustness 3\n", 2, "igmp robustness" },
+		{ "mld\n", 1, "igmp SETTING" },
+		{ "phyint ra mld v2 mldv1\n", 1, "unknown phyint option" },
+	};
+	const struct cfg_phyint *p;
+	struct config t;
+	char err[256];
+	char want[64];
+	size_t i;
+	int ret;
+
+	check_begin("mld: phyint versions, line-numbered errors");
+	n_ifs = 0;
+	if_set("ra", 10);
+	if_set("rb", 11);
+	if_set("rc", 12);
+	memset(&t, 0, sizeof(t));
+	ret = config_parse("/etc/test.conf",
+			   "phyint ra mld\n"
+			   "phyint rb igmp v2 mld v1\n"
+			   "phyint rc mld v2 igmp\n"
+			   "igmp query-interval 30\n",
+			   &t, err, sizeof(err));
+	CHECK(ret == 0, "parse: %d %s", ret, err);
+	p = phy_of(&t, "ra");
+	CHECK(p && p->mld == 2 && p->igmp == 0, "mld alone: MLDv2");
+	p = phy_of(&t, "rb");
+	CHECK(p && p->mld == 1 && p->igmp == 2, "igmp v2 mld v1");
+	p = phy_of(&t, "rc");
+	CHECK(p && p->mld == 2 && p->igmp == 3, "mld v2 igmp: both");
+	CHECK_EQ(t.igmp.query_interval_ms, 30000, "one set of timers");
+	config_free(&t);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&t, 0, sizeof(t));
+		err[0] = 0;
+		ret = config_parse("/etc/test.conf", bad[i].text, &t, err,
+				   sizeof(err));
+		snprintf(want, sizeof(want), "/etc/test.conf:%d:", bad[i].line);
+		CHECK(ret < 0 && strstr(err, want) && strstr(err, bad[i].what),
+		      "'%s' refused at line %d: %s", bad[i].text, bad[i].line,
+		      err);
+		CHECK(t.n_phy == 0 && !t.phy, "nothing taken");
+	}
+}
+
 int main(void)
 {
 	test_resolve();
 	test_gone();
 	test_dup();
 	test_errors();
+	test_mld();
 	return check_summary();
 }

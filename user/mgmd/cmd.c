@@ -175,8 +175,10 @@ static int add_interface(void *arg, const struct mgm_interface_info *i)
 		ADD(o, "owner",
 		    jproto(i->owner_protocol_id, i->owner_component_id));
 	ADD(o, "igmp", json_object_new_boolean(i->igmp));
-	if (i->igmp)
+	if (i->igmp && mgmd_igmp_version(i->ifindex))
 		ADD(o, "igmp_version", INT(mgmd_igmp_version(i->ifindex)));
+	if (i->igmp && mgmd_mld_version(i->ifindex))
+		ADD(o, "mld_version", INT(mgmd_mld_version(i->ifindex)));
 	return 0;
 }
 

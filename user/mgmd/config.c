@@ -2,10 +2,11 @@
 /*
  * config.c - mgmd's configuration file, close to smcroute's:
  *
- *   phyint IF [ttl-threshold N] [igmp [v2|v3]]
+ *   phyint IF [ttl-threshold N] [igmp [v2|v3]] [mld [v1|v2]]
  *   mroute from IF [source ADDR] group GROUP[/LEN] to IF [IF ...]
  *   igmp query-interval SECONDS | query-response-interval SECONDS |
  *        last-member-query-interval MS | robustness N
+ *        (for MLD as well: one router, one set of timers)
  *   socket-group GROUP
  *   mirror-kernel [table N] [keepalive MS|off]
  *   mfe negative-timeout SECONDS | negative-per-interface N|off | max N
@@ -243,6 +244,17 @@ static int line_phyint(struct perr *e, char **w, int n, struct config *c)
 				i++;
 			} else if (i + 1 < n && !strcmp(w[i + 1], "v3")) {
 				i++;
+			}
+		} else if (!strcmp(w[i], "mld")) {
+			p.mld = 2;
+			if (i + 1 < n && !strcmp(w[i + 1], "v1")) {
+				p.mld = 1;
+				i++;
+			} else if (i + 1 < n && !strcmp(w[i + 1], "v2")) {
+				i++;
+			} else if (i + 1 < n && w[i + 1][0] == 'v') {
+				return fail(e, "'mld' takes v1 or v2, not '%s'",
+					    w[i + 1]);
 			}
 		} else {
 			return fail(e, "unknown phyint option '%s'", w[i]);
@@ -548,6 +560,11 @@ int config_parse(const char *path, const char *text, struct config *c,
 				ret = line_mroute(&e, w, n, c);
 			else if (!strcmp(w[0], "igmp"))
 				ret = line_igmp(&e, w, n, c);
+			else if (!strcmp(w[0], "mld"))
+				ret = fail(&e, "MLD uses the igmp settings: "
+					       "write 'igmp %s ...' (they "
+					       "apply to both)",
+					   n > 1 ? w[1] : "SETTING");
 			else if (!strcmp(w[0], "mirror-kernel"))
 				ret = line_mirror(&e, w, n, c);
 			else if (!strcmp(w[0], "mfe"))

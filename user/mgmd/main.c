@@ -630,7 +630,9 @@ static void phy_text(const struct cfg_phyint *p, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " ttl-threshold %d",
 			      p->ttl_threshold);
 	if (p->igmp && n < len)
-		snprintf(buf + n, len - n, " igmp v%d", p->igmp);
+		n += snprintf(buf + n, len - n, " igmp v%d", p->igmp);
+	if (p->mld && n < len)
+		snprintf(buf + n, len - n, " mld v%d", p->mld);
 }
 
 static void kmirror_text(const struct cfg_kmirror *k, char *buf, size_t len)
@@ -688,7 +690,7 @@ static int config_changes(const struct config *a, const struct config *b,
 			continue;
 		}
 		if (p->ttl_threshold == b->phy[i].ttl_threshold &&
-		    p->igmp == b->phy[i].igmp)
+		    p->igmp == b->phy[i].igmp && p->mld == b->phy[i].mld)
 			continue;
 		phy_text(p, t1, sizeof(t1));
 		NOTE("phyint changed: %s -> %s (line %d)", t1, t2,

@@ -70,6 +70,7 @@ struct cfg_phyint {
 	uint32_t ifindex; /* 0 in a file's configuration: see config_resolve */
 	int ttl_threshold; /* -1: not set */
 	int igmp; /* 0: off, 2 or 3 */
+	int mld; /* 0: off, 1 or 2 */
 	int line;
 };
 
@@ -295,6 +296,9 @@ void mgmd_igmp_stop(struct mgmd *d);
 /* Run IGMP (version 2 or 3) on ifindex, or stop it there (0). */
 int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version);
 int mgmd_igmp_version(uint32_t ifindex);
+/* MLD on ifindex (version 1 or 2, 0: off), as mgmd_igmp_if(). */
+int mgmd_mld_if(struct mgmd *d, uint32_t ifindex, int version);
+int mgmd_mld_version(uint32_t ifindex);
 void mgmd_igmp_apply(struct mgmd *d, const struct config *cur,
 		     const struct config *next);
 

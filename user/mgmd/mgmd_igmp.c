@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mgmd_igmp.c - the IGMP router (user/proto/igmp*.c) inside mgmd: its
+ * mgmd_igmp.c - the IGMP and MLD router (user/proto/igmp*.c, mld.c) inside
+ * mgmd: one instance for both families (phyint ... igmp / mld), its
  * sockets in the event loop, its timers as a ticker, its events in the
  * log and in the steps a running command streams (shutdown).
  */
@@ -16,6 +17,7 @@ struct igmp_fd {
 	uint32_t ifindex;
 	int fd;
 	int version;
+	bool v6; /* MLD */
 };
 
 static struct igmp_fd ifds[256];
@@ -125,19 +127,21 @@ int mgmd_igmp_start(struct mgmd *d)
 	return loop_add_ticker(d->loop, timeout, tick, d);
 }
 
-static struct igmp_fd *find(uint32_t ifindex)
+static struct igmp_fd *find(uint32_t ifindex, bool v6)
 {
 	int i;
 
 	for (i = 0; i < n_ifds; i++)
-		if (ifds[i].ifindex == ifindex)
+		if (ifds[i].ifindex == ifindex && ifds[i].v6 == v6)
 			return &ifds[i];
 	return NULL;
 }
 
-int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version)
+/* IGMP (v6 false) or MLD on ifindex: version, or 0 for off. */
+static int family_if(struct mgmd *d, uint32_t ifindex, bool v6, int version)
 {
-	struct igmp_fd *f = find(ifindex);
+	struct igmp_fd *f = find(ifindex, v6);
+	const char *what = v6 ? "mld" : "igmp";
 	char ifn[IF_NAMESIZE];
 	int fd, err;
 
@@ -145,9 +149,15 @@ int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version)
 		return -ESHUTDOWN;
 	if (f && (!version || f->version != version)) {
 		/* Off, or another version: stop it first. */
-		igmp_if_disable(d->igmp, ifindex);
+		if (v6)
+			mld_if_disable(d->igmp, ifindex);
+		else
+			igmp_if_disable(d->igmp, ifindex);
 		loop_del(d->loop, f->fd);
-		igmp_sock_del_if(d->isock, ifindex);
+		if (v6)
+			igmp_sock_del_if6(d->isock, ifindex);
+		else
+			igmp_sock_del_if(d->isock, ifindex);
 		*f = ifds[--n_ifds];
 		f = NULL;
 	}
@@ -155,23 +165,39 @@ int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version)
 		return 0;
 	if (n_ifds == (int)(sizeof(ifds) / sizeof(ifds[0])))
 		return -ENOSPC;
-	fd = igmp_sock_add_if(d->isock, ifindex);
+	fd = v6 ? igmp_sock_add_if6(d->isock, ifindex) :
+		  igmp_sock_add_if(d->isock, ifindex);
 	if (fd < 0)
 		return fd;
 	err = loop_add(d->loop, fd, EPOLLIN, on_packet, d);
-	err = err ?: igmp_if_enable(d->igmp, ifindex, version);
+	if (!err)
+		err = v6 ? mld_if_enable(d->igmp, ifindex, version) :
+			   igmp_if_enable(d->igmp, ifindex, version);
 	if (err) {
 		loop_del(d->loop, fd);
-		igmp_sock_del_if(d->isock, ifindex);
-		log_err("igmp on %s: %s", mgmd_ifname(ifindex, ifn),
+		if (v6)
+			igmp_sock_del_if6(d->isock, ifindex);
+		else
+			igmp_sock_del_if(d->isock, ifindex);
+		log_err("%s on %s: %s", what, mgmd_ifname(ifindex, ifn),
 			strerror(-err));
 		return err;
 	}
-	ifds[n_ifds++] = (struct igmp_fd){ ifindex, fd, version };
+	ifds[n_ifds++] = (struct igmp_fd){ ifindex, fd, version, v6 };
 	return 0;
 }
 
-/* Bring IGMP's interfaces from cur's phyints to next's. */
+int mgmd_igmp_if(struct mgmd *d, uint32_t ifindex, int version)
+{
+	return family_if(d, ifindex, false, version);
+}
+
+int mgmd_mld_if(struct mgmd *d, uint32_t ifindex, int version)
+{
+	return family_if(d, ifindex, true, version);
+}
+
+/* Bring IGMP's and MLD's interfaces from cur's phyints to next's. */
 void mgmd_igmp_apply(struct mgmd *d, const struct config *cur,
 		     const struct config *next)
 {
@@ -183,16 +209,28 @@ void mgmd_igmp_apply(struct mgmd *d, const struct config *cur,
 				break;
 		if (j == next->n_phy || !next->phy[j].igmp)
 			mgmd_igmp_if(d, cur->phy[i].ifindex, 0);
+		if (j == next->n_phy || !next->phy[j].mld)
+			mgmd_mld_if(d, cur->phy[i].ifindex, 0);
 	}
-	for (j = 0; j < next->n_phy; j++)
+	for (j = 0; j < next->n_phy; j++) {
 		if (next->phy[j].igmp)
 			mgmd_igmp_if(d, next->phy[j].ifindex,
 				     next->phy[j].igmp);
+		if (next->phy[j].mld)
+			mgmd_mld_if(d, next->phy[j].ifindex, next->phy[j].mld);
+	}
 }
 
 int mgmd_igmp_version(uint32_t ifindex)
 {
-	struct igmp_fd *f = find(ifindex);
+	struct igmp_fd *f = find(ifindex, false);
+
+	return f ? f->version : 0;
+}
+
+int mgmd_mld_version(uint32_t ifindex)
+{
+	struct igmp_fd *f = find(ifindex, true);
 
 	return f ? f->version : 0;
 }

@@ -18,6 +18,20 @@
  * primary address as source.  The socket's receive side is closed with a
  * drop-everything filter: it would otherwise queue every local IGMP packet.
  *
+ * MLD the same way: one AF_PACKET socket per interface for ETH_P_IPV6,
+ * with a filter that passes ICMPv6 of the MLD types only, directly after
+ * the IPv6 header or after a Hop-by-Hop header (that is where the Router
+ * Alert is; a message without one is passed too, to be counted as such).
+ * No raw ICMPv6 socket either: without MRT6_INIT (and the kernel may not
+ * have CONFIG_IPV6_MROUTE) it would not see the reports.  Sending is
+ * AF_PACKET as well: the core builds the whole IPv6 packet -- header with
+ * hop limit 1 and our link-local source, the Hop-by-Hop Router Alert, the
+ * MLD message and its checksum (mld_pkt.c) -- so it goes out as it is to
+ * the destination's 33:33 MAC.  A raw ICMPv6 socket would need the same
+ * header built through IPV6_HOPOPTS, IPV6_PKTINFO for the source and
+ * IPV6_MULTICAST_IF per message, for the same bytes.  Our link-local
+ * address comes from getifaddrs().
+ *
  * Not thread-safe: one thread polls and reads (it may differ from the
  * threads that call into struct igmp).
  */
@@ -28,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -37,6 +52,7 @@
 #include <sys/socket.h>
 
 #include "proto/igmp.h"
+#include "proto/mld_pkt.h"
 
 #define RX_BUF 65536 /* the largest IPv4 packet */
 #define RX_RCVBUF (1 << 20)
@@ -51,10 +67,12 @@
 struct sock_if {
 	uint32_t ifindex;
 	int fd;
+	bool v6; /* MLD */
 };
 
 struct igmp_sock {
 	int tx; /* raw IGMP, send only */
+	int tx6; /* AF_PACKET, send only (MLD) */
 	int ctl; /* for SIOCGIFADDR */
 	struct sock_if *ifs;
 	int n, cap;
@@ -122,6 +140,50 @@ static int sock_send(void *ctx, uint32_t ifindex, uint32_t dst,
 	return 0;
 }
 
+static bool sock_if_addr6(void *ctx, uint32_t ifindex, uint8_t ll[16])
+{
+	char name[IF_NAMESIZE];
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	(void)ctx;
+	if (!if_indextoname(ifindex, name) || getifaddrs(&ifa))
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		const struct sockaddr_in6 *a = (const void *)i->ifa_addr;
+
+		if (!a || a->sin6_family != AF_INET6 || strcmp(i->ifa_name, name))
+			continue;
+		if (!mld_is_link_local(&a->sin6_addr))
+			continue;
+		memcpy(ll, &a->sin6_addr, 16);
+		found = true;
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+static int sock_send6(void *ctx, uint32_t ifindex, const void *ip6, size_t len)
+{
+	struct igmp_sock *s = ctx;
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IPV6),
+		.sll_ifindex = (int)ifindex,
+		.sll_halen = 6,
+	};
+	struct in6_addr dst;
+
+	if (len < 40)
+		return -EINVAL;
+	memcpy(&dst, (const uint8_t *)ip6 + 24, 16);
+	mld_mac(&dst, to.sll_addr);
+	if (sendto(s->tx6, ip6, len, MSG_DONTWAIT, (struct sockaddr *)&to,
+		   sizeof(to)) < 0)
+		return -errno;
+	return 0;
+}
+
 void igmp_sock_io(struct igmp_sock *s, struct igmp_io *io)
 {
 	*io = (struct igmp_io){
@@ -129,6 +191,8 @@ void igmp_sock_io(struct igmp_sock *s, struct igmp_io *io)
 		.if_addr = sock_if_addr,
 		.now_ns = sock_now,
 		.ctx = s,
+		.send6 = sock_send6,
+		.if_addr6 = sock_if_addr6,
 	};
 }
 
@@ -190,6 +254,15 @@ int igmp_sock_open(struct igmp_sock **out)
 		free(s);
 		return err;
 	}
+	/* Protocol 0: sends only, receives nothing. */
+	s->tx6 = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s->tx6 < 0) {
+		err = -errno;
+		close(s->ctl);
+		close(s->tx);
+		free(s);
+		return err;
+	}
 	*out = s;
 	return 0;
 }
@@ -204,29 +277,62 @@ void igmp_sock_close(struct igmp_sock *s)
 		close(s->ifs[i].fd);
 	free(s->ifs);
 	close(s->tx);
+	close(s->tx6);
 	close(s->ctl);
 	free(s);
 }
 
-static int open_rx(uint32_t ifindex)
-{
+static const struct sock_filter filter4[] = {
 	/* On SOCK_DGRAM packet sockets offset 0 is the IPv4 header. */
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
-		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x40, 0, 3),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_IGMP, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, RX_BUF),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x40, 0, 3),
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_IGMP, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, RX_BUF),
+	BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+/*
+ * IPv6 carrying ICMPv6 of type 130..132 or 143, the ICMPv6 header right
+ * after the IPv6 header or after one Hop-by-Hop header (at 40 + its
+ * length).  Anything else (other extension headers first) is not MLD a
+ * router takes (the codec refuses it too) and is not copied to us.
+ */
+static const struct sock_filter filter6[] = {
+	/* 0 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+	/* 1 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
+	/* 2 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x60, 0, 16),
+	/* 3 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6),
+	/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 2),
+	/* 5 */ BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, 0),
+	/* 6 */ BPF_JUMP(BPF_JMP | BPF_JA, 7, 0, 0),
+	/* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_HOPOPTS, 0, 11),
+	/* 8 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40),
+	/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 9),
+	/* 10 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 41),
+	/* 11 */ BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1),
+	/* 12 */ BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 3),
+	/* 13 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* X = offset of the ICMPv6 header after the IPv6 header */
+	/* 14 */ BPF_STMT(BPF_LD | BPF_B | BPF_IND, 40),
+	/* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MLD_V2_REPORT, 2, 0),
+	/* 16 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, MLD_QUERY, 0, 2),
+	/* 17 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, MLD_V1_DONE, 1, 0),
+	/* 18 */ BPF_STMT(BPF_RET | BPF_K, RX_BUF),
+	/* 19 */ BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+static int open_rx(uint32_t ifindex, bool v6)
+{
 	struct sock_fprog fprog = {
-		.len = sizeof(code) / sizeof(code[0]),
-		.filter = code,
+		.len = v6 ? sizeof(filter6) / sizeof(filter6[0]) :
+			    sizeof(filter4) / sizeof(filter4[0]),
+		.filter = (struct sock_filter *)(v6 ? filter6 : filter4),
 	};
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IP),
+		.sll_protocol = htons(v6 ? ETH_P_IPV6 : ETH_P_IP),
 		.sll_ifindex = (int)ifindex,
 	};
 	struct packet_mreq mr = {
@@ -262,14 +368,14 @@ static int open_rx(uint32_t ifindex)
 	return fd;
 }
 
-int igmp_sock_add_if(struct igmp_sock *s, uint32_t ifindex)
+static int add_if(struct igmp_sock *s, uint32_t ifindex, bool v6)
 {
 	int i, fd;
 
 	if (!s || !ifindex)
 		return -EINVAL;
 	for (i = 0; i < s->n; i++)
-		if (s->ifs[i].ifindex == ifindex)
+		if (s->ifs[i].ifindex == ifindex && s->ifs[i].v6 == v6)
 			return -EEXIST;
 	if (s->n == s->cap) {
 		int nc = s->cap ? s->cap * 2 : 8;
@@ -280,27 +386,47 @@ int igmp_sock_add_if(struct igmp_sock *s, uint32_t ifindex)
 		s->ifs = nv;
 		s->cap = nc;
 	}
-	fd = open_rx(ifindex);
+	fd = open_rx(ifindex, v6);
 	if (fd < 0)
 		return fd;
-	s->ifs[s->n++] = (struct sock_if){ ifindex, fd };
+	s->ifs[s->n++] = (struct sock_if){ ifindex, fd, v6 };
 	return fd;
 }
 
-int igmp_sock_del_if(struct igmp_sock *s, uint32_t ifindex)
+static int del_if(struct igmp_sock *s, uint32_t ifindex, bool v6)
 {
 	int i;
 
 	if (!s)
 		return -EINVAL;
 	for (i = 0; i < s->n; i++) {
-		if (s->ifs[i].ifindex == ifindex) {
+		if (s->ifs[i].ifindex == ifindex && s->ifs[i].v6 == v6) {
 			close(s->ifs[i].fd);
 			s->ifs[i] = s->ifs[--s->n];
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+int igmp_sock_add_if(struct igmp_sock *s, uint32_t ifindex)
+{
+	return add_if(s, ifindex, false);
+}
+
+int igmp_sock_del_if(struct igmp_sock *s, uint32_t ifindex)
+{
+	return del_if(s, ifindex, false);
+}
+
+int igmp_sock_add_if6(struct igmp_sock *s, uint32_t ifindex)
+{
+	return add_if(s, ifindex, true);
+}
+
+int igmp_sock_del_if6(struct igmp_sock *s, uint32_t ifindex)
+{
+	return del_if(s, ifindex, true);
 }
 
 int igmp_sock_fds(struct igmp_sock *s, int *fds, int max)

@@ -481,6 +481,222 @@ uint32_t mgm_group_enumeration_get_next(struct mgm *m, mgm_handle_t enum_handle,
 uint32_t mgm_group_enumeration_end(struct mgm *m, mgm_handle_t enum_handle);
 
 /* ------------------------------------------------------------------ */
+/* Both address families (a Linux extension)                           */
+
+/*
+ * MGM's functions above are IPv4 (DWORD addresses, as in Windows).  The
+ * functions below take an address of either family: one core serves
+ * both, and each IPv4 function above is the family-neutral one called
+ * with an IPv4 address (README, "IPv6": why one set and not a parallel
+ * "...6" set).  A wildcard is the family's unspecified address (0.0.0.0
+ * or ::), never a mask: (*,G) has an unspecified source, (*,*) both.
+ * The two addresses of a call are of one family.  Interfaces (ifindex,
+ * next hop) are family-independent: a next hop stays a 32-bit neighbour
+ * identifier (0 on a broadcast link, which is every IPv6 link MGM sees).
+ */
+#define MGM_AF_INET 2U /* AF_INET */
+#define MGM_AF_INET6 10U /* AF_INET6 */
+
+struct mgm_addr {
+	uint16_t family; /* MGM_AF_INET or MGM_AF_INET6 */
+	uint16_t reserved; /* 0 */
+	union {
+		uint32_t v4; /* network byte order */
+		uint8_t v6[16];
+		uint32_t w[4];
+	};
+};
+
+_Static_assert(sizeof(struct mgm_addr) == 20, "struct mgm_addr");
+
+/* An IPv4 address (network byte order) as a struct mgm_addr. */
+static inline struct mgm_addr mgm_addr4(uint32_t v4)
+{
+	struct mgm_addr a = { .family = MGM_AF_INET };
+
+	a.v4 = v4;
+	return a;
+}
+
+/* An IPv6 address (16 bytes, network order) as a struct mgm_addr. */
+static inline struct mgm_addr mgm_addr6(const void *v6)
+{
+	struct mgm_addr a = { .family = MGM_AF_INET6 };
+
+	__builtin_memcpy(a.v6, v6, 16);
+	return a;
+}
+
+static inline bool mgm_addr_is_unspec(const struct mgm_addr *a)
+{
+	return !(a->w[0] | a->w[1] | a->w[2] | a->w[3]);
+}
+
+/*
+ * The largest string mgm_addr_ntop() writes (an IPv6 address in text,
+ * INET6_ADDRSTRLEN), and the function: buf, or "?" for a bad family.
+ */
+#define MGM_ADDRSTRLEN 46U
+const char *mgm_addr_ntop(const struct mgm_addr *a, char *buf, size_t len);
+
+/* Bits of mgm_protocol_config_x.families. */
+#define MGM_FAMILY_IPV4 0x1U
+#define MGM_FAMILY_IPV6 0x2U
+
+/* The route MGM used for RPF, either family. */
+struct mgm_route_info_x {
+	uint32_t protocol; /* who provided the route */
+	uint32_t prefix_len; /* of network */
+	struct mgm_addr network;
+	uint32_t ifindex; /* interface toward the source, 0 = no route */
+	uint32_t nexthop; /* neighbour toward the source, 0 = on-link */
+};
+
+/*
+ * The callbacks of a family-neutral protocol: those of struct
+ * mgm_protocol_config with addresses of either family (wildcards
+ * unspecified, no masks).  A protocol is asked only about the families
+ * it registered for: to any other it is as if it had not registered
+ * (its interfaces count as unowned for that family's traffic, and none
+ * of its callbacks is called for it).
+ */
+typedef uint32_t (*mgm_rpf_x_cb)(void *ctx, const struct mgm_addr *source,
+				 const struct mgm_addr *group,
+				 uint32_t *in_ifindex, uint32_t *in_nexthop,
+				 struct mgm_addr *upstream, uint32_t hdr_size,
+				 const uint8_t *hdr,
+				 struct mgm_route_info_x *route);
+typedef uint32_t (*mgm_creation_alert_x_cb)(
+	void *ctx, const struct mgm_addr *source, const struct mgm_addr *group,
+	uint32_t in_ifindex, uint32_t in_nexthop, uint32_t if_count,
+	struct mgm_if_entry *oifs);
+typedef uint32_t (*mgm_prune_alert_x_cb)(void *ctx,
+					 const struct mgm_addr *source,
+					 const struct mgm_addr *group,
+					 uint32_t ifindex, uint32_t nexthop,
+					 int32_t member_delete,
+					 uint32_t *timeout);
+typedef uint32_t (*mgm_join_alert_x_cb)(void *ctx,
+					const struct mgm_addr *source,
+					const struct mgm_addr *group,
+					int32_t member_update);
+typedef uint32_t (*mgm_wrong_if_x_cb)(void *ctx, const struct mgm_addr *source,
+				      const struct mgm_addr *group,
+				      uint32_t ifindex, uint32_t nexthop,
+				      uint32_t hdr_size, const uint8_t *hdr);
+/* Local join and local leave. */
+typedef uint32_t (*mgm_local_x_cb)(void *ctx, const struct mgm_addr *source,
+				   const struct mgm_addr *group,
+				   uint32_t ifindex, uint32_t nexthop);
+
+struct mgm_protocol_config_x {
+	uint32_t families; /* MGM_FAMILY_*: at least one */
+	uint32_t reserved; /* 0 */
+	void *ctx; /* passed to every callback */
+	mgm_rpf_x_cb rpf;
+	mgm_creation_alert_x_cb creation_alert;
+	mgm_prune_alert_x_cb prune_alert;
+	mgm_join_alert_x_cb join_alert;
+	mgm_wrong_if_x_cb wrong_if;
+	mgm_local_x_cb local_join;
+	mgm_local_x_cb local_leave;
+	/* Per interface, both families (the seed's handoff, unchanged). */
+	mgm_disable_igmp_cb disable_igmp;
+	mgm_enable_igmp_cb enable_igmp;
+};
+
+/*
+ * mgm_register_protocol() with family-neutral callbacks.  Registered as
+ * MGM_MS_IP_IGMP, the protocol is the local-membership protocol of every
+ * family it names (IGMP and MLD are one MGM protocol: the seed's
+ * disable/enable handoff covers both).
+ */
+uint32_t mgm_register_protocol_x(struct mgm *m,
+				 const struct mgm_protocol_config_x *config,
+				 uint32_t protocol_id, uint32_t component_id,
+				 mgm_handle_t *protocol);
+
+/* mgm_add/delete_group_membership_entry(), either family. */
+uint32_t mgm_add_group_membership_x(struct mgm *m, mgm_handle_t protocol,
+				    const struct mgm_addr *source,
+				    const struct mgm_addr *group,
+				    uint32_t ifindex, uint32_t nexthop,
+				    uint32_t flags);
+uint32_t mgm_delete_group_membership_x(struct mgm *m, mgm_handle_t protocol,
+				       const struct mgm_addr *source,
+				       const struct mgm_addr *group,
+				       uint32_t ifindex, uint32_t nexthop,
+				       uint32_t flags);
+
+/*
+ * One MFE of either family with its statistics: MIB_IPMCAST_MFE and
+ * MIB_IPMCAST_MFE_STATS_EX in one record, addresses as struct mgm_addr.
+ */
+struct mgm_mfe_x {
+	struct mgm_addr source; /* unspecified: wildcard */
+	struct mgm_addr group;
+	struct mgm_addr upstream;
+	struct mgm_addr route_network;
+	uint32_t route_prefix_len;
+	uint32_t in_ifindex;
+	uint32_t in_if_protocol;
+	uint32_t route_protocol;
+	uint32_t uptime;
+	uint32_t expiry;
+	uint32_t timeout;
+	uint32_t num_oifs;
+	uint64_t in_packets;
+	uint64_t in_octets;
+	uint64_t pkts_different_if;
+	uint64_t queue_overflow;
+	uint64_t negative_mfe;
+	uint64_t in_discards;
+	uint64_t in_hdr_errors;
+	uint64_t total_out_packets;
+	struct mgm_ipmcast_oif_stats oifs[];
+};
+
+#define MGM_SIZEOF_MFE_X(n)                   \
+	((uint32_t)sizeof(struct mgm_mfe_x) + \
+	 (uint32_t)(n) * sizeof(struct mgm_ipmcast_oif_stats))
+
+/*
+ * mgm_get_mfe_stats() and the first/next enumeration, either family:
+ * records are struct mgm_mfe_x, each padded to 8 bytes.  The order is
+ * IPv4 before IPv6, then group, then source (unsigned, network order);
+ * next continues after start's (source, group).
+ */
+uint32_t mgm_get_mfe_x(struct mgm *m, const struct mgm_addr *source,
+		       const struct mgm_addr *group, uint32_t *buffer_size,
+		       uint8_t *buffer);
+uint32_t mgm_get_first_mfe_x(struct mgm *m, uint32_t *buffer_size,
+			     uint8_t *buffer, uint32_t *num_entries);
+uint32_t mgm_get_next_mfe_x(struct mgm *m, const struct mgm_addr *source,
+			    const struct mgm_addr *group, uint32_t *buffer_size,
+			    uint8_t *buffer, uint32_t *num_entries);
+
+/* mgm_group_enumeration_get_next(), either family. */
+struct mgm_source_group_x {
+	struct mgm_addr source;
+	struct mgm_addr group;
+};
+uint32_t mgm_group_enumeration_get_next_x(struct mgm *m,
+					  mgm_handle_t enum_handle,
+					  uint32_t *buffer_size,
+					  uint8_t *buffer,
+					  uint32_t *num_entries);
+
+/* mgm_adopt_mfe(), mgm_delete_mfe(), mgm_set_mfe_timeout(), either family. */
+uint32_t mgm_adopt_mfe_x(struct mgm *m, const struct mgm_addr *source,
+			 const struct mgm_addr *group, uint32_t ifindex);
+uint32_t mgm_delete_mfe_x(struct mgm *m, mgm_handle_t protocol,
+			  const struct mgm_addr *source,
+			  const struct mgm_addr *group);
+uint32_t mgm_set_mfe_timeout_x(struct mgm *m, mgm_handle_t protocol,
+			       const struct mgm_addr *source,
+			       const struct mgm_addr *group, uint32_t timeout);
+
+/* ------------------------------------------------------------------ */
 /* Introspection (Linux extensions, for mgmd and mgmctl)               */
 
 struct mgm_protocol_info {
@@ -503,8 +719,10 @@ struct mgm_interface_info {
 struct mgm_membership_info {
 	uint32_t protocol_id;
 	uint32_t component_id;
+	/* IPv4 only (0 for IPv6: see xsource and xgroup) */
 	uint32_t source, source_mask, group, group_mask;
 	uint32_t ifindex, nexthop;
+	struct mgm_addr xsource, xgroup; /* either family */
 };
 
 /* Each calls fn for every item, under a consistent snapshot; fn must not

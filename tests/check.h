@@ -41,6 +41,14 @@ static const char *check_section = "";
 		      check_a_, check_b_);                                   \
 	} while (0)
 
+/* Strings: equal, naming both. */
+#define CHECK_STR(got, want, what)                                          \
+	do {                                                                \
+		const char *g_ = (got), *w_ = (want);                       \
+		CHECK(!strcmp(g_, w_), "%s: got '%s', want '%s'", what, g_, \
+		      w_);                                                  \
+	} while (0)
+
 static inline void check_begin(const char *name)
 {
 	check_section = name;

@@ -656,7 +656,7 @@ struct mgm_mfe_x {
 	struct mgm_ipmcast_oif_stats oifs[];
 };
 
-#define MGM_SIZEOF_MFE_X(n)                 \
+#define MGM_SIZEOF_MFE_X(n)                   \
 	((uint32_t)sizeof(struct mgm_mfe_x) + \
 	 (uint32_t)(n) * sizeof(struct mgm_ipmcast_oif_stats))
 
@@ -672,9 +672,8 @@ uint32_t mgm_get_mfe_x(struct mgm *m, const struct mgm_addr *source,
 uint32_t mgm_get_first_mfe_x(struct mgm *m, uint32_t *buffer_size,
 			     uint8_t *buffer, uint32_t *num_entries);
 uint32_t mgm_get_next_mfe_x(struct mgm *m, const struct mgm_addr *source,
-			    const struct mgm_addr *group,
-			    uint32_t *buffer_size, uint8_t *buffer,
-			    uint32_t *num_entries);
+			    const struct mgm_addr *group, uint32_t *buffer_size,
+			    uint8_t *buffer, uint32_t *num_entries);
 
 /* mgm_group_enumeration_get_next(), either family. */
 struct mgm_source_group_x {
@@ -686,6 +685,16 @@ uint32_t mgm_group_enumeration_get_next_x(struct mgm *m,
 					  uint32_t *buffer_size,
 					  uint8_t *buffer,
 					  uint32_t *num_entries);
+
+/* mgm_adopt_mfe(), mgm_delete_mfe(), mgm_set_mfe_timeout(), either family. */
+uint32_t mgm_adopt_mfe_x(struct mgm *m, const struct mgm_addr *source,
+			 const struct mgm_addr *group, uint32_t ifindex);
+uint32_t mgm_delete_mfe_x(struct mgm *m, mgm_handle_t protocol,
+			  const struct mgm_addr *source,
+			  const struct mgm_addr *group);
+uint32_t mgm_set_mfe_timeout_x(struct mgm *m, mgm_handle_t protocol,
+			       const struct mgm_addr *source,
+			       const struct mgm_addr *group, uint32_t timeout);
 
 /* ------------------------------------------------------------------ */
 /* Introspection (Linux extensions, for mgmd and mgmctl)               */
@@ -710,8 +719,10 @@ struct mgm_interface_info {
 struct mgm_membership_info {
 	uint32_t protocol_id;
 	uint32_t component_id;
+	/* IPv4 only (0 for IPv6: see xsource and xgroup) */
 	uint32_t source, source_mask, group, group_mask;
 	uint32_t ifindex, nexthop;
+	struct mgm_addr xsource, xgroup; /* either family */
 };
 
 /* Each calls fn for every item, under a consistent snapshot; fn must not

@@ -5,7 +5,9 @@
  * The MGM core never touches BPF maps.  It drives a datapath through this
  * table of operations: the XDP fast path (user/dp/, via mgm_dp_bpf_ops()),
  * or an in-memory fake in the unit tests.  All functions return 0 or a
- * negative errno; addresses are IPv4 in network byte order.
+ * negative errno.  Addresses are struct mgm_addr of either family, the
+ * two of one call of one family; a datapath without IPv6 returns
+ * -EAFNOSUPPORT for IPv6 ones.
  */
 #ifndef MGM_MGM_DATAPATH_H
 #define MGM_MGM_DATAPATH_H
@@ -25,12 +27,13 @@ extern "C" {
 /*
  * What a datapath reports about traffic, in the core's own terms: the
  * fast path's ring-buffer record (struct mgm_event in mgm_fwd.h, a BPF
- * ABI) is translated by the datapath layer, so that neither its layout
- * nor its address family reaches the core.
+ * ABI) is translated by the datapath layer, so that its layout does not
+ * reach the core.
  */
 enum mgm_dp_event_type {
 	MGM_DP_EV_MISS = 1, /* first packets of an (S,G) without an MFE */
-	MGM_DP_EV_WRONG_IF = 2, /* (S,G) data on another interface than its iif */
+	MGM_DP_EV_WRONG_IF =
+		2, /* (S,G) data on another interface than its iif */
 };
 
 #define MGM_DP_EVENT_HDR_MAX 64U
@@ -38,12 +41,11 @@ enum mgm_dp_event_type {
 struct mgm_dp_event {
 	uint32_t type; /* enum mgm_dp_event_type */
 	uint32_t ifindex; /* interface the packet arrived on */
-	uint32_t family; /* AF_INET (the only one the core handles yet) */
-	uint32_t source; /* IPv4, network byte order */
-	uint32_t group;
+	struct mgm_addr source; /* either family; both of one */
+	struct mgm_addr group;
 	uint64_t ts_ns; /* CLOCK_MONOTONIC(_COARSE) */
 	uint16_t hdr_len; /* bytes valid in hdr[] */
-	uint16_t ip_len; /* the packet's IP total length */
+	uint16_t ip_len; /* the packet's length from its IP header on */
 	uint8_t hdr[MGM_DP_EVENT_HDR_MAX]; /* IP header, options, payload */
 };
 
@@ -76,11 +78,14 @@ struct mgm_datapath_ops {
 	 * entry, never a mix.  Installing what the entry already holds is a
 	 * no-op.  -ENOSPC when a table is full (nothing changed).
 	 */
-	int (*mfe_install)(void *dp, uint32_t source, uint32_t group,
-			   uint32_t iif, const uint32_t *oifs, uint32_t n_oifs);
+	int (*mfe_install)(void *dp, const struct mgm_addr *source,
+			   const struct mgm_addr *group, uint32_t iif,
+			   const uint32_t *oifs, uint32_t n_oifs);
 	/* Delete the MFE; -ENOENT if there is none. */
-	int (*mfe_delete)(void *dp, uint32_t source, uint32_t group);
-	int (*mfe_counters)(void *dp, uint32_t source, uint32_t group,
+	int (*mfe_delete)(void *dp, const struct mgm_addr *source,
+			  const struct mgm_addr *group);
+	int (*mfe_counters)(void *dp, const struct mgm_addr *source,
+			    const struct mgm_addr *group,
 			    struct mgm_dp_mfe_counters *out);
 	int (*if_counters)(void *dp, uint32_t ifindex,
 			   struct mgm_dp_if_counters *out);
@@ -115,8 +120,9 @@ struct mgm_datapath_ops {
 	 * there is none.  The XDP datapath asks the kernel's unicast routes;
 	 * mgmd puts its static multicast routes in front of them.
 	 */
-	int (*rpf_lookup)(void *dp, uint32_t source, uint32_t group,
-			  struct mgm_route_info *out);
+	int (*rpf_lookup)(void *dp, const struct mgm_addr *source,
+			  const struct mgm_addr *group,
+			  struct mgm_route_info_x *out);
 	/* Monotonic clock, ns; the clock of last_used_ns. */
 	uint64_t (*now_ns)(void *dp);
 };

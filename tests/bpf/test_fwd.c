@@ -384,9 +384,11 @@ static void test_table(void)
 			      "%s: %d events, want one of type %u", t->name,
 			      n_evs, t->event);
 			if (n_evs == 1) {
-				CHECK_EQ(evs[0].source, ip4(t->spec.src),
+				CHECK_EQ(evs[0].source.family, MGM_AF_INET,
+					 "event family");
+				CHECK_EQ(evs[0].source.v4, ip4(t->spec.src),
 					 "event source");
-				CHECK_EQ(evs[0].group, ip4(t->spec.dst),
+				CHECK_EQ(evs[0].group.v4, ip4(t->spec.dst),
 					 "event group");
 				CHECK_EQ(evs[0].ifindex,
 					 t->on == ON_IN ? if_in : if_o3,

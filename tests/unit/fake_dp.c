@@ -24,10 +24,24 @@ struct fake_entry {
 };
 
 struct fake_route {
-	uint32_t prefix; /* host order */
+	struct mgm_addr prefix; /* host bits cleared */
 	int plen;
 	uint32_t ifindex, nexthop, protocol;
 };
+
+/* Do the first plen bits of a and b agree? */
+static bool prefix_match(const struct mgm_addr *a, const struct mgm_addr *b,
+			 int plen)
+{
+	int i;
+
+	if (a->family != b->family)
+		return false;
+	for (i = 0; i < plen; i++)
+		if ((a->v6[i / 8] ^ b->v6[i / 8]) & (0x80 >> (i % 8)))
+			return false;
+	return true;
+}
 
 struct fake_dp {
 	pthread_mutex_t lock;
@@ -50,19 +64,28 @@ struct fake_dp {
 	size_t errors;
 };
 
-static uint32_t bucket(uint32_t s, uint32_t g)
+static uint32_t bucket(const struct mgm_addr *s, const struct mgm_addr *g)
 {
-	uint64_t x = ((uint64_t)s << 32 | g) * 0x9e3779b97f4a7c15ULL;
+	uint64_t x = ((uint64_t)(s->w[0] ^ s->w[1] ^ s->w[2] ^ s->w[3]) << 32 |
+		      (g->w[0] ^ g->w[1] ^ g->w[2] ^ g->w[3])) *
+		     0x9e3779b97f4a7c15ULL;
 
 	return (uint32_t)(x >> 40) & (FAKE_BUCKETS - 1);
 }
 
-static struct fake_entry *find(struct fake_dp *fd, uint32_t s, uint32_t g)
+static bool addr_same(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static struct fake_entry *find(struct fake_dp *fd, const struct mgm_addr *s,
+			       const struct mgm_addr *g)
 {
 	struct fake_entry *e = fd->b[bucket(s, g)];
 
 	for (; e; e = e->next)
-		if (e->mfe.source == s && e->mfe.group == g)
+		if (addr_same(&e->mfe.xsource, s) &&
+		    addr_same(&e->mfe.xgroup, g))
 			return e;
 	return NULL;
 }
@@ -111,13 +134,13 @@ void fake_log(struct fake_dp *fd, const char *fmt, ...)
 	pthread_mutex_unlock(&fd->lock);
 }
 
-static const char *sg_str(char *buf, size_t len, uint32_t s, uint32_t g)
+static const char *sg_str(char *buf, size_t len, const struct mgm_addr *s,
+			  const struct mgm_addr *g)
 {
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &s, a, sizeof(a));
-	inet_ntop(AF_INET, &g, b, sizeof(b));
-	snprintf(buf, len, "%s,%s", a, b);
+	snprintf(buf, len, "%s,%s", mgm_addr_ntop(s, a, sizeof(a)),
+		 mgm_addr_ntop(g, b, sizeof(b)));
 	return buf;
 }
 
@@ -131,11 +154,12 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int op_install(void *dp, uint32_t source, uint32_t group, uint32_t iif,
+static int op_install(void *dp, const struct mgm_addr *source,
+		      const struct mgm_addr *group, uint32_t iif,
 		      const uint32_t *oifs, uint32_t n_oifs)
 {
 	struct fake_dp *fd = dp;
-	char sg[64], line[512];
+	char sg[128], line[512];
 	struct fake_entry *e;
 	uint32_t i;
 	int len, ret = 0;
@@ -196,8 +220,10 @@ static int op_install(void *dp, uint32_t source, uint32_t group, uint32_t iif,
 		fd->b[k] = e;
 		fd->n_mfes++;
 	}
-	e->mfe.source = source;
-	e->mfe.group = group;
+	e->mfe.xsource = *source;
+	e->mfe.xgroup = *group;
+	e->mfe.source = source->family == MGM_AF_INET ? source->v4 : 0;
+	e->mfe.group = group->family == MGM_AF_INET ? group->v4 : 0;
 	e->mfe.iif = iif;
 	e->mfe.n_oifs = n_oifs;
 	e->mfe.negative = !n_oifs;
@@ -220,11 +246,12 @@ fail:
 	return ret;
 }
 
-static int op_delete(void *dp, uint32_t source, uint32_t group)
+static int op_delete(void *dp, const struct mgm_addr *source,
+		     const struct mgm_addr *group)
 {
 	struct fake_dp *fd = dp;
 	struct fake_entry **pp;
-	char sg[64], line[96];
+	char sg[128], line[160];
 	int ret = -ENOENT;
 
 	pthread_mutex_lock(&fd->lock);
@@ -232,7 +259,8 @@ static int op_delete(void *dp, uint32_t source, uint32_t group)
 	for (pp = &fd->b[bucket(source, group)]; *pp; pp = &(*pp)->next) {
 		struct fake_entry *e = *pp;
 
-		if (e->mfe.source == source && e->mfe.group == group) {
+		if (addr_same(&e->mfe.xsource, source) &&
+		    addr_same(&e->mfe.xgroup, group)) {
 			*pp = e->next;
 			free(e);
 			fd->n_mfes--;
@@ -254,7 +282,8 @@ static int op_delete(void *dp, uint32_t source, uint32_t group)
 	return ret;
 }
 
-static int op_counters(void *dp, uint32_t source, uint32_t group,
+static int op_counters(void *dp, const struct mgm_addr *source,
+		       const struct mgm_addr *group,
 		       struct mgm_dp_mfe_counters *out)
 {
 	struct fake_dp *fd = dp;
@@ -374,11 +403,11 @@ static int op_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx)
 	return (int)n;
 }
 
-static int op_rpf_lookup(void *dp, uint32_t source, uint32_t group,
-			 struct mgm_route_info *out)
+static int op_rpf_lookup(void *dp, const struct mgm_addr *source,
+			 const struct mgm_addr *group,
+			 struct mgm_route_info_x *out)
 {
 	struct fake_dp *fd = dp;
-	uint32_t s = ntohl(source);
 	int i, best = -1;
 
 	(void)group; /* the fake routes by source only */
@@ -386,20 +415,18 @@ static int op_rpf_lookup(void *dp, uint32_t source, uint32_t group,
 	fd->counts.rpf_lookup++;
 	for (i = 0; i < fd->n_routes; i++) {
 		const struct fake_route *r = &fd->routes[i];
-		uint32_t mask = r->plen ? ~0U << (32 - r->plen) : 0;
 
-		if ((s & mask) == r->prefix &&
+		if (prefix_match(source, &r->prefix, r->plen) &&
 		    (best < 0 || r->plen > fd->routes[best].plen))
 			best = i;
 	}
 	memset(out, 0, sizeof(*out));
 	if (best >= 0) {
 		const struct fake_route *r = &fd->routes[best];
-		uint32_t mask = r->plen ? ~0U << (32 - r->plen) : 0;
 
 		out->protocol = r->protocol;
-		out->network = htonl(r->prefix);
-		out->mask = htonl(mask);
+		out->network = r->prefix;
+		out->prefix_len = (uint32_t)r->plen;
 		out->ifindex = r->ifindex;
 		out->nexthop = r->nexthop;
 	}
@@ -525,8 +552,8 @@ size_t fake_errors(struct fake_dp *fd)
 	return n;
 }
 
-bool fake_dp_get(struct fake_dp *fd, uint32_t source, uint32_t group,
-		 struct fake_mfe *out)
+bool fake_dp_get_x(struct fake_dp *fd, const struct mgm_addr *source,
+		   const struct mgm_addr *group, struct fake_mfe *out)
 {
 	struct fake_entry *e;
 
@@ -548,14 +575,23 @@ size_t fake_dp_num_mfes(struct fake_dp *fd)
 	return n;
 }
 
-const char *fake_dp_oifs(struct fake_dp *fd, uint32_t source, uint32_t group)
+bool fake_dp_get(struct fake_dp *fd, uint32_t source, uint32_t group,
+		 struct fake_mfe *out)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return fake_dp_get_x(fd, &s, &g, out);
+}
+
+const char *fake_dp_oifs_x(struct fake_dp *fd, const struct mgm_addr *source,
+			   const struct mgm_addr *group)
 {
 	static __thread char buf[512];
 	struct fake_mfe f;
 	uint32_t i;
 	int len = 0;
 
-	if (!fake_dp_get(fd, source, group, &f))
+	if (!fake_dp_get_x(fd, source, group, &f))
 		return "absent";
 	if (f.negative)
 		return "negative";
@@ -564,6 +600,13 @@ const char *fake_dp_oifs(struct fake_dp *fd, uint32_t source, uint32_t group)
 		len += snprintf(buf + len, sizeof(buf) - len, "%s%u",
 				i ? "," : "", f.oifs[i]);
 	return buf;
+}
+
+const char *fake_dp_oifs(struct fake_dp *fd, uint32_t source, uint32_t group)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return fake_dp_oifs_x(fd, &s, &g);
 }
 
 void fake_dp_counts(struct fake_dp *fd, struct fake_dp_counts *out)
@@ -583,8 +626,9 @@ bool fake_dp_tx_disabled(struct fake_dp *fd, uint32_t ifindex)
 	return off;
 }
 
-int fake_dp_set_counters(struct fake_dp *fd, uint32_t source, uint32_t group,
-			 const struct mgm_dp_mfe_counters *c)
+int fake_dp_set_counters_x(struct fake_dp *fd, const struct mgm_addr *source,
+			   const struct mgm_addr *group,
+			   const struct mgm_dp_mfe_counters *c)
 {
 	struct fake_entry *e;
 
@@ -594,6 +638,14 @@ int fake_dp_set_counters(struct fake_dp *fd, uint32_t source, uint32_t group,
 		e->c = *c;
 	pthread_mutex_unlock(&fd->lock);
 	return e ? 0 : -ENOENT;
+}
+
+int fake_dp_set_counters(struct fake_dp *fd, uint32_t source, uint32_t group,
+			 const struct mgm_dp_mfe_counters *c)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return fake_dp_set_counters_x(fd, &s, &g, c);
 }
 
 void fake_dp_set_now(struct fake_dp *fd, uint64_t ns)
@@ -636,36 +688,65 @@ void fake_dp_inject(struct fake_dp *fd, const struct mgm_dp_event *ev)
 }
 
 static void inject(struct fake_dp *fd, uint32_t type, uint32_t ifindex,
-		   uint32_t source, uint32_t group)
+		   const struct mgm_addr *source, const struct mgm_addr *group)
 {
 	struct mgm_dp_event ev = {
 		.type = type,
 		.ifindex = ifindex,
-		.source = source,
-		.group = group,
-		.hdr_len = 20,
+		.source = *source,
+		.group = *group,
 		.ip_len = 100,
 	};
 
-	/* A plausible IPv4 header: version/IHL, TTL 64, UDP, addresses. */
-	ev.hdr[0] = 0x45;
-	ev.hdr[8] = 64;
-	ev.hdr[9] = 17;
-	memcpy(&ev.hdr[12], &source, 4);
-	memcpy(&ev.hdr[16], &group, 4);
+	if (group->family == MGM_AF_INET) {
+		/* A plausible IPv4 header: version/IHL, TTL 64, UDP. */
+		ev.hdr_len = 20;
+		ev.hdr[0] = 0x45;
+		ev.hdr[8] = 64;
+		ev.hdr[9] = 17;
+		memcpy(&ev.hdr[12], source->v6, 4);
+		memcpy(&ev.hdr[16], group->v6, 4);
+	} else {
+		/* IPv6: version, payload length 60, UDP, hop limit 64. */
+		ev.hdr_len = 40;
+		ev.hdr[0] = 0x60;
+		ev.hdr[5] = 60;
+		ev.hdr[6] = 17;
+		ev.hdr[7] = 64;
+		memcpy(&ev.hdr[8], source->v6, 16);
+		memcpy(&ev.hdr[24], group->v6, 16);
+	}
 	fake_dp_inject(fd, &ev);
+}
+
+void fake_dp_inject_miss_x(struct fake_dp *fd, uint32_t ifindex,
+			   const struct mgm_addr *source,
+			   const struct mgm_addr *group)
+{
+	inject(fd, MGM_DP_EV_MISS, ifindex, source, group);
 }
 
 void fake_dp_inject_miss(struct fake_dp *fd, uint32_t ifindex, uint32_t source,
 			 uint32_t group)
 {
-	inject(fd, MGM_DP_EV_MISS, ifindex, source, group);
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	inject(fd, MGM_DP_EV_MISS, ifindex, &s, &g);
+}
+
+void fake_dp_inject_wrong_if_x(struct fake_dp *fd, uint32_t ifindex,
+			       const struct mgm_addr *source,
+			       const struct mgm_addr *group)
+{
+	inject(fd, MGM_DP_EV_WRONG_IF, ifindex, source, group);
 }
 
 void fake_dp_inject_wrong_if(struct fake_dp *fd, uint32_t ifindex,
 			     uint32_t source, uint32_t group)
 {
-	inject(fd, MGM_DP_EV_WRONG_IF, ifindex, source, group);
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	inject(fd, MGM_DP_EV_WRONG_IF, ifindex, &s, &g);
 }
 
 size_t fake_dp_pending(struct fake_dp *fd)
@@ -683,18 +764,27 @@ int fake_dp_event_fd(struct fake_dp *fd)
 	return fd->efd;
 }
 
+void fake_dp_add_route_x(struct fake_dp *fd, const struct mgm_addr *prefix,
+			 int plen, uint32_t ifindex, uint32_t nexthop,
+			 uint32_t protocol)
+{
+	struct fake_route r = { *prefix, plen, ifindex, nexthop, protocol };
+	int i;
+
+	for (i = plen; i < 128; i++)
+		r.prefix.v6[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
+	pthread_mutex_lock(&fd->lock);
+	if (fd->n_routes < (int)(sizeof(fd->routes) / sizeof(fd->routes[0])))
+		fd->routes[fd->n_routes++] = r;
+	pthread_mutex_unlock(&fd->lock);
+}
+
 void fake_dp_add_route(struct fake_dp *fd, uint32_t prefix, int plen,
 		       uint32_t ifindex, uint32_t nexthop, uint32_t protocol)
 {
-	pthread_mutex_lock(&fd->lock);
-	if (fd->n_routes < (int)(sizeof(fd->routes) / sizeof(fd->routes[0]))) {
-		uint32_t mask = plen ? ~0U << (32 - plen) : 0;
+	struct mgm_addr p = mgm_addr4(prefix);
 
-		fd->routes[fd->n_routes++] =
-			(struct fake_route){ ntohl(prefix) & mask, plen,
-					     ifindex, nexthop, protocol };
-	}
-	pthread_mutex_unlock(&fd->lock);
+	fake_dp_add_route_x(fd, &p, plen, ifindex, nexthop, protocol);
 }
 
 void fake_dp_clear_routes(struct fake_dp *fd)

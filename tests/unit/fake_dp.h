@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <arpa/inet.h>
 
 #include "mgm/mgm.h"
@@ -67,7 +68,9 @@ extern const struct mgm_datapath_ops fake_dp_ops;
 struct fake_dp;
 
 struct fake_mfe {
-	uint32_t source, group, iif;
+	uint32_t source, group; /* IPv4 (0 for IPv6) */
+	struct mgm_addr xsource, xgroup; /* either family */
+	uint32_t iif;
 	uint32_t oifs[MGM_DP_MAX_OIFS];
 	uint32_t n_oifs;
 	bool negative;
@@ -117,6 +120,50 @@ int fake_dp_event_fd(struct fake_dp *fd);
 void fake_dp_add_route(struct fake_dp *fd, uint32_t prefix, int plen,
 		       uint32_t ifindex, uint32_t nexthop, uint32_t protocol);
 void fake_dp_clear_routes(struct fake_dp *fd);
+
+/* The same, for addresses of either family. */
+bool fake_dp_get_x(struct fake_dp *fd, const struct mgm_addr *source,
+		   const struct mgm_addr *group, struct fake_mfe *out);
+const char *fake_dp_oifs_x(struct fake_dp *fd, const struct mgm_addr *source,
+			   const struct mgm_addr *group);
+int fake_dp_set_counters_x(struct fake_dp *fd, const struct mgm_addr *source,
+			   const struct mgm_addr *group,
+			   const struct mgm_dp_mfe_counters *c);
+void fake_dp_inject_miss_x(struct fake_dp *fd, uint32_t ifindex,
+			   const struct mgm_addr *source,
+			   const struct mgm_addr *group);
+void fake_dp_inject_wrong_if_x(struct fake_dp *fd, uint32_t ifindex,
+			       const struct mgm_addr *source,
+			       const struct mgm_addr *group);
+void fake_dp_add_route_x(struct fake_dp *fd, const struct mgm_addr *prefix,
+			 int plen, uint32_t ifindex, uint32_t nexthop,
+			 uint32_t protocol);
+
+/* The fake's ops with IPv4 addresses (network order). */
+static inline int fake_dp_install4(void *fd, uint32_t source, uint32_t group,
+				   uint32_t iif, const uint32_t *oifs,
+				   uint32_t n)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return fake_dp_ops.mfe_install(fd, &s, &g, iif, oifs, n);
+}
+
+static inline int fake_dp_delete4(void *fd, uint32_t source, uint32_t group)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return fake_dp_ops.mfe_delete(fd, &s, &g);
+}
+
+/* An IPv6 address from text (all zero if it does not parse). */
+static inline struct mgm_addr A6(const char *s) {
+	uint8_t b[16] = { 0 };
+
+	if (inet_pton(AF_INET6, s, b) != 1)
+		memset(b, 0, sizeof(b));
+	return mgm_addr6(b);
+}
 
 /* The next count installs fail with err (count -1: all until reset 0). */
 void fake_dp_fail_install(struct fake_dp *fd, int count, int err);

@@ -599,15 +599,6 @@ bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
 
 /* ---- MLD ------------------------------------------------------------- */
 
-struct mgm_addr A6(const char *s)
-{
-	uint8_t a[16] = { 0 };
-
-	if (inet_pton(AF_INET6, s, a) != 1)
-		memset(a, 0, sizeof(a));
-	return mgm_addr6(a);
-}
-
 static struct in6_addr in6(const char *s)
 {
 	struct in6_addr a;

@@ -133,8 +133,7 @@ bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out);
 
 /* ---- MLD ------------------------------------------------------------- */
 
-/* An IPv6 address from text (all-zero if it does not parse). */
-struct mgm_addr A6(const char *s);
+/* A6(): an IPv6 address from text (fake_dp.h). */
 /* Hand any packet to igmp_input(). */
 void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p,
 	      size_t n);

@@ -43,13 +43,13 @@ static int h_install(void *ctx, uint32_t s, uint32_t g, uint32_t iif,
 		     const uint32_t *oifs, uint32_t n, uint16_t flags)
 {
 	(void)ctx, (void)flags;
-	return fake_dp_ops.mfe_install(fd, s, g, iif, oifs, n);
+	return fake_dp_install4(fd, s, g, iif, oifs, n);
 }
 
 static int h_delete(void *ctx, uint32_t s, uint32_t g)
 {
 	(void)ctx;
-	return fake_dp_ops.mfe_delete(fd, s, g);
+	return fake_dp_delete4(fd, s, g);
 }
 
 static void h_log(void *ctx, int level, const char *msg)

@@ -427,7 +427,7 @@ static void test_unowned_iif(void)
 	CHECK_EQ(mgm_timeout_ms(m), -1, "nothing to expire");
 
 	/* Adoption follows the same rule, and removes what it cannot adopt. */
-	fake_dp_ops.mfe_install(fd, S, G, 1, (uint32_t[]){ 4 }, 1);
+	fake_dp_install4(fd, S, G, 1, (uint32_t[]){ 4 }, 1);
 	CHECK_ERR(mgm_adopt_mfe(m, S, G, 1), MGM_ERROR_NOT_FOUND);
 	CHECK_BOTH(S, G, "absent");
 	CHECK_EQ(stats().misses_unowned, 5, "counted like a miss");
@@ -476,10 +476,10 @@ static void test_unowned_iif_permitted(void)
 	CHECK_BOTH(S, G, "absent");
 	CHECK_EQ(stats().misses_unowned, 2, "refused: counted");
 	/* Adoption follows: kept on 9, refused on 1. */
-	fake_dp_ops.mfe_install(fd, SY, G, 9, (uint32_t[]){ 4 }, 1);
+	fake_dp_install4(fd, SY, G, 9, (uint32_t[]){ 4 }, 1);
 	CHECK_ERR(mgm_adopt_mfe(m, SY, G, 9), MGM_NO_ERROR);
 	CHECK_BOTH(SY, G, "4");
-	fake_dp_ops.mfe_install(fd, S, G, 1, (uint32_t[]){ 4 }, 1);
+	fake_dp_install4(fd, S, G, 1, (uint32_t[]){ 4 }, 1);
 	CHECK_ERR(mgm_adopt_mfe(m, S, G, 1), MGM_ERROR_NOT_FOUND);
 	CHECK_BOTH(S, G, "absent");
 	/* The permission withdrawn: the next flow from 9 is refused. */
@@ -515,7 +515,7 @@ static void test_unowned_iif_default(void)
 	CHECK_BOTH(SX, G, "4");
 	CHECK_EQ(stats().misses_unowned, 2, "each MFE made unowned counted");
 	/* Adoption as before: the entry is MGM's, with no iif owner. */
-	fake_dp_ops.mfe_install(fd, SY, G, 9, (uint32_t[]){ 4 }, 1);
+	fake_dp_install4(fd, SY, G, 9, (uint32_t[]){ 4 }, 1);
 	CHECK_ERR(mgm_adopt_mfe(m, SY, G, 9), MGM_NO_ERROR);
 	CHECK_BOTH(SY, G, "4");
 	CHECK_ERR(get_mfe(SY, G, &r), MGM_NO_ERROR);

@@ -344,9 +344,9 @@ static void test_adopt(void)
 	fake_dp_inject_miss(fd, 1, src(1), G);
 	mgm_dispatch(m);
 	/* What a previous mgmd left in the fast path (--keep-forwarding). */
-	CHECK_EQ(fake_dp_ops.mfe_install(fd, src(2), G, 1, &oif, 0), 0,
+	CHECK_EQ(fake_dp_install4(fd, src(2), G, 1, &oif, 0), 0,
 		 "left-over negative entry");
-	CHECK_EQ(fake_dp_ops.mfe_install(fd, src(3), G, 1, &oif, 1), 0,
+	CHECK_EQ(fake_dp_install4(fd, src(3), G, 1, &oif, 1), 0,
 		 "left-over entry with an oif");
 	CHECK_ERR(mgm_adopt_mfe(m, src(2), G, 1), MGM_ERROR_NOT_FOUND);
 	CHECK(!fake_dp_get(fd, src(2), G, NULL),
@@ -358,7 +358,7 @@ static void test_adopt(void)
 	/* With a receiver it is wanted: adopted. */
 	CHECK_ERR(mgm_add_group_membership_entry(m, p1.h, 0, 0, G, M, 3, 0, J),
 		  MGM_NO_ERROR);
-	CHECK_EQ(fake_dp_ops.mfe_install(fd, src(4), G, 1, &oif, 1), 0,
+	CHECK_EQ(fake_dp_install4(fd, src(4), G, 1, &oif, 1), 0,
 		 "left-over entry");
 	CHECK_ERR(mgm_adopt_mfe(m, src(4), G, 1), MGM_NO_ERROR);
 	CHECK(!strcmp(fake_dp_oifs(fd, src(4), G), "3"), "adopted");

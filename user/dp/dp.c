@@ -1014,9 +1014,8 @@ static int rb_sample(void *ctx, void *data, size_t size)
 	memset(&ev, 0, sizeof(ev));
 	ev.type = r->type == MGM_EV_MISS ? MGM_DP_EV_MISS : MGM_DP_EV_WRONG_IF;
 	ev.ifindex = r->ifindex;
-	ev.family = AF_INET;
-	ev.source = r->source;
-	ev.group = r->group;
+	ev.source = mgm_addr4(r->source);
+	ev.group = mgm_addr4(r->group);
 	ev.ts_ns = r->ts_ns;
 	ev.ip_len = r->ip_len;
 	ev.hdr_len = r->hdr_len < sizeof(ev.hdr) ? r->hdr_len : sizeof(ev.hdr);

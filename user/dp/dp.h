@@ -249,9 +249,10 @@ uint64_t mgm_dp_now_ns(void);
 
 /*
  * The unicast route toward source from the kernel (RTM_GETROUTE with
- * RTM_F_FIB_MATCH): out->ifindex 0 if there is none.
+ * RTM_F_FIB_MATCH), either family: out->ifindex 0 if there is none.
  */
-int mgm_dp_rpf_lookup(uint32_t source, struct mgm_route_info *out);
+int mgm_dp_rpf_lookup_x(const struct mgm_addr *source,
+			struct mgm_route_info_x *out);
 
 /*
  * Optional kernel features (dp_probe.c).  mgm_feature_probe() returns 1 if

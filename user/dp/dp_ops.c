@@ -15,13 +15,15 @@
 #include "dp/dp_internal.h"
 
 struct rpf_reply {
-	struct mgm_route_info *out;
+	struct mgm_route_info_x *out;
+	uint16_t family; /* MGM_AF_* */
 	bool found;
 };
 
 static int rpf_attr(const struct nlattr *a, void *data)
 {
 	struct rpf_reply *r = data;
+	bool v4 = r->family == MGM_AF_INET;
 
 	switch (mnl_attr_get_type(a)) {
 	case RTA_OIF:
@@ -29,12 +31,15 @@ static int rpf_attr(const struct nlattr *a, void *data)
 			r->out->ifindex = mnl_attr_get_u32(a);
 		break;
 	case RTA_GATEWAY:
-		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+		/* An IPv6 gateway is no 32-bit neighbour identifier: the
+		 * next hop stays 0 (every IPv6 link is broadcast to MGM). */
+		if (v4 && !mnl_attr_validate(a, MNL_TYPE_U32))
 			r->out->nexthop = mnl_attr_get_u32(a);
 		break;
 	case RTA_DST:
-		if (!mnl_attr_validate(a, MNL_TYPE_U32))
-			r->out->network = mnl_attr_get_u32(a);
+		if (mnl_attr_get_payload_len(a) == (v4 ? 4U : 16U))
+			memcpy(r->out->network.v6, mnl_attr_get_payload(a),
+			       v4 ? 4 : 16);
 		break;
 	}
 	return MNL_CB_OK;
@@ -44,6 +49,7 @@ static int rpf_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct rpf_reply *r = data;
+	uint32_t i, bits;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return MNL_CB_OK;
@@ -51,17 +57,24 @@ static int rpf_msg(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	r->found = true;
 	r->out->protocol = rtm->rtm_protocol;
-	r->out->mask =
-		rtm->rtm_dst_len ? htonl(~0U << (32 - rtm->rtm_dst_len)) : 0;
+	r->out->prefix_len = rtm->rtm_dst_len;
+	r->out->network = (struct mgm_addr){ .family = r->family };
 	mnl_attr_parse(nlh, sizeof(*rtm), rpf_attr, r);
-	r->out->network &= r->out->mask;
+	/* The network, host bits cleared. */
+	for (i = 0; i < 16; i++) {
+		bits = rtm->rtm_dst_len > i * 8 ? rtm->rtm_dst_len - i * 8 : 0;
+		if (bits < 8)
+			r->out->network.v6[i] &= (uint8_t)(0xff00U >> bits);
+	}
 	return MNL_CB_OK;
 }
 
-int mgm_dp_rpf_lookup(uint32_t source, struct mgm_route_info *out)
+int mgm_dp_rpf_lookup_x(const struct mgm_addr *source,
+			struct mgm_route_info_x *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct rpf_reply r = { .out = out };
+	struct rpf_reply r = { .out = out, .family = source->family };
+	bool v4 = source->family == MGM_AF_INET;
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
@@ -69,16 +82,18 @@ int mgm_dp_rpf_lookup(uint32_t source, struct mgm_route_info *out)
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (source->family != MGM_AF_INET && source->family != MGM_AF_INET6)
+		return -EAFNOSUPPORT;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	nlh->nlmsg_seq = seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
+	rtm->rtm_family = v4 ? AF_INET : AF_INET6;
+	rtm->rtm_dst_len = v4 ? 32 : 128;
 	/* The FIB entry that matched (its prefix), not a /32 clone. */
 	rtm->rtm_flags = RTM_F_FIB_MATCH;
-	mnl_attr_put_u32(nlh, RTA_DST, source);
+	mnl_attr_put(nlh, RTA_DST, v4 ? 4 : 16, source->v6);
 
 	nl = mnl_socket_open(NETLINK_ROUTE);
 	if (!nl)
@@ -110,21 +125,31 @@ out:
 	return ret;
 }
 
-static int op_install(void *dp, uint32_t s, uint32_t g, uint32_t iif,
+/* IPv6 entries are not in this fast path yet. */
+static int op_install(void *dp, const struct mgm_addr *s,
+		      const struct mgm_addr *g, uint32_t iif,
 		      const uint32_t *oifs, uint32_t n)
 {
-	return mgm_dp_mfe_install(dp, s, g, iif, oifs, n);
+	if (g->family != MGM_AF_INET)
+		return -EAFNOSUPPORT;
+	return mgm_dp_mfe_install(dp, s->v4, g->v4, iif, oifs, n);
 }
 
-static int op_delete(void *dp, uint32_t s, uint32_t g)
+static int op_delete(void *dp, const struct mgm_addr *s,
+		     const struct mgm_addr *g)
 {
-	return mgm_dp_mfe_delete(dp, s, g);
+	if (g->family != MGM_AF_INET)
+		return -ENOENT;
+	return mgm_dp_mfe_delete(dp, s->v4, g->v4);
 }
 
-static int op_counters(void *dp, uint32_t s, uint32_t g,
+static int op_counters(void *dp, const struct mgm_addr *s,
+		       const struct mgm_addr *g,
 		       struct mgm_dp_mfe_counters *out)
 {
-	return mgm_dp_mfe_counters(dp, s, g, out);
+	if (g->family != MGM_AF_INET)
+		return -ENOENT;
+	return mgm_dp_mfe_counters(dp, s->v4, g->v4, out);
 }
 
 static int op_if_counters(void *dp, uint32_t ifindex,
@@ -161,12 +186,12 @@ static int op_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx)
 	return mgm_dp_event_poll(dp, cb, cb_ctx);
 }
 
-static int op_rpf(void *dp, uint32_t source, uint32_t group,
-		  struct mgm_route_info *out)
+static int op_rpf(void *dp, const struct mgm_addr *source,
+		  const struct mgm_addr *group, struct mgm_route_info_x *out)
 {
 	(void)dp;
 	(void)group;
-	return mgm_dp_rpf_lookup(source, out);
+	return mgm_dp_rpf_lookup_x(source, out);
 }
 
 static uint64_t op_now(void *dp)

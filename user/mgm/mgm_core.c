@@ -325,28 +325,26 @@ static void cb_invoke(struct mgm *m, struct cb_rec *r)
 
 	switch (r->kind) {
 	case CB_JOIN:
-		r->fn.join(r->ctx, r->source, r->source_mask, r->group,
-			   r->group_mask, r->flag);
+		r->fn.join(r->ctx, &r->source, &r->group, r->flag);
 		break;
 	case CB_PRUNE:
-		r->fn.prune(r->ctx, r->source, r->source_mask, r->group,
-			    r->group_mask, r->ifindex, r->nexthop, r->flag,
-			    &to);
+		r->fn.prune(r->ctx, &r->source, &r->group, r->ifindex,
+			    r->nexthop, r->flag, &to);
 		/* Only an oif-list prune (member_delete 0) sets a timeout. */
 		if (r->mfe_serial)
-			mfe_set_timeout(m, r->mfe_serial, r->source, r->group,
+			mfe_set_timeout(m, r->mfe_serial, &r->source, &r->group,
 					to);
 		break;
 	case CB_LOCAL_JOIN:
-		r->fn.local_join(r->ctx, r->source, r->source_mask, r->group,
-				 r->group_mask, r->ifindex, r->nexthop);
+		r->fn.local_join(r->ctx, &r->source, &r->group, r->ifindex,
+				 r->nexthop);
 		break;
 	case CB_LOCAL_LEAVE:
-		r->fn.local_leave(r->ctx, r->source, r->source_mask, r->group,
-				  r->group_mask, r->ifindex, r->nexthop);
+		r->fn.local_leave(r->ctx, &r->source, &r->group, r->ifindex,
+				  r->nexthop);
 		break;
 	case CB_WRONG_IF:
-		r->fn.wrong_if(r->ctx, r->source, r->group, r->ifindex,
+		r->fn.wrong_if(r->ctx, &r->source, &r->group, r->ifindex,
 			       r->nexthop, r->hdr_len, r->hdr);
 		break;
 	case CB_ENABLE: {
@@ -498,28 +496,29 @@ static uint32_t memb_hash(const struct hnode *n)
 	const struct memb *b = container_of(n, struct memb, hn);
 
 	return memb_hash_key(b->p->serial, b->ifc->ifindex, b->ifc->nexthop,
-			     b->g->source, b->g->group);
+			     &b->g->source, &b->g->group);
 }
 
 static uint32_t grp_hash(const struct hnode *n)
 {
 	const struct grp *g = container_of(n, struct grp, hn);
 
-	return mgm_hash(g->source, g->group);
+	return sg_hash(&g->source, &g->group);
 }
 
 static uint32_t mfe_hash(const struct hnode *n)
 {
 	const struct mfe *e = container_of(n, struct mfe, hn);
 
-	return mgm_hash(e->source, e->group);
+	return sg_hash(&e->source, &e->group);
 }
 
-static uint64_t mfe_tree_key(const struct avl_node *n)
+static int mfe_tree_cmp(const struct avl_node *n, const void *key)
 {
 	const struct mfe *e = container_of(n, struct mfe, an);
+	const struct sgref *k = key;
 
-	return mfe_key(e->source, e->group);
+	return sg_cmp(&e->source, &e->group, k->source, k->group);
 }
 
 int mgm_create(const struct mgm_options *opts, struct mgm **out)
@@ -558,7 +557,7 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 	m->nonce = nonce_next();
 	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
 	dlist_init(&m->protos);
-	m->mfe_tree.key = mfe_tree_key;
+	m->mfe_tree.cmp = mfe_tree_cmp;
 	if (htab_init(&m->ifaces, iface_hash) ||
 	    htab_init(&m->ifxs, ifx_hash) || htab_init(&m->membs, memb_hash) ||
 	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash))
@@ -680,13 +679,13 @@ static void handle_wrong_if(struct mgm *m, const struct mgm_dp_event *ev)
 	struct proto *p;
 
 	mgm_lock(m, &q);
-	p = owner_of(m, ev->ifindex, 0);
-	if (p && p->cfg.wrong_if) {
+	p = owner_of(m, ev->ifindex, 0, addr_fambit(&ev->group));
+	if (proto_routes(p, &ev->group) && p->x.wrong_if) {
 		struct cb_rec r = {
 			.kind = CB_WRONG_IF,
 			.p = p,
-			.ctx = p->cfg.ctx,
-			.fn.wrong_if = p->cfg.wrong_if,
+			.ctx = p->x.ctx,
+			.fn.wrong_if = p->x.wrong_if,
 			.source = ev->source,
 			.group = ev->group,
 			.ifindex = ev->ifindex,

@@ -9,7 +9,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include "mgm_int.h"
 
@@ -21,26 +20,21 @@ void genum_free(struct mgm *m, struct genum *ge)
 	free(ge);
 }
 
-static int sg_cmp(const void *a, const void *b)
+static int rec_cmp(const void *a, const void *b)
 {
-	const struct mgm_source_group *x = a, *y = b;
+	const struct mgm_source_group_x *x = a, *y = b;
 
-	if (x->group != y->group)
-		return ntohl(x->group) < ntohl(y->group) ? -1 : 1;
-	if (x->source != y->source)
-		return ntohl(x->source) < ntohl(y->source) ? -1 : 1;
-	return 0;
+	return sg_cmp(&x->source, &x->group, &y->source, &y->group);
 }
 
 /*
  * ANY_SOURCE: one (*,G) record per group with any member, (S,G) or (*,G);
- * a (*,*) member gives the all-zero record.  ALL_SOURCES: every distinct
- * membership key, with its masks.
+ * a (*,*) member gives the all-zero record of its family.  ALL_SOURCES:
+ * every distinct membership key.  Sorted: IPv4 first.
  */
-static int snapshot(struct mgm *m, enum mgm_enum_type type,
-		    struct mgm_source_group **out, size_t *nout)
+static int snapshot(struct mgm *m, enum mgm_enum_type type, struct genum *ge)
 {
-	struct mgm_source_group *v = NULL;
+	struct mgm_source_group_x *v = NULL;
 	size_t n = 0, cap = 0, i, k;
 
 	for (i = 0; i <= m->grps.mask; i++) {
@@ -53,25 +47,23 @@ static int snapshot(struct mgm *m, enum mgm_enum_type type,
 				free(v);
 				return -1;
 			}
-			if (type == MGM_ANY_SOURCE)
-				v[n++] = (struct mgm_source_group){
-					0, 0, g->group, g->group ? MASK_ALL : 0
-				};
-			else
-				v[n++] = (struct mgm_source_group){
-					g->source, g->source ? MASK_ALL : 0,
-					g->group, g->group ? MASK_ALL : 0
-				};
+			v[n].group = g->group;
+			v[n].source = type == MGM_ANY_SOURCE ?
+					      addr_any(&g->group) :
+					      g->source;
+			n++;
 		}
 	}
 	if (n > 1)
-		qsort(v, n, sizeof(*v), sg_cmp);
+		qsort(v, n, sizeof(*v), rec_cmp);
 	/* ANY_SOURCE folds (S1,G), (S2,G) and (*,G) into one record. */
 	for (i = k = 0; i < n; i++)
-		if (!k || sg_cmp(&v[k - 1], &v[i]))
+		if (!k || rec_cmp(&v[k - 1], &v[i]))
 			v[k++] = v[i];
-	*out = v;
-	*nout = k;
+	ge->v = v;
+	ge->n = k;
+	for (ge->n4 = 0; ge->n4 < k && v[ge->n4].group.family == MGM_AF_INET;)
+		ge->n4++;
 	return 0;
 }
 
@@ -94,7 +86,7 @@ uint32_t mgm_group_enumeration_start(struct mgm *m, mgm_handle_t protocol,
 		goto out;
 	}
 	ge = calloc(1, sizeof(*ge));
-	if (!ge || snapshot(m, type, &ge->v, &ge->n)) {
+	if (!ge || snapshot(m, type, ge)) {
 		free(ge);
 		ret = MGM_ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
@@ -114,15 +106,17 @@ out:
 	return ret;
 }
 
-uint32_t mgm_group_enumeration_get_next(struct mgm *m, mgm_handle_t enum_handle,
-					uint32_t *buffer_size, uint8_t *buffer,
-					uint32_t *num_entries)
+/* Copies records [pos, lim) of the snapshot: v4 as MGM's records. */
+static uint32_t enum_next(struct mgm *m, mgm_handle_t enum_handle,
+			  uint32_t *buffer_size, uint8_t *buffer,
+			  uint32_t *num_entries, bool x)
 {
-	const uint32_t rec = sizeof(struct mgm_source_group);
+	const uint32_t rec = x ? sizeof(struct mgm_source_group_x) :
+				 sizeof(struct mgm_source_group);
 	struct cbq q = { 0 };
 	struct genum *ge;
 	uint32_t ret;
-	size_t k;
+	size_t k, i, lim;
 
 	if (!m || !buffer_size || !num_entries || (!buffer && *buffer_size))
 		return MGM_ERROR_INVALID_PARAMETER;
@@ -133,7 +127,8 @@ uint32_t mgm_group_enumeration_get_next(struct mgm *m, mgm_handle_t enum_handle,
 		goto out;
 	}
 	*num_entries = 0;
-	if (ge->pos == ge->n) {
+	lim = x ? ge->n : ge->n4;
+	if (ge->pos >= lim) {
 		ret = MGM_ERROR_NO_MORE_ITEMS;
 		goto out;
 	}
@@ -143,15 +138,48 @@ uint32_t mgm_group_enumeration_get_next(struct mgm *m, mgm_handle_t enum_handle,
 		ret = MGM_ERROR_INSUFFICIENT_BUFFER;
 		goto out;
 	}
-	if (k > ge->n - ge->pos)
-		k = ge->n - ge->pos;
-	memcpy(buffer, &ge->v[ge->pos], k * rec);
+	if (k > lim - ge->pos)
+		k = lim - ge->pos;
+	for (i = 0; i < k; i++) {
+		const struct mgm_source_group_x *r = &ge->v[ge->pos + i];
+
+		if (x) {
+			memcpy(buffer + i * rec, r, rec);
+		} else {
+			struct mgm_source_group o = {
+				.source = r->source.v4,
+				.source_mask = r->source.v4 ? MASK_ALL : 0,
+				.group = r->group.v4,
+				.group_mask = r->group.v4 ? MASK_ALL : 0,
+			};
+
+			memcpy(buffer + i * rec, &o, rec);
+		}
+	}
 	ge->pos += k;
 	*num_entries = (uint32_t)k;
-	ret = ge->pos == ge->n ? MGM_ERROR_NO_MORE_ITEMS : MGM_ERROR_MORE_DATA;
+	ret = ge->pos == lim ? MGM_ERROR_NO_MORE_ITEMS : MGM_ERROR_MORE_DATA;
 out:
 	mgm_unlock(m);
 	return ret;
+}
+
+uint32_t mgm_group_enumeration_get_next(struct mgm *m, mgm_handle_t enum_handle,
+					uint32_t *buffer_size, uint8_t *buffer,
+					uint32_t *num_entries)
+{
+	return enum_next(m, enum_handle, buffer_size, buffer, num_entries,
+			 false);
+}
+
+uint32_t mgm_group_enumeration_get_next_x(struct mgm *m,
+					  mgm_handle_t enum_handle,
+					  uint32_t *buffer_size,
+					  uint8_t *buffer,
+					  uint32_t *num_entries)
+{
+	return enum_next(m, enum_handle, buffer_size, buffer, num_entries,
+			 true);
 }
 
 uint32_t mgm_group_enumeration_end(struct mgm *m, mgm_handle_t enum_handle)

@@ -114,8 +114,9 @@ int64_t mfe_next_deadline(struct mgm *m)
 		       (int64_t)m->heap[0]->deadline_ns;
 }
 
-void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
-		     uint32_t group, uint32_t timeout)
+void mfe_set_timeout(struct mgm *m, uint32_t serial,
+		     const struct mgm_addr *source,
+		     const struct mgm_addr *group, uint32_t timeout)
 {
 	struct cbq q = { 0 };
 	struct mfe *e;
@@ -172,7 +173,7 @@ bool mfe_expire_scan(struct mgm *m, uint64_t now)
 		 * that may be due cost a datapath lookup.
 		 */
 		if (m->ops->mfe_counters &&
-		    m->ops->mfe_counters(m->dp, e->source, e->group, &c))
+		    m->ops->mfe_counters(m->dp, &e->source, &e->group, &c))
 			memset(&c, 0, sizeof(c));
 		last = c.last_used_ns > e->created_ns ? c.last_used_ns :
 							e->created_ns;

@@ -88,7 +88,12 @@
 #define mfe_has_forward mgm_i_mfe_has_forward
 #define mfe_iif_owner_changed mgm_i_mfe_iif_owner_changed
 #define mfe_interface_released mgm_i_mfe_interface_released
-#define mfe_key mgm_i_mfe_key
+#define proto_x_adapt mgm_i_proto_x_adapt
+#define sg_cmp mgm_i_sg_cmp
+#define sg_hash mgm_i_sg_hash
+#define addr_valid mgm_i_addr_valid
+#define plen_of_mask mgm_i_plen_of_mask
+#define mask_of_plen mgm_i_mask_of_plen
 #define mfe_neg_sync mgm_i_mfe_neg_sync
 #define mfe_neg_unlink mgm_i_mfe_neg_unlink
 #define mfe_membership_changed mgm_i_mfe_membership_changed
@@ -164,6 +169,42 @@ static inline void dlist_del(struct dlist *n)
 
 uint32_t mgm_hash(uint64_t a, uint64_t b);
 
+/* ------------------------------------------------------------------ */
+/* Addresses of either family (struct mgm_addr, canonical: reserved 0,
+ * an IPv4 address's unused words 0, so that equal addresses are equal
+ * bytes).                                                             */
+
+static inline bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	return a->family == b->family && a->w[0] == b->w[0] &&
+	       a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
+}
+
+/* The unspecified address of a's family: the wildcard. */
+static inline struct mgm_addr addr_any(const struct mgm_addr *a)
+{
+	return (struct mgm_addr){ .family = a->family };
+}
+
+static inline bool addr_is_any(const struct mgm_addr *a)
+{
+	return mgm_addr_is_unspec(a);
+}
+
+static inline uint32_t addr_fambit(const struct mgm_addr *a)
+{
+	return a->family == MGM_AF_INET6 ? MGM_FAMILY_IPV6 : MGM_FAMILY_IPV4;
+}
+
+/* A canonical address of a known family. */
+bool addr_valid(const struct mgm_addr *a);
+/* Order of (source, group) keys: family, group, source (bytes). */
+int sg_cmp(const struct mgm_addr *s1, const struct mgm_addr *g1,
+	   const struct mgm_addr *s2, const struct mgm_addr *g2);
+uint32_t sg_hash(const struct mgm_addr *s, const struct mgm_addr *g);
+uint32_t plen_of_mask(uint32_t mask); /* network order, leading ones */
+uint32_t mask_of_plen(uint32_t plen); /* network order */
+
 /*
  * Intrusive chained hash table.  Nodes do not store their hash (it is
  * recomputed from the container on resize) to keep per-MFE memory down.
@@ -211,16 +252,24 @@ struct avl_node {
 
 struct avl_tree {
 	struct avl_node *root;
-	uint64_t (*key)(const struct avl_node *);
+	/* <0, 0, >0: n's key before, equal to, after key */
+	int (*cmp)(const struct avl_node *n, const void *key);
 };
 
-void avl_insert(struct avl_tree *t, struct avl_node *n);
+/* key: n's own key, in the form cmp takes. */
+void avl_insert(struct avl_tree *t, struct avl_node *n, const void *key);
 void avl_remove(struct avl_tree *t, struct avl_node *n);
 struct avl_node *avl_first(const struct avl_tree *t);
 struct avl_node *avl_next(const struct avl_node *n);
 /* First node whose key is > k (strict) or >= k. */
-struct avl_node *avl_upper_bound(const struct avl_tree *t, uint64_t k);
-struct avl_node *avl_lower_bound(const struct avl_tree *t, uint64_t k);
+struct avl_node *avl_upper_bound(const struct avl_tree *t, const void *k);
+struct avl_node *avl_lower_bound(const struct avl_tree *t, const void *k);
+
+/* The key of the MFE tree (struct mfe.an). */
+struct sgref {
+	const struct mgm_addr *source;
+	const struct mgm_addr *group;
+};
 
 /* Grow *v (elements of size elem) to hold at least need elements. */
 int vec_reserve(void **v, size_t *cap, size_t need, size_t elem);
@@ -239,7 +288,11 @@ struct proto {
 	uint32_t protocol_id;
 	uint32_t component_id;
 	bool igmp; /* registered as MGM_MS_IP_IGMP */
-	struct mgm_protocol_config cfg;
+	uint32_t families; /* MGM_FAMILY_*: the traffic it is asked about */
+	/* The callbacks the core calls, family-neutral: the protocol's own
+	 * (mgm_register_protocol_x), or adapters to cfg's IPv4 ones. */
+	struct mgm_protocol_config_x x;
+	struct mgm_protocol_config cfg; /* mgm_register_protocol()'s */
 	uint32_t n_ifaces; /* interfaces owned (IGMP: co-owned too) */
 	uint32_t n_membs;
 	struct dlist enums; /* open group enumerations (struct genum) */
@@ -313,20 +366,26 @@ struct pcount {
 /* All JOIN_STATE memberships with one (source, group) key. */
 struct grp {
 	struct hnode hn;
-	uint32_t source; /* 0: (*,G) or (*,*) */
-	uint32_t group; /* 0: (*,*) */
+	struct mgm_addr source; /* unspecified: (*,G) or (*,*) */
+	struct mgm_addr group; /* unspecified: (*,*) */
 	struct dlist membs; /* struct memb.grp_link */
 	struct pcount *pc;
 	uint32_t n_pc, cap_pc;
 };
 
 static inline uint32_t memb_hash_key(uint32_t pserial, uint32_t ifindex,
-				     uint32_t nexthop, uint32_t source,
-				     uint32_t group)
+				     uint32_t nexthop,
+				     const struct mgm_addr *source,
+				     const struct mgm_addr *group)
 {
 	return mgm_hash(((uint64_t)pserial << 32) | ifindex,
-			((uint64_t)nexthop << 32) ^
-				(((uint64_t)source << 32) | group));
+			((uint64_t)nexthop << 32) ^ sg_hash(source, group));
+}
+
+/* Does p take part in a's family? */
+static inline bool proto_routes(const struct proto *p, const struct mgm_addr *a)
+{
+	return p && (p->families & addr_fambit(a));
 }
 
 struct memb {
@@ -358,15 +417,15 @@ struct mfe_extra {
 struct mfe {
 	struct hnode hn;
 	struct avl_node an;
-	uint32_t source;
-	uint32_t group;
+	struct mgm_addr source;
+	struct mgm_addr group;
 	uint32_t iif;
 	uint32_t iif_nh;
-	uint32_t upstream;
+	struct mgm_addr upstream;
 	uint32_t in_if_protocol;
 	uint32_t route_protocol;
-	uint32_t route_network;
-	uint32_t route_mask;
+	struct mgm_addr route_network;
+	uint32_t route_plen;
 	uint32_t timeout; /* s; 0: does not age */
 	uint64_t created_ns;
 	/* Earliest time it can expire: max(created, last use seen) + timeout;
@@ -403,8 +462,9 @@ struct genum {
 	uint32_t slot;
 	struct proto *p;
 	struct dlist plink;
-	struct mgm_source_group *v;
+	struct mgm_source_group_x *v; /* IPv4 records first */
 	size_t n, pos;
+	size_t n4; /* IPv4 records (the IPv4 get_next stops there) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -425,14 +485,14 @@ struct cb_rec {
 	struct proto *p; /* the receiver; cbq_push takes a reference */
 	void *ctx;
 	union {
-		mgm_join_alert_cb join;
-		mgm_prune_alert_cb prune;
-		mgm_local_join_cb local_join;
-		mgm_local_leave_cb local_leave;
-		mgm_wrong_if_cb wrong_if;
+		mgm_join_alert_x_cb join;
+		mgm_prune_alert_x_cb prune;
+		mgm_local_x_cb local_join;
+		mgm_local_x_cb local_leave;
+		mgm_wrong_if_x_cb wrong_if;
 		mgm_enable_igmp_cb enable;
 	} fn;
-	uint32_t source, source_mask, group, group_mask;
+	struct mgm_addr source, group; /* wildcards: unspecified */
 	uint32_t ifindex, nexthop;
 	uint32_t timeout;
 	uint32_t mfe_serial; /* != 0: write the timeout back to this MFE */
@@ -585,15 +645,21 @@ struct ifx *ifx_get(struct mgm *m, uint32_t ifindex);
 void ifx_put(struct mgm *m, struct ifx *x);
 /* The protocol that answers for an interface: the owner, else IGMP. */
 struct proto *iface_owner(const struct iface *i);
-/* Same, by (ifindex, next hop), falling back to any next hop. */
-struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop);
+/* Same, by (ifindex, next hop), falling back to any next hop, among the
+ * protocols taking part in a family of fam (MGM_FAMILY_* bits). */
+struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop,
+		       uint32_t fam);
 /* Owner of the RPF interface toward source (NULL: no route or no owner). */
-struct proto *rpf_owner(struct mgm *m, uint32_t source, uint32_t group);
+struct proto *rpf_owner(struct mgm *m, const struct mgm_addr *source,
+			const struct mgm_addr *group);
+/* p->x for a protocol registered with IPv4 callbacks (p->cfg). */
+void proto_x_adapt(struct proto *p);
 
 /* ------------------------------------------------------------------ */
 /* mgm_member.c                                                        */
 
-struct grp *grp_find(struct mgm *m, uint32_t source, uint32_t group);
+struct grp *grp_find(struct mgm *m, const struct mgm_addr *source,
+		     const struct mgm_addr *group);
 /*
  * Removes memberships of p on ifc (with their join/prune alerts).  With
  * local_leave, the interface owner hears about each (IGMP leaving).  MFEs
@@ -606,8 +672,8 @@ void memb_free_all(struct mgm *m);
 /* ------------------------------------------------------------------ */
 /* mgm_mfe.c                                                           */
 
-struct mfe *mfe_find(struct mgm *m, uint32_t source, uint32_t group);
-uint64_t mfe_key(uint32_t source, uint32_t group);
+struct mfe *mfe_find(struct mgm *m, const struct mgm_addr *source,
+		     const struct mgm_addr *group);
 /*
  * Recompute the oif list from memberships; -errno if the dp refused (the
  * MFE then keeps what the dp holds and waits in m->unsynced).
@@ -625,7 +691,8 @@ void mfe_remove(struct mgm *m, struct mfe *e);
 void mfe_neg_sync(struct mgm *m, struct mfe *e);
 void mfe_neg_unlink(struct mgm *m, struct mfe *e);
 /* Recompute every MFE a membership (source, group) on ifc may affect. */
-void mfe_membership_changed(struct mgm *m, uint32_t source, uint32_t group,
+void mfe_membership_changed(struct mgm *m, const struct mgm_addr *source,
+			    const struct mgm_addr *group,
 			    const struct iface *ifc, bool added);
 /*
  * After memberships on ifc were removed: full (the interface leaves
@@ -646,13 +713,14 @@ int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
 		      const struct iface *ifc, bool add);
 /* Does a JOIN_STATE membership of p on ifc match (source, group)? */
 bool memb_covers(struct mgm *m, const struct proto *p, const struct iface *ifc,
-		 uint32_t source, uint32_t group);
+		 const struct mgm_addr *source, const struct mgm_addr *group);
 /* Also the core of mgm_set_mfe_timeout() (mgm_mfe_get.c): a prune alert's
  * answer that mgmd applies after the callback returned (an external
  * protocol answers asynchronously); called without the lock, it takes it
  * and re-checks the serial, like cb_invoke's call. */
-void mfe_set_timeout(struct mgm *m, uint32_t serial, uint32_t source,
-		     uint32_t group, uint32_t timeout);
+void mfe_set_timeout(struct mgm *m, uint32_t serial,
+		     const struct mgm_addr *source,
+		     const struct mgm_addr *group, uint32_t timeout);
 /* 0: MGM has the MFE now; -ENOENT: no protocol owns its iif and
  * m->unowned_iif_no_mfe is set (no MFE); another -errno: it could not be
  * made. */

@@ -12,20 +12,22 @@
 
 #include "mgm_int.h"
 
-struct grp *grp_find(struct mgm *m, uint32_t source, uint32_t group)
+struct grp *grp_find(struct mgm *m, const struct mgm_addr *source,
+		     const struct mgm_addr *group)
 {
-	struct hnode *n = htab_bucket(&m->grps, mgm_hash(source, group));
+	struct hnode *n = htab_bucket(&m->grps, sg_hash(source, group));
 
 	for (; n; n = n->next) {
 		struct grp *g = container_of(n, struct grp, hn);
 
-		if (g->source == source && g->group == group)
+		if (addr_eq(&g->source, source) && addr_eq(&g->group, group))
 			return g;
 	}
 	return NULL;
 }
 
-static struct grp *grp_get(struct mgm *m, uint32_t source, uint32_t group)
+static struct grp *grp_get(struct mgm *m, const struct mgm_addr *source,
+			   const struct mgm_addr *group)
 {
 	struct grp *g = grp_find(m, source, group);
 
@@ -34,8 +36,8 @@ static struct grp *grp_get(struct mgm *m, uint32_t source, uint32_t group)
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
-	g->source = source;
-	g->group = group;
+	g->source = *source;
+	g->group = *group;
 	dlist_init(&g->membs);
 	htab_insert(&m->grps, &g->hn);
 	return g;
@@ -61,8 +63,9 @@ static struct pcount *grp_pcount(struct grp *g, const struct proto *p)
 }
 
 static struct memb *memb_find(struct mgm *m, const struct proto *p,
-			      const struct iface *ifc, uint32_t source,
-			      uint32_t group)
+			      const struct iface *ifc,
+			      const struct mgm_addr *source,
+			      const struct mgm_addr *group)
 {
 	struct hnode *n = htab_bucket(
 		&m->membs, memb_hash_key(p->serial, ifc->ifindex, ifc->nexthop,
@@ -71,18 +74,22 @@ static struct memb *memb_find(struct mgm *m, const struct proto *p,
 	for (; n; n = n->next) {
 		struct memb *b = container_of(n, struct memb, hn);
 
-		if (b->p == p && b->ifc == ifc && b->g->source == source &&
-		    b->g->group == group)
+		if (b->p == p && b->ifc == ifc &&
+		    addr_eq(&b->g->source, source) &&
+		    addr_eq(&b->g->group, group))
 			return b;
 	}
 	return NULL;
 }
 
 bool memb_covers(struct mgm *m, const struct proto *p, const struct iface *ifc,
-		 uint32_t source, uint32_t group)
+		 const struct mgm_addr *source, const struct mgm_addr *group)
 {
+	struct mgm_addr any = addr_any(group);
+
 	return memb_find(m, p, ifc, source, group) ||
-	       memb_find(m, p, ifc, 0, group) || memb_find(m, p, ifc, 0, 0);
+	       memb_find(m, p, ifc, &any, group) ||
+	       memb_find(m, p, ifc, &any, &any);
 }
 
 /* ------------------------------------------------------------------ */
@@ -95,39 +102,37 @@ static void push_join(struct mgm *m, struct proto *to, const struct grp *g,
 		.kind = CB_JOIN,
 		.flag = update,
 		.p = to,
-		.ctx = to->cfg.ctx,
-		.fn.join = to->cfg.join_alert,
+		.ctx = to->x.ctx,
+		.fn.join = to->x.join_alert,
 		.source = g->source,
-		.source_mask = g->source ? MASK_ALL : 0,
 		.group = g->group,
-		.group_mask = g->group ? MASK_ALL : 0,
 	};
 
-	if (r.fn.join)
+	if (r.fn.join && proto_routes(to, &g->group))
 		cbq_push(m, &r);
 }
 
 static void push_prune(struct mgm *m, struct proto *to, const struct grp *g,
 		       const struct iface *ifc)
 {
-	struct mfe *e = g->source ? mfe_find(m, g->source, g->group) : NULL;
+	struct mfe *e = !addr_is_any(&g->source) ?
+				mfe_find(m, &g->source, &g->group) :
+				NULL;
 	struct cb_rec r = {
 		.kind = CB_PRUNE,
 		.flag = 1,
 		.p = to,
-		.ctx = to->cfg.ctx,
-		.fn.prune = to->cfg.prune_alert,
+		.ctx = to->x.ctx,
+		.fn.prune = to->x.prune_alert,
 		.source = g->source,
-		.source_mask = g->source ? MASK_ALL : 0,
 		.group = g->group,
-		.group_mask = g->group ? MASK_ALL : 0,
 		.ifindex = ifc->ifindex,
 		.nexthop = ifc->nexthop,
 		/* In only: a member-delete prune does not set the timeout. */
 		.timeout = e ? e->timeout : m->default_timeout,
 	};
 
-	if (r.fn.prune)
+	if (r.fn.prune && proto_routes(to, &g->group))
 		cbq_push(m, &r);
 }
 
@@ -142,7 +147,7 @@ static void alerts_join(struct mgm *m, const struct grp *g,
 	struct dlist *pos, *tmp;
 	struct proto *o;
 
-	if (!g->source) {
+	if (addr_is_any(&g->source)) {
 		if (g->n_pc == 1) {
 			dlist_for_each_safe(pos, tmp, &m->protos)
 			{
@@ -155,7 +160,7 @@ static void alerts_join(struct mgm *m, const struct grp *g,
 			push_join(m, o, g, 1);
 		}
 	} else if (g->n_pc == 1) {
-		o = rpf_owner(m, g->source, g->group);
+		o = rpf_owner(m, &g->source, &g->group);
 		if (o && o != p)
 			push_join(m, o, g, 1);
 	}
@@ -172,7 +177,7 @@ static void alerts_prune(struct mgm *m, const struct grp *g,
 	struct dlist *pos, *tmp;
 	struct proto *o;
 
-	if (!g->source) {
+	if (addr_is_any(&g->source)) {
 		if (g->n_pc == 1) {
 			push_prune(m, g->pc[0].p, g, ifc);
 		} else if (g->n_pc == 0) {
@@ -184,7 +189,7 @@ static void alerts_prune(struct mgm *m, const struct grp *g,
 			}
 		}
 	} else if (g->n_pc == 0) {
-		o = rpf_owner(m, g->source, g->group);
+		o = rpf_owner(m, &g->source, &g->group);
 		if (o && o != p)
 			push_prune(m, o, g, ifc);
 	}
@@ -197,21 +202,19 @@ static void push_local(struct mgm *m, const struct iface *ifc,
 	struct cb_rec r = {
 		.kind = join ? CB_LOCAL_JOIN : CB_LOCAL_LEAVE,
 		.source = g->source,
-		.source_mask = g->source ? MASK_ALL : 0,
 		.group = g->group,
-		.group_mask = g->group ? MASK_ALL : 0,
 		.ifindex = ifc->ifindex,
 		.nexthop = ifc->nexthop,
 	};
 
-	if (!o)
+	if (!proto_routes(o, &g->group))
 		return;
 	r.p = o;
-	r.ctx = o->cfg.ctx;
+	r.ctx = o->x.ctx;
 	if (join)
-		r.fn.local_join = o->cfg.local_join;
+		r.fn.local_join = o->x.local_join;
 	else
-		r.fn.local_leave = o->cfg.local_leave;
+		r.fn.local_leave = o->x.local_leave;
 	if (join ? r.fn.local_join != NULL : r.fn.local_leave != NULL)
 		cbq_push(m, &r);
 }
@@ -220,7 +223,8 @@ static void push_local(struct mgm *m, const struct iface *ifc,
 /* Membership records                                                  */
 
 static uint32_t memb_add(struct mgm *m, struct proto *p, struct iface *ifc,
-			 uint32_t source, uint32_t group)
+			 const struct mgm_addr *source,
+			 const struct mgm_addr *group)
 {
 	struct pcount *pc;
 	struct memb *b;
@@ -330,31 +334,35 @@ void memb_free_all(struct mgm *m)
 /* ------------------------------------------------------------------ */
 /* The API                                                             */
 
-static bool is_class_d(uint32_t group)
+static bool is_multicast(const struct mgm_addr *g)
 {
-	return (ntohl(group) & 0xf0000000U) == 0xe0000000U;
+	if (g->family == MGM_AF_INET)
+		return (ntohl(g->v4) & 0xf0000000U) == 0xe0000000U;
+	return g->v6[0] == 0xff;
 }
 
-/* Only wildcard or exact sources and groups: "no ranges in this version". */
-static bool valid_form(uint32_t source, uint32_t source_mask, uint32_t group,
-		       uint32_t group_mask)
+/*
+ * Only wildcard or exact sources and groups ("no ranges in this
+ * version"), of one family, canonical.
+ */
+static bool valid_form(const struct mgm_addr *source,
+		       const struct mgm_addr *group)
 {
-	if (!source && !source_mask && !group && !group_mask)
-		return true; /* (*,*) */
-	if (!is_class_d(group) || group_mask != MASK_ALL)
+	if (!addr_valid(source) || !addr_valid(group) ||
+	    source->family != group->family)
 		return false;
-	if (!source && !source_mask)
-		return true; /* (*,G) */
-	return source && source_mask == MASK_ALL; /* (S,G) */
+	if (addr_is_any(group))
+		return addr_is_any(source); /* (*,*) */
+	return is_multicast(group); /* (*,G) or (S,G) */
 }
 
 /*
  * Common checks of add and delete, in the order a caller can act on:
  * arguments, handle, the interface and its ownership, IGMP's handoff.
  */
-static uint32_t memb_check(struct mgm *m, mgm_handle_t h, uint32_t source,
-			   uint32_t source_mask, uint32_t group,
-			   uint32_t group_mask, uint32_t ifindex,
+static uint32_t memb_check(struct mgm *m, mgm_handle_t h,
+			   const struct mgm_addr *source,
+			   const struct mgm_addr *group, uint32_t ifindex,
 			   uint32_t nexthop, uint32_t flags, bool add,
 			   struct proto **pp, struct iface **ifcp)
 {
@@ -363,13 +371,13 @@ static uint32_t memb_check(struct mgm *m, mgm_handle_t h, uint32_t source,
 
 	if (!flags || (flags & ~(MGM_JOIN_STATE_FLAG | MGM_FORWARD_STATE_FLAG)))
 		return MGM_ERROR_INVALID_PARAMETER;
-	if (!valid_form(source, source_mask, group, group_mask) || !ifindex)
+	if (!valid_form(source, group) || !ifindex)
 		return MGM_ERROR_INVALID_PARAMETER;
 	/* Forward state edits one (S,G) MFE; wildcards have no MFE. */
-	if ((flags & MGM_FORWARD_STATE_FLAG) && !source)
+	if ((flags & MGM_FORWARD_STATE_FLAG) && addr_is_any(source))
 		return MGM_ERROR_INVALID_PARAMETER;
 	p = proto_get(m, h);
-	if (!p)
+	if (!p || !proto_routes(p, group))
 		return MGM_ERROR_INVALID_PARAMETER;
 	ifc = iface_find(m, ifindex, nexthop);
 	if (!ifc || !iface_owner(ifc))
@@ -387,11 +395,11 @@ static uint32_t memb_check(struct mgm *m, mgm_handle_t h, uint32_t source,
 	return MGM_NO_ERROR;
 }
 
-uint32_t mgm_add_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
-					uint32_t source, uint32_t source_mask,
-					uint32_t group, uint32_t group_mask,
-					uint32_t ifindex, uint32_t nexthop,
-					uint32_t flags)
+uint32_t mgm_add_group_membership_x(struct mgm *m, mgm_handle_t protocol,
+				    const struct mgm_addr *source,
+				    const struct mgm_addr *group,
+				    uint32_t ifindex, uint32_t nexthop,
+				    uint32_t flags)
 {
 	struct cbq q = { 0 };
 	struct iface *ifc = NULL;
@@ -399,11 +407,11 @@ uint32_t mgm_add_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
 	struct mfe *e = NULL;
 	uint32_t ret;
 
-	if (!m)
+	if (!m || !source || !group)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
-	ret = memb_check(m, protocol, source, source_mask, group, group_mask,
-			 ifindex, nexthop, flags, true, &p, &ifc);
+	ret = memb_check(m, protocol, source, group, ifindex, nexthop, flags,
+			 true, &p, &ifc);
 	if (ret)
 		goto out;
 	/* Check before changing anything: a failed call changes nothing. */
@@ -426,12 +434,11 @@ out:
 	return ret;
 }
 
-uint32_t mgm_delete_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
-					   uint32_t source,
-					   uint32_t source_mask, uint32_t group,
-					   uint32_t group_mask,
-					   uint32_t ifindex, uint32_t nexthop,
-					   uint32_t flags)
+uint32_t mgm_delete_group_membership_x(struct mgm *m, mgm_handle_t protocol,
+				       const struct mgm_addr *source,
+				       const struct mgm_addr *group,
+				       uint32_t ifindex, uint32_t nexthop,
+				       uint32_t flags)
 {
 	struct cbq q = { 0 };
 	struct iface *ifc = NULL;
@@ -440,11 +447,11 @@ uint32_t mgm_delete_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
 	struct mfe *e = NULL;
 	uint32_t ret;
 
-	if (!m)
+	if (!m || !source || !group)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
-	ret = memb_check(m, protocol, source, source_mask, group, group_mask,
-			 ifindex, nexthop, flags, false, &p, &ifc);
+	ret = memb_check(m, protocol, source, group, ifindex, nexthop, flags,
+			 false, &p, &ifc);
 	if (ret)
 		goto out;
 	/* Both checks first: a failed call changes nothing. */
@@ -474,16 +481,62 @@ out:
 	return ret;
 }
 
+/*
+ * MGM's IPv4 form: masks are all ones (an address) or 0 (a wildcard,
+ * with a zero address), nothing in between.
+ */
+static bool v4_form(uint32_t addr, uint32_t mask)
+{
+	return mask == MASK_ALL ? true : !mask && !addr;
+}
+
+uint32_t mgm_add_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
+					uint32_t source, uint32_t source_mask,
+					uint32_t group, uint32_t group_mask,
+					uint32_t ifindex, uint32_t nexthop,
+					uint32_t flags)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	if (!v4_form(source, source_mask) || !v4_form(group, group_mask) ||
+	    (source_mask && !source) || (group_mask && !group))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return mgm_add_group_membership_x(m, protocol, &s, &g, ifindex, nexthop,
+					  flags);
+}
+
+uint32_t mgm_delete_group_membership_entry(struct mgm *m, mgm_handle_t protocol,
+					   uint32_t source,
+					   uint32_t source_mask, uint32_t group,
+					   uint32_t group_mask,
+					   uint32_t ifindex, uint32_t nexthop,
+					   uint32_t flags)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	if (!v4_form(source, source_mask) || !v4_form(group, group_mask) ||
+	    (source_mask && !source) || (group_mask && !group))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return mgm_delete_group_membership_x(m, protocol, &s, &g, ifindex,
+					     nexthop, flags);
+}
+
 static int memb_info_cmp(const void *a, const void *b)
 {
 	const struct mgm_membership_info *x = a, *y = b;
-	uint32_t ka[6] = { x->ifindex,	     x->nexthop,     ntohl(x->group),
-			   ntohl(x->source), x->protocol_id, x->component_id };
-	uint32_t kb[6] = { y->ifindex,	     y->nexthop,     ntohl(y->group),
-			   ntohl(y->source), y->protocol_id, y->component_id };
-	int i;
+	uint32_t ka[4] = { x->ifindex, x->nexthop, x->protocol_id,
+			   x->component_id };
+	uint32_t kb[4] = { y->ifindex, y->nexthop, y->protocol_id,
+			   y->component_id };
+	int i, c;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 2; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	c = sg_cmp(&x->xsource, &x->xgroup, &y->xsource, &y->xgroup);
+	if (c)
+		return c;
+	for (i = 2; i < 4; i++)
 		if (ka[i] != kb[i])
 			return ka[i] < kb[i] ? -1 : 1;
 	return 0;
@@ -515,13 +568,19 @@ int mgm_foreach_membership(struct mgm *m,
 			v[n++] = (struct mgm_membership_info){
 				.protocol_id = b->p->protocol_id,
 				.component_id = b->p->component_id,
-				.source = b->g->source,
-				.source_mask = b->g->source ? MASK_ALL : 0,
-				.group = b->g->group,
-				.group_mask = b->g->group ? MASK_ALL : 0,
 				.ifindex = b->ifc->ifindex,
 				.nexthop = b->ifc->nexthop,
+				.xsource = b->g->source,
+				.xgroup = b->g->group,
 			};
+			if (b->g->group.family == MGM_AF_INET) {
+				v[n - 1].source = b->g->source.v4;
+				v[n - 1].source_mask =
+					b->g->source.v4 ? MASK_ALL : 0;
+				v[n - 1].group = b->g->group.v4;
+				v[n - 1].group_mask =
+					b->g->group.v4 ? MASK_ALL : 0;
+			}
 		}
 	}
 	mgm_unlock(m);

@@ -19,22 +19,18 @@
 
 #include "mgm_int.h"
 
-_Static_assert(sizeof(struct mfe) <= 136, "keep struct mfe small");
+/* 136 bytes with IPv4 addresses; four of either family add 64. */
+_Static_assert(sizeof(struct mfe) <= 200, "keep struct mfe small");
 
-uint64_t mfe_key(uint32_t source, uint32_t group)
+struct mfe *mfe_find(struct mgm *m, const struct mgm_addr *source,
+		     const struct mgm_addr *group)
 {
-	/* Enumeration order: group, then source, as numbers (host order). */
-	return ((uint64_t)ntohl(group) << 32) | ntohl(source);
-}
-
-struct mfe *mfe_find(struct mgm *m, uint32_t source, uint32_t group)
-{
-	struct hnode *n = htab_bucket(&m->mfes, mgm_hash(source, group));
+	struct hnode *n = htab_bucket(&m->mfes, sg_hash(source, group));
 
 	for (; n; n = n->next) {
 		struct mfe *e = container_of(n, struct mfe, hn);
 
-		if (e->source == source && e->group == group)
+		if (addr_eq(&e->source, source) && addr_eq(&e->group, group))
 			return e;
 	}
 	return NULL;
@@ -124,17 +120,20 @@ static bool grp_has_oif(const struct grp *g, uint32_t iif)
 	return false;
 }
 
-static bool has_receivers(struct mgm *m, uint32_t s, uint32_t g, uint32_t iif)
+static bool has_receivers(struct mgm *m, const struct mgm_addr *s,
+			  const struct mgm_addr *g, uint32_t iif)
 {
+	struct mgm_addr any = addr_any(g);
+
 	return grp_has_oif(grp_find(m, s, g), iif) ||
-	       grp_has_oif(grp_find(m, 0, g), iif) ||
-	       grp_has_oif(grp_find(m, 0, 0), iif);
+	       grp_has_oif(grp_find(m, &any, g), iif) ||
+	       grp_has_oif(grp_find(m, &any, &any), iif);
 }
 
 /* A refused wanted flow is logged once until one is installed again. */
 static void table_full_log(struct mgm *m, const struct mfe *e)
 {
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
 
 	m->stats.mfes_refused++;
 	if (m->full_logged)
@@ -143,8 +142,8 @@ static void table_full_log(struct mgm *m, const struct mfe *e)
 	mgm_logf(m, LOG_ERR,
 		 "MFE table full (%zu entries, none negative): (%s,%s) "
 		 "refused; further refusals are only counted (mfes_refused)",
-		 m->mfes.n, inet_ntop(AF_INET, &e->source, s, sizeof(s)),
-		 inet_ntop(AF_INET, &e->group, g, sizeof(g)));
+		 m->mfes.n, mgm_addr_ntop(&e->source, s, sizeof(s)),
+		 mgm_addr_ntop(&e->group, g, sizeof(g)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -241,9 +240,11 @@ static int mfe_compute(struct mgm *m, const struct mfe *e, uint32_t *nout)
 {
 	size_t n = 0, i, k = 0;
 
-	if (gather(m, e, grp_find(m, e->source, e->group), &n) ||
-	    gather(m, e, grp_find(m, 0, e->group), &n) ||
-	    gather(m, e, grp_find(m, 0, 0), &n))
+	struct mgm_addr any = addr_any(&e->group);
+
+	if (gather(m, e, grp_find(m, &e->source, &e->group), &n) ||
+	    gather(m, e, grp_find(m, &any, &e->group), &n) ||
+	    gather(m, e, grp_find(m, &any, &any), &n))
 		return -ENOMEM;
 	for (i = 0; e->extra && i < e->extra->n_fwd; i++) {
 		if (e->extra->fwd[i].ifindex != e->iif &&
@@ -285,10 +286,11 @@ static uint32_t dp_list(const struct if_id *v, uint32_t n, uint32_t *out)
 static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
 		      uint32_t n, bool quiet)
 {
-	int err = m->ops->mfe_install(m->dp, e->source, e->group, e->iif, v, n);
+	int err =
+		m->ops->mfe_install(m->dp, &e->source, &e->group, e->iif, v, n);
 
 	if (err) {
-		char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+		char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
 
 		m->stats.install_errors++;
 		/* Retries are counted, not logged (once a second each); so
@@ -296,8 +298,8 @@ static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
 		if (m->resyncing || quiet)
 			return err;
 		mgm_logf(m, LOG_ERR, "install (%s,%s) iif %u, %u oifs: %s",
-			 inet_ntop(AF_INET, &e->source, s, sizeof(s)),
-			 inet_ntop(AF_INET, &e->group, g, sizeof(g)), e->iif, n,
+			 mgm_addr_ntop(&e->source, s, sizeof(s)),
+			 mgm_addr_ntop(&e->group, g, sizeof(g)), e->iif, n,
 			 strerror(-err));
 	}
 	return err;
@@ -340,13 +342,12 @@ static void oifs_store(struct mfe *e, const struct if_id *v, uint32_t n)
 /* The oif-list alerts go to the protocol that owns the MFE's iif. */
 static void push_oif_alert(struct mgm *m, const struct mfe *e, bool join)
 {
-	struct proto *o = owner_of(m, e->iif, e->iif_nh);
+	struct proto *o =
+		owner_of(m, e->iif, e->iif_nh, addr_fambit(&e->group));
 	struct cb_rec r = {
 		.kind = join ? CB_JOIN : CB_PRUNE,
 		.source = e->source,
-		.source_mask = MASK_ALL,
 		.group = e->group,
-		.group_mask = MASK_ALL,
 		.ifindex = e->iif,
 		.nexthop = e->iif_nh,
 		.timeout = e->timeout,
@@ -356,11 +357,11 @@ static void push_oif_alert(struct mgm *m, const struct mfe *e, bool join)
 	if (!o)
 		return;
 	r.p = o;
-	r.ctx = o->cfg.ctx;
+	r.ctx = o->x.ctx;
 	if (join)
-		r.fn.join = o->cfg.join_alert;
+		r.fn.join = o->x.join_alert;
 	else
-		r.fn.prune = o->cfg.prune_alert;
+		r.fn.prune = o->x.prune_alert;
 	if (join ? r.fn.join != NULL : r.fn.prune != NULL)
 		cbq_push(m, &r);
 }
@@ -402,15 +403,15 @@ static void mfe_mark_unsynced(struct mgm *m, struct mfe *e)
 
 static void mfe_mark_synced(struct mgm *m, struct mfe *e)
 {
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
 
 	if (!e->unsynced)
 		return;
 	ptrset_del(&m->unsynced, e);
 	e->unsynced = false;
 	mgm_logf(m, LOG_NOTICE, "(%s,%s): the fast path has it again",
-		 inet_ntop(AF_INET, &e->source, s, sizeof(s)),
-		 inet_ntop(AF_INET, &e->group, g, sizeof(g)));
+		 mgm_addr_ntop(&e->source, s, sizeof(s)),
+		 mgm_addr_ntop(&e->group, g, sizeof(g)));
 }
 
 static int mfe_recompute_dp(struct mgm *m, struct mfe *e)
@@ -536,7 +537,7 @@ void mfe_remove(struct mgm *m, struct mfe *e)
 	uint32_t i;
 	int err;
 
-	err = m->ops->mfe_delete(m->dp, e->source, e->group);
+	err = m->ops->mfe_delete(m->dp, &e->source, &e->group);
 	if (err && err != -ENOENT)
 		mgm_logf(m, LOG_ERR, "datapath delete: %s", strerror(-err));
 	if (e->unsynced)
@@ -585,25 +586,30 @@ static void maybe_recompute(struct mgm *m, struct mfe *e,
 		mfe_recompute(m, e);
 }
 
-void mfe_membership_changed(struct mgm *m, uint32_t source, uint32_t group,
+void mfe_membership_changed(struct mgm *m, const struct mgm_addr *source,
+			    const struct mgm_addr *group,
 			    const struct iface *ifc, bool added)
 {
+	struct mgm_addr any = addr_any(group);
 	struct avl_node *n, *next;
+	bool all = addr_is_any(group);
 	struct mfe *e;
 
-	if (source) {
+	if (!addr_is_any(source)) {
 		e = mfe_find(m, source, group);
 		if (e)
 			maybe_recompute(m, e, ifc, added);
 		return;
 	}
-	/* The MFEs of one group are adjacent in the tree. */
-	n = group ? avl_lower_bound(&m->mfe_tree, mfe_key(0, group)) :
-		    avl_first(&m->mfe_tree);
+	/* The MFEs of one group, and of one family, are adjacent in the
+	 * tree; (*,*) is the family's smallest key. */
+	n = avl_lower_bound(&m->mfe_tree,
+			    &(struct sgref){ .source = &any, .group = group });
 	for (; n; n = next) {
 		next = avl_next(n);
 		e = container_of(n, struct mfe, an);
-		if (group && e->group != group)
+		if (e->group.family != group->family ||
+		    (!all && !addr_eq(&e->group, group)))
 			break;
 		maybe_recompute(m, e, ifc, added);
 	}
@@ -735,7 +741,7 @@ static int mfe_dis_set(struct mfe *e, const struct proto *p,
 int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
 		      const struct iface *ifc, bool add)
 {
-	bool covered = memb_covers(m, p, ifc, e->source, e->group);
+	bool covered = memb_covers(m, p, ifc, &e->source, &e->group);
 	bool had_fwd = mfe_has_forward(e, ifc);
 	struct mfe_extra *x;
 	struct if_id *nv;
@@ -784,7 +790,7 @@ int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
 struct contrib {
 	struct proto *p; /* referenced while the alerts run */
 	uint32_t pserial;
-	mgm_creation_alert_cb fn;
+	mgm_creation_alert_x_cb fn;
 	void *ctx;
 	struct mgm_if_entry ent;
 };
@@ -819,8 +825,8 @@ static int contrib_gather(const struct grp *g, uint32_t iif, struct contrib **v,
 		(*v)[(*n)++] = (struct contrib){
 			.p = b->p,
 			.pserial = b->p->serial,
-			.fn = b->p->cfg.creation_alert,
-			.ctx = b->p->cfg.ctx,
+			.fn = b->p->x.creation_alert,
+			.ctx = b->p->x.ctx,
 			.ent = { .ifindex = b->ifc->ifindex,
 				 .nexthop = b->ifc->nexthop,
 				 .igmp = b->ifc->igmp != NULL,
@@ -831,16 +837,18 @@ static int contrib_gather(const struct grp *g, uint32_t iif, struct contrib **v,
 }
 
 /* Sorted by protocol, one entry per (protocol, interface). */
-static int contrib_collect(struct mgm *m, uint32_t source, uint32_t group,
-			   uint32_t iif, struct contrib **v, size_t *n)
+static int contrib_collect(struct mgm *m, const struct mgm_addr *source,
+			   const struct mgm_addr *group, uint32_t iif,
+			   struct contrib **v, size_t *n)
 {
+	struct mgm_addr any = addr_any(group);
 	size_t cap = 0, i, k;
 
 	*v = NULL;
 	*n = 0;
 	if (contrib_gather(grp_find(m, source, group), iif, v, n, &cap) ||
-	    contrib_gather(grp_find(m, 0, group), iif, v, n, &cap) ||
-	    contrib_gather(grp_find(m, 0, 0), iif, v, n, &cap)) {
+	    contrib_gather(grp_find(m, &any, group), iif, v, n, &cap) ||
+	    contrib_gather(grp_find(m, &any, &any), iif, v, n, &cap)) {
 		free(*v);
 		*v = NULL;
 		*n = 0;
@@ -881,9 +889,8 @@ static void creation_alerts(struct mgm *m, const struct mfe *e,
 			continue;
 		ran = cb_begin(m, v[i].p, &f);
 		if (ran)
-			v[i].fn(v[i].ctx, e->source, MASK_ALL, e->group,
-				MASK_ALL, e->iif, e->iif_nh, (uint32_t)(j - i),
-				ents);
+			v[i].fn(v[i].ctx, &e->source, &e->group, e->iif,
+				e->iif_nh, (uint32_t)(j - i), ents);
 		cb_end(m, v[i].p, &f, ran, false);
 		for (k = i; k < j; k++)
 			v[k].ent.enabled = ents[k - i].enabled;
@@ -990,7 +997,8 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 	}
 	m->full_logged = false;
 	htab_insert(&m->mfes, &e->hn);
-	avl_insert(&m->mfe_tree, &e->an);
+	avl_insert(&m->mfe_tree, &e->an,
+		   &(struct sgref){ .source = &e->source, .group = &e->group });
 	ifx_link(m, e, e->iif);
 	for (i = 0; i < nd; i++)
 		ifx_link(m, e, m->dpv[i]);
@@ -999,25 +1007,31 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 	return 0;
 }
 
-static bool is_class_d(uint32_t group)
+/* A source and a multicast group of one family, canonical. */
+static bool sg_valid(const struct mgm_addr *s, const struct mgm_addr *g)
 {
-	return (ntohl(group) & 0xf0000000U) == 0xe0000000U;
+	if (!addr_valid(s) || !addr_valid(g) || s->family != g->family ||
+	    addr_is_any(s))
+		return false;
+	if (g->family == MGM_AF_INET)
+		return (ntohl(g->v4) & 0xf0000000U) == 0xe0000000U;
+	return g->v6[0] == 0xff;
 }
 
-uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
-		       uint32_t ifindex)
+uint32_t mgm_adopt_mfe_x(struct mgm *m, const struct mgm_addr *source,
+			 const struct mgm_addr *group, uint32_t ifindex)
 {
 	struct mgm_dp_event ev = {
 		.type = MGM_DP_EV_MISS,
 		.ifindex = ifindex,
-		.source = source,
-		.group = group,
 	};
 	struct cbq q = { 0 };
 	int err;
 
-	if (!m || !source || !is_class_d(group) || !ifindex)
+	if (!m || !source || !group || !sg_valid(source, group) || !ifindex)
 		return MGM_ERROR_INVALID_PARAMETER;
+	ev.source = *source;
+	ev.group = *group;
 	/* The same path as a fast-path miss, without a packet header. */
 	err = mfe_handle_miss(m, &ev);
 	/* -ENOSPC: refused by the bounds on negative MFEs or a full table
@@ -1041,6 +1055,14 @@ uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
 	return MGM_ERROR_NOT_FOUND;
 }
 
+uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
+		       uint32_t ifindex)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return mgm_adopt_mfe_x(m, &s, &g, ifindex);
+}
+
 /*
  * With mgm_options.unowned_iif_no_mfe (issue 13 item 5; the library's
  * default is off, mgmd sets it): packets on an interface no protocol owns
@@ -1056,9 +1078,9 @@ uint32_t mgm_adopt_mfe(struct mgm *m, uint32_t source, uint32_t group,
  * Without the option this is always false, and the MFE is made with
  * in_if_protocol 0.
  */
-static bool miss_unowned(struct mgm *m, uint32_t iif, uint32_t nh)
+static bool miss_unowned(struct mgm *m, uint32_t iif, uint32_t nh, uint32_t fam)
 {
-	if (!m->unowned_iif_no_mfe || owner_of(m, iif, nh))
+	if (!m->unowned_iif_no_mfe || owner_of(m, iif, nh, fam))
 		return false;
 	if (m->iif_permitted && m->iif_permitted(m->iif_permitted_ctx, iif))
 		return false;
@@ -1068,10 +1090,13 @@ static bool miss_unowned(struct mgm *m, uint32_t iif, uint32_t nh)
 
 int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 {
-	uint32_t s = ev->source, g = ev->group, iif, nh = 0, up = 0;
-	uint16_t hlen = ev->hdr_len > MGM_DP_EVENT_HDR_MAX ? MGM_DP_EVENT_HDR_MAX :
-							  ev->hdr_len;
-	struct mgm_route_info route = { 0 };
+	const struct mgm_addr *s = &ev->source, *g = &ev->group;
+	uint32_t fam = addr_fambit(g), iif, nh = 0;
+	uint16_t hlen = ev->hdr_len > MGM_DP_EVENT_HDR_MAX ?
+				MGM_DP_EVENT_HDR_MAX :
+				ev->hdr_len;
+	struct mgm_route_info_x route = { 0 };
+	struct mgm_addr up = addr_any(g);
 	struct contrib *cv = NULL;
 	struct cbq q = { 0 };
 	struct proto *o, *rp = NULL;
@@ -1079,7 +1104,7 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 	size_t cn = 0, i;
 	int ret = 0;
 
-	if (!s || !is_class_d(g))
+	if (!sg_valid(s, g))
 		return -EINVAL;
 	mgm_lock(m, &q);
 	if (mfe_find(m, s, g))
@@ -1092,13 +1117,14 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		 * the interface's identity; otherwise the next hop is 0. */
 		if (iface_find(m, iif, route.nexthop))
 			nh = route.nexthop;
-		up = route.nexthop;
+		if (g->family == MGM_AF_INET)
+			up = mgm_addr4(route.nexthop);
 	} else {
 		/* No route toward S: expect it where it arrived. */
 		memset(&route, 0, sizeof(route));
 		iif = ev->ifindex;
 	}
-	if (miss_unowned(m, iif, nh)) {
+	if (miss_unowned(m, iif, nh, fam)) {
 		ret = -ENOENT;
 		goto out;
 	}
@@ -1113,8 +1139,8 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		ret = -ENOSPC;
 		goto out;
 	}
-	o = owner_of(m, iif, nh);
-	if (o && o->cfg.rpf) {
+	o = owner_of(m, iif, nh, fam);
+	if (o && o->x.rpf) {
 		rp = o;
 		rp->refs++; /* kept across the unlocked callback */
 	}
@@ -1125,8 +1151,8 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		bool ran = cb_begin(m, rp, &f);
 
 		if (ran)
-			rp->cfg.rpf(rp->cfg.ctx, s, MASK_ALL, g, MASK_ALL, &iif,
-				    &nh, &up, hlen, ev->hdr, &route);
+			rp->x.rpf(rp->x.ctx, s, g, &iif, &nh, &up, hlen,
+				  ev->hdr, &route);
 		cb_end(m, rp, &f, ran, true);
 	}
 
@@ -1139,7 +1165,7 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 	if (mfe_find(m, s, g))
 		goto out;
 	/* The RPF callback may have moved the iif; ownership may have gone. */
-	if (miss_unowned(m, iif, nh)) {
+	if (miss_unowned(m, iif, nh, fam)) {
 		ret = -ENOENT;
 		goto out;
 	}
@@ -1147,8 +1173,8 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		ret = -ENOMEM;
 		goto out;
 	}
-	e->source = s;
-	e->group = g;
+	e->source = *s;
+	e->group = *g;
 	e->iif = iif;
 	e->iif_nh = nh;
 	mgm_unlock(m);
@@ -1164,16 +1190,24 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		goto out;
 	}
 	/* Released while the creation alerts ran. */
-	if (miss_unowned(m, iif, nh)) {
+	if (miss_unowned(m, iif, nh, fam)) {
 		ret = -ENOENT;
 		goto out;
 	}
-	o = owner_of(m, iif, nh);
-	e->upstream = up;
+	o = owner_of(m, iif, nh, fam);
+	/* What a callback wrote is kept only if it is of this family. */
+	e->upstream = addr_valid(&up) && up.family == g->family ? up :
+								  addr_any(g);
 	e->in_if_protocol = o ? o->protocol_id : 0;
 	e->route_protocol = route.protocol;
-	e->route_network = route.network;
-	e->route_mask = route.mask;
+	e->route_network = addr_valid(&route.network) &&
+					   route.network.family == g->family ?
+				   route.network :
+				   addr_any(g);
+	e->route_plen =
+		route.prefix_len > (g->family == MGM_AF_INET ? 32U : 128U) ?
+			0 :
+			route.prefix_len;
 	e->timeout = m->default_timeout;
 	e->created_ns = mgm_now(m);
 	e->deadline_ns = mfe_deadline(e->created_ns, e->timeout);
@@ -1208,7 +1242,7 @@ void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc)
 		    (e->iif_nh != ifc->nexthop &&
 		     iface_find(m, e->iif, e->iif_nh)))
 			continue;
-		o = owner_of(m, e->iif, e->iif_nh);
+		o = owner_of(m, e->iif, e->iif_nh, addr_fambit(&e->group));
 		e->in_if_protocol = o ? o->protocol_id : 0;
 	}
 }

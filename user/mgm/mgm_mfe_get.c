@@ -19,6 +19,7 @@ enum rec_kind {
 	REC_MFE,
 	REC_STATS, /* MGM_MFE_STATS_0 */
 	REC_STATS_EX, /* MGM_MFE_STATS_1 */
+	REC_X, /* struct mgm_mfe_x, either family */
 };
 
 static uint32_t rec_size(enum rec_kind k, uint32_t n)
@@ -30,6 +31,8 @@ static uint32_t rec_size(enum rec_kind k, uint32_t n)
 		return MGM_SIZEOF_MFE_STATS(n);
 	case REC_STATS_EX:
 		break;
+	case REC_X:
+		return (MGM_SIZEOF_MFE_X(n) + 7U) & ~7U;
 	}
 	return MGM_SIZEOF_MFE_STATS_EX(n);
 }
@@ -53,7 +56,7 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	uint32_t i, uptime, expiry;
 
 	if (m->ops->mfe_counters &&
-	    m->ops->mfe_counters(m->dp, e->source, e->group, &c))
+	    m->ops->mfe_counters(m->dp, &e->source, &e->group, &c))
 		memset(&c, 0, sizeof(c));
 	last = c.last_used_ns > e->created_ns ? c.last_used_ns : e->created_ns;
 	idle = now > last ? now - last : 0;
@@ -71,15 +74,15 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 
 	if (k == REC_MFE) {
 		struct mgm_ipmcast_mfe r = {
-			.group = e->group,
-			.source = e->source,
+			.group = e->group.v4,
+			.source = e->source.v4,
 			.source_mask = MASK_ALL,
-			.upstream = e->upstream,
+			.upstream = e->upstream.v4,
 			.in_ifindex = e->iif,
 			.in_if_protocol = e->in_if_protocol,
 			.route_protocol = e->route_protocol,
-			.route_network = e->route_network,
-			.route_mask = e->route_mask,
+			.route_network = e->route_network.v4,
+			.route_mask = mask_of_plen(e->route_plen),
 			.uptime = uptime,
 			.expiry = expiry,
 			.timeout = e->timeout,
@@ -109,15 +112,52 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	 * copy that does not fit its interface's MTU is dropped and counted
 	 * as that interface's frag_needed.) */
 
-	x.group = e->group;
-	x.source = e->source;
+	if (k == REC_X) {
+		struct mgm_mfe_x r = {
+			.source = e->source,
+			.group = e->group,
+			.upstream = e->upstream,
+			.route_network = e->route_network,
+			.route_prefix_len = e->route_plen,
+			.in_ifindex = e->iif,
+			.in_if_protocol = e->in_if_protocol,
+			.route_protocol = e->route_protocol,
+			.uptime = uptime,
+			.expiry = expiry,
+			.timeout = e->timeout,
+			.num_oifs = e->n_oifs,
+			.in_packets = c.packets,
+			.in_octets = c.bytes,
+			.pkts_different_if = c.wrong_if,
+			.negative_mfe = c.negative,
+			.in_discards = c.negative,
+			.in_hdr_errors = c.ttl_expired,
+			.total_out_packets = fwd * e->n_oifs,
+		};
+
+		memcpy(buf, &r, sizeof(r));
+		buf += sizeof(r);
+		for (i = 0; i < e->n_oifs; i++) {
+			struct mgm_ipmcast_oif_stats o = {
+				.out_ifindex = v[i].ifindex,
+				.nexthop = v[i].nexthop,
+				.out_packets = trunc32(fwd),
+			};
+
+			memcpy(buf, &o, sizeof(o));
+			buf += sizeof(o);
+		}
+		return;
+	}
+	x.group = e->group.v4;
+	x.source = e->source.v4;
 	x.source_mask = MASK_ALL;
-	x.upstream = e->upstream;
+	x.upstream = e->upstream.v4;
 	x.in_ifindex = e->iif;
 	x.in_if_protocol = e->in_if_protocol;
 	x.route_protocol = e->route_protocol;
-	x.route_network = e->route_network;
-	x.route_mask = e->route_mask;
+	x.route_network = e->route_network.v4;
+	x.route_mask = mask_of_plen(e->route_plen);
 	x.uptime = uptime;
 	x.expiry = expiry;
 	x.num_oifs = e->n_oifs;
@@ -157,17 +197,18 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	}
 }
 
-static uint32_t get_one(struct mgm *m, const struct mgm_ipmcast_mfe *key,
-			uint32_t *buffer_size, uint8_t *buffer, enum rec_kind k)
+static uint32_t get_one(struct mgm *m, const struct mgm_addr *source,
+			const struct mgm_addr *group, uint32_t *buffer_size,
+			uint8_t *buffer, enum rec_kind k)
 {
 	struct cbq q = { 0 };
 	struct mfe *e;
 	uint32_t ret = MGM_NO_ERROR, sz;
 
-	if (!m || !key || !buffer_size)
+	if (!m || !source || !group || !buffer_size)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
-	e = mfe_find(m, key->source, key->group);
+	e = mfe_find(m, source, group);
 	if (!e) {
 		ret = MGM_ERROR_NOT_FOUND;
 		goto out;
@@ -186,9 +227,13 @@ out:
 	return ret;
 }
 
-/* GetFirst (start NULL) and GetNext: records strictly after start. */
-static uint32_t get_many(struct mgm *m, const struct mgm_ipmcast_mfe *start,
-			 bool next, uint32_t *buffer_size, uint8_t *buffer,
+/*
+ * GetFirst (start NULL) and GetNext: records strictly after start.  MGM's
+ * records (every kind but REC_X) are IPv4's: the enumeration ends where
+ * the IPv6 MFEs start.
+ */
+static uint32_t get_many(struct mgm *m, const struct sgref *start, bool next,
+			 uint32_t *buffer_size, uint8_t *buffer,
 			 uint32_t *num_entries, enum rec_kind k)
 {
 	struct cbq q = { 0 };
@@ -201,13 +246,16 @@ static uint32_t get_many(struct mgm *m, const struct mgm_ipmcast_mfe *start,
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
 	/* The start key need not exist any more: an upper bound does. */
-	n = next ? avl_upper_bound(&m->mfe_tree,
-				   mfe_key(start->source, start->group)) :
+	n = next ? avl_upper_bound(&m->mfe_tree, start) :
 		   avl_first(&m->mfe_tree);
 	now = mgm_now(m);
 	for (; n; n = avl_next(n)) {
 		struct mfe *e = container_of(n, struct mfe, an);
 
+		if (k != REC_X && e->group.family != MGM_AF_INET) {
+			n = NULL;
+			break;
+		}
 		sz = rec_size(k, e->n_oifs);
 		if (sz > *buffer_size - used)
 			break;
@@ -239,10 +287,24 @@ static bool stats_kind(uint32_t flags, enum rec_kind *k)
 	return true;
 }
 
+/* get_one() keyed by an IPv4 MIB record. */
+static uint32_t get_one4(struct mgm *m, const struct mgm_ipmcast_mfe *key,
+			 uint32_t *buffer_size, uint8_t *buffer,
+			 enum rec_kind k)
+{
+	struct mgm_addr s, g;
+
+	if (!key)
+		return MGM_ERROR_INVALID_PARAMETER;
+	s = mgm_addr4(key->source);
+	g = mgm_addr4(key->group);
+	return get_one(m, &s, &g, buffer_size, buffer, k);
+}
+
 uint32_t mgm_get_mfe(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
 		     uint32_t *buffer_size, uint8_t *buffer)
 {
-	return get_one(m, mfe, buffer_size, buffer, REC_MFE);
+	return get_one4(m, mfe, buffer_size, buffer, REC_MFE);
 }
 
 uint32_t mgm_get_first_mfe(struct mgm *m, uint32_t *buffer_size,
@@ -256,8 +318,11 @@ uint32_t mgm_get_next_mfe(struct mgm *m, const struct mgm_ipmcast_mfe *start,
 			  uint32_t *buffer_size, uint8_t *buffer,
 			  uint32_t *num_entries)
 {
-	return get_many(m, start, true, buffer_size, buffer, num_entries,
-			REC_MFE);
+	struct mgm_addr s = mgm_addr4(start ? start->source : 0);
+	struct mgm_addr g = mgm_addr4(start ? start->group : 0);
+
+	return get_many(m, start ? &(struct sgref){ &s, &g } : NULL, true,
+			buffer_size, buffer, num_entries, REC_MFE);
 }
 
 uint32_t mgm_get_mfe_stats(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
@@ -268,7 +333,7 @@ uint32_t mgm_get_mfe_stats(struct mgm *m, const struct mgm_ipmcast_mfe *mfe,
 
 	if (!stats_kind(flags, &k))
 		return MGM_ERROR_INVALID_PARAMETER;
-	return get_one(m, mfe, buffer_size, buffer, k);
+	return get_one4(m, mfe, buffer_size, buffer, k);
 }
 
 uint32_t mgm_get_first_mfe_stats(struct mgm *m, uint32_t *buffer_size,
@@ -289,9 +354,37 @@ uint32_t mgm_get_next_mfe_stats(struct mgm *m,
 {
 	enum rec_kind k;
 
+	struct mgm_addr s = mgm_addr4(start ? start->source : 0);
+	struct mgm_addr g = mgm_addr4(start ? start->group : 0);
+
 	if (!stats_kind(flags, &k))
 		return MGM_ERROR_INVALID_PARAMETER;
-	return get_many(m, start, true, buffer_size, buffer, num_entries, k);
+	return get_many(m, start ? &(struct sgref){ &s, &g } : NULL, true,
+			buffer_size, buffer, num_entries, k);
+}
+
+uint32_t mgm_get_mfe_x(struct mgm *m, const struct mgm_addr *source,
+		       const struct mgm_addr *group, uint32_t *buffer_size,
+		       uint8_t *buffer)
+{
+	return get_one(m, source, group, buffer_size, buffer, REC_X);
+}
+
+uint32_t mgm_get_first_mfe_x(struct mgm *m, uint32_t *buffer_size,
+			     uint8_t *buffer, uint32_t *num_entries)
+{
+	return get_many(m, NULL, false, buffer_size, buffer, num_entries,
+			REC_X);
+}
+
+uint32_t mgm_get_next_mfe_x(struct mgm *m, const struct mgm_addr *source,
+			    const struct mgm_addr *group, uint32_t *buffer_size,
+			    uint8_t *buffer, uint32_t *num_entries)
+{
+	if (!source || !group)
+		return MGM_ERROR_INVALID_PARAMETER;
+	return get_many(m, &(struct sgref){ source, group }, true, buffer_size,
+			buffer, num_entries, REC_X);
 }
 
 uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
@@ -307,10 +400,13 @@ uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
 	if (!proto_get(m, protocol)) {
 		ret = MGM_ERROR_INVALID_PARAMETER;
 	} else {
-		e = mfe_find(m, mfe->source, mfe->group);
+		struct mgm_addr s = mgm_addr4(mfe->source);
+		struct mgm_addr g = mgm_addr4(mfe->group);
+
+		e = mfe_find(m, &s, &g);
 		if (e)
-			e->upstream =
-				mfe->upstream; /* the only field it sets */
+			/* the only field it sets */
+			e->upstream = mgm_addr4(mfe->upstream);
 		else
 			ret = MGM_ERROR_NOT_FOUND;
 	}
@@ -324,12 +420,14 @@ uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
  * not the owner: INVALID_PARAMETER; no such MFE: NOT_FOUND).
  */
 static struct mfe *owned_mfe(struct mgm *m, mgm_handle_t protocol,
-			     uint32_t source, uint32_t group, uint32_t *ret)
+			     const struct mgm_addr *source,
+			     const struct mgm_addr *group, uint32_t *ret)
 {
 	struct proto *p = proto_get(m, protocol);
 	struct mfe *e = p ? mfe_find(m, source, group) : NULL;
 
-	if (!p || (e && owner_of(m, e->iif, e->iif_nh) != p))
+	if (!p ||
+	    (e && owner_of(m, e->iif, e->iif_nh, addr_fambit(group)) != p))
 		*ret = MGM_ERROR_INVALID_PARAMETER;
 	else if (!e)
 		*ret = MGM_ERROR_NOT_FOUND;
@@ -338,14 +436,15 @@ static struct mfe *owned_mfe(struct mgm *m, mgm_handle_t protocol,
 	return NULL;
 }
 
-uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
-			uint32_t group)
+uint32_t mgm_delete_mfe_x(struct mgm *m, mgm_handle_t protocol,
+			  const struct mgm_addr *source,
+			  const struct mgm_addr *group)
 {
 	struct cbq q = { 0 };
 	struct mfe *e;
 	uint32_t ret = MGM_NO_ERROR;
 
-	if (!m)
+	if (!m || !source || !group)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
 	e = owned_mfe(m, protocol, source, group, &ret);
@@ -355,14 +454,15 @@ uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
 	return ret;
 }
 
-uint32_t mgm_set_mfe_timeout(struct mgm *m, mgm_handle_t protocol,
-			     uint32_t source, uint32_t group, uint32_t timeout)
+uint32_t mgm_set_mfe_timeout_x(struct mgm *m, mgm_handle_t protocol,
+			       const struct mgm_addr *source,
+			       const struct mgm_addr *group, uint32_t timeout)
 {
 	struct cbq q = { 0 };
 	struct mfe *e;
 	uint32_t ret = MGM_NO_ERROR, serial = 0;
 
-	if (!m)
+	if (!m || !source || !group)
 		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
 	e = owned_mfe(m, protocol, source, group, &ret);
@@ -374,4 +474,20 @@ uint32_t mgm_set_mfe_timeout(struct mgm *m, mgm_handle_t protocol,
 	if (serial)
 		mfe_set_timeout(m, serial, source, group, timeout);
 	return ret;
+}
+
+uint32_t mgm_delete_mfe(struct mgm *m, mgm_handle_t protocol, uint32_t source,
+			uint32_t group)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return mgm_delete_mfe_x(m, protocol, &s, &g);
+}
+
+uint32_t mgm_set_mfe_timeout(struct mgm *m, mgm_handle_t protocol,
+			     uint32_t source, uint32_t group, uint32_t timeout)
+{
+	struct mgm_addr s = mgm_addr4(source), g = mgm_addr4(group);
+
+	return mgm_set_mfe_timeout_x(m, protocol, &s, &g, timeout);
 }

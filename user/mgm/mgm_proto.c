@@ -122,14 +122,25 @@ struct proto *iface_owner(const struct iface *i)
 	return i->owner ? i->owner : i->igmp;
 }
 
-struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop)
+/* i's protocol that answers for family fam: the owner, else IGMP. */
+static struct proto *iface_owner_fam(const struct iface *i, uint32_t fam)
+{
+	if (i->owner && (i->owner->families & fam))
+		return i->owner;
+	if (i->igmp && (i->igmp->families & fam))
+		return i->igmp;
+	return NULL;
+}
+
+struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop,
+		       uint32_t fam)
 {
 	struct iface *i = iface_find(m, ifindex, nexthop);
 	struct dlist *pos, *tmp;
 	struct ifx *x;
 
-	if (i && iface_owner(i))
-		return iface_owner(i);
+	if (i && iface_owner_fam(i, fam))
+		return iface_owner_fam(i, fam);
 	/*
 	 * The fast path only knows ifindexes (events, routes): fall back to
 	 * any interface on that ifindex, preferring one with a non-IGMP
@@ -141,33 +152,153 @@ struct proto *owner_of(struct mgm *m, uint32_t ifindex, uint32_t nexthop)
 	dlist_for_each_safe(pos, tmp, &x->ifaces)
 	{
 		i = container_of(pos, struct iface, ifx_link);
-		if (i->owner)
+		if (i->owner && (i->owner->families & fam))
 			return i->owner;
 	}
 	dlist_for_each_safe(pos, tmp, &x->ifaces)
 	{
 		i = container_of(pos, struct iface, ifx_link);
-		if (i->igmp)
+		if (i->igmp && (i->igmp->families & fam))
 			return i->igmp;
 	}
 	return NULL;
 }
 
-struct proto *rpf_owner(struct mgm *m, uint32_t source, uint32_t group)
+struct proto *rpf_owner(struct mgm *m, const struct mgm_addr *source,
+			const struct mgm_addr *group)
 {
-	struct mgm_route_info r = { 0 };
+	struct mgm_route_info_x r = { 0 };
 
 	if (!m->ops->rpf_lookup ||
 	    m->ops->rpf_lookup(m->dp, source, group, &r) < 0 || !r.ifindex)
 		return NULL;
-	return owner_of(m, r.ifindex, r.nexthop);
+	return owner_of(m, r.ifindex, r.nexthop, addr_fambit(source));
+}
+
+/* ------------------------------------------------------------------ */
+/* IPv4 callbacks behind the family-neutral ones                       */
+
+/*
+ * A protocol registered with mgm_register_protocol() is asked about IPv4
+ * only, through its IPv4 callbacks: the core calls p->x, whose context is
+ * p itself and whose functions are these adapters.  Masks are MGM's:
+ * all ones for an address, 0 for a wildcard.
+ */
+static inline uint32_t amask(const struct mgm_addr *a)
+{
+	return a->v4 ? MASK_ALL : 0;
+}
+
+static uint32_t ad_rpf(void *ctx, const struct mgm_addr *s,
+		       const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
+		       struct mgm_addr *up, uint32_t hdr_size,
+		       const uint8_t *hdr, struct mgm_route_info_x *rx)
+{
+	struct proto *p = ctx;
+	struct mgm_route_info r = {
+		.protocol = rx->protocol,
+		.network = rx->network.v4,
+		.mask = mask_of_plen(rx->prefix_len),
+		.ifindex = rx->ifindex,
+		.nexthop = rx->nexthop,
+	};
+	uint32_t up4 = up->v4, ret;
+
+	ret = p->cfg.rpf(p->cfg.ctx, s->v4, MASK_ALL, g->v4, MASK_ALL, iif, nh,
+			 &up4, hdr_size, hdr, &r);
+	*up = mgm_addr4(up4);
+	rx->protocol = r.protocol;
+	rx->network = mgm_addr4(r.network);
+	rx->prefix_len = plen_of_mask(r.mask);
+	rx->ifindex = r.ifindex;
+	rx->nexthop = r.nexthop;
+	return ret;
+}
+
+static uint32_t ad_creation(void *ctx, const struct mgm_addr *s,
+			    const struct mgm_addr *g, uint32_t iif, uint32_t nh,
+			    uint32_t n, struct mgm_if_entry *oifs)
+{
+	struct proto *p = ctx;
+
+	return p->cfg.creation_alert(p->cfg.ctx, s->v4, amask(s), g->v4,
+				     amask(g), iif, nh, n, oifs);
+}
+
+static uint32_t ad_prune(void *ctx, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t ifindex,
+			 uint32_t nh, int32_t member_delete, uint32_t *timeout)
+{
+	struct proto *p = ctx;
+
+	return p->cfg.prune_alert(p->cfg.ctx, s->v4, amask(s), g->v4, amask(g),
+				  ifindex, nh, member_delete, timeout);
+}
+
+static uint32_t ad_join(void *ctx, const struct mgm_addr *s,
+			const struct mgm_addr *g, int32_t member_update)
+{
+	struct proto *p = ctx;
+
+	return p->cfg.join_alert(p->cfg.ctx, s->v4, amask(s), g->v4, amask(g),
+				 member_update);
+}
+
+static uint32_t ad_wrong_if(void *ctx, const struct mgm_addr *s,
+			    const struct mgm_addr *g, uint32_t ifindex,
+			    uint32_t nh, uint32_t hdr_size, const uint8_t *hdr)
+{
+	struct proto *p = ctx;
+
+	return p->cfg.wrong_if(p->cfg.ctx, s->v4, g->v4, ifindex, nh, hdr_size,
+			       hdr);
+}
+
+static uint32_t ad_local_join(void *ctx, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t ifindex,
+			      uint32_t nh)
+{
+	struct proto *p = ctx;
+
+	return p->cfg.local_join(p->cfg.ctx, s->v4, amask(s), g->v4, amask(g),
+				 ifindex, nh);
+}
+
+static uint32_t ad_local_leave(void *ctx, const struct mgm_addr *s,
+			       const struct mgm_addr *g, uint32_t ifindex,
+			       uint32_t nh)
+{
+	struct proto *p = ctx;
+
+	return p->cfg.local_leave(p->cfg.ctx, s->v4, amask(s), g->v4, amask(g),
+				  ifindex, nh);
+}
+
+void proto_x_adapt(struct proto *p)
+{
+	const struct mgm_protocol_config *c = &p->cfg;
+
+	p->families = MGM_FAMILY_IPV4;
+	p->x = (struct mgm_protocol_config_x){
+		.families = MGM_FAMILY_IPV4,
+		.ctx = p,
+		.rpf = c->rpf ? ad_rpf : NULL,
+		.creation_alert = c->creation_alert ? ad_creation : NULL,
+		.prune_alert = c->prune_alert ? ad_prune : NULL,
+		.join_alert = c->join_alert ? ad_join : NULL,
+		.wrong_if = c->wrong_if ? ad_wrong_if : NULL,
+		.local_join = c->local_join ? ad_local_join : NULL,
+		.local_leave = c->local_leave ? ad_local_leave : NULL,
+		/* disable/enable_igmp: called from cfg, with its context. */
+	};
 }
 
 /* ------------------------------------------------------------------ */
 /* Registration                                                        */
 
-uint32_t mgm_register_protocol(struct mgm *m,
-			       const struct mgm_protocol_config *config,
+static uint32_t proto_register(struct mgm *m,
+			       const struct mgm_protocol_config *c4,
+			       const struct mgm_protocol_config_x *cx,
 			       uint32_t protocol_id, uint32_t component_id,
 			       mgm_handle_t *protocol)
 {
@@ -177,8 +308,6 @@ uint32_t mgm_register_protocol(struct mgm *m,
 	uint32_t ret = MGM_NO_ERROR;
 	int err;
 
-	if (!m || !config || !protocol || config->callback_flags)
-		return MGM_ERROR_INVALID_PARAMETER;
 	mgm_lock(m, &q);
 	dlist_for_each_safe(pos, tmp, &m->protos)
 	{
@@ -207,7 +336,17 @@ uint32_t mgm_register_protocol(struct mgm *m,
 	p->protocol_id = protocol_id;
 	p->component_id = component_id;
 	p->igmp = protocol_id == MGM_MS_IP_IGMP;
-	p->cfg = *config;
+	if (c4) {
+		p->cfg = *c4;
+		proto_x_adapt(p);
+	} else {
+		p->x = *cx;
+		p->families = cx->families;
+		/* The per-interface callbacks, for code that reads cfg. */
+		p->cfg.ctx = cx->ctx;
+		p->cfg.disable_igmp = cx->disable_igmp;
+		p->cfg.enable_igmp = cx->enable_igmp;
+	}
 	p->refs = 1; /* the registration's */
 	dlist_init(&p->enums);
 	dlist_add_tail(&m->protos, &p->link);
@@ -215,6 +354,30 @@ uint32_t mgm_register_protocol(struct mgm *m,
 out:
 	mgm_unlock(m);
 	return ret;
+}
+
+uint32_t mgm_register_protocol(struct mgm *m,
+			       const struct mgm_protocol_config *config,
+			       uint32_t protocol_id, uint32_t component_id,
+			       mgm_handle_t *protocol)
+{
+	if (!m || !config || !protocol || config->callback_flags)
+		return MGM_ERROR_INVALID_PARAMETER;
+	return proto_register(m, config, NULL, protocol_id, component_id,
+			      protocol);
+}
+
+uint32_t mgm_register_protocol_x(struct mgm *m,
+				 const struct mgm_protocol_config_x *config,
+				 uint32_t protocol_id, uint32_t component_id,
+				 mgm_handle_t *protocol)
+{
+	if (!m || !config || !protocol || config->reserved ||
+	    !config->families ||
+	    (config->families & ~(MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6)))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return proto_register(m, NULL, config, protocol_id, component_id,
+			      protocol);
 }
 
 uint32_t mgm_deregister_protocol(struct mgm *m, mgm_handle_t protocol)

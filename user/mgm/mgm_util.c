@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "mgm_int.h"
 
@@ -52,6 +54,66 @@ uint32_t mgm_hash(uint64_t a, uint64_t b)
 	x *= 0x94d049bb133111ebULL;
 	x ^= x >> 31;
 	return (uint32_t)x;
+}
+
+bool addr_valid(const struct mgm_addr *a)
+{
+	if (a->reserved)
+		return false;
+	if (a->family == MGM_AF_INET)
+		return !(a->w[1] | a->w[2] | a->w[3]);
+	return a->family == MGM_AF_INET6;
+}
+
+int sg_cmp(const struct mgm_addr *s1, const struct mgm_addr *g1,
+	   const struct mgm_addr *s2, const struct mgm_addr *g2)
+{
+	int c;
+
+	if (g1->family != g2->family)
+		return g1->family == MGM_AF_INET ? -1 : 1;
+	c = memcmp(g1->v6, g2->v6, 16);
+	if (!c)
+		c = memcmp(s1->v6, s2->v6, 16);
+	return c;
+}
+
+uint32_t sg_hash(const struct mgm_addr *s, const struct mgm_addr *g)
+{
+	/* IPv4 keys hash as before: the upper words are zero. */
+	uint64_t a = ((uint64_t)s->w[0] << 32) | g->w[0];
+	uint64_t b = ((uint64_t)(s->w[1] ^ g->w[3]) << 32) ^
+		     ((uint64_t)s->w[2] << 21) ^ ((uint64_t)g->w[1] << 11) ^
+		     ((uint64_t)s->w[3] << 7) ^ g->w[2] ^ g->family;
+
+	return mgm_hash(a, b);
+}
+
+const char *mgm_addr_ntop(const struct mgm_addr *a, char *buf, size_t len)
+{
+	if (!a || !buf || !len)
+		return "?";
+	if (!inet_ntop(a->family == MGM_AF_INET ? AF_INET : AF_INET6, a->v6,
+		       buf, (socklen_t)len) ||
+	    (a->family != MGM_AF_INET && a->family != MGM_AF_INET6))
+		return "?";
+	return buf;
+}
+
+uint32_t plen_of_mask(uint32_t mask)
+{
+	uint32_t h = ntohl(mask), n = 0;
+
+	while (n < 32 && (h & (0x80000000U >> n)))
+		n++;
+	return n;
+}
+
+uint32_t mask_of_plen(uint32_t plen)
+{
+	return plen >= 32 ? MASK_ALL :
+	       plen	  ? htonl(~((1U << (32 - plen)) - 1)) :
+			    0;
 }
 
 int vec_reserve(void **v, size_t *cap, size_t need, size_t elem)
@@ -350,14 +412,13 @@ static void avl_rebalance(struct avl_tree *t, struct avl_node *n)
 	}
 }
 
-void avl_insert(struct avl_tree *t, struct avl_node *n)
+void avl_insert(struct avl_tree *t, struct avl_node *n, const void *key)
 {
 	struct avl_node **pp = &t->root, *parent = NULL;
-	uint64_t k = t->key(n);
 
 	while (*pp) {
 		parent = *pp;
-		pp = k < t->key(parent) ? &parent->l : &parent->r;
+		pp = t->cmp(parent, key) > 0 ? &parent->l : &parent->r;
 	}
 	n->l = n->r = NULL;
 	n->p = parent;
@@ -424,15 +485,15 @@ struct avl_node *avl_next(const struct avl_node *n)
 	return n->p;
 }
 
-static struct avl_node *avl_bound(const struct avl_tree *t, uint64_t k,
+static struct avl_node *avl_bound(const struct avl_tree *t, const void *k,
 				  bool strict)
 {
 	struct avl_node *n = t->root, *best = NULL;
 
 	while (n) {
-		uint64_t nk = t->key(n);
+		int c = t->cmp(n, k);
 
-		if (nk > k || (!strict && nk == k)) {
+		if (c > 0 || (!strict && !c)) {
 			best = n;
 			n = n->l;
 		} else {
@@ -442,12 +503,12 @@ static struct avl_node *avl_bound(const struct avl_tree *t, uint64_t k,
 	return best;
 }
 
-struct avl_node *avl_upper_bound(const struct avl_tree *t, uint64_t k)
+struct avl_node *avl_upper_bound(const struct avl_tree *t, const void *k)
 {
 	return avl_bound(t, k, true);
 }
 
-struct avl_node *avl_lower_bound(const struct avl_tree *t, uint64_t k)
+struct avl_node *avl_lower_bound(const struct avl_tree *t, const void *k)
 {
 	return avl_bound(t, k, false);
 }

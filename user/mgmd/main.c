@@ -79,26 +79,30 @@ const char *mgmd_protocol_name(uint32_t protocol_id, uint32_t component_id,
 
 /* ---- MGM's datapath: static routes in front of the kernel's RPF -------- */
 
-static int rpf_lookup(void *dp, uint32_t source, uint32_t group,
-		      struct mgm_route_info *out)
+static int rpf_lookup(void *dp, const struct mgm_addr *source,
+		      const struct mgm_addr *group,
+		      struct mgm_route_info_x *out)
 {
 	uint32_t iif;
 
 	/* The kernel's parent for the flows it mirrors, as the kernel has
-	 * it; static routes cannot share its interfaces. */
-	if (mgmd->km && kmirror_rpf(mgmd->km, source, group, &iif)) {
+	 * it; static routes cannot share its interfaces.  (Both are IPv4
+	 * yet.) */
+	if (group->family == MGM_AF_INET && mgmd->km &&
+	    kmirror_rpf(mgmd->km, source->v4, group->v4, &iif)) {
 		memset(out, 0, sizeof(*out));
 		out->protocol = MGM_PROTO_KERNEL;
-		out->network = source;
-		out->mask = source ? 0xffffffff : 0;
+		out->network = *source;
+		out->prefix_len = source->v4 ? 32 : 0;
 		out->ifindex = iif;
 		return 0;
 	}
-	if (mgmd->st && static_rpf(mgmd->st, source, group, &iif)) {
+	if (group->family == MGM_AF_INET && mgmd->st &&
+	    static_rpf(mgmd->st, source->v4, group->v4, &iif)) {
 		memset(out, 0, sizeof(*out));
 		out->protocol = MGM_PROTO_STATIC;
-		out->network = source;
-		out->mask = 0xffffffff;
+		out->network = *source;
+		out->prefix_len = 32;
 		out->ifindex = iif;
 		return 0;
 	}

@@ -313,8 +313,9 @@ int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
  * would follow the kernel's changes while mgmd is gone. */
 void mgmd_kmirror_stop(struct mgmd *d);
 /* MGM's datapath with the mirror's policy in front (see kmirror.h). */
-int mgmd_kmirror_mfe_install(void *dp, uint32_t source, uint32_t group,
-			     uint32_t iif, const uint32_t *oifs, uint32_t n);
+int mgmd_kmirror_mfe_install(void *dp, const struct mgm_addr *source,
+			     const struct mgm_addr *group, uint32_t iif,
+			     const uint32_t *oifs, uint32_t n);
 int mgmd_kmirror_event_poll(void *dp, mgm_dp_event_cb cb, void *cb_ctx);
 
 /* ---- ctl.c ---------------------------------------------------------------- */

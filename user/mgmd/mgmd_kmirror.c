@@ -109,14 +109,16 @@ static uint64_t km_now(void *ctx)
 
 /* ---- MGM's datapath with the mirror's policy in front --------------------- */
 
-int mgmd_kmirror_mfe_install(void *dp, uint32_t source, uint32_t group,
-			     uint32_t iif, const uint32_t *oifs, uint32_t n)
+/* The mirror is IPv4's (ipmr): IPv6 entries go straight through. */
+int mgmd_kmirror_mfe_install(void *dp, const struct mgm_addr *source,
+			     const struct mgm_addr *group, uint32_t iif,
+			     const uint32_t *oifs, uint32_t n)
 {
 	int ret = 1;
 
-	if (mgmd->km)
-		ret = kmirror_mfe_install(mgmd->km, source, group, iif, oifs,
-					  n);
+	if (mgmd->km && group->family == MGM_AF_INET)
+		ret = kmirror_mfe_install(mgmd->km, source->v4, group->v4, iif,
+					  oifs, n);
 	if (ret == 1)
 		ret = mgm_dp_ops()->mfe_install(dp, source, group, iif, oifs,
 						n);
@@ -134,8 +136,9 @@ static void filter_event(void *arg, const struct mgm_dp_event *ev)
 	const struct poll_ctx *p = arg;
 
 	if (ev->type == MGM_DP_EV_MISS && mgmd->km &&
-	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, ev->source, ev->group,
-				 ev->ts_ns))
+	    ev->group.family == MGM_AF_INET &&
+	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, ev->source.v4,
+				 ev->group.v4, ev->ts_ns))
 		return;
 	p->cb(p->ctx, ev);
 }

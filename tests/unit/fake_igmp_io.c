@@ -457,10 +457,22 @@ struct mbuf {
 static int memb_fn(void *arg, const struct mgm_membership_info *i)
 {
 	struct mbuf *b = arg;
-	char sa[40], ga[40], one[100];
+	char sa[INET6_ADDRSTRLEN], ga[INET6_ADDRSTRLEN], one[120];
 
 	if (i->protocol_id != MGM_MS_IP_IGMP)
 		return 0;
+	if (i->xgroup.family == MGM_AF_INET6) {
+		/* "1:*,ff0e::1:1 1:2001:db8::1,ff3e::1" */
+		if (mgm_addr_is_unspec(&i->xsource))
+			strcpy(sa, "*");
+		else
+			inet_ntop(AF_INET6, i->xsource.v6, sa, sizeof(sa));
+		inet_ntop(AF_INET6, i->xgroup.v6, ga, sizeof(ga));
+		snprintf(one, sizeof(one), "%s%u:%s,%s", b->s[0] ? " " : "",
+			 i->ifindex, sa, ga);
+		strncat(b->s, one, sizeof(b->s) - strlen(b->s) - 1);
+		return 0;
+	}
 	snprintf(one, sizeof(one), "%s%u:%s,%s", b->s[0] ? " " : "", i->ifindex,
 		 fake_addr(sa, i->source, i->source_mask),
 		 fake_addr(ga, i->group, i->group_mask));

@@ -113,7 +113,8 @@ void fi_tx_clear(struct fake_igmp *f);
 /* ---- state ----------------------------------------------------------- */
 
 /*
- * IGMP's memberships in MGM, sorted: "1:*,239.1.1.1 2:10.0.0.1,232.1.1.1"
+ * IGMP's (and MLD's) memberships in MGM, sorted: "1:*,239.1.1.1
+ * 2:10.0.0.1,232.1.1.1 1:*,ff0e::1"
  * ("" when none).  Static buffer.
  */
 const char *fi_members(struct fake_igmp *f);

@@ -617,8 +617,8 @@ static void test_both_families(void)
 	CHECK(!strcmp(fi_state6(&f, IF1, G1), "EX{}{}"), "IPv6 group");
 	CHECK(fi_if(&f, IF1, &ii) && ii.n_groups == 1, "one each");
 	CHECK(fi_if6(&f, IF1, &ii) && ii.n_groups == 1, "one each (MLD)");
-	CHECK(!strcmp(fi_members(&f), "1:*,239.1.1.1"),
-	      "IPv4 membership in MGM: %s", fi_members(&f));
+	CHECK(!strcmp(fi_members(&f), "1:*,239.1.1.1 1:*,ff0e::1:1"),
+	      "both memberships in MGM: %s", fi_members(&f));
 
 	CHECK_EQ(mld_if_disable(f.g, IF1), 0, "MLD off");
 	CHECK_EQ(mld_if_disable(f.g, IF1), -ENOENT, "twice");

@@ -132,7 +132,7 @@ static int mgm_errno(uint32_t r)
 int igmp_create(struct mgm *m, const struct igmp_io *io,
 		const struct igmp_opts *opts, struct igmp **out)
 {
-	struct mgm_protocol_config cfg;
+	struct mgm_protocol_config_x cfg;
 	struct igmp *g;
 	uint32_t r;
 
@@ -178,8 +178,8 @@ int igmp_create(struct mgm *m, const struct igmp_io *io,
 	g->next_due = NO_DEADLINE;
 	pthread_mutex_init(&g->lock, NULL);
 	cfg = igmp_mgm_config(g);
-	r = mgm_register_protocol(m, &cfg, MGM_MS_IP_IGMP, g->o.component_id,
-				  &g->h);
+	r = mgm_register_protocol_x(m, &cfg, MGM_MS_IP_IGMP, g->o.component_id,
+				    &g->h);
 	if (r) {
 		pthread_mutex_destroy(&g->lock);
 		free(g);

@@ -343,7 +343,7 @@ void mld_input(struct igmp *g, struct igmp_if *ifp, const uint8_t *ip,
 
 /* igmp_mgm.c */
 /* The callbacks IGMP registers with (ctx = g). */
-struct mgm_protocol_config igmp_mgm_config(struct igmp *g);
+struct mgm_protocol_config_x igmp_mgm_config(struct igmp *g);
 /* Make MGM match the dirty state; called WITHOUT the lock. */
 void igmp_sync(struct igmp *g);
 /*

@@ -23,17 +23,6 @@
 
 #include "igmp_int.h"
 
-#define MASK_ALL 0xffffffffU
-
-/*
- * The family-neutral membership calls (IPv6), until the core implements
- * them: weak, so that the library links before; without them an IPv6
- * membership fails with MGM_ERROR_NOT_SUPPORTED_STUB.
- */
-#pragma weak mgm_add_group_membership_x
-#pragma weak mgm_delete_group_membership_x
-#pragma weak mgm_get_mfe_x
-#define MGM_ERROR_NOT_SUPPORTED_STUB 50U /* ERROR_NOT_SUPPORTED */
 
 /* ------------------------------------------------------------------ */
 /* Marks: (S,G) entries MGM was told to keep this interface out of     */
@@ -272,33 +261,8 @@ static struct opvec collect(struct igmp *g)
 	return adds;
 }
 
-/* One MGM call; the lock is not held. */
-static uint32_t apply_v4(struct igmp *g, const struct igmp_op *op)
-{
-	uint32_t source = op->source.v4, group = op->group.v4;
-	uint32_t sm = source ? MASK_ALL : 0;
-
-	if (op->kind == OP_GC) {
-		struct mgm_ipmcast_mfe key = { .group = group,
-					       .source = source };
-		uint8_t buf[MGM_SIZEOF_MFE(1)];
-		uint32_t size = sizeof(buf);
-
-		return mgm_get_mfe(g->m, &key, &size, buf);
-	}
-	if (op->add)
-		return mgm_add_group_membership_entry(
-			g->m, g->h, source, sm, group, MASK_ALL, op->ifindex,
-			0,
-			op->kind == OP_FWD ? MGM_FORWARD_STATE_FLAG :
-					     MGM_JOIN_STATE_FLAG);
-	return mgm_delete_group_membership_entry(
-		g->m, g->h, source, sm, group, MASK_ALL, op->ifindex, 0,
-		op->kind == OP_FWD ? MGM_FORWARD_STATE_FLAG :
-				     MGM_JOIN_STATE_FLAG);
-}
-
-static uint32_t apply_x(struct igmp *g, const struct igmp_op *op)
+/* One MGM call, either family; the lock is not held. */
+static uint32_t apply(struct igmp *g, const struct igmp_op *op)
 {
 	uint32_t flags = op->kind == OP_FWD ? MGM_FORWARD_STATE_FLAG :
 					      MGM_JOIN_STATE_FLAG;
@@ -307,27 +271,14 @@ static uint32_t apply_x(struct igmp *g, const struct igmp_op *op)
 		uint8_t buf[MGM_SIZEOF_MFE_X(1)];
 		uint32_t size = sizeof(buf);
 
-		if (!mgm_get_mfe_x)
-			return MGM_ERROR_NOT_SUPPORTED_STUB;
 		return mgm_get_mfe_x(g->m, &op->source, &op->group, &size, buf);
 	}
 	if (op->add)
-		return mgm_add_group_membership_x ?
-			       mgm_add_group_membership_x(g->m, g->h, &op->source,
-							  &op->group,
-							  op->ifindex, 0, flags) :
-			       MGM_ERROR_NOT_SUPPORTED_STUB;
-	return mgm_delete_group_membership_x ?
-		       mgm_delete_group_membership_x(g->m, g->h, &op->source,
-						     &op->group, op->ifindex, 0,
-						     flags) :
-		       MGM_ERROR_NOT_SUPPORTED_STUB;
-}
-
-static uint32_t apply(struct igmp *g, const struct igmp_op *op)
-{
-	return op->group.family == MGM_AF_INET6 ? apply_x(g, op) :
-						  apply_v4(g, op);
+		return mgm_add_group_membership_x(g->m, g->h, &op->source,
+						  &op->group, op->ifindex, 0,
+						  flags);
+	return mgm_delete_group_membership_x(g->m, g->h, &op->source,
+					     &op->group, op->ifindex, 0, flags);
 }
 
 static void emit_op(struct igmp *g, const struct igmp_op *op, uint32_t r)
@@ -551,15 +502,13 @@ static void creation(struct igmp *g, const struct mgm_addr *source,
 	pthread_mutex_unlock(&g->lock);
 }
 
-static uint32_t cb_creation(void *ctx, uint32_t source, uint32_t source_mask,
-			    uint32_t group, uint32_t group_mask,
-			    uint32_t in_ifindex, uint32_t in_nexthop,
-			    uint32_t n, struct mgm_if_entry *oifs)
+static uint32_t cb_creation(void *ctx, const struct mgm_addr *source,
+			    const struct mgm_addr *group, uint32_t in_ifindex,
+			    uint32_t in_nexthop, uint32_t n,
+			    struct mgm_if_entry *oifs)
 {
-	struct mgm_addr s = mgm_addr4(source), gr = mgm_addr4(group);
-
-	(void)source_mask, (void)group_mask, (void)in_ifindex, (void)in_nexthop;
-	creation(ctx, &s, &gr, n, oifs);
+	(void)in_ifindex, (void)in_nexthop;
+	creation(ctx, source, group, n, oifs);
 	return 0;
 }
 
@@ -622,9 +571,11 @@ static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nexthop)
 	return 0;
 }
 
-struct mgm_protocol_config igmp_mgm_config(struct igmp *g)
+struct mgm_protocol_config_x igmp_mgm_config(struct igmp *g)
 {
-	return (struct mgm_protocol_config){
+	return (struct mgm_protocol_config_x){
+		/* IGMP and MLD: one protocol, one handoff per interface. */
+		.families = MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6,
 		.ctx = g,
 		.creation_alert = cb_creation,
 		.disable_igmp = cb_disable,

@@ -116,8 +116,10 @@ static const struct help show_help[] = {
 	  "mgmctl -j show protocols" },
 	{ "groups", "show groups",
 	  "Group memberships: which protocol wants (source, group) on which\n"
-	  "interface; source \"*\" is any source, (*,G).\n"
-	  "JSON: [{\"protocol\", \"interface\", \"source\", \"group\"}]",
+	  "interface; source \"*\" is any source, (*,G).  IGMP's and MLD's\n"
+	  "(IPv6) show as protocol igmp.\n"
+	  "JSON: [{\"protocol\", \"interface\", \"family\" (\"ipv4\", \"ipv6\"),\n"
+	  "        \"source\", \"group\"}]",
 	  "mgmctl show groups" },
 	{ "mfe", "show mfe [group G] [source S] [interface IF] [limit N]",
 	  "Multicast forwarding entries: (source, group), incoming interface,\n"

@@ -225,14 +225,27 @@ static void show_interfaces(void)
 	reply(a);
 }
 
+/* An address of either family; the unspecified one is "*". */
+static json_object *jxaddr(const struct mgm_addr *a)
+{
+	char buf[MGM_ADDRSTRLEN];
+
+	if (mgm_addr_is_unspec(a))
+		return json_object_new_string("*");
+	return json_object_new_string(mgm_addr_ntop(a, buf, sizeof(buf)));
+}
+
 static int add_membership(void *arg, const struct mgm_membership_info *mi)
 {
 	json_object *o = json_object_new_object();
 
 	ADD(o, "protocol", jproto(mi->protocol_id, mi->component_id));
 	ADD(o, "interface", jif(mi->ifindex));
-	ADD(o, "source", jaddr(mi->source));
-	ADD(o, "group", jaddr(mi->group));
+	ADD(o, "family", json_object_new_string(
+				 mi->xgroup.family == MGM_AF_INET6 ? "ipv6" :
+								     "ipv4"));
+	ADD(o, "source", jxaddr(&mi->xsource));
+	ADD(o, "group", jxaddr(&mi->xgroup));
 	json_object_array_add(arg, o);
 	return 0;
 }

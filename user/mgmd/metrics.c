@@ -197,6 +197,9 @@ static int igmp_row(void *arg, const struct igmp_if_info *ii)
 {
 	struct igmp_rows *r = arg;
 
+	/* IGMP's rows only: MLD's would need a family label (not yet). */
+	if (ii->family != MGM_AF_INET)
+		return 0;
 	if (r->n < MAX_IFS)
 		r->v[r->n++] = *ii;
 	return 0;

@@ -66,7 +66,8 @@ static void on_event(void *ctx, const struct igmp_event *ev)
 		[IGMP_EV_QUERIER] = "querier",
 		[IGMP_EV_NON_QUERIER] = "non-querier",
 	};
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	const char *fam = ev->family == MGM_AF_INET6 ? "mld" : "igmp";
 	const char *kind =
 		(unsigned)ev->kind < sizeof(kinds) / sizeof(*kinds) &&
 				kinds[ev->kind] ?
@@ -74,13 +75,17 @@ static void on_event(void *ctx, const struct igmp_event *ev)
 			"?";
 
 	(void)ctx;
-	if (ev->source)
-		inet_ntop(AF_INET, &ev->source, s, sizeof(s));
-	else
+	/* DISABLE/ENABLE name an interface (family 0): both families. */
+	if (!ev->family)
+		strcpy(s, "*"), strcpy(g, "*");
+	else if (mgm_addr_is_unspec(&ev->source_x))
 		strcpy(s, "*");
-	inet_ntop(AF_INET, &ev->group, g, sizeof(g));
+	else
+		mgm_addr_ntop(&ev->source_x, s, sizeof(s));
+	if (ev->family)
+		mgm_addr_ntop(&ev->group_x, g, sizeof(g));
 	mgmd_ifname(ev->ifindex, ifn);
-	log_info("igmp: %s%s (%s,%s) on %s%s%s", kind,
+	log_info("%s: %s%s (%s,%s) on %s%s%s", fam, kind,
 		 ev->readd ? " (re-add)" : "", s, g, ifn,
 		 ev->kind == IGMP_EV_MGM_ADD || ev->kind == IGMP_EV_MGM_DEL ?
 			 " -> " :

@@ -216,13 +216,28 @@ static void test_election(void)
 	CHECK(fi_if6(&f, IF1, &ii) && ii.querier, "querier at 21 s");
 	fi_fini(&f);
 
-	check_begin("no link-local address: never the querier");
+	check_begin("no link-local address yet: no query until it comes");
 	CHECK_EQ(fi_init(&f, &o), 0, "init");
 	memset(f.if_ll[IF1], 0, 16);
 	mld_if_enable(f.g, IF1, 2);
 	CHECK(fi_if6(&f, IF1, &ii) && ii.cnt.tx_errors == 1 &&
 		      ii.cnt.tx_general_query == 0,
 	      "no query without a source address");
+	f.if_ll[IF1][0] = 0xfe;
+	f.if_ll[IF1][1] = 0x80;
+	f.if_ll[IF1][15] = 0x77;
+	fi_advance(&f, 10000);
+	CHECK(fi_if6(&f, IF1, &ii) && ii.cnt.tx_general_query == 1 &&
+		      eq6(&ii.querier_addr_x, "fe80::77"),
+	      "the address appears: the next query goes out, from it");
+	fi_mld_query(&f, IF1, "fe80::76", 2, "::", 10000, false, 2, 10, "");
+	CHECK(fi_if6(&f, IF1, &ii) && !ii.querier, "fe80::76 < fe80::77 wins");
+	fi_fini(&f);
+
+	check_begin("no link-local address: any querier wins");
+	CHECK_EQ(fi_init(&f, &o), 0, "init");
+	memset(f.if_ll[IF1], 0, 16);
+	mld_if_enable(f.g, IF1, 2);
 	fi_mld_query(&f, IF1, "fe80::ffff:ffff", 2, "::", 10000, false, 2, 10,
 		     "");
 	CHECK(fi_if6(&f, IF1, &ii) && !ii.querier, "any querier wins");

@@ -78,7 +78,16 @@ static int send_mld(struct igmp *g, struct igmp_if *ifp,
 	uint32_t k;
 	size_t len;
 
-	/* RFC 3810 5.1.14: queries come from a link-local address. */
+	/*
+	 * RFC 3810 5.1.14: queries come from a link-local address.  An
+	 * interface may get its own only after MLD started on it (DAD, a
+	 * link that came up later): ask again until it has one.
+	 */
+	if (mgm_addr_is_unspec(&ifp->addr)) {
+		ifp->addr = igmp_own_addr(g, ifp);
+		if (ifp->querier)
+			ifp->querier_addr = ifp->addr;
+	}
 	if (mgm_addr_is_unspec(&ifp->addr))
 		return -EADDRNOTAVAIL;
 	memcpy(&q.src, ifp->addr.v6, 16);

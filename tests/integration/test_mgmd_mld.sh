@@ -5,8 +5,9 @@
 # through their kernels (MLDv2 on r1 and r3, MLDv1 forced on r2, where
 # IGMP runs too); mgmd is the querier on each link (its queries come from
 # the link-local address, hop limit 1, Router Alert -- the hosts' kernels
-# answer them, so memberships outlive the listener interval), learns the memberships into MGM (show groups, family
-# ipv6), (S,G) for an SSM join, and drops them after the hosts leave.
+# answer them, so memberships outlive the listener interval), learns
+# the memberships into MGM (show groups, family ipv6), (S,G) for an SSM
+# join, and drops them after the hosts leave.
 # Forwarding IPv6 is the fast path's part (not here).
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -69,11 +70,11 @@ sleep 1.5
 mgmctl -j show groups >"$TMP/groups.json"
 [ -n "${V:-}" ] && cat "$TMP/groups.json" >&2
 check "MLDv2 (*,G) membership on r1" \
-	grep -q '"protocol":"igmp","interface":"r1","family":"ipv6","source":"\*","group":"ff0e::1:1"' "$TMP/groups.json"
+	grep -q '"protocol":"igmp","interface":"r1","source":"\*","group":"ff0e::1:1","family":"ipv6"' "$TMP/groups.json"
 check "MLDv1 (*,G) membership on r2" \
-	grep -q '"protocol":"igmp","interface":"r2","family":"ipv6","source":"\*","group":"ff0e::1:1"' "$TMP/groups.json"
+	grep -q '"protocol":"igmp","interface":"r2","source":"\*","group":"ff0e::1:1","family":"ipv6"' "$TMP/groups.json"
 check "MLDv2 (S,G) membership on r3 (SSM)" \
-	grep -q '"protocol":"igmp","interface":"r3","family":"ipv6","source":"2001:db8::1","group":"ff3e::1:1"' "$TMP/groups.json"
+	grep -q '"protocol":"igmp","interface":"r3","source":"2001:db8::1","group":"ff3e::1:1","family":"ipv6"' "$TMP/groups.json"
 check "no link-scope group (solicited-node, ff02::) became a membership" \
 	test -z "$(grep -o '"group":"ff02::[^"]*"' "$TMP/groups.json")"
 check "mgmd logged the MLD join" grep -q "mld: join (\*,ff0e::1:1) on r1 -> NO_ERROR" "$TMP/mgmd.log"
@@ -82,11 +83,11 @@ check "mgmd logged the MLD join" grep -q "mld: join (\*,ff0e::1:1) on r1 -> NO_E
 sleep 5
 mgmctl -j show groups >"$TMP/groups.json"
 check "r1 (MLDv2) still a member after 6.5 s: its host answers the queries" \
-	grep -q '"interface":"r1","family":"ipv6","source":"\*","group":"ff0e::1:1"' "$TMP/groups.json"
+	grep -q '"interface":"r1","source":"\*","group":"ff0e::1:1","family":"ipv6"' "$TMP/groups.json"
 check "r2 (MLDv1 queries, v1 host) still a member" \
-	grep -q '"interface":"r2","family":"ipv6","source":"\*","group":"ff0e::1:1"' "$TMP/groups.json"
+	grep -q '"interface":"r2","source":"\*","group":"ff0e::1:1","family":"ipv6"' "$TMP/groups.json"
 check "r3's (S,G) still there" \
-	grep -q '"interface":"r3","family":"ipv6","source":"2001:db8::1"' "$TMP/groups.json"
+	grep -q '"interface":"r3","source":"2001:db8::1","group":"ff3e::1:1","family":"ipv6"' "$TMP/groups.json"
 
 # --- leaves: the memberships go after the last listener queries --------------------
 kill -USR2 "${SINK_PID[1]}"
@@ -97,7 +98,7 @@ check "r1's membership gone after its MLDv2 leave" \
 	test -z "$(grep -o '"interface":"r1"' "$TMP/groups.json")"
 check "r2's membership gone after its MLDv1 done" \
 	test -z "$(grep -o '"interface":"r2"' "$TMP/groups.json")"
-check "r3's (S,G) stays" grep -q '"interface":"r3","family":"ipv6","source":"2001:db8::1"' "$TMP/groups.json"
+check "r3's (S,G) stays" grep -q '"interface":"r3","source":"2001:db8::1","group":"ff3e::1:1","family":"ipv6"' "$TMP/groups.json"
 sink_stop 3
 sleep 2
 mgmctl -j show groups >"$TMP/groups.json"

@@ -252,10 +252,14 @@ static void test_shutdown(void)
 	fi_send_v12(&f, IF1, A("10.0.1.20"), 0x16, A("239.1.1.1"));
 	miss(S1, G1);
 	CHECK_OIFS(S1, G1, "1,2", "forwarding to both listeners");
+	fake_log_clear(f.fd);
 	igmp_destroy(f.g);
 	f.g = NULL;
 	mgm_dispatch(f.m);
 	CHECK_MEMBERS("", "every membership released");
+	CHECK_EQ(fake_log_count(f.fd, "mld del") +
+			 fake_log_count(f.fd, "igmp del"),
+		 0, "by the releases (one per interface), not one by one");
 	CHECK_OIFS(S1, G1, "negative",
 		   "nothing forwarded to IGMP/MLD interfaces");
 	CHECK_EQ(fake_errors(f.fd), 0, "MGM logged no errors");

@@ -118,8 +118,8 @@ static const struct help show_help[] = {
 	  "Group memberships: which protocol wants (source, group) on which\n"
 	  "interface; source \"*\" is any source, (*,G).  IGMP's and MLD's\n"
 	  "(IPv6) show as protocol igmp.\n"
-	  "JSON: [{\"protocol\", \"interface\", \"family\" (\"ipv4\", \"ipv6\"),\n"
-	  "        \"source\", \"group\"}]",
+	  "JSON: [{\"protocol\", \"interface\", \"source\", \"group\",\n"
+	  "        \"family\" (\"ipv4\", \"ipv6\")}]",
 	  "mgmctl show groups" },
 	{ "mfe", "show mfe [group G] [source S] [interface IF] [limit N]",
 	  "Multicast forwarding entries: (source, group), incoming interface,\n"

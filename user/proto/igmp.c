@@ -224,6 +224,20 @@ void igmp_destroy(struct igmp *g)
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->lock);
+	/*
+	 * An interface running both families is released once: its MLD
+	 * state goes now, its memberships with the release of its IGMP.
+	 */
+	for (ifp = g->ifs; ifp;) {
+		struct igmp_if *next = ifp->next, *sib = if_sibling(g, ifp);
+
+		if (ifp->family == MGM_AF_INET6 && sib && sib->attached &&
+		    !sib->detaching && !ifp->detaching) {
+			igmp_if_unlink(g, ifp);
+			igmp_if_free(ifp);
+		}
+		ifp = next;
+	}
 	for (ifp = g->ifs; ifp; ifp = ifp->next)
 		n++;
 	v = n ? calloc(n, sizeof(*v)) : NULL;

@@ -347,7 +347,7 @@ void igmp_sock_io(struct igmp_sock *s, struct igmp_io *io);
 int igmp_sock_add_if(struct igmp_sock *s, uint32_t ifindex);
 int igmp_sock_del_if(struct igmp_sock *s, uint32_t ifindex);
 /*
- * The same for MLD (mld_sock.c): an AF_PACKET socket for ETH_P_IPV6 whose
+ * The same for MLD: an AF_PACKET socket for ETH_P_IPV6 whose
  * filter passes only ICMPv6 MLD types (behind a Hop-by-Hop header or
  * not); igmp_sock_input() serves its fd as well.  Sending is AF_PACKET
  * too: the core builds the whole IPv6 packet (header, Router Alert, MLD),

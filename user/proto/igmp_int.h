@@ -5,7 +5,8 @@
  * the core's files share (igmp.c: instance, interfaces, input, timers;
  * igmp_mgm.c: the MGM calls and callbacks; igmp_group.c: the RFC 3376
  * filter-mode tables and timers; igmp_query.c: querier election and the
- * queries; igmp_info.c: introspection).
+ * queries, either family; igmp_info.c: introspection; mld.c: MLD's
+ * messages into the same state machine).
  *
  * One mutex (struct igmp.lock) guards everything below; the functions
  * declared here run with it held, except where a comment says otherwise.

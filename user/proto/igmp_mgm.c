@@ -4,6 +4,11 @@
  * MGM memberships, the marks of (S,G) entries kept off an interface, and
  * MGM's callbacks into IGMP.
  *
+ * Both families go through MGM's family-neutral calls (registered with
+ * mgm_register_protocol_x for IPv4 and IPv6): IGMP's and MLD's
+ * memberships are one protocol's, and MGM's handoff callbacks name an
+ * interface, so they reach its IGMP and its MLD alike.
+ *
  * State changes (packets, timers) only mark groups dirty; igmp_sync()
  * then compares what each group wants with what MGM has (the in_mgm
  * flags) and makes the calls.  Collecting the calls happens under the

@@ -367,6 +367,19 @@ mirror-kernel table 10 keepalive 500
         "socket-group-bad": b"socket-group\n",
         "source-bad": b"mroute from eth0 source 239.1.1.1 group 239.1.1.1 "
         b"to eth1\n",
+        "ipv6": b"""phyint eth0
+mroute from eth0 group ff0e::db8:1 to eth1
+mroute from eth0 source 2001:db8::7 group ff3e::42 to eth1 lo
+mroute from lo group ff05::100/120 to eth0
+mroute from eth1 group 239.1.1.1 to eth0
+""",
+        "ipv6-bad-scope": b"mroute from eth0 group ff02::1:3 to eth1\n",
+        "ipv6-bad-prefix": b"mroute from eth0 group ff0e::/112 to eth1\n",
+        "ipv6-mixed": b"mroute from eth0 source 192.0.2.1 group ff0e::1 "
+        b"to eth1\n",
+        "ipv6-bad-source": b"mroute from eth0 source ff0e::1 group ff0e::2 "
+        b"to eth1\nmroute from eth0 source 2001:db8:::1 group ff0e::2 to "
+        b"eth1\n",
     }
 
 

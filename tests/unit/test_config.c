@@ -413,8 +413,78 @@ static void test_mld(void)
 	}
 }
 
+/* IPv6 routes: parsed, printed back, and every mistake named by line. */
+static void test_ipv6(void)
+{
+	static const struct {
+		const char *line, *err;
+	} bad[] = {
+		{ "mroute from ra group ff02::1:3 to rb", "scope 2" },
+		{ "mroute from ra group ff01::3 to rb", "scope 1" },
+		{ "mroute from ra group 2001:db8::1 to rb",
+		  "not a multicast group" },
+		{ "mroute from ra group ff0e::1:0/112 to rb", "too wide" },
+		{ "mroute from ra group ff0e::1:1/126 to rb", "host bits" },
+		{ "mroute from ra group ff0e::1/129 to rb", "prefix length" },
+		{ "mroute from ra source ff0e::9 group ff0e::1 to rb",
+		  "not a unicast" },
+		{ "mroute from ra source 192.0.2.1 group ff0e::1 to rb",
+		  "not of one family" },
+		{ "mroute from ra source 2001:db8::1 group 239.1.1.1 to rb",
+		  "not of one family" },
+		{ "mroute from ra source 2001:db8:::1 group ff0e::1 to rb",
+		  "IPv4 or IPv6 address" },
+	};
+	struct config t, c;
+	char err[256] = "", text[512], buf[256];
+	size_t i;
+
+	check_begin("IPv6 routes");
+	n_ifs = 0;
+	if_set("ra", 10);
+	if_set("rb", 11);
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(
+		config_parse("/etc/test.conf",
+			     "phyint ra\n"
+			     "mroute from ra group ff0e::1:0/126 to rb\n"
+			     "mroute from rb source 2001:db8::7 group ff3e::42 "
+			     "to ra\n"
+			     "mroute from ra group 239.1.1.1 to rb\n",
+			     &t, err, sizeof(err)),
+		0, "parse");
+	CHECK_EQ(t.n_routes, 3, "three routes");
+	CHECK_EQ(config_resolve(&t, &c, 0), 0, "resolve");
+	CHECK(c.n_routes == 3 && c.routes[0].r.group.family == MGM_AF_INET6 &&
+		      c.routes[0].r.source.family == MGM_AF_INET6 &&
+		      mgm_addr_is_unspec(&c.routes[0].r.source) &&
+		      c.routes[0].r.prefix_len == 126,
+	      "(*,G/126) of IPv6, any source of its family");
+	config_route_str(&c.routes[0].r, text, sizeof(text));
+	CHECK_STR(text, "from ra group ff0e::1:0/126 to rb", "text back");
+	config_route_str(&c.routes[1].r, text, sizeof(text));
+	CHECK_STR(text, "from rb source 2001:db8::7 group ff3e::42 to ra",
+		  "(S,G) text back");
+	config_route_str(&c.routes[2].r, text, sizeof(text));
+	CHECK_STR(text, "from ra group 239.1.1.1 to rb", "IPv4 unchanged");
+	config_free(&c);
+	config_free(&t);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&t, 0, sizeof(t));
+		snprintf(buf, sizeof(buf), "phyint ra\n%s\n", bad[i].line);
+		CHECK(config_parse("/etc/test.conf", buf, &t, err,
+				   sizeof(err)) < 0 &&
+			      strstr(err, "/etc/test.conf:2:") &&
+			      strstr(err, bad[i].err),
+		      "%s: refused on line 2 with '%s': %s", bad[i].line,
+		      bad[i].err, err);
+		CHECK(!t.n_routes && !t.n_phy, "nothing taken");
+	}
+}
+
 int main(void)
 {
+	test_ipv6();
 	test_resolve();
 	test_gone();
 	test_dup();

@@ -42,8 +42,13 @@ static struct static_route route(uint32_t iif, const char *src, const char *grp,
 	va_list ap;
 	int i;
 
-	r.source = src ? A(src) : 0;
-	r.group = A(grp);
+	if (strchr(grp, ':')) {
+		r.source = src ? A6(src) : A6("::");
+		r.group = A6(grp);
+	} else {
+		r.source = mgm_addr4(src ? A(src) : 0);
+		r.group = mgm_addr4(A(grp));
+	}
 	va_start(ap, n);
 	for (i = 0; i < n; i++)
 		r.oifs[r.n_oifs++] = va_arg(ap, uint32_t);
@@ -316,8 +321,7 @@ static void test_release_iif(void)
 	CHECK_EQ(static_if_take(st, 3), 0, "take oif 3 back");
 	CHECK_EQ(memberships(), 4, "and on 3");
 	miss(1, "192.0.2.1", "239.1.1.1");
-	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")),
-		      "2,3"),
+	CHECK(!strcmp(fake_dp_oifs(fd, A("192.0.2.1"), A("239.1.1.1")), "2,3"),
 	      "a forwards again");
 	/* Released oif first, then iif: taking the iif back adds nothing
 	 * on the oif static does not own. */
@@ -335,8 +339,88 @@ static void test_release_iif(void)
 	teardown();
 }
 
+static void miss6(uint32_t ifindex, const char *s, const char *g)
+{
+	struct mgm_addr sa = A6(s), ga = A6(g);
+
+	fake_dp_inject_miss_x(fd, ifindex, &sa, &ga);
+	mgm_dispatch(m);
+}
+
+static const char *oifs6(const char *s, const char *g)
+{
+	struct mgm_addr sa = A6(s), ga = A6(g);
+
+	return fake_dp_oifs_x(fd, &sa, &ga);
+}
+
+/* IPv6 routes through the same protocol, beside IPv4 ones. */
+static void test_ipv6(void)
+{
+	struct static_route a = route(1, NULL, "ff0e::1:0", 126, 2, 2, 3);
+	struct static_route b = route(4, "2001:db8::7", "ff3e::42", 128, 1, 5);
+	struct static_route v4 = route(1, NULL, "239.1.1.1", 32, 1, 6);
+	struct mgm_addr sa = A6("2001:db8::9"), ga = A6("ff0e::1:3"), any;
+	uint32_t iif = 0;
+
+	check_begin("IPv6 static routes");
+	setup();
+	CHECK_EQ(static_route_add(st, &a), 0, "(*,ff0e::1:0/126)");
+	CHECK_EQ(static_route_add(st, &b), 0, "(2001:db8::7,ff3e::42)");
+	CHECK_EQ(static_route_add(st, &v4), 0, "an IPv4 route beside");
+	CHECK_EQ(memberships(), 4 * 2 + 1 + 1, "a group per prefix address");
+	CHECK(static_rpf_x(st, &sa, &ga, &iif) && iif == 1, "RPF: iif 1");
+	ga = A6("ff0e::1:4");
+	CHECK(!static_rpf_x(st, &sa, &ga, &iif), "outside the prefix");
+	/* The same group bytes in IPv4 do not match the IPv6 route. */
+	any = mgm_addr4(A("239.1.1.1"));
+	CHECK(static_rpf_x(st, &any, &any, &iif) && iif == 1, "IPv4 RPF");
+	miss6(1, "2001:db8::9", "ff0e::1:2");
+	CHECK_STR(oifs6("2001:db8::9", "ff0e::1:2"), "2,3", "(*,G) entry");
+	/* Source-specific: only its source, from its iif. */
+	miss6(4, "2001:db8::7", "ff3e::42");
+	CHECK_STR(oifs6("2001:db8::7", "ff3e::42"), "5", "(S,G) entry");
+	miss6(4, "2001:db8::8", "ff3e::42");
+	CHECK_STR(oifs6("2001:db8::8", "ff3e::42"), "negative",
+		  "another source: no receivers");
+	/* Same traffic from another iif is refused; so are bad routes. */
+	{
+		struct static_route c = route(7, NULL, "ff0e::1:1", 128, 1, 2);
+		struct static_route bad[] = {
+			route(1, NULL, "2001:db8::1", 128, 1, 2), /* unicast */
+			route(1, NULL, "ff02::1:3", 128, 1, 2), /* link */
+			route(1, NULL, "ff01::3", 128, 1, 2), /* interface */
+			route(1, NULL, "ff0e::1:0", 112, 1, 2), /* too wide */
+			route(1, NULL, "ff0e::1:1", 126, 1, 2), /* host bits */
+			route(1, "ff0e::9", "ff0e::1:9", 128, 1, 2), /* src */
+			route(1, "::1", "ff0e::1:9", 128, 1, 2), /* loopback */
+			route(1, NULL, "ff0e::1:9", 129, 1, 2), /* length */
+		};
+		size_t i, n0 = memberships();
+
+		CHECK_EQ(static_route_add(st, &c), -EBUSY,
+			 "same IPv6 traffic from another iif");
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			CHECK_EQ(static_route_add(st, &bad[i]), -EINVAL,
+				 "malformed IPv6 route refused");
+		/* Families mixed: an IPv4 source with an IPv6 group. */
+		bad[0] = route(1, NULL, "ff0e::1:9", 128, 1, 2);
+		bad[0].source = mgm_addr4(A("192.0.2.1"));
+		CHECK_EQ(static_route_add(st, &bad[0]), -EINVAL,
+			 "mixed families refused");
+		CHECK_EQ(memberships(), n0, "nothing added");
+	}
+	CHECK_EQ(static_route_del(st, &a), 0, "delete the prefix route");
+	/* Its receivers went; iif 1 stays owned for the IPv4 route. */
+	CHECK_STR(oifs6("2001:db8::9", "ff0e::1:2"), "negative",
+		  "its entry forwards nothing");
+	CHECK_EQ(memberships(), 2, "b's and the IPv4 route's remain");
+	teardown();
+}
+
 int main(void)
 {
+	test_ipv6();
 	test_take_release();
 	test_release_iif();
 	test_adopt();

@@ -705,9 +705,7 @@ static void cmd_route(bool add, int argc, char **argv)
 			return (void)fail(1, "no such route: %s", text);
 		for (i = 0; i < mgmd->n_extra; i++)
 			if (!strcmp(mgmd->extra[i].iif_name, cr.iif_name) &&
-			    mgmd->extra[i].r.source == r.source &&
-			    mgmd->extra[i].r.group == r.group &&
-			    mgmd->extra[i].r.prefix_len == r.prefix_len) {
+			    static_route_same_traffic(&mgmd->extra[i].r, &r)) {
 				mgmd->n_extra--;
 				mgmd->extra[i] = mgmd->extra[mgmd->n_extra];
 				mgmd->extra_on[i] =

@@ -79,11 +79,10 @@ static int route_words(struct perr *e, char *const *w, int n,
 		       struct cfg_route *cr)
 {
 	struct static_route *r = &cr->r;
-	struct in_addr a;
-	unsigned long len = 32;
+	unsigned long len;
 	char grp[64], *slash;
-	uint32_t g;
-	int i = 0, k;
+	uint8_t a[16];
+	int i = 0, k, fam;
 
 	memset(cr, 0, sizeof(*cr));
 	cr->line = e->line;
@@ -95,37 +94,84 @@ static int route_words(struct perr *e, char *const *w, int n,
 		return -EINVAL;
 	i = 2;
 	if (i < n && !strcmp(w[i], "source")) {
-		if (i + 1 >= n || inet_pton(AF_INET, w[i + 1], &a) != 1)
-			return fail(e, "'source' needs an IPv4 address");
-		r->source = a.s_addr;
-		if ((ntohl(a.s_addr) >> 28) >= 0xe || !(ntohl(a.s_addr) >> 24))
-			return fail(e, "source %s is not a unicast address",
-				    w[i + 1]);
+		if (i + 1 < n && inet_pton(AF_INET, w[i + 1], a) == 1) {
+			uint32_t sh = ntohl(*(uint32_t *)a);
+
+			r->source = mgm_addr4(*(uint32_t *)a);
+			if ((sh >> 28) >= 0xe || !(sh >> 24))
+				return fail(
+					e, "source %s is not a unicast address",
+					w[i + 1]);
+		} else if (i + 1 < n && inet_pton(AF_INET6, w[i + 1], a) == 1) {
+			static const uint8_t zero[16], loop[16] = { [15] = 1 };
+
+			r->source = mgm_addr6(a);
+			if (a[0] == 0xff || !memcmp(a, zero, 16) ||
+			    !memcmp(a, loop, 16))
+				return fail(
+					e, "source %s is not a unicast address",
+					w[i + 1]);
+		} else {
+			return fail(e,
+				    "'source' needs an IPv4 or IPv6 address");
+		}
 		i += 2;
 	}
 	if (i >= n || strcmp(w[i], "group") || i + 1 >= n)
 		return fail(e, "expected 'group GROUP[/LEN]'");
 	snprintf(grp, sizeof(grp), "%s", w[i + 1]);
 	slash = strchr(grp, '/');
-	if (slash) {
+	if (slash)
 		*slash = '\0';
-		if (parse_uint(slash + 1, 32, &len))
-			return fail(e, "bad prefix length '%s'", slash + 1);
-	}
-	if (inet_pton(AF_INET, grp, &a) != 1)
+	if (inet_pton(AF_INET, grp, a) == 1)
+		fam = MGM_AF_INET;
+	else if (inet_pton(AF_INET6, grp, a) == 1)
+		fam = MGM_AF_INET6;
+	else
 		return fail(e, "bad group address '%s'", grp);
-	g = ntohl(a.s_addr);
-	if ((g >> 28) != 0xe)
-		return fail(e, "%s is not a multicast group", grp);
-	if ((g & 0xffffff00) == 0xe0000000)
-		return fail(e, "%s is link-local (224.0.0.0/24), never routed",
-			    grp);
-	if (len < STATIC_MIN_PREFIX)
-		return fail(e, "group prefix /%lu too wide (at most /%d)", len,
-			    STATIC_MIN_PREFIX);
-	if (len < 32 && (g & ~(~0U << (32 - len))))
-		return fail(e, "%s/%lu has host bits set", grp, len);
-	r->group = a.s_addr;
+	len = fam == MGM_AF_INET ? 32 : 128;
+	if (slash && parse_uint(slash + 1, len, &len))
+		return fail(e, "bad prefix length '%s'", slash + 1);
+	r->group = fam == MGM_AF_INET ? mgm_addr4(*(uint32_t *)a) :
+					mgm_addr6(a);
+	if (r->source.family && r->source.family != fam)
+		return fail(e, "source %s and group %s are not of one family",
+			    w[i - 1], grp);
+	if (!r->source.family)
+		r->source.family = (uint16_t)fam; /* any source */
+	if (fam == MGM_AF_INET) {
+		uint32_t g = ntohl(r->group.v4);
+
+		if ((g >> 28) != 0xe)
+			return fail(e, "%s is not a multicast group", grp);
+		if ((g & 0xffffff00) == 0xe0000000)
+			return fail(
+				e,
+				"%s is link-local (224.0.0.0/24), never routed",
+				grp);
+		if (len < STATIC_MIN_PREFIX)
+			return fail(e,
+				    "group prefix /%lu too wide (at most /%d)",
+				    len, STATIC_MIN_PREFIX);
+		if (len < 32 && (g & ~(~0U << (32 - len))))
+			return fail(e, "%s/%lu has host bits set", grp, len);
+	} else {
+		uint32_t tail = ntohl(r->group.w[3]);
+
+		if (a[0] != 0xff)
+			return fail(e, "%s is not a multicast group", grp);
+		if ((a[1] & 0x0f) <= 2)
+			return fail(
+				e,
+				"%s has scope %u (interface- or link-local), never routed",
+				grp, a[1] & 0x0f);
+		if (len < STATIC_MIN_PREFIX6)
+			return fail(e,
+				    "group prefix /%lu too wide (at most /%d)",
+				    len, STATIC_MIN_PREFIX6);
+		if (len < 128 && (tail & ~(~0U << (128 - len))))
+			return fail(e, "%s/%lu has host bits set", grp, len);
+	}
 	r->prefix_len = (uint8_t)len;
 	i += 2;
 	if (i >= n || strcmp(w[i], "to"))
@@ -199,19 +245,19 @@ int config_parse_route(char *const *w, int n, struct cfg_route *r, char *err,
 
 void config_route_str(const struct static_route *r, char *buf, size_t len)
 {
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN], ifn[IF_NAMESIZE];
 	size_t n;
 	uint32_t i;
 
-	inet_ntop(AF_INET, &r->group, g, sizeof(g));
+	mgm_addr_ntop(&r->group, g, sizeof(g));
 	n = snprintf(buf, len, "from %s", mgmd_ifname(r->iif, ifn));
-	if (r->source && n < len) {
-		inet_ntop(AF_INET, &r->source, s, sizeof(s));
-		n += snprintf(buf + n, len - n, " source %s", s);
-	}
+	if (!mgm_addr_is_unspec(&r->source) && n < len)
+		n += snprintf(buf + n, len - n, " source %s",
+			      mgm_addr_ntop(&r->source, s, sizeof(s)));
 	if (n < len)
 		n += snprintf(buf + n, len - n, " group %s", g);
-	if (r->prefix_len < 32 && n < len)
+	if (r->prefix_len < (r->group.family == MGM_AF_INET ? 32 : 128) &&
+	    n < len)
 		n += snprintf(buf + n, len - n, "/%u", r->prefix_len);
 	if (n < len)
 		n += snprintf(buf + n, len - n, " to");
@@ -284,8 +330,7 @@ static int line_mroute(struct perr *e, char **w, int n, struct config *c)
 		const struct static_route *o = &c->routes[k].r;
 
 		if (!strcmp(c->routes[k].iif_name, r.iif_name) &&
-		    o->source == r.r.source && o->group == r.r.group &&
-		    o->prefix_len == r.r.prefix_len)
+		    static_route_same_traffic(o, &r.r))
 			return fail(e, "same route as line %d",
 				    c->routes[k].line);
 	}

@@ -86,8 +86,8 @@ static int rpf_lookup(void *dp, const struct mgm_addr *source,
 	uint32_t iif;
 
 	/* The kernel's parent for the flows it mirrors, as the kernel has
-	 * it; static routes cannot share its interfaces.  (Both are IPv4
-	 * yet.) */
+	 * it; static routes cannot share its interfaces.  (The mirror is
+	 * IPv4's.) */
 	if (group->family == MGM_AF_INET && mgmd->km &&
 	    kmirror_rpf(mgmd->km, source->v4, group->v4, &iif)) {
 		memset(out, 0, sizeof(*out));
@@ -97,12 +97,11 @@ static int rpf_lookup(void *dp, const struct mgm_addr *source,
 		out->ifindex = iif;
 		return 0;
 	}
-	if (group->family == MGM_AF_INET && mgmd->st &&
-	    static_rpf(mgmd->st, source->v4, group->v4, &iif)) {
+	if (mgmd->st && static_rpf_x(mgmd->st, source, group, &iif)) {
 		memset(out, 0, sizeof(*out));
 		out->protocol = MGM_PROTO_STATIC;
 		out->network = *source;
-		out->prefix_len = 32;
+		out->prefix_len = source->family == MGM_AF_INET ? 32 : 128;
 		out->ifindex = iif;
 		return 0;
 	}
@@ -212,8 +211,7 @@ static const struct static_route *route_key_in(const struct static_route *r,
 	for (i = 0; i < c->n_routes; i++) {
 		const struct static_route *o = &c->routes[i].r;
 
-		if (o->iif == r->iif && o->source == r->source &&
-		    o->group == r->group && o->prefix_len == r->prefix_len)
+		if (o->iif == r->iif && static_route_same_traffic(o, r))
 			return o;
 	}
 	return NULL;
@@ -571,15 +569,15 @@ static void oifs_text(const struct cfg_route *r, char *buf, size_t len)
 /* A route of a configuration as its file names it (interfaces by name). */
 static void route_text(const struct cfg_route *r, char *buf, size_t len)
 {
-	char s[INET_ADDRSTRLEN + 8] = "", g[INET_ADDRSTRLEN], plen[8] = "";
+	char s[MGM_ADDRSTRLEN + 8] = "", g[MGM_ADDRSTRLEN], plen[8] = "";
 	char o[IF_NAMESIZE * (STATIC_MAX_OIFS + 1)];
 
-	if (r->r.source) {
+	if (!mgm_addr_is_unspec(&r->r.source)) {
 		strcpy(s, " source ");
-		inet_ntop(AF_INET, &r->r.source, s + 8, INET_ADDRSTRLEN);
+		mgm_addr_ntop(&r->r.source, s + 8, MGM_ADDRSTRLEN);
 	}
-	inet_ntop(AF_INET, &r->r.group, g, sizeof(g));
-	if (r->r.prefix_len < 32)
+	mgm_addr_ntop(&r->r.group, g, sizeof(g));
+	if (r->r.prefix_len < (r->r.group.family == MGM_AF_INET ? 32 : 128))
 		snprintf(plen, sizeof(plen), "/%u", r->r.prefix_len);
 	oifs_text(r, o, sizeof(o));
 	snprintf(buf, len, "from %s%s group %s%s %s", r->iif_name, s, g, plen,
@@ -595,8 +593,7 @@ static const struct cfg_route *route_named(const struct cfg_route *r,
 		const struct cfg_route *o = &c->routes[i];
 
 		if (!strcmp(o->iif_name, r->iif_name) &&
-		    o->r.source == r->r.source && o->r.group == r->r.group &&
-		    o->r.prefix_len == r->r.prefix_len)
+		    static_route_same_traffic(&o->r, &r->r))
 			return o;
 	}
 	return NULL;

@@ -21,7 +21,8 @@ struct ifref {
 };
 
 struct mref {
-	uint32_t source, group, ifindex;
+	struct mgm_addr source, group;
+	uint32_t ifindex;
 	uint32_t refs;
 };
 
@@ -53,20 +54,42 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static uint32_t prefix_mask(uint8_t len)
+static bool addr_same(const struct mgm_addr *a, const struct mgm_addr *b)
 {
-	return len ? htonl(~0U << (32 - len)) : 0;
+	return !memcmp(a, b, sizeof(*a));
 }
 
-static bool route_match(const struct static_route *r, uint32_t source,
-			uint32_t group)
+static uint32_t addr_bits(const struct mgm_addr *a)
 {
-	return (!r->source || r->source == source) &&
-	       (group & prefix_mask(r->prefix_len)) == r->group;
+	return a->family == MGM_AF_INET ? 32 : 128;
 }
 
-bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
-		uint32_t *iif)
+/* Do a and b (one family) agree in their first len bits? */
+static bool prefix_eq(const struct mgm_addr *a, const struct mgm_addr *b,
+		      uint32_t len)
+{
+	uint32_t i;
+
+	if (a->family != b->family)
+		return false;
+	for (i = 0; i < len / 8; i++)
+		if (a->v6[i] != b->v6[i])
+			return false;
+	return !(len % 8) ||
+	       !((a->v6[i] ^ b->v6[i]) & (uint8_t)(0xff00U >> (len % 8)));
+}
+
+static bool route_match(const struct static_route *r,
+			const struct mgm_addr *source,
+			const struct mgm_addr *group)
+{
+	return (mgm_addr_is_unspec(&r->source) ||
+		addr_same(&r->source, source)) &&
+	       prefix_eq(group, &r->group, r->prefix_len);
+}
+
+bool static_rpf_x(struct mgm_static *s, const struct mgm_addr *source,
+		  const struct mgm_addr *group, uint32_t *iif)
 {
 	const struct static_route *best = NULL;
 	size_t i;
@@ -75,10 +98,12 @@ bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
 	for (i = 0; i < s->n_routes; i++) {
 		const struct static_route *r = &s->routes[i];
 
+		bool rs = !mgm_addr_is_unspec(&r->source);
+
 		if (!route_match(r, source, group))
 			continue;
-		if (!best || (r->source && !best->source) ||
-		    (!r->source == !best->source &&
+		if (!best || (rs && mgm_addr_is_unspec(&best->source)) ||
+		    (rs == !mgm_addr_is_unspec(&best->source) &&
 		     r->prefix_len > best->prefix_len))
 			best = r;
 	}
@@ -87,19 +112,26 @@ bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
 	return best != NULL;
 }
 
+bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
+		uint32_t *iif)
+{
+	struct mgm_addr sa = mgm_addr4(source), ga = mgm_addr4(group);
+
+	return static_rpf_x(s, &sa, &ga, iif);
+}
+
 /* ---- MGM callbacks --------------------------------------------------- */
 
-static uint32_t cb_rpf(void *ctx, uint32_t source, uint32_t source_mask,
-		       uint32_t group, uint32_t group_mask,
-		       uint32_t *in_ifindex, uint32_t *in_nexthop,
-		       uint32_t *upstream, uint32_t hdr_size,
-		       const uint8_t *hdr, struct mgm_route_info *route)
+static uint32_t cb_rpf(void *ctx, const struct mgm_addr *source,
+		       const struct mgm_addr *group, uint32_t *in_ifindex,
+		       uint32_t *in_nexthop, struct mgm_addr *upstream,
+		       uint32_t hdr_size, const uint8_t *hdr,
+		       struct mgm_route_info_x *route)
 {
 	struct mgm_static *s = ctx;
 
-	(void)source_mask, (void)group_mask, (void)upstream, (void)hdr_size;
-	(void)hdr;
-	if (static_rpf(s, source, group, in_ifindex)) {
+	(void)upstream, (void)hdr_size, (void)hdr;
+	if (static_rpf_x(s, source, group, in_ifindex)) {
 		*in_nexthop = 0;
 		route->protocol = MGM_PROTO_STATIC;
 		route->ifindex = *in_ifindex;
@@ -149,23 +181,24 @@ static void if_drop(struct mgm_static *s, uint32_t ifindex)
 	*r = s->ifs[--s->n_ifs];
 }
 
-static struct mref *mref_find(struct mgm_static *s, uint32_t source,
-			      uint32_t group, uint32_t ifindex)
+static struct mref *mref_find(struct mgm_static *s,
+			      const struct mgm_addr *source,
+			      const struct mgm_addr *group, uint32_t ifindex)
 {
 	size_t i;
 
 	for (i = 0; i < s->n_mrefs; i++) {
 		struct mref *r = &s->mrefs[i];
 
-		if (r->source == source && r->group == group &&
-		    r->ifindex == ifindex)
+		if (addr_same(&r->source, source) &&
+		    addr_same(&r->group, group) && r->ifindex == ifindex)
 			return r;
 	}
 	return NULL;
 }
 
-static int memb_hold(struct mgm_static *s, uint32_t source, uint32_t group,
-		     uint32_t ifindex)
+static int memb_hold(struct mgm_static *s, const struct mgm_addr *source,
+		     const struct mgm_addr *group, uint32_t ifindex)
 {
 	struct mref *r = mref_find(s, source, group, ifindex);
 
@@ -176,35 +209,38 @@ static int memb_hold(struct mgm_static *s, uint32_t source, uint32_t group,
 	if (grow((void **)&s->mrefs, &s->cap_mrefs, s->n_mrefs + 1,
 		 sizeof(*s->mrefs)))
 		return -ENOMEM;
-	if (mgm_add_group_membership_entry(s->m, s->h, source,
-					   source ? 0xffffffff : 0, group,
-					   0xffffffff, ifindex, 0,
-					   MGM_JOIN_STATE_FLAG) != MGM_NO_ERROR)
+	if (mgm_add_group_membership_x(s->m, s->h, source, group, ifindex, 0,
+				       MGM_JOIN_STATE_FLAG) != MGM_NO_ERROR)
 		return -EIO;
-	s->mrefs[s->n_mrefs++] = (struct mref){ source, group, ifindex, 1 };
+	s->mrefs[s->n_mrefs++] = (struct mref){ *source, *group, ifindex, 1 };
 	return 0;
 }
 
-static void memb_drop(struct mgm_static *s, uint32_t source, uint32_t group,
-		      uint32_t ifindex)
+static void memb_drop(struct mgm_static *s, const struct mgm_addr *source,
+		      const struct mgm_addr *group, uint32_t ifindex)
 {
 	struct mref *r = mref_find(s, source, group, ifindex);
 
 	if (!r || --r->refs)
 		return;
-	mgm_delete_group_membership_entry(s->m, s->h, source,
-					  source ? 0xffffffff : 0, group,
-					  0xffffffff, ifindex, 0,
-					  MGM_JOIN_STATE_FLAG);
+	mgm_delete_group_membership_x(s->m, s->h, source, group, ifindex, 0,
+				      MGM_JOIN_STATE_FLAG);
 	*r = s->mrefs[--s->n_mrefs];
 }
 
 /* ---- routes --------------------------------------------------------- */
 
+bool static_route_same_traffic(const struct static_route *a,
+			       const struct static_route *b)
+{
+	return addr_same(&a->source, &b->source) &&
+	       addr_same(&a->group, &b->group) &&
+	       a->prefix_len == b->prefix_len;
+}
+
 static bool same_key(const struct static_route *a, const struct static_route *b)
 {
-	return a->iif == b->iif && a->source == b->source &&
-	       a->group == b->group && a->prefix_len == b->prefix_len;
+	return a->iif == b->iif && static_route_same_traffic(a, b);
 }
 
 bool static_route_equal(const struct static_route *a,
@@ -223,19 +259,51 @@ bool static_route_equal(const struct static_route *a,
 	return true;
 }
 
+/* Is a's host part (past len bits) all zero? */
+static bool host_zero(const struct mgm_addr *a, uint32_t len)
+{
+	struct mgm_addr z = { .family = a->family };
+
+	memcpy(z.v6, a->v6, 16);
+	for (; len < 128; len++)
+		z.v6[len / 8] &= (uint8_t) ~(0x80U >> (len % 8));
+	return !memcmp(z.v6, a->v6, 16);
+}
+
 static int route_check(const struct static_route *r)
 {
-	uint32_t i, j, g = ntohl(r->group), sh = ntohl(r->source);
+	const struct mgm_addr *ga = &r->group, *sa = &r->source;
+	uint32_t i, j;
 
-	if ((g >> 28) != 0xe || r->prefix_len > 32 ||
-	    r->prefix_len < STATIC_MIN_PREFIX ||
-	    (r->group & ~prefix_mask(r->prefix_len)))
+	if ((ga->family != MGM_AF_INET && ga->family != MGM_AF_INET6) ||
+	    sa->family != ga->family || ga->reserved || sa->reserved)
 		return -EINVAL;
-	/* 224.0.0.0/24 is link-local: never routed. */
-	if ((g & 0xffffff00) == 0xe0000000)
+	if (r->prefix_len > addr_bits(ga) ||
+	    r->prefix_len < (ga->family == MGM_AF_INET ? STATIC_MIN_PREFIX :
+							 STATIC_MIN_PREFIX6) ||
+	    !host_zero(ga, r->prefix_len))
 		return -EINVAL;
-	if (r->source && ((sh >> 28) >= 0xe || !(sh >> 24)))
-		return -EINVAL;
+	if (ga->family == MGM_AF_INET) {
+		uint32_t g = ntohl(ga->v4), sh = ntohl(sa->v4);
+
+		if ((g >> 28) != 0xe || ga->w[1] | ga->w[2] | ga->w[3] ||
+		    sa->w[1] | sa->w[2] | sa->w[3])
+			return -EINVAL;
+		/* 224.0.0.0/24 is link-local: never routed. */
+		if ((g & 0xffffff00) == 0xe0000000)
+			return -EINVAL;
+		if (sh && ((sh >> 28) >= 0xe || !(sh >> 24)))
+			return -EINVAL;
+	} else {
+		static const uint8_t loop[16] = { [15] = 1 };
+
+		/* ff00::/8; scopes 0 (reserved), 1 (interface-local) and
+		 * 2 (link-local) are never routed. */
+		if (ga->v6[0] != 0xff || (ga->v6[1] & 0x0f) <= 2)
+			return -EINVAL;
+		if (sa->v6[0] == 0xff || !memcmp(sa->v6, loop, 16))
+			return -EINVAL;
+	}
 	if (!r->iif || !r->n_oifs || r->n_oifs > STATIC_MAX_OIFS)
 		return -EINVAL;
 	for (i = 0; i < r->n_oifs; i++) {
@@ -251,24 +319,32 @@ static int route_check(const struct static_route *r)
 /* The memberships a route stands for: (S,G) or (*,G) per group. */
 static uint32_t route_groups(const struct static_route *r)
 {
-	return 1U << (32 - r->prefix_len);
+	return 1U << (addr_bits(&r->group) - r->prefix_len);
 }
 
-static uint32_t route_group(const struct static_route *r, uint32_t k)
+/* The k-th group of the prefix (the prefix is at most 8 bits wide). */
+static const struct mgm_addr *route_group(const struct static_route *r,
+					  uint32_t k, struct mgm_addr *buf)
 {
-	return htonl(ntohl(r->group) + k);
+	*buf = r->group;
+	if (r->group.family == MGM_AF_INET)
+		buf->v4 = htonl(ntohl(r->group.v4) + k);
+	else
+		buf->w[3] = htonl(ntohl(r->group.w[3]) + k);
+	return buf;
 }
 
 /* Undo the first n_if interfaces and the first n_m memberships of r. */
 static void route_unwind(struct mgm_static *s, const struct static_route *r,
 			 uint32_t n_if, uint64_t n_m)
 {
+	struct mgm_addr gb;
 	uint64_t k;
 	uint32_t i;
 
 	for (k = 0; k < n_m; k++)
-		memb_drop(s, r->source,
-			  route_group(r, (uint32_t)(k / r->n_oifs)),
+		memb_drop(s, &r->source,
+			  route_group(r, (uint32_t)(k / r->n_oifs), &gb),
 			  r->oifs[k % r->n_oifs]);
 	for (i = 0; i < n_if; i++)
 		if_drop(s, i ? r->oifs[i - 1] : r->iif);
@@ -276,6 +352,7 @@ static void route_unwind(struct mgm_static *s, const struct static_route *r,
 
 int static_route_add(struct mgm_static *s, const struct static_route *r)
 {
+	struct mgm_addr gb;
 	uint64_t k, n_m = 0;
 	uint32_t i, n_if = 0;
 	size_t j;
@@ -290,11 +367,10 @@ int static_route_add(struct mgm_static *s, const struct static_route *r)
 		if (same_key(o, r))
 			return -EEXIST;
 		/* The same traffic cannot come from two interfaces. */
-		if (o->source == r->source && o->iif != r->iif &&
-		    !((o->group ^ r->group) &
-		      prefix_mask(o->prefix_len < r->prefix_len ?
-					  o->prefix_len :
-					  r->prefix_len)))
+		if (addr_same(&o->source, &r->source) && o->iif != r->iif &&
+		    prefix_eq(&o->group, &r->group,
+			      o->prefix_len < r->prefix_len ? o->prefix_len :
+							      r->prefix_len))
 			return -EBUSY;
 	}
 	if (grow((void **)&s->routes, &s->cap_routes, s->n_routes + 1,
@@ -309,8 +385,8 @@ int static_route_add(struct mgm_static *s, const struct static_route *r)
 			goto undo;
 	}
 	for (k = 0; k < (uint64_t)route_groups(r) * r->n_oifs; k++, n_m++) {
-		err = memb_hold(s, r->source,
-				route_group(r, (uint32_t)(k / r->n_oifs)),
+		err = memb_hold(s, &r->source,
+				route_group(r, (uint32_t)(k / r->n_oifs), &gb),
 				r->oifs[k % r->n_oifs]);
 		if (err)
 			goto undo;
@@ -324,6 +400,7 @@ undo:
 
 int static_route_update(struct mgm_static *s, const struct static_route *r)
 {
+	struct mgm_addr gb;
 	struct static_route old;
 	uint64_t k, n_m = 0;
 	uint32_t i, n_if = 0;
@@ -345,8 +422,8 @@ int static_route_update(struct mgm_static *s, const struct static_route *r)
 			goto undo;
 	}
 	for (k = 0; k < (uint64_t)route_groups(r) * r->n_oifs; k++, n_m++) {
-		err = memb_hold(s, r->source,
-				route_group(r, (uint32_t)(k / r->n_oifs)),
+		err = memb_hold(s, &r->source,
+				route_group(r, (uint32_t)(k / r->n_oifs), &gb),
 				r->oifs[k % r->n_oifs]);
 		if (err)
 			goto undo;
@@ -354,16 +431,16 @@ int static_route_update(struct mgm_static *s, const struct static_route *r)
 	s->routes[j] = *r;
 	/* Then let go of the old ones; shared ones keep a reference. */
 	for (k = 0; k < (uint64_t)route_groups(&old) * old.n_oifs; k++)
-		memb_drop(s, old.source,
-			  route_group(&old, (uint32_t)(k / old.n_oifs)),
+		memb_drop(s, &old.source,
+			  route_group(&old, (uint32_t)(k / old.n_oifs), &gb),
 			  old.oifs[k % old.n_oifs]);
 	for (i = 0; i < old.n_oifs; i++)
 		if_drop(s, old.oifs[i]);
 	return 0;
 undo:
 	for (k = 0; k < n_m; k++)
-		memb_drop(s, r->source,
-			  route_group(r, (uint32_t)(k / r->n_oifs)),
+		memb_drop(s, &r->source,
+			  route_group(r, (uint32_t)(k / r->n_oifs), &gb),
 			  r->oifs[k % r->n_oifs]);
 	for (i = 0; i < n_if; i++)
 		if_drop(s, r->oifs[i]);
@@ -413,6 +490,7 @@ int static_interfaces(struct mgm_static *s, uint32_t *ifindexes, int max)
 
 int static_if_take(struct mgm_static *s, uint32_t ifindex)
 {
+	struct mgm_addr gb;
 	uint32_t refs = 0, i, k;
 	size_t j;
 	int err;
@@ -439,8 +517,8 @@ int static_if_take(struct mgm_static *s, uint32_t ifindex)
 				for (k = 0; ifref_find(s, r->oifs[i]) &&
 					    k < route_groups(r);
 				     k++)
-					memb_hold(s, r->source,
-						  route_group(r, k),
+					memb_hold(s, &r->source,
+						  route_group(r, k, &gb),
 						  r->oifs[i]);
 			continue;
 		}
@@ -449,7 +527,7 @@ int static_if_take(struct mgm_static *s, uint32_t ifindex)
 				continue;
 			refs++;
 			for (k = 0; iif_owned && k < route_groups(r); k++)
-				memb_hold(s, r->source, route_group(r, k),
+				memb_hold(s, &r->source, route_group(r, k, &gb),
 					  ifindex);
 		}
 	}
@@ -459,6 +537,7 @@ int static_if_take(struct mgm_static *s, uint32_t ifindex)
 
 int static_if_release(struct mgm_static *s, uint32_t ifindex)
 {
+	struct mgm_addr gb;
 	struct ifref *r = ifref_find(s, ifindex);
 	size_t i, j;
 	uint64_t k;
@@ -476,8 +555,9 @@ int static_if_release(struct mgm_static *s, uint32_t ifindex)
 		if (rt->iif != ifindex)
 			continue;
 		for (k = 0; k < (uint64_t)route_groups(rt) * rt->n_oifs; k++)
-			memb_drop(s, rt->source,
-				  route_group(rt, (uint32_t)(k / rt->n_oifs)),
+			memb_drop(s, &rt->source,
+				  route_group(rt, (uint32_t)(k / rt->n_oifs),
+					      &gb),
 				  rt->oifs[k % rt->n_oifs]);
 	}
 	/* MGM removes our memberships there with the release. */
@@ -500,14 +580,17 @@ mgm_handle_t static_handle(const struct mgm_static *s)
 int static_create(struct mgm *m, struct mgm_static **out)
 {
 	struct mgm_static *s = calloc(1, sizeof(*s));
-	struct mgm_protocol_config cfg = { .rpf = cb_rpf };
+	struct mgm_protocol_config_x cfg = {
+		.families = MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6,
+		.rpf = cb_rpf,
+	};
 	uint32_t err;
 
 	if (!s)
 		return -ENOMEM;
 	s->m = m;
 	cfg.ctx = s;
-	err = mgm_register_protocol(m, &cfg, MGM_PROTO_STATIC, 1, &s->h);
+	err = mgm_register_protocol_x(m, &cfg, MGM_PROTO_STATIC, 1, &s->h);
 	if (err != MGM_NO_ERROR) {
 		free(s);
 		return err == MGM_ERROR_ALREADY_EXISTS ? -EEXIST : -EIO;

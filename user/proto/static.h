@@ -25,12 +25,15 @@
 #define STATIC_MAX_OIFS 32
 /* A group prefix expands to one (*,G) membership per group: keep it sane. */
 #define STATIC_MIN_PREFIX 24
+#define STATIC_MIN_PREFIX6 120
 
+/* Either family; source and group of the same one. */
 struct static_route {
 	uint32_t iif; /* ifindex */
-	uint32_t source; /* 0: any source */
-	uint32_t group; /* network order; the prefix's first address */
-	uint8_t prefix_len; /* 32: one group; >= STATIC_MIN_PREFIX */
+	struct mgm_addr source; /* unspecified: any source */
+	struct mgm_addr group; /* the prefix's first address */
+	/* 32 (IPv4) or 128 (IPv6): one group; >= STATIC_MIN_PREFIX(6) */
+	uint8_t prefix_len;
 	uint32_t n_oifs;
 	uint32_t oifs[STATIC_MAX_OIFS];
 };
@@ -65,6 +68,9 @@ int static_route_del(struct mgm_static *s, const struct static_route *r);
 int static_foreach_route(struct mgm_static *s,
 			 int (*fn)(void *arg, const struct static_route *),
 			 void *arg);
+/* Same source, group and prefix (whatever the interfaces)? */
+bool static_route_same_traffic(const struct static_route *a,
+			       const struct static_route *b);
 /* Same routes (iif, source, group, prefix, oif set)? */
 bool static_route_equal(const struct static_route *a,
 			const struct static_route *b);
@@ -75,6 +81,8 @@ bool static_route_equal(const struct static_route *a,
  */
 bool static_rpf(struct mgm_static *s, uint32_t source, uint32_t group,
 		uint32_t *iif);
+bool static_rpf_x(struct mgm_static *s, const struct mgm_addr *source,
+		  const struct mgm_addr *group, uint32_t *iif);
 
 /*
  * The operator's take (mgmctl take IF static): own ifindex now, and give

@@ -4,13 +4,17 @@
  * IGMP router's input path behind it (igmp.c, igmp_group.c, igmp_query.c,
  * igmp_mgm.c: v1/v2/v3 reports and leaves, other routers' queries, the
  * querier election, group and source timers, MGM memberships), on the
- * unit tests' fake clock, wire and datapath (tests/unit/fake_igmp_io.c).
+ * unit tests' fake clock, wire and datapath (tests/unit/fake_igmp_io.c);
+ * and MLD through the same state machine (mld.c): a packet whose version
+ * nibble is 6 goes to the interface's MLD.
  *
  * Input: packets, each [flags][delay][len: u16 little-endian][len
- * bytes of IPv4 header, options and IGMP message].  flags bits 0-1: the
- * ifindex 1..4 (IGMPv2 runs on 1, IGMPv3 on 2 and 3, nothing on 4);
- * bit 2: fix the IP header and IGMP checksums first (so the fuzzer gets
- * past them); bit 3: a data packet of a new flow misses in the fast path
+ * bytes of IPv4 header, options and IGMP message, or of IPv6 header,
+ * extension headers and MLD message].  flags bits 0-1: the ifindex 1..4
+ * (IGMPv2 and MLDv1 run on 1, IGMPv3 and MLDv2 on 2 and 3, nothing on
+ * 4); bit 2: fix the checksums first (IPv4 header and IGMP, or ICMPv6
+ * behind Hop-by-Hop / Destination Options headers) so the fuzzer gets
+ * past them; bit 3: a data packet of a new flow misses in the fast path
  * after it (MGM asks IGMP through its creation alert).  delay: the clock
  * first advances delay * 50 ms, running every timer due.  Every packet
  * is parsed (and its v3 records walked) on its own, then handed to
@@ -32,10 +36,42 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+/* The ICMPv6 checksum behind HbH/DestOpts headers (as mld_pkt walks). */
+static void fix_csum6(uint8_t *ip, size_t len)
+{
+	size_t end, off = 40;
+	struct in6_addr s, d;
+	uint8_t nh;
+	int n;
+
+	if (len < 40)
+		return;
+	end = 40 + ((size_t)ip[4] << 8 | ip[5]);
+	if (end > len)
+		end = len;
+	for (nh = ip[6], n = 0; nh != 58; n++) {
+		if ((nh != 0 && nh != 60) || n == 8 || end - off < 8 ||
+		    end - off < 8 * ((size_t)ip[off + 1] + 1))
+			return;
+		nh = ip[off];
+		off += 8 * ((size_t)ip[off + 1] + 1);
+	}
+	if (end - off < 4)
+		return;
+	memcpy(&s, ip + 8, 16);
+	memcpy(&d, ip + 24, 16);
+	put16(ip + off + 2, 0);
+	put16(ip + off + 2, mld_csum(&s, &d, ip + off, end - off));
+}
+
 static void fix_csums(uint8_t *ip, size_t len)
 {
 	size_t ihl, tot;
 
+	if (len && ip[0] >> 4 == 6) {
+		fix_csum6(ip, len);
+		return;
+	}
 	if (len < 20)
 		return;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
@@ -93,7 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fi_init(&f, &o))
 		abort();
 	if (igmp_if_enable(f.g, 1, 2) || igmp_if_enable(f.g, 2, 3) ||
-	    igmp_if_enable(f.g, 3, 3))
+	    igmp_if_enable(f.g, 3, 3) || mld_if_enable(f.g, 1, 1) ||
+	    mld_if_enable(f.g, 2, 2) || mld_if_enable(f.g, 3, 2))
 		abort();
 	fi_settle(&f);
 
@@ -118,7 +155,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parse_only(pkt, len);
 		igmp_input(f.g, ifindex, pkt, len);
 		fi_settle(&f);
-		if (flags & 8) {
+		if ((flags & 8) && len && pkt[0] >> 4 == 6) {
+			/* IPv6: to the group field of an MLD message behind
+			 * one 8-byte HbH header (if any), else ff3e::<n>. */
+			static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8,
+							 [15] = 7 };
+			uint8_t g6[16] = { 0xff, 0x3e, [15] = 0 };
+			struct mgm_addr s6 = mgm_addr6(src), gx;
+
+			g6[15] = (uint8_t)++flow;
+			if (len >= 72 && pkt[6] == 0 && pkt[40] == 58)
+				memcpy(g6, pkt + 56, 16);
+			gx = mgm_addr6(g6);
+			fake_dp_inject_miss_x(f.fd, ifindex % 3 + 1, &s6, &gx);
+			mgm_dispatch(f.m);
+			fi_settle(&f);
+		} else if (flags & 8) {
 			/* A flow from afar to the packet's group field (if
 			 * it has one), else to one of 232.0.0.0/24. */
 			size_t ihl = len ? (size_t)(pkt[0] & 0x0f) * 4 : 0;

@@ -425,6 +425,38 @@ def v3_query(group, srcs=(), mrc=100, s=0, qrv=2, qqic=125):
     return igmp(0x11, mrc, group, rest)
 
 
+def ipv6_mld(src, dst, icmp, hlim=1, ra=True):
+    """IPv6 (+ Hop-by-Hop with the Router Alert) around an MLD message."""
+    s, d = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(
+        socket.AF_INET6, dst)
+    hbh = b"\x3a\x00\x05\x02\x00\x00\x01\x00" if ra else b""
+    pseudo = s + d + struct.pack("!I3xB", len(icmp), 58)
+    icmp = icmp[:2] + struct.pack("!H", csum(pseudo + icmp)) + icmp[4:]
+    return struct.pack("!IHBB", 0x60000000, len(hbh) + len(icmp),
+                       0 if ra else 58, hlim) + s + d + hbh + icmp
+
+
+def mld_v1(typ, group, delay=0):
+    return struct.pack("!BBHHH16s", typ, 0, 0, delay, 0,
+                       socket.inet_pton(socket.AF_INET6, group))
+
+
+def mld_v2_report(recs):
+    body = b""
+    for rtype, group, srcs in recs:
+        body += struct.pack("!BBH16s", rtype, 0, len(srcs),
+                            socket.inet_pton(socket.AF_INET6, group))
+        body += b"".join(socket.inet_pton(socket.AF_INET6, x) for x in srcs)
+    return struct.pack("!BBHHH", 143, 0, 0, 0, len(recs)) + body
+
+
+def mld_v2_query(group, srcs=(), mrc=1000, s=0, qrv=2, qqic=125):
+    return struct.pack("!BBHHH16sBBH", 130, 0, 0, mrc, 0,
+                       socket.inet_pton(socket.AF_INET6, group),
+                       s << 3 | qrv, qqic, len(srcs)) + b"".join(
+        socket.inet_pton(socket.AF_INET6, x) for x in srcs)
+
+
 def pkt(ifx, payload, delay=0, flags=0):
     return struct.pack("<BBH", (ifx - 1) | flags, delay,
                        len(payload)) + payload
@@ -449,7 +481,7 @@ def igmp_corpus():
     block = rep([(6, "232.1.1.1", ["192.0.2.1"])])
     multi = rep([(2, "239.3.3.3", []), (5, "232.2.2.2", ["198.51.100.1"]),
                  (1, "232.4.4.4", ["198.51.100.%d" % i for i in range(1, 9)])])
-    return {
+    seeds = {
         "v2-join": pkt(1, join2),
         "v2-join-leave": pkt(1, join2) + pkt(1, leave2, 20) +
         pkt(1, b"", 60),
@@ -485,6 +517,35 @@ def igmp_corpus():
         "timers": pkt(1, join2) + pkt(2, isex) + pkt(3, allow) +
         pkt(1, q2, 255) + pkt(2, q3, 255),
     }
+    # MLD, the IPv6 half (RFC 2710, RFC 3810) through the same router.
+    h6, r6 = "fe80::5", "fe80::1:2"
+    m1 = ipv6_mld(h6, "ff0e::1:1", mld_v1(131, "ff0e::1:1"))
+    done = ipv6_mld(h6, "ff02::2", mld_v1(132, "ff0e::1:1"))
+    mrep = lambda recs: ipv6_mld(h6, "ff02::16", mld_v2_report(recs))
+    m2 = mrep([(2, "ff0e::2:2", []), (5, "ff3e::1", ["2001:db8::1",
+                                                       "2001:db8::2"])])
+    m2b = mrep([(6, "ff3e::1", ["2001:db8::1"]), (3, "ff0e::2:2", [])])
+    mq = ipv6_mld(r6, "ff02::1", mld_v2_query("::"))
+    mqgs = ipv6_mld(r6, "ff3e::1", mld_v2_query("ff3e::1", ["2001:db8::2"],
+                                                100, 1))
+    seeds.update({
+        "mld-v1-join-done": pkt(1, m1) + pkt(1, done, 20) + pkt(1, b"", 60),
+        "mld-v2-records": pkt(2, m2, 0, 8) + pkt(2, m2b, 10, 8),
+        "mld-v2-queries": pkt(3, m2) + pkt(3, mq, 1) + pkt(3, mqgs, 2) +
+        pkt(3, b"", 255),
+        "mld-v2-on-v1": pkt(1, m2),
+        "mld-hoplimit2": pkt(2, ipv6_mld(h6, "ff02::16",
+                                         mld_v2_report([(2, "ff0e::3",
+                                                         [])]), hlim=2)),
+        "mld-no-ra": pkt(2, ipv6_mld(h6, "ff02::16",
+                                     mld_v2_report([(2, "ff0e::3", [])]),
+                                     ra=False)),
+        "mld-fix-checksum": pkt(2, m2[:-1] + b"\x55", 0, 4 | 8),
+        "mld-global-src": pkt(2, ipv6_mld("2001:db8::5", "ff02::16",
+                                          mld_v2_report([(2, "ff0e::3",
+                                                          [])]))),
+    })
+    return seeds
 
 
 # ---- the kernel mirror: rtnetlink -------------------------------------------

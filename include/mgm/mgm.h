@@ -532,6 +532,15 @@ static inline bool mgm_addr_is_unspec(const struct mgm_addr *a)
 	return !(a->w[0] | a->w[1] | a->w[2] | a->w[3]);
 }
 
+/* Same family and address (canonical addresses: reserved 0, an IPv4
+ * address's other words 0). */
+static inline bool mgm_addr_eq(const struct mgm_addr *a,
+			       const struct mgm_addr *b)
+{
+	return a->family == b->family && a->w[0] == b->w[0] &&
+	       a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
+}
+
 /*
  * The largest string mgm_addr_ntop() writes (an IPv6 address in text,
  * INET6_ADDRSTRLEN), and the function: buf, or "?" for a bad family.

@@ -73,19 +73,14 @@ static uint32_t bucket(const struct mgm_addr *s, const struct mgm_addr *g)
 	return (uint32_t)(x >> 40) & (FAKE_BUCKETS - 1);
 }
 
-static bool addr_same(const struct mgm_addr *a, const struct mgm_addr *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
 static struct fake_entry *find(struct fake_dp *fd, const struct mgm_addr *s,
 			       const struct mgm_addr *g)
 {
 	struct fake_entry *e = fd->b[bucket(s, g)];
 
 	for (; e; e = e->next)
-		if (addr_same(&e->mfe.xsource, s) &&
-		    addr_same(&e->mfe.xgroup, g))
+		if (mgm_addr_eq(&e->mfe.xsource, s) &&
+		    mgm_addr_eq(&e->mfe.xgroup, g))
 			return e;
 	return NULL;
 }
@@ -259,8 +254,8 @@ static int op_delete(void *dp, const struct mgm_addr *source,
 	for (pp = &fd->b[bucket(source, group)]; *pp; pp = &(*pp)->next) {
 		struct fake_entry *e = *pp;
 
-		if (addr_same(&e->mfe.xsource, source) &&
-		    addr_same(&e->mfe.xgroup, group)) {
+		if (mgm_addr_eq(&e->mfe.xsource, source) &&
+		    mgm_addr_eq(&e->mfe.xgroup, group)) {
 			*pp = e->next;
 			free(e);
 			fd->n_mfes--;

@@ -176,8 +176,7 @@ uint32_t mgm_hash(uint64_t a, uint64_t b);
 
 static inline bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
 {
-	return a->family == b->family && a->w[0] == b->w[0] &&
-	       a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
+	return mgm_addr_eq(a, b);
 }
 
 /* The unspecified address of a's family: the wildcard. */

@@ -137,17 +137,7 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 
 		memcpy(buf, &r, sizeof(r));
 		buf += sizeof(r);
-		for (i = 0; i < e->n_oifs; i++) {
-			struct mgm_ipmcast_oif_stats o = {
-				.out_ifindex = v[i].ifindex,
-				.nexthop = v[i].nexthop,
-				.out_packets = trunc32(fwd),
-			};
-
-			memcpy(buf, &o, sizeof(o));
-			buf += sizeof(o);
-		}
-		return;
+		goto oifs;
 	}
 	x.group = e->group.v4;
 	x.source = e->source.v4;
@@ -178,6 +168,7 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 		memcpy(buf, &x, sizeof(x));
 		buf += sizeof(x);
 	}
+oifs:
 	/*
 	 * The fast path counts per MFE and per interface, not per
 	 * (S,G,oif): every oif of an MFE gets the MFE's forwarded count;

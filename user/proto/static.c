@@ -54,11 +54,6 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static bool addr_same(const struct mgm_addr *a, const struct mgm_addr *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
 static uint32_t addr_bits(const struct mgm_addr *a)
 {
 	return a->family == MGM_AF_INET ? 32 : 128;
@@ -84,7 +79,7 @@ static bool route_match(const struct static_route *r,
 			const struct mgm_addr *group)
 {
 	return (mgm_addr_is_unspec(&r->source) ||
-		addr_same(&r->source, source)) &&
+		mgm_addr_eq(&r->source, source)) &&
 	       prefix_eq(group, &r->group, r->prefix_len);
 }
 
@@ -190,8 +185,8 @@ static struct mref *mref_find(struct mgm_static *s,
 	for (i = 0; i < s->n_mrefs; i++) {
 		struct mref *r = &s->mrefs[i];
 
-		if (addr_same(&r->source, source) &&
-		    addr_same(&r->group, group) && r->ifindex == ifindex)
+		if (mgm_addr_eq(&r->source, source) &&
+		    mgm_addr_eq(&r->group, group) && r->ifindex == ifindex)
 			return r;
 	}
 	return NULL;
@@ -233,8 +228,8 @@ static void memb_drop(struct mgm_static *s, const struct mgm_addr *source,
 bool static_route_same_traffic(const struct static_route *a,
 			       const struct static_route *b)
 {
-	return addr_same(&a->source, &b->source) &&
-	       addr_same(&a->group, &b->group) &&
+	return mgm_addr_eq(&a->source, &b->source) &&
+	       mgm_addr_eq(&a->group, &b->group) &&
 	       a->prefix_len == b->prefix_len;
 }
 
@@ -367,7 +362,7 @@ int static_route_add(struct mgm_static *s, const struct static_route *r)
 		if (same_key(o, r))
 			return -EEXIST;
 		/* The same traffic cannot come from two interfaces. */
-		if (addr_same(&o->source, &r->source) && o->iif != r->iif &&
+		if (mgm_addr_eq(&o->source, &r->source) && o->iif != r->iif &&
 		    prefix_eq(&o->group, &r->group,
 			      o->prefix_len < r->prefix_len ? o->prefix_len :
 							      r->prefix_len))

@@ -158,8 +158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((flags & 8) && len && pkt[0] >> 4 == 6) {
 			/* IPv6: to the group field of an MLD message behind
 			 * one 8-byte HbH header (if any), else ff3e::<n>. */
-			static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8,
-							 [15] = 7 };
+			static const uint8_t src[16] = { 0x20, 0x01, 0x0d,
+							 0xb8, [15] = 7 };
 			uint8_t g6[16] = { 0xff, 0x3e, [15] = 0 };
 			struct mgm_addr s6 = mgm_addr6(src), gx;
 

@@ -41,8 +41,7 @@ static int fi_sendfn(void *ctx, uint32_t ifindex, uint32_t dst,
 	return 0;
 }
 
-static int fi_send6fn(void *ctx, uint32_t ifindex, const void *ip6,
-		     size_t len)
+static int fi_send6fn(void *ctx, uint32_t ifindex, const void *ip6, size_t len)
 {
 	struct fake_igmp *f = ctx;
 	int err = fi_sendfn(ctx, ifindex, 0, ip6, len);
@@ -110,10 +109,9 @@ static void fi_eventfn(void *ctx, const struct igmp_event *ev)
 		 * igmp_mgm.c): during a handoff MGM drops IGMP's memberships
 		 * itself, and a delete racing with that finds nothing.
 		 */
-		if (ev->result &&
-		    !(ev->result == MGM_ERROR_NOT_FOUND &&
-		      (ev->kind == IGMP_EV_MGM_DEL ||
-		       ev->kind == IGMP_EV_FWD_DEL)))
+		if (ev->result && !(ev->result == MGM_ERROR_NOT_FOUND &&
+				    (ev->kind == IGMP_EV_MGM_DEL ||
+				     ev->kind == IGMP_EV_FWD_DEL)))
 			__atomic_add_fetch(&f->n_mgm_failed, 1,
 					   __ATOMIC_RELAXED);
 		if (ev->family == MGM_AF_INET6) {
@@ -633,8 +631,7 @@ static uint32_t parse_list6(const char *s, struct in6_addr *v, uint32_t max)
 	return n;
 }
 
-void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p,
-	      size_t n)
+void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p, size_t n)
 {
 	igmp_input(f->g, ifindex, p, n);
 }

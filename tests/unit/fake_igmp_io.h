@@ -176,8 +176,7 @@ bool fi_parse_tx6(const struct fi_tx *t, struct fi_query6 *q);
 /* As fi_count_tx(), for MLD queries. */
 size_t fi_count_tx6(struct fake_igmp *f, uint32_t ifindex, char kind);
 /* fi_state() and fi_group() of an IPv6 group given as text. */
-const char *fi_state6(struct fake_igmp *f, uint32_t ifindex,
-		      const char *group);
+const char *fi_state6(struct fake_igmp *f, uint32_t ifindex, const char *group);
 bool fi_group6(struct fake_igmp *f, uint32_t ifindex, const char *group,
 	       struct igmp_group_info *out);
 long fi_src_timer6(struct fake_igmp *f, uint32_t ifindex, const char *group,

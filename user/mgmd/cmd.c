@@ -243,9 +243,9 @@ static int add_membership(void *arg, const struct mgm_membership_info *mi)
 	ADD(o, "interface", jif(mi->ifindex));
 	ADD(o, "source", jxaddr(&mi->xsource));
 	ADD(o, "group", jxaddr(&mi->xgroup));
-	ADD(o, "family", json_object_new_string(
-				 mi->xgroup.family == MGM_AF_INET6 ? "ipv6" :
-								     "ipv4"));
+	ADD(o, "family",
+	    json_object_new_string(mi->xgroup.family == MGM_AF_INET6 ? "ipv6" :
+								       "ipv4"));
 	json_object_array_add(arg, o);
 	return 0;
 }

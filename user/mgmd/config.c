@@ -606,9 +606,10 @@ int config_parse(const char *path, const char *text, struct config *c,
 			else if (!strcmp(w[0], "igmp"))
 				ret = line_igmp(&e, w, n, c);
 			else if (!strcmp(w[0], "mld"))
-				ret = fail(&e, "MLD uses the igmp settings: "
-					       "write 'igmp %s ...' (they "
-					       "apply to both)",
+				ret = fail(&e,
+					   "MLD uses the igmp settings: "
+					   "write 'igmp %s ...' (they "
+					   "apply to both)",
 					   n > 1 ? w[1] : "SETTING");
 			else if (!strcmp(w[0], "mirror-kernel"))
 				ret = line_mirror(&e, w, n, c);

@@ -35,14 +35,6 @@ void igmp_logf(struct igmp *g, int level, const char *fmt, ...)
 	g->o.log(g->o.ctx, level, buf);
 }
 
-const char *igmp_ntop(const struct mgm_addr *a, char *buf)
-{
-	if (!inet_ntop(a->family == MGM_AF_INET6 ? AF_INET6 : AF_INET, a->v6,
-		       buf, MGM_ADDRSTRLEN))
-		return "?";
-	return buf;
-}
-
 void igmp_ev_addrs(struct igmp_event *ev, uint16_t family,
 		   const struct mgm_addr *source, const struct mgm_addr *group,
 		   const struct mgm_addr *addr)
@@ -75,8 +67,7 @@ static uint64_t now_ns(struct igmp *g)
 	return g->io.now_ns(g->io.ctx);
 }
 
-struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex,
-			     uint16_t family)
+struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex, uint16_t family)
 {
 	struct igmp_if *ifp;
 
@@ -297,9 +288,9 @@ static int if_enable(struct igmp *g, uint16_t family, uint32_t ifindex,
 		free(ifp);
 		return -EBUSY;
 	}
-	for (pp = &g->ifs; *pp && ((*pp)->ifindex < ifindex ||
-				   ((*pp)->ifindex == ifindex &&
-				    (*pp)->family < family));
+	for (pp = &g->ifs;
+	     *pp && ((*pp)->ifindex < ifindex ||
+		     ((*pp)->ifindex == ifindex && (*pp)->family < family));
 	     pp = &(*pp)->next)
 		;
 	ifp->next = *pp;
@@ -454,7 +445,7 @@ void igmp_v3_record(struct igmp *g, struct igmp_if *ifp, uint8_t type,
 	if (nsrc > 1)
 		qsort(b, nsrc, sizeof(*b), addr_qcmp);
 	for (i = 0; i < nsrc; i++)
-		if (!n || !addr_eq(&b[n - 1], &b[i]))
+		if (!n || !mgm_addr_eq(&b[n - 1], &b[i]))
 			b[n++] = b[i];
 	igmp_record(g, ifp, now, type, group, n ? b : NULL, n, reporter);
 	if (b != stack)
@@ -502,7 +493,7 @@ static void input_msg(struct igmp *g, struct igmp_if *ifp,
 	switch (m->type) {
 	case IGMP_QUERY:
 		ifp->addr = igmp_own_addr(g, ifp);
-		if (m->src && addr_eq(&src, &ifp->addr)) {
+		if (m->src && mgm_addr_eq(&src, &ifp->addr)) {
 			ifp->cnt.ignored_own++;
 			return;
 		}
@@ -511,7 +502,8 @@ static void input_msg(struct igmp *g, struct igmp_if *ifp,
 			.src = src,
 			.group = group,
 			.level = m->version,
-			.max_resp_ns = (uint64_t)m->max_resp_ds * 100 * NS_PER_MS,
+			.max_resp_ns =
+				(uint64_t)m->max_resp_ds * 100 * NS_PER_MS,
 			.s_flag = m->s_flag,
 			.qrv = m->qrv,
 			.qqi_s = m->qqi_s,

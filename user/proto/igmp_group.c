@@ -124,8 +124,8 @@ static bool undo_take(struct igmp_if *ifp, const struct mgm_addr *source,
 	uint32_t i;
 
 	for (i = 0; i < ifp->nundo; i++) {
-		if (addr_eq(&ifp->undo[i].source, source) &&
-		    addr_eq(&ifp->undo[i].group, group)) {
+		if (mgm_addr_eq(&ifp->undo[i].source, source) &&
+		    mgm_addr_eq(&ifp->undo[i].group, group)) {
 			ifp->undo[i] = ifp->undo[--ifp->nundo];
 			return true;
 		}

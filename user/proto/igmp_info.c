@@ -104,7 +104,6 @@ struct grp_snap {
 	struct igmp_source_info *src;
 };
 
-
 static int grp_snap_cmp(const void *a, const void *b)
 {
 	const struct igmp_group_info *x = &((const struct grp_snap *)a)->info;

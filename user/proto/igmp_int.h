@@ -164,11 +164,6 @@ static inline int addr_cmp(const struct mgm_addr *a, const struct mgm_addr *b)
 	return memcmp(a->v6, b->v6, addr_len(a->family));
 }
 
-static inline bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
-{
-	return !addr_cmp(a, b);
-}
-
 /* The unspecified address of a family: the wildcard source. */
 static inline struct mgm_addr addr_any(uint16_t family)
 {
@@ -184,9 +179,6 @@ static inline struct mgm_addr addr_at(uint16_t family, const uint8_t *list,
 	return family == MGM_AF_INET6 ? mgm_addr6(list + 16 * i) :
 					mgm_addr4(rd32(list + 4 * i));
 }
-
-/* Text of an address for logs (buf of MGM_ADDRSTRLEN bytes). */
-const char *igmp_ntop(const struct mgm_addr *a, char *buf);
 
 /* ------------------------------------------------------------------ */
 /* State                                                               */
@@ -319,8 +311,7 @@ void igmp_emit(struct igmp *g, enum igmp_event_kind kind,
 void igmp_ev_addrs(struct igmp_event *ev, uint16_t family,
 		   const struct mgm_addr *source, const struct mgm_addr *group,
 		   const struct mgm_addr *addr);
-struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex,
-			     uint16_t family);
+struct igmp_if *igmp_if_find(struct igmp *g, uint32_t ifindex, uint16_t family);
 /* Group records of a v3 report / MLDv2 report (sources unsorted). */
 void igmp_v3_record(struct igmp *g, struct igmp_if *ifp, uint8_t type,
 		    const struct mgm_addr *group, const uint8_t *srcs,

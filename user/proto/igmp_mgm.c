@@ -28,7 +28,6 @@
 
 #include "igmp_int.h"
 
-
 /* ------------------------------------------------------------------ */
 /* Marks: (S,G) entries MGM was told to keep this interface out of     */
 
@@ -39,8 +38,8 @@ static struct igmp_mark *mark_find(struct igmp_if *ifp,
 	uint32_t i;
 
 	for (i = 0; i < ifp->nmark; i++)
-		if (addr_eq(&ifp->mark[i].source, source) &&
-		    addr_eq(&ifp->mark[i].group, group))
+		if (mgm_addr_eq(&ifp->mark[i].source, source) &&
+		    mgm_addr_eq(&ifp->mark[i].group, group))
 			return &ifp->mark[i];
 	return NULL;
 }
@@ -381,13 +380,13 @@ static void settle(struct igmp *g, const struct igmp_op *op, uint32_t r)
 	 */
 	if (r != MGM_ERROR_CAN_NOT_COMPLETE) {
 		ifp->cnt.mgm_errors++;
-		igmp_logf(g, LOG_ERR,
-			  "MGM %s %s membership (%s,%s) on if %u: %s",
-			  op->add ? "add" : "delete",
-			  op->kind == OP_FWD ? "forward-state" : "join-state",
-			  star ? "*" : igmp_ntop(&op->source, sa),
-			  igmp_ntop(&op->group, ga), op->ifindex,
-			  mgm_strerror(r));
+		igmp_logf(
+			g, LOG_ERR, "MGM %s %s membership (%s,%s) on if %u: %s",
+			op->add ? "add" : "delete",
+			op->kind == OP_FWD ? "forward-state" : "join-state",
+			star ? "*" : mgm_addr_ntop(&op->source, sa, sizeof(sa)),
+			mgm_addr_ntop(&op->group, ga, sizeof(ga)), op->ifindex,
+			mgm_strerror(r));
 	}
 	if (!op->add || op->kind != OP_JOIN)
 		return;

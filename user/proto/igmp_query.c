@@ -57,8 +57,7 @@ static int send_igmp(struct igmp *g, struct igmp_if *ifp,
 			  q.group ? q.group : htonl(IGMP_ALL_HOSTS), buf, len);
 }
 
-static int send_mld(struct igmp *g, struct igmp_if *ifp,
-		    const struct qspec *qs)
+static int send_mld(struct igmp *g, struct igmp_if *ifp, const struct qspec *qs)
 {
 	struct in6_addr v6[MLD_QUERY_MAX_SOURCES];
 	uint8_t buf[MLD_QUERY_MAX_LEN];
@@ -66,9 +65,8 @@ static int send_mld(struct igmp *g, struct igmp_if *ifp,
 	struct mld_query_fields q = {
 		/* Levels 2 and 3 are MLDv1 and MLDv2. */
 		.version = ifp->version - 1,
-		.max_resp_ms = ms ? (uint32_t)(ms > UINT32_MAX ? UINT32_MAX :
-								 ms) :
-				    1,
+		.max_resp_ms =
+			ms ? (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms) : 1,
 		.s_flag = qs->s_flag,
 		.qrv = (uint8_t)(if_rv(g, ifp) > 7 ? 0 : if_rv(g, ifp)),
 		.qqi_s = (uint32_t)(if_qi(g, ifp) / (1000 * NS_PER_MS)),
@@ -117,7 +115,8 @@ static void send_query(struct igmp *g, struct igmp_if *ifp,
 	ifp->cnt.tx_errors++;
 	/* An interface that is down fails every send: say it sometimes. */
 	if (g->log_tx_errors++ % 100 == 0)
-		igmp_logf(g, LOG_WARNING, "sending a%s query on if %u: error %d",
+		igmp_logf(g, LOG_WARNING,
+			  "sending a%s query on if %u: error %d",
 			  ifp->family == MGM_AF_INET6 ? "n MLD" : "n IGMP",
 			  ifp->ifindex, err);
 }
@@ -227,7 +226,7 @@ void igmp_query_rx(struct igmp *g, struct igmp_if *ifp,
 	if (!mgm_addr_is_unspec(&m->src) &&
 	    (mgm_addr_is_unspec(our) || addr_cmp(&m->src, our) < 0)) {
 		bool changed = ifp->querier ||
-			       !addr_eq(&ifp->querier_addr, &m->src);
+			       !mgm_addr_eq(&ifp->querier_addr, &m->src);
 
 		if (ifp->querier) {
 			ifp->querier = false;

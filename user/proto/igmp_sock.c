@@ -152,7 +152,8 @@ static bool sock_if_addr6(void *ctx, uint32_t ifindex, uint8_t ll[16])
 	for (i = ifa; i && !found; i = i->ifa_next) {
 		const struct sockaddr_in6 *a = (const void *)i->ifa_addr;
 
-		if (!a || a->sin6_family != AF_INET6 || strcmp(i->ifa_name, name))
+		if (!a || a->sin6_family != AF_INET6 ||
+		    strcmp(i->ifa_name, name))
 			continue;
 		if (!mld_is_link_local(&a->sin6_addr))
 			continue;

@@ -71,7 +71,7 @@ void mld_input(struct igmp *g, struct igmp_if *ifp, const uint8_t *ip,
 	switch (m.type) {
 	case MLD_QUERY:
 		ifp->addr = igmp_own_addr(g, ifp);
-		if (addr_eq(&src, &ifp->addr)) {
+		if (mgm_addr_eq(&src, &ifp->addr)) {
 			ifp->cnt.ignored_own++;
 			return;
 		}

@@ -114,6 +114,12 @@ int mgmd_mld_version(uint32_t ifindex)
 	return 0;
 }
 
+int mgmd_mld_if(struct mgmd *d, uint32_t ifindex, int version)
+{
+	(void)d, (void)ifindex, (void)version;
+	return -EOPNOTSUPP;
+}
+
 void mgmd_igmp_stop(struct mgmd *d)
 {
 	(void)d;

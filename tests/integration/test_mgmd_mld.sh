@@ -23,6 +23,8 @@ phyint rs
 phyint r1 mld
 phyint r2 igmp v3 mld v1
 phyint r3 mld v2
+# static shares r1 with MLD: its shutdown is the seed's handoff there
+mroute from rs group ff0e::9:9 to r1
 igmp query-interval 2
 igmp query-response-interval 1
 igmp last-member-query-interval 200
@@ -95,16 +97,51 @@ kill -USR2 "${SINK_PID[2]}"
 sleep 2
 mgmctl -j show groups >"$TMP/groups.json"
 check "r1's membership gone after its MLDv2 leave" \
-	test -z "$(grep -o '"interface":"r1"' "$TMP/groups.json")"
+	test -z "$(grep -o '"protocol":"igmp","interface":"r1"' "$TMP/groups.json")"
 check "r2's membership gone after its MLDv1 done" \
-	test -z "$(grep -o '"interface":"r2"' "$TMP/groups.json")"
+	test -z "$(grep -o '"protocol":"igmp","interface":"r2"' "$TMP/groups.json")"
 check "r3's (S,G) stays" grep -q '"interface":"r3","source":"2001:db8::1","group":"ff3e::1:1","family":"ipv6"' "$TMP/groups.json"
 sink_stop 3
 sleep 2
 mgmctl -j show groups >"$TMP/groups.json"
 check "r3's (S,G) gone after its leave" \
-	test -z "$(grep -o '"interface":"r3"' "$TMP/groups.json")"
+	test -z "$(grep -o '"protocol":"igmp","interface":"r3"' "$TMP/groups.json")"
 check "mgmd logged no MGM error" bash -c "! grep -q 'MGM add\|MGM delete' '$TMP/mgmd.log'"
 sink_stop 1
 sink_stop 2
+
+# --- mgmctl: MLD off and on again on an interface ------------------------------------
+sink_start 3 "$NS_R3" "$G6" --join
+sleep 1.5
+mgmctl -j release r3 mld >"$TMP/rel.json" 2>&1
+check "release r3 mld" grep -q '"released":"r3","protocol":"mld"' "$TMP/rel.json"
+mgmctl -j show groups >"$TMP/groups.json"
+check "r3's membership went with MLD" \
+	test -z "$(grep -o '"protocol":"igmp","interface":"r3"' "$TMP/groups.json")"
+mgmctl -j show interfaces >"$TMP/ifs.json"
+check "r3 runs no MLD" bash -c "! grep -q '\"name\":\"r3\"[^}]*mld_version' '$TMP/ifs.json'"
+mgmctl -j take r3 mld >"$TMP/take.json" 2>&1
+check "take r3 mld" grep -q '"taken":"r3","protocol":"mld"' "$TMP/take.json"
+sleep 2.5
+mgmctl -j show groups >"$TMP/groups.json"
+check "the host answers the new querier: r3 is a member again" \
+	grep -q '"interface":"r3","source":"\*","group":"ff0e::1:1","family":"ipv6"' "$TMP/groups.json"
+
+# --- the seed: static releases r1, which MLD shares -----------------------------------
+sink_start 1 "$NS_R1" "$G6" --join
+sleep 1.5
+mgmctl shutdown static >"$TMP/shutdown.txt" 2>&1
+check "shutdown static succeeded" test $? -eq 0
+[ -n "${V:-}" ] && cat "$TMP/shutdown.txt" >&2
+order=$(grep -o -E "release|igmp-disable|igmp-enable|igmp-re-add|deregister" "$TMP/shutdown.txt" |
+	uniq | tr '\n' ' ')
+check "steps: release with disable, enable and the re-add, then deregister ($order)" \
+	bash -c "echo '$order' | grep -q 'release .*igmp-disable igmp-enable .*igmp-re-add.* deregister'"
+check "MLD's membership is what was re-added" \
+	grep -q "igmp-re-add.*interface=r1.*group=ff0e::1:1.*NO_ERROR" "$TMP/shutdown.txt"
+mgmctl -j show groups >"$TMP/groups.json"
+check "r1's MLD membership is there after the handoff" \
+	grep -q '"interface":"r1","source":"\*","group":"ff0e::1:1","family":"ipv6"' "$TMP/groups.json"
+sink_stop 1
+sink_stop 3
 summary

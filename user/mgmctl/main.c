@@ -197,8 +197,9 @@ static const struct help cmd_help[] = {
 	  "JSON: {\"deleted\": \"ROUTE\"}",
 	  "mgmctl del route from eth0 group 239.1.1.1 to eth1" },
 	{ "take", "take IF PROTOCOL",
-	  "PROTOCOL (static, igmp, ...) takes ownership of IF, as\n"
-	  "MgmTakeInterfaceOwnership.",
+	  "PROTOCOL (static, igmp, mld, ...) takes ownership of IF, as\n"
+	  "MgmTakeInterfaceOwnership (igmp: IGMPv3, mld: MLDv2 on IF; the\n"
+	  "two are one MGM protocol, which owns IF while either runs).",
 	  "mgmctl take eth3 static" },
 	{ "release", "release IF PROTOCOL",
 	  "PROTOCOL releases IF, as MgmReleaseInterfaceOwnership: the entries\n"

@@ -845,13 +845,24 @@ static void cmd_own(bool take, int argc, char **argv)
 						 "does not run",
 					  argv[1]);
 		ret = mgmd_igmp_if(mgmd, ifindex, take ? 3 : 0);
+	} else if (!strcmp(argv[2], "mld")) {
+		/* MLD is IGMP's IPv6 half: the same MGM protocol. */
+		if (!mgmd->igmp)
+			return (void)fail(1, "mld is not running");
+		if (take == (mgmd_mld_version(ifindex) != 0))
+			return (void)fail(1, "mld %s on %s",
+					  take ? "already runs" :
+						 "does not run",
+					  argv[1]);
+		ret = mgmd_mld_if(mgmd, ifindex, take ? 2 : 0);
 	} else if (!strcmp(argv[2], "static")) {
 		if (!mgmd->st)
 			return (void)fail(1, "static is not running");
 		ret = take ? static_if_take(mgmd->st, ifindex) :
 			     static_if_release(mgmd->st, ifindex);
 	} else {
-		return (void)fail(1, "unknown protocol '%s' (static, igmp)",
+		return (void)fail(1,
+				  "unknown protocol '%s' (static, igmp, mld)",
 				  argv[2]);
 	}
 	if (ret == -EBUSY)

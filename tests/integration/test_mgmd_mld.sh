@@ -7,8 +7,10 @@
 # the link-local address, hop limit 1, Router Alert -- the hosts' kernels
 # answer them, so memberships outlive the listener interval), learns
 # the memberships into MGM (show groups, family ipv6), (S,G) for an SSM
-# join, and drops them after the hosts leave.
-# Forwarding IPv6 is the fast path's part (not here).
+# join, and drops them after the hosts leave.  mgmctl releases and takes
+# MLD on an interface; static, sharing r1 with MLD, shuts down with the
+# seed's handoff there (MLD's membership re-added).  Forwarding IPv6 is
+# the fast path's part (not here).
 . "$(dirname "$0")/lib.sh"
 require_root
 

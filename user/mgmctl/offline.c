@@ -214,6 +214,8 @@ static int walk_one(void *arg, const struct mgm_dp_mfe_info *e)
 	o = json_object_new_object();
 	ADD(o, "source", jaddr(e->source));
 	ADD(o, "group", jaddr(e->group));
+	/* The pinned IPv4 table (mgmd's JSON names the family too). */
+	ADD(o, "family", json_object_new_string("ipv4"));
 	ADD(o, "iif", jif(e->iif));
 	oifs = json_object_new_array();
 	for (k = 0; k < e->n_oifs; k++)

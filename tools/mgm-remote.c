@@ -412,8 +412,7 @@ static uint32_t cbx_creation(void *ctx, const struct mgm_addr *s,
 			 oifs[k].igmp ? "(igmp)" : "");
 		for (d = 0; d < p->n_dis; d++) {
 			if (p->dis[d].ifindex != oifs[k].ifindex ||
-			    (p->dis[d].gx.family &&
-			     !addr_eq(&p->dis[d].gx, g)))
+			    (p->dis[d].gx.family && !addr_eq(&p->dis[d].gx, g)))
 				continue;
 			oifs[k].enabled = 0;
 			snprintf(dis + strlen(dis), sizeof(dis) - strlen(dis),
@@ -657,8 +656,7 @@ static void cmd_proto_x(char **w, int n)
 	cfg.ctx = p;
 	cfg.families = (strchr(fam, '4') ? MGM_FAMILY_IPV4 : 0) |
 		       (strchr(fam, '6') ? MGM_FAMILY_IPV6 : 0);
-	r = mgmc_register_protocol_x(mc, &cfg, id, (uint32_t)atoi(w[3]),
-				     &p->h);
+	r = mgmc_register_protocol_x(mc, &cfg, id, (uint32_t)atoi(w[3]), &p->h);
 	p->registered = r == MGM_NO_ERROR;
 	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
 	    (unsigned long long)p->h);
@@ -716,9 +714,8 @@ static void cmd_member_x(struct proto *p, bool join, char **w, int n)
 	uint32_t r;
 
 	r = (join ? mgmc_add_group_membership_x :
-		    mgmc_delete_group_membership_x)(mc, p->h, &s, &g,
-						    if_arg(w[2]), 0,
-						    MGM_JOIN_STATE_FLAG);
+		    mgmc_delete_group_membership_x)(
+		mc, p->h, &s, &g, if_arg(w[2]), 0, MGM_JOIN_STATE_FLAG);
 	out("%s %s %s %s %s -> %s (%.1f ms)", p->name, w[0], w[2], w[3],
 	    n > 4 ? w[4] : "*", mgm_strerror(r), (now_ns() - t0) / 1e6);
 }
@@ -870,8 +867,8 @@ static void print_mfe_x(const struct mgm_mfe_x *e)
 	for (k = 0; k < e->num_oifs; k++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list),
 			 " %s", ifn(e->oifs[k].out_ifindex, i));
-	out("mfe %s %s iif %s oifs%s upstream %s timeout %u", xip(&e->source, a),
-	    xip(&e->group, b), ifn(e->in_ifindex, i), list,
+	out("mfe %s %s iif %s oifs%s upstream %s timeout %u",
+	    xip(&e->source, a), xip(&e->group, b), ifn(e->in_ifindex, i), list,
 	    xip(&e->upstream, u), e->timeout);
 }
 
@@ -913,8 +910,7 @@ static void cmd_mfe_x(void)
 			off += REC_X(e->num_oifs);
 		}
 	} while (r == MGM_ERROR_MORE_DATA);
-	out("mfe end %s: %u records in %u calls", mgm_strerror(r), recs,
-	    calls);
+	out("mfe end %s: %u records in %u calls", mgm_strerror(r), recs, calls);
 	free(buf);
 }
 
@@ -1212,11 +1208,11 @@ static void run(char **w, int n)
 		NEED(3);
 		proto_arg(w[1])->rpf_if = if_arg(w[2]);
 		if (proto_arg(w[1])->x)
-			proto_arg(w[1])->rpf_gx = n > 3 ? xaddr_arg(w[3], 0) :
-							  (struct mgm_addr){ 0 };
+			proto_arg(w[1])->rpf_gx =
+				n > 3 ? xaddr_arg(w[3], 0) :
+					(struct mgm_addr){ 0 };
 		else
-			proto_arg(w[1])->rpf_group = n > 3 ? addr_arg(w[3]) :
-							     0;
+			proto_arg(w[1])->rpf_group = n > 3 ? addr_arg(w[3]) : 0;
 	} else if (!strcmp(c, "prune-timeout")) {
 		NEED(3);
 		proto_arg(w[1])->prune_timeout = (uint32_t)atoi(w[2]);

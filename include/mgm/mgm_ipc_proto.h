@@ -99,10 +99,11 @@ enum mgm_ipc_cb {
 };
 
 /* Does a callback of this type wait for an MGM_IPC_CB_REPLY? */
-#define MGM_IPC_CB_WANTS_REPLY(t)                                         \
-	((t) == MGM_IPC_CB_RPF || (t) == MGM_IPC_CB_CREATION_ALERT ||     \
-	 (t) == MGM_IPC_CB_PRUNE_ALERT || (t) == MGM_IPC_CB_RPF_X ||      \
-	 (t) == MGM_IPC_CB_CREATION_ALERT_X || (t) == MGM_IPC_CB_PRUNE_ALERT_X)
+#define MGM_IPC_CB_WANTS_REPLY(t)                                     \
+	((t) == MGM_IPC_CB_RPF || (t) == MGM_IPC_CB_CREATION_ALERT || \
+	 (t) == MGM_IPC_CB_PRUNE_ALERT || (t) == MGM_IPC_CB_RPF_X ||  \
+	 (t) == MGM_IPC_CB_CREATION_ALERT_X ||                        \
+	 (t) == MGM_IPC_CB_PRUNE_ALERT_X)
 
 /*
  * The "control" object of `mgmctl show stats`, in order: what the control

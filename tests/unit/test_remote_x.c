@@ -265,7 +265,8 @@ static bool got(const char *s)
 		for (i = 0; i < n_cb; i++)
 			if (!strcmp(cblog[i], s))
 				return true;
-		if (poll(&(struct pollfd){ .fd = mgmc_fd(mc), .events = POLLIN },
+		if (poll(&(struct pollfd){ .fd = mgmc_fd(mc),
+					   .events = POLLIN },
 			 1, 10) > 0)
 			mgmc_dispatch(mc);
 	}
@@ -285,7 +286,8 @@ static void settle(int ms)
 	int k;
 
 	for (k = 0; k < ms / 10; k++)
-		if (poll(&(struct pollfd){ .fd = mgmc_fd(mc), .events = POLLIN },
+		if (poll(&(struct pollfd){ .fd = mgmc_fd(mc),
+					   .events = POLLIN },
 			 1, 10) > 0)
 			mgmc_dispatch(mc);
 }
@@ -476,7 +478,8 @@ static void job_dp(void *arg)
 {
 	struct dpq *q = arg;
 
-	snprintf(q->oifs, sizeof(q->oifs), "%s", fake_dp_oifs_x(fd, &q->s, &q->g));
+	snprintf(q->oifs, sizeof(q->oifs), "%s",
+		 fake_dp_oifs_x(fd, &q->s, &q->g));
 	q->present = fake_dp_get_x(fd, &q->s, &q->g, &q->e);
 	q->applied = dmn.cstats.answers_applied;
 }
@@ -679,8 +682,7 @@ static void test_flow(void)
 	CHECK(got("P local_join ::,ff05::5:5 if 2"),
 	      "P, owner of if 2, told of MLD's join");
 	cb_clear();
-	CHECK_ERR(mgmc_delete_group_membership_x(mc, l.h, &ANY6, &G6c, 2, 0,
-						 J),
+	CHECK_ERR(mgmc_delete_group_membership_x(mc, l.h, &ANY6, &G6c, 2, 0, J),
 		  MGM_NO_ERROR);
 	CHECK(got("P local_leave ::,ff05::5:5 if 2"), "... and of its leave");
 	CHECK(got("Q prune ::,ff05::5:5 if 2 del 1"),

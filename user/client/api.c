@@ -470,9 +470,8 @@ uint32_t mgmc_delete_group_membership_x(struct mgmc *c, mgm_handle_t protocol,
 
 static uint32_t mfe_query_x(struct mgmc *c, uint16_t type,
 			    const struct mgm_addr *source,
-			    const struct mgm_addr *group,
-			    uint32_t *buffer_size, uint8_t *buffer,
-			    uint32_t *num_entries)
+			    const struct mgm_addr *group, uint32_t *buffer_size,
+			    uint8_t *buffer, uint32_t *num_entries)
 {
 	struct mgm_ipc_mfe_query_x q = { .buffer_size = cap(*buffer_size) };
 

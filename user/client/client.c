@@ -474,8 +474,8 @@ static bool cb_other_x(struct mgmc *c, const struct mgmc_msg *m)
 		memcpy(&q, p, sizeof(q));
 		if (m->len != sizeof(q) + q.hdr_size)
 			break;
-		cfg.wrong_if(cfg.ctx, &q.source, &q.group, q.ifindex,
-			     q.nexthop, q.hdr_size, p + sizeof(q));
+		cfg.wrong_if(cfg.ctx, &q.source, &q.group, q.ifindex, q.nexthop,
+			     q.hdr_size, p + sizeof(q));
 		break;
 	}
 	default: {

@@ -50,8 +50,7 @@ static json_object *jxaddr(const struct mgm_addr *a)
 /* The "family" of an object carrying addresses. */
 static json_object *jfamily(uint16_t family)
 {
-	return json_object_new_string(family == MGM_AF_INET6 ? "ipv6" :
-								"ipv4");
+	return json_object_new_string(family == MGM_AF_INET6 ? "ipv6" : "ipv4");
 }
 
 static json_object *jif(uint32_t ifindex)
@@ -367,10 +366,10 @@ static bool mfe_step(struct conn *c, void *st)
 
 	for (;;) {
 		size = w->cap;
-		r = w->started ? mgm_get_next_mfe_x(mgmd->m, &w->last_s,
-						    &w->last_g, &size, w->buf,
-						    &n) :
-				 mgm_get_first_mfe_x(mgmd->m, &size, w->buf, &n);
+		r = w->started ?
+			    mgm_get_next_mfe_x(mgmd->m, &w->last_s, &w->last_g,
+					       &size, w->buf, &n) :
+			    mgm_get_first_mfe_x(mgmd->m, &size, w->buf, &n);
 		if (r != MGM_ERROR_INSUFFICIENT_BUFFER || size <= w->cap)
 			break;
 		/* One MFE with more oifs than a page holds. */

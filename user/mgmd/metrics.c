@@ -475,21 +475,21 @@ static int mfe_rows(struct mgmd *d, struct mfe_row *rows, uint32_t limit)
 }
 
 /* Labels: source ("*" for any), group, family ("ipv4", "ipv6"). */
-#define MSAMPLES(nm, help, field)                                            \
-	do {                                                                 \
-		prom_family(b, nm, C, help);                                 \
-		for (i = 0; i < n; i++) {                                    \
-			const struct mfe_row *w = &rows[i];                  \
-                                                                             \
-			mgm_addr_ntop(&w->source, s, sizeof(s));             \
-			mgm_addr_ntop(&w->group, g, sizeof(g));              \
-			prom_sample(b, nm, (double)w->c.field, "source",     \
-				    mgm_addr_is_unspec(&w->source) ? "*" : s, \
-				    "group", g, "family",                    \
+#define MSAMPLES(nm, help, field)                                              \
+	do {                                                                   \
+		prom_family(b, nm, C, help);                                   \
+		for (i = 0; i < n; i++) {                                      \
+			const struct mfe_row *w = &rows[i];                    \
+                                                                               \
+			mgm_addr_ntop(&w->source, s, sizeof(s));               \
+			mgm_addr_ntop(&w->group, g, sizeof(g));                \
+			prom_sample(b, nm, (double)w->c.field, "source",       \
+				    mgm_addr_is_unspec(&w->source) ? "*" : s,  \
+				    "group", g, "family",                      \
 				    w->group.family == MGM_AF_INET6 ? "ipv6" : \
-								      "ipv4", \
-				    NULL);                                   \
-		}                                                            \
+								      "ipv4",  \
+				    NULL);                                     \
+		}                                                              \
 	} while (0)
 
 static void mfes(struct mgmd *d, struct pbuf *b)

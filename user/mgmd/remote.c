@@ -125,8 +125,8 @@ static int cb_kind(uint16_t type)
 	return type == MGM_IPC_CB_RPF || type == MGM_IPC_CB_RPF_X ? 0 :
 	       type == MGM_IPC_CB_CREATION_ALERT ||
 			       type == MGM_IPC_CB_CREATION_ALERT_X ?
-							    1 :
-							    2;
+								    1 :
+								    2;
 }
 
 static const char *cb_name(uint16_t type)
@@ -299,8 +299,7 @@ static void pend_forget(struct rconn *rc, const struct rproto *rp,
 		p = pend_at(rc, i);
 		if (p->done)
 			continue;
-		if (rp ? p->rp == rp :
-			 addr_eq(&p->s, s) && addr_eq(&p->g, g)) {
+		if (rp ? p->rp == rp : addr_eq(&p->s, s) && addr_eq(&p->g, g)) {
 			pend_clear(p);
 			p->superseded = !rp;
 			if (rp)
@@ -566,8 +565,7 @@ static void apply_rpf_x(struct rpend *p, const void *ans, size_t len)
 		return;
 	memcpy(&a, ans, sizeof(a));
 	if ((a.upstream.family && a.upstream.family != p->s.family) ||
-	    (a.route.network.family &&
-	     a.route.network.family != p->s.family)) {
+	    (a.route.network.family && a.route.network.family != p->s.family)) {
 		answer_ok(rp, p->type, 0, sizeof(a));
 		return; /* another family: not this entry's */
 	}
@@ -635,7 +633,8 @@ static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 
 static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
 			      const struct mgm_addr *g, uint32_t iif,
-			      uint32_t nh, uint32_t n, struct mgm_if_entry *oifs)
+			      uint32_t nh, uint32_t n,
+			      struct mgm_if_entry *oifs)
 {
 	const size_t ent = sizeof(struct mgm_if_entry);
 	struct rproto *rp = ctx;
@@ -1426,7 +1425,7 @@ static void req_register(struct rconn *rc, uint16_t t, uint32_t seq,
 	a.handle = rp->h;
 	log_info("%s: registered protocol 0x%08x component %u%s", rp->name,
 		 rp->protocol_id, rp->component_id,
-		 !x				      ? "" :
+		 !x				 ? "" :
 		 rp->families == MGM_FAMILY_IPV6 ? " (IPv6)" :
 		 rp->families == MGM_FAMILY_IPV4 ? " (IPv4, family-neutral)" :
 						   " (IPv4 and IPv6)");
@@ -1619,7 +1618,8 @@ static uint32_t records_len(uint16_t t, uint32_t flags, const uint8_t *data,
 	size_t off = stats ? offsetof(struct mgm_ipmcast_mfe_stats, num_oifs) :
 			     offsetof(struct mgm_ipmcast_mfe, num_oifs);
 	uint32_t used = 0, k, no, sz;
-	bool x = t == MGM_IPC_REQ_GET_MFE_X || t == MGM_IPC_REQ_GET_FIRST_MFE_X ||
+	bool x = t == MGM_IPC_REQ_GET_MFE_X ||
+		 t == MGM_IPC_REQ_GET_FIRST_MFE_X ||
 		 t == MGM_IPC_REQ_GET_NEXT_MFE_X;
 
 	if (t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT)
@@ -1661,7 +1661,8 @@ static void req_buffer(struct rconn *rc, uint16_t t, uint32_t seq,
 	const struct mgm_ipc_mfe_query_x *fx = &q->mfeqx;
 	bool en = t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT ||
 		  t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT_X;
-	bool x = t == MGM_IPC_REQ_GET_MFE_X || t == MGM_IPC_REQ_GET_FIRST_MFE_X ||
+	bool x = t == MGM_IPC_REQ_GET_MFE_X ||
+		 t == MGM_IPC_REQ_GET_FIRST_MFE_X ||
 		 t == MGM_IPC_REQ_GET_NEXT_MFE_X;
 	struct mgm_ipc_buffer_reply a = { 0 };
 	uint32_t size = en ? q->enext.buffer_size :

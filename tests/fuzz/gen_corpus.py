@@ -285,14 +285,26 @@ def buf_reply(seq, recs, n, status=NO_ERROR, size=None):
                                   n) + data, seq, status)
 
 
+def mfe_x_rec(g, s, iif, oifs):
+    """struct mgm_mfe_x (176 bytes) and its oifs, padded to 8."""
+    r = (s + g + addr6("::") + addr6("::") +
+         struct.pack("<8I", 0, iif, 0x4d474d06, 0, 10, 50, 60, len(oifs)) +
+         struct.pack("<8Q", 100, 10000, 1, 0, 0, 0, 0, 200) +
+         b"".join(struct.pack("<7I", o, 0, 0, 0, 0, 100, 0) for o in oifs))
+    return r + b"\0" * (-len(r) % 8)
+
+
 def client_script(extra_before=b"", cb_before_seq=None, cb=b"",
-                  nested=False):
+                  nested=False, x=False):
     """The replies to the harness's fixed script, in order.  nested: cb
     makes one nested call (seq cb_before_seq + 1, answered first); the
-    later requests' sequence numbers shift by one."""
+    later requests' sequence numbers shift by one.  x: HELLO announces
+    MGM_IPC_FEAT_FAMILY_X and the family-neutral calls (seq 18..24) are
+    answered."""
     g, s = ip("239.1.1.1"), ip("192.0.2.10")
+    g6, s6 = addr6("ff0e::1:1"), addr6("2001:db8::1")
     rep = [
-        msg(REPLY, struct.pack("<IIII", 1, 250, 65536, 1), 1),
+        msg(REPLY, struct.pack("<IIII", 1, 250, 65536, 7 if x else 1), 1),
         msg(REPLY, HB, 2),
         msg(REPLY, b"", 3),
         msg(REPLY, b"", 4),
@@ -313,6 +325,18 @@ def client_script(extra_before=b"", cb_before_seq=None, cb=b"",
         msg(REPLY, b"", 16),
         msg(REPLY, b"", 17),
     ]
+    if x:
+        rep += [
+            msg(REPLY, struct.pack("<Q", H + 5), 18),
+            msg(REPLY, b"", 19),
+            buf_reply(20, [mfe_x_rec(g6, s6, 1, [2, 3])], 1),
+            buf_reply(21, [mfe_x_rec(addr4("239.1.1.1"),
+                                     addr4("192.0.2.10"), 1, [2]),
+                           mfe_x_rec(g6, s6, 1, [])], 2, MORE_DATA),
+            buf_reply(22, [], 0, NO_MORE),
+            buf_reply(23, [addr6("::") + g6, s6 + g6], 2, NO_MORE),
+            msg(REPLY, b"", 24),
+        ]
     chunks = []
     for i, r in enumerate(rep):
         seq = i + 1
@@ -326,7 +350,7 @@ def client_script(extra_before=b"", cb_before_seq=None, cb=b"",
             struct.pack_into("<I", hdr, 8, seq + 1)
             r = bytes(hdr)
         chunks.append(chunk + r)
-        if seq == 16:
+        if seq in (16, 23):
             chunks.append(b"")  # dispatch
     return chunked(*chunks)
 
@@ -375,6 +399,44 @@ def client_corpus():
     out["cb-all"] = client_script(
         cb_before_seq=6, cb=rpf + crea + prune + wrong + local + leave +
         dis + ena + gone)
+    # Both families: the family-neutral callbacks (handle H + 5, the
+    # REGISTER_X reply's) while ADD_MEMBERSHIP_X (seq 19) waits.
+    HX = struct.pack("<Q", H + 5)
+    g6, s6, any6 = addr6("ff0e::1:1"), addr6("2001:db8::1"), addr6("::")
+    route_x = struct.pack("<II", 0, 128) + s6 + struct.pack("<II", 1, 0)
+    rpf_x = msg(CB_RPF_X, HX + s6 + g6 + any6 +
+                struct.pack("<IIII", 1, 0, 8, 0) + route_x +
+                bytes([0x60] + [0] * 7), 200)
+    crea_x = msg(CB_CREATION_X, HX + s6 + g6 + struct.pack("<IIII", 1, 0,
+                                                            2, 0) +
+                 struct.pack("<IIii", 2, 0, 0, 1) +
+                 struct.pack("<IIii", 3, 0, 1, 1), 201)
+    prune_x = msg(CB_PRUNE_X, HX + s6 + g6 + struct.pack("<IIiI", 1, 0, 0,
+                                                         60), 202)
+    join_x = msg(CB_JOIN_X, HX + any6 + g6 + struct.pack("<iI", 1, 0), 203)
+    wrong_x = msg(CB_WRONG_IF_X, HX + s6 + g6 +
+                  struct.pack("<IIII", 3, 0, 4, 0) + b"\x60\0\0\0", 204)
+    local_x = msg(CB_LOCAL_JOIN_X, HX + any6 + g6 + struct.pack("<II", 2, 0),
+                  205)
+    leave_x = msg(CB_LOCAL_LEAVE_X, HX + any6 + g6 +
+                  struct.pack("<II", 2, 0), 206)
+    out["script-x"] = client_script(x=True)
+    for name, cb in (("rpf", rpf_x), ("creation", crea_x),
+                     ("prune", prune_x), ("join", join_x),
+                     ("wrong-if", wrong_x), ("local-join", local_x),
+                     ("local-leave", leave_x)):
+        out["cb-x-" + name] = client_script(cb_before_seq=19, cb=cb, x=True)
+    out["cb-x-all"] = client_script(
+        cb_before_seq=19, cb=rpf_x + crea_x + prune_x + join_x + wrong_x +
+        local_x + leave_x + msg(CB_DISABLE_IGMP, HX + struct.pack("<II", 2, 0),
+                                207), x=True)
+    out["cb-x-bad"] = client_script(
+        cb_before_seq=19, cb=msg(CB_RPF_X, HX + b"\0" * 100, 208) +
+        msg(CB_CREATION_X, HX + s6 + g6 + struct.pack("<IIII", 1, 0,
+                                                      0x10000000, 0), 209) +
+        msg(CB_JOIN_X, HX[:4], 210) + msg(CB_LOCAL_JOIN_X, HX, 211),
+        x=True)
+    out["cb-x-to-ipv4-proto"] = client_script(cb_before_seq=3, cb=join_x)
     hello_ok = msg(REPLY, struct.pack("<IIII", 1, 250, 65536, 0), 1)
     out["stale-replies"] = chunked(hello_ok, msg(REPLY, b"", 3) +
                                    msg(REPLY, HB, 2), msg(REPLY, b"", 1))

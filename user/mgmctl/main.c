@@ -174,8 +174,9 @@ static const struct help show_help[] = {
 	  "JSON: {\"table\", \"stats\": {\"entries\", \"mirrored\", \"updates\",\n"
 	  "        \"deletes\", \"resyncs\", \"overruns\", \"vif_changes\",\n"
 	  "        \"mgm_errors\"},\n"
-	  "       \"entries\": [{\"source\", \"group\", \"iif\", \"oifs\",\n"
-	  "        \"path\", \"reason\", \"since\", \"kernel_packets\"}]}",
+	  "       \"entries\": [{\"source\", \"group\", \"family\" (\"ipv4\"),\n"
+	  "        \"iif\", \"oifs\", \"path\", \"reason\", \"since\",\n"
+	  "        \"kernel_packets\"}]}",
 	  "mgmctl show kernel" },
 };
 

@@ -102,6 +102,10 @@ check_eq "IPv4 (*,G): family ipv4, as before" \
 	"[('r1', '*', 'ipv4')]"
 check_eq "every object names its family" \
 	"$(py "$TMP/groups.json" "all(e.get('family') in ('ipv4', 'ipv6') for e in d)")" True
+mgmctl -j show remotes >"$TMP/remotes.json" 2>&1
+check_eq "show remotes: the families each registered for" \
+	"$(py "$TMP/remotes.json" "sorted((e['name'], e['families']) for e in d)")" \
+	"[('remote:six', ['ipv4', 'ipv6']), ('remote:six-2', ['ipv6']), ('remote:six-3', ['ipv6'])]"
 mgmctl show groups >"$TMP/groups.txt" 2>&1
 check "table: the IPv6 (S,G) row" \
 	grep -qE "^remote:six +r2 +$S6 +$G6B$" "$TMP/groups.txt"
@@ -157,6 +161,10 @@ check "... (enable)" has s "cb L enable_igmp if r2"
 remote_start o old "$TMP/o.script"
 check "an IPv4 client (proto) beside" wait_file "$TMP/o.done" 10
 check "its IPv4 join" has o "O join r2 239.7.7.7 \* -> NO_ERROR"
+mgmctl -j show remotes >"$TMP/remotes2.json" 2>&1
+check_eq "show remotes: an IPv4 client's protocol is IPv4 only" \
+	"$(py "$TMP/remotes2.json" "[e['families'] for e in d if e['name'] == 'remote:old']")" \
+	"[['ipv4']]"
 mgmctl -j show groups >"$TMP/groups2.json" 2>&1
 check_eq "show groups: no IPv6 membership of P left, L's gone" \
 	"$(py "$TMP/groups2.json" "sorted((e['protocol'], e['group'], e['family']) for e in d)")" \

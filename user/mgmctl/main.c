@@ -163,7 +163,7 @@ static const struct help show_help[] = {
 	  "they are connected, and how their callbacks went.\n"
 	  "JSON: [{\"name\", \"protocol_id\", \"component_id\", \"pid\",\n"
 	  "        \"connected\" (bool), \"callbacks\", \"timeouts\",\n"
-	  "        \"bad_answers\"}]",
+	  "        \"bad_answers\", \"families\": [\"ipv4\", \"ipv6\"]}]",
 	  "mgmctl show remotes" },
 	{ "kernel", "show kernel",
 	  "The kernel's multicast routes as mgmd mirrors them (mirror-kernel):\n"

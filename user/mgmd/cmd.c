@@ -615,7 +615,7 @@ static void show_kernel(void)
 
 static int add_remote(void *arg, const struct remote_info *ri)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *fam;
 
 	ADD(o, "name", json_object_new_string(ri->name));
 	ADD(o, "protocol_id", INT(ri->protocol_id));
@@ -625,6 +625,13 @@ static int add_remote(void *arg, const struct remote_info *ri)
 	ADD(o, "callbacks", INT(ri->callbacks));
 	ADD(o, "timeouts", INT(ri->timeouts));
 	ADD(o, "bad_answers", INT(ri->bad_answers));
+	/* The address families it takes part in (REGISTER_X). */
+	fam = json_object_new_array();
+	if (ri->families & MGM_FAMILY_IPV4)
+		json_object_array_add(fam, json_object_new_string("ipv4"));
+	if (ri->families & MGM_FAMILY_IPV6)
+		json_object_array_add(fam, json_object_new_string("ipv6"));
+	ADD(o, "families", fam);
 	json_object_array_add(arg, o);
 	return 0;
 }

@@ -2076,6 +2076,7 @@ int remote_foreach(int (*fn)(void *arg, const struct remote_info *ri),
 			.callbacks = rp->n_cb,
 			.timeouts = rp->n_timeouts,
 			.bad_answers = rp->n_bad,
+			.families = rp->families,
 		};
 
 		ret = fn(arg, &ri);

@@ -124,7 +124,7 @@ check "... and the local leave" has s "cb P local_leave :: $G6C if r2"
 
 # --- 4. an IPv4 flow: the family-neutral callbacks, the _x queries ----------------
 sink_start 1 "$NS_R1" "$GROUP"
-send -n 50 -r 500
+send -n 100 -r 500
 sleep 0.3
 touch "$TMP/s.go2"
 check "MFE queries done" wait_file "$TMP/s.mfe" 10

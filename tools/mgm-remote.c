@@ -14,6 +14,12 @@
  *
  * Commands:
  *   proto P ID COMPONENT       register protocol P (ID: number or "igmp")
+ *   proto-x P ID COMPONENT [4|6|46]
+ *                              the same, family-neutral (mgmc_register_
+ *                              protocol_x) for IPv4, IPv6 or both (46,
+ *                              the default): its callbacks print
+ *                              addresses of either family, its join and
+ *                              leave take IPv6 addresses too
  *   handle P VALUE|@FILE       name a raw handle P (e.g. another process's)
  *   save P FILE                write P's handle to FILE
  *   take P IF | release P IF | deregister P
@@ -31,6 +37,9 @@
  *                              the incoming interface (next hop 0)
  *   nest P IF                  P's join/local callbacks call "owner IF"
  *   mfe | mfe-stats 0|1        walk the MFEs (GetFirst/GetNext, 1 a call)
+ *   mfe-x                      walk both families' MFEs (mgmc_get_*_mfe_x)
+ *   get-mfe-x SOURCE GROUP     one MFE of either family (mgmc_get_mfe_x)
+ *   groups-x P any|all         group enumeration, both families
  *   get-mfe SOURCE GROUP [0|1] one MFE (or its stats), probing its size
  *   set-mfe P SOURCE GROUP UPSTREAM
  *   groups P any|all           group enumeration, 2 records a call
@@ -75,13 +84,16 @@ struct proto {
 	bool registered; /* by us (not a raw "handle") */
 	uint32_t ifs[MAX_IFS]; /* taken, released on SIGTERM */
 	int n_ifs;
+	bool x; /* family-neutral (proto-x) */
 	struct {
 		uint32_t ifindex, group;
+		struct mgm_addr gx; /* x: the group, family 0 for any */
 	} dis[MAX_IFS];
 	int n_dis;
 	int slow_ms;
 	uint32_t prune_timeout;
 	uint32_t rpf_if, rpf_group;
+	struct mgm_addr rpf_gx; /* x: family 0 for any */
 	uint32_t nest_if;
 	bool retake; /* take an interface back when it appears again */
 };
@@ -160,6 +172,29 @@ static uint32_t addr_arg(const char *s)
 	if (inet_pton(AF_INET, s, &a) != 1)
 		die("bad address '%s'", s);
 	return a.s_addr;
+}
+
+/* An address of either family; "*": unspecified of family fam (0: the
+ * other argument decides, see member_x). */
+static struct mgm_addr xaddr_arg(const char *s, uint16_t fam)
+{
+	struct in6_addr a6;
+	struct in_addr a;
+
+	if (!strcmp(s, "*"))
+		return (struct mgm_addr){ .family = fam ? fam : MGM_AF_INET };
+	if (inet_pton(AF_INET, s, &a) == 1)
+		return mgm_addr4(a.s_addr);
+	if (inet_pton(AF_INET6, s, &a6) == 1)
+		return mgm_addr6(a6.s6_addr);
+	die("bad address '%s'", s);
+	return (struct mgm_addr){ 0 };
+}
+
+/* Text of an address of either family. */
+static const char *xip(const struct mgm_addr *a, char *buf)
+{
+	return mgm_addr_ntop(a, buf, MGM_ADDRSTRLEN);
 }
 
 static struct proto *proto_arg(const char *name)
@@ -330,6 +365,138 @@ static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nh)
 	return 0;
 }
 
+/* ---- the family-neutral callbacks (proto-x): the same lines ----------- */
+
+static bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	return a->family == b->family && !memcmp(a->v6, b->v6, 16);
+}
+
+static uint32_t cbx_rpf(void *ctx, const struct mgm_addr *s,
+			const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
+			struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
+			struct mgm_route_info_x *route)
+{
+	struct proto *p = ctx;
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], c[MGM_ADDRSTRLEN];
+	char i[IF_NAMESIZE], r[IF_NAMESIZE];
+
+	(void)hdr;
+	out("cb %s rpf %s %s iif %s nh %u up %s hdr %u route %s/%u", p->name,
+	    xip(s, a), xip(g, b), ifn(*iif, i), *nh, xip(up, c), hs,
+	    ifn(route->ifindex, r), route->prefix_len);
+	slow(p);
+	if (p->rpf_if && (!p->rpf_gx.family || addr_eq(&p->rpf_gx, g))) {
+		*iif = p->rpf_if;
+		*nh = 0;
+		out("%s rpf answer %s %s iif %s", p->name, xip(s, a), xip(g, b),
+		    ifn(*iif, i));
+	}
+	return 0;
+}
+
+static uint32_t cbx_creation(void *ctx, const struct mgm_addr *s,
+			     const struct mgm_addr *g, uint32_t iif,
+			     uint32_t nh, uint32_t n, struct mgm_if_entry *oifs)
+{
+	struct proto *p = ctx;
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
+	char list[256] = "", dis[256] = "";
+	uint32_t k;
+	int d;
+
+	(void)nh;
+	for (k = 0; k < n; k++) {
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 " %s%s", ifn(oifs[k].ifindex, i),
+			 oifs[k].igmp ? "(igmp)" : "");
+		for (d = 0; d < p->n_dis; d++) {
+			if (p->dis[d].ifindex != oifs[k].ifindex ||
+			    (p->dis[d].gx.family && !addr_eq(&p->dis[d].gx, g)))
+				continue;
+			oifs[k].enabled = 0;
+			snprintf(dis + strlen(dis), sizeof(dis) - strlen(dis),
+				 " %s", ifn(oifs[k].ifindex, i));
+		}
+	}
+	out("cb %s creation %s %s iif %s oifs%s%s%s", p->name, xip(s, a),
+	    xip(g, b), ifn(iif, i), list, *dis ? " disabled" : "", dis);
+	slow(p);
+	return 0;
+}
+
+static uint32_t cbx_prune(void *ctx, const struct mgm_addr *s,
+			  const struct mgm_addr *g, uint32_t ifindex,
+			  uint32_t nh, int32_t del, uint32_t *timeout)
+{
+	struct proto *p = ctx;
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
+
+	(void)nh;
+	out("cb %s prune %s %s if %s member_delete %d timeout %u", p->name,
+	    xip(s, a), xip(g, b), ifn(ifindex, i), del, *timeout);
+	if (p->prune_timeout)
+		*timeout = p->prune_timeout;
+	slow(p);
+	return 0;
+}
+
+static uint32_t cbx_join(void *ctx, const struct mgm_addr *s,
+			 const struct mgm_addr *g, int32_t upd)
+{
+	struct proto *p = ctx;
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
+
+	out("cb %s join %s %s member_update %d", p->name, xip(s, a), xip(g, b),
+	    upd);
+	if (p->nest_if)
+		owner(p->nest_if);
+	return 0;
+}
+
+static uint32_t cbx_wrong_if(void *ctx, const struct mgm_addr *s,
+			     const struct mgm_addr *g, uint32_t ifx,
+			     uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	struct proto *p = ctx;
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
+
+	(void)nh, (void)hdr;
+	out("cb %s wrong_if %s %s if %s hdr %u", p->name, xip(s, a), xip(g, b),
+	    ifn(ifx, i), hs);
+	return 0;
+}
+
+static void cbx_local(struct proto *p, const char *what,
+		      const struct mgm_addr *s, const struct mgm_addr *g,
+		      uint32_t ifindex)
+{
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
+
+	out("cb %s %s %s %s if %s", p->name, what, xip(s, a), xip(g, b),
+	    ifn(ifindex, i));
+	if (p->nest_if)
+		owner(p->nest_if);
+}
+
+static uint32_t cbx_local_join(void *ctx, const struct mgm_addr *s,
+			       const struct mgm_addr *g, uint32_t ifindex,
+			       uint32_t nh)
+{
+	(void)nh;
+	cbx_local(ctx, "local_join", s, g, ifindex);
+	return 0;
+}
+
+static uint32_t cbx_local_leave(void *ctx, const struct mgm_addr *s,
+				const struct mgm_addr *g, uint32_t ifindex,
+				uint32_t nh)
+{
+	(void)nh;
+	cbx_local(ctx, "local_leave", s, g, ifindex);
+	return 0;
+}
+
 static void on_shutdown(void *arg, mgm_handle_t h, uint32_t reason)
 {
 	int i;
@@ -462,6 +629,41 @@ static void cmd_proto(char **w)
 	    (unsigned long long)p->h);
 }
 
+static void cmd_proto_x(char **w, int n)
+{
+	struct mgm_protocol_config_x cfg = {
+		.rpf = cbx_rpf,
+		.creation_alert = cbx_creation,
+		.prune_alert = cbx_prune,
+		.join_alert = cbx_join,
+		.wrong_if = cbx_wrong_if,
+		.local_join = cbx_local_join,
+		.local_leave = cbx_local_leave,
+		.disable_igmp = cb_disable,
+		.enable_igmp = cb_enable,
+	};
+	const char *fam = n > 4 ? w[4] : "46";
+	struct proto *p;
+	uint32_t id, r;
+
+	if (n_protos == MAX_PROTOS)
+		die("too many protocols");
+	p = &protos[n_protos++];
+	snprintf(p->name, sizeof(p->name), "%s", w[1]);
+	p->x = true;
+	id = !strcmp(w[2], "igmp") ? MGM_MS_IP_IGMP :
+				     (uint32_t)strtoul(w[2], NULL, 0);
+	cfg.ctx = p;
+	cfg.families = (strchr(fam, '4') ? MGM_FAMILY_IPV4 : 0) |
+		       (strchr(fam, '6') ? MGM_FAMILY_IPV6 : 0);
+	r = mgmc_register_protocol_x(mc, &cfg, id, (uint32_t)atoi(w[3]), &p->h);
+	p->registered = r == MGM_NO_ERROR;
+	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
+	    (unsigned long long)p->h);
+	if (r != MGM_NO_ERROR && *mgmc_last_error())
+		out("%s register: %s", p->name, mgmc_last_error());
+}
+
 static void cmd_handle(char **w)
 {
 	struct proto *p;
@@ -503,13 +705,34 @@ static void cmd_interface(bool take, char **w)
 			p->ifs[i--] = p->ifs[--p->n_ifs];
 }
 
+/* join/leave of a proto-x protocol: either family. */
+static void cmd_member_x(struct proto *p, bool join, char **w, int n)
+{
+	struct mgm_addr g = xaddr_arg(w[3], 0);
+	struct mgm_addr s = xaddr_arg(n > 4 ? w[4] : "*", g.family);
+	uint64_t t0 = now_ns();
+	uint32_t r;
+
+	r = (join ? mgmc_add_group_membership_x :
+		    mgmc_delete_group_membership_x)(
+		mc, p->h, &s, &g, if_arg(w[2]), 0, MGM_JOIN_STATE_FLAG);
+	out("%s %s %s %s %s -> %s (%.1f ms)", p->name, w[0], w[2], w[3],
+	    n > 4 ? w[4] : "*", mgm_strerror(r), (now_ns() - t0) / 1e6);
+}
+
 static void cmd_member(bool join, char **w, int n)
 {
 	struct proto *p = proto_arg(w[1]);
-	uint32_t ifindex = if_arg(w[2]), g = addr_arg(w[3]);
-	uint32_t s = n > 4 ? addr_arg(w[4]) : 0, r;
+	uint32_t ifindex, g, s, r;
 	uint64_t t0 = now_ns();
 
+	if (p->x) {
+		cmd_member_x(p, join, w, n);
+		return;
+	}
+	ifindex = if_arg(w[2]);
+	g = addr_arg(w[3]);
+	s = n > 4 ? addr_arg(w[4]) : 0;
 	r = (join ? mgmc_add_group_membership_entry :
 		    mgmc_delete_group_membership_entry)(
 		mc, p->h, s, s ? 0xffffffffU : 0, g, g ? 0xffffffffU : 0,
@@ -633,6 +856,108 @@ static void cmd_get_mfe(char **w, int n)
 		print_stats(buf, flags);
 	else
 		print_mfe((const void *)buf);
+}
+
+static void print_mfe_x(const struct mgm_mfe_x *e)
+{
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], u[MGM_ADDRSTRLEN];
+	char i[IF_NAMESIZE], list[256] = "";
+	uint32_t k;
+
+	for (k = 0; k < e->num_oifs; k++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 " %s", ifn(e->oifs[k].out_ifindex, i));
+	out("mfe %s %s iif %s oifs%s upstream %s timeout %u",
+	    xip(&e->source, a), xip(&e->group, b), ifn(e->in_ifindex, i), list,
+	    xip(&e->upstream, u), e->timeout);
+}
+
+#define REC_X(n) ((MGM_SIZEOF_MFE_X(n) + 7U) & ~7U)
+
+/* mfe, both families: one record a call, as cmd_mfe. */
+static void cmd_mfe_x(void)
+{
+	struct mgm_addr ls = { 0 }, lg = { 0 };
+	uint32_t cap = REC_X(1), size, n, r, k, recs = 0, calls = 0, off;
+	uint64_t *buf = malloc(65536); /* records are 8-byte aligned */
+	bool first = true;
+
+	if (!buf)
+		die("out of memory");
+	do {
+		size = cap;
+		calls++;
+		r = first ? mgmc_get_first_mfe_x(mc, &size, (void *)buf, &n) :
+			    mgmc_get_next_mfe_x(mc, &ls, &lg, &size,
+						(void *)buf, &n);
+		if (r == MGM_ERROR_INSUFFICIENT_BUFFER && size > cap &&
+		    size <= 65536) {
+			out("mfe buffer %u too small, need %u", cap, size);
+			cap = size;
+			r = MGM_ERROR_MORE_DATA;
+			continue;
+		}
+		if (r == MGM_ERROR_CAN_NOT_COMPLETE)
+			out("mfe-x: %s", mgmc_last_error());
+		first = false;
+		for (k = 0, off = 0; k < n; k++, recs++) {
+			const struct mgm_mfe_x *e =
+				(const void *)((uint8_t *)buf + off);
+
+			print_mfe_x(e);
+			ls = e->source;
+			lg = e->group;
+			off += REC_X(e->num_oifs);
+		}
+	} while (r == MGM_ERROR_MORE_DATA);
+	out("mfe end %s: %u records in %u calls", mgm_strerror(r), recs, calls);
+	free(buf);
+}
+
+static void cmd_get_mfe_x(char **w)
+{
+	struct mgm_addr g = xaddr_arg(w[2], 0);
+	struct mgm_addr s = xaddr_arg(w[1], g.family);
+	uint64_t buf[512];
+	uint32_t size = 0, r;
+
+	r = mgmc_get_mfe_x(mc, &s, &g, &size, NULL);
+	out("get-mfe %s %s probe -> %s size %u", w[1], w[2], mgm_strerror(r),
+	    size);
+	if (r != MGM_ERROR_INSUFFICIENT_BUFFER || size > sizeof(buf))
+		return;
+	r = mgmc_get_mfe_x(mc, &s, &g, &size, (void *)buf);
+	out("get-mfe %s %s -> %s", w[1], w[2], mgm_strerror(r));
+	if (r == MGM_NO_ERROR)
+		print_mfe_x((const void *)buf);
+}
+
+static void cmd_groups_x(char **w)
+{
+	struct proto *p = proto_arg(w[1]);
+	struct mgm_source_group_x v[2];
+	mgm_handle_t eh = 0;
+	uint32_t r, size, n, total = 0, calls = 0, k;
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
+
+	r = mgmc_group_enumeration_start(
+		mc, p->h,
+		strcmp(w[2], "all") ? MGM_ANY_SOURCE : MGM_ALL_SOURCES, &eh);
+	out("%s groups %s start -> %s", p->name, w[2], mgm_strerror(r));
+	if (r != MGM_NO_ERROR)
+		return;
+	do {
+		size = sizeof(v);
+		calls++;
+		r = mgmc_group_enumeration_get_next_x(mc, eh, &size, (void *)v,
+						      &n);
+		for (k = 0; k < n && k < 2; k++, total++)
+			out("%s group %s %s", p->name, xip(&v[k].source, a),
+			    xip(&v[k].group, b));
+	} while (r == MGM_ERROR_MORE_DATA);
+	out("%s groups %s: %u records in %u calls, last %s, end %s", p->name,
+	    w[2], total, calls, mgm_strerror(r),
+	    mgm_strerror(mgmc_group_enumeration_end(mc, eh)));
 }
 
 static void cmd_set_mfe(char **w)
@@ -816,6 +1141,17 @@ static void run(char **w, int n)
 	if (!strcmp(c, "proto")) {
 		NEED(4);
 		cmd_proto(w);
+	} else if (!strcmp(c, "proto-x")) {
+		NEED(4);
+		cmd_proto_x(w, n);
+	} else if (!strcmp(c, "mfe-x")) {
+		cmd_mfe_x();
+	} else if (!strcmp(c, "get-mfe-x")) {
+		NEED(3);
+		cmd_get_mfe_x(w);
+	} else if (!strcmp(c, "groups-x")) {
+		NEED(3);
+		cmd_groups_x(w);
 	} else if (!strcmp(c, "handle")) {
 		NEED(3);
 		cmd_handle(w);
@@ -859,14 +1195,24 @@ static void run(char **w, int n)
 		if (p->n_dis == MAX_IFS)
 			die("too many");
 		p->dis[p->n_dis].ifindex = if_arg(w[2]);
-		p->dis[p->n_dis++].group = n > 3 ? addr_arg(w[3]) : 0;
+		if (p->x)
+			p->dis[p->n_dis].gx = n > 3 ? xaddr_arg(w[3], 0) :
+						      (struct mgm_addr){ 0 };
+		else
+			p->dis[p->n_dis].group = n > 3 ? addr_arg(w[3]) : 0;
+		p->n_dis++;
 	} else if (!strcmp(c, "slow")) {
 		NEED(3);
 		proto_arg(w[1])->slow_ms = atoi(w[2]);
 	} else if (!strcmp(c, "rpf")) {
 		NEED(3);
 		proto_arg(w[1])->rpf_if = if_arg(w[2]);
-		proto_arg(w[1])->rpf_group = n > 3 ? addr_arg(w[3]) : 0;
+		if (proto_arg(w[1])->x)
+			proto_arg(w[1])->rpf_gx =
+				n > 3 ? xaddr_arg(w[3], 0) :
+					(struct mgm_addr){ 0 };
+		else
+			proto_arg(w[1])->rpf_group = n > 3 ? addr_arg(w[3]) : 0;
 	} else if (!strcmp(c, "prune-timeout")) {
 		NEED(3);
 		proto_arg(w[1])->prune_timeout = (uint32_t)atoi(w[2]);

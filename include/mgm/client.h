@@ -189,6 +189,48 @@ uint32_t mgmc_group_enumeration_get_next(struct mgmc *c,
 uint32_t mgmc_group_enumeration_end(struct mgmc *c, mgm_handle_t enum_handle);
 
 /*
+ * Both address families: mgm.h's _x functions ("Both address families"),
+ * over the control socket.  A protocol registered with
+ * mgmc_register_protocol_x() gets its callbacks with struct mgm_addr
+ * addresses, for the families it named; its handle works with every
+ * mgmc_* function above (interfaces, enumeration start and end), and
+ * mgmc_group_enumeration_get_next_x() returns struct mgm_source_group_x
+ * records of either family.  Records of the MFE functions are struct
+ * mgm_mfe_x, each padded to 8 bytes (step with
+ * (MGM_SIZEOF_MFE_X(num_oifs) + 7) & ~7).  A daemon without
+ * MGM_IPC_FEAT_FAMILY_X (mgmc_daemon_features()) cannot serve them: they
+ * return MGM_ERROR_CAN_NOT_COMPLETE at once, mgmc_last_error() says so.
+ */
+uint32_t mgmc_register_protocol_x(struct mgmc *c,
+				  const struct mgm_protocol_config_x *config,
+				  uint32_t protocol_id, uint32_t component_id,
+				  mgm_handle_t *protocol);
+uint32_t mgmc_add_group_membership_x(struct mgmc *c, mgm_handle_t protocol,
+				     const struct mgm_addr *source,
+				     const struct mgm_addr *group,
+				     uint32_t ifindex, uint32_t nexthop,
+				     uint32_t flags);
+uint32_t mgmc_delete_group_membership_x(struct mgmc *c, mgm_handle_t protocol,
+					const struct mgm_addr *source,
+					const struct mgm_addr *group,
+					uint32_t ifindex, uint32_t nexthop,
+					uint32_t flags);
+uint32_t mgmc_get_mfe_x(struct mgmc *c, const struct mgm_addr *source,
+			const struct mgm_addr *group, uint32_t *buffer_size,
+			uint8_t *buffer);
+uint32_t mgmc_get_first_mfe_x(struct mgmc *c, uint32_t *buffer_size,
+			      uint8_t *buffer, uint32_t *num_entries);
+uint32_t mgmc_get_next_mfe_x(struct mgmc *c, const struct mgm_addr *source,
+			     const struct mgm_addr *group,
+			     uint32_t *buffer_size, uint8_t *buffer,
+			     uint32_t *num_entries);
+uint32_t mgmc_group_enumeration_get_next_x(struct mgmc *c,
+					   mgm_handle_t enum_handle,
+					   uint32_t *buffer_size,
+					   uint8_t *buffer,
+					   uint32_t *num_entries);
+
+/*
  * Low level: send one request of any type with any payload and wait for
  * its answer (for tests and diagnostics).  Returns the answer's status;
  * *reply_type (if not NULL) is MGM_IPC_REPLY or MGM_IPC_ERROR; up to

@@ -49,6 +49,16 @@ enum mgm_ipc_req {
 	MGM_IPC_REQ_GROUP_ENUM_START = 47, /* enum_start -> handle */
 	MGM_IPC_REQ_GROUP_ENUM_GET_NEXT = 48, /* enum_next -> buffer_reply */
 	MGM_IPC_REQ_GROUP_ENUM_END = 49, /* handle -> (none) */
+	/* Both address families (MGM_IPC_FEAT_FAMILY_X): the mgm_*_x
+	 * functions of mgm.h.  Addresses are struct mgm_addr. */
+	MGM_IPC_REQ_REGISTER_X = 50, /* register_x -> handle */
+	MGM_IPC_REQ_ADD_MEMBERSHIP_X = 51, /* membership_x -> (none) */
+	MGM_IPC_REQ_DELETE_MEMBERSHIP_X = 52, /* membership_x -> (none) */
+	MGM_IPC_REQ_GET_MFE_X = 53, /* mfe_query_x -> buffer_reply + data */
+	MGM_IPC_REQ_GET_FIRST_MFE_X = 54, /* ditto (key ignored) */
+	MGM_IPC_REQ_GET_NEXT_MFE_X = 55, /* ditto */
+	MGM_IPC_REQ_GROUP_ENUM_GET_NEXT_X = 56, /* enum_next -> buffer_reply
+						 * + mgm_source_group_x */
 };
 
 /* Callbacks (MGM_IPC_CB_FIRST..LAST), daemon to client. */
@@ -72,12 +82,28 @@ enum mgm_ipc_cb {
 	 * client that does not know them ignores them. */
 	MGM_IPC_EV_IF_GONE = 113, /* ev_interface */
 	MGM_IPC_EV_IF_APPEARED = 114, /* ev_interface */
+	/*
+	 * The callbacks of a protocol registered with REGISTER_X, either
+	 * family (the IPv4 ones above go to REGISTER's protocols only).
+	 * DISABLE_IGMP and ENABLE_IGMP carry no address: both kinds of
+	 * protocol get those above.
+	 */
+	MGM_IPC_CB_RPF_X = 115, /* cb_rpf_x + hdr; answer: cb_rpf_x_reply */
+	MGM_IPC_CB_CREATION_ALERT_X = 116, /* cb_creation_x + oifs; answer:
+					    * cb_creation_reply + oifs */
+	MGM_IPC_CB_PRUNE_ALERT_X = 117, /* cb_prune_x; answer: cb_prune_reply */
+	MGM_IPC_CB_JOIN_ALERT_X = 118, /* cb_join_x */
+	MGM_IPC_CB_WRONG_IF_X = 119, /* cb_wrong_if_x + hdr */
+	MGM_IPC_CB_LOCAL_JOIN_X = 120, /* cb_local_x */
+	MGM_IPC_CB_LOCAL_LEAVE_X = 121, /* cb_local_x */
 };
 
 /* Does a callback of this type wait for an MGM_IPC_CB_REPLY? */
 #define MGM_IPC_CB_WANTS_REPLY(t)                                     \
 	((t) == MGM_IPC_CB_RPF || (t) == MGM_IPC_CB_CREATION_ALERT || \
-	 (t) == MGM_IPC_CB_PRUNE_ALERT)
+	 (t) == MGM_IPC_CB_PRUNE_ALERT || (t) == MGM_IPC_CB_RPF_X ||  \
+	 (t) == MGM_IPC_CB_CREATION_ALERT_X ||                        \
+	 (t) == MGM_IPC_CB_PRUNE_ALERT_X)
 
 /*
  * The "control" object of `mgmctl show stats`, in order: what the control
@@ -129,6 +155,9 @@ struct mgm_ipc_hello_reply {
  * once and the answer after the fact): a client may call mgmd from inside
  * RPF, creation and prune alerts. */
 #define MGM_IPC_FEAT_ASYNC_CB 0x2U
+/* The family-neutral requests and callbacks (REGISTER_X ... CB_*_X): an
+ * older daemon answers them "unknown request type" (MGM_IPC_ERROR). */
+#define MGM_IPC_FEAT_FAMILY_X 0x4U
 
 /* Bits of mgm_ipc_register.callbacks: which callbacks the client has.
  * MGM calls only those (a NULL callback is simply not called). */
@@ -149,6 +178,15 @@ struct mgm_ipc_register {
 	uint32_t component_id;
 	uint32_t callback_flags; /* reserved, must be 0 (as in MGM) */
 	uint32_t callbacks; /* MGM_IPC_CBM_* */
+};
+
+/* REGISTER_X: mgm_register_protocol_x.  The callbacks are the bits of
+ * MGM_IPC_CBM_* (same meaning); families: MGM_FAMILY_* (at least one). */
+struct mgm_ipc_register_x {
+	uint32_t protocol_id;
+	uint32_t component_id;
+	uint32_t families;
+	uint32_t callbacks;
 };
 
 /* DEREGISTER, GROUP_ENUM_END; and the reply of REGISTER and
@@ -188,6 +226,18 @@ struct mgm_ipc_membership {
 	uint32_t reserved;
 };
 
+/* ADD_MEMBERSHIP_X, DELETE_MEMBERSHIP_X: wildcards are unspecified
+ * addresses (no masks); source and group of one family. */
+struct mgm_ipc_membership_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	uint32_t ifindex;
+	uint32_t nexthop;
+	uint32_t flags; /* MGM_JOIN_STATE_FLAG, MGM_FORWARD_STATE_FLAG */
+	uint32_t reserved;
+};
+
 /* The fixed part of struct mgm_ipmcast_mfe (its 15 words) on the wire. */
 #define MGM_IPC_MFE_WORDS 15
 
@@ -221,6 +271,18 @@ struct mgm_ipc_buffer_reply {
 #define MGM_IPC_BUF_MAX                                       \
 	(MGM_IPC_MAX - (uint32_t)sizeof(struct mgm_ipc_hdr) - \
 	 (uint32_t)sizeof(struct mgm_ipc_buffer_reply))
+
+/*
+ * GET_MFE_X (source, group: the key), GET_FIRST_MFE_X (ignored),
+ * GET_NEXT_MFE_X (the start).  The reply's records are struct mgm_mfe_x,
+ * each padded to 8 bytes, as mgm_get_*_mfe_x write them.
+ */
+struct mgm_ipc_mfe_query_x {
+	struct mgm_addr source;
+	struct mgm_addr group;
+	uint32_t buffer_size;
+	uint32_t reserved;
+};
 
 /* SET_MFE: MgmSetMfe (MGM reads source, group and upstream). */
 struct mgm_ipc_set_mfe {
@@ -342,6 +404,83 @@ struct mgm_ipc_cb_local {
 	uint32_t nexthop;
 };
 
+/* The family-neutral callbacks: those above, addresses as struct
+ * mgm_addr (wildcards unspecified, no masks). */
+
+/* RPF_X, then hdr_size bytes of packet header. */
+struct mgm_ipc_cb_rpf_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	struct mgm_addr upstream; /* in: MGM's choice */
+	uint32_t in_ifindex; /* in: MGM's choice */
+	uint32_t in_nexthop;
+	uint32_t hdr_size;
+	uint32_t reserved;
+	struct mgm_route_info_x route;
+	/* uint8_t hdr[hdr_size]; */
+};
+
+struct mgm_ipc_cb_rpf_x_reply {
+	uint32_t in_ifindex;
+	uint32_t in_nexthop;
+	struct mgm_addr upstream;
+	struct mgm_route_info_x route;
+};
+
+/* CREATION_ALERT_X, then if_count struct mgm_if_entry; the answer is
+ * struct mgm_ipc_cb_creation_reply, as for CREATION_ALERT. */
+struct mgm_ipc_cb_creation_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	uint32_t in_ifindex;
+	uint32_t in_nexthop;
+	uint32_t if_count;
+	uint32_t reserved;
+	/* struct mgm_if_entry oifs[if_count]; */
+};
+
+/* PRUNE_ALERT_X; the answer is struct mgm_ipc_cb_prune_reply. */
+struct mgm_ipc_cb_prune_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	uint32_t ifindex;
+	uint32_t nexthop;
+	int32_t member_delete;
+	uint32_t timeout; /* in: MGM's value (seconds) */
+};
+
+struct mgm_ipc_cb_join_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	int32_t member_update;
+	uint32_t reserved;
+};
+
+/* WRONG_IF_X, then hdr_size bytes of packet header. */
+struct mgm_ipc_cb_wrong_if_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	uint32_t ifindex;
+	uint32_t nexthop;
+	uint32_t hdr_size;
+	uint32_t reserved;
+	/* uint8_t hdr[hdr_size]; */
+};
+
+/* LOCAL_JOIN_X, LOCAL_LEAVE_X. */
+struct mgm_ipc_cb_local_x {
+	uint64_t handle;
+	struct mgm_addr source;
+	struct mgm_addr group;
+	uint32_t ifindex;
+	uint32_t nexthop;
+};
+
 /* DISABLE_IGMP, ENABLE_IGMP. */
 struct mgm_ipc_cb_igmp {
 	uint64_t handle;
@@ -408,5 +547,18 @@ _Static_assert(sizeof(struct mgm_ipc_cb_local) == 32, "cb_local");
 _Static_assert(sizeof(struct mgm_ipc_cb_igmp) == 16, "cb_igmp");
 _Static_assert(sizeof(struct mgm_ipc_ev_shutdown) == 16, "ev_shutdown");
 _Static_assert(sizeof(struct mgm_ipc_ev_interface) == 40, "ev_interface");
+_Static_assert(sizeof(struct mgm_addr) == 20, "addr");
+_Static_assert(sizeof(struct mgm_route_info_x) == 36, "route_info_x");
+_Static_assert(sizeof(struct mgm_source_group_x) == 40, "source_group_x");
+_Static_assert(sizeof(struct mgm_ipc_register_x) == 16, "register_x");
+_Static_assert(sizeof(struct mgm_ipc_membership_x) == 64, "membership_x");
+_Static_assert(sizeof(struct mgm_ipc_mfe_query_x) == 48, "mfe_query_x");
+_Static_assert(sizeof(struct mgm_ipc_cb_rpf_x) == 120, "cb_rpf_x");
+_Static_assert(sizeof(struct mgm_ipc_cb_rpf_x_reply) == 64, "cb_rpf_x_reply");
+_Static_assert(sizeof(struct mgm_ipc_cb_creation_x) == 64, "cb_creation_x");
+_Static_assert(sizeof(struct mgm_ipc_cb_prune_x) == 64, "cb_prune_x");
+_Static_assert(sizeof(struct mgm_ipc_cb_join_x) == 56, "cb_join_x");
+_Static_assert(sizeof(struct mgm_ipc_cb_wrong_if_x) == 64, "cb_wrong_if_x");
+_Static_assert(sizeof(struct mgm_ipc_cb_local_x) == 56, "cb_local_x");
 
 #endif /* MGM_MGM_IPC_PROTO_H */

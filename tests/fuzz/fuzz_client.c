@@ -7,7 +7,11 @@
  * The client runs a fixed script of calls: HELLO, register (the handle
  * comes from the reply), take an interface, a membership, the owner of an
  * interface, every MFE query with and without a buffer, set MFE, a group
- * enumeration (start, get next, end), dispatch, deregister, dispatch.
+ * enumeration (start, get next, end), dispatch, deregister; then the
+ * family-neutral calls (only sent if HELLO announced
+ * MGM_IPC_FEAT_FAMILY_X): register_x, an IPv6 membership, the three MFE
+ * queries, a group enumeration's get next, dispatch, deregister; then
+ * dispatch.
  * Input: what mgmd sends, as chunks [len: u16 little-endian][len bytes]:
  * before step i, chunk i is written to mgmd's end of a socketpair (its
  * reply, and callbacks or events before it); the rest goes before the
@@ -109,6 +113,79 @@ static uint32_t f_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
 	return MGM_NO_ERROR;
 }
 
+/* The family-neutral callbacks: read every byte they are given. */
+static uint32_t fx_sum(const struct mgm_addr *s, const struct mgm_addr *g)
+{
+	uint32_t sum = 0, i;
+
+	for (i = 0; i < sizeof(*s); i++)
+		sum += ((const uint8_t *)s)[i] + ((const uint8_t *)g)[i];
+	return sum;
+}
+
+static uint32_t fx_rpf(void *ctx, const struct mgm_addr *s,
+		       const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
+		       struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
+		       struct mgm_route_info_x *route)
+{
+	uint32_t sum = fx_sum(s, g), i;
+
+	(void)ctx, (void)nh;
+	for (i = 0; i < hs; i++)
+		sum += hdr[i];
+	*iif = sum & 7;
+	up->family = route->network.family;
+	return 0;
+}
+
+static uint32_t fx_creation(void *ctx, const struct mgm_addr *s,
+			    const struct mgm_addr *g, uint32_t iif, uint32_t nh,
+			    uint32_t n, struct mgm_if_entry *oifs)
+{
+	uint32_t i;
+
+	(void)ctx, (void)iif, (void)nh;
+	for (i = 0; i < n; i++)
+		oifs[i].enabled = (fx_sum(s, g) + oifs[i].ifindex) & 1;
+	return 0;
+}
+
+static uint32_t fx_prune(void *ctx, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t ifindex,
+			 uint32_t nh, int32_t del, uint32_t *timeout)
+{
+	(void)ctx, (void)ifindex, (void)nh, (void)del;
+	*timeout = fx_sum(s, g);
+	return 0;
+}
+
+static uint32_t fx_join(void *ctx, const struct mgm_addr *s,
+			const struct mgm_addr *g, int32_t upd)
+{
+	(void)ctx, (void)upd;
+	return fx_sum(s, g) & 0;
+}
+
+static uint32_t fx_wrong_if(void *ctx, const struct mgm_addr *s,
+			    const struct mgm_addr *g, uint32_t ifindex,
+			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	uint32_t sum = fx_sum(s, g), i;
+
+	(void)ctx, (void)ifindex, (void)nh;
+	for (i = 0; i < hs; i++)
+		sum += hdr[i];
+	return sum & 0;
+}
+
+static uint32_t fx_local(void *ctx, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t ifindex,
+			 uint32_t nh)
+{
+	(void)ctx, (void)ifindex, (void)nh;
+	return fx_sum(s, g) & 0;
+}
+
 static void f_shutdown(void *arg, mgm_handle_t h, uint32_t reason)
 {
 	(void)arg, (void)h, (void)reason;
@@ -195,8 +272,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.disable_igmp = f_igmp,
 		.enable_igmp = f_igmp,
 	};
+	struct mgm_protocol_config_x cfgx = {
+		.families = MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6,
+		.rpf = fx_rpf,
+		.creation_alert = fx_creation,
+		.prune_alert = fx_prune,
+		.join_alert = fx_join,
+		.wrong_if = fx_wrong_if,
+		.local_join = fx_local,
+		.local_leave = fx_local,
+		.disable_igmp = f_igmp,
+		.enable_igmp = f_igmp,
+	};
+	static const uint8_t g6b[16] = { 0xff, 0x0e, [13] = 1, [15] = 1 };
+	static const uint8_t s6b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct mgm_addr g6 = mgm_addr6(g6b), s6 = mgm_addr6(s6b);
+	struct mgm_addr any6 = { .family = MGM_AF_INET6 };
 	struct mgm_ipmcast_mfe key = { .group = 0x010101ef,
 				       .source = 0x0a0200c0 };
+	mgm_handle_t hx = 0;
 	static uint8_t buf[8192];
 	mgm_handle_t h = 0, eh = 0;
 	uint32_t size_b, n, pid, cid;
@@ -267,6 +361,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mgmc_dispatch(c);
 	next_chunk(&f);
 	mgmc_deregister_protocol(c, h);
+	next_chunk(&f);
+	mgmc_register_protocol_x(c, &cfgx, 0x4d474d06, 1, &hx);
+	next_chunk(&f);
+	mgmc_add_group_membership_x(c, hx, &any6, &g6, 2, 0,
+				    MGM_JOIN_STATE_FLAG);
+	next_chunk(&f);
+	size_b = sizeof(buf);
+	mgmc_get_mfe_x(c, &s6, &g6, &size_b, buf);
+	next_chunk(&f);
+	size_b = sizeof(buf);
+	mgmc_get_first_mfe_x(c, &size_b, buf, &n);
+	next_chunk(&f);
+	size_b = sizeof(buf);
+	mgmc_get_next_mfe_x(c, &s6, &g6, &size_b, buf, &n);
+	next_chunk(&f);
+	size_b = sizeof(buf);
+	mgmc_group_enumeration_get_next_x(c, eh, &size_b, buf, &n);
+	next_chunk(&f);
+	mgmc_dispatch(c);
+	next_chunk(&f);
+	mgmc_deregister_protocol(c, hx);
 	/* The rest, then the end of the stream. */
 	while (f.off < f.len)
 		next_chunk(&f);

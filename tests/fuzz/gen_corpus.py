@@ -28,6 +28,11 @@ REPLY = 64
 (CB_RPF, CB_CREATION, CB_PRUNE, CB_JOIN, CB_WRONG_IF, CB_LOCAL_JOIN,
  CB_LOCAL_LEAVE, CB_DISABLE_IGMP, CB_ENABLE_IGMP) = range(96, 105)
 EV_SHUTDOWN, EV_IF_GONE, EV_IF_APPEARED = 112, 113, 114
+# Both address families (MGM_IPC_FEAT_FAMILY_X)
+(REGISTER_X, ADD_MEMB_X, DEL_MEMB_X, GET_MFE_X, GET_FIRST_MFE_X,
+ GET_NEXT_MFE_X, ENUM_NEXT_X) = range(50, 57)
+(CB_RPF_X, CB_CREATION_X, CB_PRUNE_X, CB_JOIN_X, CB_WRONG_IF_X,
+ CB_LOCAL_JOIN_X, CB_LOCAL_LEAVE_X) = range(115, 122)
 CB_REPLY = 127
 F_JSON, F_PRETTY = 1, 2
 NO_ERROR, INVALID, INSUFFICIENT, MORE_DATA, NO_MORE = 0, 87, 122, 234, 259
@@ -79,6 +84,26 @@ def mfe_words(g=0, s=0, sm=0, up=0, iif=0):
 
 def mfe_query(t, key=b"\0" * 60, size=4096, flags=0, seq=5):
     return msg(t, key + struct.pack("<III", size, flags, 0), seq)
+
+
+def addr4(a):
+    return struct.pack("<HH", 2, 0) + socket.inet_aton(a) + b"\0" * 12
+
+
+def addr6(a):
+    return struct.pack("<HH", 10, 0) + socket.inet_pton(socket.AF_INET6, a)
+
+
+def register_x(pid=0x4d474d06, cid=1, fams=3, cbs=0x1ff, seq=2):
+    return msg(REGISTER_X, struct.pack("<IIII", pid, cid, fams, cbs), seq)
+
+
+def memb_x(t, h, s, g, ifx, nh=0, fl=1, seq=4):
+    return msg(t, h + s + g + struct.pack("<IIII", ifx, nh, fl, 0), seq)
+
+
+def mfe_query_x(t, s, g, size=4096, seq=5):
+    return msg(t, s + g + struct.pack("<II", size, 0), seq)
 
 
 def mgmd_input(a, b=b"", c=b""):
@@ -177,6 +202,58 @@ def mgmd_corpus():
         session, b"", cmd("show", "interfaces"))
     out["remote-then-groups"] = mgmd_input(
         session, b"", cmd("show", "groups"))
+
+    # Both families: a family-neutral protocol (IPv6 memberships; the
+    # fuzzer's misses are IPv4, so its callbacks are the _X messages
+    # with IPv4 addresses), its queries and answers.
+    any6, g6 = addr6("::"), addr6("ff0e::1:1")
+    s6, g6b = addr6("2001:db8::1"), addr6("ff3e::2:2")
+    session_x = (hello() + register_x() + iface(TAKE_IF, h0, 1, seq=3) +
+                 iface(TAKE_IF, h0, 2, seq=4) +
+                 memb_x(ADD_MEMB_X, h0, any6, g6, 2, seq=5) +
+                 memb_x(ADD_MEMB_X, h0, s6, g6b, 2, seq=6) +
+                 memb_x(ADD_MEMB_X, h0, addr4("0.0.0.0"),
+                        addr4("239.1.1.1"), 2, seq=7) +
+                 memb_x(ADD_MEMB_X, h0, addr4("192.0.2.10"),
+                        addr4("232.0.0.1"), 2, seq=8))
+    out["remote-x-session"] = mgmd_input(session_x)
+    out["remote-x-register-bad"] = mgmd_input(
+        hello() + register_x(fams=0) + register_x(fams=8, seq=3) +
+        register_x(cbs=0x400, seq=4) + msg(REGISTER_X, b"\0" * 12, 5))
+    out["remote-x-bad-addr"] = mgmd_input(
+        hello() + register_x() +
+        memb_x(ADD_MEMB_X, h0, addr4("192.0.2.1"), g6, 2, seq=3) +
+        memb_x(ADD_MEMB_X, h0, any6, addr6("2001:db8::9"), 2, seq=4) +
+        memb_x(ADD_MEMB_X, h0, b"\7\0" + b"\0" * 18, g6, 2, seq=5) +
+        msg(ADD_MEMB_X, h0 + b"\0" * 40, 6))
+    qx = b""
+    for i, t in enumerate((GET_MFE_X, GET_FIRST_MFE_X, GET_NEXT_MFE_X)):
+        qx += mfe_query_x(t, addr4("192.0.2.10"), addr4("239.1.1.1"), 4096,
+                          20 + 2 * i)
+        qx += mfe_query_x(t, s6, g6, 0, 21 + 2 * i)
+    enum_x = (msg(ENUM_START, h0 + struct.pack("<II", 1, 0), 40) +
+              msg(ENUM_NEXT_X, pe(0) + struct.pack("<II", 4096, 0), 41) +
+              msg(ENUM_NEXT_X, pe(0) + struct.pack("<II", 40, 0), 42) +
+              msg(ENUM_END, pe(0), 43))
+    out["remote-x-queries"] = mgmd_input(session_x, qx + enum_x)
+    # Answers of the family-neutral RPF (64 bytes) and creation alerts.
+    rpf_x_ans = (struct.pack("<II", 1, 0) + addr4("0.0.0.0") +
+                 struct.pack("<II", 0, 0) + addr4("0.0.0.0") +
+                 struct.pack("<II", 1, 0))
+    rpf_x_ans6 = (struct.pack("<II", 2, 0) + addr6("::") +
+                  struct.pack("<II", 0, 0) + addr6("::") +
+                  struct.pack("<II", 2, 0))
+    out["remote-x-callbacks"] = mgmd_input(
+        session_x,
+        b"".join(msg(CB_REPLY, rpf_x_ans, s) for s in (1, 3)) +
+        msg(CB_REPLY, rpf_x_ans6, 5) +
+        b"".join(msg(CB_REPLY, crea_ans, s) for s in (2, 4, 6)) +
+        memb_x(DEL_MEMB_X, h0, any6, g6, 2, seq=50) +
+        msg(DEREGISTER, h0, 51))
+    out["remote-x-then-groups"] = mgmd_input(
+        session_x, b"", cmd("show", "groups", flags=F_JSON))
+    out["remote-x-then-mfe"] = mgmd_input(
+        session_x, b"", cmd("show", "mfe", "group", "ff0e::1:1"))
     return out
 
 
@@ -208,14 +285,26 @@ def buf_reply(seq, recs, n, status=NO_ERROR, size=None):
                                   n) + data, seq, status)
 
 
+def mfe_x_rec(g, s, iif, oifs):
+    """struct mgm_mfe_x (176 bytes) and its oifs, padded to 8."""
+    r = (s + g + addr6("::") + addr6("::") +
+         struct.pack("<8I", 0, iif, 0x4d474d06, 0, 10, 50, 60, len(oifs)) +
+         struct.pack("<8Q", 100, 10000, 1, 0, 0, 0, 0, 200) +
+         b"".join(struct.pack("<7I", o, 0, 0, 0, 0, 100, 0) for o in oifs))
+    return r + b"\0" * (-len(r) % 8)
+
+
 def client_script(extra_before=b"", cb_before_seq=None, cb=b"",
-                  nested=False):
+                  nested=False, x=False):
     """The replies to the harness's fixed script, in order.  nested: cb
     makes one nested call (seq cb_before_seq + 1, answered first); the
-    later requests' sequence numbers shift by one."""
+    later requests' sequence numbers shift by one.  x: HELLO announces
+    MGM_IPC_FEAT_FAMILY_X and the family-neutral calls (seq 18..24) are
+    answered."""
     g, s = ip("239.1.1.1"), ip("192.0.2.10")
+    g6, s6 = addr6("ff0e::1:1"), addr6("2001:db8::1")
     rep = [
-        msg(REPLY, struct.pack("<IIII", 1, 250, 65536, 1), 1),
+        msg(REPLY, struct.pack("<IIII", 1, 250, 65536, 7 if x else 1), 1),
         msg(REPLY, HB, 2),
         msg(REPLY, b"", 3),
         msg(REPLY, b"", 4),
@@ -236,6 +325,18 @@ def client_script(extra_before=b"", cb_before_seq=None, cb=b"",
         msg(REPLY, b"", 16),
         msg(REPLY, b"", 17),
     ]
+    if x:
+        rep += [
+            msg(REPLY, struct.pack("<Q", H + 5), 18),
+            msg(REPLY, b"", 19),
+            buf_reply(20, [mfe_x_rec(g6, s6, 1, [2, 3])], 1),
+            buf_reply(21, [mfe_x_rec(addr4("239.1.1.1"),
+                                     addr4("192.0.2.10"), 1, [2]),
+                           mfe_x_rec(g6, s6, 1, [])], 2, MORE_DATA),
+            buf_reply(22, [], 0, NO_MORE),
+            buf_reply(23, [addr6("::") + g6, s6 + g6], 2, NO_MORE),
+            msg(REPLY, b"", 24),
+        ]
     chunks = []
     for i, r in enumerate(rep):
         seq = i + 1
@@ -249,7 +350,7 @@ def client_script(extra_before=b"", cb_before_seq=None, cb=b"",
             struct.pack_into("<I", hdr, 8, seq + 1)
             r = bytes(hdr)
         chunks.append(chunk + r)
-        if seq == 16:
+        if seq in (16, 23):
             chunks.append(b"")  # dispatch
     return chunked(*chunks)
 
@@ -298,6 +399,44 @@ def client_corpus():
     out["cb-all"] = client_script(
         cb_before_seq=6, cb=rpf + crea + prune + wrong + local + leave +
         dis + ena + gone)
+    # Both families: the family-neutral callbacks (handle H + 5, the
+    # REGISTER_X reply's) while ADD_MEMBERSHIP_X (seq 19) waits.
+    HX = struct.pack("<Q", H + 5)
+    g6, s6, any6 = addr6("ff0e::1:1"), addr6("2001:db8::1"), addr6("::")
+    route_x = struct.pack("<II", 0, 128) + s6 + struct.pack("<II", 1, 0)
+    rpf_x = msg(CB_RPF_X, HX + s6 + g6 + any6 +
+                struct.pack("<IIII", 1, 0, 8, 0) + route_x +
+                bytes([0x60] + [0] * 7), 200)
+    crea_x = msg(CB_CREATION_X, HX + s6 + g6 + struct.pack("<IIII", 1, 0,
+                                                            2, 0) +
+                 struct.pack("<IIii", 2, 0, 0, 1) +
+                 struct.pack("<IIii", 3, 0, 1, 1), 201)
+    prune_x = msg(CB_PRUNE_X, HX + s6 + g6 + struct.pack("<IIiI", 1, 0, 0,
+                                                         60), 202)
+    join_x = msg(CB_JOIN_X, HX + any6 + g6 + struct.pack("<iI", 1, 0), 203)
+    wrong_x = msg(CB_WRONG_IF_X, HX + s6 + g6 +
+                  struct.pack("<IIII", 3, 0, 4, 0) + b"\x60\0\0\0", 204)
+    local_x = msg(CB_LOCAL_JOIN_X, HX + any6 + g6 + struct.pack("<II", 2, 0),
+                  205)
+    leave_x = msg(CB_LOCAL_LEAVE_X, HX + any6 + g6 +
+                  struct.pack("<II", 2, 0), 206)
+    out["script-x"] = client_script(x=True)
+    for name, cb in (("rpf", rpf_x), ("creation", crea_x),
+                     ("prune", prune_x), ("join", join_x),
+                     ("wrong-if", wrong_x), ("local-join", local_x),
+                     ("local-leave", leave_x)):
+        out["cb-x-" + name] = client_script(cb_before_seq=19, cb=cb, x=True)
+    out["cb-x-all"] = client_script(
+        cb_before_seq=19, cb=rpf_x + crea_x + prune_x + join_x + wrong_x +
+        local_x + leave_x + msg(CB_DISABLE_IGMP, HX + struct.pack("<II", 2, 0),
+                                207), x=True)
+    out["cb-x-bad"] = client_script(
+        cb_before_seq=19, cb=msg(CB_RPF_X, HX + b"\0" * 100, 208) +
+        msg(CB_CREATION_X, HX + s6 + g6 + struct.pack("<IIII", 1, 0,
+                                                      0x10000000, 0), 209) +
+        msg(CB_JOIN_X, HX[:4], 210) + msg(CB_LOCAL_JOIN_X, HX, 211),
+        x=True)
+    out["cb-x-to-ipv4-proto"] = client_script(cb_before_seq=3, cb=join_x)
     hello_ok = msg(REPLY, struct.pack("<IIII", 1, 250, 65536, 0), 1)
     out["stale-replies"] = chunked(hello_ok, msg(REPLY, b"", 3) +
                                    msg(REPLY, HB, 2), msg(REPLY, b"", 1))

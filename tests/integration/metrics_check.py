@@ -175,7 +175,8 @@ def cmd_mfe(path, limit, mfejson=None):
         for name, key in (("mgm_mfe_packets_total", "packets"),
                           ("mgm_mfe_bytes_total", "bytes"),
                           ("mgm_mfe_wrong_if_total", "wrong_if")):
-            v = value(samples, name, source=e["source"], group=e["group"])
+            v = value(samples, name, source=e["source"], group=e["group"],
+                      family=e["family"])
             check(v == e[key], "%s{%s,%s} = show mfe's %s (%s, %s)"
                   % (name, e["source"], e["group"], key, v, e[key]))
 

@@ -149,7 +149,7 @@ touch $TMP/b.nested
 raw 33 4
 raw 35 20
 raw 38 36
-raw 50 8
+raw 60 8
 raw 63 0
 raw-cbreply 99999 8
 owner r3
@@ -250,7 +250,7 @@ check "no timeout for beta" test -z "$(grep 'remote:beta: no answer' "$TMP/mgmd.
 check "truncated REGISTER refused" has b "raw 33 4 -> error ERROR_INVALID_PARAMETER: REGISTER: payload of 4 bytes"
 check "wrong-sized TAKE refused" has b "raw 35 20 -> error ERROR_INVALID_PARAMETER"
 check "wrong-sized ADD_MEMBERSHIP refused" has b "raw 38 36 -> error ERROR_INVALID_PARAMETER"
-check "unknown request type refused" has b "raw 50 8 -> error ERROR_INVALID_PARAMETER: unknown request type 50"
+check "unknown request type refused" has b "raw 60 8 -> error ERROR_INVALID_PARAMETER: unknown request type 60"
 check "empty request of the last type refused" has b "raw 63 0 -> error ERROR_INVALID_PARAMETER"
 check "unsolicited answer ignored, connection usable" \
 	grep -q "owner r3 -> NO_ERROR 0x000007d0 1" <(sed -n '/raw-cbreply/,$p' "$TMP/b.log")

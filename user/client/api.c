@@ -358,3 +358,194 @@ uint32_t mgmc_group_enumeration_end(struct mgmc *c, mgm_handle_t enum_handle)
 	return mgmc_request(c, MGM_IPC_REQ_GROUP_ENUM_END, &q, sizeof(q), NULL,
 			    0, NULL);
 }
+
+/* ---- both address families (mgm.h's _x functions) ---------------------- */
+
+/* The daemon must speak them: an older one would refuse them as unknown
+ * requests (MGM_IPC_ERROR); say why instead. */
+static bool family_x(struct mgmc *c)
+{
+	if (c->features & MGM_IPC_FEAT_FAMILY_X)
+		return true;
+	mgmc_set_error("mgmd is too old for family-neutral requests "
+		       "(no MGM_IPC_FEAT_FAMILY_X)");
+	return false;
+}
+
+static bool addr_ok(const struct mgm_addr *a)
+{
+	return a && (a->family == MGM_AF_INET || a->family == MGM_AF_INET6);
+}
+
+static uint32_t cb_mask_x(const struct mgm_protocol_config_x *cfg)
+{
+	return (cfg->rpf ? MGM_IPC_CBM_RPF : 0) |
+	       (cfg->creation_alert ? MGM_IPC_CBM_CREATION_ALERT : 0) |
+	       (cfg->prune_alert ? MGM_IPC_CBM_PRUNE_ALERT : 0) |
+	       (cfg->join_alert ? MGM_IPC_CBM_JOIN_ALERT : 0) |
+	       (cfg->wrong_if ? MGM_IPC_CBM_WRONG_IF : 0) |
+	       (cfg->local_join ? MGM_IPC_CBM_LOCAL_JOIN : 0) |
+	       (cfg->local_leave ? MGM_IPC_CBM_LOCAL_LEAVE : 0) |
+	       (cfg->disable_igmp ? MGM_IPC_CBM_DISABLE_IGMP : 0) |
+	       (cfg->enable_igmp ? MGM_IPC_CBM_ENABLE_IGMP : 0);
+}
+
+uint32_t mgmc_register_protocol_x(struct mgmc *c,
+				  const struct mgm_protocol_config_x *config,
+				  uint32_t protocol_id, uint32_t component_id,
+				  mgm_handle_t *protocol)
+{
+	struct mgm_ipc_register_x q = {
+		.protocol_id = protocol_id,
+		.component_id = component_id,
+	};
+	struct mgm_ipc_handle a;
+	uint32_t r;
+
+	mgmc_clear_error();
+	if (!c || !config || !protocol)
+		return MGM_ERROR_INVALID_PARAMETER;
+	if (!family_x(c))
+		return MGM_ERROR_CAN_NOT_COMPLETE;
+	q.families = config->families;
+	q.callbacks = cb_mask_x(config);
+	/* As mgmc_register_protocol: the entry is there before any
+	 * callback for the handle can be read. */
+	pthread_mutex_lock(&c->lock);
+	if (mgmc_proto_reserve(c)) {
+		pthread_mutex_unlock(&c->lock);
+		return MGM_ERROR_NOT_ENOUGH_MEMORY;
+	}
+	r = mgmc_request(c, MGM_IPC_REQ_REGISTER_X, &q, sizeof(q), &a,
+			 sizeof(a), NULL);
+	if (r == MGM_NO_ERROR) {
+		mgmc_proto_add_x(c, a.handle, config);
+		*protocol = a.handle;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+static uint32_t membership_x_req(struct mgmc *c, uint16_t type, mgm_handle_t h,
+				 const struct mgm_addr *source,
+				 const struct mgm_addr *group, uint32_t ifindex,
+				 uint32_t nexthop, uint32_t flags)
+{
+	struct mgm_ipc_membership_x q = {
+		.handle = h,
+		.ifindex = ifindex,
+		.nexthop = nexthop,
+		.flags = flags,
+	};
+
+	mgmc_clear_error();
+	if (!c || !addr_ok(source) || !addr_ok(group))
+		return MGM_ERROR_INVALID_PARAMETER;
+	if (!family_x(c))
+		return MGM_ERROR_CAN_NOT_COMPLETE;
+	q.source = *source;
+	q.group = *group;
+	return mgmc_request(c, type, &q, sizeof(q), NULL, 0, NULL);
+}
+
+uint32_t mgmc_add_group_membership_x(struct mgmc *c, mgm_handle_t protocol,
+				     const struct mgm_addr *source,
+				     const struct mgm_addr *group,
+				     uint32_t ifindex, uint32_t nexthop,
+				     uint32_t flags)
+{
+	return membership_x_req(c, MGM_IPC_REQ_ADD_MEMBERSHIP_X, protocol,
+				source, group, ifindex, nexthop, flags);
+}
+
+uint32_t mgmc_delete_group_membership_x(struct mgmc *c, mgm_handle_t protocol,
+					const struct mgm_addr *source,
+					const struct mgm_addr *group,
+					uint32_t ifindex, uint32_t nexthop,
+					uint32_t flags)
+{
+	return membership_x_req(c, MGM_IPC_REQ_DELETE_MEMBERSHIP_X, protocol,
+				source, group, ifindex, nexthop, flags);
+}
+
+static uint32_t mfe_query_x(struct mgmc *c, uint16_t type,
+			    const struct mgm_addr *source,
+			    const struct mgm_addr *group, uint32_t *buffer_size,
+			    uint8_t *buffer, uint32_t *num_entries)
+{
+	struct mgm_ipc_mfe_query_x q = { .buffer_size = cap(*buffer_size) };
+
+	if (!family_x(c))
+		return MGM_ERROR_CAN_NOT_COMPLETE;
+	if (source)
+		q.source = *source;
+	if (group)
+		q.group = *group;
+	return buffer_req(c, type, &q, sizeof(q), buffer_size, buffer,
+			  num_entries);
+}
+
+uint32_t mgmc_get_mfe_x(struct mgmc *c, const struct mgm_addr *source,
+			const struct mgm_addr *group, uint32_t *buffer_size,
+			uint8_t *buffer)
+{
+	uint32_t size, r;
+
+	mgmc_clear_error();
+	if (!c || !addr_ok(source) || !addr_ok(group) || !buffer_size)
+		return MGM_ERROR_INVALID_PARAMETER;
+	if (buffer)
+		return mfe_query_x(c, MGM_IPC_REQ_GET_MFE_X, source, group,
+				   buffer_size, buffer, NULL);
+	/* No buffer: as get_one() (MGM's answer without one). */
+	size = 0;
+	r = mfe_query_x(c, MGM_IPC_REQ_GET_MFE_X, source, group, &size, NULL,
+			NULL);
+	if (r == MGM_ERROR_INSUFFICIENT_BUFFER) {
+		if (*buffer_size >= size)
+			return MGM_ERROR_INVALID_PARAMETER;
+		*buffer_size = size;
+	}
+	return r;
+}
+
+uint32_t mgmc_get_first_mfe_x(struct mgmc *c, uint32_t *buffer_size,
+			      uint8_t *buffer, uint32_t *num_entries)
+{
+	mgmc_clear_error();
+	if (!c || !buffer_size || !num_entries || (!buffer && *buffer_size))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return mfe_query_x(c, MGM_IPC_REQ_GET_FIRST_MFE_X, NULL, NULL,
+			   buffer_size, buffer, num_entries);
+}
+
+uint32_t mgmc_get_next_mfe_x(struct mgmc *c, const struct mgm_addr *source,
+			     const struct mgm_addr *group,
+			     uint32_t *buffer_size, uint8_t *buffer,
+			     uint32_t *num_entries)
+{
+	mgmc_clear_error();
+	if (!c || !addr_ok(source) || !addr_ok(group) || !buffer_size ||
+	    !num_entries || (!buffer && *buffer_size))
+		return MGM_ERROR_INVALID_PARAMETER;
+	return mfe_query_x(c, MGM_IPC_REQ_GET_NEXT_MFE_X, source, group,
+			   buffer_size, buffer, num_entries);
+}
+
+uint32_t mgmc_group_enumeration_get_next_x(struct mgmc *c,
+					   mgm_handle_t enum_handle,
+					   uint32_t *buffer_size,
+					   uint8_t *buffer,
+					   uint32_t *num_entries)
+{
+	struct mgm_ipc_enum_next q = { .enum_handle = enum_handle };
+
+	mgmc_clear_error();
+	if (!c || !buffer_size || !num_entries || (!buffer && *buffer_size))
+		return MGM_ERROR_INVALID_PARAMETER;
+	if (!family_x(c))
+		return MGM_ERROR_CAN_NOT_COMPLETE;
+	q.buffer_size = cap(*buffer_size);
+	return buffer_req(c, MGM_IPC_REQ_GROUP_ENUM_GET_NEXT_X, &q, sizeof(q),
+			  buffer_size, buffer, num_entries);
+}

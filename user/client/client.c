@@ -79,7 +79,19 @@ void mgmc_proto_add(struct mgmc *c, mgm_handle_t h,
 		    const struct mgm_protocol_config *cfg)
 {
 	/* Reserved beforehand: registration cannot fail after the fact. */
-	c->protos[c->n_protos++] = (struct mgmc_proto){ h, *cfg };
+	c->protos[c->n_protos++] = (struct mgmc_proto){ .h = h, .cfg = *cfg };
+}
+
+void mgmc_proto_add_x(struct mgmc *c, mgm_handle_t h,
+		      const struct mgm_protocol_config_x *cfg)
+{
+	struct mgmc_proto *p = &c->protos[c->n_protos++];
+
+	*p = (struct mgmc_proto){ .h = h, .x = true, .cfgx = *cfg };
+	/* DISABLE_IGMP and ENABLE_IGMP carry no address: one path. */
+	p->cfg.ctx = cfg->ctx;
+	p->cfg.disable_igmp = cfg->disable_igmp;
+	p->cfg.enable_igmp = cfg->enable_igmp;
 }
 
 void mgmc_proto_del(struct mgmc *c, mgm_handle_t h)
@@ -103,6 +115,22 @@ static bool proto_cfg(struct mgmc *c, mgm_handle_t h,
 	for (i = 0; i < c->n_protos; i++) {
 		if (c->protos[i].h == h) {
 			*out = c->protos[i].cfg;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The same for a family-neutral protocol's callbacks (false if h is
+ * not one). */
+static bool proto_cfg_x(struct mgmc *c, mgm_handle_t h,
+			struct mgm_protocol_config_x *out)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_protos; i++) {
+		if (c->protos[i].h == h && c->protos[i].x) {
+			*out = c->protos[i].cfgx;
 			return true;
 		}
 	}
@@ -335,6 +363,137 @@ static void cb_prune(struct mgmc *c, const struct mgmc_msg *m)
 	answer(c, m->h.seq, &a, sizeof(a));
 }
 
+/* The family-neutral callbacks (REGISTER_X protocols). */
+
+static void cb_rpf_x(struct mgmc *c, const struct mgmc_msg *m)
+{
+	struct mgm_ipc_cb_rpf_x q;
+	struct mgm_ipc_cb_rpf_x_reply a;
+	struct mgm_protocol_config_x cfg;
+
+	if (m->len < sizeof(q))
+		return;
+	memcpy(&q, m->payload, sizeof(q));
+	if (m->len != sizeof(q) + q.hdr_size)
+		return; /* malformed: mgmd keeps MGM's values */
+	a = (struct mgm_ipc_cb_rpf_x_reply){ q.in_ifindex, q.in_nexthop,
+					     q.upstream, q.route };
+	if (proto_cfg_x(c, q.handle, &cfg) && cfg.rpf) {
+		c->in_answer++;
+		cfg.rpf(cfg.ctx, &q.source, &q.group, &a.in_ifindex,
+			&a.in_nexthop, &a.upstream, q.hdr_size,
+			(const uint8_t *)m->payload + sizeof(q), &a.route);
+		c->in_answer--;
+	}
+	answer(c, m->h.seq, &a, sizeof(a));
+}
+
+static void cb_creation_x(struct mgmc *c, const struct mgmc_msg *m)
+{
+	struct mgm_ipc_cb_creation_x q;
+	struct mgm_ipc_cb_creation_reply a = { 0 };
+	struct mgm_protocol_config_x cfg;
+	size_t n, sz;
+	uint8_t *buf;
+
+	if (m->len < sizeof(q))
+		return;
+	memcpy(&q, m->payload, sizeof(q));
+	n = q.if_count;
+	if (n > MGM_IPC_MAX / sizeof(struct mgm_if_entry) ||
+	    m->len != sizeof(q) + n * sizeof(struct mgm_if_entry))
+		return;
+	sz = sizeof(a) + n * sizeof(struct mgm_if_entry);
+	buf = malloc(sz);
+	if (!buf)
+		return;
+	a.if_count = (uint32_t)n;
+	memcpy(buf, &a, sizeof(a));
+	memcpy(buf + sizeof(a), (const uint8_t *)m->payload + sizeof(q),
+	       n * sizeof(struct mgm_if_entry));
+	if (proto_cfg_x(c, q.handle, &cfg) && cfg.creation_alert) {
+		c->in_answer++;
+		cfg.creation_alert(cfg.ctx, &q.source, &q.group, q.in_ifindex,
+				   q.in_nexthop, (uint32_t)n,
+				   (struct mgm_if_entry *)(buf + sizeof(a)));
+		c->in_answer--;
+	}
+	answer(c, m->h.seq, buf, sz);
+	free(buf);
+}
+
+static void cb_prune_x(struct mgmc *c, const struct mgmc_msg *m)
+{
+	struct mgm_ipc_cb_prune_x q;
+	struct mgm_ipc_cb_prune_reply a = { 0 };
+	struct mgm_protocol_config_x cfg;
+
+	if (m->len != sizeof(q))
+		return;
+	memcpy(&q, m->payload, sizeof(q));
+	a.timeout = q.timeout;
+	if (proto_cfg_x(c, q.handle, &cfg) && cfg.prune_alert) {
+		c->in_answer++;
+		cfg.prune_alert(cfg.ctx, &q.source, &q.group, q.ifindex,
+				q.nexthop, q.member_delete, &a.timeout);
+		c->in_answer--;
+	}
+	answer(c, m->h.seq, &a, sizeof(a));
+}
+
+/* Those that return nothing: no answer.  True if it was one. */
+static bool cb_other_x(struct mgmc *c, const struct mgmc_msg *m)
+{
+	const uint8_t *p = (const uint8_t *)m->payload;
+	struct mgm_protocol_config_x cfg;
+	uint64_t h;
+
+	if (m->h.type < MGM_IPC_CB_JOIN_ALERT_X ||
+	    m->h.type > MGM_IPC_CB_LOCAL_LEAVE_X)
+		return false;
+	if (m->len < sizeof(h))
+		return true;
+	memcpy(&h, p, sizeof(h));
+	if (!proto_cfg_x(c, h, &cfg))
+		return true;
+	switch (m->h.type) {
+	case MGM_IPC_CB_JOIN_ALERT_X: {
+		struct mgm_ipc_cb_join_x q;
+
+		if (m->len != sizeof(q) || !cfg.join_alert)
+			break;
+		memcpy(&q, p, sizeof(q));
+		cfg.join_alert(cfg.ctx, &q.source, &q.group, q.member_update);
+		break;
+	}
+	case MGM_IPC_CB_WRONG_IF_X: {
+		struct mgm_ipc_cb_wrong_if_x q;
+
+		if (m->len < sizeof(q) || !cfg.wrong_if)
+			break;
+		memcpy(&q, p, sizeof(q));
+		if (m->len != sizeof(q) + q.hdr_size)
+			break;
+		cfg.wrong_if(cfg.ctx, &q.source, &q.group, q.ifindex, q.nexthop,
+			     q.hdr_size, p + sizeof(q));
+		break;
+	}
+	default: {
+		struct mgm_ipc_cb_local_x q;
+		mgm_local_x_cb fn = m->h.type == MGM_IPC_CB_LOCAL_JOIN_X ?
+					    cfg.local_join :
+					    cfg.local_leave;
+
+		if (m->len != sizeof(q) || !fn)
+			break;
+		memcpy(&q, p, sizeof(q));
+		fn(cfg.ctx, &q.source, &q.group, q.ifindex, q.nexthop);
+		break;
+	}
+	}
+	return true;
+}
+
 /* The callbacks that return nothing: no answer. */
 static void cb_other(struct mgmc *c, const struct mgmc_msg *m)
 {
@@ -342,7 +501,7 @@ static void cb_other(struct mgmc *c, const struct mgmc_msg *m)
 	const uint8_t *p = (const uint8_t *)m->payload;
 	uint64_t h;
 
-	if (m->len < sizeof(h))
+	if (cb_other_x(c, m) || m->len < sizeof(h))
 		return;
 	memcpy(&h, p, sizeof(h));
 	if (m->h.type == MGM_IPC_EV_SHUTDOWN) {
@@ -464,6 +623,12 @@ static void handle_msg(struct mgmc *c, struct mgmc_msg *m)
 			cb_creation(c, m);
 		else if (t == MGM_IPC_CB_PRUNE_ALERT)
 			cb_prune(c, m);
+		else if (t == MGM_IPC_CB_RPF_X)
+			cb_rpf_x(c, m);
+		else if (t == MGM_IPC_CB_CREATION_ALERT_X)
+			cb_creation_x(c, m);
+		else if (t == MGM_IPC_CB_PRUNE_ALERT_X)
+			cb_prune_x(c, m);
 		else
 			cb_other(c, m);
 		c->in_cb--;

@@ -30,7 +30,11 @@ struct mgmc_msg {
 
 struct mgmc_proto {
 	mgm_handle_t h;
+	/* cfg: an IPv4 protocol's callbacks; for a family-neutral one (x)
+	 * only ctx and the two IGMP ones, copied from cfgx. */
 	struct mgm_protocol_config cfg;
+	bool x;
+	struct mgm_protocol_config_x cfgx;
 };
 
 struct mgmc {
@@ -90,6 +94,8 @@ uint32_t mgmc_request(struct mgmc *c, uint16_t type, const void *req,
 int mgmc_proto_reserve(struct mgmc *c);
 void mgmc_proto_add(struct mgmc *c, mgm_handle_t h,
 		    const struct mgm_protocol_config *cfg);
+void mgmc_proto_add_x(struct mgmc *c, mgm_handle_t h,
+		      const struct mgm_protocol_config_x *cfg);
 void mgmc_proto_del(struct mgmc *c, mgm_handle_t h);
 
 #endif /* MGM_CLIENT_INT_H */

@@ -116,22 +116,25 @@ static const struct help show_help[] = {
 	  "mgmctl -j show protocols" },
 	{ "groups", "show groups",
 	  "Group memberships: which protocol wants (source, group) on which\n"
-	  "interface; source \"*\" is any source, (*,G).  IGMP's and MLD's\n"
-	  "(IPv6) show as protocol igmp.\n"
+	  "interface; source \"*\" is any source, (*,G).  IPv4 and IPv6\n"
+	  "(family \"ipv4\" or \"ipv6\").\n"
 	  "JSON: [{\"protocol\", \"interface\", \"source\", \"group\",\n"
-	  "        \"family\" (\"ipv4\", \"ipv6\")}]",
+	  "        \"family\"}]",
 	  "mgmctl show groups" },
 	{ "mfe", "show mfe [group G] [source S] [interface IF] [limit N]",
 	  "Multicast forwarding entries: (source, group), incoming interface,\n"
 	  "outgoing interfaces (none: a negative entry, dropping), the fast\n"
 	  "path's 64-bit counters, and the controller's times in seconds.\n"
-	  "Filters: one group, one source, an interface (incoming or\n"
-	  "outgoing), at most N entries.  Read page by page, printed as\n"
+	  "IPv4 entries first, then IPv6 (family \"ipv4\" or \"ipv6\").\n"
+	  "Filters: one group, one source (either family), an interface\n"
+	  "(incoming or outgoing), at most N entries.  Read page by page,\n"
+	  "printed as "
 	  "they come (any table size costs mgmd and mgmctl one page).\n"
 	  "Without mgmd the pinned maps are read, in the map's order:\n"
 	  "uptime, expires, timeout, upstream, protocol and origin are\n"
 	  "then null (\"-\").\n"
-	  "JSON: [{\"source\", \"group\", \"iif\", \"oifs\": [names], \"packets\",\n"
+	  "JSON: [{\"source\", \"group\", \"family\", \"iif\", \"oifs\": [names],\n"
+	  "        \"packets\",\n"
 	  "        \"bytes\", \"wrong_if\", \"uptime\", \"expires\", \"timeout\",\n"
 	  "        \"upstream\", \"protocol\", \"origin\"}]\n"
 	  "Tables show times as 1h02m03s (exact to the second).",
@@ -160,7 +163,7 @@ static const struct help show_help[] = {
 	  "they are connected, and how their callbacks went.\n"
 	  "JSON: [{\"name\", \"protocol_id\", \"component_id\", \"pid\",\n"
 	  "        \"connected\" (bool), \"callbacks\", \"timeouts\",\n"
-	  "        \"bad_answers\"}]",
+	  "        \"bad_answers\", \"families\": [\"ipv4\", \"ipv6\"]}]",
 	  "mgmctl show remotes" },
 	{ "kernel", "show kernel",
 	  "The kernel's multicast routes as mgmd mirrors them (mirror-kernel):\n"
@@ -171,8 +174,9 @@ static const struct help show_help[] = {
 	  "JSON: {\"table\", \"stats\": {\"entries\", \"mirrored\", \"updates\",\n"
 	  "        \"deletes\", \"resyncs\", \"overruns\", \"vif_changes\",\n"
 	  "        \"mgm_errors\"},\n"
-	  "       \"entries\": [{\"source\", \"group\", \"iif\", \"oifs\",\n"
-	  "        \"path\", \"reason\", \"since\", \"kernel_packets\"}]}",
+	  "       \"entries\": [{\"source\", \"group\", \"family\" (\"ipv4\"),\n"
+	  "        \"iif\", \"oifs\", \"path\", \"reason\", \"since\",\n"
+	  "        \"kernel_packets\"}]}",
 	  "mgmctl show kernel" },
 };
 

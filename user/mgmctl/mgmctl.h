@@ -104,6 +104,9 @@ int ipc_command(int fd, int argc, char **argv, ipc_value_cb cb, void *arg,
 /* show mfe's filters (the words after "mfe"); 0: any, NULL: any. */
 struct mfe_filter {
 	uint32_t group, source; /* network order */
+	/* An IPv6 group or source (checked, then left to mgmd): no entry
+	 * of the pinned IPv4 table matches it. */
+	bool ipv6;
 	const char *ifname; /* iif or an oif */
 	uint64_t limit;
 };

@@ -115,6 +115,7 @@ int mfe_filter_parse(int argc, char **argv, struct mfe_filter *f, char *err,
 		     size_t len)
 {
 	unsigned long long v;
+	struct in6_addr a6;
 	struct in_addr a;
 	char *end;
 	int i;
@@ -134,7 +135,15 @@ int mfe_filter_parse(int argc, char **argv, struct mfe_filter *f, char *err,
 			snprintf(err, len, "'%s' needs a value", k);
 			return -EINVAL;
 		}
-		if (!strcmp(k, "group")) {
+		if (!strcmp(k, "group") && inet_pton(AF_INET6, val, &a6) == 1 &&
+		    a6.s6_addr[0] == 0xff) {
+			f->ipv6 = true; /* ff00::/8 */
+		} else if (!strcmp(k, "source") &&
+			   inet_pton(AF_INET6, val, &a6) == 1 &&
+			   !IN6_IS_ADDR_UNSPECIFIED(&a6) &&
+			   a6.s6_addr[0] != 0xff) {
+			f->ipv6 = true;
+		} else if (!strcmp(k, "group")) {
 			if (inet_pton(AF_INET, val, &a) != 1 ||
 			    (ntohl(a.s_addr) >> 28) != 0xe) {
 				snprintf(err, len,
@@ -192,7 +201,7 @@ static bool match(const struct walk *w, const struct mgm_dp_mfe_info *e)
 {
 	uint32_t k;
 
-	if ((w->f->group && e->group != w->f->group) ||
+	if (w->f->ipv6 || (w->f->group && e->group != w->f->group) ||
 	    (w->f->source && e->source != w->f->source))
 		return false;
 	if (!w->ifindex || e->iif == w->ifindex)
@@ -214,6 +223,8 @@ static int walk_one(void *arg, const struct mgm_dp_mfe_info *e)
 	o = json_object_new_object();
 	ADD(o, "source", jaddr(e->source));
 	ADD(o, "group", jaddr(e->group));
+	/* The pinned IPv4 table (mgmd's JSON names the family too). */
+	ADD(o, "family", json_object_new_string("ipv4"));
 	ADD(o, "iif", jif(e->iif));
 	oifs = json_object_new_array();
 	for (k = 0; k < e->n_oifs; k++)

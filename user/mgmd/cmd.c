@@ -37,6 +37,22 @@ static json_object *jaddr(uint32_t a)
 	return json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
 }
 
+/* An address of either family: its text, "*" for a wildcard. */
+static json_object *jxaddr(const struct mgm_addr *a)
+{
+	char buf[MGM_ADDRSTRLEN];
+
+	if (mgm_addr_is_unspec(a))
+		return json_object_new_string("*");
+	return json_object_new_string(mgm_addr_ntop(a, buf, sizeof(buf)));
+}
+
+/* The "family" of an object carrying addresses. */
+static json_object *jfamily(uint16_t family)
+{
+	return json_object_new_string(family == MGM_AF_INET6 ? "ipv6" : "ipv4");
+}
+
 static json_object *jif(uint32_t ifindex)
 {
 	char buf[IF_NAMESIZE];
@@ -225,16 +241,6 @@ static void show_interfaces(void)
 	reply(a);
 }
 
-/* An address of either family; the unspecified one is "*". */
-static json_object *jxaddr(const struct mgm_addr *a)
-{
-	char buf[MGM_ADDRSTRLEN];
-
-	if (mgm_addr_is_unspec(a))
-		return json_object_new_string("*");
-	return json_object_new_string(mgm_addr_ntop(a, buf, sizeof(buf)));
-}
-
 static int add_membership(void *arg, const struct mgm_membership_info *mi)
 {
 	json_object *o = json_object_new_object();
@@ -243,28 +249,28 @@ static int add_membership(void *arg, const struct mgm_membership_info *mi)
 	ADD(o, "interface", jif(mi->ifindex));
 	ADD(o, "source", jxaddr(&mi->xsource));
 	ADD(o, "group", jxaddr(&mi->xgroup));
-	ADD(o, "family",
-	    json_object_new_string(mi->xgroup.family == MGM_AF_INET6 ? "ipv6" :
-								       "ipv4"));
+	ADD(o, "family", jfamily(mi->xgroup.family));
 	json_object_array_add(arg, o);
 	return 0;
 }
 
-static void mfe_json(json_object *a, const struct mgm_ipmcast_mfe *e)
+static void mfe_json(json_object *a, const struct mgm_mfe_x *e)
 {
 	struct mgm_dp_mfe_counters c = { 0 };
 	json_object *o = json_object_new_object(), *oifs;
 	uint32_t i;
 
-	ADD(o, "source", jaddr(e->source));
-	ADD(o, "group", jaddr(e->group));
+	ADD(o, "source", jxaddr(&e->source));
+	ADD(o, "group", jxaddr(&e->group));
+	ADD(o, "family", jfamily(e->group.family));
 	ADD(o, "iif", jif(e->in_ifindex));
 	oifs = json_object_new_array();
 	for (i = 0; i < e->num_oifs; i++)
 		json_object_array_add(oifs, jif(e->oifs[i].out_ifindex));
 	ADD(o, "oifs", oifs);
 	/* 64-bit counters straight from the fast path (MIB ones are 32). */
-	mgm_dp_mfe_counters(mgmd->dp, e->source, e->group, &c);
+	if (mgmd->ops.mfe_counters)
+		mgmd->ops.mfe_counters(mgmd->dp, &e->source, &e->group, &c);
 	ADD(o, "packets", INT(c.packets));
 	ADD(o, "bytes", INT(c.bytes));
 	ADD(o, "wrong_if", INT(c.wrong_if));
@@ -273,7 +279,7 @@ static void mfe_json(json_object *a, const struct mgm_ipmcast_mfe *e)
 	ADD(o, "uptime", INT(e->uptime));
 	ADD(o, "expires", INT(e->expiry));
 	ADD(o, "timeout", INT(e->timeout));
-	ADD(o, "upstream", jaddr(e->upstream));
+	ADD(o, "upstream", jxaddr(&e->upstream));
 	ADD(o, "protocol", jproto(e->in_if_protocol, 0));
 	ADD(o, "origin", jproto(e->in_if_protocol, 0));
 	json_object_array_add(a, o);
@@ -286,26 +292,34 @@ static void mfe_json(json_object *a, const struct mgm_ipmcast_mfe *e)
  * and the loop is held for one page (at most MFE_PAGE_BYTES of records,
  * ~270 MFEs) at a time, so IGMP, misses and other clients go on between
  * pages.  The walk continues after the last (S,G) seen, like
- * MgmGetNextMfe: MFEs created or deleted meanwhile may or may not be
- * listed, each listed one is listed once, in (group, source) order.
+ * MgmGetNextMfe (mgm_get_next_mfe_x: both families, IPv4 first): MFEs
+ * created or deleted meanwhile may or may not be listed, each listed one
+ * is listed once, in (family, group, source) order.
  */
 #define MFE_PAGE_BYTES 16384U
 
 struct mfe_walk {
-	struct mgm_ipmcast_mfe last;
+	struct mgm_addr last_s, last_g; /* the cursor */
 	bool started;
-	uint32_t group, source, ifindex; /* filters, 0: any */
+	/* filters: family 0 (group, source) or ifindex 0: any */
+	struct mgm_addr group, source;
+	uint32_t ifindex;
 	uint64_t limit, n; /* limit 0: none */
 	bool opened; /* unpaged: the array's "[" is out */
 	uint8_t *buf;
 	uint32_t cap;
 };
 
-static bool mfe_match(const struct mfe_walk *w, const struct mgm_ipmcast_mfe *e)
+static bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	return a->family == b->family && !memcmp(a->v6, b->v6, 16);
+}
+
+static bool mfe_match(const struct mfe_walk *w, const struct mgm_mfe_x *e)
 {
 	uint32_t i;
 
-	if (w->source && e->source != w->source)
+	if (w->source.family && !addr_eq(&e->source, &w->source))
 		return false;
 	if (!w->ifindex || e->in_ifindex == w->ifindex)
 		return true;
@@ -354,9 +368,10 @@ static bool mfe_step(struct conn *c, void *st)
 
 	for (;;) {
 		size = w->cap;
-		r = w->started ? mgm_get_next_mfe(mgmd->m, &w->last, &size,
-						  w->buf, &n) :
-				 mgm_get_first_mfe(mgmd->m, &size, w->buf, &n);
+		r = w->started ?
+			    mgm_get_next_mfe_x(mgmd->m, &w->last_s, &w->last_g,
+					       &size, w->buf, &n) :
+			    mgm_get_first_mfe_x(mgmd->m, &size, w->buf, &n);
 		if (r != MGM_ERROR_INSUFFICIENT_BUFFER || size <= w->cap)
 			break;
 		/* One MFE with more oifs than a page holds. */
@@ -371,11 +386,13 @@ static bool mfe_step(struct conn *c, void *st)
 	if (r != MGM_ERROR_MORE_DATA && r != MGM_ERROR_NO_MORE_ITEMS)
 		n = 0;
 	for (k = 0, off = 0; k < n; k++) {
-		const struct mgm_ipmcast_mfe *e = (void *)(w->buf + off);
+		const struct mgm_mfe_x *e = (void *)(w->buf + off);
 
-		w->last = *e;
-		off += MGM_SIZEOF_MFE(e->num_oifs);
-		if (w->group && e->group != w->group) {
+		w->last_s = e->source;
+		w->last_g = e->group;
+		/* Records are padded to 8 bytes. */
+		off += (MGM_SIZEOF_MFE_X(e->num_oifs) + 7U) & ~7U;
+		if (w->group.family && !addr_eq(&e->group, &w->group)) {
 			done = true; /* past the group's MFEs */
 			break;
 		}
@@ -414,6 +431,7 @@ static uint32_t ifindex_of(const char *name)
 static void show_mfe(int argc, char **argv)
 {
 	struct mfe_walk *w = calloc(1, sizeof(*w));
+	struct in6_addr a6;
 	struct in_addr a;
 	unsigned long long v;
 	char *end;
@@ -433,10 +451,19 @@ static void show_mfe(int argc, char **argv)
 		if (!strcmp(k, "group") && val &&
 		    inet_pton(AF_INET, val, &a) == 1 &&
 		    (ntohl(a.s_addr) >> 28) == 0xe) {
-			w->group = a.s_addr;
+			w->group = mgm_addr4(a.s_addr);
+		} else if (!strcmp(k, "group") && val &&
+			   inet_pton(AF_INET6, val, &a6) == 1 &&
+			   a6.s6_addr[0] == 0xff) {
+			w->group = mgm_addr6(a6.s6_addr);
 		} else if (!strcmp(k, "source") && val &&
 			   inet_pton(AF_INET, val, &a) == 1 && a.s_addr) {
-			w->source = a.s_addr;
+			w->source = mgm_addr4(a.s_addr);
+		} else if (!strcmp(k, "source") && val &&
+			   inet_pton(AF_INET6, val, &a6) == 1 &&
+			   !IN6_IS_ADDR_UNSPECIFIED(&a6) &&
+			   a6.s6_addr[0] != 0xff) {
+			w->source = mgm_addr6(a6.s6_addr);
 		} else if (!strcmp(k, "interface") && val) {
 			w->ifindex = ifindex_of(val);
 			if (!w->ifindex) {
@@ -463,9 +490,15 @@ static void show_mfe(int argc, char **argv)
 			goto bad;
 		}
 	}
-	if (w->group) {
-		/* Start at the group: no MFE has source 0. */
-		w->last.group = w->group;
+	if (w->source.family && w->group.family &&
+	    w->source.family != w->group.family) {
+		fail(2, "source and group of one family");
+		goto bad;
+	}
+	if (w->group.family) {
+		/* Start at the group: no MFE has an unspecified source. */
+		w->last_s = (struct mgm_addr){ .family = w->group.family };
+		w->last_g = w->group;
 		w->started = true;
 	}
 	conn_stream(cur, mfe_step, mfe_walk_free, w);
@@ -529,6 +562,7 @@ static int add_kentry(void *arg, const struct km_entry_info *ki)
 
 	ADD(o, "source", jaddr(c->source));
 	ADD(o, "group", jaddr(c->group));
+	ADD(o, "family", jfamily(MGM_AF_INET)); /* the kernel's ipmr */
 	ADD(o, "iif", c->iif ? jif(c->iif) : json_object_new_string("-"));
 	oifs = json_object_new_array();
 	for (i = 0; i < c->n_oifs; i++) {
@@ -583,7 +617,7 @@ static void show_kernel(void)
 
 static int add_remote(void *arg, const struct remote_info *ri)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *fam;
 
 	ADD(o, "name", json_object_new_string(ri->name));
 	ADD(o, "protocol_id", INT(ri->protocol_id));
@@ -593,6 +627,13 @@ static int add_remote(void *arg, const struct remote_info *ri)
 	ADD(o, "callbacks", INT(ri->callbacks));
 	ADD(o, "timeouts", INT(ri->timeouts));
 	ADD(o, "bad_answers", INT(ri->bad_answers));
+	/* The address families it takes part in (REGISTER_X). */
+	fam = json_object_new_array();
+	if (ri->families & MGM_FAMILY_IPV4)
+		json_object_array_add(fam, json_object_new_string("ipv4"));
+	if (ri->families & MGM_FAMILY_IPV6)
+		json_object_array_add(fam, json_object_new_string("ipv6"));
+	ADD(o, "families", fam);
 	json_object_array_add(arg, o);
 	return 0;
 }

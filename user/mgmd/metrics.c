@@ -421,28 +421,28 @@ static void kmirror(struct mgmd *d, struct pbuf *b)
 #define MFE_BUF 16384U
 
 struct mfe_row {
-	uint32_t source, group;
+	struct mgm_addr source, group;
 	struct mgm_dp_mfe_counters c;
 };
 
-/* The first limit MFEs in (group, source) order, from MGM. */
+/* The first limit MFEs in (family, group, source) order, from MGM: IPv4
+ * first, then IPv6 (mgm_get_*_mfe_x). */
 static int mfe_rows(struct mgmd *d, struct mfe_row *rows, uint32_t limit)
 {
-	struct mgm_ipmcast_mfe last;
+	struct mgm_addr last_s = { 0 }, last_g = { 0 };
 	uint32_t size, n, r, k, off, cap = MFE_BUF, got = 0;
 	uint8_t *buf = malloc(cap);
 	bool started = false, done = false;
 
 	if (!buf)
 		return -ENOMEM;
-	memset(&last, 0, sizeof(last));
 	while (!done && got < limit) {
 		for (;;) {
 			size = cap;
 			n = 0;
-			r = started ? mgm_get_next_mfe(d->m, &last, &size, buf,
-						       &n) :
-				      mgm_get_first_mfe(d->m, &size, buf, &n);
+			r = started ? mgm_get_next_mfe_x(d->m, &last_s, &last_g,
+							 &size, buf, &n) :
+				      mgm_get_first_mfe_x(d->m, &size, buf, &n);
 			if (r != MGM_ERROR_INSUFFICIENT_BUFFER || size <= cap)
 				break;
 			free(buf);
@@ -458,15 +458,18 @@ static int mfe_rows(struct mgmd *d, struct mfe_row *rows, uint32_t limit)
 		if (!n)
 			break;
 		for (k = 0, off = 0; k < n && got < limit; k++) {
-			const struct mgm_ipmcast_mfe *e = (void *)(buf + off);
+			const struct mgm_mfe_x *e = (void *)(buf + off);
 
-			last = *e;
-			off += MGM_SIZEOF_MFE(e->num_oifs);
+			last_s = e->source;
+			last_g = e->group;
+			/* Records are padded to 8 bytes. */
+			off += (MGM_SIZEOF_MFE_X(e->num_oifs) + 7U) & ~7U;
 			rows[got].source = e->source;
 			rows[got].group = e->group;
 			memset(&rows[got].c, 0, sizeof(rows[got].c));
-			mgm_dp_mfe_counters(d->dp, e->source, e->group,
-					    &rows[got].c);
+			if (d->ops.mfe_counters)
+				d->ops.mfe_counters(d->dp, &e->source,
+						    &e->group, &rows[got].c);
 			got++;
 		}
 	}
@@ -474,22 +477,28 @@ static int mfe_rows(struct mgmd *d, struct mfe_row *rows, uint32_t limit)
 	return (int)got;
 }
 
-#define MSAMPLES(nm, help, field)                                             \
-	do {                                                                  \
-		prom_family(b, nm, C, help);                                  \
-		for (i = 0; i < n; i++) {                                     \
-			inet_ntop(AF_INET, &rows[i].source, s, sizeof(s));    \
-			inet_ntop(AF_INET, &rows[i].group, g, sizeof(g));     \
-			prom_sample(b, nm, (double)rows[i].c.field, "source", \
-				    rows[i].source ? s : "*", "group", g,     \
-				    NULL);                                    \
-		}                                                             \
+/* Labels: source ("*" for any), group, family ("ipv4", "ipv6"). */
+#define MSAMPLES(nm, help, field)                                              \
+	do {                                                                   \
+		prom_family(b, nm, C, help);                                   \
+		for (i = 0; i < n; i++) {                                      \
+			const struct mfe_row *w = &rows[i];                    \
+                                                                               \
+			mgm_addr_ntop(&w->source, s, sizeof(s));               \
+			mgm_addr_ntop(&w->group, g, sizeof(g));                \
+			prom_sample(b, nm, (double)w->c.field, "source",       \
+				    mgm_addr_is_unspec(&w->source) ? "*" : s,  \
+				    "group", g, "family",                      \
+				    w->group.family == MGM_AF_INET6 ? "ipv6" : \
+								      "ipv4",  \
+				    NULL);                                     \
+		}                                                              \
 	} while (0)
 
 static void mfes(struct mgmd *d, struct pbuf *b)
 {
 	uint32_t limit = d->cfg.metrics.mfe_limit, total;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
 	struct mfe_row *rows = NULL;
 	int i, n = 0;
 

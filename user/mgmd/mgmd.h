@@ -420,6 +420,7 @@ struct remote_info {
 	uint64_t callbacks; /* sent to it */
 	uint64_t timeouts; /* answers that did not come in time */
 	uint64_t bad_answers; /* malformed answers */
+	uint32_t families; /* MGM_FAMILY_*: IPv4 unless REGISTER_X said */
 };
 /* Calls fn for each remote protocol; stops at fn's first non-zero. */
 int remote_foreach(int (*fn)(void *arg, const struct remote_info *ri),

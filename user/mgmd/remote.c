@@ -53,7 +53,6 @@
 /* Callbacks awaiting their answer per connection: beyond, the oldest is
  * given up (a timeout).  At 10,000 new flows/s and 250 ms: 2,500. */
 #define REMOTE_MAX_PENDING 8192U
-#define MASK32 0xffffffffU
 #define REMOTE_MAX_LOST 16 /* names remembered per protocol */
 
 struct rconn;
@@ -69,6 +68,10 @@ struct rproto {
 	mgm_handle_t h;
 	uint32_t protocol_id;
 	uint32_t component_id;
+	/* Registered with REGISTER_X: its callbacks are the CB_*_X
+	 * messages, for these families (MGM_FAMILY_*). */
+	bool x;
+	uint32_t families;
 	char name[MGM_IPC_NAME_MAX + 24];
 	bool dying; /* being shut down: its callbacks are not sent */
 	uint64_t n_cb, n_timeouts, n_bad;
@@ -115,11 +118,34 @@ struct remote {
 
 static struct remote *R;
 
+/* The three callbacks answered, either family: 0 RPF, 1 creation,
+ * 2 prune. */
+static int cb_kind(uint16_t type)
+{
+	return type == MGM_IPC_CB_RPF || type == MGM_IPC_CB_RPF_X ? 0 :
+	       type == MGM_IPC_CB_CREATION_ALERT ||
+			       type == MGM_IPC_CB_CREATION_ALERT_X ?
+								    1 :
+								    2;
+}
+
 static const char *cb_name(uint16_t type)
 {
-	return type == MGM_IPC_CB_RPF		 ? "rpf" :
-	       type == MGM_IPC_CB_CREATION_ALERT ? "creation alert" :
-						   "prune alert";
+	static const char *const names[] = { "rpf", "creation alert",
+					     "prune alert" };
+
+	return names[cb_kind(type)];
+}
+
+/* "(S, G)" of a log line. */
+static const char *sg_text(char *buf, size_t len, const struct mgm_addr *s,
+			   const struct mgm_addr *g)
+{
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s %s", mgm_addr_ntop(s, a, sizeof(a)),
+		 mgm_addr_ntop(g, b, sizeof(b)));
+	return buf;
 }
 
 /* ---- callbacks: MGM -> message (-> answer, applied later) -------------- */
@@ -140,10 +166,12 @@ struct rpend {
 	bool superseded; /* its entry was re-created meanwhile */
 	uint64_t deadline_ns;
 	struct rproto *rp;
-	uint32_t s, g;
+	struct mgm_addr s, g;
 	/* What MGM used (its defaults): compared with the answer. */
-	uint32_t iif, nh, up; /* RPF; prune: iif = the interface */
-	struct mgm_route_info route;
+	uint32_t iif, nh; /* RPF; prune: iif = the interface */
+	struct mgm_addr up; /* RPF */
+	struct mgm_route_info route; /* RPF (IPv4 callback) */
+	struct mgm_route_info_x routex; /* RPF_X */
 	int32_t del; /* prune */
 	uint32_t timeout; /* prune */
 	uint32_t n; /* creation */
@@ -165,7 +193,7 @@ static void pend_expired(struct rpend *p)
 	R->d->cstats.callback_timeouts++;
 	if (rp) {
 		rp->n_timeouts++;
-		last = &rp->log_ns[p->type - MGM_IPC_CB_RPF];
+		last = &rp->log_ns[cb_kind(p->type)];
 		/* One line a second at most per protocol and type. */
 		if (now - *last >= 1000000000ULL) {
 			log_warn("%s: no answer to the %s callback within %d "
@@ -256,8 +284,13 @@ static struct rpend *pend_find(struct rconn *rc, uint32_t seq)
 }
 
 /* Entries of rp (going away), or of (s, g) (its MFE re-created): done. */
-static void pend_forget(struct rconn *rc, const struct rproto *rp, uint32_t s,
-			uint32_t g)
+static bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
+{
+	return a->family == b->family && !memcmp(a->v6, b->v6, 16);
+}
+
+static void pend_forget(struct rconn *rc, const struct rproto *rp,
+			const struct mgm_addr *s, const struct mgm_addr *g)
 {
 	struct rpend *p;
 	uint32_t i;
@@ -266,7 +299,7 @@ static void pend_forget(struct rconn *rc, const struct rproto *rp, uint32_t s,
 		p = pend_at(rc, i);
 		if (p->done)
 			continue;
-		if (rp ? p->rp == rp : p->s == s && p->g == g) {
+		if (rp ? p->rp == rp : addr_eq(&p->s, s) && addr_eq(&p->g, g)) {
 			pend_clear(p);
 			p->superseded = !rp;
 			if (rp)
@@ -371,8 +404,9 @@ static bool answer_ok(struct rproto *rp, uint16_t type, size_t got, size_t want)
  */
 static struct {
 	const struct rproto *rp;
-	uint32_t s, g;
-	struct mgm_ipc_cb_rpf_reply a;
+	struct mgm_addr s, g;
+	struct mgm_ipc_cb_rpf_reply a; /* an RPF answer */
+	struct mgm_ipc_cb_rpf_x_reply ax; /* an RPF_X answer */
 } inject;
 
 static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
@@ -386,7 +420,8 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 				    *nh,   *up, 0,  *route, 0 };
 	struct rpend *p;
 
-	if (inject.rp == rp && inject.s == s && inject.g == g) {
+	if (inject.rp == rp && inject.s.v4 == s && inject.g.v4 == g &&
+	    inject.s.family == MGM_AF_INET) {
 		*iif = inject.a.in_ifindex;
 		*nh = inject.a.in_nexthop;
 		*up = inject.a.upstream;
@@ -400,14 +435,90 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	if (q.hdr_size)
 		memcpy(buf + sizeof(q), hdr, q.hdr_size);
 	if (cb_send(rp, MGM_IPC_CB_RPF, buf, sizeof(q) + q.hdr_size, &p)) {
-		p->s = s;
-		p->g = g;
+		p->s = mgm_addr4(s);
+		p->g = mgm_addr4(g);
 		p->iif = *iif;
 		p->nh = *nh;
-		p->up = *up;
+		p->up = mgm_addr4(*up);
 		p->route = *route;
 	}
 	return MGM_NO_ERROR; /* MGM's values, for now */
+}
+
+static uint32_t cb_rpf_x(void *ctx, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
+			 struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
+			 struct mgm_route_info_x *route)
+{
+	uint8_t buf[sizeof(struct mgm_ipc_cb_rpf_x) + MGM_IPC_HDR_MAX];
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_rpf_x q = {
+		.handle = rp->h,
+		.source = *s,
+		.group = *g,
+		.upstream = *up,
+		.in_ifindex = *iif,
+		.in_nexthop = *nh,
+		.route = *route,
+	};
+	struct rpend *p;
+
+	if (inject.rp == rp && addr_eq(&inject.s, s) && addr_eq(&inject.g, g)) {
+		*iif = inject.ax.in_ifindex;
+		*nh = inject.ax.in_nexthop;
+		*up = inject.ax.upstream;
+		*route = inject.ax.route;
+		return MGM_NO_ERROR;
+	}
+	if (!hdr)
+		hs = 0;
+	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
+	memcpy(buf, &q, sizeof(q));
+	if (q.hdr_size)
+		memcpy(buf + sizeof(q), hdr, q.hdr_size);
+	if (cb_send(rp, MGM_IPC_CB_RPF_X, buf, sizeof(q) + q.hdr_size, &p)) {
+		p->s = *s;
+		p->g = *g;
+		p->iif = *iif;
+		p->nh = *nh;
+		p->up = *up;
+		p->routex = *route;
+	}
+	return MGM_NO_ERROR; /* MGM's values, for now */
+}
+
+/*
+ * Re-create p's entry with rp's RPF answer (inject): the entry MGM made
+ * with its values is deleted and made again at once, as a miss where the
+ * flow arrived, this protocol's RPF callback answering with what it said.
+ * Other callbacks still pending for the old entry are void: the new one
+ * asks again.
+ */
+static void rpf_recreate(struct rpend *p, uint32_t new_iif)
+{
+	struct rproto *rp = p->rp;
+	struct mgm *m = R->d->m;
+	char b[2 * MGM_ADDRSTRLEN + 2];
+	struct rproto *o;
+	uint32_t r;
+
+	r = mgm_delete_mfe_x(m, rp->h, &p->s, &p->g);
+	if (r != MGM_NO_ERROR) {
+		log_debug("%s: RPF answer for %s not applied: %s", rp->name,
+			  sg_text(b, sizeof(b), &p->s, &p->g), mgm_strerror(r));
+		return;
+	}
+	for (o = R->protos; o; o = o->next)
+		pend_forget(o->rc, NULL, &p->s, &p->g);
+	inject.rp = rp;
+	inject.s = p->s;
+	inject.g = p->g;
+	r = mgm_adopt_mfe_x(m, &p->s, &p->g, p->iif);
+	memset(&inject, 0, sizeof(inject));
+	R->d->cstats.answers_applied++;
+	log_debug("%s: late RPF answer for %s: iif %u -> %u: %s", rp->name,
+		  sg_text(b, sizeof(b), &p->s, &p->g), p->iif, new_iif,
+		  mgm_strerror(r));
 }
 
 static void apply_rpf(struct rpend *p, const void *ans, size_t len)
@@ -415,8 +526,7 @@ static void apply_rpf(struct rpend *p, const void *ans, size_t len)
 	struct rproto *rp = p->rp;
 	struct mgm_ipc_cb_rpf_reply a;
 	struct mgm_ipmcast_mfe e;
-	struct mgm *m = R->d->m;
-	struct rproto *o;
+	char b[2 * MGM_ADDRSTRLEN + 2];
 	uint32_t r;
 
 	if (!answer_ok(rp, p->type, len, sizeof(a)))
@@ -424,44 +534,63 @@ static void apply_rpf(struct rpend *p, const void *ans, size_t len)
 	memcpy(&a, ans, sizeof(a));
 	if (a.in_ifindex == p->iif && a.in_nexthop == p->nh &&
 	    !memcmp(&a.route, &p->route, sizeof(a.route))) {
-		if (a.upstream == p->up)
+		if (a.upstream == p->up.v4)
 			return; /* MGM's values were the answer */
 		/* Only the upstream neighbour: MgmSetMfe's field. */
 		memset(&e, 0, sizeof(e));
-		e.source = p->s;
-		e.group = p->g;
+		e.source = p->s.v4;
+		e.group = p->g.v4;
 		e.upstream = a.upstream;
-		r = mgm_set_mfe(m, rp->h, &e);
-		log_debug("%s: late RPF answer for %08x %08x: upstream set: %s",
-			  rp->name, ntohl(p->s), ntohl(p->g), mgm_strerror(r));
+		r = mgm_set_mfe(R->d->m, rp->h, &e);
+		log_debug("%s: late RPF answer for %s: upstream set: %s",
+			  rp->name, sg_text(b, sizeof(b), &p->s, &p->g),
+			  mgm_strerror(r));
 		R->d->cstats.answers_applied += r == MGM_NO_ERROR;
 		return;
 	}
-	/*
-	 * Another incoming interface (or route): the entry MGM made with
-	 * its values is deleted and made again at once, as a miss where
-	 * the flow arrived, this protocol's RPF callback answering with
-	 * what it said (inject).  Other callbacks still pending for the old
-	 * entry are void: the new one asks again.
-	 */
-	r = mgm_delete_mfe(m, rp->h, p->s, p->g);
-	if (r != MGM_NO_ERROR) {
-		log_debug("%s: RPF answer for %08x %08x not applied: %s",
-			  rp->name, ntohl(p->s), ntohl(p->g), mgm_strerror(r));
-		return;
-	}
-	for (o = R->protos; o; o = o->next)
-		pend_forget(o->rc, NULL, p->s, p->g);
-	inject.rp = rp;
-	inject.s = p->s;
-	inject.g = p->g;
+	/* Another incoming interface (or route). */
 	inject.a = a;
-	r = mgm_adopt_mfe(m, p->s, p->g, p->iif);
-	memset(&inject, 0, sizeof(inject));
-	R->d->cstats.answers_applied++;
-	log_debug("%s: late RPF answer for %08x %08x: iif %u -> %u: %s",
-		  rp->name, ntohl(p->s), ntohl(p->g), p->iif, a.in_ifindex,
-		  mgm_strerror(r));
+	rpf_recreate(p, a.in_ifindex);
+}
+
+static void apply_rpf_x(struct rpend *p, const void *ans, size_t len)
+{
+	struct rproto *rp = p->rp;
+	struct mgm_ipc_cb_rpf_x_reply a;
+	struct mgm_ipmcast_mfe e;
+	char b[2 * MGM_ADDRSTRLEN + 2];
+	uint32_t r;
+
+	if (!answer_ok(rp, p->type, len, sizeof(a)))
+		return;
+	memcpy(&a, ans, sizeof(a));
+	if ((a.upstream.family && a.upstream.family != p->s.family) ||
+	    (a.route.network.family && a.route.network.family != p->s.family)) {
+		answer_ok(rp, p->type, 0, sizeof(a));
+		return; /* another family: not this entry's */
+	}
+	if (a.in_ifindex == p->iif && a.in_nexthop == p->nh &&
+	    !memcmp(&a.route, &p->routex, sizeof(a.route))) {
+		if (addr_eq(&a.upstream, &p->up))
+			return; /* MGM's values were the answer */
+		if (p->s.family == MGM_AF_INET) {
+			/* Only the upstream neighbour: MgmSetMfe's. */
+			memset(&e, 0, sizeof(e));
+			e.source = p->s.v4;
+			e.group = p->g.v4;
+			e.upstream = a.upstream.v4;
+			r = mgm_set_mfe(R->d->m, rp->h, &e);
+			log_debug("%s: late RPF answer for %s: upstream set: "
+				  "%s",
+				  rp->name, sg_text(b, sizeof(b), &p->s, &p->g),
+				  mgm_strerror(r));
+			R->d->cstats.answers_applied += r == MGM_NO_ERROR;
+			return;
+		}
+		/* IPv6 has no MgmSetMfe: the entry is made again. */
+	}
+	inject.ax = a;
+	rpf_recreate(p, a.in_ifindex);
 }
 
 static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
@@ -489,8 +618,54 @@ static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	memcpy(buf + sizeof(q), oifs, (size_t)n * ent);
 	memcpy(keep, oifs, (size_t)n * ent);
 	if (cb_send(rp, MGM_IPC_CB_CREATION_ALERT, buf, qlen, &p)) {
-		p->s = s;
-		p->g = g;
+		p->s = mgm_addr4(s);
+		p->g = mgm_addr4(g);
+		p->iif = iif;
+		p->nh = nh;
+		p->n = n;
+		p->oifs = keep;
+		keep = NULL;
+	}
+	free(keep);
+	free(buf);
+	return MGM_NO_ERROR; /* every interface enabled, for now */
+}
+
+static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t iif,
+			      uint32_t nh, uint32_t n,
+			      struct mgm_if_entry *oifs)
+{
+	const size_t ent = sizeof(struct mgm_if_entry);
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_creation_x q = {
+		.handle = rp->h,
+		.source = *s,
+		.group = *g,
+		.in_ifindex = iif,
+		.in_nexthop = nh,
+		.if_count = n,
+	};
+	size_t qlen = sizeof(q) + (size_t)n * ent;
+	struct mgm_if_entry *keep;
+	struct rpend *p;
+	uint8_t *buf;
+
+	if (qlen > MGM_IPC_MAX - sizeof(struct mgm_ipc_hdr))
+		return MGM_NO_ERROR; /* cannot be said: all stay enabled */
+	buf = malloc(qlen);
+	keep = malloc((size_t)n * ent + 1);
+	if (!buf || !keep) {
+		free(buf);
+		free(keep);
+		return MGM_NO_ERROR;
+	}
+	memcpy(buf, &q, sizeof(q));
+	memcpy(buf + sizeof(q), oifs, (size_t)n * ent);
+	memcpy(keep, oifs, (size_t)n * ent);
+	if (cb_send(rp, MGM_IPC_CB_CREATION_ALERT_X, buf, qlen, &p)) {
+		p->s = *s;
+		p->g = *g;
 		p->iif = iif;
 		p->nh = nh;
 		p->n = n;
@@ -508,6 +683,7 @@ static void apply_creation(struct rpend *p, const uint8_t *ans, size_t len)
 	struct mgm_ipc_cb_creation_reply a;
 	struct rproto *rp = p->rp;
 	struct mgm_if_entry e;
+	char b[2 * MGM_ADDRSTRLEN + 2];
 	size_t want = sizeof(a) + (size_t)p->n * ent;
 	uint32_t i, r;
 	bool any = false;
@@ -533,15 +709,14 @@ static void apply_creation(struct rpend *p, const uint8_t *ans, size_t len)
 		memcpy(&e, ans + sizeof(a) + i * ent, ent);
 		if (e.enabled || !p->oifs[i].enabled)
 			continue;
-		r = mgm_delete_group_membership_entry(R->d->m, rp->h, p->s,
-						      MASK32, p->g, MASK32,
-						      e.ifindex, e.nexthop,
-						      MGM_FORWARD_STATE_FLAG);
+		r = mgm_delete_group_membership_x(R->d->m, rp->h, &p->s, &p->g,
+						  e.ifindex, e.nexthop,
+						  MGM_FORWARD_STATE_FLAG);
 		any |= r == MGM_NO_ERROR;
-		log_debug("%s: creation answer for %08x %08x: ifindex %u "
+		log_debug("%s: creation answer for %s: ifindex %u "
 			  "disabled: %s",
-			  rp->name, ntohl(p->s), ntohl(p->g), e.ifindex,
-			  mgm_strerror(r));
+			  rp->name, sg_text(b, sizeof(b), &p->s, &p->g),
+			  e.ifindex, mgm_strerror(r));
 	}
 	R->d->cstats.answers_applied += any;
 }
@@ -556,8 +731,35 @@ static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	struct rpend *p;
 
 	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT, &q, sizeof(q), &p)) {
-		p->s = s;
-		p->g = g;
+		p->s = mgm_addr4(s);
+		p->g = mgm_addr4(g);
+		p->iif = ifindex;
+		p->nh = nh;
+		p->del = del;
+		p->timeout = *timeout;
+	}
+	return MGM_NO_ERROR; /* the entry's timeout stays, for now */
+}
+
+static uint32_t cb_prune_x(void *ctx, const struct mgm_addr *s,
+			   const struct mgm_addr *g, uint32_t ifindex,
+			   uint32_t nh, int32_t del, uint32_t *timeout)
+{
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_prune_x q = {
+		.handle = rp->h,
+		.source = *s,
+		.group = *g,
+		.ifindex = ifindex,
+		.nexthop = nh,
+		.member_delete = del,
+		.timeout = *timeout,
+	};
+	struct rpend *p;
+
+	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT_X, &q, sizeof(q), &p)) {
+		p->s = *s;
+		p->g = *g;
 		p->iif = ifindex;
 		p->nh = nh;
 		p->del = del;
@@ -570,6 +772,7 @@ static void apply_prune(struct rpend *p, const void *ans, size_t len)
 {
 	struct mgm_ipc_cb_prune_reply a;
 	struct rproto *rp = p->rp;
+	char b[2 * MGM_ADDRSTRLEN + 2];
 	uint32_t r;
 
 	if (!answer_ok(rp, p->type, len, sizeof(a)))
@@ -577,12 +780,13 @@ static void apply_prune(struct rpend *p, const void *ans, size_t len)
 	memcpy(&a, ans, sizeof(a));
 	/* Only an oif-list prune (member_delete 0) has a timeout to set,
 	 * and only for an (S,G) entry. */
-	if (p->del || !p->s || a.timeout == p->timeout)
+	if (p->del || mgm_addr_is_unspec(&p->s) || a.timeout == p->timeout)
 		return;
-	r = mgm_set_mfe_timeout(R->d->m, rp->h, p->s, p->g, a.timeout);
+	r = mgm_set_mfe_timeout_x(R->d->m, rp->h, &p->s, &p->g, a.timeout);
 	R->d->cstats.answers_applied += r == MGM_NO_ERROR;
-	log_debug("%s: prune answer for %08x %08x: timeout %u s: %s", rp->name,
-		  ntohl(p->s), ntohl(p->g), a.timeout, mgm_strerror(r));
+	log_debug("%s: prune answer for %s: timeout %u s: %s", rp->name,
+		  sg_text(b, sizeof(b), &p->s, &p->g), a.timeout,
+		  mgm_strerror(r));
 }
 
 /* An MGM_IPC_CB_REPLY from rc's process. */
@@ -626,7 +830,11 @@ static void cb_answer(struct rconn *rc, uint32_t seq, const void *ans,
 	case MGM_IPC_CB_RPF:
 		apply_rpf(&cp, ans, len);
 		break;
+	case MGM_IPC_CB_RPF_X:
+		apply_rpf_x(&cp, ans, len);
+		break;
 	case MGM_IPC_CB_CREATION_ALERT:
+	case MGM_IPC_CB_CREATION_ALERT_X:
 		apply_creation(&cp, ans, len);
 		break;
 	default:
@@ -705,6 +913,78 @@ static uint32_t cb_enable_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
 	return MGM_NO_ERROR;
 }
 
+/* The family-neutral callbacks that return nothing. */
+
+static uint32_t cb_join_x(void *ctx, const struct mgm_addr *s,
+			  const struct mgm_addr *g, int32_t upd)
+{
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_join_x q = {
+		.handle = rp->h,
+		.source = *s,
+		.group = *g,
+		.member_update = upd,
+	};
+
+	cb_send(rp, MGM_IPC_CB_JOIN_ALERT_X, &q, sizeof(q), NULL);
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_wrong_if_x(void *ctx, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t ifx,
+			      uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	uint8_t buf[sizeof(struct mgm_ipc_cb_wrong_if_x) + MGM_IPC_HDR_MAX];
+	struct rproto *rp = ctx;
+	struct mgm_ipc_cb_wrong_if_x q = {
+		.handle = rp->h,
+		.source = *s,
+		.group = *g,
+		.ifindex = ifx,
+		.nexthop = nh,
+	};
+
+	if (!hdr)
+		hs = 0;
+	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
+	memcpy(buf, &q, sizeof(q));
+	if (q.hdr_size)
+		memcpy(buf + sizeof(q), hdr, q.hdr_size);
+	cb_send(rp, MGM_IPC_CB_WRONG_IF_X, buf, sizeof(q) + q.hdr_size, NULL);
+	return MGM_NO_ERROR;
+}
+
+static void cb_local_x(struct rproto *rp, uint16_t type,
+		       const struct mgm_addr *s, const struct mgm_addr *g,
+		       uint32_t ifindex, uint32_t nh)
+{
+	struct mgm_ipc_cb_local_x q = {
+		.handle = rp->h,
+		.source = *s,
+		.group = *g,
+		.ifindex = ifindex,
+		.nexthop = nh,
+	};
+
+	cb_send(rp, type, &q, sizeof(q), NULL);
+}
+
+static uint32_t cb_local_join_x(void *ctx, const struct mgm_addr *s,
+				const struct mgm_addr *g, uint32_t ifindex,
+				uint32_t nh)
+{
+	cb_local_x(ctx, MGM_IPC_CB_LOCAL_JOIN_X, s, g, ifindex, nh);
+	return MGM_NO_ERROR;
+}
+
+static uint32_t cb_local_leave_x(void *ctx, const struct mgm_addr *s,
+				 const struct mgm_addr *g, uint32_t ifindex,
+				 uint32_t nh)
+{
+	cb_local_x(ctx, MGM_IPC_CB_LOCAL_LEAVE_X, s, g, ifindex, nh);
+	return MGM_NO_ERROR;
+}
+
 /* ---- protocols ------------------------------------------------------- */
 
 static bool name_taken(const char *name)
@@ -745,7 +1025,7 @@ static void proto_free(struct rproto *rp)
 		}
 	}
 	/* Answers to its callbacks now name no one. */
-	pend_forget(rp->rc, rp, 0, 0);
+	pend_forget(rp->rc, rp, NULL, NULL);
 	free(rp->taken);
 	free(rp);
 }
@@ -1004,6 +1284,9 @@ static bool proto_shutdown(struct rproto *rp, void (*step)(const char *))
 union req {
 	struct mgm_ipc_hello hello;
 	struct mgm_ipc_register reg;
+	struct mgm_ipc_register_x regx;
+	struct mgm_ipc_membership_x membx;
+	struct mgm_ipc_mfe_query_x mfeqx;
 	struct mgm_ipc_handle handle;
 	struct mgm_ipc_interface iface;
 	struct mgm_ipc_if_query ifq;
@@ -1041,7 +1324,8 @@ static void req_hello(struct rconn *rc, uint16_t t, uint32_t seq,
 	struct mgm_ipc_hello_reply a = { MGM_IPC_VERSION, R->cb_timeout_ms,
 					 MGM_IPC_MAX,
 					 MGM_IPC_FEAT_IF_EVENTS |
-						 MGM_IPC_FEAT_ASYNC_CB };
+						 MGM_IPC_FEAT_ASYNC_CB |
+						 MGM_IPC_FEAT_FAMILY_X };
 	size_t i;
 
 	(void)t;
@@ -1067,14 +1351,16 @@ static void req_register(struct rconn *rc, uint16_t t, uint32_t seq,
 			 const union req *q)
 {
 	const struct mgm_ipc_register *g = &q->reg;
+	const struct mgm_ipc_register_x *gx = &q->regx;
+	bool x = t == MGM_IPC_REQ_REGISTER_X;
 	struct mgm_ipc_handle a = { 0 };
 	struct mgm_protocol_config cfg = { .callback_flags =
 						   g->callback_flags };
+	struct mgm_protocol_config_x cx = { 0 };
 	struct rproto *rp;
-	uint32_t r, cb = g->callbacks;
+	uint32_t r, cb = x ? gx->callbacks : g->callbacks;
 	int n = 0;
 
-	(void)t;
 	for (rp = R->protos; rp; rp = rp->next)
 		n += rp->rc == rc;
 	if (cb & ~MGM_IPC_CBM_ALL) {
@@ -1107,8 +1393,28 @@ static void req_register(struct rconn *rc, uint16_t t, uint32_t seq,
 	cfg.disable_igmp = cb & MGM_IPC_CBM_DISABLE_IGMP ? cb_disable_igmp :
 							   NULL;
 	cfg.enable_igmp = cb & MGM_IPC_CBM_ENABLE_IGMP ? cb_enable_igmp : NULL;
-	r = mgm_register_protocol(R->d->m, &cfg, g->protocol_id,
-				  g->component_id, &rp->h);
+	if (x) {
+		/* The same callbacks, family-neutral (MGM checks families). */
+		rp->x = true;
+		rp->families = gx->families;
+		cx.families = gx->families;
+		cx.ctx = rp;
+		cx.rpf = cfg.rpf ? cb_rpf_x : NULL;
+		cx.creation_alert = cfg.creation_alert ? cb_creation_x : NULL;
+		cx.prune_alert = cfg.prune_alert ? cb_prune_x : NULL;
+		cx.join_alert = cfg.join_alert ? cb_join_x : NULL;
+		cx.wrong_if = cfg.wrong_if ? cb_wrong_if_x : NULL;
+		cx.local_join = cfg.local_join ? cb_local_join_x : NULL;
+		cx.local_leave = cfg.local_leave ? cb_local_leave_x : NULL;
+		cx.disable_igmp = cfg.disable_igmp;
+		cx.enable_igmp = cfg.enable_igmp;
+		r = mgm_register_protocol_x(R->d->m, &cx, gx->protocol_id,
+					    gx->component_id, &rp->h);
+	} else {
+		rp->families = MGM_FAMILY_IPV4;
+		r = mgm_register_protocol(R->d->m, &cfg, g->protocol_id,
+					  g->component_id, &rp->h);
+	}
 	if (r != MGM_NO_ERROR) {
 		free(rp);
 		goto out;
@@ -1117,8 +1423,12 @@ static void req_register(struct rconn *rc, uint16_t t, uint32_t seq,
 	rp->next = R->protos;
 	R->protos = rp;
 	a.handle = rp->h;
-	log_info("%s: registered protocol 0x%08x component %u", rp->name,
-		 rp->protocol_id, rp->component_id);
+	log_info("%s: registered protocol 0x%08x component %u%s", rp->name,
+		 rp->protocol_id, rp->component_id,
+		 !x				 ? "" :
+		 rp->families == MGM_FAMILY_IPV6 ? " (IPv6)" :
+		 rp->families == MGM_FAMILY_IPV4 ? " (IPv4, family-neutral)" :
+						   " (IPv4 and IPv6)");
 out:
 	reply(rc, seq, r, &a, sizeof(a));
 }
@@ -1167,8 +1477,10 @@ static bool over_limit(struct rproto *rp, uint16_t t, const union req *q)
 		max = ctl_limit(d, max_interfaces, CTL_DEF_MAX_INTERFACES);
 		count = &d->cstats.interfaces_refused;
 		what = "interfaces (max-interfaces)";
-	} else if (t == MGM_IPC_REQ_ADD_MEMBERSHIP &&
-		   (q->memb.flags & MGM_JOIN_STATE_FLAG)) {
+	} else if ((t == MGM_IPC_REQ_ADD_MEMBERSHIP &&
+		    (q->memb.flags & MGM_JOIN_STATE_FLAG)) ||
+		   (t == MGM_IPC_REQ_ADD_MEMBERSHIP_X &&
+		    (q->membx.flags & MGM_JOIN_STATE_FLAG))) {
 		mgm_foreach_protocol(d->m, pcount_fn, &c);
 		have = c.info.num_memberships;
 		max = ctl_limit(d, max_memberships, CTL_DEF_MAX_MEMBERSHIPS);
@@ -1196,6 +1508,7 @@ static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
 	/* Every such struct starts with the handle. */
 	struct rproto *rp = proto_of(rc, q->handle.handle);
 	const struct mgm_ipc_membership *b = &q->memb;
+	const struct mgm_ipc_membership_x *bx = &q->membx;
 	const struct mgm_ipc_interface *i = &q->iface;
 	struct mgm_ipc_handle a = { 0 };
 	struct mgm *m = R->d->m;
@@ -1231,6 +1544,14 @@ static void req_proto(struct rconn *rc, uint16_t t, uint32_t seq,
 			     mgm_delete_group_membership_entry)(
 			m, rp->h, b->source, b->source_mask, b->group,
 			b->group_mask, b->ifindex, b->nexthop, b->flags);
+		break;
+	case MGM_IPC_REQ_ADD_MEMBERSHIP_X:
+	case MGM_IPC_REQ_DELETE_MEMBERSHIP_X:
+		r = (t == MGM_IPC_REQ_ADD_MEMBERSHIP_X ?
+			     mgm_add_group_membership_x :
+			     mgm_delete_group_membership_x)(
+			m, rp->h, &bx->source, &bx->group, bx->ifindex,
+			bx->nexthop, bx->flags);
 		break;
 	case MGM_IPC_REQ_SET_MFE:
 		memcpy(&e, q->set_mfe.mfe, sizeof(q->set_mfe.mfe));
@@ -1297,10 +1618,28 @@ static uint32_t records_len(uint16_t t, uint32_t flags, const uint8_t *data,
 	size_t off = stats ? offsetof(struct mgm_ipmcast_mfe_stats, num_oifs) :
 			     offsetof(struct mgm_ipmcast_mfe, num_oifs);
 	uint32_t used = 0, k, no, sz;
+	bool x = t == MGM_IPC_REQ_GET_MFE_X ||
+		 t == MGM_IPC_REQ_GET_FIRST_MFE_X ||
+		 t == MGM_IPC_REQ_GET_NEXT_MFE_X;
 
 	if (t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT)
 		return n * (uint32_t)sizeof(struct mgm_source_group);
-	for (k = 0; k < n; k++) {
+	if (t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT_X)
+		return n * (uint32_t)sizeof(struct mgm_source_group_x);
+	for (k = 0; x && k < n; k++) {
+		/* struct mgm_mfe_x records, each padded to 8 bytes. */
+		if (size - used < sizeof(struct mgm_mfe_x))
+			break;
+		memcpy(&no, data + used + offsetof(struct mgm_mfe_x, num_oifs),
+		       sizeof(no));
+		if (no > MGM_IPC_MAX / sizeof(struct mgm_ipmcast_oif_stats))
+			break;
+		sz = (MGM_SIZEOF_MFE_X(no) + 7U) & ~7U;
+		if (sz > size - used)
+			break;
+		used += sz;
+	}
+	for (k = 0; !x && k < n; k++) {
 		if (size - used < MGM_SIZEOF_BASIC_MFE)
 			break;
 		memcpy(&no, data + used + off, sizeof(no));
@@ -1319,10 +1658,17 @@ static void req_buffer(struct rconn *rc, uint16_t t, uint32_t seq,
 		       const union req *q)
 {
 	const struct mgm_ipc_mfe_query *f = &q->mfeq;
-	bool en = t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT;
+	const struct mgm_ipc_mfe_query_x *fx = &q->mfeqx;
+	bool en = t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT ||
+		  t == MGM_IPC_REQ_GROUP_ENUM_GET_NEXT_X;
+	bool x = t == MGM_IPC_REQ_GET_MFE_X ||
+		 t == MGM_IPC_REQ_GET_FIRST_MFE_X ||
+		 t == MGM_IPC_REQ_GET_NEXT_MFE_X;
 	struct mgm_ipc_buffer_reply a = { 0 };
-	uint32_t size = en ? q->enext.buffer_size : f->buffer_size;
-	uint32_t n = 0, r, fl = en ? 0 : f->flags;
+	uint32_t size = en ? q->enext.buffer_size :
+			x  ? fx->buffer_size :
+			     f->buffer_size;
+	uint32_t n = 0, r, fl = en || x ? 0 : f->flags;
 	int ei = en ? enum_of(rc, q->enext.enum_handle) : 0;
 	struct mgm_ipmcast_mfe key;
 	struct mgm *m = R->d->m;
@@ -1338,6 +1684,7 @@ static void req_buffer(struct rconn *rc, uint16_t t, uint32_t seq,
 		      &a, sizeof(a));
 		return;
 	}
+	/* MGM writes records of 8-byte aligned sizes at data: aligned. */
 	data = buf + sizeof(a);
 	memcpy(&key, f->mfe, sizeof(f->mfe));
 	switch (t) {
@@ -1360,6 +1707,21 @@ static void req_buffer(struct rconn *rc, uint16_t t, uint32_t seq,
 		break;
 	case MGM_IPC_REQ_GET_NEXT_MFE_STATS:
 		r = mgm_get_next_mfe_stats(m, &key, &size, data, &n, fl);
+		break;
+	case MGM_IPC_REQ_GET_MFE_X:
+		r = mgm_get_mfe_x(m, &fx->source, &fx->group, &size, data);
+		n = r == MGM_NO_ERROR;
+		break;
+	case MGM_IPC_REQ_GET_FIRST_MFE_X:
+		r = mgm_get_first_mfe_x(m, &size, data, &n);
+		break;
+	case MGM_IPC_REQ_GET_NEXT_MFE_X:
+		r = mgm_get_next_mfe_x(m, &fx->source, &fx->group, &size, data,
+				       &n);
+		break;
+	case MGM_IPC_REQ_GROUP_ENUM_GET_NEXT_X:
+		r = mgm_group_enumeration_get_next_x(m, rc->enums[ei].h, &size,
+						     data, &n);
 		break;
 	default:
 		r = mgm_group_enumeration_get_next(m, rc->enums[ei].h, &size,
@@ -1407,6 +1769,13 @@ static const struct {
 	REQ(GROUP_ENUM_START, mgm_ipc_enum_start, req_proto),
 	REQ(GROUP_ENUM_GET_NEXT, mgm_ipc_enum_next, req_buffer),
 	REQ(GROUP_ENUM_END, mgm_ipc_handle, req_enum_end),
+	REQ(REGISTER_X, mgm_ipc_register_x, req_register),
+	REQ(ADD_MEMBERSHIP_X, mgm_ipc_membership_x, req_proto),
+	REQ(DELETE_MEMBERSHIP_X, mgm_ipc_membership_x, req_proto),
+	REQ(GET_MFE_X, mgm_ipc_mfe_query_x, req_buffer),
+	REQ(GET_FIRST_MFE_X, mgm_ipc_mfe_query_x, req_buffer),
+	REQ(GET_NEXT_MFE_X, mgm_ipc_mfe_query_x, req_buffer),
+	REQ(GROUP_ENUM_GET_NEXT_X, mgm_ipc_enum_next, req_buffer),
 #undef REQ
 };
 
@@ -1707,6 +2076,7 @@ int remote_foreach(int (*fn)(void *arg, const struct remote_info *ri),
 			.callbacks = rp->n_cb,
 			.timeouts = rp->n_timeouts,
 			.bad_answers = rp->n_bad,
+			.families = rp->families,
 		};
 
 		ret = fn(arg, &ri);

@@ -451,7 +451,11 @@ void igmp_if_leave(struct igmp *g, struct igmp_if *ifp)
 	 * Every membership of this family goes: the groups to the undo list,
 	 * and with no group left every FORWARD_STATE the marks added is
 	 * deleted too.  Between MGM's disable and enable there is nothing to
-	 * delete (MGM drops IGMP's memberships in the handoff).
+	 * delete (MGM drops IGMP's memberships in the handoff).  An add
+	 * another thread's sync has in flight for this family may still
+	 * land after these deletes; its result finds no interface and is
+	 * dropped, and the membership stays until the interface is released
+	 * (a narrow race: enabling and disabling a family is configuration).
 	 */
 	while (ifp->ngrp)
 		igmp_grp_del(ifp, ifp->ngrp - 1);

@@ -174,7 +174,7 @@ static void setup(bool keepalive)
 }
 
 /* An address of either family from text ("2001:db8::1", "192.0.2.1"). */
-static struct mgm_addr AX(const char *s)
+static struct mgm_addr addr(const char *s)
 {
 	return strchr(s, ':') ? A6(s) : mgm_addr4(A(s));
 }
@@ -194,8 +194,8 @@ static struct km_mfc mfc(const char *s, const char *g, uint32_t iif, int n, ...)
 	va_list ap;
 	int i;
 
-	c.group = AX(g);
-	c.source = s ? AX(s) : (struct mgm_addr){ .family = c.group.family };
+	c.group = addr(g);
+	c.source = s ? addr(s) : (struct mgm_addr){ .family = c.group.family };
 	/* Each kernel's default table: ipmr's 253, ip6mr's 254. */
 	c.table = c.group.family == MGM_AF_INET6 ? RT_TABLE_MAIN :
 						   RT_TABLE_DEFAULT;
@@ -233,9 +233,9 @@ static int find_one(void *arg, const struct km_entry_info *i)
 static const char *path_of(const char *s, const char *g)
 {
 	static char buf[64];
-	struct find f = { .g = AX(g) };
+	struct find f = { .g = addr(g) };
 
-	f.s = s ? AX(s) : (struct mgm_addr){ .family = f.g.family };
+	f.s = s ? addr(s) : (struct mgm_addr){ .family = f.g.family };
 
 	kmirror_foreach(km, find_one, &f);
 	if (!f.found)
@@ -657,10 +657,10 @@ static void test_resync_and_keepalive(void)
 	 * kernel's; later ones (someone else's forwarder) are MGM's. */
 	{
 		struct mgm_dp_event ev = { .type = MGM_DP_EV_MISS,
-					.ifindex = 2,
-					.source = mgm_addr4(A(S1)),
-					.group = mgm_addr4(A(G1)),
-					.ts_ns = fake_dp_now(fd) };
+					   .ifindex = 2,
+					   .source = mgm_addr4(A(S1)),
+					   .group = mgm_addr4(A(G1)),
+					   .ts_ns = fake_dp_now(fd) };
 
 		fake_dp_inject(fd, &ev);
 		mgm_dispatch(m);
@@ -755,14 +755,14 @@ static void test_delete_mfe_api(void)
 /* What the fake holds for an IPv6 (S,G): "3,4", "negative", "absent". */
 static const char *oifs6(const char *s, const char *g)
 {
-	struct mgm_addr sa = AX(s), ga = AX(g);
+	struct mgm_addr sa = addr(s), ga = addr(g);
 
 	return fake_dp_oifs_x(fd, &sa, &ga);
 }
 
 static void miss6(uint32_t ifindex, const char *s, const char *g)
 {
-	struct mgm_addr sa = AX(s), ga = AX(g);
+	struct mgm_addr sa = addr(s), ga = addr(g);
 
 	fake_dp_inject_miss_x(fd, ifindex, &sa, &ga);
 	mgm_dispatch(m);
@@ -783,7 +783,7 @@ static struct nlmsghdr *route6_msg(char *buf, uint16_t type, const char *s,
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	struct rta_mfc_stats st = { 7, 700, 1 };
-	struct mgm_addr sa = AX(s), ga = AX(g);
+	struct mgm_addr sa = addr(s), ga = addr(g);
 	struct nlattr *mp;
 	int i;
 
@@ -858,21 +858,22 @@ static void test_parse6(void)
 	int32_t ifi = 0, mc = -1;
 	uint16_t fam = 0;
 	uint8_t b16[16] = { 0 };
-	struct mgm_addr s6 = AX(S6), g6 = AX(G6);
+	struct mgm_addr s6 = addr(S6), g6 = addr(G6);
 
 	check_begin("parse ip6mr");
 	nlh = route6_msg(buf, RTM_NEWROUTE, S6, G6, 2, 2, ifs);
 	CHECK_EQ(km_parse_route(nlh, &c), 1, "an ip6mr route parses");
-	want = AX(S6);
+	want = addr(S6);
 	CHECK(mgm_addr_eq(&c.source, &want), "16-byte source");
-	want = AX(G6);
+	want = addr(G6);
 	CHECK(mgm_addr_eq(&c.group, &want), "16-byte group");
 	CHECK_EQ(c.table, RT_TABLE_MAIN, "ip6mr's default table");
 	CHECK_EQ(c.iif, 2, "iif");
-	CHECK(c.n_oifs == 2 && c.oifs[0].ifindex == 3 && c.oifs[1].ifindex == 4 &&
-		      c.oifs[0].ttl == 1,
+	CHECK(c.n_oifs == 2 && c.oifs[0].ifindex == 3 &&
+		      c.oifs[1].ifindex == 4 && c.oifs[0].ttl == 1,
 	      "oifs");
-	CHECK(c.has_stats && c.packets == 7 && c.bytes == 700 && c.wrong_if == 1,
+	CHECK(c.has_stats && c.packets == 7 && c.bytes == 700 &&
+		      c.wrong_if == 1,
 	      "RTA_MFC_STATS after RTA_PAD");
 	CHECK_EQ(c.lastuse_ms, 1000, "RTA_EXPIRES");
 
@@ -925,7 +926,8 @@ static void test_parse6(void)
 
 		((struct rtnexthop *)(buf + off + 4))->rtnh_len = 64;
 	}
-	CHECK_EQ(km_parse_route(nlh, &c), -EINVAL, "a nexthop past RTA_MULTIPATH");
+	CHECK_EQ(km_parse_route(nlh, &c), -EINVAL,
+		 "a nexthop past RTA_MULTIPATH");
 	nlh = route_msg(buf, RTM_NEWROUTE, AF_INET6, false);
 	mnl_attr_put(nlh, RTA_DST, 16, g6.v6);
 	CHECK_EQ(km_parse_route(nlh, &c), 0, "an IPv6 unicast route: ignored");
@@ -976,7 +978,7 @@ static void test_entry_life6(void)
 		  MGM_NO_ERROR);
 	CHECK_EQ(pid, MGM_PROTO_KERNEL, "kernel owns its interfaces");
 	{
-		struct mgm_addr s = AX(S6), g = AX(G6);
+		struct mgm_addr s = addr(S6), g = addr(G6);
 		uint32_t iif = 0;
 
 		CHECK(kmirror_rpf(km, &s, &g, &iif) && iif == 2,
@@ -992,7 +994,7 @@ static void test_entry_life6(void)
 	kmirror_mfc_update(km, &c);
 	{
 		struct fake_mfe f;
-		struct mgm_addr s = AX(S6), g = AX(G6);
+		struct mgm_addr s = addr(S6), g = addr(G6);
 
 		CHECK(fake_dp_get_x(fd, &s, &g, &f) && f.iif == 5,
 		      "the parent moved: new iif");
@@ -1104,7 +1106,8 @@ static void test_star_g6(void)
 static void test_families(void)
 {
 	struct km_mfc a, b;
-	struct mgm_addr s6 = AX(S6), g6 = AX(G6), s4 = AX(S1), g4 = AX(G1);
+	struct mgm_addr s6 = addr(S6), g6 = addr(G6), s4 = addr(S1),
+			g4 = addr(G1);
 	const uint32_t oifs[] = { 3 };
 	uint32_t iif = 0;
 

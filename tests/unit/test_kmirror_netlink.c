@@ -459,7 +459,8 @@ static void test_notifications6(void)
 	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
 	((struct rtnexthop *)((uint8_t *)nlh + nlh->nlmsg_len - 8))->rtnh_len =
 		64;
-	BAD_INPUT(buf, nlh->nlmsg_len, 0, "an ip6mr nexthop past its attribute");
+	BAD_INPUT(buf, nlh->nlmsg_len, 0,
+		  "an ip6mr nexthop past its attribute");
 	CHECK_EQ(stats().entries, 1, "nothing malformed applied");
 
 	/* A MIF change: the netconf of AF_INET6 makes a resync (none

@@ -855,8 +855,7 @@ static int check_config(const char *path)
 		config_free(&c);
 		return 1;
 	}
-	if (c.kmirror.on &&
-	    !mgmd_kmirror_families(why, why6, sizeof(why6))) {
+	if (c.kmirror.on && !mgmd_kmirror_families(why, why6, sizeof(why6))) {
 		fprintf(stderr, "mgmd: %s:%d: mirror-kernel: %s; %s\n", path,
 			c.kmirror.line, why, why6);
 		config_free(&c);

@@ -152,8 +152,8 @@ static void filter_event(void *arg, const struct mgm_dp_event *ev)
 	const struct poll_ctx *p = arg;
 
 	if (ev->type == MGM_DP_EV_MISS && mgmd->km &&
-	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, &ev->source,
-				 &ev->group, ev->ts_ns))
+	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, &ev->source, &ev->group,
+				 ev->ts_ns))
 		return;
 	p->cb(p->ctx, ev);
 }
@@ -181,8 +181,8 @@ static void on_input(void *arg, int fd, uint32_t events)
 			strerror(-err));
 }
 
-static int start(struct mgmd *d, const struct cfg_kmirror *c,
-		 uint32_t families, char *err, size_t len)
+static int start(struct mgmd *d, const struct cfg_kmirror *c, uint32_t families,
+		 char *err, size_t len)
 {
 	const struct kmirror_ops ops = {
 		.attach = km_attach,

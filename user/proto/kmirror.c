@@ -120,7 +120,7 @@ static uint32_t hash_sg(const struct mgm_addr *s, const struct mgm_addr *g)
 }
 
 struct km_ent *ent_find(struct kmirror *k, const struct mgm_addr *s,
-		       const struct mgm_addr *g)
+			const struct mgm_addr *g)
 {
 	struct km_ent *e = k->tab[hash_sg(s, g) & k->mask];
 
@@ -562,8 +562,7 @@ static void reapply_one(struct kmirror *k, const struct mgm_mfe_x *e)
 static bool get_mgm_mfe(struct kmirror *k, const struct mgm_addr *s,
 			const struct mgm_addr *g, uint64_t *buf, uint32_t size)
 {
-	return mgm_get_mfe_x(k->m, s, g, &size, (uint8_t *)buf) ==
-	       MGM_NO_ERROR;
+	return mgm_get_mfe_x(k->m, s, g, &size, (uint8_t *)buf) == MGM_NO_ERROR;
 }
 
 #define KM_MFE_X_WORDS ((MGM_SIZEOF_MFE_X(KM_MFE_OIFS) + 7U) / 8U)

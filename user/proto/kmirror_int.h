@@ -66,7 +66,7 @@ struct kmirror {
 #define km_log km_i_log
 
 struct km_ent *ent_find(struct kmirror *k, const struct mgm_addr *s,
-		       const struct mgm_addr *g);
+			const struct mgm_addr *g);
 /* The kernel's route for (S,G): the exact entry, else the (*,G) one. */
 struct km_ent *route_of(struct kmirror *k, const struct mgm_addr *s,
 			const struct mgm_addr *g);

@@ -67,9 +67,8 @@ bool kmirror_miss_wanted(struct kmirror *k, uint32_t ifindex,
 bool kmirror_rpf(struct kmirror *k, const struct mgm_addr *source,
 		 const struct mgm_addr *group, uint32_t *iif)
 {
-	struct km_ent *e = k && km_family_on(k, group) ?
-				   route_of(k, source, group) :
-				   NULL;
+	struct km_ent *e =
+		k && km_family_on(k, group) ? route_of(k, source, group) : NULL;
 
 	/* An exact entry the kernel keeps to itself hides its (*,G). */
 	if (!e || e->state != KM_XDP)

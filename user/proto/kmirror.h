@@ -27,18 +27,21 @@
  * client would: kmirror owns its interfaces, adds an (S,G) JOIN_STATE
  * membership on each outgoing interface, answers MGM's RPF question with
  * the kernel's parent interface and has MGM create the MFE at once
- * (mgm_adopt_mfe); a deleted entry, or one whose parent moved, is taken
- * out of MGM at once (mgm_delete_mfe).  (*,G) entries (MRT_ADD_MFC_PROXY)
- * are mirrored as (*,G) memberships: MGM then builds one MFE per source on
- * its first packets, as the kernel matches them (only while the table has
- * no (*,*) entry, whose "static tree" changes which interfaces a (*,G)
- * accepts; then every (*,G) stays with the kernel).
+ * (mgm_adopt_mfe_x); a deleted entry, or one whose parent moved, is
+ * taken out of MGM at once (mgm_delete_mfe_x).  (*,G) entries
+ * (MRT_ADD_MFC_PROXY, MRT6_ADD_MFC_PROXY) are mirrored as (*,G)
+ * memberships: MGM then builds one MFE per source on its first packets,
+ * as the kernel matches them (only while the family's table has no (*,*)
+ * entry, whose "static tree" changes which interfaces a (*,G) accepts;
+ * then every (*,G) of that family stays with the kernel).
  *
  * What the fast path cannot do stays with the kernel (no XDP entry, so
  * the packets take the kernel path as before): entries whose parent VIF is
  * gone, entries without outgoing interfaces (the kernel drops, counts and
  * still delivers locally), register and tunnel VIFs (not Ethernet), an
- * outgoing interface that is also the parent, interfaces owned by another
+ * outgoing interface that is also the parent, groups the fast path never
+ * forwards ("link-local": 224.0.0.0/24, IPv6 scopes 0-2, IPv6 link-local
+ * and loopback sources), interfaces owned by another
  * MGM protocol, or where the forwarder cannot be attached, and TTL
  * thresholds that disagree with the interface's (see below).
  *

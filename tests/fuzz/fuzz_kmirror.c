@@ -4,7 +4,7 @@
  * kmirror_nl.c and what it feeds: kmirror.c), through the entries its
  * socket reads use, as tests/unit/test_kmirror_netlink.c does:
  * kmirror_input_buf() for notifications (RTM_NEWROUTE / RTM_DELROUTE of
- * ipmr, RTM_NEWNETCONF, RTM_DELLINK), kmirror_dump_input() for the
+ * ipmr and ip6mr, RTM_NEWNETCONF of AF_INET and AF_INET6, RTM_DELLINK), kmirror_dump_input() for the
  * answer to a dump.  MGM runs on the unit tests' fake datapath; no
  * netlink socket is opened.
  *
@@ -39,17 +39,19 @@ static int h_usable(void *ctx, uint32_t ifindex)
 	return ifindex != 13;
 }
 
-static int h_install(void *ctx, uint32_t s, uint32_t g, uint32_t iif,
+static int h_install(void *ctx, const struct mgm_addr *s,
+		     const struct mgm_addr *g, uint32_t iif,
 		     const uint32_t *oifs, uint32_t n, uint16_t flags)
 {
 	(void)ctx, (void)flags;
-	return fake_dp_install4(fdp, s, g, iif, oifs, n);
+	return fake_dp_ops.mfe_install(fdp, s, g, iif, oifs, n);
 }
 
-static int h_delete(void *ctx, uint32_t s, uint32_t g)
+static int h_delete(void *ctx, const struct mgm_addr *s,
+		    const struct mgm_addr *g)
 {
 	(void)ctx;
-	return fake_dp_delete4(fdp, s, g);
+	return fake_dp_ops.mfe_delete(fdp, s, g);
 }
 
 static uint64_t h_now(void *ctx)
@@ -74,7 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.log = h_log,
 		.now_ns = h_now,
 	};
-	struct kmirror_opts o = { .no_netlink = true };
+	/* Both families: ipmr's and ip6mr's messages are heard. */
+	struct kmirror_opts o = { .no_netlink = true,
+				  .families = MGM_FAMILY_IPV4 |
+					      MGM_FAMILY_IPV6 };
 	struct mgm_options mo = { .dp_ops = &ops };
 	struct kmirror *km = NULL;
 	struct km_stats st;
@@ -92,6 +97,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mgm_create(&mo, &m))
 		abort();
 	fake_dp_add_route(fdp, A("192.0.2.0"), 24, 1, 0, 2);
+	{
+		struct mgm_addr p6 = A6("2001:db8::");
+
+		fake_dp_add_route_x(fdp, &p6, 32, 1, 0, 2);
+	}
 	if (kmirror_create(m, &ko, &o, &km))
 		abort();
 

@@ -692,6 +692,7 @@ def igmp_corpus():
 RTM_NEWROUTE, RTM_DELROUTE, RTM_DELLINK, RTM_NEWNETCONF = 24, 25, 17, 80
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 RTNL_FAMILY_IPMR = 128
+RTNL_FAMILY_IP6MR = 129
 RTA_DST, RTA_SRC, RTA_IIF, RTA_MULTIPATH, RTA_TABLE = 1, 2, 3, 9, 15
 RTA_MFC_STATS, RTA_EXPIRES = 17, 23
 NETCONFA_IFINDEX, NETCONFA_MC_FORWARDING = 1, 3
@@ -710,12 +711,21 @@ def nlmsg(t, payload, seq=0, pid=0, flags=0):
                               pid) + payload)
 
 
-def mroute(t, s, g, iif, oifs, table=253, seq=0, flags=0, stats=True):
-    rtm = struct.pack("<BBBBBBBBI", RTNL_FAMILY_IPMR, 32, 32, 0, table, 0,
-                      0, 5, 0)
+def mroute(t, s, g, iif, oifs, table=None, seq=0, flags=0, stats=True):
+    # ipmr's (dotted quads) or ip6mr's (IPv6 text: 16-byte addresses,
+    # default table 254), in the kernel's layout.
+    v6 = ":" in g
+    if table is None:
+        table = 254 if v6 else 253
+    fam, alen = (RTNL_FAMILY_IP6MR, 128) if v6 else (RTNL_FAMILY_IPMR, 32)
+    rtm = struct.pack("<BBBBBBBBI", fam, alen, alen, 0, table, 0, 0, 5, 0)
     a = attr(RTA_TABLE, struct.pack("<I", table))
-    a += attr(RTA_SRC, socket.inet_aton(s)) + attr(RTA_DST,
-                                                  socket.inet_aton(g))
+    if v6:
+        a += attr(RTA_SRC, socket.inet_pton(socket.AF_INET6, s))
+        a += attr(RTA_DST, socket.inet_pton(socket.AF_INET6, g))
+    else:
+        a += attr(RTA_SRC, socket.inet_aton(s)) + attr(RTA_DST,
+                                                      socket.inet_aton(g))
     if iif:
         a += attr(RTA_IIF, struct.pack("<I", iif))
     if oifs is not None:
@@ -728,8 +738,8 @@ def mroute(t, s, g, iif, oifs, table=253, seq=0, flags=0, stats=True):
     return nlmsg(t, rtm + a, seq, 0, flags)
 
 
-def netconf(ifx, fwd):
-    return nlmsg(RTM_NEWNETCONF, struct.pack("<B3x", 2) +
+def netconf(ifx, fwd, family=2):
+    return nlmsg(RTM_NEWNETCONF, struct.pack("<B3x", family) +
                  attr(NETCONFA_IFINDEX, struct.pack("<i", ifx)) +
                  attr(NETCONFA_MC_FORWARDING, struct.pack("<i", fwd)))
 
@@ -759,7 +769,7 @@ def kmirror_corpus():
                 flags=2)
     d2 = mroute(RTM_NEWROUTE, "203.0.113.5", "239.9.9.9", 3, [(1, 1), (2, 1)],
                 seq=1, flags=2)
-    return {
+    seeds = {
         "add": dgram(add),
         "add-del": dgram(add) + dgram(dele),
         "batch": dgram(add + add2 + nooif + noiif),
@@ -788,6 +798,30 @@ def kmirror_corpus():
         "no-stats": dgram(mroute(RTM_NEWROUTE, "192.0.2.10", "239.1.1.1", 1,
                                  [(2, 1)], stats=False)),
     }
+    # ip6mr: the same messages with 16-byte addresses.
+    s6, g6 = "2001:db8:1::10", "ff0e::1:1"
+    add6 = mroute(RTM_NEWROUTE, s6, g6, 1, [(2, 1), (3, 1)])
+    star6 = mroute(RTM_NEWROUTE, "::", "ff3e::2", 1, [(1, 1), (2, 1)])
+    any6 = mroute(RTM_NEWROUTE, "::", "::", 1, [(2, 1)])
+    ll6 = mroute(RTM_NEWROUTE, s6, "ff02::1:3", 1, [(2, 1)])
+    d6 = mroute(RTM_NEWROUTE, s6, g6, 1, [(2, 1)], seq=1, flags=2)
+    short_src = nlmsg(RTM_NEWROUTE, struct.pack(
+        "<BBBBBBBBI", RTNL_FAMILY_IP6MR, 128, 128, 0, 254, 0, 0, 5, 0) +
+        attr(RTA_SRC, socket.inet_aton("192.0.2.10")) +
+        attr(RTA_DST, socket.inet_pton(socket.AF_INET6, g6)))
+    seeds.update({
+        "v6-add": dgram(add6),
+        "v6-add-del": dgram(add6) + dgram(mroute(RTM_DELROUTE, s6, g6, 1,
+                                                 [(2, 1)])),
+        "v6-star": dgram(star6) + dgram(any6) + dgram(ll6),
+        "v6-netconf": dgram(add6) + dgram(netconf(2, 0, family=10)) +
+        dgram(dump=True, b=d6 + done),
+        "v6-dump": dgram(d6 + d1 + done, dump=True),
+        "v6-mixed": dgram(add + add6 + star6),
+        "v6-short-src": dgram(short_src),
+        "v6-truncated": dgram(add6[:-10]),
+    })
+    return seeds
 
 
 # ---- mgmctl: what mgmd answers ----------------------------------------------

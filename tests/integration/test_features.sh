@@ -39,4 +39,11 @@ for t in test_kmirror test_kmirror_pim; do
 	check "$t without ipmr says SKIP with the reason" \
 		grep -qx "SKIP $t: IPv4 multicast routing treated as absent (MGM_NO_FEATURES)" "$TMP/$t.out"
 done
+# ip6mr's mirror test without ip6mr.
+MGM_NO_FEATURES=ip6mr timeout 60 bash "$ROOT/tests/integration/test_kmirror6.sh" >"$TMP/k6.out" 2>&1
+check_eq "test_kmirror6 without ip6mr exits 0" "$?" 0
+check_eq "test_kmirror6 without ip6mr: the closing line counts one skip" \
+	"$(tail -n 1 "$TMP/k6.out")" "0 passed, 0 failed, 1 skipped"
+check "test_kmirror6 without ip6mr says SKIP with the reason" \
+	grep -qx "SKIP test_kmirror6: IPv6 multicast routing treated as absent (MGM_NO_FEATURES)" "$TMP/k6.out"
 summary

@@ -25,27 +25,29 @@ check "nothing attached by a refused start" test -z "$(ip -n "$NS_RTR" link show
 
 # --- mirror-kernel where the kernel has no multicast routing ---------------
 # Treated as absent (MGM_NO_FEATURES) so that this runs on every kernel;
-# on a kernel really without it, the words name the kernel option.
+# on a kernel really without it, the words name the kernel option.  Both
+# families: with one of ipmr and ip6mr, mirror-kernel mirrors that one
+# (test_kmirror6 checks that), with neither it is refused.
 cat >"$CONF" <<EOF
 phyint rs
 mirror-kernel
 EOF
-MGM_NO_FEATURES=ipmr timeout 10 nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$CONF" \
+MGM_NO_FEATURES="ipmr ip6mr" timeout 10 nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$CONF" \
 	-s "$MGMD_SOCK" --pin-root "$PIN" 2>"$TMP/bad.err"
-check "mirror-kernel without ipmr: start refused" test $? -ne 0
-check "the error names file, line and the missing feature" \
-	grep -q "$CONF:2: mirror-kernel: IPv4 multicast routing treated as absent" "$TMP/bad.err"
-if ! feature ipmr; then
+check "mirror-kernel without ipmr and ip6mr: start refused" test $? -ne 0
+check "the error names file, line and the missing features" \
+	grep -q "$CONF:2: mirror-kernel: IPv4 multicast routing treated as absent (MGM_NO_FEATURES); IPv6 multicast routing treated as absent" "$TMP/bad.err"
+if ! feature ipmr && ! feature ip6mr; then
 	timeout 10 nsenter --net="/run/netns/$NS_RTR" "$BUILD/mgmd" -n -f "$CONF" \
 		-s "$MGMD_SOCK" --pin-root "$PIN" 2>"$TMP/bad.err"
 	check "this kernel: the error names CONFIG_IP_MROUTE" \
-		grep -q "$CONF:2: mirror-kernel: this kernel has no IPv4 multicast routing (CONFIG_IP_MROUTE)" "$TMP/bad.err"
+		grep -q "$CONF:2: mirror-kernel: this kernel has no IPv4 multicast routing (CONFIG_IP_MROUTE); this kernel has no IPv6 multicast routing (CONFIG_IPV6_MROUTE)" "$TMP/bad.err"
 fi
 cat >"$CONF" <<EOF
 phyint rs
 mroute from rs group $GROUP to r1
 EOF
-MGM_NO_FEATURES=ipmr check "mgmd starts (ipmr treated as absent)" mgmd_start "$CONF"
+MGM_NO_FEATURES="ipmr ip6mr" check "mgmd starts (ipmr, ip6mr treated as absent)" mgmd_start "$CONF"
 echo "mirror-kernel" >>"$CONF"
 kill -HUP "$MGMD_PID"
 sleep 0.5

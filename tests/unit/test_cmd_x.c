@@ -43,6 +43,8 @@ STUB(config_route_str);
 STUB(kmirror_foreach);
 STUB(kmirror_get_stats);
 STUB(kmirror_table);
+STUB(kmirror_table6);
+STUB(kmirror_families);
 STUB(metrics_render);
 STUB(mgm_dp_attach);
 STUB(mgm_dp_counters);

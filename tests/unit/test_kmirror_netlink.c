@@ -7,7 +7,9 @@
  * (libmnl 1.0.4's mnl_nlmsg_ok() lets nlmsg_len >= 2^31 through),
  * truncated, zero-length, past-the-end and nested-attribute garbage must
  * be counted (bad_messages) and ignored, never walked.  Runs under
- * ASan/UBSan: a read past a buffer is a failure.
+ * ASan/UBSan: a read past a buffer is a failure.  ip6mr's messages
+ * (RTNL_FAMILY_IP6MR routes with 16-byte addresses, AF_INET6 netconf) go
+ * the same ways, with every address length checked.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 
 #include "check.h"
@@ -39,17 +42,19 @@ static int h_usable(void *ctx, uint32_t ifindex)
 	return 1;
 }
 
-static int h_install(void *ctx, uint32_t s, uint32_t g, uint32_t iif,
+static int h_install(void *ctx, const struct mgm_addr *s,
+		     const struct mgm_addr *g, uint32_t iif,
 		     const uint32_t *oifs, uint32_t n, uint16_t flags)
 {
 	(void)ctx, (void)flags;
-	return fake_dp_install4(fd, s, g, iif, oifs, n);
+	return fake_dp_ops.mfe_install(fd, s, g, iif, oifs, n);
 }
 
-static int h_delete(void *ctx, uint32_t s, uint32_t g)
+static int h_delete(void *ctx, const struct mgm_addr *s,
+		    const struct mgm_addr *g)
 {
 	(void)ctx;
-	return fake_dp_delete4(fd, s, g);
+	return fake_dp_ops.mfe_delete(fd, s, g);
 }
 
 static void h_log(void *ctx, int level, const char *msg)
@@ -61,6 +66,9 @@ static void h_log(void *ctx, int level, const char *msg)
 		fprintf(stderr, "kmirror: %s\n", msg);
 }
 
+/* The families the next setup() mirrors (0: IPv4 alone). */
+static uint32_t families;
+
 static void setup(void)
 {
 	static struct mgm_datapath_ops ops;
@@ -71,7 +79,7 @@ static void setup(void)
 		.mfe_delete = h_delete,
 		.log = h_log,
 	};
-	struct kmirror_opts o = { .no_netlink = true };
+	struct kmirror_opts o = { .no_netlink = true, .families = families };
 	struct mgm_options mo = { .dp_ops = &ops };
 
 	fd = fake_dp_new();
@@ -343,9 +351,229 @@ static void test_dump(void)
 	free(buf);
 }
 
+/* ---- ip6mr ----------------------------------------------------------------- */
+
+/* An ip6mr route for (S, G) from iif 1 to ifindex 2, at buf, in the
+ * kernel's layout (ip6mr_fill_mroute, mr_fill_mroute). */
+static struct nlmsghdr *route6(void *buf, uint16_t type, const char *s,
+			       const char *g, uint32_t seq, uint32_t pid)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct mgm_addr sa = A6(s), ga = A6(g);
+	struct nlattr *mp;
+	struct rtnexthop *nh;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = pid;
+	rtm->rtm_family = RTNL_FAMILY_IP6MR;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_dst_len = 128;
+	rtm->rtm_src_len = 128;
+	rtm->rtm_type = RTN_MULTICAST;
+	rtm->rtm_protocol = RTPROT_MROUTED;
+	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+	mnl_attr_put(nlh, RTA_SRC, 16, sa.v6);
+	mnl_attr_put(nlh, RTA_DST, 16, ga.v6);
+	mnl_attr_put_u32(nlh, RTA_IIF, 1);
+	mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+	nh = mnl_nlmsg_get_payload_tail(nlh);
+	memset(nh, 0, sizeof(*nh));
+	nh->rtnh_len = sizeof(*nh);
+	nh->rtnh_hops = 1;
+	nh->rtnh_ifindex = 2;
+	nlh->nlmsg_len += RTNH_ALIGN(sizeof(*nh));
+	mnl_attr_nest_end(nlh, mp);
+	return nlh;
+}
+
+/* The attribute of type in nlh (after the rtmsg); NULL if none. */
+static struct nlattr *attr_of(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg))
+	{
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	}
+	return NULL;
+}
+
+#define S6 "2001:db8:1::10"
+
+static void test_notifications6(void)
+{
+	uint8_t *buf = calloc(1, 4096), *b;
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	size_t len;
+	uint64_t vifs0;
+
+	check_begin("ip6mr notifications");
+	families = MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6;
+	setup();
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::1", 0, 0);
+	CHECK_EQ(kmirror_input_buf(km, buf, nlh->nlmsg_len, 0), 0,
+		 "an ip6mr route from the kernel");
+	CHECK_EQ(stats().entries, 1, "... is mirrored");
+	{
+		struct mgm_addr s = A6(S6), g = A6("ff0e::1");
+
+		CHECK_STR(fake_dp_oifs_x(fd, &s, &g), "2",
+			  "... into the fast path");
+	}
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::2", 0, 0);
+	BAD_INPUT(buf, nlh->nlmsg_len, 4242, "an ip6mr route from port 4242");
+
+	/* Address lengths: every wrong one is a malformed route. */
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
+	a = attr_of(nlh, RTA_SRC);
+	a->nla_len = 4 + 12; /* 12 bytes, then 4 left over as an attribute */
+	BAD_INPUT(buf, nlh->nlmsg_len, 0, "a 12-byte RTA_SRC");
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
+	a = attr_of(nlh, RTA_DST);
+	a->nla_len = 4 + 20; /* swallows RTA_IIF's header */
+	BAD_INPUT(buf, nlh->nlmsg_len, 0, "a 20-byte RTA_DST");
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
+	a = attr_of(nlh, RTA_DST);
+	a->nla_len = 1000;
+	BAD_INPUT(buf, nlh->nlmsg_len, 0, "RTA_DST past the message");
+	/* An ip6mr message cut inside RTA_DST, in a buffer of its size. */
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
+	len = (size_t)((uint8_t *)attr_of(nlh, RTA_DST) - buf) + 12;
+	nlh->nlmsg_len = (uint32_t)len;
+	b = malloc(len);
+	memcpy(b, buf, len);
+	BAD_INPUT(b, len, 0, "a message cut inside RTA_DST");
+	/* Unaligned nlmsg_len ending the datagram: libmnl would walk to
+	 * the aligned end, past the buffer. */
+	nlh = (struct nlmsghdr *)b;
+	nlh->nlmsg_len = (uint32_t)len - 2;
+	BAD_INPUT(b, len - 2, 0, "an unaligned nlmsg_len at the end");
+	free(b);
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
+	nlh->nlmsg_len = 0xf0000000U;
+	BAD_INPUT(buf, 64, 0, "an ip6mr route of length 0xf0000000");
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::3", 0, 0);
+	((struct rtnexthop *)((uint8_t *)nlh + nlh->nlmsg_len - 8))->rtnh_len =
+		64;
+	BAD_INPUT(buf, nlh->nlmsg_len, 0,
+		  "an ip6mr nexthop past its attribute");
+	CHECK_EQ(stats().entries, 1, "nothing malformed applied");
+
+	/* A MIF change: the netconf of AF_INET6 makes a resync (none
+	 * here: no socket, -ENOTCONN), counted as a VIF change. */
+	vifs0 = stats().vif_changes;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNETCONF;
+	((struct netconfmsg *)mnl_nlmsg_put_extra_header(
+		 nlh, sizeof(struct netconfmsg)))
+		->ncm_family = AF_INET6;
+	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, 2);
+	mnl_attr_put_u32(nlh, NETCONFA_MC_FORWARDING, 0);
+	len = nlh->nlmsg_len;
+	CHECK_EQ(kmirror_input_buf(km, buf, len, 0), -ENOTCONN,
+		 "a MIF change asks for a resync");
+	CHECK_EQ(stats().vif_changes, vifs0 + 1, "... counted");
+	((struct nlattr *)(buf + len - 8))->nla_len = 6;
+	BAD_INPUT(buf, len, 0, "a netconf with a 2-byte mc_forwarding");
+
+	nlh = route6(buf, RTM_DELROUTE, S6, "ff0e::1", 0, 0);
+	kmirror_input_buf(km, buf, nlh->nlmsg_len, 0);
+	CHECK_EQ(stats().entries, 0, "a good ip6mr delete is applied");
+	teardown();
+
+	/* IPv4 alone: ip6mr's messages are not ours (not bad either). */
+	families = 0;
+	setup();
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::1", 0, 0);
+	kmirror_input_buf(km, buf, nlh->nlmsg_len, 0);
+	CHECK_EQ(stats().entries, 0, "IPv4 alone: an ip6mr route ignored");
+	CHECK_EQ(stats().updates, 0, "... and not counted as an update");
+	CHECK_EQ(stats().bad_messages, 0, "... nor as bad");
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNETCONF;
+	((struct netconfmsg *)mnl_nlmsg_put_extra_header(
+		 nlh, sizeof(struct netconfmsg)))
+		->ncm_family = AF_INET6;
+	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, 2);
+	mnl_attr_put_u32(nlh, NETCONFA_MC_FORWARDING, 0);
+	CHECK_EQ(kmirror_input_buf(km, buf, nlh->nlmsg_len, 0), 0,
+		 "IPv4 alone: a MIF change asks nothing");
+	CHECK_EQ(stats().vif_changes, 0, "... and is not counted");
+	teardown();
+	free(buf);
+}
+
+static void test_dump6(void)
+{
+	const uint32_t seq = 78, port = 4321;
+	uint8_t *buf = calloc(1, 4096);
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	bool intr = false;
+	size_t len;
+
+	check_begin("ip6mr dump");
+	families = MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6;
+	setup();
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::5", 0, 0);
+	kmirror_input_buf(km, buf, nlh->nlmsg_len, 0);
+	nlh = route(buf, RTM_NEWROUTE, S1, "239.3.3.3", 0, 0);
+	kmirror_input_buf(km, buf, nlh->nlmsg_len, 0);
+	CHECK_EQ(stats().entries, 2, "one entry of each family");
+
+	/* The resync: ipmr's dump has its entry, ip6mr's another one. */
+	kmirror_resync_begin(km);
+	nlh = route(buf, RTM_NEWROUTE, S1, "239.3.3.3", seq, port);
+	len = NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = control(buf + len, NLMSG_DONE, seq, port, 4);
+	len += nlh->nlmsg_len;
+	CHECK_EQ(kmirror_dump_input(km, buf, len, 0, seq, port, &intr), 1,
+		 "ipmr's dump");
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::6", seq + 1, port);
+	len = NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = control(buf + len, NLMSG_DONE, seq + 1, port, 4);
+	len += nlh->nlmsg_len;
+	CHECK_EQ(kmirror_dump_input(km, buf, len, 0, seq + 1, port, &intr), 1,
+		 "ip6mr's dump");
+	kmirror_resync_end(km);
+	CHECK_EQ(stats().entries, 2, "the dumps' two entries");
+	{
+		struct mgm_addr s = A6(S6), g5 = A6("ff0e::5"),
+				g6 = A6("ff0e::6");
+
+		CHECK_STR(fake_dp_oifs_x(fd, &s, &g5), "absent",
+			  "the entry the dump lacked: deleted");
+		CHECK_STR(fake_dp_oifs_x(fd, &s, &g6), "2", "the new one in");
+	}
+	CHECK_STR(fake_dp_oifs(fd, A(S1), A("239.3.3.3")), "2",
+		  "the IPv4 entry kept");
+
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::7", seq, port);
+	a = attr_of(nlh, RTA_SRC);
+	a->nla_len = 4 + 8;
+	CHECK_EQ(kmirror_dump_input(km, buf, nlh->nlmsg_len, 0, seq, port,
+				    &intr),
+		 -EBADMSG, "a dumped ip6mr route with an 8-byte RTA_SRC");
+	nlh = route6(buf, RTM_NEWROUTE, S6, "ff0e::7", seq, port);
+	nlh->nlmsg_len -= 2;
+	CHECK_EQ(kmirror_dump_input(km, buf, nlh->nlmsg_len, 0, seq, port,
+				    &intr),
+		 -EBADMSG, "a dumped ip6mr route of unaligned length");
+	CHECK_EQ(stats().entries, 2, "nothing malformed applied");
+	teardown();
+	families = 0;
+	free(buf);
+}
+
 int main(void)
 {
 	test_notifications();
 	test_dump();
+	test_notifications6();
+	test_dump6();
 	return check_summary();
 }

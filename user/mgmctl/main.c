@@ -167,14 +167,18 @@ static const struct help show_help[] = {
 	  "mgmctl show remotes" },
 	{ "kernel", "show kernel",
 	  "The kernel's multicast routes as mgmd mirrors them (mirror-kernel):\n"
-	  "each MFC entry of the table with its incoming interface, outgoing\n"
-	  "interfaces with TTL thresholds (name:ttl), whether XDP forwards it\n"
-	  "(path xdp) or the kernel (path kernel, and why), and the kernel's\n"
-	  "packet counter as of its last notification.\n"
-	  "JSON: {\"table\", \"stats\": {\"entries\", \"mirrored\", \"updates\",\n"
+	  "each MFC entry of the tables (ipmr's, ip6mr's) with its family,\n"
+	  "incoming interface, outgoing interfaces with TTL (hop limit)\n"
+	  "thresholds (name:ttl), whether XDP forwards it (path xdp) or the\n"
+	  "kernel (path kernel, and why), and the kernel's packet counter as\n"
+	  "of its last notification.\n"
+	  "JSON: {\"table\" (ipmr's), \"table6\" (ip6mr's), \"families\":\n"
+	  "        [\"ipv4\", \"ipv6\"] (those the kernel routes),\n"
+	  "        \"stats\": {\"entries\", \"mirrored\", \"updates\",\n"
 	  "        \"deletes\", \"resyncs\", \"overruns\", \"vif_changes\",\n"
 	  "        \"mgm_errors\"},\n"
-	  "       \"entries\": [{\"source\", \"group\", \"family\" (\"ipv4\"),\n"
+	  "       \"entries\": [{\"source\", \"group\",\n"
+	  "        \"family\" (\"ipv4\": ipmr's, \"ipv6\": ip6mr's),\n"
 	  "        \"iif\", \"oifs\", \"path\", \"reason\", \"since\",\n"
 	  "        \"kernel_packets\"}]}",
 	  "mgmctl show kernel" },

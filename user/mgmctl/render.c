@@ -356,6 +356,7 @@ static const struct col mfe_cols[] = {
 };
 
 static const struct col kernel_cols[] = {
+	{ "family", "FAMILY", F_STR },
 	{ "source", "SOURCE", F_STR },
 	{ "group", "GROUP", F_STR },
 	{ "iif", "IIF", F_STR },
@@ -377,6 +378,26 @@ static void kernel(json_object *o)
 		char *t = text_dup(v);
 
 		printf("table %s", t ? t : "?");
+		free(t);
+	}
+	/* The families mirrored; ip6mr's table (its default differs). */
+	if (json_object_object_get_ex(o, "families", &v) &&
+	    json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) > 0) {
+		size_t i;
+
+		printf("  families");
+		for (i = 0; i < json_object_array_length(v); i++) {
+			char *t = text_dup(json_object_array_get_idx(v, i));
+
+			printf("%s%s", i ? "," : " ", t ? t : "?");
+			free(t);
+		}
+	}
+	if (json_object_object_get_ex(o, "table6", &v)) {
+		char *t = text_dup(v);
+
+		printf("  table6 %s", t ? t : "?");
 		free(t);
 	}
 	if (json_object_object_get_ex(o, "stats", &v) &&

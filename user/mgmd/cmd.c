@@ -28,15 +28,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static json_object *jaddr(uint32_t a)
-{
-	char buf[INET_ADDRSTRLEN];
-
-	if (!a)
-		return json_object_new_string("*");
-	return json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
-}
-
 /* An address of either family: its text, "*" for a wildcard. */
 static json_object *jxaddr(const struct mgm_addr *a)
 {
@@ -560,9 +551,10 @@ static int add_kentry(void *arg, const struct km_entry_info *ki)
 	char buf[IF_NAMESIZE + 8];
 	uint32_t i;
 
-	ADD(o, "source", jaddr(c->source));
-	ADD(o, "group", jaddr(c->group));
-	ADD(o, "family", jfamily(MGM_AF_INET)); /* the kernel's ipmr */
+	ADD(o, "source", jxaddr(&c->source));
+	ADD(o, "group", jxaddr(&c->group));
+	/* ipv4: ipmr's entry, ipv6: ip6mr's */
+	ADD(o, "family", jfamily(c->group.family));
 	ADD(o, "iif", c->iif ? jif(c->iif) : json_object_new_string("-"));
 	oifs = json_object_new_array();
 	for (i = 0; i < c->n_oifs; i++) {
@@ -589,7 +581,7 @@ static int add_kentry(void *arg, const struct km_entry_info *ki)
 
 static void show_kernel(void)
 {
-	json_object *o = json_object_new_object(), *a, *st;
+	json_object *o = json_object_new_object(), *a, *st, *fam;
 	struct km_stats s;
 
 	if (!mgmd->km) {
@@ -599,6 +591,14 @@ static void show_kernel(void)
 	}
 	kmirror_get_stats(mgmd->km, &s);
 	ADD(o, "table", INT(kmirror_table(mgmd->km)));
+	ADD(o, "table6", INT(kmirror_table6(mgmd->km)));
+	/* The families mirrored: those the kernel routes (ipmr, ip6mr). */
+	fam = json_object_new_array();
+	if (kmirror_families(mgmd->km) & MGM_FAMILY_IPV4)
+		json_object_array_add(fam, json_object_new_string("ipv4"));
+	if (kmirror_families(mgmd->km) & MGM_FAMILY_IPV6)
+		json_object_array_add(fam, json_object_new_string("ipv6"));
+	ADD(o, "families", fam);
 	st = json_object_new_object();
 	ADD(st, "entries", INT(s.entries));
 	ADD(st, "mirrored", INT(s.mirrored));

@@ -85,15 +85,16 @@ static int rpf_lookup(void *dp, const struct mgm_addr *source,
 {
 	uint32_t iif;
 
-	/* The kernel's parent for the flows it mirrors, as the kernel has
-	 * it; static routes cannot share its interfaces.  (The mirror is
-	 * IPv4's.) */
-	if (group->family == MGM_AF_INET && mgmd->km &&
-	    kmirror_rpf(mgmd->km, source->v4, group->v4, &iif)) {
+	/* The kernel's parent for the flows it mirrors (ipmr's, ip6mr's),
+	 * as the kernel has it; static routes cannot share its
+	 * interfaces. */
+	if (mgmd->km && kmirror_rpf(mgmd->km, source, group, &iif)) {
 		memset(out, 0, sizeof(*out));
 		out->protocol = MGM_PROTO_KERNEL;
 		out->network = *source;
-		out->prefix_len = source->v4 ? 32 : 0;
+		out->prefix_len = mgm_addr_is_unspec(source)	 ? 0 :
+				  source->family == MGM_AF_INET6 ? 128 :
+								   32;
 		out->ifindex = iif;
 		return 0;
 	}
@@ -808,7 +809,7 @@ static void reload(struct mgmd *d)
 static int check_config(const char *path)
 {
 	struct config c;
-	char err[512], why[256];
+	char err[512], why[256], why6[256];
 	unsigned int warnings = 0;
 	size_t i;
 	uint32_t k;
@@ -856,10 +857,9 @@ static int check_config(const char *path)
 		config_free(&c);
 		return 1;
 	}
-	if (c.kmirror.on &&
-	    mgm_feature_probe(MGM_FEAT_IPMR, why, sizeof(why)) != 1) {
-		fprintf(stderr, "mgmd: %s:%d: mirror-kernel: %s\n", path,
-			c.kmirror.line, why);
+	if (c.kmirror.on && !mgmd_kmirror_families(why, why6, sizeof(why6))) {
+		fprintf(stderr, "mgmd: %s:%d: mirror-kernel: %s; %s\n", path,
+			c.kmirror.line, why, why6);
 		config_free(&c);
 		return 1;
 	}

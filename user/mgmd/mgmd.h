@@ -312,6 +312,9 @@ int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
  * released and detached; also on a --keep-forwarding stop, since no one
  * would follow the kernel's changes while mgmd is gone. */
 void mgmd_kmirror_stop(struct mgmd *d);
+/* The families the kernel routes (MGM_FAMILY_*: ipmr, ip6mr, probed);
+ * why4 / why6[len] say why one is missing. */
+uint32_t mgmd_kmirror_families(char *why4, char *why6, size_t len);
 /* MGM's datapath with the mirror's policy in front (see kmirror.h). */
 int mgmd_kmirror_mfe_install(void *dp, const struct mgm_addr *source,
 			     const struct mgm_addr *group, uint32_t iif,

@@ -9,6 +9,11 @@
  *
  * which starts it (SIGHUP applies changes: a new table restarts it, a new
  * keepalive is applied to every mirrored entry at once).
+ *
+ * It mirrors the families the kernel routes: ipmr's routes where it has
+ * CONFIG_IP_MROUTE, ip6mr's where it has CONFIG_IPV6_MROUTE (probed at
+ * every start; one missing is logged with the reason), and refuses the
+ * line where it has neither.
  */
 #include <errno.h>
 #include <net/if_arp.h>
@@ -79,20 +84,30 @@ static int km_usable(void *ctx, uint32_t ifindex)
 	return ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER;
 }
 
-static int km_install(void *ctx, uint32_t source, uint32_t group, uint32_t iif,
+/*
+ * IPv4 entries with their flags (keepalive); IPv6 ones through the
+ * datapath operations, which carry no flags (the layer has no IPv6 install
+ * with flags yet): such an entry forwards without the keepalive, so the
+ * kernel's counters of it move only on misses.
+ */
+static int km_install(void *ctx, const struct mgm_addr *source,
+		      const struct mgm_addr *group, uint32_t iif,
 		      const uint32_t *oifs, uint32_t n, uint16_t flags)
 {
 	struct mgmd *d = ctx;
 
-	return mgm_dp_mfe_install_flags(d->dp, source, group, iif, oifs, n,
-					flags);
+	if (group->family == MGM_AF_INET)
+		return mgm_dp_mfe_install_flags(d->dp, source->v4, group->v4,
+						iif, oifs, n, flags);
+	return mgm_dp_ops()->mfe_install(d->dp, source, group, iif, oifs, n);
 }
 
-static int km_delete(void *ctx, uint32_t source, uint32_t group)
+static int km_delete(void *ctx, const struct mgm_addr *source,
+		     const struct mgm_addr *group)
 {
 	struct mgmd *d = ctx;
 
-	return mgm_dp_mfe_delete(d->dp, source, group);
+	return mgm_dp_ops()->mfe_delete(d->dp, source, group);
 }
 
 static void km_log(void *ctx, int level, const char *msg)
@@ -109,16 +124,17 @@ static uint64_t km_now(void *ctx)
 
 /* ---- MGM's datapath with the mirror's policy in front --------------------- */
 
-/* The mirror is IPv4's (ipmr): IPv6 entries go straight through. */
+/* Entries of a family the mirror does not mirror go straight through
+ * (kmirror_mfe_install() answers 1 for them). */
 int mgmd_kmirror_mfe_install(void *dp, const struct mgm_addr *source,
 			     const struct mgm_addr *group, uint32_t iif,
 			     const uint32_t *oifs, uint32_t n)
 {
 	int ret = 1;
 
-	if (mgmd->km && group->family == MGM_AF_INET)
-		ret = kmirror_mfe_install(mgmd->km, source->v4, group->v4, iif,
-					  oifs, n);
+	if (mgmd->km)
+		ret = kmirror_mfe_install(mgmd->km, source, group, iif, oifs,
+					  n);
 	if (ret == 1)
 		ret = mgm_dp_ops()->mfe_install(dp, source, group, iif, oifs,
 						n);
@@ -136,9 +152,8 @@ static void filter_event(void *arg, const struct mgm_dp_event *ev)
 	const struct poll_ctx *p = arg;
 
 	if (ev->type == MGM_DP_EV_MISS && mgmd->km &&
-	    ev->group.family == MGM_AF_INET &&
-	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, ev->source.v4,
-				 ev->group.v4, ev->ts_ns))
+	    !kmirror_miss_wanted(mgmd->km, ev->ifindex, &ev->source, &ev->group,
+				 ev->ts_ns))
 		return;
 	p->cb(p->ctx, ev);
 }
@@ -166,8 +181,8 @@ static void on_input(void *arg, int fd, uint32_t events)
 			strerror(-err));
 }
 
-static int start(struct mgmd *d, const struct cfg_kmirror *c, char *err,
-		 size_t len)
+static int start(struct mgmd *d, const struct cfg_kmirror *c, uint32_t families,
+		 char *err, size_t len)
 {
 	const struct kmirror_ops ops = {
 		.attach = km_attach,
@@ -182,6 +197,7 @@ static int start(struct mgmd *d, const struct cfg_kmirror *c, char *err,
 	};
 	struct kmirror_opts o = {
 		.table = c->table,
+		.families = families,
 		.no_keepalive = c->keepalive_ms == 0,
 	};
 	struct km_stats st;
@@ -202,11 +218,34 @@ static int start(struct mgmd *d, const struct cfg_kmirror *c, char *err,
 		return ret;
 	}
 	kmirror_get_stats(d->km, &st);
-	log_msg(LOG_NOTICE,
-		"kernel: mirroring table %u: %llu entries, %llu through XDP",
-		kmirror_table(d->km), (unsigned long long)st.entries,
-		(unsigned long long)st.mirrored);
+	if (families == (MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6))
+		log_msg(LOG_NOTICE,
+			"kernel: mirroring ipmr table %u and ip6mr table %u: "
+			"%llu entries, %llu through XDP",
+			kmirror_table(d->km), kmirror_table6(d->km),
+			(unsigned long long)st.entries,
+			(unsigned long long)st.mirrored);
+	else
+		log_msg(LOG_NOTICE,
+			"kernel: mirroring %s table %u: %llu entries, "
+			"%llu through XDP",
+			families & MGM_FAMILY_IPV4 ? "ipmr" : "ip6mr",
+			families & MGM_FAMILY_IPV4 ? kmirror_table(d->km) :
+						     kmirror_table6(d->km),
+			(unsigned long long)st.entries,
+			(unsigned long long)st.mirrored);
 	return 0;
+}
+
+uint32_t mgmd_kmirror_families(char *why4, char *why6, size_t len)
+{
+	uint32_t f = 0;
+
+	if (mgm_feature_probe(MGM_FEAT_IPMR, why4, len) == 1)
+		f |= MGM_FAMILY_IPV4;
+	if (mgm_feature_probe(MGM_FEAT_IP6MR, why6, len) == 1)
+		f |= MGM_FAMILY_IPV6;
+	return f;
 }
 
 void mgmd_kmirror_stop(struct mgmd *d)
@@ -223,8 +262,8 @@ int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
 		       const struct config *next, char *err, size_t len)
 {
 	const struct cfg_kmirror *a = &cur->kmirror, *b = &next->kmirror;
-
-	char why[200];
+	char why4[200] = "", why6[200] = "";
+	uint32_t fam;
 
 	if (!b->on) {
 		mgmd_kmirror_stop(d);
@@ -233,14 +272,17 @@ int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
 	/*
 	 * Without the kernel's multicast routing no daemon can route, so
 	 * there is nothing to mirror: refuse the line (at start and at
-	 * reload, where what runs is kept), whatever else mgmd does.
+	 * reload, where what runs is kept), whatever else mgmd does.  With
+	 * one family of it, that family is mirrored.
 	 */
-	if (mgm_feature_probe(MGM_FEAT_IPMR, why, sizeof(why)) != 1) {
-		snprintf(err, len, "%s:%d: mirror-kernel: %s", next->path,
-			 b->line, why);
+	fam = mgmd_kmirror_families(why4, why6, sizeof(why4));
+	if (!fam) {
+		snprintf(err, len, "%s:%d: mirror-kernel: %s; %s", next->path,
+			 b->line, why4, why6);
 		return -EOPNOTSUPP;
 	}
-	if (d->km && a->on && a->table == b->table) {
+	if (d->km && a->on && a->table == b->table &&
+	    kmirror_families(d->km) == fam) {
 		if (a->keepalive_ms != b->keepalive_ms) {
 			mgm_dp_set_keepalive(d->dp,
 					     b->keepalive_ms > 0 ?
@@ -251,5 +293,11 @@ int mgmd_kmirror_apply(struct mgmd *d, const struct config *cur,
 		return 0;
 	}
 	mgmd_kmirror_stop(d);
-	return start(d, b, err, len);
+	if (!(fam & MGM_FAMILY_IPV4))
+		log_warn("kernel: IPv4 multicast routes not mirrored: %s",
+			 why4);
+	if (!(fam & MGM_FAMILY_IPV6))
+		log_warn("kernel: IPv6 multicast routes not mirrored: %s",
+			 why6);
+	return start(d, b, fam, err, len);
 }

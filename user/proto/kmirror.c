@@ -40,7 +40,6 @@
 
 #include "proto/kmirror_int.h"
 
-#define MASK_ALL 0xffffffffU
 #define KM_MFE_BUF (1 << 16)
 #define KM_MFE_OIFS 256 /* an MGM MFE read back (next hops included) */
 
@@ -73,32 +72,60 @@ void km_log(struct kmirror *k, int level, const char *fmt, ...)
 	k->ops.log(k->ops.ctx, level, msg);
 }
 
-static const char *sg_str(uint32_t s, uint32_t g, char *buf, size_t len)
+static const char *sg_str(const struct mgm_addr *s, const struct mgm_addr *g,
+			  char *buf, size_t len)
 {
-	char a[INET_ADDRSTRLEN] = "*", b[INET_ADDRSTRLEN];
+	char a[MGM_ADDRSTRLEN] = "*", b[MGM_ADDRSTRLEN];
 
-	if (s)
-		inet_ntop(AF_INET, &s, a, sizeof(a));
-	inet_ntop(AF_INET, &g, b, sizeof(b));
+	if (!mgm_addr_is_unspec(s))
+		mgm_addr_ntop(s, a, sizeof(a));
+	mgm_addr_ntop(g, b, sizeof(b));
 	snprintf(buf, len, "(%s,%s)", a, b);
 	return buf;
 }
 
+/* 0 for IPv4, 1 for IPv6: the index of per-family counts. */
+static unsigned int fam_ix(const struct mgm_addr *a)
+{
+	return a->family == MGM_AF_INET6;
+}
+
+bool km_family_on(const struct kmirror *k, const struct mgm_addr *a)
+{
+	if (a->family == MGM_AF_INET)
+		return k->families & MGM_FAMILY_IPV4;
+	if (a->family == MGM_AF_INET6)
+		return k->families & MGM_FAMILY_IPV6;
+	return false;
+}
+
+/* The family's unspecified address (the wildcard of a (*,G)). */
+static struct mgm_addr unspec_of(const struct mgm_addr *a)
+{
+	return (struct mgm_addr){ .family = a->family };
+}
+
 /* ---- the entry table ------------------------------------------------------ */
 
-static uint32_t hash_sg(uint32_t s, uint32_t g)
+static uint32_t hash_sg(const struct mgm_addr *s, const struct mgm_addr *g)
 {
-	uint64_t x = ((uint64_t)s << 32 | g) * 0x9e3779b97f4a7c15ULL;
+	uint64_t x = g->family;
+	unsigned int i;
 
+	for (i = 0; i < 4; i++) {
+		x = (x ^ s->w[i]) * 0x9e3779b97f4a7c15ULL;
+		x = (x ^ g->w[i]) * 0x9e3779b97f4a7c15ULL;
+	}
 	return (uint32_t)(x >> 32);
 }
 
-struct km_ent *ent_find(struct kmirror *k, uint32_t s, uint32_t g)
+struct km_ent *ent_find(struct kmirror *k, const struct mgm_addr *s,
+			const struct mgm_addr *g)
 {
 	struct km_ent *e = k->tab[hash_sg(s, g) & k->mask];
 
 	for (; e; e = e->next)
-		if (e->k.source == s && e->k.group == g)
+		if (mgm_addr_eq(&e->k.source, s) && mgm_addr_eq(&e->k.group, g))
 			return e;
 	return NULL;
 }
@@ -113,7 +140,7 @@ static void tab_grow(struct kmirror *k)
 	for (i = 0; i <= k->mask; i++) {
 		while (k->tab[i]) {
 			struct km_ent *e = k->tab[i];
-			uint32_t b = hash_sg(e->k.source, e->k.group) &
+			uint32_t b = hash_sg(&e->k.source, &e->k.group) &
 				     (cap - 1);
 
 			k->tab[i] = e->next;
@@ -126,7 +153,8 @@ static void tab_grow(struct kmirror *k)
 	k->mask = cap - 1;
 }
 
-static struct km_ent *ent_new(struct kmirror *k, uint32_t s, uint32_t g)
+static struct km_ent *ent_new(struct kmirror *k, const struct mgm_addr *s,
+			      const struct mgm_addr *g)
 {
 	struct km_ent *e = calloc(1, sizeof(*e));
 	uint32_t b;
@@ -135,8 +163,8 @@ static struct km_ent *ent_new(struct kmirror *k, uint32_t s, uint32_t g)
 		return NULL;
 	if (k->n + 1 > k->mask + 1)
 		tab_grow(k);
-	e->k.source = s;
-	e->k.group = g;
+	e->k.source = *s;
+	e->k.group = *g;
 	e->state = KM_KERNEL;
 	e->reason = "new";
 	b = hash_sg(s, g) & k->mask;
@@ -149,7 +177,7 @@ static struct km_ent *ent_new(struct kmirror *k, uint32_t s, uint32_t g)
 static void ent_unlink(struct kmirror *k, struct km_ent *e)
 {
 	struct km_ent **pp =
-		&k->tab[hash_sg(e->k.source, e->k.group) & k->mask];
+		&k->tab[hash_sg(&e->k.source, &e->k.group) & k->mask];
 
 	for (; *pp; pp = &(*pp)->next) {
 		if (*pp == e) {
@@ -161,11 +189,13 @@ static void ent_unlink(struct kmirror *k, struct km_ent *e)
 }
 
 /* The kernel's route for (S,G): the exact entry, else the (*,G) one. */
-struct km_ent *route_of(struct kmirror *k, uint32_t s, uint32_t g)
+struct km_ent *route_of(struct kmirror *k, const struct mgm_addr *s,
+			const struct mgm_addr *g)
 {
-	struct km_ent *e = s ? ent_find(k, s, g) : NULL;
+	struct mgm_addr any = unspec_of(g);
+	struct km_ent *e = mgm_addr_is_unspec(s) ? NULL : ent_find(k, s, g);
 
-	return e ? e : ent_find(k, 0, g);
+	return e ? e : ent_find(k, &any, g);
 }
 
 /* ---- interfaces -------------------------------------------------------------- */
@@ -282,7 +312,8 @@ uint32_t eff_oifs(const struct km_mfc *c, struct km_oif *out)
 	uint32_t i, n = 0;
 
 	for (i = 0; i < c->n_oifs; i++)
-		if (c->source || c->oifs[i].ifindex != c->iif)
+		if (!mgm_addr_is_unspec(&c->source) ||
+		    c->oifs[i].ifindex != c->iif)
 			out[n++] = c->oifs[i];
 	return n;
 }
@@ -304,27 +335,56 @@ static bool ttl_ok(struct kmirror *k, uint32_t ifindex, uint8_t ttl)
 	return !r || !r->ttl_users || r->ttl == ttl;
 }
 
+/*
+ * What the fast path never forwards: IPv4 groups in 224.0.0.0/24; IPv6
+ * groups of scope 0 (reserved), 1 (interface-local) and 2 (link-local),
+ * and IPv6 sources that are link-local (fe80::/10) or loopback (::1).
+ */
+static bool link_local(const struct km_mfc *c)
+{
+	const uint8_t *g = c->group.v6, *s = c->source.v6;
+
+	if (c->group.family == MGM_AF_INET)
+		return (ntohl(c->group.v4) & 0xffffff00U) == 0xe0000000U;
+	if ((g[1] & 0x0f) <= 2)
+		return true;
+	if (s[0] == 0xfe && (s[1] & 0xc0) == 0x80)
+		return true;
+	return !(c->source.w[0] | c->source.w[1] | c->source.w[2]) &&
+	       c->source.w[3] == htonl(1);
+}
+
+static bool is_multicast(const struct mgm_addr *g)
+{
+	if (g->family == MGM_AF_INET)
+		return (ntohl(g->v4) & 0xf0000000U) == 0xe0000000U;
+	return g->v6[0] == 0xff;
+}
+
 /* NULL if the fast path can carry c exactly as the kernel does. */
 static const char *check(struct kmirror *k, const struct km_mfc *c)
 {
 	struct km_oif eo[KM_MAX_OIFS];
+	bool star = mgm_addr_is_unspec(&c->source);
 	uint32_t i, n;
 
-	if (!c->group)
+	if (mgm_addr_is_unspec(&c->group))
 		return "wildcard"; /* (*,*): the kernel's static tree */
-	if ((ntohl(c->group) & 0xffffff00U) == 0xe0000000U)
+	if (!is_multicast(&c->group))
+		return "not-multicast";
+	if (link_local(c))
 		return "link-local";
-	if (!c->source && k->n_star_star)
+	if (star && k->n_star_star[fam_ix(&c->group)])
 		return R_STATIC_TREE;
 	if (!c->iif)
 		return "no-iif";
 	if (!c->n_oifs)
 		return "no-oifs";
 	/* (S,G) out of its own parent: XDP never sends back out. */
-	if (c->source && has_oif(c, c->iif))
+	if (!star && has_oif(c, c->iif))
 		return "oif-is-iif";
 	/* (*,G) matches a packet only on a VIF that is in its oif list. */
-	if (!c->source && !has_oif(c, c->iif))
+	if (star && !has_oif(c, c->iif))
 		return "no-match";
 	n = eff_oifs(c, eo);
 	if (!n)
@@ -424,51 +484,57 @@ static void set_state(struct kmirror *k, struct km_ent *e, enum km_state s,
 static void memb(struct kmirror *k, const struct km_mfc *c, uint32_t ifindex,
 		 bool add)
 {
-	uint32_t err, sm = c->source ? MASK_ALL : 0;
-	char sg[48];
+	uint32_t err;
+	char sg[2 * MGM_ADDRSTRLEN + 4];
 
-	err = add ? mgm_add_group_membership_entry(k->m, k->h, c->source, sm,
-						   c->group, MASK_ALL, ifindex,
-						   0, MGM_JOIN_STATE_FLAG) :
-		    mgm_delete_group_membership_entry(k->m, k->h, c->source, sm,
-						      c->group, MASK_ALL,
-						      ifindex, 0,
-						      MGM_JOIN_STATE_FLAG);
+	err = add ? mgm_add_group_membership_x(k->m, k->h, &c->source,
+					       &c->group, ifindex, 0,
+					       MGM_JOIN_STATE_FLAG) :
+		    mgm_delete_group_membership_x(k->m, k->h, &c->source,
+						  &c->group, ifindex, 0,
+						  MGM_JOIN_STATE_FLAG);
 	if (err != MGM_NO_ERROR && (add || err != MGM_ERROR_NOT_FOUND)) {
 		k->st.mgm_errors++;
 		km_log(k, LOG_WARNING, "%s membership %s on if %u: %s",
 		       add ? "add" : "delete",
-		       sg_str(c->source, c->group, sg, sizeof(sg)), ifindex,
+		       sg_str(&c->source, &c->group, sg, sizeof(sg)), ifindex,
 		       mgm_strerror(err));
 	}
 }
 
-/* Calls fn on every MGM MFE of group g (all groups if g is 0). */
-static void each_mgm_mfe(struct kmirror *k, uint32_t g,
+/* Calls fn on every MGM MFE of group g (of every group, either family, if
+ * g is NULL). */
+static void each_mgm_mfe(struct kmirror *k, const struct mgm_addr *g,
 			 void (*fn)(struct kmirror *k,
-				    const struct mgm_ipmcast_mfe *e))
+				    const struct mgm_mfe_x *e))
 {
-	struct mgm_ipmcast_mfe last = { .group = g };
+	struct mgm_addr last_s, last_g;
 	uint8_t *buf = malloc(KM_MFE_BUF);
 	uint32_t size, n, r, i, off;
 	bool first = !g;
 
 	if (!buf)
 		return;
+	if (g) {
+		last_s = unspec_of(g);
+		last_g = *g;
+	}
 	do {
 		size = KM_MFE_BUF;
-		r = first ? mgm_get_first_mfe(k->m, &size, buf, &n) :
-			    mgm_get_next_mfe(k->m, &last, &size, buf, &n);
+		r = first ? mgm_get_first_mfe_x(k->m, &size, buf, &n) :
+			    mgm_get_next_mfe_x(k->m, &last_s, &last_g, &size,
+					       buf, &n);
 		first = false;
 		if (r != MGM_NO_ERROR && r != MGM_ERROR_MORE_DATA &&
 		    r != MGM_ERROR_NO_MORE_ITEMS)
 			break;
 		for (i = 0, off = 0; i < n; i++) {
-			const struct mgm_ipmcast_mfe *e = (void *)(buf + off);
+			const struct mgm_mfe_x *e = (void *)(buf + off);
 
-			off += MGM_SIZEOF_MFE(e->num_oifs);
-			last = *e;
-			if (g && e->group != g) {
+			off += (MGM_SIZEOF_MFE_X(e->num_oifs) + 7U) & ~7U;
+			last_s = e->source;
+			last_g = e->group;
+			if (g && !mgm_addr_eq(&e->group, g)) {
 				r = MGM_ERROR_NO_MORE_ITEMS;
 				break;
 			}
@@ -480,7 +546,7 @@ static void each_mgm_mfe(struct kmirror *k, uint32_t g,
 
 /* Run an MGM MFE through the datapath policy again (keepalive toggled,
  * the kernel's entry changed without a membership change). */
-static void reapply_one(struct kmirror *k, const struct mgm_ipmcast_mfe *e)
+static void reapply_one(struct kmirror *k, const struct mgm_mfe_x *e)
 {
 	uint32_t oifs[KM_MFE_OIFS], i, n = 0;
 
@@ -489,31 +555,39 @@ static void reapply_one(struct kmirror *k, const struct mgm_ipmcast_mfe *e)
 	for (i = 0; i < e->num_oifs && n < KM_MFE_OIFS; i++)
 		if (!n || oifs[n - 1] != e->oifs[i].out_ifindex)
 			oifs[n++] = e->oifs[i].out_ifindex;
-	kmirror_mfe_install(k, e->source, e->group, e->in_ifindex, oifs, n);
+	kmirror_mfe_install(k, &e->source, &e->group, e->in_ifindex, oifs, n);
 }
 
-static void reapply(struct kmirror *k, uint32_t s, uint32_t g)
+/* MGM's MFE of (s, g) into buf; false if it has none. */
+static bool get_mgm_mfe(struct kmirror *k, const struct mgm_addr *s,
+			const struct mgm_addr *g, uint64_t *buf, uint32_t size)
 {
-	uint8_t buf[MGM_SIZEOF_MFE(KM_MFE_OIFS)];
-	struct mgm_ipmcast_mfe key = { .source = s, .group = g };
-	uint32_t size = sizeof(buf);
+	return mgm_get_mfe_x(k->m, s, g, &size, (uint8_t *)buf) == MGM_NO_ERROR;
+}
 
-	if (!s) {
+#define KM_MFE_X_WORDS ((MGM_SIZEOF_MFE_X(KM_MFE_OIFS) + 7U) / 8U)
+
+static void reapply(struct kmirror *k, const struct mgm_addr *s,
+		    const struct mgm_addr *g)
+{
+	uint64_t buf[KM_MFE_X_WORDS];
+
+	if (mgm_addr_is_unspec(s)) {
 		each_mgm_mfe(k, g, reapply_one);
 		return;
 	}
-	if (mgm_get_mfe(k->m, &key, &size, buf) == MGM_NO_ERROR)
-		reapply_one(k, (const struct mgm_ipmcast_mfe *)buf);
+	if (get_mgm_mfe(k, s, g, buf, sizeof(buf)))
+		reapply_one(k, (const struct mgm_mfe_x *)buf);
 }
 
 /* A (*,G) left XDP: the MFEs MGM built from it go too (unless an exact
  * entry the kernel prefers now carries them). */
-static void drop_derived(struct kmirror *k, const struct mgm_ipmcast_mfe *e)
+static void drop_derived(struct kmirror *k, const struct mgm_mfe_x *e)
 {
-	struct km_ent *x = ent_find(k, e->source, e->group);
+	struct km_ent *x = ent_find(k, &e->source, &e->group);
 
 	if ((!x || x->state != KM_XDP) && kmirror_owns(k, e->in_ifindex))
-		mgm_delete_mfe(k->m, k->h, e->source, e->group);
+		mgm_delete_mfe_x(k->m, k->h, &e->source, &e->group);
 }
 
 static void mgm_leave(struct kmirror *k, struct km_ent *e,
@@ -524,10 +598,10 @@ static void mgm_leave(struct kmirror *k, struct km_ent *e,
 
 	/* Marked first: the policy refuses installs from now on. */
 	set_state(k, e, KM_KERNEL, "leaving");
-	if (c->source)
-		mgm_delete_mfe(k->m, k->h, c->source, c->group);
+	if (!mgm_addr_is_unspec(&c->source))
+		mgm_delete_mfe_x(k->m, k->h, &c->source, &c->group);
 	else
-		each_mgm_mfe(k, c->group, drop_derived);
+		each_mgm_mfe(k, &c->group, drop_derived);
 	for (i = 0; i < n; i++)
 		memb(k, c, eo[i].ifindex, false);
 }
@@ -536,14 +610,12 @@ static void mgm_leave(struct kmirror *k, struct km_ent *e,
  * from a (*,G) or from before; the exact entry replaces it. */
 static void drop_stale(struct kmirror *k, const struct km_mfc *c)
 {
-	uint8_t buf[MGM_SIZEOF_MFE(KM_MFE_OIFS)];
-	struct mgm_ipmcast_mfe key = { .source = c->source, .group = c->group };
-	uint32_t size = sizeof(buf);
-	const struct mgm_ipmcast_mfe *e = (const void *)buf;
+	uint64_t buf[KM_MFE_X_WORDS];
+	const struct mgm_mfe_x *e = (const void *)buf;
 
-	if (mgm_get_mfe(k->m, &key, &size, buf) == MGM_NO_ERROR &&
+	if (get_mgm_mfe(k, &c->source, &c->group, buf, sizeof(buf)) &&
 	    e->in_ifindex != c->iif)
-		mgm_delete_mfe(k->m, k->h, c->source, c->group);
+		mgm_delete_mfe_x(k->m, k->h, &c->source, &c->group);
 }
 
 /* ---- the state machine ------------------------------------------------------- */
@@ -556,7 +628,7 @@ static void ent_apply(struct kmirror *k, struct km_ent *e,
 	bool was = e->state == KM_XDP;
 	uint32_t i, j, on, nn;
 	const char *why;
-	char sg[48];
+	char sg[2 * MGM_ADDRSTRLEN + 4];
 
 	/* Its own thresholds do not stand in its way. */
 	if (was)
@@ -573,7 +645,7 @@ static void ent_apply(struct kmirror *k, struct km_ent *e,
 	if (why) {
 		if (e->reason != why)
 			km_log(k, LOG_INFO, "%s stays with the kernel: %s",
-			       sg_str(n->source, n->group, sg, sizeof(sg)),
+			       sg_str(&n->source, &n->group, sg, sizeof(sg)),
 			       why);
 		set_state(k, e, KM_KERNEL, why);
 		return;
@@ -582,17 +654,20 @@ static void ent_apply(struct kmirror *k, struct km_ent *e,
 	set_state(k, e, KM_XDP, NULL);
 	nn = eff_oifs(n, no);
 	if (!was) {
-		if (n->source)
+		bool exact = !mgm_addr_is_unspec(&n->source);
+
+		if (exact)
 			drop_stale(k, n);
 		for (i = 0; i < nn; i++)
 			memb(k, n, no[i].ifindex, true);
-		if (n->source)
-			mgm_adopt_mfe(k->m, n->source, n->group, n->iif);
+		if (exact)
+			mgm_adopt_mfe_x(k->m, &n->source, &n->group, n->iif);
 		/* MGM installs only when its oif list changes; an MFE it
 		 * had from a (*,G) may need the exact entry's set. */
-		reapply(k, n->source, n->group);
+		reapply(k, &n->source, &n->group);
 		km_log(k, LOG_INFO, "%s mirrored: iif %u, %u oifs",
-		       sg_str(n->source, n->group, sg, sizeof(sg)), n->iif, nn);
+		       sg_str(&n->source, &n->group, sg, sizeof(sg)), n->iif,
+		       nn);
 		return;
 	}
 	/* Same parent: the memberships follow, removals first. */
@@ -610,7 +685,13 @@ static void ent_apply(struct kmirror *k, struct km_ent *e,
 			memb(k, n, no[j].ifindex, true);
 	}
 	unhold_all(k, &old);
-	reapply(k, n->source, n->group);
+	reapply(k, &n->source, &n->group);
+}
+
+/* (*,*): both addresses unspecified. */
+static bool star_star(const struct km_mfc *c)
+{
+	return mgm_addr_is_unspec(&c->source) && mgm_addr_is_unspec(&c->group);
 }
 
 static void ent_remove(struct kmirror *k, struct km_ent *e)
@@ -621,8 +702,8 @@ static void ent_remove(struct kmirror *k, struct km_ent *e)
 		unhold_all(k, &e->k);
 	}
 	k->n_stuck -= stuck(e);
-	if (!e->k.source && !e->k.group && k->n_star_star) {
-		k->n_star_star--;
+	if (star_star(&e->k) && k->n_star_star[fam_ix(&e->k.group)]) {
+		k->n_star_star[fam_ix(&e->k.group)]--;
 		k->reeval = true;
 	}
 	ent_unlink(k, e);
@@ -640,8 +721,10 @@ static void reevaluate(struct kmirror *k)
 			struct km_ent *e;
 
 			for (e = k->tab[b]; e; e = e->next) {
-				bool blocked = e->state == KM_XDP &&
-					       !e->k.source && k->n_star_star;
+				bool blocked =
+					e->state == KM_XDP &&
+					mgm_addr_is_unspec(&e->k.source) &&
+					k->n_star_star[fam_ix(&e->k.group)];
 
 				if (stuck(e) || blocked) {
 					struct km_mfc c = e->k;
@@ -653,9 +736,13 @@ static void reevaluate(struct kmirror *k)
 	}
 }
 
+/* Of a family we mirror, of its table. */
 static bool our_table(struct kmirror *k, const struct km_mfc *c)
 {
-	return c->table == k->table;
+	if (c->source.family != c->group.family || !km_family_on(k, &c->group))
+		return false;
+	return c->table ==
+	       (c->group.family == MGM_AF_INET6 ? k->table6 : k->table);
 }
 
 void kmirror_mfc_update(struct kmirror *k, const struct km_mfc *mfc)
@@ -664,15 +751,15 @@ void kmirror_mfc_update(struct kmirror *k, const struct km_mfc *mfc)
 
 	if (!our_table(k, mfc) || mfc->unresolved)
 		return;
-	e = ent_find(k, mfc->source, mfc->group);
+	e = ent_find(k, &mfc->source, &mfc->group);
 	if (!e) {
-		e = ent_new(k, mfc->source, mfc->group);
+		e = ent_new(k, &mfc->source, &mfc->group);
 		if (!e) {
 			km_log(k, LOG_ERR, "out of memory: resync later");
 			return;
 		}
-		if (!mfc->source && !mfc->group) {
-			k->n_star_star++;
+		if (star_star(mfc)) {
+			k->n_star_star[fam_ix(&mfc->group)]++;
 			k->reeval = true;
 		}
 	}
@@ -689,7 +776,7 @@ void kmirror_mfc_delete(struct kmirror *k, const struct km_mfc *mfc)
 	/* An unresolved entry that expired: never one we had. */
 	if (!our_table(k, mfc) || mfc->unresolved)
 		return;
-	e = ent_find(k, mfc->source, mfc->group);
+	e = ent_find(k, &mfc->source, &mfc->group);
 	if (e)
 		ent_remove(k, e);
 	if (!k->in_resync)
@@ -728,16 +815,15 @@ void kmirror_resync_end(struct kmirror *k)
 	k->st.resyncs++;
 }
 
-static uint32_t cb_rpf(void *ctx, uint32_t source, uint32_t source_mask,
-		       uint32_t group, uint32_t group_mask,
-		       uint32_t *in_ifindex, uint32_t *in_nexthop,
-		       uint32_t *upstream, uint32_t hdr_size,
-		       const uint8_t *hdr, struct mgm_route_info *route)
+static uint32_t cb_rpf(void *ctx, const struct mgm_addr *source,
+		       const struct mgm_addr *group, uint32_t *in_ifindex,
+		       uint32_t *in_nexthop, struct mgm_addr *upstream,
+		       uint32_t hdr_size, const uint8_t *hdr,
+		       struct mgm_route_info_x *route)
 {
 	struct kmirror *k = ctx;
 
-	(void)source_mask, (void)group_mask, (void)upstream, (void)hdr_size;
-	(void)hdr;
+	(void)upstream, (void)hdr_size, (void)hdr;
 	if (kmirror_rpf(k, source, group, in_ifindex)) {
 		*in_nexthop = 0;
 		route->protocol = MGM_PROTO_KERNEL;
@@ -761,6 +847,16 @@ uint32_t kmirror_table(const struct kmirror *k)
 	return k->table;
 }
 
+uint32_t kmirror_table6(const struct kmirror *k)
+{
+	return k->table6;
+}
+
+uint32_t kmirror_families(const struct kmirror *k)
+{
+	return k->families;
+}
+
 int kmirror_fd(struct kmirror *k)
 {
 	return k->nl ? km_nl_fd(k->nl) : -1;
@@ -769,7 +865,7 @@ int kmirror_fd(struct kmirror *k)
 int kmirror_create(struct mgm *m, const struct kmirror_ops *ops,
 		   const struct kmirror_opts *opts, struct kmirror **out)
 {
-	struct mgm_protocol_config cfg = { .rpf = cb_rpf };
+	struct mgm_protocol_config_x cfg = { .rpf = cb_rpf };
 	struct kmirror *k = calloc(1, sizeof(*k));
 	uint32_t err;
 	int ret;
@@ -779,7 +875,15 @@ int kmirror_create(struct mgm *m, const struct kmirror_ops *ops,
 	k->m = m;
 	k->ops = *ops;
 	k->o = *opts;
+	/* ipmr's default table is RT_TABLE_DEFAULT, ip6mr's RT6_TABLE_DFLT,
+	 * which is RT_TABLE_MAIN. */
 	k->table = opts->table ? opts->table : RT_TABLE_DEFAULT;
+	k->table6 = opts->table ? opts->table : RT_TABLE_MAIN;
+	k->families = opts->families ? opts->families : MGM_FAMILY_IPV4;
+	if (k->families & ~(MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6)) {
+		free(k);
+		return -EINVAL;
+	}
 	k->keepalive = !opts->no_keepalive;
 	k->mask = 1023;
 	k->tab = calloc(k->mask + 1, sizeof(*k->tab));
@@ -788,14 +892,15 @@ int kmirror_create(struct mgm *m, const struct kmirror_ops *ops,
 		return -ENOMEM;
 	}
 	cfg.ctx = k;
-	err = mgm_register_protocol(m, &cfg, MGM_PROTO_KERNEL, 1, &k->h);
+	cfg.families = k->families;
+	err = mgm_register_protocol_x(m, &cfg, MGM_PROTO_KERNEL, 1, &k->h);
 	if (err != MGM_NO_ERROR) {
 		free(k->tab);
 		free(k);
 		return err == MGM_ERROR_ALREADY_EXISTS ? -EEXIST : -EIO;
 	}
 	if (!opts->no_netlink) {
-		ret = km_nl_open(&k->nl);
+		ret = km_nl_open(k->families, &k->nl);
 		ret = ret ?: kmirror_resync(k);
 		if (ret) {
 			kmirror_destroy(k);

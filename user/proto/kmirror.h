@@ -1,32 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kmirror.h - the "kernel" protocol: the kernel's multicast routes, as
- * routing daemons (smcroute, pimd, igmpproxy, FRR's pimd) program them,
- * mirrored into the XDP fast path through MGM.
+ * routing daemons (smcroute, pimd, pim6sd, igmpproxy, FRR's pimd and
+ * pim6d) program them, mirrored into the XDP fast path through MGM.
  *
- * The daemon keeps its MRT_INIT socket and its control plane; the kernel's
- * multicast forwarding cache (MFC) stays the truth.  kmirror only reads it,
- * with rtnetlink (RTM_GETROUTE dumps of family RTNL_FAMILY_IPMR and the
- * RTNLGRP_IPV4_MROUTE notifications; RTNLGRP_IPV4_NETCONF's mc_forwarding
- * changes for VIFs, which have no notification of their own), and never
- * writes it: without mgmd the daemon works exactly as before.
+ * The daemon keeps its MRT_INIT (MRT6_INIT) socket and its control plane;
+ * the kernel's multicast forwarding cache (MFC) stays the truth.  kmirror
+ * only reads it, with rtnetlink (RTM_GETROUTE dumps of family
+ * RTNL_FAMILY_IPMR and the RTNLGRP_IPV4_MROUTE notifications;
+ * RTNLGRP_IPV4_NETCONF's mc_forwarding changes for VIFs, which have no
+ * notification of their own), and never writes it: without mgmd the
+ * daemon works exactly as before.
+ *
+ * Both families: ip6mr (CONFIG_IPV6_MROUTE) reports its MFC the same way
+ * -- RTNL_FAMILY_IP6MR routes of the same layout with 16-byte RTA_SRC and
+ * RTA_DST, RTNLGRP_IPV6_MROUTE, and RTNLGRP_IPV6_NETCONF's mc_forwarding
+ * for MIFs -- and kmirror mirrors each family the host asks for
+ * (kmirror_opts.families: those the kernel has).  One table of entries
+ * keyed by (family, S, G), one set of interfaces: a kernel interface is
+ * one MGM interface, whichever family's entries use it, and its TTL
+ * threshold in the fast path is also the hop-limit threshold (ip6mr's
+ * MIFs have threshold 1).  ip6mr's default table is 254 (RT6_TABLE_DFLT),
+ * ipmr's 253; an explicit table number is used for both.
  *
  * Each resolved (S,G) entry the fast path can carry is mirrored as an MGM
  * client would: kmirror owns its interfaces, adds an (S,G) JOIN_STATE
  * membership on each outgoing interface, answers MGM's RPF question with
  * the kernel's parent interface and has MGM create the MFE at once
- * (mgm_adopt_mfe); a deleted entry, or one whose parent moved, is taken
- * out of MGM at once (mgm_delete_mfe).  (*,G) entries (MRT_ADD_MFC_PROXY)
- * are mirrored as (*,G) memberships: MGM then builds one MFE per source on
- * its first packets, as the kernel matches them (only while the table has
- * no (*,*) entry, whose "static tree" changes which interfaces a (*,G)
- * accepts; then every (*,G) stays with the kernel).
+ * (mgm_adopt_mfe_x); a deleted entry, or one whose parent moved, is
+ * taken out of MGM at once (mgm_delete_mfe_x).  (*,G) entries
+ * (MRT_ADD_MFC_PROXY, MRT6_ADD_MFC_PROXY) are mirrored as (*,G)
+ * memberships: MGM then builds one MFE per source on its first packets,
+ * as the kernel matches them (only while the family's table has no (*,*)
+ * entry, whose "static tree" changes which interfaces a (*,G) accepts;
+ * then every (*,G) of that family stays with the kernel).
  *
  * What the fast path cannot do stays with the kernel (no XDP entry, so
  * the packets take the kernel path as before): entries whose parent VIF is
  * gone, entries without outgoing interfaces (the kernel drops, counts and
  * still delivers locally), register and tunnel VIFs (not Ethernet), an
- * outgoing interface that is also the parent, interfaces owned by another
+ * outgoing interface that is also the parent, groups the fast path never
+ * forwards ("link-local": 224.0.0.0/24, IPv6 scopes 0-2, IPv6 link-local
+ * and loopback sources), interfaces owned by another
  * MGM protocol, or where the forwarder cannot be attached, and TTL
  * thresholds that disagree with the interface's (see below).
  *
@@ -82,8 +97,10 @@ struct km_oif {
 /* One MFC entry as the kernel reports it. */
 struct km_mfc {
 	uint32_t table;
-	uint32_t source; /* 0: (*,G) (and (*,*) if group is 0 too) */
-	uint32_t group;
+	/* Either family; source unspecified: (*,G) (and (*,*) if group is
+	 * unspecified too). */
+	struct mgm_addr source;
+	struct mgm_addr group;
 	uint32_t iif; /* ifindex of the parent VIF; 0: VIF gone */
 	bool unresolved; /* still waiting for the daemon: not a route */
 	uint32_t n_oifs;
@@ -106,10 +123,11 @@ struct kmirror_ops {
 	 * register or tunnel VIF, ...), negative if it does not exist. */
 	int (*if_usable)(void *ctx, uint32_t ifindex);
 	/* The fast path's install with entry flags, and delete. */
-	int (*mfe_install)(void *ctx, uint32_t source, uint32_t group,
-			   uint32_t iif, const uint32_t *oifs, uint32_t n,
-			   uint16_t flags);
-	int (*mfe_delete)(void *ctx, uint32_t source, uint32_t group);
+	int (*mfe_install)(void *ctx, const struct mgm_addr *source,
+			   const struct mgm_addr *group, uint32_t iif,
+			   const uint32_t *oifs, uint32_t n, uint16_t flags);
+	int (*mfe_delete)(void *ctx, const struct mgm_addr *source,
+			  const struct mgm_addr *group);
 	/* Optional; level is a syslog LOG_* value. */
 	void (*log)(void *ctx, int level, const char *msg);
 	/* Optional: the clock of the fast path's event timestamps
@@ -119,7 +137,11 @@ struct kmirror_ops {
 };
 
 struct kmirror_opts {
-	uint32_t table; /* the kernel's multicast routing table (0: default) */
+	/* The kernel's multicast routing table (0: each family's default,
+	 * 253 for ipmr, 254 for ip6mr). */
+	uint32_t table;
+	/* MGM_FAMILY_*: the families to mirror (0: IPv4 only). */
+	uint32_t families;
 	bool no_keepalive; /* install entries without the keepalive flag */
 	/* Do not open netlink (tests feed kmirror_mfc_update() etc.). */
 	bool no_netlink;
@@ -169,6 +191,10 @@ int kmirror_resync(struct kmirror *k);
 /* Keepalive on or off for every mirrored entry, now and from now on. */
 void kmirror_set_keepalive(struct kmirror *k, bool on);
 uint32_t kmirror_table(const struct kmirror *k);
+/* ip6mr's table (kmirror_table() is ipmr's). */
+uint32_t kmirror_table6(const struct kmirror *k);
+/* MGM_FAMILY_*: the families mirrored. */
+uint32_t kmirror_families(const struct kmirror *k);
 
 /* Apply one entry as an RTM_NEWROUTE / RTM_DELROUTE says (tests). */
 void kmirror_mfc_update(struct kmirror *k, const struct km_mfc *mfc);
@@ -186,20 +212,24 @@ void kmirror_resync_end(struct kmirror *k);
  * kmirror installs or deletes it through ops and returns 0 or that
  * operation's error.
  */
-int kmirror_mfe_install(struct kmirror *k, uint32_t source, uint32_t group,
-			uint32_t iif, const uint32_t *oifs, uint32_t n);
+int kmirror_mfe_install(struct kmirror *k, const struct mgm_addr *source,
+			const struct mgm_addr *group, uint32_t iif,
+			const uint32_t *oifs, uint32_t n);
 /*
  * Should a miss of (source, group) on ifindex, reported at ts_ns (the
  * event's timestamp), reach MGM?  false: the kernel routes it -- kmirror
  * owns ifindex (or did when the packet came) and does not mirror the
  * flow; MGM would only make a negative entry of it.
  */
-bool kmirror_miss_wanted(struct kmirror *k, uint32_t ifindex, uint32_t source,
-			 uint32_t group, uint64_t ts_ns);
+bool kmirror_miss_wanted(struct kmirror *k, uint32_t ifindex,
+			 const struct mgm_addr *source,
+			 const struct mgm_addr *group, uint64_t ts_ns);
 /* The multicast RIB view: the kernel's parent interface of a mirrored
- * (source, group) (exact entry first, then (*,G)).  false if none. */
-bool kmirror_rpf(struct kmirror *k, uint32_t source, uint32_t group,
-		 uint32_t *iif);
+ * (source, group) (exact entry first, then (*,G)).  false if none.
+ * For a family kmirror does not mirror, the three functions above answer
+ * as if kmirror were not there (1, true, false). */
+bool kmirror_rpf(struct kmirror *k, const struct mgm_addr *source,
+		 const struct mgm_addr *group, uint32_t *iif);
 /* Does kmirror own ifindex in MGM now? */
 bool kmirror_owns(struct kmirror *k, uint32_t ifindex);
 
@@ -238,17 +268,18 @@ void kmirror_get_stats(struct kmirror *k, struct km_stats *out);
 
 struct nlmsghdr;
 /*
- * Parse an RTM_NEWROUTE / RTM_DELROUTE of family RTNL_FAMILY_IPMR.
- * 1: parsed into out; 0: not an IPv4 multicast route (ignore);
- * -EINVAL: malformed.
+ * Parse an RTM_NEWROUTE / RTM_DELROUTE of family RTNL_FAMILY_IPMR (4-byte
+ * RTA_SRC, RTA_DST) or RTNL_FAMILY_IP6MR (16-byte ones).  1: parsed into
+ * out; 0: not a multicast route (ignore); -EINVAL: malformed.
  */
 int km_parse_route(const struct nlmsghdr *nlh, struct km_mfc *out);
 /*
- * Parse an RTM_NEWNETCONF carrying NETCONFA_MC_FORWARDING.  1: parsed
- * (ifindex may be NETCONFA_IFINDEX_ALL); 0: another netconf message or
- * none; -EINVAL: malformed.
+ * Parse an RTM_NEWNETCONF of family AF_INET or AF_INET6 carrying
+ * NETCONFA_MC_FORWARDING.  1: parsed (*family MGM_AF_INET or
+ * MGM_AF_INET6; ifindex may be NETCONFA_IFINDEX_ALL); 0: another netconf
+ * message or none; -EINVAL: malformed.
  */
-int km_parse_netconf(const struct nlmsghdr *nlh, int32_t *ifindex,
-		     int32_t *mc_forwarding);
+int km_parse_netconf(const struct nlmsghdr *nlh, uint16_t *family,
+		     int32_t *ifindex, int32_t *mc_forwarding);
 
 #endif /* MGM_PROTO_KMIRROR_H */

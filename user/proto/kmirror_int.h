@@ -41,14 +41,17 @@ struct kmirror {
 	mgm_handle_t h;
 	struct kmirror_ops ops;
 	struct kmirror_opts o;
-	uint32_t table;
+	uint32_t table, table6; /* ipmr's, ip6mr's */
+	uint32_t families; /* MGM_FAMILY_* mirrored */
 	bool keepalive;
 	struct km_nl *nl;
 	struct km_ent **tab;
 	uint32_t mask, n;
 	struct km_if ifs[KM_MAX_IFS];
 	uint32_t n_ifs;
-	uint32_t n_star_star; /* (*,*) entries: (*,G) then stays in kernel */
+	/* (*,*) entries per family ([0] IPv4, [1] IPv6): that family's
+	 * (*,G) entries then stay with the kernel. */
+	uint32_t n_star_star[2];
 	uint32_t n_stuck; /* entries held back by R_TTL or R_STATIC_TREE */
 	bool reeval; /* a threshold or the (*,*) count changed */
 	bool in_resync;
@@ -62,9 +65,13 @@ struct kmirror {
 #define eff_oifs km_i_eff_oifs
 #define km_log km_i_log
 
-struct km_ent *ent_find(struct kmirror *k, uint32_t s, uint32_t g);
+struct km_ent *ent_find(struct kmirror *k, const struct mgm_addr *s,
+			const struct mgm_addr *g);
 /* The kernel's route for (S,G): the exact entry, else the (*,G) one. */
-struct km_ent *route_of(struct kmirror *k, uint32_t s, uint32_t g);
+struct km_ent *route_of(struct kmirror *k, const struct mgm_addr *s,
+			const struct mgm_addr *g);
+/* Is a's family one kmirror mirrors? */
+bool km_family_on(const struct kmirror *k, const struct mgm_addr *a);
 struct km_if *if_find(struct kmirror *k, uint32_t ifindex);
 /* The interfaces XDP sends c's copies out of. */
 uint32_t eff_oifs(const struct km_mfc *c, struct km_oif *out);
@@ -78,14 +85,16 @@ struct km_nl;
 /* What the notifications say, for the mirror to apply. */
 struct km_nl_sink {
 	void (*route)(void *arg, bool add, const struct km_mfc *mfc);
-	/* A VIF came or went (an interface's mc_forwarding changed). */
-	void (*vif)(void *arg, int32_t ifindex, int32_t mc_forwarding);
+	/* A VIF (MIF) came or went (an interface's mc_forwarding changed). */
+	void (*vif)(void *arg, uint16_t family, int32_t ifindex,
+		    int32_t mc_forwarding);
 	void (*link_gone)(void *arg, uint32_t ifindex);
 	void *arg;
 };
 
-/* Two sockets: one subscribed to the groups, one for dumps. */
-int km_nl_open(struct km_nl **out);
+/* Two sockets: one subscribed to the groups of the families
+ * (MGM_FAMILY_*), one for dumps. */
+int km_nl_open(uint32_t families, struct km_nl **out);
 void km_nl_close(struct km_nl *nl);
 int km_nl_fd(const struct km_nl *nl);
 

@@ -16,6 +16,15 @@
  * reports after the VIF table has changed, so a dump then shows the new
  * state.
  *
+ * ip6mr (CONFIG_IPV6_MROUTE) reports its entries alike: family
+ * RTNL_FAMILY_IP6MR, RTA_SRC and RTA_DST of 16 bytes (:: for (*,G)), the
+ * same RTA_IIF, RTA_MULTIPATH (rtnh_hops 1: MRT6_ADD_MFC has no
+ * thresholds), RTA_MFC_STATS and RTA_EXPIRES (both kernels fill them in
+ * mr_fill_mroute()), notified to RTNLGRP_IPV6_MROUTE; adding or deleting
+ * a MIF changes the device's IPv6 mc_forwarding, reported on
+ * RTNLGRP_IPV6_NETCONF (family AF_INET6).  Each family's groups are
+ * joined only if it is mirrored, and a resync dumps each mirrored family.
+ *
  * Notifications are applied as they come, each carrying an entry's whole
  * state.  What cannot be applied one by one -- a VIF change, a lost
  * notification (ENOBUFS), an interface gone -- makes the batch a resync:
@@ -54,6 +63,7 @@ struct km_nl {
 	struct mnl_socket *ev; /* subscribed to the groups */
 	struct mnl_socket *req; /* dumps */
 	uint32_t seq;
+	uint32_t families; /* MGM_FAMILY_*: the ones dumped */
 	char *buf;
 };
 
@@ -65,10 +75,34 @@ static int attr_u32(const struct nlattr *a, uint32_t *v)
 	return 0;
 }
 
+/*
+ * The kernel's messages end on an attribute boundary (nla_put pads to 4),
+ * and libmnl walks attributes up to the aligned end of the message: one
+ * whose length is not a multiple of 4 would be read up to 3 bytes past
+ * nlmsg_len, past the datagram if it is the last.  Refused.
+ */
+static bool len_aligned(const struct nlmsghdr *nlh)
+{
+	return !(nlh->nlmsg_len % NLMSG_ALIGNTO);
+}
+
 /* Did the attribute walk of nlh, ended at a, reach the message's end? */
 static bool attrs_whole(const struct nlmsghdr *nlh, const struct nlattr *a)
 {
 	return (const char *)a == (const char *)mnl_nlmsg_get_payload_tail(nlh);
+}
+
+/* RTA_SRC / RTA_DST: exactly the family's address length. */
+static int attr_addr(const struct nlattr *a, uint16_t family,
+		     struct mgm_addr *out)
+{
+	size_t len = family == MGM_AF_INET6 ? 16 : 4;
+
+	if (mnl_attr_get_payload_len(a) != len)
+		return -EINVAL;
+	*out = (struct mgm_addr){ .family = family };
+	memcpy(out->v6, mnl_attr_get_payload(a), len);
+	return 0;
 }
 
 static int parse_multipath(const struct nlattr *a, struct km_mfc *out)
@@ -101,16 +135,23 @@ int km_parse_route(const struct nlmsghdr *nlh, struct km_mfc *out)
 	const struct rtmsg *rtm;
 	const struct nlattr *a;
 	bool have_group = false;
+	uint16_t family;
 	long hz;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE)
 		return 0;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) || !len_aligned(nlh))
 		return -EINVAL;
 	rtm = mnl_nlmsg_get_payload(nlh);
-	if (rtm->rtm_family != RTNL_FAMILY_IPMR)
+	if (rtm->rtm_family == RTNL_FAMILY_IPMR)
+		family = MGM_AF_INET;
+	else if (rtm->rtm_family == RTNL_FAMILY_IP6MR)
+		family = MGM_AF_INET6;
+	else
 		return 0;
 	memset(out, 0, sizeof(*out));
+	out->source.family = family;
+	out->group.family = family;
 	out->table = rtm->rtm_table;
 	out->unresolved = rtm->rtm_flags & RTNH_F_UNRESOLVED;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm))
@@ -124,11 +165,11 @@ int km_parse_route(const struct nlmsghdr *nlh, struct km_mfc *out)
 				return -EINVAL;
 			break;
 		case RTA_SRC:
-			if (attr_u32(a, &out->source))
+			if (attr_addr(a, family, &out->source))
 				return -EINVAL;
 			break;
 		case RTA_DST:
-			if (attr_u32(a, &out->group))
+			if (attr_addr(a, family, &out->group))
 				return -EINVAL;
 			have_group = true;
 			break;
@@ -168,8 +209,8 @@ int km_parse_route(const struct nlmsghdr *nlh, struct km_mfc *out)
 	return have_group ? 1 : -EINVAL;
 }
 
-int km_parse_netconf(const struct nlmsghdr *nlh, int32_t *ifindex,
-		     int32_t *mc_forwarding)
+int km_parse_netconf(const struct nlmsghdr *nlh, uint16_t *family,
+		     int32_t *ifindex, int32_t *mc_forwarding)
 {
 	const struct netconfmsg *ncm;
 	const struct nlattr *a;
@@ -177,11 +218,12 @@ int km_parse_netconf(const struct nlmsghdr *nlh, int32_t *ifindex,
 
 	if (nlh->nlmsg_type != RTM_NEWNETCONF)
 		return 0;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ncm))
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ncm) || !len_aligned(nlh))
 		return -EINVAL;
 	ncm = mnl_nlmsg_get_payload(nlh);
-	if (ncm->ncm_family != AF_INET)
+	if (ncm->ncm_family != AF_INET && ncm->ncm_family != AF_INET6)
 		return 0;
+	*family = ncm->ncm_family == AF_INET6 ? MGM_AF_INET6 : MGM_AF_INET;
 	mnl_attr_for_each(a, nlh, sizeof(*ncm))
 	{
 		switch (mnl_attr_get_type(a)) {
@@ -222,12 +264,17 @@ void km_nl_close(struct km_nl *nl)
 	free(nl);
 }
 
-int km_nl_open(struct km_nl **out)
+int km_nl_open(uint32_t families, struct km_nl **out)
 {
-	static const unsigned int groups[] = {
-		RTNLGRP_IPV4_MROUTE,
-		RTNLGRP_IPV4_NETCONF,
-		RTNLGRP_LINK,
+	static const struct {
+		unsigned int group;
+		uint32_t families; /* joined if one of them is mirrored */
+	} groups[] = {
+		{ RTNLGRP_IPV4_MROUTE, MGM_FAMILY_IPV4 },
+		{ RTNLGRP_IPV4_NETCONF, MGM_FAMILY_IPV4 },
+		{ RTNLGRP_IPV6_MROUTE, MGM_FAMILY_IPV6 },
+		{ RTNLGRP_IPV6_NETCONF, MGM_FAMILY_IPV6 },
+		{ RTNLGRP_LINK, MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6 },
 	};
 	struct km_nl *nl = calloc(1, sizeof(*nl));
 	int rcvbuf = KM_NL_RCVBUF, fd, err;
@@ -243,9 +290,12 @@ int km_nl_open(struct km_nl **out)
 	if (mnl_socket_bind(nl->ev, 0, MNL_SOCKET_AUTOPID) < 0 ||
 	    mnl_socket_bind(nl->req, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
+	nl->families = families;
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		unsigned int g = groups[i];
+		unsigned int g = groups[i].group;
 
+		if (!(groups[i].families & families))
+			continue;
 		if (mnl_socket_setsockopt(nl->ev, NETLINK_ADD_MEMBERSHIP, &g,
 					  sizeof(g)) < 0)
 			goto fail;
@@ -374,6 +424,7 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 	const struct km_nl_sink *sink = ec->sink;
 	struct km_mfc mfc;
 	int32_t ifindex, mc;
+	uint16_t family;
 	int r;
 
 	switch (nlh->nlmsg_type) {
@@ -387,9 +438,9 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 			nl_bad(ec->k, "with a malformed route", 0);
 		break;
 	case RTM_NEWNETCONF:
-		r = km_parse_netconf(nlh, &ifindex, &mc);
+		r = km_parse_netconf(nlh, &family, &ifindex, &mc);
 		if (r == 1)
-			sink->vif(sink->arg, ifindex, mc);
+			sink->vif(sink->arg, family, ifindex, mc);
 		else if (r < 0)
 			nl_bad(ec->k, "with a malformed netconf", 0);
 		break;
@@ -528,7 +579,7 @@ static int dump_input(struct kmirror *k, const void *buf, size_t len,
  * flags the messages NLM_F_DUMP_INTR; the rest is read and dropped and
  * -EINTR returned, so the socket is clean for the next attempt.
  */
-static int dump_once(struct kmirror *k,
+static int dump_once(struct kmirror *k, uint8_t rtm_family,
 		     void (*fn)(void *arg, const struct km_mfc *mfc), void *arg)
 {
 	struct km_nl *nl = k->nl;
@@ -542,7 +593,7 @@ static int dump_once(struct kmirror *k,
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++nl->seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = RTNL_FAMILY_IPMR;
+	rtm->rtm_family = rtm_family;
 	if (mnl_socket_sendto(nl->req, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
@@ -572,9 +623,10 @@ static int dump_once(struct kmirror *k,
 }
 
 /*
- * Dump every IPv4 multicast route into fn.  fn(arg, NULL) starts each
- * attempt: a dump the kernel interrupted (the table changed meanwhile) is
- * retried, and what the failed attempt gave must be forgotten.
+ * Dump every multicast route of the mirrored families (ipmr's, then
+ * ip6mr's) into fn.  fn(arg, NULL) starts each attempt: a dump the kernel
+ * interrupted (a table changed meanwhile) is retried whole, and what the
+ * failed attempt gave must be forgotten.
  */
 static int km_nl_dump(struct kmirror *k,
 		      void (*fn)(void *arg, const struct km_mfc *mfc),
@@ -585,7 +637,11 @@ static int km_nl_dump(struct kmirror *k,
 	for (tries = 0; tries < 5; tries++) {
 		/* NULL: (re)start, forget what an interrupted attempt gave. */
 		fn(arg, NULL);
-		err = dump_once(k, fn, arg);
+		err = 0;
+		if (k->nl->families & MGM_FAMILY_IPV4)
+			err = dump_once(k, RTNL_FAMILY_IPMR, fn, arg);
+		if (!err && (k->nl->families & MGM_FAMILY_IPV6))
+			err = dump_once(k, RTNL_FAMILY_IP6MR, fn, arg);
 		if (err != -EINTR)
 			return err;
 	}
@@ -635,6 +691,8 @@ static void on_route(void *arg, bool add, const struct km_mfc *mfc)
 
 	if (b->resync)
 		return; /* the dump will say it all */
+	if (!km_family_on(b->k, &mfc->group))
+		return; /* a family we do not mirror */
 	if (add) {
 		b->k->st.updates++;
 		kmirror_mfc_update(b->k, mfc);
@@ -644,11 +702,15 @@ static void on_route(void *arg, bool add, const struct km_mfc *mfc)
 	}
 }
 
-static void on_vif(void *arg, int32_t ifindex, int32_t mc_forwarding)
+static void on_vif(void *arg, uint16_t family, int32_t ifindex,
+		   int32_t mc_forwarding)
 {
 	struct batch *b = arg;
+	struct mgm_addr fam = { .family = family };
 
 	(void)ifindex, (void)mc_forwarding;
+	if (!km_family_on(b->k, &fam))
+		return; /* a family we do not mirror */
 	/* No message says which entries a VIF change touched: the dump
 	 * shows them without the VIF (oif gone, or no iif). */
 	b->k->st.vif_changes++;

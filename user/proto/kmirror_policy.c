@@ -18,15 +18,17 @@ bool kmirror_owns(struct kmirror *k, uint32_t ifindex)
 	return r && r->owned;
 }
 
-int kmirror_mfe_install(struct kmirror *k, uint32_t source, uint32_t group,
-			uint32_t iif, const uint32_t *oifs, uint32_t n)
+int kmirror_mfe_install(struct kmirror *k, const struct mgm_addr *source,
+			const struct mgm_addr *group, uint32_t iif,
+			const uint32_t *oifs, uint32_t n)
 {
 	struct km_ent *e;
 	struct km_oif eo[KM_MAX_OIFS];
 	uint32_t out[KM_MAX_OIFS], i, j, ne, m = 0;
 	int err;
 
-	if (!kmirror_owns(k, iif))
+	/* Not a family we mirror: as if we were not there. */
+	if (!k || !km_family_on(k, group) || !kmirror_owns(k, iif))
 		return 1;
 	e = route_of(k, source, group);
 	if (e && e->state == KM_XDP && e->k.iif == iif) {
@@ -45,12 +47,16 @@ int kmirror_mfe_install(struct kmirror *k, uint32_t source, uint32_t group,
 	return err == -ENOENT ? 0 : err;
 }
 
-bool kmirror_miss_wanted(struct kmirror *k, uint32_t ifindex, uint32_t source,
-			 uint32_t group, uint64_t ts_ns)
+bool kmirror_miss_wanted(struct kmirror *k, uint32_t ifindex,
+			 const struct mgm_addr *source,
+			 const struct mgm_addr *group, uint64_t ts_ns)
 {
-	struct km_ent *e = route_of(k, source, group);
+	struct km_ent *e;
 	struct km_if *r;
 
+	if (!k || !km_family_on(k, group))
+		return true;
+	e = route_of(k, source, group);
 	if (e && e->state == KM_XDP)
 		return true;
 	r = if_find(k, ifindex);
@@ -58,10 +64,11 @@ bool kmirror_miss_wanted(struct kmirror *k, uint32_t ifindex, uint32_t source,
 	return !r || (!r->owned && ts_ns > r->released_ns);
 }
 
-bool kmirror_rpf(struct kmirror *k, uint32_t source, uint32_t group,
-		 uint32_t *iif)
+bool kmirror_rpf(struct kmirror *k, const struct mgm_addr *source,
+		 const struct mgm_addr *group, uint32_t *iif)
 {
-	struct km_ent *e = k ? route_of(k, source, group) : NULL;
+	struct km_ent *e =
+		k && km_family_on(k, group) ? route_of(k, source, group) : NULL;
 
 	/* An exact entry the kernel keeps to itself hides its (*,G). */
 	if (!e || e->state != KM_XDP)

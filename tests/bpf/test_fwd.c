@@ -127,10 +127,10 @@ static uint64_t cnt_at(const struct mgm_counters *c, size_t off)
 static const size_t verdict_counters[] = {
 	CNT(forwarded),	       CNT(no_entry),	    CNT(wrong_if),
 	CNT(ttl_expired),      CNT(negative),	    CNT(too_big),
-	CNT(malformed),	       CNT(pass_not_ip),    CNT(pass_ipv6),
+	CNT(malformed),	       CNT(pass_not_ip),    CNT(pass_scope6),
 	CNT(pass_vlan),	       CNT(pass_not_mcast), CNT(pass_local),
 	CNT(pass_igmp),	       CNT(pass_ra),	    CNT(bad_entry),
-	CNT(kernel_keepalive),
+	CNT(kernel_keepalive), CNT(pass_mld),	    CNT(pass_ext6),
 };
 
 enum on_if { ON_IN, ON_O3 };
@@ -201,8 +201,9 @@ static const struct row rows[] = {
 	  CNT(pass_not_mcast), 0 },
 	{ "arp", HIT(.ethertype = ETH_P_ARP), ON_IN, XDP_PASS, CNT(pass_not_ip),
 	  0 },
-	{ "ipv6", HIT(.ethertype = ETH_P_IPV6), ON_IN, XDP_PASS, CNT(pass_ipv6),
-	  0 },
+	/* An IPv4 packet behind the IPv6 ethertype: version 4, malformed. */
+	{ "ipv4 as ipv6", HIT(.ethertype = ETH_P_IPV6), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
 	{ "vlan", HIT(.vlan = true), ON_IN, XDP_PASS, CNT(pass_vlan), 0 },
 	{ "version 6 in ipv4", HIT(.version = 6), ON_IN, XDP_PASS,
 	  CNT(malformed), 0 },

@@ -2009,7 +2009,33 @@ static void test_tc_egress6(void)
 	run_tc(pkt, len, if_in, &r);
 	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 1, "hop limit 65: copy");
 	mgm_dp_if_set(dp, if_t1, 1);
-	/* Hop limit 1 and scope 2 on the tc forwarder as in XDP. */
+	/* Each copy on its own MTU: IPv6 is never fragmented either. */
+	{
+		struct pkt6_spec big = HIT6(.dst = s.dst, .payload = 1200);
+		uint8_t bp[2048];
+		size_t bl = pkt6_build(bp, sizeof(bp), &big);
+		uint64_t o2f;
+
+		sh("ip link set o2 mtu 1000");
+		CHECK_EQ(mgm_dp_if_refresh(dp, if_o2), 0, "refresh o2");
+		o1 = if_cnt(if_o1, IFC(out_packets));
+		o2 = if_cnt(if_o2, IFC(out_packets));
+		o2f = if_cnt(if_o2, IFC(frag_needed));
+		run_tc(bp, bl, if_in, &r);
+		CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1,
+			 "big: o1 copy");
+		CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 0,
+			 "big: none to o2 (1248 > 1000)");
+		CHECK_EQ(if_cnt(if_o2, IFC(frag_needed)) - o2f, 1,
+			 "o2 frag_needed");
+		run_prog(bp, bl, if_in, &r);
+		CHECK_EQ(r.verdict, XDP_PASS, "big: XDP hands it to tc");
+		CHECK(r.out_len == bl + sizeof(struct mgm_xdp_meta),
+		      "big: marked for the tc path");
+		sh("ip link set o2 mtu 1500");
+		mgm_dp_if_refresh(dp, if_o2);
+	}
+	/* Hop limit 1 on the tc forwarder as in XDP. */
 	pkt[PKT6_L3_OFF + 7] = 1;
 	run_tc(pkt, len, if_in, &r);
 	CHECK_EQ(r.verdict, 0 /* TC_ACT_OK */, "tc: hop limit 1 passed");

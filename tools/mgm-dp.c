@@ -303,6 +303,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "detach") && argc == 1) {
 		/* With our maps at hand, "ours" means: uses them. */
 		o.readonly = true;
+		o.identify_only = true;
 		if (mgm_dp_open(&o, &dp))
 			dp = NULL;
 		err = mgm_dp_detach(dp, ifidx(argv[0]));

@@ -326,7 +326,19 @@ static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	return 0;
 }
 
-static int open_readonly(struct mgm_dp *dp)
+/* Open one pinned map by name into *fd. */
+static int open_pinned(struct mgm_dp *dp, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+	int err = pin_path(path, sizeof(path), dp->pin_root, name);
+
+	if (err)
+		return err;
+	*fd = bpf_obj_get(path);
+	return *fd < 0 ? -errno : 0;
+}
+
+static int open_readonly(struct mgm_dp *dp, bool identify_only)
 {
 	struct mgm_config cfg = {};
 	char path[PATH_MAX];
@@ -334,6 +346,15 @@ static int open_readonly(struct mgm_dp *dp)
 	__u32 zero = 0;
 	int err;
 
+	/*
+	 * The maps our programs use whatever the layout (every ABI had
+	 * them): enough to know our programs (prog_named_ours()).
+	 */
+	if (identify_only) {
+		err = open_pinned(dp, MGM_MAP_MFE, &dp->fd_mfe);
+		return err ?: open_pinned(dp, MGM_MAP_COUNTERS,
+					  &dp->fd_counters);
+	}
 	/* Maps of another layout are not read as if they were ours. */
 	err = pin_path(path, sizeof(path), dp->pin_root, MGM_MAP_CONFIG);
 	if (err)
@@ -544,9 +565,16 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		if (err)
 			goto fail;
 	}
-	err = dp->readonly ? open_readonly(dp) : open_full(dp, o);
+	err = dp->readonly ? open_readonly(dp, o->identify_only) :
+			     open_full(dp, o);
 	if (err)
 		goto fail;
+	if (dp->readonly && o->identify_only) {
+		dp->mfe_map_id = map_id(dp->fd_mfe);
+		dp->counters_map_id = map_id(dp->fd_counters);
+		*out = dp;
+		return 0;
+	}
 	clock_init(dp);
 	dp->mfe_max = map_max_entries(dp->fd_mfe);
 	dp->mfe6_max = map_max_entries(dp->fd_mfe6);

@@ -46,9 +46,17 @@ struct mgm_dp_opts {
 	uint32_t keepalive_ms;
 	/*
 	 * Only open maps that are already pinned, read-only use (counters,
-	 * listing); no program is loaded, nothing is created.
+	 * listing); no program is loaded, nothing is created.  Maps of
+	 * another ABI (mgm_config.abi_version) are refused (-EPROTO).
 	 */
 	bool readonly;
+	/*
+	 * With readonly: open only what tells our programs from others'
+	 * (mgm_dp_detach(), mgm_dp_is_attached()), whatever the ABI of the
+	 * maps, so that the forwarders of an older layout can be detached
+	 * before an upgrade (unpin).  Nothing else of dp may be used.
+	 */
+	bool identify_only;
 	/*
 	 * Also link the maps where `ip link set dev IF xdp obj mgm_fwd.bpf.o`
 	 * and tc look for pinned maps (/sys/fs/bpf/xdp/globals and

@@ -210,9 +210,8 @@ static __always_inline int hop_decrease(void *data, void *end, bool v6)
 }
 
 /* The XDP copies: TTL decremented once, one broadcast to the out-set. */
-static __always_inline int xdp_broadcast(struct xdp_md *ctx,
-					 struct mgm_counters *c, void *oset,
-					 bool v6)
+static __always_inline int
+xdp_broadcast(struct xdp_md *ctx, struct mgm_counters *c, void *oset, bool v6)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -689,8 +688,7 @@ int mgm_mfe_ctl(__u64 *args)
 	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
 	if (!vp || vp->source != key.source || vp->group != key.group)
 		return 1;
-	return ent_ctl((struct mgm_mfe_ent *)&vp->iif, args[1],
-		       (__u16)args[2]);
+	return ent_ctl((struct mgm_mfe_ent *)&vp->iif, args[1], (__u16)args[2]);
 }
 
 /*

@@ -296,8 +296,7 @@ handle_miss(void *ctx, bool xdp, bool v6, const struct mgm_pkt *p,
 		c->ev_dedup++;
 		return MGM_V_PASS;
 	}
-	if (!emit_event(ctx, xdp, p, c, cfg, MGM_EV_MISS, v6, key, ip_len,
-			now))
+	if (!emit_event(ctx, xdp, p, c, cfg, MGM_EV_MISS, v6, key, ip_len, now))
 		return MGM_V_PASS;
 	if (v6)
 		bpf_map_update_elem(&mgm_miss_seen6, key, &now, BPF_ANY);
@@ -548,9 +547,8 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 	    (r.f.flags & MGM_MFE_F_DEAD))
 		goto miss;
 	/* From iif on the value is a struct mgm_mfe_ent (mgm_fwd.h). */
-	return mfe_hit(ctx, xdp, false, p, c, d,
-		       (struct mgm_mfe_ent *)&vp->iif, r, &key, iph->ttl,
-		       tot_len);
+	return mfe_hit(ctx, xdp, false, p, c, d, (struct mgm_mfe_ent *)&vp->iif,
+		       r, &key, iph->ttl, tot_len);
 
 miss:
 	/* The clock is read only off the hit path: a helper call. */
@@ -637,8 +635,7 @@ static __always_inline enum opt_scan ipv6_scan_hbh(struct ipv6_hbh *o)
 static __always_inline bool ipv6_is_ext(__u32 nh)
 {
 	return nh == MGM_NH_HOP || nh == MGM_NH_ROUTING ||
-	       nh == MGM_NH_FRAGMENT || nh == MGM_NH_DSTOPTS ||
-	       nh == MGM_NH_AH;
+	       nh == MGM_NH_FRAGMENT || nh == MGM_NH_DSTOPTS || nh == MGM_NH_AH;
 }
 
 /* Does the element still belong to key?  (See mgm_decide.) */

@@ -346,7 +346,7 @@ struct mgm_if_stats {
 	X(pass_mld, "MLD, ICMPv6 130/131/132/143 (passed)")                \
 	X(pass_ext6, "IPv6 extension headers beyond the walk (passed)")    \
 	X(pass_igmp, "IGMP (passed)")                                      \
-	X(pass_ra, "Router Alert, IPv4 option or IPv6 Hop-by-Hop (passed)")\
+	X(pass_ra, "Router Alert: IPv4 option, IPv6 hop-by-hop (passed)")  \
 	X(bad_entry, "entry with an empty out-set or stats slot (passed)") \
 	X(kernel_keepalive, "keepalive packets to the kernel (passed)")    \
 	X(ev_sent, "events written to the ring")                           \
@@ -445,12 +445,12 @@ MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_val, iif) == 8,
 		      "mfe route word aligned");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_ctl) == 24, "mfe ctl layout");
 /* mgm_mfe_val from iif on is a struct mgm_mfe_ent, field by field. */
-#define MGM_FWD_ENT_SAME(f)                                              \
-	MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_val, f) -   \
-				      __builtin_offsetof(struct mgm_mfe_val, \
-							 iif) ==             \
-			      __builtin_offsetof(struct mgm_mfe_ent, f),      \
-			      "mfe value tail is a struct mgm_mfe_ent: " #f)
+#define MGM_FWD_ENT_SAME(f)                                                    \
+	MGM_FWD_STATIC_ASSERT(                                                 \
+		__builtin_offsetof(struct mgm_mfe_val, f) -                    \
+				__builtin_offsetof(struct mgm_mfe_val, iif) == \
+			__builtin_offsetof(struct mgm_mfe_ent, f),             \
+		"mfe value tail is a struct mgm_mfe_ent: " #f)
 MGM_FWD_ENT_SAME(iif);
 MGM_FWD_ENT_SAME(oset);
 MGM_FWD_ENT_SAME(flags);

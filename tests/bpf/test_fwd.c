@@ -54,8 +54,8 @@ static char pin_root[64];
 #define G6 "ff0e::db8:1"
 #define G6_NEG "ff0e::db8:99"
 #define G6_TC "ff0e::db8:7"
-#define HIT6(...)                                              \
-	{                                                      \
+#define HIT6(...)                                             \
+	{                                                     \
 		.src = S6, .dst = G6, .hlim = 64, __VA_ARGS__ \
 	}
 
@@ -1431,7 +1431,6 @@ static void test_tc_path(void)
 /* ------------------------------------------------------------------ */
 /* IPv6                                                                 */
 
-
 static struct in6_addr ip6(const char *s)
 {
 	struct in6_addr a;
@@ -1478,8 +1477,8 @@ static int mfe6_raw(const char *s, const char *g, struct mgm_mfe6_val *v)
 }
 
 /* A forward: hop limit - 1, every other byte as it was (no checksum). */
-static void check_forwarded6(const struct run *r, const uint8_t *in,
-			     size_t len, const char *name)
+static void check_forwarded6(const struct run *r, const uint8_t *in, size_t len,
+			     const char *name)
 {
 	size_t hl_off = PKT6_L3_OFF + 7, i;
 	bool same = r->out_len == len;
@@ -1509,7 +1508,7 @@ static const uint8_t hbh_bad_opt[8] = { UDP_, 0, 1, 10, 0, 0, 0, 0 };
 /* A 72-byte Hop-by-Hop header: more options than the walk reads. */
 static const uint8_t hbh_long[72] = { UDP_, 8, 1, 68 };
 /* Destination options, then a Fragment header (offset 0, M), then UDP. */
-static const uint8_t do_frag[16] = { 44, 0, 1, 4, 0, 0, 0, 0,
+static const uint8_t do_frag[16] = { 44,   0, 1,    4,	  0, 0, 0,    0,
 				     UDP_, 0, 0x00, 0x01, 0, 0, 0x12, 0x34 };
 static const uint8_t frag_first[8] = { UDP_, 0, 0x00, 0x01, 0, 0, 0x12, 0x34 };
 /* Offset 185 (x 8 bytes), no M: the last fragment; no UDP header. */
@@ -1521,19 +1520,18 @@ static const uint8_t routing[8] = { UDP_, 0, 0, 0, 0, 0, 0, 0 };
 static const uint8_t ah[12] = { UDP_, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1 };
 /* Six destination-options headers: the most the walk takes. */
 static const uint8_t do6[48] = {
-	60, 0, 1, 4, 0, 0, 0, 0, 60, 0, 1, 4, 0, 0, 0, 0,
-	60, 0, 1, 4, 0, 0, 0, 0, 60, 0, 1, 4, 0, 0, 0, 0,
+	60, 0, 1, 4, 0, 0, 0, 0, 60,   0, 1, 4, 0, 0, 0, 0,
+	60, 0, 1, 4, 0, 0, 0, 0, 60,   0, 1, 4, 0, 0, 0, 0,
 	60, 0, 1, 4, 0, 0, 0, 0, UDP_, 0, 1, 4, 0, 0, 0, 0,
 };
 /* Seven: one more than it takes. */
 static const uint8_t do7[56] = {
-	60, 0, 1, 4, 0, 0, 0, 0, 60, 0, 1, 4, 0, 0, 0, 0,
-	60, 0, 1, 4, 0, 0, 0, 0, 60, 0, 1, 4, 0, 0, 0, 0,
-	60, 0, 1, 4, 0, 0, 0, 0, 60, 0, 1, 4, 0, 0, 0, 0,
-	UDP_, 0, 1, 4, 0, 0, 0, 0,
+	60, 0, 1,  4, 0, 0,  0, 0, 60, 0, 1,	4, 0, 0,  0, 0, 60, 0, 1,
+	4,  0, 0,  0, 0, 60, 0, 1, 4,  0, 0,	0, 0, 60, 0, 1, 4,  0, 0,
+	0,  0, 60, 0, 1, 4,  0, 0, 0,  0, UDP_, 0, 1, 4,  0, 0, 0,  0,
 };
 /* Hop-by-Hop after a destination-options header: not allowed. */
-static const uint8_t do_hbh[16] = { 0, 0, 1, 4, 0, 0, 0, 0,
+static const uint8_t do_hbh[16] = { 0,	  0, 1, 4, 0, 0, 0, 0,
 				    UDP_, 0, 1, 4, 0, 0, 0, 0 };
 /* Destination options saying 88 bytes, in a shorter packet. */
 static const uint8_t do_long[8] = { UDP_, 10, 1, 4, 0, 0, 0, 0 };
@@ -1555,8 +1553,8 @@ static const struct row6 rows6[] = {
 	  CNT(forwarded), 0 },
 	{ "v6 hop limit 255", HIT6(.hlim = 255), ON_IN, XDP_REDIRECT,
 	  CNT(forwarded), 0 },
-	{ "v6 frame padded past payload length", HIT6(.plen_delta = -6),
-	  ON_IN, XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 frame padded past payload length", HIT6(.plen_delta = -6), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
 	{ "v6 hop limit 1", HIT6(.hlim = 1), ON_IN, XDP_PASS, CNT(ttl_expired),
 	  0 },
 	{ "v6 hop limit 0", HIT6(.hlim = 0), ON_IN, XDP_PASS, CNT(ttl_expired),
@@ -1564,12 +1562,12 @@ static const struct row6 rows6[] = {
 	{ "v6 negative entry", HIT6(.dst = G6_NEG), ON_IN, XDP_DROP,
 	  CNT(negative), 0 },
 	/* Entries exist for these three: the scope rule comes first. */
-	{ "v6 scope 1 ff01::db8:1", HIT6(.dst = "ff01::db8:1"), ON_IN,
-	  XDP_PASS, CNT(pass_scope6), 0 },
-	{ "v6 scope 2 ff02::db8:1", HIT6(.dst = "ff02::db8:1"), ON_IN,
-	  XDP_PASS, CNT(pass_scope6), 0 },
-	{ "v6 scope 0 ff00::db8:1", HIT6(.dst = "ff00::db8:1"), ON_IN,
-	  XDP_PASS, CNT(pass_scope6), 0 },
+	{ "v6 scope 1 ff01::db8:1", HIT6(.dst = "ff01::db8:1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 scope 2 ff02::db8:1", HIT6(.dst = "ff02::db8:1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 scope 0 ff00::db8:1", HIT6(.dst = "ff00::db8:1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
 	{ "v6 scope 2 with flags ff32::db8:1", HIT6(.dst = "ff32::db8:1"),
 	  ON_IN, XDP_PASS, CNT(pass_scope6), 0 },
 	{ "v6 unicast", HIT6(.dst = "2001:db8::99"), ON_IN, XDP_PASS,
@@ -1580,16 +1578,16 @@ static const struct row6 rows6[] = {
 	  HIT6(.nh = 0, EXT(hbh_ra_icmp), .upper = 58, .icmp_type = 143,
 	       .hlim = 1),
 	  ON_IN, XDP_PASS, CNT(pass_ra), 0 },
-	{ "v6 MLD query without RA", HIT6(.upper = 58, .icmp_type = 130),
-	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
+	{ "v6 MLD query without RA", HIT6(.upper = 58, .icmp_type = 130), ON_IN,
+	  XDP_PASS, CNT(pass_mld), 0 },
 	{ "v6 MLDv1 report without RA", HIT6(.upper = 58, .icmp_type = 131),
 	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
 	{ "v6 MLDv1 done without RA", HIT6(.upper = 58, .icmp_type = 132),
 	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
 	{ "v6 MLDv2 report without RA", HIT6(.upper = 58, .icmp_type = 143),
 	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
-	{ "v6 ICMPv6 echo request", HIT6(.upper = 58, .icmp_type = 128),
-	  ON_IN, XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 ICMPv6 echo request", HIT6(.upper = 58, .icmp_type = 128), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
 	{ "v6 hop-by-hop PadN, no RA", HIT6(.nh = 0, EXT(hbh_pad)), ON_IN,
 	  XDP_REDIRECT, CNT(forwarded), 0 },
 	{ "v6 hop-by-hop Pad1s, no RA", HIT6(.nh = 0, EXT(hbh_pad1s)), ON_IN,
@@ -1617,14 +1615,14 @@ static const struct row6 rows6[] = {
 	  HIT6(.nh = 0, EXT(hbh_bad_opt)), ON_IN, XDP_PASS, CNT(malformed), 0 },
 	{ "v6 hop-by-hop not first", HIT6(.nh = 60, EXT(do_hbh)), ON_IN,
 	  XDP_PASS, CNT(malformed), 0 },
-	{ "v6 extension header past the payload",
-	  HIT6(.nh = 60, EXT(do_long)), ON_IN, XDP_PASS, CNT(malformed), 0 },
+	{ "v6 extension header past the payload", HIT6(.nh = 60, EXT(do_long)),
+	  ON_IN, XDP_PASS, CNT(malformed), 0 },
 	{ "v6 payload length beyond frame", HIT6(.plen_delta = 1), ON_IN,
 	  XDP_PASS, CNT(malformed), 0 },
 	{ "v6 version 4", HIT6(.version = 4), ON_IN, XDP_PASS, CNT(malformed),
 	  0 },
-	{ "v6 too big for the out-set", HIT6(.payload = 1600), ON_IN,
-	  XDP_TO_TC, CNT(too_big), 0 },
+	{ "v6 too big for the out-set", HIT6(.payload = 1600), ON_IN, XDP_TO_TC,
+	  CNT(too_big), 0 },
 	{ "v6 out-set with a tc member", HIT6(.dst = G6_TC), ON_IN, XDP_TO_TC,
 	  CNT(to_tc), 0 },
 	{ "v6 miss", HIT6(.src = S6B), ON_IN, XDP_PASS, CNT(no_entry),
@@ -1652,8 +1650,8 @@ static void test_table6(void)
 		run_prog(pkt, len, t->on == ON_IN ? if_in : if_o3, &r);
 		after = counters();
 		CHECK_EQ(r.err, 0, "test_run");
-		CHECK(r.verdict == (t->verdict == XDP_TO_TC ? XDP_PASS :
-							      t->verdict),
+		CHECK(r.verdict ==
+			      (t->verdict == XDP_TO_TC ? XDP_PASS : t->verdict),
 		      "%s: verdict %u, want %u", t->name, r.verdict,
 		      t->verdict);
 		if (t->verdict == XDP_TO_TC) {
@@ -1711,7 +1709,7 @@ static void test_table6(void)
 					 "event ip_len");
 				CHECK(evs6[0].hdr_len ==
 						      (len - PKT6_L3_OFF <
-							       MGM_EVENT_HDR_MAX ?
+								       MGM_EVENT_HDR_MAX ?
 							       len - PKT6_L3_OFF :
 							       MGM_EVENT_HDR_MAX) &&
 					      !memcmp(evs6[0].hdr,
@@ -1771,18 +1769,20 @@ static void test_truncation6(void)
 				}
 				run_prog(t, cut, if_in, &r);
 				if (r.err) {
-					CHECK(cut < ETH_HLEN && r.err == -EINVAL,
-					      "cut %zu: test_run error %d",
-					      cut, r.err);
+					CHECK(cut < ETH_HLEN &&
+						      r.err == -EINVAL,
+					      "cut %zu: test_run error %d", cut,
+					      r.err);
 					continue;
 				}
 				runs++;
-				if (r.verdict != XDP_PASS ||
-				    r.out_len != cut || memcmp(r.out, t, cut)) {
+				if (r.verdict != XDP_PASS || r.out_len != cut ||
+				    memcmp(r.out, t, cut)) {
 					bad++;
 					fprintf(stderr,
 						"   spec %u cut %zu (%s): verdict %u\n",
-						k, cut, v ? "payload cut" : "frame cut",
+						k, cut,
+						v ? "payload cut" : "frame cut",
 						r.verdict);
 				}
 			}
@@ -1890,15 +1890,15 @@ static void test_inplace6(void)
 	struct run r;
 	int i;
 
-#define RUN6(ifx, n, verd, what)                                      \
-	do {                                                          \
-		int bad_ = 0;                                         \
-		for (i = 0; i < (n); i++) {                           \
-			run_prog(pkt, len, ifx, &r);                  \
-			bad_ += r.verdict != (verd);                  \
-		}                                                     \
-		CHECK(!bad_, "%s: %d of %d not %u", what, bad_, n,    \
-		      (unsigned)(verd));                             \
+#define RUN6(ifx, n, verd, what)                                   \
+	do {                                                       \
+		int bad_ = 0;                                      \
+		for (i = 0; i < (n); i++) {                        \
+			run_prog(pkt, len, ifx, &r);               \
+			bad_ += r.verdict != (verd);               \
+		}                                                  \
+		CHECK(!bad_, "%s: %d of %d not %u", what, bad_, n, \
+		      (unsigned)(verd));                           \
 	} while (0)
 
 	check_begin("v6 in-place changes keep the counters");
@@ -1953,8 +1953,7 @@ static void test_inplace6(void)
 	CHECK_EQ(inst6(S6, "ff0e::6:2", if_o2, &if_o3, 1), 0, "iif o2");
 	CHECK_EQ(inst6(S6, "ff0e::6:3", if_o1, &if_o2, 1), 0, "oif o2 only");
 	CHECK(mgm_dp_release_if(dp, if_o2) >= 2, "release o2");
-	CHECK(cnt6(S6, "ff0e::6:2").packets == UINT64_MAX,
-	      "iif o2: deleted");
+	CHECK(cnt6(S6, "ff0e::6:2").packets == UINT64_MAX, "iif o2: deleted");
 	{
 		struct pkt6_spec s3 = HIT6(.dst = "ff0e::6:3");
 
@@ -2050,7 +2049,8 @@ static void test_tc_egress6(void)
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 		struct pkt6_spec e = HIT6(.dst = "ff0e::6:5");
 
-		CHECK_EQ(inst6(S6, e.dst, if_in, set2, 2), 0, "install {o1,o2}");
+		CHECK_EQ(inst6(S6, e.dst, if_in, set2, 2), 0,
+			 "install {o1,o2}");
 		CHECK_EQ(mgm_dp_if_set(dp, if_o2, 64), 0, "o2 threshold 64");
 		len = pkt6_build(pkt, sizeof(pkt), &e);
 		ctx.data_end = len; /* the kernel wants the frame's size */
@@ -2078,9 +2078,13 @@ static void test_tc_egress6(void)
 /* The IPv6 entries of the set-up, gone before the IPv4 tests that count. */
 static void test_cleanup6(void)
 {
-	static const char *const groups[] = { G6, G6_NEG, G6_TC,
-					      "ff01::db8:1", "ff02::db8:1",
-					      "ff00::db8:1", "ff32::db8:1" };
+	static const char *const groups[] = { G6,
+					      G6_NEG,
+					      G6_TC,
+					      "ff01::db8:1",
+					      "ff02::db8:1",
+					      "ff00::db8:1",
+					      "ff32::db8:1" };
 	unsigned int i;
 
 	check_begin("v6 entries deleted");

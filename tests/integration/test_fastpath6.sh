@@ -12,7 +12,9 @@
 #
 #  1. exact delivery of (2001:db8:1::1, ff0e::db8:1) to r1 and r2: every
 #     packet, hop limit 16 -> 15, the router's egress MAC as source, none
-#     at r3; the entry counts packets and bytes (40 + 8 + payload);
+#     at r3; the entry counts packets and bytes (40 + 8 + payload); the
+#     maps dump with BTF; the same through the tc path to a receiver XDP
+#     cannot reach (r3 with GRO off on its peer);
 #  2. never forwarded: a link-local group (ff02::) although an entry
 #     names it, hop limit 1, a packet on the wrong interface (counted on
 #     the entry, reported as a wrong-if event with its IPv6 addresses), a
@@ -100,6 +102,42 @@ done
 check_eq "the entry counted 2000 packets" "$(entry_val "$S" "$G" packets)" 2000
 check_eq "and 2000 x (40 + 8 + $LEN) bytes" "$(entry_val "$S" "$G" bytes)" $((2000 * (48 + LEN)))
 check_ge "forwarded6 counted them" "$(($(counter forwarded6) - fwd0))" 2000
+# BTF: bpftool shows the new maps field by field.
+bpftool map dump pinned "$PIN/mgm_mfe6" >"$TMP/dump" 2>&1
+check "bpftool dump of mgm_mfe6 names the key fields" grep -q '"source": \[' "$TMP/dump"
+check "bpftool dump of mgm_mfe6 names the route word" grep -q '"iif":' "$TMP/dump"
+check "bpftool dump of mgm_mfe6 shows the packets" grep -q '"packets": 2000' "$TMP/dump"
+check "mgm_miss_seen6 is pinned" test -e "$PIN/mgm_miss_seen6"
+
+# --- 1b. a receiver only the tc path reaches ------------------------------
+# No GRO (and no XDP) on r3's peer: r3 takes no XDP redirects, and the
+# kernel says so.  The set {r1, r3} then goes by the tc path: the XDP
+# program marks each packet and mgm_tc_xmit on rs makes every copy.
+GT=ff0e::db8:3
+MAC3=$(mac_of "$NS_RTR" r3)
+in_ns "$NS_R3" ethtool -K x0 gro off >/dev/null
+check "r3 re-read" mgmdp if-refresh r3
+check "copies reach r3 by tc" grep -q " tx tc$" <(mgmdp if-counters r3)
+check "install ($S, $GT) -> r1 r3" mgmdp mfe-set "$S" "$GT" rs r1 r3
+tc0=$(counter to_tc)
+fan0=$(counter tc_fanout)
+sink_start 1 "$NS_R1" "$GT" --expect-ttl 15 --expect-smac "$MAC1"
+sink_start 3 "$NS_R3" "$GT" --expect-ttl 15 --expect-smac "$MAC3"
+check "send 1000 to $GT" send6 -g "$GT" -t 16 -n 1000 -r 5000
+sleep 0.3
+sink_stop 1
+sink_stop 3
+for i in 1 3; do
+	check_eq "tc path: receiver $i got every packet" "$(sink_val $i received)" 1000
+	check_eq "tc path: receiver $i: hop limit 16 -> 15" "$(sink_val $i bad_ttl)" 0
+	check_eq "tc path: receiver $i: source MAC is the router's r$i" "$(sink_val $i bad_smac)" 0
+	check_eq "tc path: receiver $i: no duplicates" "$(sink_val $i duplicates)" 0
+done
+check_ge "to_tc counted them" "$(($(counter to_tc) - tc0))" 1000
+check_ge "the tc path made their copies" "$(($(counter tc_fanout) - fan0))" 1000
+check "delete ($S, $GT)" mgmdp mfe-del "$S" "$GT"
+in_ns "$NS_R3" ethtool -K x0 gro on >/dev/null
+check "r3 by xdp again" mgmdp if-refresh r3
 
 # --- 2. never forwarded ---------------------------------------------------
 mgmdp events 6 >"$TMP/events" 2>&1 &

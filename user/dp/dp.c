@@ -352,8 +352,9 @@ static int open_readonly(struct mgm_dp *dp, bool identify_only)
 	 */
 	if (identify_only) {
 		err = open_pinned(dp, MGM_MAP_MFE, &dp->fd_mfe);
-		return err ?: open_pinned(dp, MGM_MAP_COUNTERS,
-					  &dp->fd_counters);
+		return err   ?:
+			       open_pinned(dp, MGM_MAP_COUNTERS,
+					   &dp->fd_counters);
 	}
 	/* Maps of another layout are not read as if they were ours. */
 	err = pin_path(path, sizeof(path), dp->pin_root, MGM_MAP_CONFIG);

@@ -268,8 +268,7 @@ struct mgm_dp_event6 {
 	uint8_t hdr[MGM_DP_EVENT_HDR_MAX]; /* IPv6 header and what follows */
 };
 typedef void (*mgm_dp_event6_cb)(void *cb_ctx, const struct mgm_dp_event6 *ev);
-void mgm_dp_set_event6_cb(struct mgm_dp *dp, mgm_dp_event6_cb cb,
-			  void *cb_ctx);
+void mgm_dp_set_event6_cb(struct mgm_dp *dp, mgm_dp_event6_cb cb, void *cb_ctx);
 uint64_t mgm_dp_events6_dropped(const struct mgm_dp *dp);
 
 /* Global counters, summed over CPUs. */

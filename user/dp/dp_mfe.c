@@ -329,7 +329,8 @@ static struct dp_mfe *ref_find(struct mgm_dp *dp, const struct mfe_ref *r)
 	struct dp_mfe6 *e6;
 
 	if (!r->v6)
-		return mfe_find(&dp->mfes, mfe_key64(r->k4.source, r->k4.group));
+		return mfe_find(&dp->mfes,
+				mfe_key64(r->k4.source, r->k4.group));
 	e6 = mfe6_find(&dp->mfes6, &r->k6);
 	return e6 ? &e6->m : NULL;
 }
@@ -872,8 +873,7 @@ static int mfe_add(struct mgm_dp *dp, const struct mfe_ref *r,
 		   const struct mgm_mfe_ent *ent)
 {
 	struct mgm_mfe6_val v6 = { .e = *ent };
-	struct mgm_mfe_val v = { .source = r->k4.source,
-				 .group = r->k4.group };
+	struct mgm_mfe_val v = { .source = r->k4.source, .group = r->k4.group };
 	const void *val = r->v6 ? (const void *)&v6 : (const void *)&v;
 	int fd = ref_map(dp, r), err;
 
@@ -920,9 +920,8 @@ static bool mfe_same(struct mgm_dp *dp, const struct dp_mfe *e, uint32_t iif,
 }
 
 /* Install or replace the entry of r, either family (see dp.h). */
-static int mfe_install(struct mgm_dp *dp, const struct mfe_ref *r,
-		       uint32_t iif, const uint32_t *oifs, uint32_t n,
-		       uint16_t flags)
+static int mfe_install(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
+		       const uint32_t *oifs, uint32_t n, uint16_t flags)
 {
 	uint32_t set[MGM_OSET_MAX_OIFS], m, i, stats;
 	struct dp_oset *os = NULL, *old_os = NULL;

@@ -662,7 +662,8 @@ static __always_inline bool mfe6_key_is(const struct mgm_mfe6_val *vp,
  * decrements the hop limit once.
  *
  * Never forwarded: groups of scope 0 (reserved), 1 (interface-local) and
- * 2 (link-local); a Hop-by-Hop Router Alert (MLD); MLD itself; more
+ * 2 (link-local), and link-local, unspecified or loopback sources; a
+ * Hop-by-Hop Router Alert (MLD); MLD itself; more
  * extension headers than MGM_IPV6_EXT_MAX; and anything malformed: a
  * payload length beyond the frame, an extension header running past the
  * payload, a Hop-by-Hop header anywhere but first.  A Fragment header
@@ -693,6 +694,21 @@ mgm_decide6(void *ctx, bool xdp, const struct mgm_pkt *p, struct ipv6hdr *ip6h,
 		return MGM_V_PASS;
 	}
 	if ((ip6h->daddr.in6_u.u6_addr8[1] & 0x0f) <= 2) {
+		c->pass_scope6++;
+		return MGM_V_PASS;
+	}
+	/*
+	 * Nor the sources that never leave a link or a host (RFC 4291):
+	 * link-local fe80::/10, unspecified ::, loopback ::1.  A multicast
+	 * source is no valid packet at all.
+	 */
+	if (ip6h->saddr.in6_u.u6_addr8[0] == 0xff)
+		goto malformed;
+	if ((ip6h->saddr.in6_u.u6_addr8[0] == 0xfe &&
+	     (ip6h->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80) ||
+	    !(ip6h->saddr.in6_u.u6_addr32[0] | ip6h->saddr.in6_u.u6_addr32[1] |
+	      ip6h->saddr.in6_u.u6_addr32[2] |
+	      (ip6h->saddr.in6_u.u6_addr32[3] & ~bpf_htonl(1)))) {
 		c->pass_scope6++;
 		return MGM_V_PASS;
 	}

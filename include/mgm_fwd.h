@@ -342,7 +342,7 @@ struct mgm_if_stats {
 	X(pass_vlan, "802.1Q/802.1ad tagged, not handled yet (passed)")    \
 	X(pass_not_mcast, "unicast or broadcast destination (passed)")     \
 	X(pass_local, "link-local group 224.0.0.0/24 (passed)")            \
-	X(pass_scope6, "IPv6 group of scope 0, 1 or 2 (passed)")           \
+	X(pass_scope6, "IPv6 scope 0-2 group, fe80::/10, ::, ::1 source")  \
 	X(pass_mld, "MLD, ICMPv6 130/131/132/143 (passed)")                \
 	X(pass_ext6, "IPv6 extension headers beyond the walk (passed)")    \
 	X(pass_igmp, "IGMP (passed)")                                      \

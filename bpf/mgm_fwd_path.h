@@ -632,6 +632,21 @@ static __always_inline enum opt_scan ipv6_scan_hbh(struct ipv6_hbh *o)
 	return OPT_OK;
 }
 
+/*
+ * A Hop-by-Hop length (8..MGM_IPV6_HBH_MAX, checked) in a form every
+ * verifier keeps bounded, as hdr_len() does for events: Linux 6.1 refused
+ * the load when the compiler reloaded the checked length from a spill
+ * made before the check ("invalid indirect access to stack").
+ */
+static __always_inline __u32 hbh_len(__u32 len)
+{
+	_Static_assert((MGM_IPV6_HBH_MAX & (MGM_IPV6_HBH_MAX - 1)) == 0,
+		       "MGM_IPV6_HBH_MAX is a power of two");
+	len -= 1;
+	asm volatile("" : "+r"(len));
+	return (len & (MGM_IPV6_HBH_MAX - 1)) + 1;
+}
+
 static __always_inline bool ipv6_is_ext(__u32 nh)
 {
 	return nh == MGM_NH_HOP || nh == MGM_NH_ROUTING ||
@@ -731,10 +746,9 @@ mgm_decide6(void *ctx, bool xdp, const struct mgm_pkt *p, struct ipv6hdr *ip6h,
 			return MGM_V_PASS;
 		}
 		__builtin_memset(&o, 0, sizeof(o));
-		/* Hide what the compiler knows so the verifier sees the check. */
-		asm volatile("" : "+r"(len));
-		if (len < 8 || len > MGM_IPV6_HBH_MAX ||
-		    pkt_load(ctx, xdp, p->l3_off + off, o.b, len) < 0)
+		/* 8..64 here: bounded for the verifier by construction. */
+		len = hbh_len(len);
+		if (pkt_load(ctx, xdp, p->l3_off + off, o.b, len) < 0)
 			goto malformed;
 		o.len = len;
 		switch (ipv6_scan_hbh(&o)) {

@@ -45,10 +45,10 @@
 #define MGM_EVENT_RING_BYTES (1U << 20)
 
 /*
- * IPv6 extension headers the fast path walks before it gives up (a packet
- * with more is passed to the kernel, counted as pass_ext6), and the
- * largest Hop-by-Hop header whose options it reads (a larger one: the
- * same).  The loop bounds of the program.
+ * IPv6 extension headers the fast path walks after the Hop-by-Hop header
+ * before it gives up (a packet with more is passed to the kernel,
+ * counted as pass_ext6), and the largest Hop-by-Hop header whose options
+ * it reads (a larger one: the same).  The loop bounds of the program.
  */
 #define MGM_IPV6_EXT_MAX 6U
 #define MGM_IPV6_HBH_MAX 64U

@@ -3,9 +3,10 @@
  * mgm_fwd.bpf.c - XDP fast path of the multicast router.
  *
  * mgm_xdp_fwd (SEC "xdp") runs on every interface that takes part in
- * multicast routing.  For IPv4 multicast data it looks up the multicast
- * forwarding entry (MFE) of (source, group), checks the incoming interface
- * and the TTL, decrements the TTL and fans the frame out with one
+ * multicast routing.  For IPv4 and IPv6 multicast data it looks up the
+ * multicast forwarding entry (MFE) of (source, group) in the family's map
+ * (mgm_mfe, mgm_mfe6), checks the incoming interface and the TTL or hop
+ * limit, decrements it and fans the frame out with one
  * bpf_redirect_map(BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) over the
  * entry's outgoing set, a devmap.  Everything else goes to the kernel
  * untouched (XDP_PASS): the stack, IGMP and any routing daemon keep
@@ -32,6 +33,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -52,7 +54,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mgm_mfe SEC(".maps");
 
-/* Per-entry counters, indexed by mgm_mfe_val.stats. */
+/* IPv6 entries, (S,G) -> the same route word (see mgm_fwd.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct mgm_mfe6_key);
+	__type(value, struct mgm_mfe6_val);
+	__uint(max_entries, MGM_MFE_MAX);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mgm_mfe6 SEC(".maps");
+
+/* Per-entry counters of both families, indexed by the entry's stats. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
@@ -143,6 +154,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mgm_miss_seen SEC(".maps");
 
+/* The same for IPv6 (S,G). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct mgm_mfe6_key);
+	__type(value, __u64);
+	__uint(max_entries, MGM_MISS_SEEN_MAX);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mgm_miss_seen6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
@@ -166,17 +186,40 @@ struct {
 #define NET_XMIT_CN 2
 #endif
 
+/*
+ * The TTL (IPv4, with the checksum) or the hop limit (IPv6, no checksum)
+ * of the packet at data, decremented once.  0, or -1 if the header is
+ * not there (cannot happen: the decision read it).
+ */
+static __always_inline int hop_decrease(void *data, void *end, bool v6)
+{
+	if (v6) {
+		struct ipv6hdr *ip6h = data + sizeof(struct ethhdr);
+
+		if ((void *)(ip6h + 1) > end)
+			return -1;
+		ip6h->hop_limit--;
+	} else {
+		struct iphdr *iph = data + sizeof(struct ethhdr);
+
+		if ((void *)(iph + 1) > end)
+			return -1;
+		ipv4_decrease_ttl(iph);
+	}
+	return 0;
+}
+
 /* The XDP copies: TTL decremented once, one broadcast to the out-set. */
-static __always_inline int xdp_broadcast(struct xdp_md *ctx,
-					 struct mgm_counters *c, void *oset)
+static __always_inline int
+xdp_broadcast(struct xdp_md *ctx, struct mgm_counters *c, void *oset, bool v6)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	struct iphdr *iph = data + sizeof(struct ethhdr);
 
-	if ((void *)(iph + 1) > end)
+	if (hop_decrease(data, end, v6))
 		return XDP_PASS;
-	ipv4_decrease_ttl(iph);
+	if (v6)
+		c->forwarded6++;
 	c->forwarded++;
 	return bpf_redirect_map(oset, 0,
 				BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
@@ -189,11 +232,10 @@ static __always_inline int xdp_broadcast(struct xdp_md *ctx,
  * copies by XDP and the rest are lost, counted as tc_no_meta.
  */
 static __always_inline int xdp_to_tc(struct xdp_md *ctx, struct mgm_counters *c,
-				     void *oset, __u32 slot)
+				     void *oset, __u32 slot, bool v6)
 {
 	struct mgm_oset_list *l;
 	struct mgm_xdp_meta *m;
-	struct iphdr *iph;
 	void *data, *end;
 	__u16 gen;
 
@@ -202,25 +244,45 @@ static __always_inline int xdp_to_tc(struct xdp_md *ctx, struct mgm_counters *c,
 	l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
 	if (!l) {
 		c->tc_bad_set++;
-		return xdp_broadcast(ctx, c, oset);
+		return xdp_broadcast(ctx, c, oset, v6);
 	}
 	gen = (__u16)l->gen;
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
 		c->tc_no_meta++;
-		return xdp_broadcast(ctx, c, oset);
+		return xdp_broadcast(ctx, c, oset, v6);
 	}
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	m = (void *)(long)ctx->data_meta;
-	iph = data + sizeof(struct ethhdr);
-	if ((void *)(m + 1) > data || (void *)(iph + 1) > end)
+	if ((void *)(m + 1) > data)
 		return XDP_PASS; /* cannot happen: checked before */
+	if (hop_decrease(data, end, v6))
+		return XDP_PASS; /* cannot happen either */
 	m->magic = MGM_XDP_META_MAGIC;
 	m->oset = (__u16)slot;
 	m->gen = gen;
-	ipv4_decrease_ttl(iph);
+	if (v6)
+		c->forwarded6++;
 	c->to_tc++;
 	return XDP_PASS;
+}
+
+/* A packet to forward: by one broadcast, or marked for the tc path. */
+static __always_inline int xdp_copies(struct xdp_md *ctx,
+				      struct mgm_counters *c,
+				      const struct mgm_decision *d, bool v6)
+{
+	__u32 slot = d->oset;
+	void *oset;
+
+	oset = bpf_map_lookup_elem(&mgm_osets, &slot);
+	if (!oset) {
+		c->bad_entry++;
+		return XDP_PASS;
+	}
+	if ((d->flags & MGM_MFE_F_TC) || d->too_big)
+		return xdp_to_tc(ctx, c, oset, slot, v6);
+	return xdp_broadcast(ctx, c, oset, v6);
 }
 
 static __always_inline int xdp_ipv4(struct xdp_md *ctx, struct mgm_counters *c)
@@ -235,7 +297,6 @@ static __always_inline int xdp_ipv4(struct xdp_md *ctx, struct mgm_counters *c)
 		.l3_len = ctx->data_end - ctx->data - sizeof(struct ethhdr),
 	};
 	struct mgm_decision d = {};
-	void *oset;
 
 	switch (mgm_decide(ctx, true, &p, iph, end, c, &d)) {
 	case MGM_V_PASS:
@@ -245,14 +306,31 @@ static __always_inline int xdp_ipv4(struct xdp_md *ctx, struct mgm_counters *c)
 	default:
 		break;
 	}
-	oset = bpf_map_lookup_elem(&mgm_osets, &d.oset);
-	if (!oset) {
-		c->bad_entry++;
+	return xdp_copies(ctx, c, &d, false);
+}
+
+/* The same for IPv6: mgm_decide6 decides, the copies are made alike. */
+static __always_inline int xdp_ipv6(struct xdp_md *ctx, struct mgm_counters *c)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6h = data + sizeof(struct ethhdr);
+	struct mgm_pkt p = {
+		.ifindex = ctx->ingress_ifindex,
+		.l3_off = sizeof(struct ethhdr),
+		.l3_len = ctx->data_end - ctx->data - sizeof(struct ethhdr),
+	};
+	struct mgm_decision d = {};
+
+	switch (mgm_decide6(ctx, true, &p, ip6h, end, c, &d)) {
+	case MGM_V_PASS:
 		return XDP_PASS;
+	case MGM_V_DROP:
+		return XDP_DROP;
+	default:
+		break;
 	}
-	if ((d.flags & MGM_MFE_F_TC) || d.too_big)
-		return xdp_to_tc(ctx, c, oset, d.oset);
-	return xdp_broadcast(ctx, c, oset);
+	return xdp_copies(ctx, c, &d, true);
 }
 
 SEC("xdp")
@@ -277,9 +355,7 @@ int mgm_xdp_fwd(struct xdp_md *ctx)
 	case bpf_htons(ETH_P_IP):
 		return xdp_ipv4(ctx, c);
 	case bpf_htons(ETH_P_IPV6):
-		/* The place for an IPv6 decision with its own MFE map. */
-		c->pass_ipv6++;
-		return XDP_PASS;
+		return xdp_ipv6(ctx, c);
 	case bpf_htons(ETH_P_8021Q):
 	case bpf_htons(ETH_P_8021AD):
 		c->pass_vlan++;
@@ -293,7 +369,8 @@ int mgm_xdp_fwd(struct xdp_md *ctx)
 /*
  * Runs once per copy made by the broadcast redirect, with
  * ctx->egress_ifindex set.  XDP_PASS transmits the copy, XDP_DROP drops
- * it.  The TTL has already been decremented by mgm_xdp_fwd.
+ * it.  The TTL (IPv6: hop limit) has already been decremented by
+ * mgm_xdp_fwd; the interface's threshold applies to either.
  */
 SEC("xdp/devmap")
 int mgm_xdp_egress(struct xdp_md *ctx)
@@ -301,15 +378,28 @@ int mgm_xdp_egress(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	struct iphdr *iph = (void *)(eth + 1);
 	struct mgm_if_stats *st;
 	struct mgm_if_val v;
-	__u32 tot_len;
+	__u32 tot_len, ttl;
 
-	if ((void *)(iph + 1) > end)
+	if ((void *)(eth + 1) > end)
 		return XDP_DROP; /* mgm_xdp_fwd validated it: cannot happen */
-	tot_len = bpf_ntohs(iph->tot_len);
-	st = copy_check(ctx->egress_ifindex, iph->ttl, tot_len, &v);
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6h = (void *)(eth + 1);
+
+		if ((void *)(ip6h + 1) > end)
+			return XDP_DROP;
+		ttl = ip6h->hop_limit;
+		tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	} else {
+		struct iphdr *iph = (void *)(eth + 1);
+
+		if ((void *)(iph + 1) > end)
+			return XDP_DROP;
+		ttl = iph->ttl;
+		tot_len = bpf_ntohs(iph->tot_len);
+	}
+	st = copy_check(ctx->egress_ifindex, ttl, tot_len, &v);
 	if (!st)
 		return XDP_DROP;
 	__builtin_memcpy(eth->h_source, v.mac, ETH_ALEN);
@@ -376,7 +466,6 @@ static __always_inline int
 tc_fanout(struct __sk_buff *skb, struct mgm_counters *c, __u32 slot, int gen)
 {
 	struct tc_fanout_ctx f = { .skb = skb, .in = skb->ifindex };
-	struct iphdr iph;
 	__u32 n;
 
 	f.l = bpf_map_lookup_elem(&mgm_oset_list, &slot);
@@ -388,12 +477,27 @@ tc_fanout(struct __sk_buff *skb, struct mgm_counters *c, __u32 slot, int gen)
 		c->tc_stale++;
 		return TC_ACT_SHOT;
 	}
-	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr), &iph, sizeof(iph))) {
-		c->malformed++;
-		return TC_ACT_SHOT;
+	if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr ip6h;
+
+		if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr), &ip6h,
+				       sizeof(ip6h))) {
+			c->malformed++;
+			return TC_ACT_SHOT;
+		}
+		f.ttl = ip6h.hop_limit;
+		f.tot_len = sizeof(ip6h) + bpf_ntohs(ip6h.payload_len);
+	} else {
+		struct iphdr iph;
+
+		if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr), &iph,
+				       sizeof(iph))) {
+			c->malformed++;
+			return TC_ACT_SHOT;
+		}
+		f.ttl = iph.ttl;
+		f.tot_len = bpf_ntohs(iph.tot_len);
 	}
-	f.ttl = iph.ttl;
-	f.tot_len = bpf_ntohs(iph.tot_len);
 	n = f.l->n;
 	if (n > MGM_OSET_MAX_OIFS)
 		n = MGM_OSET_MAX_OIFS;
@@ -439,6 +543,57 @@ int mgm_tc_xmit(struct __sk_buff *skb)
  * program there): the same decision as mgm_xdp_fwd, every copy by
  * tc_fanout().
  */
+/* IPv6 on a tc-only interface: mgm_decide6, then tc_fanout(). */
+static __always_inline int tc_fwd6(struct __sk_buff *skb,
+				   struct mgm_counters *c)
+{
+	struct mgm_decision d = {};
+	struct ipv6hdr *ip6h;
+	struct ethhdr *eth;
+	struct mgm_pkt p;
+	void *data, *end;
+	__u32 need;
+
+	/* The Ethernet and IPv6 headers in the linear part (the extension
+	 * headers are read with bpf_skb_load_bytes). */
+	need = sizeof(*eth) + sizeof(*ip6h);
+	if (need > skb->len)
+		need = skb->len;
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	if (data + need > end) {
+		bpf_skb_pull_data(skb, need);
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
+	}
+	eth = data;
+	if ((void *)(eth + 1) > end) {
+		c->malformed++;
+		return TC_ACT_OK;
+	}
+	if (eth->h_proto != bpf_htons(ETH_P_IPV6)) {
+		c->pass_not_ip++;
+		return TC_ACT_OK;
+	}
+	ip6h = (void *)(eth + 1);
+	p.ifindex = skb->ifindex;
+	p.l3_off = sizeof(*eth);
+	p.l3_len = skb->len - sizeof(*eth);
+	switch (mgm_decide6(skb, false, &p, ip6h, end, c, &d)) {
+	case MGM_V_PASS:
+		return TC_ACT_OK;
+	case MGM_V_DROP:
+		return TC_ACT_SHOT;
+	default:
+		break;
+	}
+	if ((void *)(ip6h + 1) > end)
+		return TC_ACT_OK;
+	ip6h->hop_limit--;
+	c->forwarded6++;
+	return tc_fanout(skb, c, d.oset, -1);
+}
+
 SEC("tc")
 int mgm_tc_fwd(struct __sk_buff *skb)
 {
@@ -454,6 +609,8 @@ int mgm_tc_fwd(struct __sk_buff *skb)
 	if (!c)
 		return TC_ACT_OK;
 	c->tc_rx++;
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return tc_fwd6(skb, c);
 	if (skb->protocol != bpf_htons(ETH_P_IP)) {
 		c->pass_not_ip++;
 		return TC_ACT_OK;
@@ -505,28 +662,55 @@ int mgm_tc_fwd(struct __sk_buff *skb)
  * packet never judges a set by more than that set's smallest MTU.  "?":
  * loaded only by the datapath layer, not by other loaders of the object.
  */
+/* The in-place change itself, the same for both families. */
+static __always_inline int ent_ctl(struct mgm_mfe_ent *vp, __u64 word,
+				   __u16 mtu)
+{
+	__u16 old, lower;
+
+	old = vp->mtu;
+	lower = !old ? mtu : !mtu ? old : old < mtu ? old : mtu;
+	WRITE_ONCE_U16(&vp->mtu, lower);
+	/* One store: a packet reads the old route or this one. */
+	__sync_lock_test_and_set((__u64 *)&vp->iif, word);
+	WRITE_ONCE_U16(&vp->mtu, mtu);
+	return 0;
+}
+
 SEC("?raw_tp")
 int mgm_mfe_ctl(__u64 *args)
 {
 	struct mgm_mfe_val *vp;
 	struct mgm_mfe_key key;
-	union mfe_route r;
 	__u64 k = args[0];
-	__u16 old, mtu, lower;
 
 	__builtin_memcpy(&key, &k, sizeof(key));
-	r.word = args[1];
-	mtu = (__u16)args[2];
 	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
 	if (!vp || vp->source != key.source || vp->group != key.group)
 		return 1;
-	old = vp->mtu;
-	lower = !old ? mtu : !mtu ? old : old < mtu ? old : mtu;
-	WRITE_ONCE_U16(&vp->mtu, lower);
-	/* One store: a packet reads the old route or this one. */
-	__sync_lock_test_and_set((__u64 *)&vp->iif, r.word);
-	WRITE_ONCE_U16(&vp->mtu, mtu);
-	return 0;
+	return ent_ctl((struct mgm_mfe_ent *)&vp->iif, args[1], (__u16)args[2]);
+}
+
+/*
+ * The same for an IPv6 entry (struct mgm_mfe6_ctl: the key in arguments
+ * 0-3, the route word in 4, the MTU in 5).
+ */
+SEC("?raw_tp")
+int mgm_mfe6_ctl(__u64 *args)
+{
+	struct mgm_mfe6_val *vp;
+	struct mgm_mfe6_key key;
+	__u64 k[4];
+
+	k[0] = args[0];
+	k[1] = args[1];
+	k[2] = args[2];
+	k[3] = args[3];
+	__builtin_memcpy(&key, k, sizeof(key));
+	vp = bpf_map_lookup_elem(&mgm_mfe6, &key);
+	if (!vp || !mfe6_key_is(vp, &key))
+		return 1;
+	return ent_ctl(&vp->e, args[4], (__u16)args[5]);
 }
 
 /*

@@ -184,11 +184,51 @@ static __always_inline __u32 hdr_len(__u32 len)
 	return (len & (MGM_EVENT_HDR_MAX - 1)) + 1;
 }
 
+/*
+ * The (S,G) of an event: key is a struct mgm_mfe_key, or with v6 (a
+ * literal at every call site) a struct mgm_mfe6_key.
+ */
+static __always_inline void event_key(struct mgm_event *ev, bool v6,
+				      const void *key)
+{
+	int i;
+
+	if (v6) {
+		const struct mgm_mfe6_key *k = key;
+
+#pragma unroll
+		for (i = 0; i < 4; i++) {
+			ev->source6[i] = k->source[i];
+			ev->group6[i] = k->group[i];
+		}
+		ev->family = MGM_EV_AF_INET6;
+		return;
+	}
+	{
+		const struct mgm_mfe_key *k = key;
+
+#pragma unroll
+		for (i = 1; i < 4; i++) {
+			ev->source6[i] = 0;
+			ev->group6[i] = 0;
+		}
+		ev->source = k->source;
+		ev->group = k->group;
+		ev->family = MGM_EV_AF_INET;
+	}
+}
+
+/* An IP length as the 16-bit field of events (IPv6 may be 40 more). */
+static __always_inline __u16 ip_len16(__u32 len)
+{
+	return len > 0xffff ? 0xffff : (__u16)len;
+}
+
 /* Write one event with the IP header to the ring.  Returns 1 if sent. */
 static __always_inline int
 emit_event(void *ctx, bool xdp, const struct mgm_pkt *p, struct mgm_counters *c,
-	   const struct mgm_config *cfg, __u32 type,
-	   const struct mgm_mfe_key *key, __u16 ip_len, __u64 now)
+	   const struct mgm_config *cfg, __u32 type, bool v6, const void *key,
+	   __u16 ip_len, __u64 now)
 {
 	struct mgm_event *ev;
 	__u32 len;
@@ -204,15 +244,14 @@ emit_event(void *ctx, bool xdp, const struct mgm_pkt *p, struct mgm_counters *c,
 	}
 	ev->type = type;
 	ev->ifindex = p->ifindex;
-	ev->source = key->source;
-	ev->group = key->group;
+	event_key(ev, v6, key);
 	ev->ts_ns = now;
 	ev->ip_len = ip_len;
 	ev->pad = 0;
 	len = p->l3_len;
 	if (len > MGM_EVENT_HDR_MAX)
 		len = MGM_EVENT_HDR_MAX;
-	/* The caller validated the IP header, so len >= 20. */
+	/* The caller validated the IP header, so len >= 20 (IPv6: 40). */
 	if (len < 1 || pkt_load(ctx, xdp, p->l3_off, ev->hdr, hdr_len(len)) < 0)
 		len = 0;
 	ev->hdr_len = len;
@@ -237,12 +276,12 @@ struct mgm_decision {
 
 /*
  * No entry for (S,G): tell the controller, once per miss_retry_ms per
- * (S,G), and let the packet continue to the stack.
+ * (S,G), and let the packet continue to the stack.  Each family has its
+ * own dedupe LRU (mgm_miss_seen, mgm_miss_seen6).
  */
 static __always_inline enum mgm_verdict
-handle_miss(void *ctx, bool xdp, const struct mgm_pkt *p,
-	    struct mgm_counters *c, const struct mgm_mfe_key *key, __u16 ip_len,
-	    __u64 now)
+handle_miss(void *ctx, bool xdp, bool v6, const struct mgm_pkt *p,
+	    struct mgm_counters *c, const void *key, __u16 ip_len, __u64 now)
 {
 	const struct mgm_config *cfg = config();
 	__u64 retry, *seen;
@@ -251,21 +290,26 @@ handle_miss(void *ctx, bool xdp, const struct mgm_pkt *p,
 	retry = (__u64)cfg_or(cfg ? cfg->miss_retry_ms : 0,
 			      MGM_DEF_MISS_RETRY_MS) *
 		1000000ULL;
-	seen = bpf_map_lookup_elem(&mgm_miss_seen, key);
+	seen = v6 ? bpf_map_lookup_elem(&mgm_miss_seen6, key) :
+		    bpf_map_lookup_elem(&mgm_miss_seen, key);
 	if (seen && now - *seen < retry) {
 		c->ev_dedup++;
 		return MGM_V_PASS;
 	}
-	if (emit_event(ctx, xdp, p, c, cfg, MGM_EV_MISS, key, ip_len, now))
+	if (!emit_event(ctx, xdp, p, c, cfg, MGM_EV_MISS, v6, key, ip_len, now))
+		return MGM_V_PASS;
+	if (v6)
+		bpf_map_update_elem(&mgm_miss_seen6, key, &now, BPF_ANY);
+	else
 		bpf_map_update_elem(&mgm_miss_seen, key, &now, BPF_ANY);
 	return MGM_V_PASS;
 }
 
 /* Data on another interface than the entry's iif: count, report, pass. */
 static __always_inline enum mgm_verdict
-handle_wrong_if(void *ctx, bool xdp, const struct mgm_pkt *p,
+handle_wrong_if(void *ctx, bool xdp, bool v6, const struct mgm_pkt *p,
 		struct mgm_counters *c, struct mgm_mfe_stats *st,
-		const struct mgm_mfe_key *key, __u16 ip_len, __u64 now)
+		const void *key, __u16 ip_len, __u64 now)
 {
 	const struct mgm_config *cfg;
 	__u64 interval, last;
@@ -283,7 +327,7 @@ handle_wrong_if(void *ctx, bool xdp, const struct mgm_pkt *p,
 	if (__sync_val_compare_and_swap(&st->wrong_if_event_ns, last, now) !=
 	    last)
 		return MGM_V_PASS;
-	emit_event(ctx, xdp, p, c, cfg, MGM_EV_WRONG_IF, key, ip_len, now);
+	emit_event(ctx, xdp, p, c, cfg, MGM_EV_WRONG_IF, v6, key, ip_len, now);
 	return MGM_V_PASS;
 }
 
@@ -331,7 +375,7 @@ union mfe_route {
 
 /* The rare counters of an entry, looked up only on the paths using them. */
 static __always_inline struct mgm_mfe_stats *
-entry_stats(const struct mgm_mfe_val *vp, struct mgm_counters *c)
+entry_stats(const struct mgm_mfe_ent *vp, struct mgm_counters *c)
 {
 	__u32 slot = vp->stats;
 	struct mgm_mfe_stats *st;
@@ -340,6 +384,83 @@ entry_stats(const struct mgm_mfe_val *vp, struct mgm_counters *c)
 	if (!st)
 		c->bad_entry++;
 	return st;
+}
+
+/*
+ * An entry of either family matched (its key copy checked, not dead; r
+ * its route word as loaded once): count it and judge the packet.  ttl is
+ * the arriving TTL or hop limit, tot_len the IP length (IPv6: 40 +
+ * payload length).  MGM_V_FWD: d says where to; the packet is not
+ * modified (the caller decrements the TTL or hop limit once, on
+ * whichever path makes the copies).
+ */
+static __always_inline enum mgm_verdict
+mfe_hit(void *ctx, bool xdp, bool v6, const struct mgm_pkt *p,
+	struct mgm_counters *c, struct mgm_decision *d, struct mgm_mfe_ent *vp,
+	union mfe_route r, const void *key, __u32 ttl, __u32 tot_len)
+{
+	struct mgm_mfe_stats *st;
+	__u32 mtu;
+
+	mtu = vp->mtu;
+	/*
+	 * Plain adds, not atomic ones, into the line the lookup just read: a
+	 * flow is handled by one CPU at a time (one RX queue, one NAPI
+	 * context), and locked adds cost ~10 ns of a hit.  Were one (S,G)
+	 * hashed to several queues, a concurrent add could be lost: a
+	 * statistic, never a forwarding decision.  The rare counters in
+	 * mgm_mfe_stats stay atomic.
+	 */
+	vp->packets++;
+	vp->bytes += tot_len;
+	/*
+	 * Stored every packet: packets and bytes dirty this line anyway, so
+	 * skipping an unchanged value would save nothing but cost a compare.
+	 */
+	vp->last_used = bpf_jiffies64();
+
+	if (r.f.flags & MGM_MFE_F_NEGATIVE) {
+		st = entry_stats(vp, c);
+		if (st)
+			__sync_fetch_and_add(&st->negative, 1);
+		c->negative++;
+		return MGM_V_DROP;
+	}
+	if (p->ifindex != r.f.iif) {
+		st = entry_stats(vp, c);
+		if (!st)
+			return MGM_V_PASS;
+		return handle_wrong_if(ctx, xdp, v6, p, c, st, key,
+				       ip_len16(tot_len),
+				       bpf_ktime_get_coarse_ns());
+	}
+	if (ttl <= 1) {
+		st = entry_stats(vp, c);
+		if (st)
+			__sync_fetch_and_add(&st->ttl_expired, 1);
+		c->ttl_expired++;
+		return MGM_V_PASS;
+	}
+	d->too_big = mtu && tot_len > mtu;
+	if (d->too_big) {
+		/* Some copy will not fit: each is judged on its own MTU. */
+		st = entry_stats(vp, c);
+		if (st)
+			__sync_fetch_and_add(&st->too_big, 1);
+		c->too_big++;
+	}
+	if (r.f.flags & MGM_MFE_F_KERNEL_KEEPALIVE) {
+		st = entry_stats(vp, c);
+		if (st && kernel_keepalive_due(st, bpf_ktime_get_coarse_ns())) {
+			/* Unmodified, to the kernel, which forwards it. */
+			c->kernel_keepalive++;
+			return MGM_V_PASS;
+		}
+	}
+	d->oset = r.f.oset;
+	d->flags = r.f.flags;
+	d->tot_len = ip_len16(tot_len);
+	return MGM_V_FWD;
 }
 
 /*
@@ -355,10 +476,9 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 {
 	struct mgm_mfe_key key;
 	struct mgm_mfe_val *vp;
-	struct mgm_mfe_stats *st;
 	union mfe_route r;
 	struct ipv4_opts opts;
-	__u32 ihl, tot_len, sum, mtu;
+	__u32 ihl, tot_len, sum;
 
 	if ((void *)(iph + 1) > end)
 		goto malformed;
@@ -426,68 +546,279 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 	    READ_ONCE_U32(&vp->group) != key.group ||
 	    (r.f.flags & MGM_MFE_F_DEAD))
 		goto miss;
-	mtu = vp->mtu;
-	/*
-	 * Plain adds, not atomic ones, into the line the lookup just read: a
-	 * flow is handled by one CPU at a time (one RX queue, one NAPI
-	 * context), and locked adds cost ~10 ns of a hit.  Were one (S,G)
-	 * hashed to several queues, a concurrent add could be lost: a
-	 * statistic, never a forwarding decision.  The rare counters in
-	 * mgm_mfe_stats stay atomic.
-	 */
-	vp->packets++;
-	vp->bytes += tot_len;
-	/*
-	 * Stored every packet: packets and bytes dirty this line anyway, so
-	 * skipping an unchanged value would save nothing but cost a compare.
-	 */
-	vp->last_used = bpf_jiffies64();
-
-	if (r.f.flags & MGM_MFE_F_NEGATIVE) {
-		st = entry_stats(vp, c);
-		if (st)
-			__sync_fetch_and_add(&st->negative, 1);
-		c->negative++;
-		return MGM_V_DROP;
-	}
-	if (p->ifindex != r.f.iif) {
-		st = entry_stats(vp, c);
-		if (!st)
-			return MGM_V_PASS;
-		return handle_wrong_if(ctx, xdp, p, c, st, &key, tot_len,
-				       bpf_ktime_get_coarse_ns());
-	}
-	if (iph->ttl <= 1) {
-		st = entry_stats(vp, c);
-		if (st)
-			__sync_fetch_and_add(&st->ttl_expired, 1);
-		c->ttl_expired++;
-		return MGM_V_PASS;
-	}
-	d->too_big = mtu && tot_len > mtu;
-	if (d->too_big) {
-		/* Some copy will not fit: each is judged on its own MTU. */
-		st = entry_stats(vp, c);
-		if (st)
-			__sync_fetch_and_add(&st->too_big, 1);
-		c->too_big++;
-	}
-	if (r.f.flags & MGM_MFE_F_KERNEL_KEEPALIVE) {
-		st = entry_stats(vp, c);
-		if (st && kernel_keepalive_due(st, bpf_ktime_get_coarse_ns())) {
-			/* Unmodified, to the kernel, which forwards it. */
-			c->kernel_keepalive++;
-			return MGM_V_PASS;
-		}
-	}
-	d->oset = r.f.oset;
-	d->flags = r.f.flags;
-	d->tot_len = tot_len;
-	return MGM_V_FWD;
+	/* From iif on the value is a struct mgm_mfe_ent (mgm_fwd.h). */
+	return mfe_hit(ctx, xdp, false, p, c, d, (struct mgm_mfe_ent *)&vp->iif,
+		       r, &key, iph->ttl, tot_len);
 
 miss:
 	/* The clock is read only off the hit path: a helper call. */
-	return handle_miss(ctx, xdp, p, c, &key, tot_len,
+	return handle_miss(ctx, xdp, false, p, c, &key, tot_len,
+			   bpf_ktime_get_coarse_ns());
+
+malformed:
+	c->malformed++;
+	return MGM_V_PASS;
+}
+
+/* ------------------------------------------------------------------ */
+/* IPv6                                                                 */
+
+#define MGM_NH_HOP 0
+#define MGM_NH_ROUTING 43
+#define MGM_NH_FRAGMENT 44
+#define MGM_NH_AH 51
+#define MGM_NH_ICMPV6 58
+#define MGM_NH_DSTOPTS 60
+#define MGM_IP6OPT_PAD1 0
+#define MGM_IP6OPT_ROUTER_ALERT 5
+
+/*
+ * A Hop-by-Hop header copied to the stack, and the state of the walk of
+ * its options (bpf_loop: the verifier checks one step, not every path
+ * through up to MGM_IPV6_HBH_MAX of them).
+ */
+struct ipv6_hbh {
+	__u8 b[MGM_IPV6_HBH_MAX];
+	__u32 len; /* bytes of the header, the 2-byte start included */
+	__u32 off; /* the next option */
+	__u32 res; /* enum opt_scan */
+};
+
+/*
+ * One option of the walk looking for Router Alert (RFC 2711): MLD
+ * carries it, and such packets are for the router itself.  An option
+ * running past the header is malformed.
+ */
+static long ipv6_hbh_step(__u64 i __attribute__((unused)), void *data)
+{
+	struct ipv6_hbh *o = data;
+	__u32 off = o->off;
+	__u8 type, olen;
+
+	if (off >= o->len || off >= MGM_IPV6_HBH_MAX - 1)
+		return 1;
+	type = o->b[off];
+	if (type == MGM_IP6OPT_PAD1) {
+		o->off = off + 1;
+		return 0;
+	}
+	olen = o->b[off + 1];
+	if (off + 2 + olen > o->len) {
+		o->res = OPT_MALFORMED;
+		return 1;
+	}
+	if (type == MGM_IP6OPT_ROUTER_ALERT) {
+		o->res = OPT_ROUTER_ALERT;
+		return 1;
+	}
+	o->off = off + 2 + olen;
+	return 0;
+}
+
+static __always_inline enum opt_scan ipv6_scan_hbh(struct ipv6_hbh *o)
+{
+	__u32 off;
+
+	o->off = 2;
+	o->res = OPT_OK;
+	bpf_loop(MGM_IPV6_HBH_MAX, ipv6_hbh_step, o, 0);
+	if (o->res != OPT_OK)
+		return o->res;
+	/* A lone byte at the very end can only be Pad1. */
+	off = o->off;
+	if (off == MGM_IPV6_HBH_MAX - 1 && off < o->len &&
+	    o->b[MGM_IPV6_HBH_MAX - 1] != MGM_IP6OPT_PAD1)
+		return OPT_MALFORMED;
+	return OPT_OK;
+}
+
+/*
+ * A Hop-by-Hop length (8..MGM_IPV6_HBH_MAX, checked) in a form every
+ * verifier keeps bounded, as hdr_len() does for events: Linux 6.1 refused
+ * the load when the compiler reloaded the checked length from a spill
+ * made before the check ("invalid indirect access to stack").
+ */
+static __always_inline __u32 hbh_len(__u32 len)
+{
+	_Static_assert((MGM_IPV6_HBH_MAX & (MGM_IPV6_HBH_MAX - 1)) == 0,
+		       "MGM_IPV6_HBH_MAX is a power of two");
+	len -= 1;
+	asm volatile("" : "+r"(len));
+	return (len & (MGM_IPV6_HBH_MAX - 1)) + 1;
+}
+
+static __always_inline bool ipv6_is_ext(__u32 nh)
+{
+	return nh == MGM_NH_HOP || nh == MGM_NH_ROUTING ||
+	       nh == MGM_NH_FRAGMENT || nh == MGM_NH_DSTOPTS || nh == MGM_NH_AH;
+}
+
+/* Does the element still belong to key?  (See mgm_decide.) */
+static __always_inline bool mfe6_key_is(const struct mgm_mfe6_val *vp,
+					const struct mgm_mfe6_key *k)
+{
+	__u32 diff = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		diff |= READ_ONCE_U32(&vp->source[i]) ^ k->source[i];
+		diff |= READ_ONCE_U32(&vp->group[i]) ^ k->group[i];
+	}
+	return !diff;
+}
+
+/*
+ * The forwarding decision for an IPv6 packet whose header starts at ip6h
+ * (p->l3_off into the packet; the 40-byte header is in the linear data up
+ * to end; extension headers are read with the load helpers, so that
+ * their offsets need no bounds the verifier must follow).  As
+ * mgm_decide: MGM_V_FWD leaves the packet unmodified, the caller
+ * decrements the hop limit once.
+ *
+ * Never forwarded: groups of scope 0 (reserved), 1 (interface-local) and
+ * 2 (link-local), and link-local, unspecified or loopback sources; a
+ * Hop-by-Hop Router Alert (MLD); MLD itself; more
+ * extension headers than MGM_IPV6_EXT_MAX; and anything malformed: a
+ * payload length beyond the frame, an extension header running past the
+ * payload, a Hop-by-Hop header anywhere but first.  A Fragment header
+ * does not stop forwarding: every fragment of an (S,G) is forwarded
+ * (routers never reassemble or fragment IPv6); past a non-first
+ * fragment's header there is no upper-layer header to look at.
+ */
+static __always_inline enum mgm_verdict
+mgm_decide6(void *ctx, bool xdp, const struct mgm_pkt *p, struct ipv6hdr *ip6h,
+	    void *end, struct mgm_counters *c, struct mgm_decision *d)
+{
+	struct mgm_mfe6_key key;
+	struct mgm_mfe6_val *vp;
+	union mfe_route r;
+	__u32 tot_len, off, nh, i;
+	bool later_frag = false;
+	__u8 h[8];
+
+	c->rx6++;
+	if ((void *)(ip6h + 1) > end)
+		goto malformed;
+	tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	if (ip6h->version != 6 || tot_len > p->l3_len)
+		goto malformed;
+	/* ff00::/8 only; scopes 0, 1 and 2 never leave the link. */
+	if (ip6h->daddr.in6_u.u6_addr8[0] != 0xff) {
+		c->pass_not_mcast++;
+		return MGM_V_PASS;
+	}
+	if ((ip6h->daddr.in6_u.u6_addr8[1] & 0x0f) <= 2) {
+		c->pass_scope6++;
+		return MGM_V_PASS;
+	}
+	/*
+	 * Nor the sources that never leave a link or a host (RFC 4291):
+	 * link-local fe80::/10, unspecified ::, loopback ::1.  A multicast
+	 * source is no valid packet at all.
+	 */
+	if (ip6h->saddr.in6_u.u6_addr8[0] == 0xff)
+		goto malformed;
+	if ((ip6h->saddr.in6_u.u6_addr8[0] == 0xfe &&
+	     (ip6h->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80) ||
+	    !(ip6h->saddr.in6_u.u6_addr32[0] | ip6h->saddr.in6_u.u6_addr32[1] |
+	      ip6h->saddr.in6_u.u6_addr32[2] |
+	      (ip6h->saddr.in6_u.u6_addr32[3] & ~bpf_htonl(1)))) {
+		c->pass_scope6++;
+		return MGM_V_PASS;
+	}
+
+	nh = ip6h->nexthdr;
+	off = sizeof(*ip6h);
+	if (nh == MGM_NH_HOP) {
+		struct ipv6_hbh o;
+		__u32 len;
+
+		if (off + 8 > tot_len ||
+		    pkt_load(ctx, xdp, p->l3_off + off, h, 2) < 0)
+			goto malformed;
+		len = ((__u32)h[1] + 1) * 8;
+		if (off + len > tot_len)
+			goto malformed;
+		if (len > MGM_IPV6_HBH_MAX) {
+			/* Options beyond what is read: cannot rule out RA. */
+			c->pass_ext6++;
+			return MGM_V_PASS;
+		}
+		__builtin_memset(&o, 0, sizeof(o));
+		/* 8..64 here: bounded for the verifier by construction. */
+		len = hbh_len(len);
+		if (pkt_load(ctx, xdp, p->l3_off + off, o.b, len) < 0)
+			goto malformed;
+		o.len = len;
+		switch (ipv6_scan_hbh(&o)) {
+		case OPT_MALFORMED:
+			goto malformed;
+		case OPT_ROUTER_ALERT:
+			c->pass_ra++;
+			return MGM_V_PASS;
+		default:
+			break;
+		}
+		nh = h[0];
+		off += len;
+	}
+	for (i = 0; i < MGM_IPV6_EXT_MAX; i++) {
+		__u32 len;
+
+		if (!ipv6_is_ext(nh))
+			break;
+		/* Hop-by-Hop only right after the IPv6 header (RFC 8200). */
+		if (nh == MGM_NH_HOP || off + 8 > tot_len ||
+		    pkt_load(ctx, xdp, p->l3_off + off, h, 8) < 0)
+			goto malformed;
+		if (nh == MGM_NH_FRAGMENT) {
+			len = 8;
+			/* Offset (13 bits, 8-byte units) not 0: a later
+			 * fragment, no upper-layer header follows. */
+			later_frag = (((__u32)h[2] << 8 | h[3]) & 0xfff8) != 0;
+		} else if (nh == MGM_NH_AH)
+			len = ((__u32)h[1] + 2) * 4;
+		else
+			len = ((__u32)h[1] + 1) * 8;
+		if (off + len > tot_len)
+			goto malformed;
+		nh = h[0];
+		off += len;
+		if (later_frag)
+			break;
+	}
+	if (!later_frag && ipv6_is_ext(nh)) {
+		c->pass_ext6++;
+		return MGM_V_PASS;
+	}
+	if (!later_frag && nh == MGM_NH_ICMPV6) {
+		if (off + 4 > tot_len ||
+		    pkt_load(ctx, xdp, p->l3_off + off, h, 1) < 0)
+			goto malformed;
+		/* Query, v1 report, v1 done, v2 report. */
+		if (h[0] == 130 || h[0] == 131 || h[0] == 132 || h[0] == 143) {
+			c->pass_mld++;
+			return MGM_V_PASS;
+		}
+	}
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		key.source[i] = ip6h->saddr.in6_u.u6_addr32[i];
+		key.group[i] = ip6h->daddr.in6_u.u6_addr32[i];
+	}
+	vp = bpf_map_lookup_elem(&mgm_mfe6, &key);
+	if (!vp)
+		goto miss;
+	r.word = READ_ONCE_U64(&vp->e.iif);
+	if (!mfe6_key_is(vp, &key) || (r.f.flags & MGM_MFE_F_DEAD))
+		goto miss;
+	return mfe_hit(ctx, xdp, true, p, c, d, &vp->e, r, &key,
+		       ip6h->hop_limit, tot_len);
+
+miss:
+	return handle_miss(ctx, xdp, true, p, c, &key, ip_len16(tot_len),
 			   bpf_ktime_get_coarse_ns());
 
 malformed:

@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 5
+#define MGM_FWD_ABI_VERSION 6
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -41,14 +41,24 @@
 #ifndef MGM_IF_MAX
 #define MGM_IF_MAX 1024U /* interfaces known to the fast path */
 #endif
-#define MGM_MISS_SEEN_MAX 65536U /* (S,G) miss dedupe table (LRU) */
+#define MGM_MISS_SEEN_MAX 65536U /* (S,G) miss dedupe table (LRU), per family */
 #define MGM_EVENT_RING_BYTES (1U << 20)
+
+/*
+ * IPv6 extension headers the fast path walks after the Hop-by-Hop header
+ * before it gives up (a packet with more is passed to the kernel,
+ * counted as pass_ext6), and the largest Hop-by-Hop header whose options
+ * it reads (a larger one: the same).  The loop bounds of the program.
+ */
+#define MGM_IPV6_EXT_MAX 6U
+#define MGM_IPV6_HBH_MAX 64U
 
 /* Bytes of the IP header (and what follows) copied into an event. */
 #define MGM_EVENT_HDR_MAX 64U
 
 /* Map names, as pinned.  Kept short: BPF object names hold 15 chars. */
 #define MGM_MAP_MFE "mgm_mfe"
+#define MGM_MAP_MFE6 "mgm_mfe6"
 #define MGM_MAP_MFE_STATS "mgm_mfe_stats"
 #define MGM_MAP_OSETS "mgm_osets"
 #define MGM_MAP_OSET_LIST "mgm_oset_list"
@@ -58,6 +68,7 @@
 #define MGM_MAP_COUNTERS "mgm_counters"
 #define MGM_MAP_EVENTS "mgm_events"
 #define MGM_MAP_MISS_SEEN "mgm_miss_seen"
+#define MGM_MAP_MISS_SEEN6 "mgm_miss_seen6"
 #define MGM_MAP_CONFIG "mgm_config"
 #define MGM_MAP_BUDGET "mgm_budget"
 
@@ -147,6 +158,45 @@ struct mgm_mfe_val {
 };
 
 /*
+ * The part of an entry after its key copy, the same for both families:
+ * struct mgm_mfe_val from iif on has exactly this layout (asserted
+ * below), and struct mgm_mfe6_val embeds it, so that the program judges
+ * both with one piece of code and the datapath layer changes both with
+ * one kind of store.  See struct mgm_mfe_val for what each field means.
+ */
+struct mgm_mfe_ent {
+	__u32 iif; /* the route word: iif, oset, flags (8-byte aligned) */
+	__u16 oset;
+	__u16 flags;
+	__u16 mtu;
+	__u16 pad;
+	__u32 stats;
+	__u64 packets;
+	__u64 bytes; /* IPv6: 40 + payload length per packet */
+	__u64 last_used;
+};
+
+/*
+ * mgm_mfe6: HASH (source, group) -> struct mgm_mfe6_val, the IPv6
+ * entries (ff00::/8 groups).  Addresses are the 16 bytes of the wire in
+ * network order, as four __be32 words (aligned loads in the program).
+ * Its own map, beside mgm_mfe: a v4 and a v6 key never meet.  Out-sets,
+ * stats slots, interfaces, counters, events and their budget are shared
+ * with IPv4; the miss dedupe has its own LRU (mgm_miss_seen6).
+ */
+struct mgm_mfe6_key {
+	__be32 source[4];
+	__be32 group[4];
+};
+
+struct mgm_mfe6_val {
+	/* A copy of the key, checked as in mgm_mfe_val. */
+	__be32 source[4];
+	__be32 group[4];
+	struct mgm_mfe_ent e; /* route word at offset 32 */
+};
+
+/*
  * In-place change of one mgm_mfe element: the arguments of mgm_mfe_ctl,
  * a raw_tp program the datapath layer runs with BPF_PROG_TEST_RUN (never
  * attached; kernel >= 5.10, older than anything with XDP broadcast).  It
@@ -162,6 +212,19 @@ struct mgm_mfe_ctl {
 };
 
 /*
+ * The same for one mgm_mfe6 element: mgm_mfe6_ctl, a second raw_tp
+ * program (its key takes four arguments): arguments 0-3 the key,
+ * 4 the route word, 5 the MTU.
+ */
+struct mgm_mfe6_ctl {
+	struct mgm_mfe6_key key; /* arguments 0-3 */
+	__u32 iif; /* argument 4: the new route word */
+	__u16 oset;
+	__u16 flags;
+	__u64 mtu; /* argument 5 */
+};
+
+/*
  * mgm_mfe_stats: ARRAY indexed by mgm_mfe_val.stats, the counters a hit
  * does not touch.  Shared by all CPUs, updated atomically.  A slot is
  * recycled only after a grace period, so a packet still holding an old
@@ -169,7 +232,7 @@ struct mgm_mfe_ctl {
  */
 struct mgm_mfe_stats {
 	__u64 wrong_if; /* arrived on another interface (ulPktsDifferentIf) */
-	__u64 ttl_expired; /* TTL <= 1, not forwarded (ulInHdrErrors) */
+	__u64 ttl_expired; /* TTL or hop limit <= 1 (ulInHdrErrors) */
 	__u64 negative; /* dropped by a negative entry (ulNegativeMfe) */
 	__u64 too_big; /* larger than the smallest MTU of the out-set */
 	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
@@ -244,7 +307,8 @@ enum mgm_if_flags {
 
 struct mgm_if_val {
 	__u8 mac[6]; /* source MAC written into each copy */
-	__u8 ttl_threshold; /* forward only if the arriving TTL > threshold */
+	__u8 ttl_threshold; /* forward only if the arriving TTL (IPv6: hop
+			     * limit) > threshold */
 	__u8 flags; /* enum mgm_if_flags */
 	__u32 stats; /* slot in mgm_if_stats */
 	__u32 mtu;
@@ -268,19 +332,21 @@ struct mgm_if_stats {
 #define MGM_COUNTERS(X)                                                    \
 	X(rx, "frames seen by the ingress program")                        \
 	X(forwarded, "redirected to an out-set")                           \
-	X(no_entry, "IPv4 multicast data without an MFE (passed)")         \
+	X(no_entry, "multicast data without an MFE (passed)")              \
 	X(wrong_if, "failed the incoming-interface check (passed)")        \
-	X(ttl_expired, "TTL <= 1, not forwarded (passed)")                 \
+	X(ttl_expired, "TTL or hop limit <= 1, not forwarded (passed)")    \
 	X(negative, "dropped by a negative entry")                         \
 	X(too_big, "larger than the smallest MTU of its out-set")          \
-	X(malformed, "bad IPv4 header, never forwarded (passed)")          \
+	X(malformed, "bad IPv4/IPv6 header, never forwarded (passed)")     \
 	X(pass_not_ip, "not IPv4 or IPv6 (passed)")                        \
-	X(pass_ipv6, "IPv6, not handled yet (passed)")                     \
 	X(pass_vlan, "802.1Q/802.1ad tagged, not handled yet (passed)")    \
 	X(pass_not_mcast, "unicast or broadcast destination (passed)")     \
 	X(pass_local, "link-local group 224.0.0.0/24 (passed)")            \
+	X(pass_scope6, "IPv6 scope 0-2 group, fe80::/10, ::, ::1 source")  \
+	X(pass_mld, "MLD, ICMPv6 130/131/132/143 (passed)")                \
+	X(pass_ext6, "IPv6 extension headers beyond the walk (passed)")    \
 	X(pass_igmp, "IGMP (passed)")                                      \
-	X(pass_ra, "IP Router Alert option (passed)")                      \
+	X(pass_ra, "Router Alert: IPv4 option, IPv6 hop-by-hop (passed)")  \
 	X(bad_entry, "entry with an empty out-set or stats slot (passed)") \
 	X(kernel_keepalive, "keepalive packets to the kernel (passed)")    \
 	X(ev_sent, "events written to the ring")                           \
@@ -293,7 +359,9 @@ struct mgm_if_stats {
 	X(tc_rx, "frames seen by the tc forwarder (tc-received ifs)")      \
 	X(tc_fanout, "packets whose copies the tc path made")              \
 	X(tc_bad_set, "tc path: out-set slot without a member list")       \
-	X(tc_stale, "tc path: marked packet outlived its set, dropped")
+	X(tc_stale, "tc path: marked packet outlived its set, dropped")    \
+	X(rx6, "IPv6 frames seen by the forwarders")                       \
+	X(forwarded6, "IPv6 packets redirected or handed to the tc path")
 
 enum mgm_counter {
 #define MGM_X_ENUM(name, desc) MGM_CNT_##name,
@@ -309,6 +377,8 @@ struct mgm_counters {
 };
 
 /* Events from the fast path to userspace, through the mgm_events ring. */
+#define MGM_EV_AF_INET 2 /* AF_INET, for the program (no libc there) */
+#define MGM_EV_AF_INET6 10 /* AF_INET6 */
 enum mgm_event_type {
 	MGM_EV_MISS = 1, /* first packets of an (S,G) without an MFE */
 	MGM_EV_WRONG_IF = 2, /* (S,G) data on another interface than its iif */
@@ -317,13 +387,22 @@ enum mgm_event_type {
 struct mgm_event {
 	__u32 type; /* enum mgm_event_type */
 	__u32 ifindex; /* interface the packet arrived on */
-	__be32 source;
-	__be32 group;
+	/* family AF_INET: source and group; AF_INET6: source6 and group6 */
+	union {
+		__be32 source;
+		__be32 source6[4];
+	};
+	union {
+		__be32 group;
+		__be32 group6[4];
+	};
 	__u64 ts_ns; /* CLOCK_MONOTONIC(_COARSE) */
 	__u16 hdr_len; /* bytes valid in hdr[] */
-	__u16 ip_len; /* the packet's IP total length */
-	__u32 pad;
-	__u8 hdr[MGM_EVENT_HDR_MAX]; /* IP header, options, start of payload */
+	/* IPv4 total length; IPv6 40 + payload length (at most 65535) */
+	__u16 ip_len;
+	__u16 family; /* AF_INET (2) or AF_INET6 (10) */
+	__u16 pad;
+	__u8 hdr[MGM_EVENT_HDR_MAX]; /* IP header and what follows */
 };
 
 /* mgm_config: ARRAY of one; zero fields mean "use the default". */
@@ -365,6 +444,33 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) == 48, "mfe value layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_val, iif) == 8,
 		      "mfe route word aligned");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_ctl) == 24, "mfe ctl layout");
+/* mgm_mfe_val from iif on is a struct mgm_mfe_ent, field by field. */
+#define MGM_FWD_ENT_SAME(f)                                                    \
+	MGM_FWD_STATIC_ASSERT(                                                 \
+		__builtin_offsetof(struct mgm_mfe_val, f) -                    \
+				__builtin_offsetof(struct mgm_mfe_val, iif) == \
+			__builtin_offsetof(struct mgm_mfe_ent, f),             \
+		"mfe value tail is a struct mgm_mfe_ent: " #f)
+MGM_FWD_ENT_SAME(iif);
+MGM_FWD_ENT_SAME(oset);
+MGM_FWD_ENT_SAME(flags);
+MGM_FWD_ENT_SAME(mtu);
+MGM_FWD_ENT_SAME(pad);
+MGM_FWD_ENT_SAME(stats);
+MGM_FWD_ENT_SAME(packets);
+MGM_FWD_ENT_SAME(bytes);
+MGM_FWD_ENT_SAME(last_used);
+#undef MGM_FWD_ENT_SAME
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_ent) == 40, "mfe entry layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) ==
+			      __builtin_offsetof(struct mgm_mfe_val, iif) +
+				      sizeof(struct mgm_mfe_ent),
+		      "mfe value = key copy + entry");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_key) == 32, "mfe6 key layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_val) == 72, "mfe6 value layout");
+MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe6_val, e) == 32,
+		      "mfe6 route word aligned");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_ctl) == 48, "mfe6 ctl layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 56, "mfe stats layout");
 MGM_FWD_STATIC_ASSERT(MGM_OSET_MAX <= MGM_OSET_LIMIT, "oset slot is 16 bits");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_val) == 20, "if value layout");
@@ -372,7 +478,9 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 40, "if stats layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_oset_list) == 8 + 4 * MGM_OSET_MAX_OIFS,
 		      "oset list layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_xdp_meta) == 8, "xdp meta layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 96, "event layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 120, "event layout");
+MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_event, hdr) == 56,
+		      "event header bytes");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 40, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,

@@ -40,9 +40,10 @@ static const char usage_text[] =
 	"  if-set IF TTL-THRESHOLD       egress TTL threshold of IF\n"
 	"  mfe-set SRC GRP IIF [OIF...]  install/replace (no OIF: negative)\n"
 	"  mfe-del SRC GRP               delete\n"
+	"  mfe-counters SRC GRP          counters of one MFE\n"
 	"  release IF                    remove IF from all forwarding state\n"
 	"  flip SRC GRP IIF A,B C,D N US alternate the out-set N times\n"
-	"  show                          MFEs with counters\n"
+	"  show                          MFEs with counters (IPv4, then IPv6)\n"
 	"  counters                      global counters\n"
 	"  if-counters IF                egress counters of IF\n"
 	"  if-refresh IF                 re-read MAC, MTU, xdp-features of IF\n"
@@ -50,7 +51,10 @@ static const char usage_text[] =
 	"  probe [FEATURE]               optional kernel features (ipmr, ip6mr):\n"
 	"                                exit 0 if all named are there, 1 if not\n"
 	"\n"
-	"Example: mgm-dp -r /sys/fs/bpf/t1 mfe-set 192.0.2.1 239.1.1.1 eth0 eth1 eth2\n";
+	"SRC and GRP are IPv4 or IPv6 addresses (both of one family).\n"
+	"\n"
+	"Example: mgm-dp -r /sys/fs/bpf/t1 mfe-set 192.0.2.1 239.1.1.1 eth0 eth1 eth2\n"
+	"         mgm-dp -r /sys/fs/bpf/t1 mfe-set 2001:db8::1 ff0e::1 eth0 eth1\n";
 
 static void die(const char *what, int err)
 {
@@ -70,15 +74,41 @@ static uint32_t ifidx(const char *name)
 	return i;
 }
 
-static uint32_t addr(const char *s)
-{
-	struct in_addr a;
+/* An (S,G) of either family, as given on the command line. */
+struct sg {
+	int family;
+	uint32_t s4, g4;
+	struct in6_addr s6, g6;
+};
 
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "mgm-dp: bad IPv4 address '%s'\n", s);
-		exit(2);
+static struct sg parse_sg(const char *src, const char *grp)
+{
+	struct sg sg = { .family = AF_INET };
+	struct in_addr a, b;
+
+	if (inet_pton(AF_INET, src, &a) == 1 &&
+	    inet_pton(AF_INET, grp, &b) == 1) {
+		sg.s4 = a.s_addr;
+		sg.g4 = b.s_addr;
+		return sg;
 	}
-	return a.s_addr;
+	if (inet_pton(AF_INET6, src, &sg.s6) == 1 &&
+	    inet_pton(AF_INET6, grp, &sg.g6) == 1) {
+		sg.family = AF_INET6;
+		return sg;
+	}
+	fprintf(stderr,
+		"mgm-dp: '%s' '%s': not two IPv4 or two IPv6 addresses\n",
+		src, grp);
+	exit(2);
+}
+
+static int sg_install(struct mgm_dp *dp, const struct sg *sg, uint32_t iif,
+		      const uint32_t *oifs, uint32_t n)
+{
+	if (sg->family == AF_INET6)
+		return mgm_dp_mfe6_install(dp, &sg->s6, &sg->g6, iif, oifs, n);
+	return mgm_dp_mfe_install(dp, sg->s4, sg->g4, iif, oifs, n);
 }
 
 static uint32_t parse_set(char *list, uint32_t *out)
@@ -128,6 +158,49 @@ static int show_one(void *arg, const struct mgm_dp_mfe_info *m)
 		       (unsigned long long)m->counters.kernel_passes);
 	putchar('\n');
 	return 0;
+}
+
+/* show, for an IPv6 entry: the same line as show_one. */
+static int show_one6(void *arg, const struct mgm_dp_mfe6_info *m)
+{
+	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	uint32_t i;
+
+	(void)arg;
+	inet_ntop(AF_INET6, &m->source, s, sizeof(s));
+	inet_ntop(AF_INET6, &m->group, g, sizeof(g));
+	printf("%-15s %-15s iif %-8s", s, g,
+	       if_indextoname(m->iif, ifn) ? ifn : "?");
+	if (m->negative)
+		printf(" negative");
+	else
+		printf(" set %u oifs", m->oset_slot);
+	for (i = 0; i < m->n_oifs; i++)
+		printf(" %s", if_indextoname(m->oifs[i], ifn) ? ifn : "?");
+	printf("  pkts %llu bytes %llu wrong_if %llu ttl %llu neg %llu",
+	       (unsigned long long)m->counters.packets,
+	       (unsigned long long)m->counters.bytes,
+	       (unsigned long long)m->counters.wrong_if,
+	       (unsigned long long)m->counters.ttl_expired,
+	       (unsigned long long)m->counters.negative);
+	if (m->flags & MGM_MFE_F_KERNEL_KEEPALIVE)
+		printf(" keepalive %llu",
+		       (unsigned long long)m->counters.kernel_passes);
+	putchar('\n');
+	return 0;
+}
+
+static void print_event6(void *ctx, const struct mgm_dp_event6 *ev)
+{
+	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+
+	(void)ctx;
+	inet_ntop(AF_INET6, &ev->source, s, sizeof(s));
+	inet_ntop(AF_INET6, &ev->group, g, sizeof(g));
+	printf("%s %s %s ifindex %u hdr %u ip_len %u\n",
+	       ev->type == MGM_DP_EV_MISS ? "miss" : "wrong-if", s, g, ev->ifindex,
+	       ev->hdr_len, ev->ip_len);
+	fflush(stdout);
 }
 
 static void print_event(void *ctx, const struct mgm_dp_event *ev)
@@ -230,6 +303,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "detach") && argc == 1) {
 		/* With our maps at hand, "ours" means: uses them. */
 		o.readonly = true;
+		o.identify_only = true;
 		if (mgm_dp_open(&o, &dp))
 			dp = NULL;
 		err = mgm_dp_detach(dp, ifidx(argv[0]));
@@ -239,7 +313,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	o.readonly = !strcmp(cmd, "show") || !strcmp(cmd, "counters") ||
-		     !strcmp(cmd, "if-counters");
+		     !strcmp(cmd, "if-counters") ||
+		     !strcmp(cmd, "mfe-counters");
 	err = mgm_dp_open(&o, &dp);
 	if (err)
 		die("open", err);
@@ -266,12 +341,33 @@ int main(int argc, char **argv)
 		uint32_t oifs[MGM_OSET_MAX_OIFS], n = 0;
 		int i;
 
+		struct sg sg = parse_sg(argv[0], argv[1]);
+
 		for (i = 3; i < argc && n < MGM_OSET_MAX_OIFS; i++)
 			oifs[n++] = ifidx(argv[i]);
-		err = mgm_dp_mfe_install(dp, addr(argv[0]), addr(argv[1]),
-					 ifidx(argv[2]), oifs, n);
+		err = sg_install(dp, &sg, ifidx(argv[2]), oifs, n);
 	} else if (!strcmp(cmd, "mfe-del") && argc == 2) {
-		err = mgm_dp_mfe_delete(dp, addr(argv[0]), addr(argv[1]));
+		struct sg sg = parse_sg(argv[0], argv[1]);
+
+		err = sg.family == AF_INET6 ?
+			      mgm_dp_mfe6_delete(dp, &sg.s6, &sg.g6) :
+			      mgm_dp_mfe_delete(dp, sg.s4, sg.g4);
+	} else if (!strcmp(cmd, "mfe-counters") && argc == 2) {
+		struct sg sg = parse_sg(argv[0], argv[1]);
+		struct mgm_dp_mfe_counters mc;
+
+		err = sg.family == AF_INET6 ?
+			      mgm_dp_mfe6_counters(dp, &sg.s6, &sg.g6, &mc) :
+			      mgm_dp_mfe_counters(dp, sg.s4, sg.g4, &mc);
+		if (!err)
+			printf("packets %llu bytes %llu wrong_if %llu ttl_expired %llu negative %llu too_big %llu kernel_passes %llu\n",
+			       (unsigned long long)mc.packets,
+			       (unsigned long long)mc.bytes,
+			       (unsigned long long)mc.wrong_if,
+			       (unsigned long long)mc.ttl_expired,
+			       (unsigned long long)mc.negative,
+			       (unsigned long long)mc.too_big,
+			       (unsigned long long)mc.kernel_passes);
 	} else if (!strcmp(cmd, "release") && argc == 1) {
 		err = mgm_dp_release_if(dp, ifidx(argv[0]));
 		if (err >= 0) {
@@ -282,20 +378,21 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(cmd, "flip") && argc == 7) {
 		uint32_t a[MGM_OSET_MAX_OIFS], b[MGM_OSET_MAX_OIFS], na, nb;
-		uint32_t s = addr(argv[0]), g = addr(argv[1]);
+		struct sg sg = parse_sg(argv[0], argv[1]);
 		uint32_t iif = ifidx(argv[2]);
 		long n = atol(argv[5]), us = atol(argv[6]), i;
 
 		na = parse_set(argv[3], a);
 		nb = parse_set(argv[4], b);
 		for (i = 0; i < n && !err; i++) {
-			err = mgm_dp_mfe_install(dp, s, g, iif, i & 1 ? b : a,
-						 i & 1 ? nb : na);
+			err = sg_install(dp, &sg, iif, i & 1 ? b : a,
+					 i & 1 ? nb : na);
 			usleep(us);
 		}
 		printf("flipped %ld times\n", i);
 	} else if (!strcmp(cmd, "show")) {
 		err = mgm_dp_mfe_foreach(dp, show_one, NULL);
+		err = err ?: mgm_dp_mfe6_foreach(dp, show_one6, NULL);
 	} else if (!strcmp(cmd, "counters")) {
 		struct mgm_counters cnt;
 		const __u64 *v = (const __u64 *)&cnt;
@@ -328,6 +425,7 @@ int main(int argc, char **argv)
 		struct pollfd pfd = { .fd = mgm_dp_event_fd(dp),
 				      .events = POLLIN };
 
+		mgm_dp_set_event6_cb(dp, print_event6, NULL);
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 		while (!stop && mono_ns() < end && pfd.fd >= 0) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <string.h>
 
@@ -87,4 +88,49 @@ int pkt_ipv4_csum_ok(const uint8_t *buf, size_t off)
 	const struct iphdr *ip = (const struct iphdr *)(buf + off);
 
 	return csum16(buf + off, ip->ihl * 4) == 0;
+}
+
+size_t pkt6_build(uint8_t *buf, size_t cap, const struct pkt6_spec *s)
+{
+	static const uint8_t smac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+	size_t l3 = PKT6_L3_OFF, len;
+	struct ipv6hdr *ip;
+	uint8_t *up;
+	int plen;
+
+	len = l3 + sizeof(*ip) + s->ext_len + 8 + s->payload;
+	if (len > cap)
+		return 0;
+	memset(buf, 0, len);
+	ip = (struct ipv6hdr *)(buf + l3);
+	inet_pton(AF_INET6, s->src ? s->src : "2001:db8::1", &ip->saddr);
+	inet_pton(AF_INET6, s->dst ? s->dst : "ff0e::db8:1", &ip->daddr);
+	/* 33:33 and the group's last 32 bits (RFC 2464). */
+	buf[0] = 0x33;
+	buf[1] = 0x33;
+	memcpy(buf + 2, &ip->daddr.s6_addr[12], 4);
+	memcpy(buf + 6, smac, 6);
+	buf[12] = ETH_P_IPV6 >> 8;
+	buf[13] = ETH_P_IPV6 & 0xff;
+	ip->version = s->version ? s->version : 6;
+	ip->flow_lbl[0] = 0x01;
+	ip->flow_lbl[2] = 0x23;
+	plen = (int)(s->ext_len + 8 + s->payload) + s->plen_delta;
+	ip->payload_len = htons((uint16_t)plen);
+	ip->nexthdr = s->ext_len ? s->nh : s->upper ? s->upper : IPPROTO_UDP;
+	ip->hop_limit = s->hlim;
+	if (s->ext_len)
+		memcpy(ip + 1, s->ext, s->ext_len);
+	up = (uint8_t *)(ip + 1) + s->ext_len;
+	if (s->upper == IPPROTO_ICMPV6) {
+		up[0] = s->icmp_type;
+	} else {
+		struct udphdr *udp = (struct udphdr *)up;
+
+		udp->source = htons(4000);
+		udp->dest = htons(5000);
+		udp->len = htons(8 + s->payload);
+	}
+	memset(up + 8, 0xab, s->payload);
+	return len;
 }

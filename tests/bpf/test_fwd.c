@@ -48,6 +48,17 @@ static char pin_root[64];
 #define G_KA "239.8.8.8" /* a kernel-mirrored entry, with keepalive */
 #define G_TC "239.7.7.7" /* out-set {o1, t1}: t1 takes no XDP redirects */
 
+/* IPv6: source, group, a negative one, one with a tc member. */
+#define S6 "2001:db8::1"
+#define S6B "2001:db8::2"
+#define G6 "ff0e::db8:1"
+#define G6_NEG "ff0e::db8:99"
+#define G6_TC "ff0e::db8:7"
+#define HIT6(...)                                             \
+	{                                                     \
+		.src = S6, .dst = G6, .hlim = 64, __VA_ARGS__ \
+	}
+
 /* Pseudo-verdict of a row: XDP_PASS, marked for the tc path. */
 #define XDP_TO_TC 100U
 static uint32_t if_t1;
@@ -99,9 +110,21 @@ static void on_event(void *ctx, const struct mgm_dp_event *ev)
 		evs[n_evs++] = *ev;
 }
 
+/* IPv6 events (mgm_dp_set_event6_cb). */
+static struct mgm_dp_event6 evs6[64];
+static int n_evs6;
+
+static void on_event6(void *ctx, const struct mgm_dp_event6 *ev)
+{
+	(void)ctx;
+	if (n_evs6 < 64)
+		evs6[n_evs6++] = *ev;
+}
+
 static int drain_events(void)
 {
 	n_evs = 0;
+	n_evs6 = 0;
 	mgm_dp_event_poll(dp, on_event, NULL);
 	return n_evs;
 }
@@ -127,10 +150,10 @@ static uint64_t cnt_at(const struct mgm_counters *c, size_t off)
 static const size_t verdict_counters[] = {
 	CNT(forwarded),	       CNT(no_entry),	    CNT(wrong_if),
 	CNT(ttl_expired),      CNT(negative),	    CNT(too_big),
-	CNT(malformed),	       CNT(pass_not_ip),    CNT(pass_ipv6),
+	CNT(malformed),	       CNT(pass_not_ip),    CNT(pass_scope6),
 	CNT(pass_vlan),	       CNT(pass_not_mcast), CNT(pass_local),
 	CNT(pass_igmp),	       CNT(pass_ra),	    CNT(bad_entry),
-	CNT(kernel_keepalive),
+	CNT(kernel_keepalive), CNT(pass_mld),	    CNT(pass_ext6),
 };
 
 enum on_if { ON_IN, ON_O3 };
@@ -201,8 +224,9 @@ static const struct row rows[] = {
 	  CNT(pass_not_mcast), 0 },
 	{ "arp", HIT(.ethertype = ETH_P_ARP), ON_IN, XDP_PASS, CNT(pass_not_ip),
 	  0 },
-	{ "ipv6", HIT(.ethertype = ETH_P_IPV6), ON_IN, XDP_PASS, CNT(pass_ipv6),
-	  0 },
+	/* An IPv4 packet behind the IPv6 ethertype: version 4, malformed. */
+	{ "ipv4 as ipv6", HIT(.ethertype = ETH_P_IPV6), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
 	{ "vlan", HIT(.vlan = true), ON_IN, XDP_PASS, CNT(pass_vlan), 0 },
 	{ "version 6 in ipv4", HIT(.version = 6), ON_IN, XDP_PASS,
 	  CNT(malformed), 0 },
@@ -1089,6 +1113,13 @@ static void test_release(void)
 	mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set, 2);
 }
 
+static int inst6(const char *s, const char *g, uint32_t iif,
+		 const uint32_t *oifs, uint32_t n);
+static int del6(const char *s, const char *g);
+static int mfe6_raw(const char *s, const char *g, struct mgm_mfe6_val *v);
+static struct mgm_dp_mfe_counters cnt6(const char *s, const char *g);
+static void on_event6(void *ctx, const struct mgm_dp_event6 *ev);
+
 /*
  * A restarted owner adopts the pinned maps: entries keep forwarding, the
  * out-set pool and slot bookkeeping are rebuilt from what is pinned.
@@ -1115,6 +1146,17 @@ static void test_adopt(void)
 		CHECK_EQ(mfe_raw(ip4(S2), ip4("239.6.6.9"), &v), 0,
 			 "dead element pinned at close");
 	}
+	/* The same for IPv6: one live entry, one dead. */
+	CHECK_EQ(inst6(S6, "ff0e::a:1", if_in, set, 2), 0, "v6 install");
+	CHECK_EQ(inst6(S6, "ff0e::a:2", if_in, set, 2), 0, "v6 install");
+	CHECK_EQ(del6(S6, "ff0e::a:2"), 0, "v6 delete");
+	{
+		struct mgm_mfe6_val v;
+
+		CHECK_EQ(mfe6_raw(S6, "ff0e::a:2", &v), 0,
+			 "dead v6 element pinned at close");
+	}
+	n_oset = mgm_dp_oset_count(dp);
 	mgm_dp_close(dp);
 	dp = NULL;
 	CHECK_EQ(mgm_dp_open(&o, &dp), 0, "reopen");
@@ -1127,7 +1169,21 @@ static void test_adopt(void)
 		CHECK(mfe_raw(ip4(S2), ip4("239.6.6.9"), &v) == -ENOENT,
 		      "the new owner removed the dead element at start-up");
 	}
+	mgm_dp_set_event6_cb(dp, on_event6, NULL);
 	CHECK_EQ(mgm_dp_mfe_count(dp), n_mfe, "entries adopted");
+	CHECK_EQ(mgm_dp_mfe6_count(dp), 1, "the v6 entry adopted");
+	{
+		struct pkt6_spec s6 = HIT6(.dst = "ff0e::a:1");
+		struct mgm_mfe6_val v;
+		uint8_t p6[256];
+		size_t l6 = pkt6_build(p6, sizeof(p6), &s6);
+
+		CHECK(mfe6_raw(S6, "ff0e::a:2", &v) == -ENOENT,
+		      "the dead v6 element removed at start-up");
+		run_prog(p6, l6, if_in, &r);
+		CHECK_EQ(r.verdict, XDP_REDIRECT, "adopted v6 entry forwards");
+		CHECK_EQ(cnt6(S6, "ff0e::a:1").packets, 1, "and counts");
+	}
 	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "out-sets adopted");
 	run_prog(pkt, len, if_in, &r);
 	CHECK_EQ(r.verdict, XDP_REDIRECT, "adopted entry forwards");
@@ -1140,6 +1196,7 @@ static void test_adopt(void)
 	CHECK_EQ(mgm_dp_oset_count(dp), n_oset + 1, "one more set");
 	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4(G2)), 0, "delete");
 	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "its set released");
+	CHECK_EQ(del6(S6, "ff0e::a:1"), 0, "v6 delete");
 }
 
 static void test_event_fd(void)
@@ -1373,6 +1430,686 @@ static void test_tc_path(void)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* IPv6                                                                 */
+
+static struct in6_addr ip6(const char *s)
+{
+	struct in6_addr a;
+
+	inet_pton(AF_INET6, s, &a);
+	return a;
+}
+
+/* Install (s, g) from iif to oifs[n] (n == 0: negative). */
+static int inst6(const char *s, const char *g, uint32_t iif,
+		 const uint32_t *oifs, uint32_t n)
+{
+	struct in6_addr a = ip6(s), b = ip6(g);
+
+	return mgm_dp_mfe6_install(dp, &a, &b, iif, oifs, n);
+}
+
+static int del6(const char *s, const char *g)
+{
+	struct in6_addr a = ip6(s), b = ip6(g);
+
+	return mgm_dp_mfe6_delete(dp, &a, &b);
+}
+
+static struct mgm_dp_mfe_counters cnt6(const char *s, const char *g)
+{
+	struct in6_addr a = ip6(s), b = ip6(g);
+	struct mgm_dp_mfe_counters c;
+
+	memset(&c, 0, sizeof(c));
+	if (mgm_dp_mfe6_counters(dp, &a, &b, &c))
+		memset(&c, 0xff, sizeof(c));
+	return c;
+}
+
+static int mfe6_raw(const char *s, const char *g, struct mgm_mfe6_val *v)
+{
+	struct in6_addr a = ip6(s), b = ip6(g);
+	struct mgm_mfe6_key key;
+
+	memcpy(key.source, &a, 16);
+	memcpy(key.group, &b, 16);
+	return pinned_elem(MGM_MAP_MFE6, &key, v, false);
+}
+
+/* A forward: hop limit - 1, every other byte as it was (no checksum). */
+static void check_forwarded6(const struct run *r, const uint8_t *in, size_t len,
+			     const char *name)
+{
+	size_t hl_off = PKT6_L3_OFF + 7, i;
+	bool same = r->out_len == len;
+
+	CHECK(r->out_len == len, "%s: length %u != %zu", name, r->out_len, len);
+	if (!same)
+		return;
+	CHECK_EQ(r->out[hl_off], (uint8_t)(in[hl_off] - 1),
+		 "hop limit decremented");
+	for (i = 0; i < len; i++) {
+		if (i != hl_off && r->out[i] != in[i]) {
+			same = false;
+			break;
+		}
+	}
+	CHECK(same, "%s: byte %zu changed", name, i);
+}
+
+/* Extension headers, their next-header fields written here. */
+#define UDP_ 17
+static const uint8_t hbh_ra[8] = { UDP_, 0, 5, 2, 0, 0, 1, 0 };
+static const uint8_t hbh_ra_icmp[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
+static const uint8_t hbh_pad[8] = { UDP_, 0, 1, 4, 0, 0, 0, 0 };
+static const uint8_t hbh_pad1s[8] = { UDP_, 0, 0, 0, 0, 0, 0, 0 };
+/* An option whose length runs past the 8-byte header. */
+static const uint8_t hbh_bad_opt[8] = { UDP_, 0, 1, 10, 0, 0, 0, 0 };
+/* A 72-byte Hop-by-Hop header: more options than the walk reads. */
+static const uint8_t hbh_long[72] = { UDP_, 8, 1, 68 };
+/* Destination options, then a Fragment header (offset 0, M), then UDP. */
+static const uint8_t do_frag[16] = { 44,   0, 1,    4,	  0, 0, 0,    0,
+				     UDP_, 0, 0x00, 0x01, 0, 0, 0x12, 0x34 };
+static const uint8_t frag_first[8] = { UDP_, 0, 0x00, 0x01, 0, 0, 0x12, 0x34 };
+/* Offset 185 (x 8 bytes), no M: the last fragment; no UDP header. */
+static const uint8_t frag_later[8] = { UDP_, 0, 0x05, 0xc8, 0, 0, 0x12, 0x34 };
+/* A later fragment whose next header says ICMPv6 type 143 bytes follow:
+ * not an upper-layer header, forwarded like any fragment. */
+static const uint8_t frag_later_icmp[8] = { 58, 0, 0x05, 0xc8, 0, 0, 0, 1 };
+static const uint8_t routing[8] = { UDP_, 0, 0, 0, 0, 0, 0, 0 };
+static const uint8_t ah[12] = { UDP_, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1 };
+/* Six destination-options headers: the most the walk takes. */
+static const uint8_t do6[48] = {
+	60, 0, 1, 4, 0, 0, 0, 0, 60,   0, 1, 4, 0, 0, 0, 0,
+	60, 0, 1, 4, 0, 0, 0, 0, 60,   0, 1, 4, 0, 0, 0, 0,
+	60, 0, 1, 4, 0, 0, 0, 0, UDP_, 0, 1, 4, 0, 0, 0, 0,
+};
+/* Seven: one more than it takes. */
+static const uint8_t do7[56] = {
+	60, 0, 1,  4, 0, 0,  0, 0, 60, 0, 1,	4, 0, 0,  0, 0, 60, 0, 1,
+	4,  0, 0,  0, 0, 60, 0, 1, 4,  0, 0,	0, 0, 60, 0, 1, 4,  0, 0,
+	0,  0, 60, 0, 1, 4,  0, 0, 0,  0, UDP_, 0, 1, 4,  0, 0, 0,  0,
+};
+/* Hop-by-Hop after a destination-options header: not allowed. */
+static const uint8_t do_hbh[16] = { 0,	  0, 1, 4, 0, 0, 0, 0,
+				    UDP_, 0, 1, 4, 0, 0, 0, 0 };
+/* Destination options saying 88 bytes, in a shorter packet. */
+static const uint8_t do_long[8] = { UDP_, 10, 1, 4, 0, 0, 0, 0 };
+
+struct row6 {
+	const char *name;
+	struct pkt6_spec spec;
+	enum on_if on;
+	uint32_t verdict;
+	size_t counter;
+	uint32_t event;
+};
+
+#define EXT(a) .ext = a, .ext_len = sizeof(a)
+
+static const struct row6 rows6[] = {
+	{ "v6 hit", HIT6(), ON_IN, XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 hop limit 2", HIT6(.hlim = 2), ON_IN, XDP_REDIRECT,
+	  CNT(forwarded), 0 },
+	{ "v6 hop limit 255", HIT6(.hlim = 255), ON_IN, XDP_REDIRECT,
+	  CNT(forwarded), 0 },
+	{ "v6 frame padded past payload length", HIT6(.plen_delta = -6), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 hop limit 1", HIT6(.hlim = 1), ON_IN, XDP_PASS, CNT(ttl_expired),
+	  0 },
+	{ "v6 hop limit 0", HIT6(.hlim = 0), ON_IN, XDP_PASS, CNT(ttl_expired),
+	  0 },
+	{ "v6 negative entry", HIT6(.dst = G6_NEG), ON_IN, XDP_DROP,
+	  CNT(negative), 0 },
+	/* Entries exist for these three: the scope rule comes first. */
+	{ "v6 scope 1 ff01::db8:1", HIT6(.dst = "ff01::db8:1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 scope 2 ff02::db8:1", HIT6(.dst = "ff02::db8:1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 scope 0 ff00::db8:1", HIT6(.dst = "ff00::db8:1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 scope 2 with flags ff32::db8:1", HIT6(.dst = "ff32::db8:1"),
+	  ON_IN, XDP_PASS, CNT(pass_scope6), 0 },
+	{ "v6 link-local source", HIT6(.src = "fe80::1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 link-local source febf::", HIT6(.src = "febf::1"), ON_IN,
+	  XDP_PASS, CNT(pass_scope6), 0 },
+	{ "v6 unspecified source", HIT6(.src = "::"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 loopback source", HIT6(.src = "::1"), ON_IN, XDP_PASS,
+	  CNT(pass_scope6), 0 },
+	{ "v6 source ::2 is no special one (a miss)", HIT6(.src = "::2"), ON_IN,
+	  XDP_PASS, CNT(no_entry), MGM_DP_EV_MISS },
+	{ "v6 site-local source fec0:: (a miss)", HIT6(.src = "fec0::1"), ON_IN,
+	  XDP_PASS, CNT(no_entry), MGM_DP_EV_MISS },
+	{ "v6 multicast source", HIT6(.src = "ff0e::1"), ON_IN, XDP_PASS,
+	  CNT(malformed), 0 },
+	{ "v6 unicast", HIT6(.dst = "2001:db8::99"), ON_IN, XDP_PASS,
+	  CNT(pass_not_mcast), 0 },
+	{ "v6 hop-by-hop router alert", HIT6(.nh = 0, EXT(hbh_ra)), ON_IN,
+	  XDP_PASS, CNT(pass_ra), 0 },
+	{ "v6 MLDv2 report (RA, ICMPv6 143)",
+	  HIT6(.nh = 0, EXT(hbh_ra_icmp), .upper = 58, .icmp_type = 143,
+	       .hlim = 1),
+	  ON_IN, XDP_PASS, CNT(pass_ra), 0 },
+	{ "v6 MLD query without RA", HIT6(.upper = 58, .icmp_type = 130), ON_IN,
+	  XDP_PASS, CNT(pass_mld), 0 },
+	{ "v6 MLDv1 report without RA", HIT6(.upper = 58, .icmp_type = 131),
+	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
+	{ "v6 MLDv1 done without RA", HIT6(.upper = 58, .icmp_type = 132),
+	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
+	{ "v6 MLDv2 report without RA", HIT6(.upper = 58, .icmp_type = 143),
+	  ON_IN, XDP_PASS, CNT(pass_mld), 0 },
+	{ "v6 ICMPv6 echo request", HIT6(.upper = 58, .icmp_type = 128), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 hop-by-hop PadN, no RA", HIT6(.nh = 0, EXT(hbh_pad)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 hop-by-hop Pad1s, no RA", HIT6(.nh = 0, EXT(hbh_pad1s)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 dest-opts + fragment + UDP", HIT6(.nh = 60, EXT(do_frag)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 first fragment", HIT6(.nh = 44, EXT(frag_first)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 later fragment", HIT6(.nh = 44, EXT(frag_later)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 later fragment saying ICMPv6",
+	  HIT6(.nh = 44, EXT(frag_later_icmp), .upper = 58, .icmp_type = 143),
+	  ON_IN, XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 routing header", HIT6(.nh = 43, EXT(routing)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 authentication header", HIT6(.nh = 51, EXT(ah)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 six extension headers", HIT6(.nh = 60, EXT(do6)), ON_IN,
+	  XDP_REDIRECT, CNT(forwarded), 0 },
+	{ "v6 seven extension headers", HIT6(.nh = 60, EXT(do7)), ON_IN,
+	  XDP_PASS, CNT(pass_ext6), 0 },
+	{ "v6 hop-by-hop longer than the walk", HIT6(.nh = 0, EXT(hbh_long)),
+	  ON_IN, XDP_PASS, CNT(pass_ext6), 0 },
+	{ "v6 hop-by-hop option past its header",
+	  HIT6(.nh = 0, EXT(hbh_bad_opt)), ON_IN, XDP_PASS, CNT(malformed), 0 },
+	{ "v6 hop-by-hop not first", HIT6(.nh = 60, EXT(do_hbh)), ON_IN,
+	  XDP_PASS, CNT(malformed), 0 },
+	{ "v6 extension header past the payload", HIT6(.nh = 60, EXT(do_long)),
+	  ON_IN, XDP_PASS, CNT(malformed), 0 },
+	{ "v6 payload length beyond frame", HIT6(.plen_delta = 1), ON_IN,
+	  XDP_PASS, CNT(malformed), 0 },
+	{ "v6 version 4", HIT6(.version = 4), ON_IN, XDP_PASS, CNT(malformed),
+	  0 },
+	{ "v6 too big for the out-set", HIT6(.payload = 1600), ON_IN, XDP_TO_TC,
+	  CNT(too_big), 0 },
+	{ "v6 out-set with a tc member", HIT6(.dst = G6_TC), ON_IN, XDP_TO_TC,
+	  CNT(to_tc), 0 },
+	{ "v6 miss", HIT6(.src = S6B), ON_IN, XDP_PASS, CNT(no_entry),
+	  MGM_DP_EV_MISS },
+	{ "v6 wrong interface", HIT6(), ON_O3, XDP_PASS, CNT(wrong_if),
+	  MGM_DP_EV_WRONG_IF },
+};
+
+static void test_table6(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(rows6) / sizeof(rows6[0]); i++) {
+		const struct row6 *t = &rows6[i];
+		struct mgm_counters before, after;
+		uint8_t pkt[2048];
+		struct run r;
+		size_t len;
+
+		check_begin(t->name);
+		len = pkt6_build(pkt, sizeof(pkt), &t->spec);
+		CHECK(len > 0, "%s: build", t->name);
+		drain_events();
+		before = counters();
+		run_prog(pkt, len, t->on == ON_IN ? if_in : if_o3, &r);
+		after = counters();
+		CHECK_EQ(r.err, 0, "test_run");
+		CHECK(r.verdict ==
+			      (t->verdict == XDP_TO_TC ? XDP_PASS : t->verdict),
+		      "%s: verdict %u, want %u", t->name, r.verdict,
+		      t->verdict);
+		if (t->verdict == XDP_TO_TC) {
+			const struct mgm_xdp_meta *m = (const void *)r.out;
+			struct mgm_oset_list l;
+			struct run f = r;
+
+			CHECK(r.out_len == len + sizeof(*m) &&
+				      m->magic == MGM_XDP_META_MAGIC,
+			      "%s: no metadata (%u bytes out)", t->name,
+			      r.out_len);
+			CHECK(!oset_list_raw(m->oset, &l) && l.n > 0 &&
+				      (uint16_t)l.gen == m->gen,
+			      "%s: metadata names slot %u", t->name, m->oset);
+			memmove(f.out, r.out + sizeof(*m), len);
+			f.out_len = r.out_len - sizeof(*m);
+			check_forwarded6(&f, pkt, len, t->name);
+		} else if (t->verdict == XDP_REDIRECT) {
+			check_forwarded6(&r, pkt, len, t->name);
+		} else {
+			check_bytes_same(&r, pkt, len, t->name);
+		}
+		CHECK_EQ(after.rx - before.rx, 1, "rx counted");
+		CHECK_EQ(after.rx6 - before.rx6, 1, "rx6 counted");
+		CHECK_EQ(after.forwarded6 - before.forwarded6,
+			 t->verdict == XDP_REDIRECT || t->verdict == XDP_TO_TC,
+			 "forwarded6");
+		for (j = 0; j < sizeof(verdict_counters) / sizeof(size_t);
+		     j++) {
+			size_t off = verdict_counters[j];
+			uint64_t d = cnt_at(&after, off) - cnt_at(&before, off);
+
+			CHECK(d == (off == t->counter),
+			      "%s: counter at %zu moved by %llu", t->name, off,
+			      (unsigned long long)d);
+		}
+		drain_events();
+		CHECK_EQ(n_evs, 0, "no IPv4 event");
+		if (t->event) {
+			struct in6_addr s = ip6(t->spec.src),
+					g = ip6(t->spec.dst);
+
+			CHECK(n_evs6 == 1 && evs6[0].type == t->event,
+			      "%s: %d events, want one of type %u", t->name,
+			      n_evs6, t->event);
+			if (n_evs6 == 1) {
+				CHECK(!memcmp(&evs6[0].source, &s, 16),
+				      "event source");
+				CHECK(!memcmp(&evs6[0].group, &g, 16),
+				      "event group");
+				CHECK_EQ(evs6[0].ifindex,
+					 t->on == ON_IN ? if_in : if_o3,
+					 "event ifindex");
+				CHECK_EQ(evs6[0].ip_len, len - PKT6_L3_OFF,
+					 "event ip_len");
+				CHECK(evs6[0].hdr_len ==
+						      (len - PKT6_L3_OFF <
+								       MGM_EVENT_HDR_MAX ?
+							       len - PKT6_L3_OFF :
+							       MGM_EVENT_HDR_MAX) &&
+					      !memcmp(evs6[0].hdr,
+						      pkt + PKT6_L3_OFF, 40),
+				      "%s: event carries the IPv6 header",
+				      t->name);
+			}
+		} else {
+			CHECK(n_evs6 == 0, "%s: unexpected %d events", t->name,
+			      n_evs6);
+		}
+	}
+}
+
+/*
+ * Every cut of a frame through its IPv6 and extension headers is never
+ * forwarded and never modified: (a) the frame cut, the payload length
+ * as it was (longer than the frame); (b) the payload length cut with it,
+ * so that the header being cut runs past the payload.
+ */
+static void test_truncation6(void)
+{
+	static const struct pkt6_spec specs[] = {
+		HIT6(),
+		HIT6(.nh = 0, EXT(hbh_pad)),
+		HIT6(.nh = 0, EXT(hbh_ra)),
+		HIT6(.nh = 60, EXT(do_frag)),
+		HIT6(.nh = 51, EXT(ah)),
+		HIT6(.nh = 43, EXT(routing)),
+		HIT6(.nh = 60, EXT(do6)),
+		HIT6(.upper = 58, .icmp_type = 143),
+	};
+	unsigned int k, bad = 0, runs = 0;
+	size_t cut;
+
+	check_begin("v6 truncated frames");
+	for (k = 0; k < sizeof(specs) / sizeof(specs[0]); k++) {
+		uint8_t pkt[256], t[256];
+		size_t len = pkt6_build(pkt, sizeof(pkt), &specs[k]);
+		size_t hdrs = PKT6_L3_OFF + 40 + specs[k].ext_len;
+
+		for (cut = 0; cut < hdrs + 8 && cut < len; cut++) {
+			struct run r;
+			int v;
+
+			for (v = 0; v < 2; v++) {
+				memcpy(t, pkt, cut);
+				/* (b): the payload length ends at the cut. */
+				if (v && cut >= PKT6_L3_OFF + 6) {
+					if (cut >= hdrs)
+						continue; /* headers whole */
+					t[PKT6_L3_OFF + 4] = 0;
+					t[PKT6_L3_OFF + 5] =
+						cut > PKT6_L3_OFF + 40 ?
+							cut - PKT6_L3_OFF - 40 :
+							0;
+				}
+				run_prog(t, cut, if_in, &r);
+				if (r.err) {
+					CHECK(cut < ETH_HLEN &&
+						      r.err == -EINVAL,
+					      "cut %zu: test_run error %d", cut,
+					      r.err);
+					continue;
+				}
+				runs++;
+				if (r.verdict != XDP_PASS || r.out_len != cut ||
+				    memcmp(r.out, t, cut)) {
+					bad++;
+					fprintf(stderr,
+						"   spec %u cut %zu (%s): verdict %u\n",
+						k, cut,
+						v ? "payload cut" : "frame cut",
+						r.verdict);
+				}
+			}
+		}
+	}
+	CHECK(runs > 500, "cuts run: %u", runs);
+	CHECK_EQ(bad, 0, "every cut passed untouched");
+	drain_events();
+}
+
+/* The same (S,G) words in both families never meet. */
+static void test_families_apart(void)
+{
+	/* Low 32 bits of each address: 192.0.2.1 and 239.1.1.1 (S1, G1). */
+	const char *s = "2001:db8::c000:201", *g = "ff0e::ef01:101";
+	struct pkt6_spec p6 = HIT6(.src = s, .dst = g);
+	struct pkt_spec p4 = HIT();
+	struct mgm_dp_mfe_counters a, b;
+	uint8_t b6[256], b4[256];
+	size_t l6 = pkt6_build(b6, sizeof(b6), &p6);
+	size_t l4 = pkt_build(b4, sizeof(b4), &p4);
+	struct run r;
+
+	check_begin("IPv4 and IPv6 entries apart");
+	drain_events();
+	run_prog(b6, l6, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_PASS, "v6 packet: the v4 entry is not its");
+	CHECK_EQ(drain_events(), 0, "no IPv4 event");
+	CHECK_EQ(n_evs6, 1, "one IPv6 miss event");
+	CHECK_EQ(inst6(s, g, if_in, NULL, 0), 0, "v6 negative entry");
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &a);
+	run_prog(b6, l6, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_DROP, "v6 packet: its own entry");
+	run_prog(b4, l4, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "v4 packet: its own entry");
+	mgm_dp_mfe_counters(dp, ip4(S1), ip4(G1), &b);
+	CHECK_EQ(b.packets - a.packets, 1, "v4 entry counted the v4 packet");
+	CHECK_EQ(b.negative, a.negative, "and not the v6 one");
+	CHECK_EQ(cnt6(s, g).negative, 1, "v6 entry counted the v6 packet");
+	CHECK_EQ(cnt6(s, g).packets, 1, "and only it");
+	CHECK_EQ(del6(s, g), 0, "delete v6");
+	run_prog(b4, l4, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "v4 untouched by the v6 delete");
+	CHECK(mgm_dp_mfe_delete(dp, ip4("0.0.2.1"), ip4("0.1.1.1")) == -ENOENT,
+	      "no v4 entry of the v6 key's words");
+	drain_events();
+}
+
+static void test_events6(void)
+{
+	struct pkt6_spec miss = HIT6(.src = "2001:db8::77", .dst = G6);
+	uint64_t dropped;
+	struct mgm_counters c0, c1;
+	uint8_t pkt[256];
+	struct run r;
+	size_t len = pkt6_build(pkt, sizeof(pkt), &miss);
+	int i;
+
+	check_begin("v6 miss dedupe");
+	drain_events();
+	c0 = counters();
+	for (i = 0; i < 5; i++)
+		run_prog(pkt, len, if_in, &r);
+	c1 = counters();
+	drain_events();
+	CHECK_EQ(n_evs6, 1, "one miss event for five packets");
+	CHECK_EQ(c1.ev_dedup - c0.ev_dedup, 4, "four deduplicated");
+	CHECK_EQ(c1.no_entry - c0.no_entry, 5, "five misses counted");
+	CHECK_EQ(inst6(miss.src, miss.dst, if_in, &if_o1, 1), 0, "install");
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, XDP_REDIRECT, "installed: forwarded");
+	CHECK_EQ(del6(miss.src, miss.dst), 0, "delete");
+	run_prog(pkt, len, if_in, &r);
+	drain_events();
+	CHECK_EQ(n_evs6, 1, "miss reported again after a delete");
+
+	check_begin("v6 events without a callback");
+	mgm_dp_set_event6_cb(dp, NULL, NULL);
+	dropped = mgm_dp_events6_dropped(dp);
+	mgm_dp_set_config(dp, 0, 20, 0);
+	usleep(50 * 1000);
+	run_prog(pkt, len, if_in, &r);
+	CHECK_EQ(drain_events(), 0, "not given to the IPv4 callback");
+	CHECK_EQ(mgm_dp_events6_dropped(dp) - dropped, 1, "counted, dropped");
+	mgm_dp_set_config(dp, 0, 0, 0);
+	mgm_dp_set_event6_cb(dp, on_event6, NULL);
+}
+
+/*
+ * Counters exact across in-place changes of a v6 entry (out-set switch,
+ * RPF change, negative and back); a deleted entry is dead, a miss, until
+ * its grace period; release covers v6 entries.
+ */
+static void test_inplace6(void)
+{
+	const char *g = "ff0e::6:1";
+	uint32_t a[2] = { if_o1, if_o2 }, b[2] = { if_o2, if_o3 };
+	struct pkt6_spec s = HIT6(.dst = g, .payload = 50);
+	struct mgm_mfe6_val v0, v1;
+	struct mgm_dp_mfe_counters k;
+	struct mgm_counters c0, c1;
+	uint8_t pkt[256];
+	size_t len = pkt6_build(pkt, sizeof(pkt), &s);
+	uint64_t want = 0;
+	struct run r;
+	int i;
+
+#define RUN6(ifx, n, verd, what)                                   \
+	do {                                                       \
+		int bad_ = 0;                                      \
+		for (i = 0; i < (n); i++) {                        \
+			run_prog(pkt, len, ifx, &r);               \
+			bad_ += r.verdict != (verd);               \
+		}                                                  \
+		CHECK(!bad_, "%s: %d of %d not %u", what, bad_, n, \
+		      (unsigned)(verd));                           \
+	} while (0)
+
+	check_begin("v6 in-place changes keep the counters");
+	CHECK_EQ(inst6(S6, g, if_in, a, 2), 0, "install");
+	CHECK_EQ(mfe6_raw(S6, g, &v0), 0, "raw element");
+	RUN6(if_in, 5, XDP_REDIRECT, "set {o1,o2}");
+	want += 5;
+	CHECK_EQ(inst6(S6, g, if_in, b, 2), 0, "out-set switch");
+	CHECK_EQ(mfe6_raw(S6, g, &v1), 0, "raw element");
+	CHECK(v1.e.oset != v0.e.oset, "another slot (%u -> %u)", v0.e.oset,
+	      v1.e.oset);
+	CHECK_EQ(v1.e.packets, want, "packets in the element kept");
+	RUN6(if_in, 3, XDP_REDIRECT, "set {o2,o3}");
+	want += 3;
+	CHECK_EQ(inst6(S6, g, if_o1, b, 2), 0, "iif change");
+	RUN6(if_in, 1, XDP_PASS, "old iif is the wrong one now");
+	RUN6(if_o1, 4, XDP_REDIRECT, "new iif");
+	want += 5;
+	CHECK_EQ(inst6(S6, g, if_o1, NULL, 0), 0, "negative");
+	RUN6(if_o1, 2, XDP_DROP, "negative drops");
+	want += 2;
+	CHECK_EQ(inst6(S6, g, if_o1, a, 2), 0, "positive again");
+	RUN6(if_o1, 1, XDP_REDIRECT, "forwarded again");
+	want += 1;
+	k = cnt6(S6, g);
+	CHECK_EQ(k.packets, want, "exact packets across every change");
+	CHECK_EQ(k.bytes, want * (40 + 8 + 50), "bytes = 40 + payload length");
+	CHECK_EQ(k.wrong_if, 1, "wrong_if");
+	CHECK_EQ(k.negative, 2, "negative");
+	CHECK_EQ(mfe6_raw(S6, g, &v1), 0, "raw element");
+	CHECK(v1.e.stats == v0.e.stats && v1.e.iif == if_o1 && v1.e.mtu,
+	      "stats slot kept, iif %u, mtu %u", v1.e.iif, v1.e.mtu);
+
+	check_begin("v6 deleted entry until the grace period");
+	CHECK_EQ(del6(S6, g), 0, "delete");
+	CHECK_EQ(mfe6_raw(S6, g, &v1), 0, "element still there");
+	CHECK(v1.e.flags & MGM_MFE_F_DEAD, "marked dead (%#x)", v1.e.flags);
+	CHECK_EQ(cnt6(S6, g).packets, UINT64_MAX, "no counters when deleted");
+	drain_events();
+	c0 = counters();
+	RUN6(if_o1, 2, XDP_PASS, "dead entry is a miss");
+	c1 = counters();
+	CHECK_EQ(c1.no_entry - c0.no_entry, 2, "counted as no entry");
+	drain_events();
+	CHECK_EQ(n_evs6, 1, "one miss event");
+	CHECK_EQ(mfe6_raw(S6, g, &v0), 0, "raw element");
+	CHECK_EQ(v0.e.packets, v1.e.packets, "nothing counted into it");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK(mfe6_raw(S6, g, &v1) == -ENOENT, "gone after the grace period");
+
+	check_begin("v6 release");
+	CHECK_EQ(inst6(S6, "ff0e::6:2", if_o2, &if_o3, 1), 0, "iif o2");
+	CHECK_EQ(inst6(S6, "ff0e::6:3", if_o1, &if_o2, 1), 0, "oif o2 only");
+	CHECK(mgm_dp_release_if(dp, if_o2) >= 2, "release o2");
+	CHECK(cnt6(S6, "ff0e::6:2").packets == UINT64_MAX, "iif o2: deleted");
+	{
+		struct pkt6_spec s3 = HIT6(.dst = "ff0e::6:3");
+
+		len = pkt6_build(pkt, sizeof(pkt), &s3);
+		run_prog(pkt, len, if_o1, &r);
+		CHECK_EQ(r.verdict, XDP_DROP, "left without oifs: negative");
+	}
+	del6(S6, "ff0e::6:3");
+	{
+		uint32_t set12[2] = { if_o1, if_o2 };
+
+		mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set12, 2);
+		mgm_dp_mfe_install_flags(dp, ip4(S1), ip4(G_KA), if_in, set12,
+					 2, MGM_MFE_F_KERNEL_KEEPALIVE);
+		CHECK_EQ(inst6(S6, G6, if_in, set12, 2), 0, "restore G6");
+	}
+	drain_events();
+#undef RUN6
+}
+
+/* The tc path and the egress program judge IPv6 copies by hop limit. */
+static void test_tc_egress6(void)
+{
+	uint32_t set[3] = { if_o1, if_o2, if_t1 };
+	struct pkt6_spec s = HIT6(.dst = "ff0e::6:4", .payload = 100);
+	uint64_t o1, o2, t1, t1t, o2t;
+	uint8_t pkt[512];
+	struct run r;
+	size_t len;
+
+	check_begin("v6 tc path");
+	CHECK_EQ(inst6(S6, s.dst, if_in, set, 3), 0, "install {o1,o2,t1}");
+	o1 = if_cnt(if_o1, IFC(out_packets));
+	o2 = if_cnt(if_o2, IFC(out_packets));
+	t1 = if_cnt(if_t1, IFC(out_packets));
+	len = pkt6_build(pkt, sizeof(pkt), &s);
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(r.err, 0, "tc test_run");
+	CHECK_EQ(r.verdict, 4 /* TC_ACT_STOLEN */, "original consumed");
+	CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1, "o1 got a copy");
+	CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 1, "o2 got a copy");
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 1, "t1 got a copy");
+	CHECK_EQ(cnt6(S6, s.dst).packets, 1, "entry counted it");
+	/* Hop limit 64 is not above a threshold of 64. */
+	CHECK_EQ(mgm_dp_if_set(dp, if_t1, 64), 0, "t1 threshold 64");
+	t1t = if_cnt(if_t1, IFC(ttl_too_low));
+	t1 = if_cnt(if_t1, IFC(out_packets));
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(if_cnt(if_t1, IFC(ttl_too_low)) - t1t, 1, "t1 ttl_too_low");
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 0, "t1 no copy");
+	pkt[PKT6_L3_OFF + 7] = 65;
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(if_cnt(if_t1, IFC(out_packets)) - t1, 1, "hop limit 65: copy");
+	mgm_dp_if_set(dp, if_t1, 1);
+	/* Each copy on its own MTU: IPv6 is never fragmented either. */
+	{
+		struct pkt6_spec big = HIT6(.dst = s.dst, .payload = 1200);
+		uint8_t bp[2048];
+		size_t bl = pkt6_build(bp, sizeof(bp), &big);
+		uint64_t o2f;
+
+		sh("ip link set o2 mtu 1000");
+		CHECK_EQ(mgm_dp_if_refresh(dp, if_o2), 0, "refresh o2");
+		o1 = if_cnt(if_o1, IFC(out_packets));
+		o2 = if_cnt(if_o2, IFC(out_packets));
+		o2f = if_cnt(if_o2, IFC(frag_needed));
+		run_tc(bp, bl, if_in, &r);
+		CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1,
+			 "big: o1 copy");
+		CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 0,
+			 "big: none to o2 (1248 > 1000)");
+		CHECK_EQ(if_cnt(if_o2, IFC(frag_needed)) - o2f, 1,
+			 "o2 frag_needed");
+		run_prog(bp, bl, if_in, &r);
+		CHECK_EQ(r.verdict, XDP_PASS, "big: XDP hands it to tc");
+		CHECK(r.out_len == bl + sizeof(struct mgm_xdp_meta),
+		      "big: marked for the tc path");
+		sh("ip link set o2 mtu 1500");
+		mgm_dp_if_refresh(dp, if_o2);
+	}
+	/* Hop limit 1 on the tc forwarder as in XDP. */
+	pkt[PKT6_L3_OFF + 7] = 1;
+	run_tc(pkt, len, if_in, &r);
+	CHECK_EQ(r.verdict, 0 /* TC_ACT_OK */, "tc: hop limit 1 passed");
+	CHECK_EQ(del6(S6, s.dst), 0, "delete");
+
+	check_begin("v6 egress program (live frames)");
+	{
+		uint32_t set2[2] = { if_o1, if_o2 };
+		struct xdp_md ctx = { .ingress_ifindex = if_in };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = 1,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+		struct pkt6_spec e = HIT6(.dst = "ff0e::6:5");
+
+		CHECK_EQ(inst6(S6, e.dst, if_in, set2, 2), 0,
+			 "install {o1,o2}");
+		CHECK_EQ(mgm_dp_if_set(dp, if_o2, 64), 0, "o2 threshold 64");
+		len = pkt6_build(pkt, sizeof(pkt), &e);
+		ctx.data_end = len; /* the kernel wants the frame's size */
+		o.data_in = pkt;
+		o.data_size_in = len;
+		o1 = if_cnt(if_o1, IFC(out_packets));
+		o2 = if_cnt(if_o2, IFC(out_packets));
+		o2t = if_cnt(if_o2, IFC(ttl_too_low));
+		CHECK_EQ(bpf_prog_test_run_opts(prog_fd, &o), 0,
+			 "live run, hop limit 64");
+		CHECK_EQ(if_cnt(if_o1, IFC(out_packets)) - o1, 1, "o1 copy");
+		CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 0, "o2 none");
+		CHECK_EQ(if_cnt(if_o2, IFC(ttl_too_low)) - o2t, 1,
+			 "o2 ttl_too_low by hop limit");
+		pkt[PKT6_L3_OFF + 7] = 65;
+		CHECK_EQ(bpf_prog_test_run_opts(prog_fd, &o), 0,
+			 "live run, hop limit 65");
+		CHECK_EQ(if_cnt(if_o2, IFC(out_packets)) - o2, 1,
+			 "hop limit 65: o2 copy");
+		mgm_dp_if_set(dp, if_o2, 1);
+		CHECK_EQ(del6(S6, e.dst), 0, "delete");
+	}
+}
+
+/* The IPv6 entries of the set-up, gone before the IPv4 tests that count. */
+static void test_cleanup6(void)
+{
+	static const char *const groups[] = { G6,
+					      G6_NEG,
+					      G6_TC,
+					      "ff01::db8:1",
+					      "ff02::db8:1",
+					      "ff00::db8:1",
+					      "ff32::db8:1" };
+	unsigned int i;
+
+	check_begin("v6 entries deleted");
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		CHECK_EQ(del6(S6, groups[i]), 0, groups[i]);
+	CHECK_EQ(mgm_dp_mfe6_count(dp), 0, "no v6 entry left");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+}
+
 int main(void)
 {
 	struct mgm_dp_opts o = { .mfe_max = 4096, .oset_max = 48 };
@@ -1421,6 +2158,7 @@ int main(void)
 		return 1;
 	}
 	prog_fd = mgm_dp_prog_fd(dp);
+	mgm_dp_set_event6_cb(dp, on_event6, NULL);
 	set12[0] = if_o1;
 	set12[1] = if_o2;
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set12, 2), 0,
@@ -1438,7 +2176,30 @@ int main(void)
 			 0, "install G_TC");
 	}
 
+	CHECK_EQ(mgm_dp_mfe6_max(dp), mgm_dp_mfe_max(dp), "v6 capacity");
+	{
+		uint32_t set_tc[2] = { if_o1, if_t1 };
+		static const char *const scoped[] = { "ff01::db8:1",
+						      "ff02::db8:1",
+						      "ff00::db8:1",
+						      "ff32::db8:1" };
+
+		CHECK_EQ(inst6(S6, G6, if_in, set12, 2), 0, "install v6");
+		CHECK_EQ(inst6(S6, G6_NEG, if_in, NULL, 0), 0, "v6 negative");
+		CHECK_EQ(inst6(S6, G6_TC, if_in, set_tc, 2), 0, "v6 G6_TC");
+		for (i = 0; i < 4; i++)
+			CHECK_EQ(inst6(S6, scoped[i], if_in, set12, 2), 0,
+				 scoped[i]);
+	}
+
 	test_table();
+	test_table6();
+	test_truncation6();
+	test_families_apart();
+	test_events6();
+	test_inplace6();
+	test_tc_egress6();
+	test_cleanup6();
 	test_tc_path();
 	test_truncation();
 	test_dedupe_and_rate_limits();

@@ -88,7 +88,7 @@ def fmt(v, kind):
 if view == "stats":
     # "  name  value  description" under "fastpath" and "controller".
     sec, seen = None, 0
-    moving = {"rx", "pass_not_ip", "pass_ipv6", "pass_igmp", "pass_local", "pass_not_mcast",
+    moving = {"rx", "rx6", "pass_not_ip", "pass_scope6", "pass_mld", "pass_ext6", "pass_igmp", "pass_local", "pass_not_mcast",
               "uptime", "events"}
     for l in lines:
         if not l.startswith("  "):

@@ -25,12 +25,16 @@
 /* The core's view of the fast path's limits (mgm_datapath.h). */
 _Static_assert(MGM_DP_MAX_OIFS == MGM_OSET_MAX_OIFS, "oifs per set");
 _Static_assert(MGM_DP_EVENT_HDR_MAX == MGM_EVENT_HDR_MAX, "event header");
+_Static_assert(MGM_EV_AF_INET == AF_INET && MGM_EV_AF_INET6 == AF_INET6,
+	       "event families");
 
+/* Every map of the fast path: pinning, adoption, iproute2, unpin. */
 static const char *const map_names[] = {
 	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
 	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
 	MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,  MGM_MAP_CONFIG,
 	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
+	MGM_MAP_MFE6,	MGM_MAP_MISS_SEEN6,
 };
 #define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -50,6 +54,7 @@ static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
 		&dp->fd_ifs,	&dp->fd_if_stats,   &dp->fd_counters,
 		&dp->fd_events, &dp->fd_miss_seen,  &dp->fd_config,
 		&dp->fd_budget, &dp->fd_ifs_direct, &dp->fd_oset_list,
+		&dp->fd_mfe6,	&dp->fd_miss_seen6,
 	};
 	return fds[i];
 }
@@ -321,11 +326,53 @@ static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	return 0;
 }
 
-static int open_readonly(struct mgm_dp *dp)
+/* Open one pinned map by name into *fd. */
+static int open_pinned(struct mgm_dp *dp, const char *name, int *fd)
 {
 	char path[PATH_MAX];
+	int err = pin_path(path, sizeof(path), dp->pin_root, name);
+
+	if (err)
+		return err;
+	*fd = bpf_obj_get(path);
+	return *fd < 0 ? -errno : 0;
+}
+
+static int open_readonly(struct mgm_dp *dp, bool identify_only)
+{
+	struct mgm_config cfg = {};
+	char path[PATH_MAX];
 	unsigned int i;
+	__u32 zero = 0;
 	int err;
+
+	/*
+	 * The maps our programs use whatever the layout (every ABI had
+	 * them): enough to know our programs (prog_named_ours()).
+	 */
+	if (identify_only) {
+		err = open_pinned(dp, MGM_MAP_MFE, &dp->fd_mfe);
+		return err   ?:
+			       open_pinned(dp, MGM_MAP_COUNTERS,
+					   &dp->fd_counters);
+	}
+	/* Maps of another layout are not read as if they were ours. */
+	err = pin_path(path, sizeof(path), dp->pin_root, MGM_MAP_CONFIG);
+	if (err)
+		return err;
+	dp->fd_config = bpf_obj_get(path);
+	if (dp->fd_config < 0)
+		return -errno;
+	if (!bpf_map_lookup_elem(dp->fd_config, &zero, &cfg) &&
+	    cfg.abi_version && cfg.abi_version != MGM_FWD_ABI_VERSION) {
+		fprintf(stderr,
+			"mgm-dp: maps under %s are of ABI %u, this is %u; "
+			"remove them first (mgmctl unpin)\n",
+			dp->pin_root, cfg.abi_version, MGM_FWD_ABI_VERSION);
+		return -EPROTO;
+	}
+	close(dp->fd_config);
+	dp->fd_config = -1;
 
 	for (i = 0; i < N_MAPS; i++) {
 		err = pin_path(path, sizeof(path), dp->pin_root, map_names[i]);
@@ -353,6 +400,7 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		return -errno;
 	dp->skel = skel;
 	err = size_map(skel->maps.mgm_mfe, dp->pin_root, o->mfe_max);
+	err = err ?: size_map(skel->maps.mgm_mfe6, dp->pin_root, o->mfe_max);
 	err = err   ?:
 		      size_map(skel->maps.mgm_mfe_stats, dp->pin_root,
 			       o->mfe_max);
@@ -367,6 +415,7 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	 * loaded here only, never by other loaders of the object.
 	 */
 	bpf_program__set_autoload(skel->progs.mgm_mfe_ctl, true);
+	bpf_program__set_autoload(skel->progs.mgm_mfe6_ctl, true);
 	bpf_program__set_autoload(skel->progs.mgm_clock_ctl, true);
 	err = mgm_fwd__load(skel);
 	if (err)
@@ -387,6 +436,7 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	dp->fd_tc_xmit_prog = bpf_program__fd(skel->progs.mgm_tc_xmit);
 	dp->fd_tc_fwd_prog = bpf_program__fd(skel->progs.mgm_tc_fwd);
 	dp->fd_ctl_prog = bpf_program__fd(skel->progs.mgm_mfe_ctl);
+	dp->fd_ctl6_prog = bpf_program__fd(skel->progs.mgm_mfe6_ctl);
 	err = write_config(dp, o);
 	if (err)
 		return err;
@@ -480,7 +530,8 @@ void mgm_dp_maintain(struct mgm_dp *dp)
 		return;
 	dp->last_maintain_ns = now;
 	dp_if_watch_drain(dp);
-	if (dp->oset_pending.n || dp->stats_pending.n || dp->mfe_dead.n)
+	if (dp->oset_pending.n || dp->stats_pending.n || dp->mfe_dead.n ||
+	    dp->mfe6_dead.n)
 		mgm_dp_sync(dp);
 }
 
@@ -500,6 +551,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	dp->fd_barrier = dp->fd_barrier_inner = -1;
 	dp->fd_fwd_prog = dp->fd_egress_prog = -1;
 	dp->fd_tc_xmit_prog = dp->fd_tc_fwd_prog = dp->fd_ctl_prog = -1;
+	dp->fd_ctl6_prog = -1;
 	dp->readonly = o->readonly;
 	snprintf(dp->pin_root, sizeof(dp->pin_root), "%s",
 		 o->pin_root ? o->pin_root : MGM_PIN_ROOT_DEFAULT);
@@ -514,11 +566,19 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		if (err)
 			goto fail;
 	}
-	err = dp->readonly ? open_readonly(dp) : open_full(dp, o);
+	err = dp->readonly ? open_readonly(dp, o->identify_only) :
+			     open_full(dp, o);
 	if (err)
 		goto fail;
+	if (dp->readonly && o->identify_only) {
+		dp->mfe_map_id = map_id(dp->fd_mfe);
+		dp->counters_map_id = map_id(dp->fd_counters);
+		*out = dp;
+		return 0;
+	}
 	clock_init(dp);
 	dp->mfe_max = map_max_entries(dp->fd_mfe);
+	dp->mfe6_max = map_max_entries(dp->fd_mfe6);
 	dp->oset_max = map_max_entries(dp->fd_osets);
 	dp->if_max = map_max_entries(dp->fd_ifs);
 	dp->mfe_map_id = map_id(dp->fd_mfe);
@@ -541,7 +601,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		 * first new flow, whose packets would wait for it.
 		 */
 		if (!err && (dp->oset_pending.n || dp->stats_pending.n ||
-			     dp->mfe_dead.n))
+			     dp->mfe_dead.n || dp->mfe6_dead.n))
 			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;
@@ -670,6 +730,11 @@ uint32_t mgm_dp_mfe_max(const struct mgm_dp *dp)
 uint32_t mgm_dp_oset_max(const struct mgm_dp *dp)
 {
 	return dp->oset_max;
+}
+
+uint32_t mgm_dp_mfe6_max(const struct mgm_dp *dp)
+{
+	return dp->mfe6_max;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1002,6 +1067,44 @@ int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
 /* ------------------------------------------------------------------ */
 /* Events                                                               */
 
+/*
+ * An IPv6 record: its addresses as struct in6_addr, to the IPv6 callback
+ * (mgm_dp_set_event6_cb).  The core's event (struct mgm_dp_event) holds
+ * IPv4 addresses only: without that callback the event is counted and
+ * dropped.  The place to fill the core's family-neutral event from.
+ */
+static int rb_sample6(struct mgm_dp *dp, const struct mgm_event *r)
+{
+	struct mgm_dp_event6 ev;
+
+	if (!dp->ev6_cb) {
+		dp->ev6_dropped++;
+		return 0;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = r->type == MGM_EV_MISS ? MGM_DP_EV_MISS : MGM_DP_EV_WRONG_IF;
+	ev.ifindex = r->ifindex;
+	memcpy(&ev.source, r->source6, sizeof(ev.source));
+	memcpy(&ev.group, r->group6, sizeof(ev.group));
+	ev.ts_ns = r->ts_ns;
+	ev.ip_len = r->ip_len;
+	ev.hdr_len = r->hdr_len < sizeof(ev.hdr) ? r->hdr_len : sizeof(ev.hdr);
+	memcpy(ev.hdr, r->hdr, ev.hdr_len);
+	dp->ev6_cb(dp->ev6_ctx, &ev);
+	return 0;
+}
+
+void mgm_dp_set_event6_cb(struct mgm_dp *dp, mgm_dp_event6_cb cb, void *cb_ctx)
+{
+	dp->ev6_cb = cb;
+	dp->ev6_ctx = cb_ctx;
+}
+
+uint64_t mgm_dp_events6_dropped(const struct mgm_dp *dp)
+{
+	return dp->ev6_dropped;
+}
+
 /* The fast path's record (a BPF ABI) in the core's terms. */
 static int rb_sample(void *ctx, void *data, size_t size)
 {
@@ -1009,7 +1112,11 @@ static int rb_sample(void *ctx, void *data, size_t size)
 	struct mgm_dp *dp = ctx;
 	struct mgm_dp_event ev;
 
-	if (size < sizeof(*r) || !dp->ev_cb)
+	if (size < sizeof(*r))
+		return 0;
+	if (r->family == MGM_EV_AF_INET6)
+		return rb_sample6(dp, r);
+	if (!dp->ev_cb)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = r->type == MGM_EV_MISS ? MGM_DP_EV_MISS : MGM_DP_EV_WRONG_IF;

@@ -15,12 +15,14 @@
  * freed by deletes are reused only after a grace period (see mgm_dp_sync()).
  *
  * All functions return 0 or a negative errno unless stated otherwise.
- * Addresses are IPv4 in network byte order.  Not thread-safe: one owner
+ * Addresses are IPv4 in network byte order; the mgm_dp_mfe6_* functions
+ * take IPv6 ones (struct in6_addr).  Not thread-safe: one owner
  * (the MGM core, or a tool) calls it.
  */
 #ifndef MGM_DP_H
 #define MGM_DP_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,7 +37,7 @@ struct mgm_dp_opts {
 	 * Capacities used when the maps are created (0: the object's
 	 * defaults).  Maps already pinned keep their sizes.
 	 */
-	uint32_t mfe_max;
+	uint32_t mfe_max; /* IPv4 and IPv6 entries each (stats: shared) */
 	uint32_t oset_max;
 	/* Fast-path configuration (0: defaults, see struct mgm_config). */
 	uint32_t events_per_sec;
@@ -44,9 +46,17 @@ struct mgm_dp_opts {
 	uint32_t keepalive_ms;
 	/*
 	 * Only open maps that are already pinned, read-only use (counters,
-	 * listing); no program is loaded, nothing is created.
+	 * listing); no program is loaded, nothing is created.  Maps of
+	 * another ABI (mgm_config.abi_version) are refused (-EPROTO).
 	 */
 	bool readonly;
+	/*
+	 * With readonly: open only what tells our programs from others'
+	 * (mgm_dp_detach(), mgm_dp_is_attached()), whatever the ABI of the
+	 * maps, so that the forwarders of an older layout can be detached
+	 * before an upgrade (unpin).  Nothing else of dp may be used.
+	 */
+	bool identify_only;
 	/*
 	 * Also link the maps where `ip link set dev IF xdp obj mgm_fwd.bpf.o`
 	 * and tc look for pinned maps (/sys/fs/bpf/xdp/globals and
@@ -200,6 +210,66 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		       void *arg);
 uint32_t mgm_dp_mfe_count(struct mgm_dp *dp);
 uint32_t mgm_dp_oset_count(struct mgm_dp *dp); /* slots in use */
+
+/*
+ * IPv6 entries (groups in ff00::/8), in their own map (mgm_mfe6) but over
+ * the same out-set pool, interfaces and per-entry stats slots as IPv4
+ * ones: the mgm_dp_mfe_* rules above hold word for word (negative with
+ * n == 0, in-place replace keeping the counters, delete by dead mark and
+ * removal after a grace period, -ENOSPC, -E2BIG, -ENODEV).  Exact (S,G)
+ * only, like IPv4: the all-zero source is a key like any other, not a
+ * wildcard.  The stats slots are shared: mfe_max entries of both
+ * families together at most.  mgm_dp_release_if(), the MTU and tc
+ * changes of interfaces cover IPv6 entries too.
+ */
+int mgm_dp_mfe6_install(struct mgm_dp *dp, const struct in6_addr *source,
+			const struct in6_addr *group, uint32_t iif,
+			const uint32_t *oifs, uint32_t n);
+int mgm_dp_mfe6_install_flags(struct mgm_dp *dp, const struct in6_addr *source,
+			      const struct in6_addr *group, uint32_t iif,
+			      const uint32_t *oifs, uint32_t n, uint16_t flags);
+int mgm_dp_mfe6_delete(struct mgm_dp *dp, const struct in6_addr *source,
+		       const struct in6_addr *group);
+int mgm_dp_mfe6_counters(struct mgm_dp *dp, const struct in6_addr *source,
+			 const struct in6_addr *group,
+			 struct mgm_dp_mfe_counters *out);
+
+struct mgm_dp_mfe6_info {
+	struct in6_addr source, group;
+	uint32_t iif;
+	bool negative;
+	uint16_t flags; /* MGM_MFE_F_* as in the map */
+	uint32_t n_oifs;
+	uint32_t oifs[MGM_OSET_MAX_OIFS];
+	uint32_t oset_slot;
+	struct mgm_dp_mfe_counters counters;
+};
+/* Calls fn for every IPv6 MFE in the fast path; stops on non-0. */
+int mgm_dp_mfe6_foreach(struct mgm_dp *dp,
+			int (*fn)(void *arg, const struct mgm_dp_mfe6_info *),
+			void *arg);
+uint32_t mgm_dp_mfe6_count(struct mgm_dp *dp);
+uint32_t mgm_dp_mfe6_max(const struct mgm_dp *dp);
+
+/*
+ * A fast-path event of an IPv6 packet (struct mgm_dp_event carries IPv4
+ * addresses only).  mgm_dp_event_poll() hands IPv6 events to the callback
+ * set here; without one they are counted (mgm_dp_events6_dropped()) and
+ * dropped.  The place where the core's family-neutral event will be
+ * filled from.
+ */
+struct mgm_dp_event6 {
+	uint32_t type; /* enum mgm_dp_event_type */
+	uint32_t ifindex;
+	struct in6_addr source, group;
+	uint64_t ts_ns;
+	uint16_t hdr_len;
+	uint16_t ip_len; /* 40 + payload length */
+	uint8_t hdr[MGM_DP_EVENT_HDR_MAX]; /* IPv6 header and what follows */
+};
+typedef void (*mgm_dp_event6_cb)(void *cb_ctx, const struct mgm_dp_event6 *ev);
+void mgm_dp_set_event6_cb(struct mgm_dp *dp, mgm_dp_event6_cb cb, void *cb_ctx);
+uint64_t mgm_dp_events6_dropped(const struct mgm_dp *dp);
 
 /* Global counters, summed over CPUs. */
 int mgm_dp_counters(struct mgm_dp *dp, struct mgm_counters *out);

@@ -62,6 +62,22 @@ struct dp_mfe_tab {
 	uint32_t n;
 };
 
+/*
+ * An IPv6 MFE: its key, and the same bookkeeping as an IPv4 one (m.key
+ * unused), so that install, delete and the out-set code handle both
+ * through struct dp_mfe.
+ */
+struct dp_mfe6 {
+	struct mgm_mfe6_key key;
+	struct dp_mfe m; /* m.used: the slot is taken */
+};
+
+struct dp_mfe6_tab {
+	struct dp_mfe6 *v;
+	uint32_t cap; /* power of two */
+	uint32_t n;
+};
+
 /* A stack of free slot numbers. */
 struct dp_slots {
 	uint32_t *v;
@@ -71,6 +87,11 @@ struct dp_slots {
 /* A growing array of MFE keys. */
 struct dp_keys {
 	struct mgm_mfe_key *v;
+	uint32_t n, cap;
+};
+
+struct dp_keys6 {
+	struct mgm_mfe6_key *v;
 	uint32_t n, cap;
 };
 
@@ -85,15 +106,19 @@ struct mgm_dp {
 	int fd_mfe, fd_mfe_stats, fd_osets, fd_ifs, fd_if_stats;
 	int fd_counters, fd_events, fd_miss_seen, fd_config, fd_budget;
 	int fd_ifs_direct, fd_oset_list;
+	int fd_mfe6, fd_miss_seen6; /* IPv6 entries, their miss dedupe */
 	int fd_fwd_prog, fd_egress_prog, fd_tc_xmit_prog, fd_tc_fwd_prog;
 	int fd_ctl_prog; /* mgm_mfe_ctl: in-place entry changes */
+	int fd_ctl6_prog; /* mgm_mfe6_ctl: the same for IPv6 entries */
 	uint32_t mfe_map_id, counters_map_id;
 
 	uint32_t mfe_max, oset_max, if_max;
+	uint32_t mfe6_max;
 
 	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
 	uint64_t clock_jiffies, clock_ns, tick_ns;
 	struct dp_mfe_tab mfes; /* not kept when readonly */
+	struct dp_mfe6_tab mfes6;
 
 	/* Out-set pool. */
 	struct dp_oset *osets; /* [oset_max] */
@@ -108,6 +133,7 @@ struct mgm_dp {
 	 * map by the next mgm_dp_sync(), after its grace period.
 	 */
 	struct dp_keys mfe_dead;
+	struct dp_keys6 mfe6_dead;
 
 	/* Egress interfaces. */
 	struct dp_ifc *ifcs[DP_IF_HASH];
@@ -123,6 +149,10 @@ struct mgm_dp {
 	struct ring_buffer *rb;
 	mgm_dp_event_cb ev_cb;
 	void *ev_ctx;
+	/* IPv6 events: to ev6_cb where set, else counted and dropped. */
+	mgm_dp_event6_cb ev6_cb;
+	void *ev6_ctx;
+	uint64_t ev6_dropped;
 	uint64_t last_maintain_ns;
 };
 

@@ -10,6 +10,7 @@
  * a grace period, which mgm_dp_sync() provides with a map-of-maps update.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -167,6 +168,235 @@ static int slots_pop(struct mgm_dp *dp, struct dp_slots *free_,
 	if (!free_->n)
 		return -ENOSPC;
 	*slot = free_->v[--free_->n];
+	return 0;
+}
+
+static int keys6_push(struct dp_keys6 *k, const struct mgm_mfe6_key *key)
+{
+	if (k->n == k->cap) {
+		uint32_t cap = k->cap ? k->cap * 2 : 64;
+		struct mgm_mfe6_key *v = realloc(k->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = *key;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The IPv6 MFE shadow table (as the IPv4 one, with 32-byte keys)       */
+
+static uint32_t mfe6_slot_of(const struct dp_mfe6_tab *t,
+			     const struct mgm_mfe6_key *k)
+{
+	uint32_t w[8], i;
+	uint64_t h = 0;
+
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < 8; i++)
+		h = (h ^ w[i]) * 0x100000001b3ULL;
+	/* fmix64, as for IPv4 keys. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (uint32_t)h & (t->cap - 1);
+}
+
+static struct dp_mfe6 *mfe6_find(struct dp_mfe6_tab *t,
+				 const struct mgm_mfe6_key *k)
+{
+	uint32_t i;
+
+	if (!t->cap)
+		return NULL;
+	for (i = mfe6_slot_of(t, k); t->v[i].m.used; i = (i + 1) & (t->cap - 1))
+		if (!memcmp(&t->v[i].key, k, sizeof(*k)))
+			return &t->v[i];
+	return NULL;
+}
+
+static int mfe6_grow(struct dp_mfe6_tab *t)
+{
+	struct dp_mfe6_tab n = { .cap = t->cap ? t->cap * 2 : 256 };
+	uint32_t i, j;
+
+	n.v = calloc(n.cap, sizeof(*n.v));
+	if (!n.v)
+		return -ENOMEM;
+	for (i = 0; i < t->cap; i++) {
+		if (!t->v[i].m.used)
+			continue;
+		for (j = mfe6_slot_of(&n, &t->v[i].key); n.v[j].m.used;
+		     j = (j + 1) & (n.cap - 1))
+			;
+		n.v[j] = t->v[i];
+		n.n++;
+	}
+	free(t->v);
+	*t = n;
+	return 0;
+}
+
+static struct dp_mfe6 *mfe6_insert(struct dp_mfe6_tab *t,
+				   const struct mgm_mfe6_key *k)
+{
+	uint32_t i;
+
+	if ((t->n + 1) * 2 > t->cap && mfe6_grow(t))
+		return NULL;
+	for (i = mfe6_slot_of(t, k); t->v[i].m.used; i = (i + 1) & (t->cap - 1))
+		;
+	memset(&t->v[i], 0, sizeof(t->v[i]));
+	t->v[i].key = *k;
+	t->v[i].m.used = true;
+	t->n++;
+	return &t->v[i];
+}
+
+static void mfe6_erase(struct dp_mfe6_tab *t, struct dp_mfe6 *e)
+{
+	uint32_t i = e - t->v, j = i, home;
+
+	for (;;) {
+		t->v[i].m.used = false;
+		do {
+			j = (j + 1) & (t->cap - 1);
+			if (!t->v[j].m.used) {
+				t->n--;
+				return;
+			}
+			home = mfe6_slot_of(t, &t->v[j].key);
+		} while (i <= j ? (i < home && home <= j) :
+				  (i < home || home <= j));
+		t->v[i] = t->v[j];
+		i = j;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* One entry of either family                                           */
+
+/*
+ * An MFE by key, IPv4 or IPv6: what install, delete and the interface
+ * code need to reach its shadow entry and its map element, so that one
+ * piece of code serves both families.
+ */
+struct mfe_ref {
+	bool v6;
+	struct mgm_mfe_key k4;
+	struct mgm_mfe6_key k6;
+};
+
+static struct mfe_ref ref4(uint32_t source, uint32_t group)
+{
+	struct mfe_ref r = { .k4 = { .source = source, .group = group } };
+
+	return r;
+}
+
+static struct mfe_ref ref6(const struct in6_addr *source,
+			   const struct in6_addr *group)
+{
+	struct mfe_ref r = { .v6 = true };
+
+	memcpy(r.k6.source, source, sizeof(r.k6.source));
+	memcpy(r.k6.group, group, sizeof(r.k6.group));
+	return r;
+}
+
+static const void *ref_key(const struct mfe_ref *r)
+{
+	return r->v6 ? (const void *)&r->k6 : (const void *)&r->k4;
+}
+
+static int ref_map(const struct mgm_dp *dp, const struct mfe_ref *r)
+{
+	return r->v6 ? dp->fd_mfe6 : dp->fd_mfe;
+}
+
+static struct dp_mfe6 *mfe6_of(struct dp_mfe *e)
+{
+	return (struct dp_mfe6 *)((char *)e - offsetof(struct dp_mfe6, m));
+}
+
+static struct dp_mfe *ref_find(struct mgm_dp *dp, const struct mfe_ref *r)
+{
+	struct dp_mfe6 *e6;
+
+	if (!r->v6)
+		return mfe_find(&dp->mfes,
+				mfe_key64(r->k4.source, r->k4.group));
+	e6 = mfe6_find(&dp->mfes6, &r->k6);
+	return e6 ? &e6->m : NULL;
+}
+
+static struct dp_mfe *ref_insert(struct mgm_dp *dp, const struct mfe_ref *r)
+{
+	struct dp_mfe6 *e6;
+
+	if (!r->v6)
+		return mfe_insert(&dp->mfes,
+				  mfe_key64(r->k4.source, r->k4.group));
+	e6 = mfe6_insert(&dp->mfes6, &r->k6);
+	return e6 ? &e6->m : NULL;
+}
+
+static void ref_erase(struct mgm_dp *dp, const struct mfe_ref *r,
+		      struct dp_mfe *e)
+{
+	if (r->v6)
+		mfe6_erase(&dp->mfes6, mfe6_of(e));
+	else
+		mfe_erase(&dp->mfes, e);
+}
+
+/* The shadow entry in slot i of a family's table, and its key. */
+static struct dp_mfe *ref_at(struct mgm_dp *dp, bool v6, uint32_t i,
+			     struct mfe_ref *r)
+{
+	if (v6) {
+		struct dp_mfe6 *e6 = &dp->mfes6.v[i];
+
+		if (!e6->m.used)
+			return NULL;
+		r->v6 = true;
+		r->k6 = e6->key;
+		return &e6->m;
+	}
+	if (!dp->mfes.v[i].used)
+		return NULL;
+	*r = ref4((uint32_t)(dp->mfes.v[i].key >> 32),
+		  (uint32_t)dp->mfes.v[i].key);
+	return &dp->mfes.v[i];
+}
+
+static uint32_t tab_cap(const struct mgm_dp *dp, bool v6)
+{
+	return v6 ? dp->mfes6.cap : dp->mfes.cap;
+}
+
+/* The element of r as the map holds it: the part after the key copy. */
+static int ref_read(struct mgm_dp *dp, const struct mfe_ref *r,
+		    struct mgm_mfe_ent *ent)
+{
+	if (r->v6) {
+		struct mgm_mfe6_val v;
+
+		if (bpf_map_lookup_elem(dp->fd_mfe6, &r->k6, &v))
+			return -errno;
+		*ent = v.e;
+	} else {
+		struct mgm_mfe_val v;
+
+		if (bpf_map_lookup_elem(dp->fd_mfe, &r->k4, &v))
+			return -errno;
+		memcpy(ent, &v.iif, sizeof(*ent));
+	}
 	return 0;
 }
 
@@ -333,11 +563,11 @@ static void oset_put(struct mgm_dp *dp, struct dp_oset *os)
 	dp_slots_push(&dp->oset_pending, os->slot);
 }
 
-static struct dp_oset *oset_of(struct mgm_dp *dp, const struct mgm_mfe_val *v)
+static struct dp_oset *oset_of(struct mgm_dp *dp, uint16_t flags, uint32_t oset)
 {
-	if ((v->flags & MGM_MFE_F_NEGATIVE) || v->oset >= dp->oset_max)
+	if ((flags & MGM_MFE_F_NEGATIVE) || oset >= dp->oset_max)
 		return NULL;
-	return &dp->osets[v->oset];
+	return &dp->osets[oset];
 }
 
 /*
@@ -426,16 +656,58 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One pinned element at adoption: into the bookkeeping. */
+static int adopt_one(struct mgm_dp *dp, const struct mfe_ref *r,
+		     const struct mgm_mfe_ent *v, uint8_t *stats_used)
+{
+	struct dp_oset *os;
+	struct dp_mfe *e;
+	int err;
+
+	if (v->flags & MGM_MFE_F_DEAD) {
+		/* Deleted by the previous owner: goes at start-up. */
+		err = r->v6 ? keys6_push(&dp->mfe6_dead, &r->k6) :
+			      keys_push(&dp->mfe_dead, &r->k4);
+		if (!err && v->stats < dp->mfe_max) {
+			stats_used[v->stats] = 1;
+			err = dp_slots_push(&dp->stats_pending, v->stats);
+		}
+		return err;
+	}
+	e = ref_insert(dp, r);
+	if (!e)
+		return -ENOMEM;
+	e->iif = v->iif;
+	e->stats = v->stats;
+	e->slot = v->oset;
+	e->negative = v->flags & MGM_MFE_F_NEGATIVE;
+	e->flags = v->flags & ~(MGM_MFE_F_NEGATIVE | MGM_MFE_F_TC);
+	if (v->stats < dp->mfe_max)
+		stats_used[v->stats] = 1;
+	os = oset_of(dp, v->flags, v->oset);
+	if (os && !os->refcnt++) {
+		os->hash = oset_hash(os->oifs, os->n);
+		os->mtu = oset_mtu(dp, os->oifs, os->n);
+		os->tc = v->flags & MGM_MFE_F_TC;
+		oset_hash_in(dp, os);
+	}
+	return 0;
+}
+
 /*
  * Rebuild the pool and slot bookkeeping from what is pinned, so a
  * restarted controller carries on with the entries forwarding right now.
  */
 int dp_adopt(struct mgm_dp *dp)
 {
+	struct mgm_mfe6_key key6, next6, *prev6 = NULL;
 	struct mgm_mfe_key key, next, *prev = NULL;
+	struct mgm_mfe6_val v6;
 	uint8_t *stats_used;
 	struct mgm_mfe_val v;
+	struct mgm_mfe_ent ent;
 	struct dp_oset *os;
+	struct mfe_ref r;
 	uint32_t i;
 	int err = 0;
 
@@ -450,43 +722,26 @@ int dp_adopt(struct mgm_dp *dp)
 		      cmp_u32);
 	}
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
-		struct dp_mfe *e;
-
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
 			continue;
-		if (v.flags & MGM_MFE_F_DEAD) {
-			/* Deleted by the previous owner: goes at start-up. */
-			err = keys_push(&dp->mfe_dead, &key);
-			if (!err && v.stats < dp->mfe_max) {
-				stats_used[v.stats] = 1;
-				err = dp_slots_push(&dp->stats_pending,
-						    v.stats);
-			}
-			if (err)
-				goto out;
-			continue;
-		}
-		e = mfe_insert(&dp->mfes, mfe_key64(key.source, key.group));
-		if (!e) {
-			err = -ENOMEM;
+		r = ref4(key.source, key.group);
+		memcpy(&ent, &v.iif, sizeof(ent));
+		err = adopt_one(dp, &r, &ent, stats_used);
+		if (err)
 			goto out;
-		}
-		e->iif = v.iif;
-		e->stats = v.stats;
-		e->slot = v.oset;
-		e->negative = v.flags & MGM_MFE_F_NEGATIVE;
-		e->flags = v.flags & ~(MGM_MFE_F_NEGATIVE | MGM_MFE_F_TC);
-		if (v.stats < dp->mfe_max)
-			stats_used[v.stats] = 1;
-		os = oset_of(dp, &v);
-		if (os && !os->refcnt++) {
-			os->hash = oset_hash(os->oifs, os->n);
-			os->mtu = oset_mtu(dp, os->oifs, os->n);
-			os->tc = v.flags & MGM_MFE_F_TC;
-			oset_hash_in(dp, os);
-		}
+	}
+	while (!bpf_map_get_next_key(dp->fd_mfe6, prev6, &next6)) {
+		key6 = next6;
+		prev6 = &key6;
+		if (bpf_map_lookup_elem(dp->fd_mfe6, &key6, &v6))
+			continue;
+		r.v6 = true;
+		r.k6 = key6;
+		err = adopt_one(dp, &r, &v6.e, stats_used);
+		if (err)
+			goto out;
 	}
 	/* Unused slots: those with stale contents wait a grace period. */
 	for (i = dp->oset_max; i-- > 0;) {
@@ -513,6 +768,7 @@ out:
 void dp_pool_free(struct mgm_dp *dp)
 {
 	free(dp->mfes.v);
+	free(dp->mfes6.v);
 	free(dp->osets);
 	free(dp->oset_hash);
 	dp_slots_free(&dp->oset_free);
@@ -521,6 +777,8 @@ void dp_pool_free(struct mgm_dp *dp)
 	dp_slots_free(&dp->stats_pending);
 	free(dp->mfe_dead.v);
 	memset(&dp->mfe_dead, 0, sizeof(dp->mfe_dead));
+	free(dp->mfe6_dead.v);
+	memset(&dp->mfe6_dead, 0, sizeof(dp->mfe6_dead));
 }
 
 /* ------------------------------------------------------------------ */
@@ -548,62 +806,90 @@ static int normalize_oifs(const uint32_t *in, uint32_t n, uint32_t iif,
 }
 
 /*
- * Change key's element in place (mgm_mfe_ctl): the route word with one
- * store, the MTU around it.  The element and the counters in it stay.
+ * Change key's element in place (mgm_mfe_ctl, mgm_mfe6_ctl): the route
+ * word with one store, the MTU around it.  The element and the counters
+ * in it stay.
  */
-static int mfe_ctl(struct mgm_dp *dp, const struct mgm_mfe_key *key,
-		   uint32_t iif, uint32_t oset, uint16_t flags, uint16_t mtu)
+static int mfe_ctl(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
+		   uint32_t oset, uint16_t flags, uint16_t mtu)
 {
-	struct mgm_mfe_ctl m = { .key = *key,
+	struct mgm_mfe_ctl m = { .key = r->k4,
 				 .iif = iif,
 				 .oset = (uint16_t)oset,
 				 .flags = flags,
 				 .mtu = mtu };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &m,
-		    .ctx_size_in = sizeof(m));
+	struct mgm_mfe6_ctl m6 = { .key = r->k6,
+				   .iif = iif,
+				   .oset = (uint16_t)oset,
+				   .flags = flags,
+				   .mtu = mtu };
+	LIBBPF_OPTS(bpf_test_run_opts, o);
 
-	if (bpf_prog_test_run_opts(dp->fd_ctl_prog, &o))
+	if (r->v6) {
+		o.ctx_in = &m6;
+		o.ctx_size_in = sizeof(m6);
+	} else {
+		o.ctx_in = &m;
+		o.ctx_size_in = sizeof(m);
+	}
+	if (bpf_prog_test_run_opts(r->v6 ? dp->fd_ctl6_prog : dp->fd_ctl_prog,
+				   &o))
 		return -errno;
 	return o.retval ? -ENOENT : 0;
 }
 
-void dp_mfe_dead_flush(struct mgm_dp *dp)
+/* Delete a batch of keys of one map; one by one where batches fail. */
+static void dead_flush(int fd, void *keys, size_t key_size, uint32_t *n)
 {
-	struct dp_keys *k = &dp->mfe_dead;
-	__u32 count = k->n, i;
+	__u32 count = *n, i;
 
-	if (!k->n)
+	if (!*n)
 		return;
 	/*
 	 * One call for all; one by one where batches are not supported or
 	 * one stopped early (a key already gone: ENOENT is harmless).
 	 */
-	if (bpf_map_delete_batch(dp->fd_mfe, k->v, &count, NULL))
+	if (bpf_map_delete_batch(fd, keys, &count, NULL))
 		count = 0;
-	for (i = count; i < k->n; i++)
-		bpf_map_delete_elem(dp->fd_mfe, &k->v[i]);
-	k->n = 0;
+	for (i = count; i < *n; i++)
+		bpf_map_delete_elem(fd, (char *)keys + i * key_size);
+	*n = 0;
+}
+
+void dp_mfe_dead_flush(struct mgm_dp *dp)
+{
+	dead_flush(dp->fd_mfe, dp->mfe_dead.v, sizeof(*dp->mfe_dead.v),
+		   &dp->mfe_dead.n);
+	dead_flush(dp->fd_mfe6, dp->mfe6_dead.v, sizeof(*dp->mfe6_dead.v),
+		   &dp->mfe6_dead.n);
 }
 
 /*
- * A new element for key.  The elements of deleted entries stay in the
+ * A new element for r.  The elements of deleted entries stay in the
  * map until a grace period has passed: the key itself (deleted and
  * installed again) or the room they take is then had by taking it now.
  */
-static int mfe_add(struct mgm_dp *dp, const struct mgm_mfe_key *key,
-		   const struct mgm_mfe_val *v)
+static int mfe_add(struct mgm_dp *dp, const struct mfe_ref *r,
+		   const struct mgm_mfe_ent *ent)
 {
-	int err;
+	struct mgm_mfe6_val v6 = { .e = *ent };
+	struct mgm_mfe_val v = { .source = r->k4.source, .group = r->k4.group };
+	const void *val = r->v6 ? (const void *)&v6 : (const void *)&v;
+	int fd = ref_map(dp, r), err;
 
-	if (!bpf_map_update_elem(dp->fd_mfe, key, v, BPF_NOEXIST))
+	memcpy(&v.iif, ent, sizeof(*ent));
+	memcpy(v6.source, r->k6.source, sizeof(v6.source));
+	memcpy(v6.group, r->k6.group, sizeof(v6.group));
+	if (!bpf_map_update_elem(fd, ref_key(r), val, BPF_NOEXIST))
 		return 0;
 	err = errno;
-	if ((err == EEXIST || err == E2BIG) && dp->mfe_dead.n) {
+	if ((err == EEXIST || err == E2BIG) &&
+	    (dp->mfe_dead.n || dp->mfe6_dead.n)) {
 		int e = mgm_dp_sync(dp);
 
 		if (e)
 			return e;
-		if (!bpf_map_update_elem(dp->fd_mfe, key, v, BPF_NOEXIST))
+		if (!bpf_map_update_elem(fd, ref_key(r), val, BPF_NOEXIST))
 			return 0;
 		err = errno;
 	}
@@ -633,20 +919,13 @@ static bool mfe_same(struct mgm_dp *dp, const struct dp_mfe *e, uint32_t iif,
 	return os->n == m && !memcmp(os->oifs, set, m * sizeof(*set));
 }
 
-int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
-		       uint32_t iif, const uint32_t *oifs, uint32_t n)
+/* Install or replace the entry of r, either family (see dp.h). */
+static int mfe_install(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
+		       const uint32_t *oifs, uint32_t n, uint16_t flags)
 {
-	return mgm_dp_mfe_install_flags(dp, source, group, iif, oifs, n, 0);
-}
-
-int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
-			     uint32_t iif, const uint32_t *oifs, uint32_t n,
-			     uint16_t flags)
-{
-	struct mgm_mfe_key key = { .source = source, .group = group };
-	struct mgm_mfe_val v = { .source = source, .group = group };
 	uint32_t set[MGM_OSET_MAX_OIFS], m, i, stats;
 	struct dp_oset *os = NULL, *old_os = NULL;
+	struct mgm_mfe_ent v = {};
 	struct dp_mfe *e;
 	int err;
 
@@ -657,7 +936,7 @@ int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
 	err = normalize_oifs(oifs, n, iif, set, &m);
 	if (err)
 		return err;
-	e = mfe_find(&dp->mfes, mfe_key64(source, group));
+	e = ref_find(dp, r);
 	if (e && mfe_same(dp, e, iif, set, m, flags))
 		return 0;
 	for (i = 0; i < m; i++)
@@ -690,15 +969,15 @@ int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
 		v.flags |= MGM_MFE_F_NEGATIVE;
 	}
 	/* An existing entry changes in place: its counters stay. */
-	err = e ? mfe_ctl(dp, &key, v.iif, v.oset, v.flags, v.mtu) :
-		  mfe_add(dp, &key, &v);
+	err = e ? mfe_ctl(dp, r, v.iif, v.oset, v.flags, v.mtu) :
+		  mfe_add(dp, r, &v);
 	if (err)
 		goto undo_stats;
 	if (!e) {
-		e = mfe_insert(&dp->mfes, mfe_key64(source, group));
+		e = ref_insert(dp, r);
 		if (!e) {
 			/* Cannot track it: take it back out. */
-			bpf_map_delete_elem(dp->fd_mfe, &key);
+			bpf_map_delete_elem(ref_map(dp, r), ref_key(r));
 			err = -ENOMEM;
 			goto undo_stats;
 		}
@@ -718,15 +997,48 @@ undo_oset:
 	return err;
 }
 
-int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group)
+int mgm_dp_mfe_install(struct mgm_dp *dp, uint32_t source, uint32_t group,
+		       uint32_t iif, const uint32_t *oifs, uint32_t n)
 {
-	struct mgm_mfe_key key = { .source = source, .group = group };
+	return mgm_dp_mfe_install_flags(dp, source, group, iif, oifs, n, 0);
+}
+
+int mgm_dp_mfe_install_flags(struct mgm_dp *dp, uint32_t source, uint32_t group,
+			     uint32_t iif, const uint32_t *oifs, uint32_t n,
+			     uint16_t flags)
+{
+	struct mfe_ref r = ref4(source, group);
+
+	return mfe_install(dp, &r, iif, oifs, n, flags);
+}
+
+int mgm_dp_mfe6_install(struct mgm_dp *dp, const struct in6_addr *source,
+			const struct in6_addr *group, uint32_t iif,
+			const uint32_t *oifs, uint32_t n)
+{
+	return mgm_dp_mfe6_install_flags(dp, source, group, iif, oifs, n, 0);
+}
+
+int mgm_dp_mfe6_install_flags(struct mgm_dp *dp, const struct in6_addr *source,
+			      const struct in6_addr *group, uint32_t iif,
+			      const uint32_t *oifs, uint32_t n, uint16_t flags)
+{
+	struct mfe_ref r;
+
+	if (!source || !group)
+		return -EINVAL;
+	r = ref6(source, group);
+	return mfe_install(dp, &r, iif, oifs, n, flags);
+}
+
+static int mfe_delete(struct mgm_dp *dp, const struct mfe_ref *r)
+{
 	struct dp_mfe *e;
 	int err;
 
 	if (dp->readonly)
 		return -EPERM;
-	e = mfe_find(&dp->mfes, mfe_key64(source, group));
+	e = ref_find(dp, r);
 	if (!e)
 		return -ENOENT;
 	/*
@@ -734,24 +1046,44 @@ int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group)
 	 * packet that found the entry alive may still be counting into its
 	 * element, which the kernel would otherwise recycle at once.
 	 */
-	err = mfe_ctl(dp, &key, 0, 0, MGM_MFE_F_DEAD, 0);
-	if (!err && keys_push(&dp->mfe_dead, &key)) {
+	err = mfe_ctl(dp, r, 0, 0, MGM_MFE_F_DEAD, 0);
+	if (!err && (r->v6 ? keys6_push(&dp->mfe6_dead, &r->k6) :
+			     keys_push(&dp->mfe_dead, &r->k4))) {
 		/* No room to remember it: the barrier now, then delete. */
 		err = mgm_dp_sync(dp);
-		if (!err && bpf_map_delete_elem(dp->fd_mfe, &key))
+		if (!err && bpf_map_delete_elem(ref_map(dp, r), ref_key(r)))
 			err = -errno;
 	}
 	if (err && err != -ENOENT)
 		return err;
 	oset_put(dp, e->negative ? NULL : &dp->osets[e->slot]);
 	dp_slots_push(&dp->stats_pending, e->stats);
-	mfe_erase(&dp->mfes, e);
+	ref_erase(dp, r, e);
 	/* A packet right after this is a miss again: report it at once. */
-	bpf_map_delete_elem(dp->fd_miss_seen, &key);
+	bpf_map_delete_elem(r->v6 ? dp->fd_miss_seen6 : dp->fd_miss_seen,
+			    ref_key(r));
 	return 0;
 }
 
-static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_val *v,
+int mgm_dp_mfe_delete(struct mgm_dp *dp, uint32_t source, uint32_t group)
+{
+	struct mfe_ref r = ref4(source, group);
+
+	return mfe_delete(dp, &r);
+}
+
+int mgm_dp_mfe6_delete(struct mgm_dp *dp, const struct in6_addr *source,
+		       const struct in6_addr *group)
+{
+	struct mfe_ref r;
+
+	if (!source || !group)
+		return -EINVAL;
+	r = ref6(source, group);
+	return mfe_delete(dp, &r);
+}
+
+static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 			  const struct mgm_mfe_stats *s,
 			  struct mgm_dp_mfe_counters *out)
 {
@@ -767,15 +1099,15 @@ static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_val *v,
 	out->kernel_passes = s->kernel_passes;
 }
 
-int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
+static int mfe_counters(struct mgm_dp *dp, const struct mfe_ref *r,
 			struct mgm_dp_mfe_counters *out)
 {
-	struct mgm_mfe_key key = { .source = source, .group = group };
 	struct mgm_mfe_stats s;
-	struct mgm_mfe_val v;
+	struct mgm_mfe_ent v;
+	int err = ref_read(dp, r, &v);
 
-	if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
-		return -errno;
+	if (err)
+		return err;
 	if (v.flags & MGM_MFE_F_DEAD)
 		return -ENOENT;
 	if (bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats, &s))
@@ -785,15 +1117,67 @@ int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
 	return 0;
 }
 
+int mgm_dp_mfe_counters(struct mgm_dp *dp, uint32_t source, uint32_t group,
+			struct mgm_dp_mfe_counters *out)
+{
+	struct mfe_ref r = ref4(source, group);
+
+	return mfe_counters(dp, &r, out);
+}
+
+int mgm_dp_mfe6_counters(struct mgm_dp *dp, const struct in6_addr *source,
+			 const struct in6_addr *group,
+			 struct mgm_dp_mfe_counters *out)
+{
+	struct mfe_ref r;
+
+	if (!source || !group)
+		return -EINVAL;
+	r = ref6(source, group);
+	return mfe_counters(dp, &r, out);
+}
+
+/*
+ * What a listing shows of one element (either family): iif, flags, the
+ * counters, and the member list itself, the truth also for readers.
+ */
+static void info_fill(struct mgm_dp *dp, const struct mgm_mfe_ent *v,
+		      uint32_t *iif, bool *negative, uint16_t *flags,
+		      uint32_t *slot, struct mgm_dp_mfe_counters *counters,
+		      uint32_t *oifs, uint32_t *n_oifs)
+{
+	struct mgm_oset_list l;
+	struct mgm_mfe_stats s;
+
+	*iif = v->iif;
+	*negative = v->flags & MGM_MFE_F_NEGATIVE;
+	*flags = v->flags;
+	*slot = v->oset;
+	counters_from(dp, v,
+		      bpf_map_lookup_elem(dp->fd_mfe_stats, &v->stats, &s) ?
+			      NULL :
+			      &s,
+		      counters);
+	*n_oifs = 0;
+	if (!*negative &&
+	    !bpf_map_lookup_elem(dp->fd_oset_list, &v->oset, &l)) {
+		uint32_t j;
+
+		for (j = 0; j < l.n && j < MGM_OSET_MAX_OIFS; j++)
+			if (l.ifindex[j])
+				oifs[(*n_oifs)++] = l.ifindex[j];
+		qsort(oifs, *n_oifs, sizeof(uint32_t), cmp_u32);
+	}
+}
+
 int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		       int (*fn)(void *arg, const struct mgm_dp_mfe_info *),
 		       void *arg)
 {
 	struct mgm_mfe_key key, next, *prev = NULL;
 	struct mgm_dp_mfe_info info;
-	struct mgm_oset_list l;
-	struct mgm_mfe_stats s;
 	struct mgm_mfe_val v;
+	struct mgm_mfe_ent ent;
 	int ret;
 
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
@@ -805,27 +1189,38 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		memset(&info, 0, sizeof(info));
 		info.source = key.source;
 		info.group = key.group;
-		info.iif = v.iif;
-		info.negative = v.flags & MGM_MFE_F_NEGATIVE;
-		info.flags = v.flags;
-		info.oset_slot = v.oset;
-		counters_from(dp, &v,
-			      bpf_map_lookup_elem(dp->fd_mfe_stats, &v.stats,
-						  &s) ?
-				      NULL :
-				      &s,
-			      &info.counters);
-		/* Read the member list itself: the truth, also for readers. */
-		if (!info.negative &&
-		    !bpf_map_lookup_elem(dp->fd_oset_list, &v.oset, &l)) {
-			uint32_t j;
+		memcpy(&ent, &v.iif, sizeof(ent));
+		info_fill(dp, &ent, &info.iif, &info.negative, &info.flags,
+			  &info.oset_slot, &info.counters, info.oifs,
+			  &info.n_oifs);
+		ret = fn(arg, &info);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
 
-			for (j = 0; j < l.n && j < MGM_OSET_MAX_OIFS; j++)
-				if (l.ifindex[j])
-					info.oifs[info.n_oifs++] = l.ifindex[j];
-			qsort(info.oifs, info.n_oifs, sizeof(uint32_t),
-			      cmp_u32);
-		}
+int mgm_dp_mfe6_foreach(struct mgm_dp *dp,
+			int (*fn)(void *arg, const struct mgm_dp_mfe6_info *),
+			void *arg)
+{
+	struct mgm_mfe6_key key, next, *prev = NULL;
+	struct mgm_dp_mfe6_info info;
+	struct mgm_mfe6_val v;
+	int ret;
+
+	while (!bpf_map_get_next_key(dp->fd_mfe6, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->fd_mfe6, &key, &v) ||
+		    (v.e.flags & MGM_MFE_F_DEAD))
+			continue;
+		memset(&info, 0, sizeof(info));
+		memcpy(&info.source, key.source, sizeof(info.source));
+		memcpy(&info.group, key.group, sizeof(info.group));
+		info_fill(dp, &v.e, &info.iif, &info.negative, &info.flags,
+			  &info.oset_slot, &info.counters, info.oifs,
+			  &info.n_oifs);
 		ret = fn(arg, &info);
 		if (ret)
 			return ret;
@@ -836,6 +1231,11 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 uint32_t mgm_dp_mfe_count(struct mgm_dp *dp)
 {
 	return dp->mfes.n;
+}
+
+uint32_t mgm_dp_mfe6_count(struct mgm_dp *dp)
+{
+	return dp->mfes6.n;
 }
 
 uint32_t mgm_dp_oset_count(struct mgm_dp *dp)
@@ -929,9 +1329,9 @@ int mgm_dp_if_unlink(struct mgm_dp *dp, uint32_t ifindex)
 
 int mgm_dp_release_if(struct mgm_dp *dp, uint32_t ifindex)
 {
-	struct mgm_mfe_key *del = NULL, *neg = NULL;
-	uint32_t n_del = 0, n_neg = 0, i, j;
-	int err, changed = 0;
+	struct mfe_ref *del = NULL, *neg = NULL, r;
+	uint32_t n_del = 0, n_neg = 0, i, j, n;
+	int err, changed = 0, v6;
 
 	if (dp->readonly)
 		return -EPERM;
@@ -939,47 +1339,46 @@ int mgm_dp_release_if(struct mgm_dp *dp, uint32_t ifindex)
 	err = mgm_dp_if_tx_disable(dp, ifindex, true);
 	if (err)
 		return err;
-	del = calloc(dp->mfes.n + 1, sizeof(*del));
-	neg = calloc(dp->mfes.n + 1, sizeof(*neg));
+	n = dp->mfes.n + dp->mfes6.n + 1;
+	del = calloc(n, sizeof(*del));
+	neg = calloc(n, sizeof(*neg));
 	if (!del || !neg) {
 		err = -ENOMEM;
 		goto out;
 	}
-	/* Collect first: deleting moves entries around in the table. */
-	for (i = 0; i < dp->mfes.cap; i++) {
-		const struct dp_mfe *e = &dp->mfes.v[i];
-		struct mgm_mfe_key k = { .source = e->key >> 32,
-					 .group = (uint32_t)e->key };
-		const struct dp_oset *os;
+	/* Collect first: deleting moves entries around in the tables. */
+	for (v6 = 0; v6 < 2; v6++) {
+		for (i = 0; i < tab_cap(dp, v6); i++) {
+			const struct dp_mfe *e = ref_at(dp, v6, i, &r);
+			const struct dp_oset *os;
 
-		if (!e->used)
-			continue;
-		if (e->iif == ifindex) {
-			del[n_del++] = k;
-			continue;
+			if (!e)
+				continue;
+			if (e->iif == ifindex) {
+				del[n_del++] = r;
+				continue;
+			}
+			if (e->negative)
+				continue;
+			os = &dp->osets[e->slot];
+			for (j = 0; j < os->n && os->oifs[j] != ifindex; j++)
+				;
+			if (j == os->n)
+				continue;
+			changed++;
+			if (os->n == 1)
+				neg[n_neg++] = r; /* left without oifs */
 		}
-		if (e->negative)
-			continue;
-		os = &dp->osets[e->slot];
-		for (j = 0; j < os->n && os->oifs[j] != ifindex; j++)
-			;
-		if (j == os->n)
-			continue;
-		changed++;
-		if (os->n == 1)
-			neg[n_neg++] = k; /* left without oifs */
 	}
 	err = mgm_dp_if_unlink(dp, ifindex);
 	if (err > 0)
 		err = 0;
 	for (i = 0; i < n_del && !err; i++, changed++)
-		err = mgm_dp_mfe_delete(dp, del[i].source, del[i].group);
+		err = mfe_delete(dp, &del[i]);
 	for (i = 0; i < n_neg && !err; i++) {
-		const struct dp_mfe *e = mfe_find(
-			&dp->mfes, mfe_key64(neg[i].source, neg[i].group));
+		const struct dp_mfe *e = ref_find(dp, &neg[i]);
 
-		err = mgm_dp_mfe_install(dp, neg[i].source, neg[i].group,
-					 e->iif, NULL, 0);
+		err = mfe_install(dp, &neg[i], e->iif, NULL, 0, 0);
 	}
 	/* No packet that saw the old entries is still in flight. */
 	err = err ?: mgm_dp_sync(dp);
@@ -995,17 +1394,17 @@ out:
 
 /*
  * An interface's MTU changed (dp_if.c re-read it): every out-set holding
- * it gets its smallest MTU again, and every MFE using such a set carries
- * the new value from its next packet on (larger packets go to the stack).
- * Returns the number of MFEs rewritten.
+ * it gets its smallest MTU again, and every MFE (of either family) using
+ * such a set carries the new value from its next packet on (larger
+ * packets go to the tc path).  Returns the number of MFEs rewritten.
  */
 int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 {
-	struct mgm_mfe_key key;
-	struct mgm_mfe_val v;
+	struct mgm_mfe_ent v;
+	struct mfe_ref r;
 	uint32_t s, j, i;
 	bool any = false;
-	int n = 0;
+	int n = 0, v6;
 
 	for (s = 0; s < dp->oset_max; s++) {
 		struct dp_oset *os = &dp->osets[s];
@@ -1021,19 +1420,19 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 		any |= mtu != os->mtu;
 		os->mtu = mtu;
 	}
-	for (i = 0; any && i < dp->mfes.cap; i++) {
-		const struct dp_mfe *e = &dp->mfes.v[i];
+	for (v6 = 0; any && v6 < 2; v6++) {
+		for (i = 0; i < tab_cap(dp, v6); i++) {
+			const struct dp_mfe *e = ref_at(dp, v6, i, &r);
 
-		if (!e->used || e->negative || dp->osets[e->slot].mtu == 0)
-			continue;
-		key.source = (uint32_t)(e->key >> 32);
-		key.group = (uint32_t)e->key;
-		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v) ||
-		    v.mtu == dp->osets[e->slot].mtu)
-			continue;
-		if (!mfe_ctl(dp, &key, v.iif, v.oset, v.flags,
-			     dp->osets[e->slot].mtu))
-			n++;
+			if (!e || e->negative || dp->osets[e->slot].mtu == 0)
+				continue;
+			if (ref_read(dp, &r, &v) ||
+			    v.mtu == dp->osets[e->slot].mtu)
+				continue;
+			if (!mfe_ctl(dp, &r, v.iif, v.oset, v.flags,
+				     dp->osets[e->slot].mtu))
+				n++;
+		}
 	}
 	return n;
 }
@@ -1041,27 +1440,27 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 /* Rewrite the TC flag of every MFE using slot to what the set says. */
 static int mfes_follow_tc(struct mgm_dp *dp, uint32_t slot)
 {
-	struct mgm_mfe_key key;
-	struct mgm_mfe_val v;
+	struct mgm_mfe_ent v;
+	struct mfe_ref r;
 	uint16_t want;
 	uint32_t i;
-	int n = 0;
+	int n = 0, v6;
 
-	for (i = 0; i < dp->mfes.cap; i++) {
-		const struct dp_mfe *e = &dp->mfes.v[i];
+	for (v6 = 0; v6 < 2; v6++) {
+		for (i = 0; i < tab_cap(dp, v6); i++) {
+			const struct dp_mfe *e = ref_at(dp, v6, i, &r);
 
-		if (!e->used || e->negative || e->slot != slot)
-			continue;
-		key.source = (uint32_t)(e->key >> 32);
-		key.group = (uint32_t)e->key;
-		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v))
-			continue;
-		want = dp->osets[slot].tc ? v.flags | MGM_MFE_F_TC :
-					    v.flags & ~MGM_MFE_F_TC;
-		if (want == v.flags)
-			continue;
-		if (!mfe_ctl(dp, &key, v.iif, v.oset, want, v.mtu))
-			n++;
+			if (!e || e->negative || e->slot != slot)
+				continue;
+			if (ref_read(dp, &r, &v))
+				continue;
+			want = dp->osets[slot].tc ? v.flags | MGM_MFE_F_TC :
+						    v.flags & ~MGM_MFE_F_TC;
+			if (want == v.flags)
+				continue;
+			if (!mfe_ctl(dp, &r, v.iif, v.oset, want, v.mtu))
+				n++;
+		}
 	}
 	return n;
 }

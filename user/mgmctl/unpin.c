@@ -131,7 +131,10 @@ static pid_t map_user(const __u32 *ids, int n, char *comm, size_t len)
 
 int unpin_run(json_object **out, char *err, size_t len)
 {
-	struct mgm_dp_opts o = { .pin_root = opts.pin_root, .readonly = true };
+	/* Maps of any layout: an upgrade unpins those of the old one. */
+	struct mgm_dp_opts o = { .pin_root = opts.pin_root,
+				 .readonly = true,
+				 .identify_only = true };
 	struct if_nameindex *ifs, *i;
 	struct mgm_dp *dp = NULL;
 	json_object *det;

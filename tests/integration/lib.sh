@@ -283,6 +283,31 @@ require_root() {
 MGMD_BIN=${MGMD_BIN:-$BUILD/mgmd}
 MGMCTL_BIN=${MGMCTL_BIN:-$BUILD/mgmctl}
 
+# topo_ipv6: IPv6 on topo_std's links, no DAD:
+#   s0 2001:db8:1::1 -- rs 2001:db8:1::fe; ri 2001:db8:(i+1)::1 -- x0 ::2
+# and waits until no address is tentative.
+topo_ipv6() {
+	local ns i n=0
+	for ns in "$NS_SRC" "$NS_RTR" "$NS_R1" "$NS_R2" "$NS_R3"; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 \
+			net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+	ip -n "$NS_SRC" addr add 2001:db8:1::1/64 dev s0 nodad || return 1
+	ip -n "$NS_RTR" addr add 2001:db8:1::fe/64 dev rs nodad || return 1
+	for i in 1 2 3; do
+		ip -n "$NS_RTR" addr add "2001:db8:$((i + 1))::1/64" dev "r$i" nodad &&
+			ip -n "$(rcv_ns $i)" addr add "2001:db8:$((i + 1))::2/64" dev x0 nodad ||
+			return 1
+	done
+	while ip -all netns exec ip -6 addr show 2>/dev/null | grep -q tentative; do
+		[ $n -ge 60 ] && return 1
+		sleep 0.05
+		n=$((n + 1))
+	done
+}
+
 # mgmd_start CONFIG [mgmd args...]: the daemon in the router namespace
 # (nsenter, so that the pins are visible), in the foreground, logging to
 # $TMP/mgmd.log, with a private socket and pin root.  Waits for its socket.

@@ -1114,15 +1114,20 @@ static int rb_sample(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*r))
 		return 0;
-	if (r->family == MGM_EV_AF_INET6)
+	if (r->family == MGM_EV_AF_INET6 && dp->ev6_cb)
 		return rb_sample6(dp, r);
 	if (!dp->ev_cb)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = r->type == MGM_EV_MISS ? MGM_DP_EV_MISS : MGM_DP_EV_WRONG_IF;
 	ev.ifindex = r->ifindex;
-	ev.source = mgm_addr4(r->source);
-	ev.group = mgm_addr4(r->group);
+	if (r->family == MGM_EV_AF_INET6) {
+		ev.source = mgm_addr6(r->source6);
+		ev.group = mgm_addr6(r->group6);
+	} else {
+		ev.source = mgm_addr4(r->source);
+		ev.group = mgm_addr4(r->group);
+	}
 	ev.ts_ns = r->ts_ns;
 	ev.ip_len = r->ip_len;
 	ev.hdr_len = r->hdr_len < sizeof(ev.hdr) ? r->hdr_len : sizeof(ev.hdr);

@@ -125,21 +125,23 @@ out:
 	return ret;
 }
 
-/* IPv6 entries are not in this fast path yet. */
 static int op_install(void *dp, const struct mgm_addr *s,
 		      const struct mgm_addr *g, uint32_t iif,
 		      const uint32_t *oifs, uint32_t n)
 {
-	if (g->family != MGM_AF_INET)
-		return -EAFNOSUPPORT;
+	if (g->family == MGM_AF_INET6)
+		return mgm_dp_mfe6_install(dp, (const struct in6_addr *)s->v6,
+					   (const struct in6_addr *)g->v6, iif,
+					   oifs, n);
 	return mgm_dp_mfe_install(dp, s->v4, g->v4, iif, oifs, n);
 }
 
 static int op_delete(void *dp, const struct mgm_addr *s,
 		     const struct mgm_addr *g)
 {
-	if (g->family != MGM_AF_INET)
-		return -ENOENT;
+	if (g->family == MGM_AF_INET6)
+		return mgm_dp_mfe6_delete(dp, (const struct in6_addr *)s->v6,
+					  (const struct in6_addr *)g->v6);
 	return mgm_dp_mfe_delete(dp, s->v4, g->v4);
 }
 
@@ -147,8 +149,10 @@ static int op_counters(void *dp, const struct mgm_addr *s,
 		       const struct mgm_addr *g,
 		       struct mgm_dp_mfe_counters *out)
 {
-	if (g->family != MGM_AF_INET)
-		return -ENOENT;
+	if (g->family == MGM_AF_INET6)
+		return mgm_dp_mfe6_counters(dp, (const struct in6_addr *)s->v6,
+					    (const struct in6_addr *)g->v6,
+					    out);
 	return mgm_dp_mfe_counters(dp, s->v4, g->v4, out);
 }
 

@@ -575,18 +575,20 @@ static int cmd_show(const struct help *h, int argc, char **argv)
  */
 static int check_route(char **w, int n, char *err, size_t len)
 {
-	struct in_addr a;
+	struct in6_addr a;
 	char grp[64], *slash, *end;
-	int i = 2;
+	int i = 2, v6 = 0;
 
 	if (n < 1 || strcmp(w[0], "from"))
 		return snprintf(err, len, "expected 'from IF'");
 	if (n < 2)
 		return snprintf(err, len, "'from' needs an interface");
 	if (i < n && !strcmp(w[i], "source")) {
-		if (i + 1 >= n || inet_pton(AF_INET, w[i + 1], &a) != 1)
-			return snprintf(err, len,
-					"'source' needs an IPv4 address");
+		if (i + 1 >= n || (inet_pton(AF_INET, w[i + 1], &a) != 1 &&
+				   inet_pton(AF_INET6, w[i + 1], &a) != 1))
+			return snprintf(
+				err, len,
+				"'source' needs an IPv4 or IPv6 address");
 		i += 2;
 	}
 	if (i + 1 >= n || strcmp(w[i], "group"))
@@ -595,14 +597,15 @@ static int check_route(char **w, int n, char *err, size_t len)
 				i < n ? "'" : "");
 	snprintf(grp, sizeof(grp), "%s", w[i + 1]);
 	slash = strchr(grp, '/');
-	if (slash) {
+	if (slash)
 		*slash++ = '\0';
-		if (!*slash || strtoul(slash, &end, 10) > 32 || *end)
-			return snprintf(err, len, "bad prefix length '%s'",
-					slash);
-	}
-	if (inet_pton(AF_INET, grp, &a) != 1)
+	if (inet_pton(AF_INET6, grp, &a) == 1)
+		v6 = 1;
+	else if (inet_pton(AF_INET, grp, &a) != 1)
 		return snprintf(err, len, "bad group address '%s'", grp);
+	if (slash &&
+	    (!*slash || strtoul(slash, &end, 10) > (v6 ? 128U : 32U) || *end))
+		return snprintf(err, len, "bad prefix length '%s'", slash);
 	i += 2;
 	if (i >= n || strcmp(w[i], "to"))
 		return snprintf(err, len, "expected 'to IF [IF ...]'%s%s%s",

@@ -98,8 +98,8 @@ static struct sg parse_sg(const char *src, const char *grp)
 		return sg;
 	}
 	fprintf(stderr,
-		"mgm-dp: '%s' '%s': not two IPv4 or two IPv6 addresses\n",
-		src, grp);
+		"mgm-dp: '%s' '%s': not two IPv4 or two IPv6 addresses\n", src,
+		grp);
 	exit(2);
 }
 
@@ -190,28 +190,15 @@ static int show_one6(void *arg, const struct mgm_dp_mfe6_info *m)
 	return 0;
 }
 
-static void print_event6(void *ctx, const struct mgm_dp_event6 *ev)
-{
-	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
-
-	(void)ctx;
-	inet_ntop(AF_INET6, &ev->source, s, sizeof(s));
-	inet_ntop(AF_INET6, &ev->group, g, sizeof(g));
-	printf("%s %s %s ifindex %u hdr %u ip_len %u\n",
-	       ev->type == MGM_DP_EV_MISS ? "miss" : "wrong-if", s, g, ev->ifindex,
-	       ev->hdr_len, ev->ip_len);
-	fflush(stdout);
-}
-
 static void print_event(void *ctx, const struct mgm_dp_event *ev)
 {
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
 
 	(void)ctx;
-	inet_ntop(AF_INET, &ev->source, s, sizeof(s));
-	inet_ntop(AF_INET, &ev->group, g, sizeof(g));
 	printf("%s %s %s ifindex %u hdr %u ip_len %u\n",
-	       ev->type == MGM_DP_EV_MISS ? "miss" : "wrong-if", s, g, ev->ifindex,
+	       ev->type == MGM_DP_EV_MISS ? "miss" : "wrong-if",
+	       mgm_addr_ntop(&ev->source, s, sizeof(s)),
+	       mgm_addr_ntop(&ev->group, g, sizeof(g)), ev->ifindex,
 	       ev->hdr_len, ev->ip_len);
 	fflush(stdout);
 }
@@ -425,7 +412,6 @@ int main(int argc, char **argv)
 		struct pollfd pfd = { .fd = mgm_dp_event_fd(dp),
 				      .events = POLLIN };
 
-		mgm_dp_set_event6_cb(dp, print_event6, NULL);
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 		while (!stop && mono_ns() < end && pfd.fd >= 0) {

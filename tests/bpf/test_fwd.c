@@ -103,22 +103,19 @@ static void run_prog(const uint8_t *pkt, size_t len, uint32_t ifindex,
 static struct mgm_dp_event evs[64];
 static int n_evs;
 
+/* The same callback gets both families: IPv6 ones go to evs6. */
+static struct mgm_dp_event evs6[64];
+static int n_evs6;
+
 static void on_event(void *ctx, const struct mgm_dp_event *ev)
 {
 	(void)ctx;
-	if (n_evs < 64)
+	if (ev->group.family == MGM_AF_INET6) {
+		if (n_evs6 < 64)
+			evs6[n_evs6++] = *ev;
+	} else if (n_evs < 64) {
 		evs[n_evs++] = *ev;
-}
-
-/* IPv6 events (mgm_dp_set_event6_cb). */
-static struct mgm_dp_event6 evs6[64];
-static int n_evs6;
-
-static void on_event6(void *ctx, const struct mgm_dp_event6 *ev)
-{
-	(void)ctx;
-	if (n_evs6 < 64)
-		evs6[n_evs6++] = *ev;
+	}
 }
 
 static int drain_events(void)
@@ -1118,7 +1115,6 @@ static int inst6(const char *s, const char *g, uint32_t iif,
 static int del6(const char *s, const char *g);
 static int mfe6_raw(const char *s, const char *g, struct mgm_mfe6_val *v);
 static struct mgm_dp_mfe_counters cnt6(const char *s, const char *g);
-static void on_event6(void *ctx, const struct mgm_dp_event6 *ev);
 
 /*
  * A restarted owner adopts the pinned maps: entries keep forwarding, the
@@ -1169,7 +1165,6 @@ static void test_adopt(void)
 		CHECK(mfe_raw(ip4(S2), ip4("239.6.6.9"), &v) == -ENOENT,
 		      "the new owner removed the dead element at start-up");
 	}
-	mgm_dp_set_event6_cb(dp, on_event6, NULL);
 	CHECK_EQ(mgm_dp_mfe_count(dp), n_mfe, "entries adopted");
 	CHECK_EQ(mgm_dp_mfe6_count(dp), 1, "the v6 entry adopted");
 	{
@@ -1714,9 +1709,10 @@ static void test_table6(void)
 			      "%s: %d events, want one of type %u", t->name,
 			      n_evs6, t->event);
 			if (n_evs6 == 1) {
-				CHECK(!memcmp(&evs6[0].source, &s, 16),
+				CHECK(evs6[0].source.family == MGM_AF_INET6 &&
+					      !memcmp(evs6[0].source.v6, &s, 16),
 				      "event source");
-				CHECK(!memcmp(&evs6[0].group, &g, 16),
+				CHECK(!memcmp(evs6[0].group.v6, &g, 16),
 				      "event group");
 				CHECK_EQ(evs6[0].ifindex,
 					 t->on == ON_IN ? if_in : if_o3,
@@ -1850,7 +1846,6 @@ static void test_families_apart(void)
 static void test_events6(void)
 {
 	struct pkt6_spec miss = HIT6(.src = "2001:db8::77", .dst = G6);
-	uint64_t dropped;
 	struct mgm_counters c0, c1;
 	uint8_t pkt[256];
 	struct run r;
@@ -1875,16 +1870,25 @@ static void test_events6(void)
 	drain_events();
 	CHECK_EQ(n_evs6, 1, "miss reported again after a delete");
 
-	check_begin("v6 events without a callback");
-	mgm_dp_set_event6_cb(dp, NULL, NULL);
-	dropped = mgm_dp_events6_dropped(dp);
+	/* One callback for both families: the event says which. */
+	check_begin("v6 events in the core's terms");
 	mgm_dp_set_config(dp, 0, 20, 0);
 	usleep(50 * 1000);
 	run_prog(pkt, len, if_in, &r);
-	CHECK_EQ(drain_events(), 0, "not given to the IPv4 callback");
-	CHECK_EQ(mgm_dp_events6_dropped(dp) - dropped, 1, "counted, dropped");
+	drain_events();
+	CHECK_EQ(n_evs, 0, "no IPv4 event");
+	CHECK(n_evs6 == 1 && evs6[0].type == MGM_DP_EV_MISS &&
+		      evs6[0].source.family == MGM_AF_INET6 &&
+		      evs6[0].group.family == MGM_AF_INET6 &&
+		      !evs6[0].source.reserved && evs6[0].ifindex == if_in,
+	      "one miss of family IPv6 from in0");
+	{
+		struct in6_addr g = ip6(G6);
+
+		CHECK(n_evs6 == 1 && !memcmp(evs6[0].group.v6, &g, 16),
+		      "its group");
+	}
 	mgm_dp_set_config(dp, 0, 0, 0);
-	mgm_dp_set_event6_cb(dp, on_event6, NULL);
 }
 
 /*
@@ -2158,7 +2162,6 @@ int main(void)
 		return 1;
 	}
 	prog_fd = mgm_dp_prog_fd(dp);
-	mgm_dp_set_event6_cb(dp, on_event6, NULL);
 	set12[0] = if_o1;
 	set12[1] = if_o2;
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(G1), if_in, set12, 2), 0,

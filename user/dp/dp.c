@@ -1067,44 +1067,6 @@ int mgm_dp_detach(struct mgm_dp *dp, uint32_t ifindex)
 /* ------------------------------------------------------------------ */
 /* Events                                                               */
 
-/*
- * An IPv6 record: its addresses as struct in6_addr, to the IPv6 callback
- * (mgm_dp_set_event6_cb).  The core's event (struct mgm_dp_event) holds
- * IPv4 addresses only: without that callback the event is counted and
- * dropped.  The place to fill the core's family-neutral event from.
- */
-static int rb_sample6(struct mgm_dp *dp, const struct mgm_event *r)
-{
-	struct mgm_dp_event6 ev;
-
-	if (!dp->ev6_cb) {
-		dp->ev6_dropped++;
-		return 0;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.type = r->type == MGM_EV_MISS ? MGM_DP_EV_MISS : MGM_DP_EV_WRONG_IF;
-	ev.ifindex = r->ifindex;
-	memcpy(&ev.source, r->source6, sizeof(ev.source));
-	memcpy(&ev.group, r->group6, sizeof(ev.group));
-	ev.ts_ns = r->ts_ns;
-	ev.ip_len = r->ip_len;
-	ev.hdr_len = r->hdr_len < sizeof(ev.hdr) ? r->hdr_len : sizeof(ev.hdr);
-	memcpy(ev.hdr, r->hdr, ev.hdr_len);
-	dp->ev6_cb(dp->ev6_ctx, &ev);
-	return 0;
-}
-
-void mgm_dp_set_event6_cb(struct mgm_dp *dp, mgm_dp_event6_cb cb, void *cb_ctx)
-{
-	dp->ev6_cb = cb;
-	dp->ev6_ctx = cb_ctx;
-}
-
-uint64_t mgm_dp_events6_dropped(const struct mgm_dp *dp)
-{
-	return dp->ev6_dropped;
-}
-
 /* The fast path's record (a BPF ABI) in the core's terms. */
 static int rb_sample(void *ctx, void *data, size_t size)
 {
@@ -1114,8 +1076,6 @@ static int rb_sample(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*r))
 		return 0;
-	if (r->family == MGM_EV_AF_INET6 && dp->ev6_cb)
-		return rb_sample6(dp, r);
 	if (!dp->ev_cb)
 		return 0;
 	memset(&ev, 0, sizeof(ev));

@@ -251,26 +251,6 @@ int mgm_dp_mfe6_foreach(struct mgm_dp *dp,
 uint32_t mgm_dp_mfe6_count(struct mgm_dp *dp);
 uint32_t mgm_dp_mfe6_max(const struct mgm_dp *dp);
 
-/*
- * A fast-path event of an IPv6 packet (struct mgm_dp_event carries IPv4
- * addresses only).  mgm_dp_event_poll() hands IPv6 events to the callback
- * set here; without one they are counted (mgm_dp_events6_dropped()) and
- * dropped.  The place where the core's family-neutral event will be
- * filled from.
- */
-struct mgm_dp_event6 {
-	uint32_t type; /* enum mgm_dp_event_type */
-	uint32_t ifindex;
-	struct in6_addr source, group;
-	uint64_t ts_ns;
-	uint16_t hdr_len;
-	uint16_t ip_len; /* 40 + payload length */
-	uint8_t hdr[MGM_DP_EVENT_HDR_MAX]; /* IPv6 header and what follows */
-};
-typedef void (*mgm_dp_event6_cb)(void *cb_ctx, const struct mgm_dp_event6 *ev);
-void mgm_dp_set_event6_cb(struct mgm_dp *dp, mgm_dp_event6_cb cb, void *cb_ctx);
-uint64_t mgm_dp_events6_dropped(const struct mgm_dp *dp);
-
 /* Global counters, summed over CPUs. */
 int mgm_dp_counters(struct mgm_dp *dp, struct mgm_counters *out);
 

@@ -149,10 +149,6 @@ struct mgm_dp {
 	struct ring_buffer *rb;
 	mgm_dp_event_cb ev_cb;
 	void *ev_ctx;
-	/* IPv6 events: to ev6_cb where set, else counted and dropped. */
-	mgm_dp_event6_cb ev6_cb;
-	void *ev6_ctx;
-	uint64_t ev6_dropped;
 	uint64_t last_maintain_ns;
 };
 

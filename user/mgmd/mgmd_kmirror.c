@@ -99,7 +99,11 @@ static int km_install(void *ctx, const struct mgm_addr *source,
 	if (group->family == MGM_AF_INET)
 		return mgm_dp_mfe_install_flags(d->dp, source->v4, group->v4,
 						iif, oifs, n, flags);
-	return mgm_dp_ops()->mfe_install(d->dp, source, group, iif, oifs, n);
+	/* The keepalive flag too: the kernel's IPv6 counters stay alive. */
+	return mgm_dp_mfe6_install_flags(d->dp,
+					 (const struct in6_addr *)source->v6,
+					 (const struct in6_addr *)group->v6,
+					 iif, oifs, n, flags);
 }
 
 static int km_delete(void *ctx, const struct mgm_addr *source,

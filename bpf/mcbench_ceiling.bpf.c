@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mcbench_ceiling.bpf.c - the least an XDP multicast forwarder must do,
- * for tools/mcbench.c: check and decrement the TTL, and send one copy out
- * of every interface of a single devmap with one broadcast redirect.  No
+ * for tools/mcbench.c: check and decrement the TTL (IPv6: the hop limit,
+ * no header checksum), and send one copy out of every interface of a
+ * single devmap with one broadcast redirect.  No
  * (S,G) lookup, no incoming-interface check, no counters.  Whatever the
  * real forwarder does beyond this is its overhead over the ceiling.
  *
@@ -13,6 +14,7 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -91,10 +93,20 @@ static __always_inline int ceiling(struct xdp_md *ctx, void *oifs)
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *iph = (void *)(eth + 1);
+	struct ipv6hdr *ip6h = (void *)(eth + 1);
 	__u32 check;
 
-	if ((void *)(iph + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
-		return XDP_PASS;
+	/* IPv4 first, tested exactly as before IPv6 was added. */
+	if ((void *)(iph + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP)) {
+		/* IPv6: the hop limit, and no header checksum to update. */
+		if ((void *)(ip6h + 1) > end ||
+		    eth->h_proto != bpf_htons(ETH_P_IPV6) ||
+		    ip6h->hop_limit <= 1)
+			return XDP_PASS;
+		ip6h->hop_limit--;
+		return bpf_redirect_map(
+			oifs, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	}
 	if (iph->ttl <= 1)
 		return XDP_PASS;
 	/* RFC 1624 incremental update, as ip_decrease_ttl() does it. */

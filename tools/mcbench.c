@@ -94,7 +94,7 @@ const char *const fwd_label[N_FWD] = {
 	"ours", "ipmr", "nft-dup", "ceiling", "ceiling + egress", "fair ceiling"
 };
 
-struct bench B = { .orig_ns = -1, .rtr_ns = -1, .mrt_fd = -1 };
+struct bench B = { .orig_ns = -1, .rtr_ns = -1, .mrt_fd = -1, .mrt6_fd = -1 };
 static volatile sig_atomic_t stop;
 
 void progress(const char *fmt, ...)
@@ -155,6 +155,28 @@ static void add_case(uint32_t pkt, uint32_t fanout, uint32_t entries,
 	add_case_x(pkt, fanout, entries, tr, 1, false);
 }
 
+/* An IPv6 case (one CPU). */
+static void add_case6(uint32_t pkt, uint32_t fanout, uint32_t entries,
+		      enum traffic tr)
+{
+	struct bcase *c;
+
+	if (entries == 1)
+		tr = TR_UNIFORM;
+	if (find_case6(pkt, fanout, entries, tr))
+		return;
+	if (n_cases == MAX_CASES)
+		die("too many cases");
+	c = &cases[n_cases++];
+	memset(c, 0, sizeof(*c));
+	c->pkt = pkt;
+	c->fanout = fanout;
+	c->entries = entries;
+	c->traffic = tr;
+	c->cpus = 1;
+	c->v6 = true;
+}
+
 static int cmp_u(uint32_t x, uint32_t y)
 {
 	return x < y ? -1 : x > y;
@@ -175,16 +197,22 @@ static int cmp_run(const void *a, const void *b)
 		return cmp_u(x->cpus, y->cpus);
 	if (x->distinct != y->distinct)
 		return cmp_u(x->distinct, y->distinct);
-	return cmp_u(x->traffic, y->traffic);
+	if (x->traffic != y->traffic)
+		return cmp_u(x->traffic, y->traffic);
+	return cmp_u(x->v6, y->v6);
 }
 
 /*
  * Report order: one CPU first, by frame size, then table size, traffic
- * and fan-out; then the two-CPU cases.
+ * and fan-out; then the two-CPU cases; the IPv6 cases last, in the same
+ * order.
  */
 static int cmp_show(const void *a, const void *b)
 {
 	const struct bcase *x = a, *y = b;
+
+	if (x->v6 != y->v6)
+		return cmp_u(x->v6, y->v6);
 
 	if (x->cpus != y->cpus)
 		return cmp_u(x->cpus, y->cpus);
@@ -218,7 +246,10 @@ static void usage(FILE *o)
 		"entry (one\n"
 		"              flow over both queues, one flow per CPU) and "
 		"at the largest\n"
-		"              table (Zipf, a set per CPU)\n"
+		"              table (Zipf, a set per CPU); IPv6: fan-out 1-16 "
+		"at 64 B and\n"
+		"              fan-out 2 at 1400 B, 1 entry (ours, the "
+		"ceilings, ip6mr)\n"
 		"  --quick     fewer cases (up to 100k entries), 3 short trials "
 		"each\n"
 		"  --full      table sizes x traffic x 64/1400 B x fan-out 2/8, "
@@ -229,6 +260,8 @@ static void usage(FILE *o)
 		"  --tables L  the table sweep's sizes (default "
 		"1,1000,10000,100000,1000000)\n"
 		"  --cpus N    2 (default): also the two-CPU cases; 1: none\n"
+		"  --family F  ipv4, ipv6 or both (default): the default sets' "
+		"rows\n"
 		"  --list      print the cases that would run, and exit\n"
 		"  --trials N  rounds of trials (default 9), --seconds S of CPU "
 		"time each (0.2)\n"
@@ -243,12 +276,15 @@ static void usage(FILE *o)
 		"  --case B,F,E[,T[,C[,S]]]  only this case (frame bytes, "
 		"fan-out, entries,\n"
 		"              traffic uniform|zipf, CPUs 1|2, sets same|distinct"
-		"); repeatable\n"
+		"); repeatable;\n"
+		"              --case ipv6,B,F,E[,T]: an IPv6 case (one CPU, "
+		"B >= 64)\n"
 		"  --ipmr-plain  no 224.0.0.0/4 routes on the outgoing "
 		"interfaces (slower ipmr)\n"
-		"ipmr and nft-dup are measured where the kernel has them "
-		"(n/a otherwise);\n"
-		"MGM_NO_FEATURES=ipmr,nft-dup treats them as absent.\n",
+		"ipmr, ip6mr and nft-dup are measured where the kernel has "
+		"them (n/a\n"
+		"otherwise); MGM_NO_FEATURES=ipmr,ip6mr,nft-dup treats them as "
+		"absent.\n",
 		TABLE_FANOUT);
 }
 
@@ -269,6 +305,7 @@ int main(int argc, char **argv)
 		{ "traffic", required_argument, NULL, 'T' },
 		{ "tables", required_argument, NULL, 'E' },
 		{ "cpus", required_argument, NULL, 'N' },
+		{ "family", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "ipmr-plain", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -279,19 +316,19 @@ int main(int argc, char **argv)
 	uint32_t tables[16] = { 1, 1000, 10000, 100000, 1000000 };
 	enum { M_DEFAULT, M_QUICK, M_FULL, M_CASES } mode = M_DEFAULT;
 	int trials = 0, cpu = -2, c, i, j, k, n_tables = 0, max_cpus = 2;
-	bool shape[N_TRAFFIC] = { true, true };
+	bool shape[N_TRAFFIC] = { true, true }, fam4 = true, fam6 = true;
 	uint32_t big = 1;
 	cpu_set_t allowed;
 	bool json = false, markdown = false, list = false;
 	const char *svg = NULL, *json_file = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct summary sum = { 0 };
-	uint32_t max_entries = 1;
+	uint32_t max_entries = 1, max6 = 0;
 	double seconds = 0, t0;
 
 	bench_name = "mcbench";
 	B.batch = 64;
-	while ((c = getopt_long(argc, argv, "QFjmg:J:t:s:c:b:C:T:E:N:LPqh",
+	while ((c = getopt_long(argc, argv, "QFjmg:J:t:s:c:b:C:T:E:N:f:LPqh",
 				lopts, NULL)) != -1) {
 		switch (c) {
 		case 'Q':
@@ -327,9 +364,26 @@ int main(int argc, char **argv)
 		case 'C': {
 			unsigned int p, f, e, n = 1;
 			char tr[16] = "uniform", sets[16] = "same";
-			int got = sscanf(optarg,
-					 "%u,%u,%u,%15[a-z],%u,%15[a-z]", &p,
-					 &f, &e, tr, &n, sets);
+			int got;
+
+			if (!strncmp(optarg, "ipv6,", 5)) {
+				got = sscanf(optarg + 5, "%u,%u,%u,%15[a-z]",
+					     &p, &f, &e, tr);
+				if (got < 3 || p < 64 || p > 1514 || !f ||
+				    f > MAX_FANOUT || !e || e > 4000000 ||
+				    (strcmp(tr, "uniform") &&
+				     strcmp(tr, "zipf")))
+					die("--case ipv6,BYTES,FANOUT,ENTRIES"
+					    "[,uniform|zipf], BYTES >= 64, "
+					    "e.g. ipv6,64,2,1");
+				add_case6(p, f, e,
+					  strcmp(tr, "zipf") ? TR_UNIFORM :
+							       TR_ZIPF);
+				mode = M_CASES;
+				break;
+			}
+			got = sscanf(optarg, "%u,%u,%u,%15[a-z],%u,%15[a-z]",
+				     &p, &f, &e, tr, &n, sets);
 
 			if (got < 3 || p < 60 || p > 1514 || !f ||
 			    f > MAX_FANOUT || !e || e > 4000000 ||
@@ -377,6 +431,14 @@ int main(int argc, char **argv)
 			if (max_cpus < 1 || max_cpus > 2)
 				die("--cpus 1 or 2");
 			break;
+		case 'f':
+			fam4 = !strcmp(optarg, "ipv4") ||
+			       !strcmp(optarg, "both");
+			fam6 = !strcmp(optarg, "ipv6") ||
+			       !strcmp(optarg, "both");
+			if (!fam4 && !fam6)
+				die("--family ipv4, ipv6 or both");
+			break;
 		case 'P':
 			B.ipmr_plain = true;
 			break;
@@ -419,6 +481,8 @@ int main(int argc, char **argv)
 		big = tables[k] > big ? tables[k] : big;
 	if (mode == M_CASES) {
 		/* Only the cases given with --case. */
+	} else if (!fam4) {
+		/* IPv6 rows only: below. */
 	} else {
 		/* The fan-out sweep, one entry. */
 		for (j = 0; j < 5; j++) {
@@ -464,9 +528,25 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	for (i = 0; i < n_cases; i++)
-		if (table_size(&cases[i]) > max_entries)
+	/*
+	 * IPv6: the fan-out sweep at 64 B, one entry, and fan-out 2 at
+	 * 1400 B (--quick: 64 B only; --full: every fan-out at both).
+	 */
+	for (j = 0; mode != M_CASES && fam6 && j < 5; j++) {
+		add_case6(64, fanouts[j], 1, TR_UNIFORM);
+		if (mode == M_FULL ||
+		    (mode != M_QUICK && fanouts[j] == TABLE_FANOUT))
+			add_case6(1400, fanouts[j], 1, TR_UNIFORM);
+	}
+	/* The stats slots are shared: both families' entries count. */
+	for (i = 0; i < n_cases; i++) {
+		if (cases[i].v6)
+			max6 = cases[i].entries > max6 ? cases[i].entries :
+							 max6;
+		else if (table_size(&cases[i]) > max_entries)
 			max_entries = table_size(&cases[i]);
+		B.v6 |= cases[i].v6;
+	}
 	qsort(cases, n_cases, sizeof(cases[0]), cmp_run);
 	if (list) { /* the cases, in run order, and nothing else */
 		char cs[96];
@@ -555,12 +635,17 @@ int main(int argc, char **argv)
 		B.absent[FWD_IPMR] = true;
 		progress("ipmr: n/a, %s", B.why[FWD_IPMR]);
 	}
+	if (B.v6 &&
+	    mgm_feature_probe(MGM_FEAT_IP6MR, B.why6, sizeof(B.why6)) != 1) {
+		B.absent6 = true;
+		progress("ip6mr: n/a, %s", B.why6);
+	}
 	progress("building the topology (%d namespaces)", 2 + MAX_FANOUT);
 	topology();
 	nft_probe();
 	if (B.absent[FWD_NFT])
 		progress("nft-dup: n/a, %s", B.why[FWD_NFT]);
-	open_forwarders(max_entries);
+	open_forwarders(max_entries + max6);
 	for (i = 0; i < n_cases; i++) {
 		struct bcase *bc = &cases[i];
 		char cs[96], b1[16], b2[16];
@@ -569,21 +654,34 @@ int main(int argc, char **argv)
 		if (bc->cpus > 1 && B.why_cpu2[0])
 			die("two-CPU cases: %s (--cpus 1 leaves them out)",
 			    B.why_cpu2);
-		if (B.ours_n != table_size(bc) || B.ours_fanout != bc->fanout)
-			progress("installing %u entries, fan-out %u",
-				 table_size(bc), bc->fanout);
-		install(table_size(bc), bc->fanout);
+		if (bc->v6) {
+			if (B.ours6_n != bc->entries ||
+			    B.ours6_fanout != bc->fanout)
+				progress("installing %u IPv6 entries, fan-out "
+					 "%u",
+					 bc->entries, bc->fanout);
+			install6(bc->entries, bc->fanout);
+		} else {
+			if (B.ours_n != table_size(bc) ||
+			    B.ours_fanout != bc->fanout)
+				progress("installing %u entries, fan-out %u",
+					 table_size(bc), bc->fanout);
+			install(table_size(bc), bc->fanout);
+		}
 		progress("case %d/%d: %s", i + 1, n_cases,
 			 case_str(bc, cs, sizeof(cs)));
 		measure(bc);
-		progress("  ours %.3f  ipmr %s  nft-dup %s  fair ceiling %.3f "
+		progress("  ours %.3f  %s %s  nft-dup %s  fair ceiling %.3f "
 			 "Mpps%s (%.0f s)",
-			 bc->r[FWD_OURS].mpps,
+			 bc->r[FWD_OURS].mpps, bc->v6 ? "ip6mr" : "ipmr",
 			 mpps_str(bc, FWD_IPMR, b1, sizeof(b1)),
 			 mpps_str(bc, FWD_NFT, b2, sizeof(b2)),
 			 bc->r[FWD_CEIL_FAIR].mpps,
 			 bc->cpus > 1 ? " (aggregate)" : "", now_s() - t0);
 	}
+	/* The per-packet costs are IPv4's: an entry even in IPv6-only runs. */
+	if (!B.ours_n)
+		install(1, B.ceil_fanout ? B.ceil_fanout : TABLE_FANOUT);
 	progress("per-packet cost of the programs alone");
 	path_costs(sum.ns, mode == M_QUICK ? 200000 : 1000000);
 	qsort(cases, n_cases, sizeof(cases[0]), cmp_show);

@@ -10,6 +10,7 @@
 #define MGM_TOOLS_MCBENCH_H
 
 #include <linux/types.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,15 @@ struct mgm_dp;
 #define SRC_BASE 0xc0000201U
 #define SRC_COUNT 250U
 #define GRP_BASE 0xef010001U
+/*
+ * IPv6 entry i: source 2001:db8::(1 + i % 250) (on the ingress link, like
+ * IPv4's), group ff0e::1:(1 + i / 250) (global scope): the prefixes
+ * below, the last 32 bits counted like IPv4's.
+ */
+#define SRC6_PREFIX "2001:db8::"
+#define GRP6_PREFIX "ff0e::"
+#define SRC6_BASE 0x00000001U
+#define GRP6_BASE 0x00010001U
 /* The generator's inverse-CDF table (bpf/mcbench_gen.bpf.c). */
 #define RANK_SLOTS 65536
 /* RX queues of every veth: one per injecting CPU, at most two. */
@@ -80,6 +90,12 @@ struct result {
 struct bcase {
 	uint32_t pkt, fanout, entries;
 	enum traffic traffic;
+	/*
+	 * IPv6 frames and entries: ours' mgm_mfe6, the ceilings on the hop
+	 * limit, ip6mr in the ipmr column (FWD_IPMR); nft-dup, which copies
+	 * frames of any family alike, on IPv4 rows only.
+	 */
+	bool v6;
 	/*
 	 * CPUs injecting at once (1 or 2).  With two, each CPU injects on its
 	 * own RX queue of the ingress veth; distinct: each CPU draws from its
@@ -140,6 +156,12 @@ struct bench {
 	uint32_t ours_n, ours_fanout, ipmr_n, ipmr_fanout, ceil_fanout;
 	double ours_install_s, ipmr_install_s;
 	uint64_t ours_installed, ipmr_installed;
+	/* IPv6: cases of it in this run, ip6mr (absent and why), tables */
+	bool v6;
+	int mrt6_fd;
+	bool absent6;
+	char why6[256];
+	uint32_t ours6_n, ours6_fanout, ip6mr_n, ip6mr_fanout;
 	/* current frame */
 	uint8_t frame[1600];
 	uint32_t frame_len;
@@ -202,6 +224,8 @@ struct summary {
 	const struct bcase *loss_c;
 	struct cost cost[2][N_FWD]; /* [64 B, 1400 B][forwarder] */
 	double ingress_ns[2], egress_ns[2]; /* ours over the ceiling */
+	double ingress6_ns, egress6_ns; /* the same, IPv6 at 64 B */
+	bool split_ok, split6_ok; /* measured (64 B) */
 	double ns[N_PATH];
 	uint32_t walk_entries; /* table size of the spread-out hit path */
 	double ours_inst_per_s, ipmr_inst_per_s;
@@ -214,6 +238,13 @@ struct summary {
 	double big_ratio_t[N_TRAFFIC], big_raw_t[N_TRAFFIC];
 	/* Two CPUs, 64 B, fan-out TABLE_FANOUT, 1 entry: one flow, two */
 	const struct bcase *cpu2_same, *cpu2_distinct;
+	/*
+	 * The IPv6 rows (no goal of their own: reported beside IPv4's):
+	 * ours over the fair and the bare ceiling and over ip6mr, lowest
+	 * over the 1-entry cases, and each one's case.
+	 */
+	double min_fair6, min_ceil6, min_ip6mr;
+	const struct bcase *min_fair6_c, *min_ceil6_c, *min_ip6mr_c;
 };
 
 /* The goals on table size and CPUs. */
@@ -252,8 +283,13 @@ void nft_probe(void);
 /* Entry i's source and group, network order. */
 uint32_t entry_src(uint32_t i);
 uint32_t entry_grp(uint32_t i);
+/* IPv6 entry i's source and group. */
+void entry_src6(uint32_t i, struct in6_addr *a);
+void entry_grp6(uint32_t i, struct in6_addr *a);
 /* Entries [0, n) with this fan-out, in every forwarder's table. */
 void install(uint32_t n, uint32_t fanout);
+/* The same for IPv6 entries (ours' mgm_mfe6, ip6mr). */
+void install6(uint32_t n, uint32_t fanout);
 /* The forwarder under test behind the generator. */
 void select_fwd(enum fwd f);
 
@@ -268,6 +304,11 @@ void gen_walk_reset(void);
 bool set_ranks(uint32_t n, enum traffic t);
 /* B.frame: a UDP frame of len bytes to (src, grp), network order. */
 void make_frame(uint32_t len, uint32_t src, uint32_t grp);
+/* The same over IPv6 (len >= 64), and the generator set for IPv6. */
+void make_frame6(uint32_t len, const struct in6_addr *src,
+		 const struct in6_addr *grp);
+/* Check the generator's IPv6 frames over a walk of n entries (die if bad). */
+void check_frame6(uint32_t n);
 /* The receivers' counts once they stop moving. */
 void settle_counts(struct mcb_count_val *out);
 /* The ksoftirqd threads whose run time counts (B.ksoft, B.ksoft_cpu). */
@@ -294,8 +335,11 @@ uint32_t table_size(const struct bcase *c);
 uint32_t walk_entries(void);
 /* ours / forwarder f, the median of the in-round ratios. */
 double ratio(const struct bcase *c, enum fwd f);
+/* The IPv4 case of these parameters (find_case6: the IPv6 one). */
 struct bcase *find_case_x(uint32_t pkt, uint32_t fanout, uint32_t entries,
 			  enum traffic tr, uint32_t cpus, bool distinct);
+struct bcase *find_case6(uint32_t pkt, uint32_t fanout, uint32_t entries,
+			 enum traffic tr);
 /* A one-CPU case; a table of one entry has no traffic shape (uniform). */
 const struct bcase *find_case(uint32_t pkt, uint32_t fanout, uint32_t entries,
 			      enum traffic tr);

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mcbench runs and says what it measured: a very short run of a Zipf
-# table case and a two-CPU case (the benchmark's own namespaces and pins,
-# removed by it), and its JSON checked for the fields README promises and
-# for consistency (ratios match the rates they are made of, no misses, no
-# copies lost where the ceiling lost none, the Zipf draw accepted).  Not a
-# timing test: the figures themselves are only required to be positive.
+# table case, a two-CPU case and an IPv6 case (the benchmark's own
+# namespaces and pins, removed by it), and its JSON checked for the fields
+# README promises and for consistency (ratios match the rates they are
+# made of, no misses, no copies lost where the ceiling lost none, the Zipf
+# draw accepted, every IPv6 copy delivered once with its hop limit
+# decremented).  Not a timing test: the figures themselves are only
+# required to be positive.
 . "$(dirname "$0")/lib.sh"
 require_root
 
@@ -14,7 +16,7 @@ MCB=$BUILD/mcbench
 [ -x "$MCB" ] || { fail "$MCB is built (make)"; summary; exit 1; }
 require_cmd python3
 
-cases=(--case 64,2,1000,zipf)
+cases=(--case 64,2,1000,zipf --case ipv6,64,2,1)
 two=0
 if [ "$(nproc)" -ge 2 ]; then
 	cases+=(--case 64,2,1,uniform,2,same)
@@ -46,11 +48,59 @@ out = []
 def ok(name, cond):
     out.append(("ok " if cond else "FAIL ") + name)
 cs = d.get("cases", [])
-ok("cases: %d" % len(cs), len(cs) == (2 if two else 1))
+ok("cases: %d" % len(cs), len(cs) == (3 if two else 2))
+ok("every case has its family",
+   all(c.get("family") in ("ipv4", "ipv6") for c in cs))
+v6 = [c for c in cs if c.get("family") == "ipv6"]
+ok("one IPv6 case", len(v6) == 1)
+if v6:
+    c = v6[0]
+    num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    ok("IPv6: 1 entry, fan-out 2, 64 B, one CPU, ip6mr as its kernel router",
+       c["entries"] == 1 and c["fanout"] == 2 and c["pkt_size"] == 64
+       and c["cpus"] == 1 and c["kernel_router"] == "ip6mr")
+    ok("IPv6: ours, the fair and the bare ceiling measured (%s, %s, %s)"
+       % (c["ours_mpps"], c["fair_ceiling_mpps"], c["ceiling_mpps"]),
+       c["ours_mpps"] > 0 and c["fair_ceiling_mpps"] > 0
+       and c["ceiling_mpps"] > 0)
+    ok("IPv6: ours_over_fair_ceiling is a number (%s)"
+       % c["ours_over_fair_ceiling"], num(c["ours_over_fair_ceiling"])
+       and c["ours_over_fair_ceiling"] > 0)
+    r = c["ours_mpps"] / c["fair_ceiling_mpps"]
+    ok("IPv6: ours_over_fair_ceiling is ours / fair (%.3f vs %.3f)"
+       % (c["ours_over_fair_ceiling"], r),
+       abs(c["ours_over_fair_ceiling"] - r) < 0.01)
+    ok("IPv6: ours_over_ceiling is a number",
+       num(c["ours_over_ceiling"]) and c["ours_over_ceiling"] > 0)
+    o = c["ours"]
+    ok("IPv6: every copy counted at each receiver, hop limit decremented "
+       "once (%d injected, %d-%d delivered, %d bad hop limit)"
+       % (o["injected"], o["delivered_per_receiver_min"],
+          o["delivered_per_receiver_max"], o["bad_ttl"]),
+       o["injected"] > 0
+       and o["delivered_per_receiver_min"] >= 0.9 * o["injected"]
+       and o["delivered_per_receiver_max"] <= o["injected"]
+       and o["bad_ttl"] == 0 and o["strays"] == 0
+       and o["duplicates"] == 0 and c["ours_misses"] == 0
+       and (c["loss"]["ours"] == 0 or c["loss"]["ceiling_fair"] > 0))
+    f = c["ceiling_fair"]
+    ok("IPv6: the fair ceiling's copies counted, hop limit decremented",
+       f["bad_ttl"] == 0 and f["injected"] > 0
+       and f["delivered_per_receiver_min"] >= 0.9 * f["injected"])
+    ok("IPv6: no nft-dup (IPv4 rows only)",
+       c["nft_dup_mpps"] is None and "not_measured" in c["nft_dup"])
+    ok("IPv6: ip6mr absent (and said why) or measured, never both",
+       (c["ipmr_mpps"] is None) == ("not_measured" in c["ipmr"])
+       and (c["ipmr_mpps"] is not None
+            or "ip6mr" in d.get("not_measured", {})))
+    ok("goals: the IPv6 rows' lowest ours/fair ceiling (%s)"
+       % d.get("goals", {}).get("ipv6_ours_over_fair_ceiling_min"),
+       num(d.get("goals", {}).get("ipv6_ours_over_fair_ceiling_min")))
 z = [c for c in cs if c.get("traffic") == "zipf"]
 ok("a zipf case", len(z) == 1)
 if z:
     c = z[0]
+    ok("zipf: family ipv4", c["family"] == "ipv4")
     ok("zipf: 1000 entries, fan-out 2, one CPU",
        c["entries"] == 1000 and c["fanout"] == 2 and c["cpus"] == 1)
     ok("zipf: ours and the fair ceiling measured",

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/mroute.h>
+#include <linux/mroute6.h>
 
 #include <errno.h>
 #include <net/if.h>
@@ -55,8 +56,37 @@ static void open_probe(void)
 		die("cannot load the probe programs");
 }
 
+/*
+ * IPv6 multicast routing, for the IPv6 rows: MIF 0 is "in", MIFs 1..16
+ * o1..o16, on the ICMPv6 raw socket that owns the table.  Probed at
+ * start like ipmr (B.absent6).
+ */
+static void open_ip6mr(void)
+{
+	int one = 1, v;
+
+	if (!B.v6 || B.absent6)
+		return;
+	B.mrt6_fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (B.mrt6_fd < 0 ||
+	    setsockopt(B.mrt6_fd, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)))
+		die("MRT6_INIT: %s", strerror(errno));
+	for (v = 0; v <= MAX_FANOUT; v++) {
+		struct mif6ctl mc = {
+			.mif6c_mifi = v,
+			.vifc_threshold = 1,
+			.mif6c_pifi = v ? B.out_if[v - 1] : B.in_if,
+		};
+
+		if (setsockopt(B.mrt6_fd, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
+			       sizeof(mc)))
+			die("MRT6_ADD_MIF %d: %s", v, strerror(errno));
+	}
+}
+
 void open_forwarders(uint32_t mfe_max)
 {
+	/* The stats slots are shared: room for the IPv6 rows' entries too. */
 	struct mgm_dp_opts o = { .mfe_max = mfe_max, .oset_max = 64 };
 	int one = 1, err, v;
 
@@ -95,6 +125,7 @@ void open_forwarders(uint32_t mfe_max)
 	}
 	open_probe();
 
+	open_ip6mr();
 	/*
 	 * Kernel multicast routing: VIF 0 is "in", VIFs 1..16 are o1..o16.
 	 * Probed at start: a kernel without it has no column for it.
@@ -238,6 +269,24 @@ uint32_t entry_grp(uint32_t i)
 	return htonl(GRP_BASE + i / SRC_COUNT);
 }
 
+/* IPv6 entry i: the prefix, the last 32 bits counted like IPv4's. */
+static void entry6(const char *prefix, uint32_t last, struct in6_addr *a)
+{
+	if (inet_pton(AF_INET6, prefix, a) != 1)
+		die("bad IPv6 prefix %s", prefix);
+	a->s6_addr32[3] = htonl(last);
+}
+
+void entry_src6(uint32_t i, struct in6_addr *a)
+{
+	entry6(SRC6_PREFIX, SRC6_BASE + i % SRC_COUNT, a);
+}
+
+void entry_grp6(uint32_t i, struct in6_addr *a)
+{
+	entry6(GRP6_PREFIX, GRP6_BASE + i / SRC_COUNT, a);
+}
+
 /* The MAC address of ifindex (in this namespace); zeros if unknown. */
 static void if_mac(uint32_t ifindex, uint8_t mac[6])
 {
@@ -252,6 +301,50 @@ static void if_mac(uint32_t ifindex, uint8_t mac[6])
 	    !ioctl(s, SIOCGIFHWADDR, &ifr))
 		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	close(s);
+}
+
+/* The ceilings' devmaps (shared by both families) for this fan-out. */
+static void ceil_install(uint32_t fanout)
+{
+	int fd = bpf_map__fd(B.ceil->maps.mcb_oifs);
+	int fd_eg = bpf_map__fd(B.ceil->maps.mcb_oifs_egress);
+	int fd_fair = bpf_map__fd(B.ceil->maps.mcb_oifs_fair);
+	int fd_macs = bpf_map__fd(B.ceil->maps.mcb_macs);
+	__u32 fair_prog = bpf_program__fd(B.ceil->progs.mcbench_fair_egress);
+	uint32_t i;
+
+	if (B.ceil_fanout == fanout)
+		return;
+
+	for (i = 0; i < MAX_FANOUT; i++) {
+		/* struct bpf_devmap_val: ifindex, program fd. */
+		__u32 eg[2] = { B.out_if[i],
+				(__u32)mgm_dp_egress_prog_fd(B.dp) };
+		__u32 fair[2] = { B.out_if[i], fair_prog };
+		struct {
+			__u8 mac[6];
+			__u16 pad;
+		} mac = { { 0 }, 0 };
+
+		if (i >= fanout) {
+			bpf_map_delete_elem(fd, &B.out_if[i]);
+			bpf_map_delete_elem(fd_eg, &B.out_if[i]);
+			bpf_map_delete_elem(fd_fair, &B.out_if[i]);
+			/* (mcb_macs is an array: its slot stays.) */
+			continue;
+		}
+		if_mac(B.out_if[i], mac.mac);
+		if (B.out_if[i] >= 4096) /* MCB_MAC_SLOTS */
+			die("ifindex %u too large for the fair ceiling",
+			    B.out_if[i]);
+		if (bpf_map_update_elem(fd, &B.out_if[i], &B.out_if[i],
+					BPF_ANY) ||
+		    bpf_map_update_elem(fd_eg, &B.out_if[i], eg, BPF_ANY) ||
+		    bpf_map_update_elem(fd_macs, &B.out_if[i], &mac, BPF_ANY) ||
+		    bpf_map_update_elem(fd_fair, &B.out_if[i], fair, BPF_ANY))
+			die("ceiling devmap: %s", strerror(errno));
+	}
+	B.ceil_fanout = fanout;
 }
 
 /*
@@ -309,47 +402,61 @@ void install(uint32_t n, uint32_t fanout)
 		B.ipmr_fanout = fanout;
 	}
 
-	if (B.ceil_fanout != fanout) {
-		int fd = bpf_map__fd(B.ceil->maps.mcb_oifs);
-		int fd_eg = bpf_map__fd(B.ceil->maps.mcb_oifs_egress);
-		int fd_fair = bpf_map__fd(B.ceil->maps.mcb_oifs_fair);
-		int fd_macs = bpf_map__fd(B.ceil->maps.mcb_macs);
-		__u32 fair_prog =
-			bpf_program__fd(B.ceil->progs.mcbench_fair_egress);
+	ceil_install(fanout);
+}
 
-		for (i = 0; i < MAX_FANOUT; i++) {
-			/* struct bpf_devmap_val: ifindex, program fd. */
-			__u32 eg[2] = { B.out_if[i],
-					(__u32)mgm_dp_egress_prog_fd(B.dp) };
-			__u32 fair[2] = { B.out_if[i], fair_prog };
-			struct {
-				__u8 mac[6];
-				__u16 pad;
-			} mac = { { 0 }, 0 };
+/*
+ * The same for IPv6 entries: ours' mgm_mfe6 (mgm_dp_mfe6_install) and
+ * ip6mr's table (MRT6_ADD_MFC), where measured.
+ */
+void install6(uint32_t n, uint32_t fanout)
+{
+	struct in6_addr src, grp;
+	uint32_t i, from;
 
-			if (i >= fanout) {
-				bpf_map_delete_elem(fd, &B.out_if[i]);
-				bpf_map_delete_elem(fd_eg, &B.out_if[i]);
-				bpf_map_delete_elem(fd_fair, &B.out_if[i]);
-				/* (mcb_macs is an array: its slot stays.) */
-				continue;
-			}
-			if_mac(B.out_if[i], mac.mac);
-			if (B.out_if[i] >= 4096) /* MCB_MAC_SLOTS */
-				die("ifindex %u too large for the fair ceiling",
-				    B.out_if[i]);
-			if (bpf_map_update_elem(fd, &B.out_if[i], &B.out_if[i],
-						BPF_ANY) ||
-			    bpf_map_update_elem(fd_eg, &B.out_if[i], eg,
-						BPF_ANY) ||
-			    bpf_map_update_elem(fd_macs, &B.out_if[i], &mac,
-						BPF_ANY) ||
-			    bpf_map_update_elem(fd_fair, &B.out_if[i], fair,
-						BPF_ANY))
-				die("ceiling devmap: %s", strerror(errno));
+	/* (Not in the install rate, which is IPv4's.) */
+	from = B.ours6_fanout == fanout ? B.ours6_n : 0;
+	if (from < n) {
+		for (i = from; i < n; i++) {
+			int err;
+
+			entry_src6(i, &src);
+			entry_grp6(i, &grp);
+			err = mgm_dp_mfe6_install(B.dp, &src, &grp, B.in_if,
+						  B.out_if, fanout);
+			if (err)
+				die("mgm_dp_mfe6_install: %s", strerror(-err));
+			if (!(i & 0xffff))
+				check_stop();
 		}
-		B.ceil_fanout = fanout;
+		B.ours6_n = n;
+		B.ours6_fanout = fanout;
 	}
+
+	from = B.ip6mr_fanout == fanout ? B.ip6mr_n : 0;
+	if (!B.absent6 && from < n) {
+		struct mf6cctl mc;
+
+		memset(&mc, 0, sizeof(mc));
+		mc.mf6cc_origin.sin6_family = AF_INET6;
+		mc.mf6cc_mcastgrp.sin6_family = AF_INET6;
+		mc.mf6cc_parent = 0;
+		/* MIFs 1..fanout; their threshold 1: hop limit > 1. */
+		for (i = 0; i < fanout; i++)
+			IF_SET(1 + i, &mc.mf6cc_ifset);
+		for (i = from; i < n; i++) {
+			entry_src6(i, &mc.mf6cc_origin.sin6_addr);
+			entry_grp6(i, &mc.mf6cc_mcastgrp.sin6_addr);
+			if (setsockopt(B.mrt6_fd, IPPROTO_IPV6, MRT6_ADD_MFC,
+				       &mc, sizeof(mc)))
+				die("MRT6_ADD_MFC: %s", strerror(errno));
+			if (!(i & 0xffff))
+				check_stop();
+		}
+		B.ip6mr_n = n;
+		B.ip6mr_fanout = fanout;
+	}
+	ceil_install(fanout);
 }
 
 /* What the receivers count as a good copy: TTL decremented or not. */

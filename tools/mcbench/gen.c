@@ -142,6 +142,140 @@ void make_frame(uint32_t len, uint32_t src, uint32_t grp)
 	f[38] = (ip_len - 20) >> 8;
 	f[39] = (ip_len - 20) & 0xff;
 	B.frame_len = len;
+	B.gen->bss->v6 = 0;
+	B.gen->bss->src_base = SRC_BASE;
+	B.gen->bss->grp_base = GRP_BASE;
+}
+
+/* One's-complement sum of n bytes as big-endian 16-bit words, folded. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* The UDP checksum of an IPv6 frame (RFC 8200 8.1); 0 if it is right. */
+static uint16_t udp6_check(const uint8_t *f, uint32_t len)
+{
+	uint8_t pseudo[8] = { 0 };
+	uint32_t ulen = len - 54, sum;
+
+	pseudo[2] = ulen >> 8;
+	pseudo[3] = ulen;
+	pseudo[7] = IPPROTO_UDP;
+	sum = csum_add(0, f + 22, 32); /* source and destination */
+	sum = csum_add(sum, pseudo, 8);
+	sum = csum_add(sum, f + 54, ulen);
+	return ~sum & 0xffff;
+}
+
+/* Offsets in an IPv6 frame: addresses, UDP checksum, compensation word. */
+#define F6_SRC 22
+#define F6_DST 38
+#define F6_UDP_CHECK 60
+#define F6_COMP 62 /* MCB_V6_COMP of bpf/mcbench_gen.bpf.c */
+
+/*
+ * An IPv6 UDP frame of len bytes (>= 64) from src to grp, hop limit
+ * GEN_TTL, and the generator set to rewrite it per entry.  Its UDP
+ * checksum is valid, and stays valid whatever (S,G) the generator
+ * writes: the first payload word compensates the four address words the
+ * generator changes (their one's-complement sum with it is 0xffff), so
+ * the generator rewrites that word, never the checksum.
+ */
+void make_frame6(uint32_t len, const struct in6_addr *src,
+		 const struct in6_addr *grp)
+{
+	uint8_t *f = B.frame;
+	uint32_t ulen = len - 54, sum, check;
+
+	if (len < 64 || len > sizeof(B.frame))
+		die("IPv6 frames of 64 to %zu bytes, not %u", sizeof(B.frame),
+		    len);
+	memset(f, 0, sizeof(B.frame));
+	f[0] = 0x33;
+	f[1] = 0x33;
+	memcpy(f + 2, &grp->s6_addr[12], 4);
+	memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	f[14] = 0x60;
+	f[18] = ulen >> 8;
+	f[19] = ulen;
+	f[20] = IPPROTO_UDP;
+	f[21] = GEN_TTL;
+	memcpy(f + F6_SRC, src, 16);
+	memcpy(f + F6_DST, grp, 16);
+	f[54] = 5000 >> 8;
+	f[55] = 5000 & 0xff;
+	f[56] = 5001 >> 8;
+	f[57] = 5001 & 0xff;
+	f[58] = ulen >> 8;
+	f[59] = ulen;
+	/* The compensation word, as the generator computes it. */
+	sum = csum_add(0, f + F6_SRC + 12, 4);
+	sum = csum_add(sum, f + F6_DST + 12, 4);
+	f[F6_COMP] = ~sum >> 8;
+	f[F6_COMP + 1] = ~sum;
+	check = udp6_check(f, len);
+	check = check ? check : 0xffff; /* 0 means none, not allowed */
+	f[F6_UDP_CHECK] = check >> 8;
+	f[F6_UDP_CHECK + 1] = check;
+	B.frame_len = len;
+	B.gen->bss->v6 = 1;
+	B.gen->bss->src_base = SRC6_BASE;
+	B.gen->bss->grp_base = GRP6_BASE;
+}
+
+/*
+ * Check that the generator's IPv6 frames stay valid: run it alone (not
+ * live) over a walk of n entries and check each frame's addresses and
+ * UDP checksum.  Once per run, on the frame make_frame6() made.
+ */
+void check_frame6(uint32_t n)
+{
+	uint8_t out[sizeof(B.frame)];
+	struct in6_addr a;
+	uint32_t i, saved = B.gen->bss->entries, draw = B.gen->bss->draw;
+	struct xdp_md ctx = { .data_end = B.frame_len,
+			      .ingress_ifindex = B.in_if };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = B.frame,
+		    .data_size_in = B.frame_len, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	set_slot(-1);
+	gen_walk_reset();
+	B.gen->bss->entries = n;
+	B.gen->bss->draw = 0;
+	for (i = 0; i < n; i++) {
+		o.data_size_out = sizeof(out);
+		if (bpf_prog_test_run_opts(
+			    bpf_program__fd(B.gen->progs.mcbench_gen), &o))
+			die("BPF_PROG_TEST_RUN (IPv6 frame check): %s",
+			    strerror(errno));
+		entry_src6(i, &a);
+		if (memcmp(out + F6_SRC, &a, 16))
+			die("the generator's IPv6 frame %u: wrong source", i);
+		entry_grp6(i, &a);
+		if (memcmp(out + F6_DST, &a, 16) ||
+		    memcmp(out + 2, &a.s6_addr[12], 4))
+			die("the generator's IPv6 frame %u: wrong group", i);
+		if (udp6_check(out, B.frame_len) || out[21] != GEN_TTL)
+			die("the generator's IPv6 frame %u: bad UDP checksum "
+			    "or hop limit",
+			    i);
+	}
+	B.gen->bss->entries = saved;
+	B.gen->bss->draw = draw;
+	gen_walk_reset();
 }
 
 /* Counts of the receivers, summed over CPUs. */
@@ -388,11 +522,16 @@ void check_draw(uint32_t n, enum traffic t)
 			    bpf_program__fd(B.gen->progs.mcbench_gen), &o))
 			die("BPF_PROG_TEST_RUN (draw check): %s",
 			    strerror(errno));
-		memcpy(&src, out + 26, 4);
-		memcpy(&grp, out + 30, 4);
-		k = (ntohl(grp) - GRP_BASE) * SRC_COUNT +
-		    (ntohl(src) - SRC_BASE);
-		if (ntohl(src) - SRC_BASE >= SRC_COUNT || k >= n)
+		if (B.gen->bss->v6) { /* the last 32 bits of each */
+			memcpy(&src, out + F6_SRC + 12, 4);
+			memcpy(&grp, out + F6_DST + 12, 4);
+		} else {
+			memcpy(&src, out + 26, 4);
+			memcpy(&grp, out + 30, 4);
+		}
+		k = (ntohl(grp) - B.gen->bss->grp_base) * SRC_COUNT +
+		    (ntohl(src) - B.gen->bss->src_base);
+		if (ntohl(src) - B.gen->bss->src_base >= SRC_COUNT || k >= n)
 			die("the generator drew entry %u of %u", k, n);
 		got0 += k == 0;
 		goth += k < m;

@@ -44,8 +44,8 @@ struct line {
 
 static bool svg_point(const struct bcase *c, enum fwd f, const struct line *l)
 {
-	if (c->pkt != l->pkt || c->cpus != 1 || !measured(c, f))
-		return false;
+	if (c->v6 || c->pkt != l->pkt || c->cpus != 1 || !measured(c, f))
+		return false; /* (IPv6 rows: in the tables only) */
 	if (l->by_fanout)
 		return c->entries == 1;
 	return c->fanout == TABLE_FANOUT &&
@@ -235,7 +235,8 @@ void write_svg(const char *path)
 	for (i = 0; i < n_cases; i++)
 		for (k = 0; k < N_PLOT; k++) {
 			f = plot_fwd[k];
-			if (!measured(&cases[i], f) || cases[i].cpus > 1)
+			if (!measured(&cases[i], f) || cases[i].cpus > 1 ||
+			    cases[i].v6)
 				continue;
 			if (cases[i].entries == 1 && cases[i].r[f].mpps > 0) {
 				maxl = dmax(maxl, cases[i].r[f].mpps);

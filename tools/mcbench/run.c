@@ -75,6 +75,9 @@ static double trial(struct result *r, const struct bcase *c, enum fwd f,
  */
 bool measured(const struct bcase *c, enum fwd f)
 {
+	/* IPv6: ip6mr in the ipmr column, no nft-dup. */
+	if (c->v6)
+		return f == FWD_IPMR ? !B.absent6 : f != FWD_NFT;
 	if (B.absent[f])
 		return false;
 	if (c->cpus > 1)
@@ -85,6 +88,11 @@ bool measured(const struct bcase *c, enum fwd f)
 /* Why f is not measured in case c (or at all, with c NULL). */
 const char *not_measured(const struct bcase *c, enum fwd f)
 {
+	if (c && c->v6 && f == FWD_IPMR)
+		return B.why6;
+	if (c && c->v6)
+		return "nft-dup copies frames of either family alike: measured "
+		       "on the IPv4 rows only";
 	if (B.absent[f] || !c)
 		return B.why[f];
 	if (c->cpus > 1)
@@ -104,7 +112,7 @@ uint32_t walk_entries(void)
 	int i;
 
 	for (i = 0; i < n_cases; i++)
-		if (cases[i].cpus == 1 && cases[i].entries > n)
+		if (cases[i].cpus == 1 && !cases[i].v6 && cases[i].entries > n)
 			n = cases[i].entries;
 	return n && n <= B.ours_n ? n : B.ours_n;
 }
@@ -143,7 +151,19 @@ void measure(struct bcase *c)
 	uint32_t count[N_FWD];
 	int f, t;
 
-	make_frame(c->pkt, entry_src(0), entry_grp(0));
+	if (c->v6) {
+		static bool checked;
+		struct in6_addr s6, g6;
+
+		entry_src6(0, &s6);
+		entry_grp6(0, &g6);
+		make_frame6(c->pkt, &s6, &g6);
+		if (!checked) /* the per-entry checksum compensation */
+			check_frame6(1000);
+		checked = true;
+	} else {
+		make_frame(c->pkt, entry_src(0), entry_grp(0));
+	}
 	B.gen->bss->draw = 1;
 	B.gen->bss->one_entry = 0;
 	B.gen->bss->entries = c->entries;
@@ -351,9 +371,25 @@ struct bcase *find_case_x(uint32_t pkt, uint32_t fanout, uint32_t entries,
 	int i;
 
 	for (i = 0; i < n_cases; i++)
-		if (cases[i].pkt == pkt && cases[i].fanout == fanout &&
-		    cases[i].entries == entries && cases[i].traffic == tr &&
-		    cases[i].cpus == cpus && cases[i].distinct == distinct)
+		if (!cases[i].v6 && cases[i].pkt == pkt &&
+		    cases[i].fanout == fanout && cases[i].entries == entries &&
+		    cases[i].traffic == tr && cases[i].cpus == cpus &&
+		    cases[i].distinct == distinct)
+			return &cases[i];
+	return NULL;
+}
+
+struct bcase *find_case6(uint32_t pkt, uint32_t fanout, uint32_t entries,
+			 enum traffic tr)
+{
+	int i;
+
+	if (entries == 1)
+		tr = TR_UNIFORM;
+	for (i = 0; i < n_cases; i++)
+		if (cases[i].v6 && cases[i].pkt == pkt &&
+		    cases[i].fanout == fanout && cases[i].entries == entries &&
+		    cases[i].traffic == tr)
 			return &cases[i];
 	return NULL;
 }

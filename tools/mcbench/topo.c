@@ -98,6 +98,8 @@ void cleanup(void)
 	done = true;
 	if (B.mrt_fd >= 0)
 		close(B.mrt_fd);
+	if (B.mrt6_fd >= 0)
+		close(B.mrt6_fd);
 	if (B.dp) {
 		mgm_dp_close(B.dp);
 		mgm_dp_unpin(B.pin);
@@ -149,6 +151,30 @@ static void ns_defaults(const char *name)
 	sh("ip -n %s link set lo up", name);
 }
 
+/*
+ * IPv6 on one end of a link, for the IPv6 rows: enabled on that device
+ * alone (the namespace's default stays off), no duplicate address
+ * detection, no router solicitations, and addr/64.
+ */
+static void ipv6_on(const char *ns, const char *dev, const char *addr)
+{
+	static const char *const off[] = { "accept_dad", "dad_transmits",
+					   "router_solicitations" };
+	char p[128];
+	int fd = open_ns(ns);
+	size_t k;
+
+	enter_ns(fd);
+	close(fd);
+	for (k = 0; k < sizeof(off) / sizeof(off[0]); k++) {
+		snprintf(p, sizeof(p), "net/ipv6/conf/%s/%s", dev, off[k]);
+		sysctl_w(p, "0");
+	}
+	snprintf(p, sizeof(p), "net/ipv6/conf/%s/disable_ipv6", dev);
+	sysctl_w(p, "0");
+	sh("ip -n %s -6 addr add %s/64 dev %s nodad", ns, addr, dev);
+}
+
 void topology(void)
 {
 	const char *rtr, *src;
@@ -193,6 +219,27 @@ void topology(void)
 		   "ip -n %s addr add 198.51.100.%d/30 dev x0 && "
 		   "ip -n %s link set x0 up",
 		   rtr, 4 * k + 1, k + 1, rtr, k + 1, rcv, 4 * k + 2, rcv);
+	}
+
+	/*
+	 * IPv6 rows: 2001:db8::fe on "in" (the sources 2001:db8::1..fa are on
+	 * its link, as IPv4's), 2001:db8:1:k::1 on ok and ::2 on its
+	 * receiver's x0.  The receivers' counting programs drop the routed
+	 * frames before their stack sees them.
+	 */
+	for (k = 0; B.v6 && k <= MAX_FANOUT; k++) {
+		char a[64];
+
+		if (!k) {
+			ipv6_on(rtr, "in", "2001:db8::fe");
+			ipv6_on(src, "s0", "2001:db8::fd");
+			continue;
+		}
+		snprintf(name, sizeof(name), "o%d", k);
+		snprintf(a, sizeof(a), "2001:db8:1:%x::1", k);
+		ipv6_on(rtr, name, a);
+		snprintf(a, sizeof(a), "2001:db8:1:%x::2", k);
+		ipv6_on(B.ns[1 + k], "x0", a);
 	}
 
 	/*

@@ -9,7 +9,8 @@
 #   forwarding     build/mcbench: ours against kernel ipmr, nftables
 #                  netdev replication (nft-dup) and the XDP ceilings, over
 #                  fan-out, table size (1 to 1M entries, uniform and Zipf
-#                  traffic) and one or two CPUs; also draws doc/bench.svg
+#                  traffic) and one or two CPUs, and IPv6 rows (fan-out,
+#                  against the ceilings and ip6mr); also draws doc/bench.svg
 #                  and keeps the full JSON report in $OUT/mcbench.json
 #   daemons        build/kmirror-bench: smcroute alone against smcroute
 #                  with mgmd's mirror-kernel, fan-out 1, 2 and 4
@@ -21,9 +22,10 @@
 #
 # MCBENCH_ARGS passes options to mcbench (e.g. --quick or --full;
 # `build/mcbench --list` with the same options prints the cases).  The
-# default mcbench set is 25 cases: 14 minutes on a 2-CPU machine busy
-# with other jobs (less when idle); --quick (12 cases) about 2, --full
-# (54 cases) about twice the default.
+# default mcbench set is 31 cases (6 of them IPv6, about a minute and a
+# half): 15-16 minutes on a 2-CPU machine busy with other jobs (less when
+# idle); --quick (17 cases) about 2, --full (64 cases) about twice the
+# default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}

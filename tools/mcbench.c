@@ -43,6 +43,13 @@
  * "nft-dup"), its column says n/a and why, and goals against it are
  * reported as not measured, never as met or missed.
  *
+ * The IPv6 rows (--family, --case ipv6,...) run the same way on IPv6
+ * frames (2001:db8::/32 on the veths, sources 2001:db8::1.., groups
+ * ff0e::1:1..): ours from its IPv6 table (mgm_dp_mfe6_install), the
+ * ceilings on the hop limit, and ip6mr (MRT6_ADD_MIF / MRT6_ADD_MFC) in
+ * the ipmr column where the kernel has it ("ip6mr" in MGM_NO_FEATURES
+ * makes it absent); no nft-dup, which copies either family alike.
+ *
  * Rates are frames per second of CPU time spent on them (see live_run()):
  * the forwarding, every copy and the receivers' XDP all run on the
  * injecting CPU, so a rate is what one core does, receivers included.
@@ -60,8 +67,9 @@
  * Usage: mcbench [--quick|--full] [--json|--markdown] [--svg FILE]
  *                [--json-file FILE] [--trials N] [--seconds S] [--cpu N]
  *                [--batch N] [--traffic uniform|zipf|both] [--tables L]
- *                [--cpus 1|2] [--list] [-q]
+ *                [--cpus 1|2] [--family ipv4|ipv6|both] [--list] [-q]
  *                [--case BYTES,FANOUT,ENTRIES[,TRAFFIC[,CPUS[,SETS]]]]...
+ *                [--case ipv6,BYTES,FANOUT,ENTRIES[,TRAFFIC]]...
  *
  * This file is main(), the options and the lists of cases.  The units
  * (declarations in tools/mcbench.h), in tools/mcbench/: the topology
@@ -236,6 +244,7 @@ static void usage(FILE *o)
 		"[--batch N] [-q]\n"
 		"               [--traffic uniform|zipf|both] [--tables "
 		"N,N...] [--cpus 1|2]\n"
+		"               [--family ipv4|ipv6|both] [--list]\n"
 		"               [--case B,F,E[,TRAFFIC[,CPUS[,same|distinct]]]]"
 		"...\n"
 		"  (default)   fan-out 1-16 at 64 and 1400 B, 1 entry; 1 to 1M "

@@ -201,6 +201,8 @@ enum path {
 	P_HIT_WALK,
 	P_LOOKUP_WALK,
 	P_STATS_WALK,
+	P_FRONT6, /* IPv6 (measured where an IPv6 entry is installed) */
+	P_HIT6,
 	N_PATH
 };
 extern const char *const path_name[N_PATH];

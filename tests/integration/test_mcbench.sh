@@ -93,6 +93,10 @@ if v6:
        (c["ipmr_mpps"] is None) == ("not_measured" in c["ipmr"])
        and (c["ipmr_mpps"] is not None
             or "ip6mr" in d.get("not_measured", {})))
+    pn = d.get("program_ns", {})
+    ok("program_ns: the IPv6 hit measured beyond its generator (%s ns)"
+       % pn.get("hit_ipv6"), num(pn.get("hit_ipv6"))
+       and num(pn.get("generator_ipv6")) and pn["generator_ipv6"] > 0)
     ok("goals: the IPv6 rows' lowest ours/fair ceiling (%s)"
        % d.get("goals", {}).get("ipv6_ours_over_fair_ceiling_min"),
        num(d.get("goals", {}).get("ipv6_ours_over_fair_ceiling_min")))

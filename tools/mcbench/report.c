@@ -695,6 +695,10 @@ void print_markdown(const struct summary *s, const char *svg)
 	       s->ns[P_FRONT], s->ns[P_HIT], s->ns[P_MISS], s->ns[P_WRONG_IF],
 	       s->ns[P_TTL], s->ns[P_CEIL_HIT], s->ns[P_LOOKUP],
 	       s->ns[P_STATS]);
+	if (B.ours6_n)
+		printf("* IPv6, the same way: ours hit %.0f ns beyond the "
+		       "generator's %.0f ns.\n",
+		       s->ns[P_HIT6], s->ns[P_FRONT6]);
 	if (s->walk_entries > 1)
 		printf("* With the hits spread over %s entries: ours hit %.0f "
 		       "ns, of which the (S,G) lookup %.0f ns and the lookup "
@@ -952,8 +956,11 @@ void print_json(FILE *o, const struct summary *s)
 	}
 	fprintf(o, "],\n\"program_ns\":{");
 	for (p = 0; p < N_PATH; p++)
-		fprintf(o, "%s\"%s\":%.1f", p ? "," : "", path_name[p],
-			s->ns[p]);
+		if ((p == P_FRONT6 || p == P_HIT6) && !B.ours6_n)
+			fprintf(o, ",\"%s\":null", path_name[p]);
+		else
+			fprintf(o, "%s\"%s\":%.1f", p ? "," : "", path_name[p],
+				s->ns[p]);
 	fprintf(o, ",\"walk_entries\":%u},\n\"cost_ns\":{", s->walk_entries);
 	for (p = 0; p < 2; p++) {
 		fprintf(o, "%s\"%d\":{", p ? "," : "", p ? 1400 : 64);
@@ -1154,6 +1161,9 @@ void print_human(const struct summary *s)
 	       s->ns[P_FRONT], s->ns[P_HIT], s->ns[P_LOOKUP], s->ns[P_STATS],
 	       s->ns[P_MISS], s->ns[P_WRONG_IF], s->ns[P_TTL],
 	       s->ns[P_CEIL_HIT]);
+	if (B.ours6_n)
+		printf("  IPv6: hit %.0f (generator %.0f ns subtracted)\n",
+		       s->ns[P_HIT6], s->ns[P_FRONT6]);
 	if (s->walk_entries > 1)
 		printf("  spread over %s entries: hit %.0f (lookup %.0f, with "
 		       "counters %.0f)\n",

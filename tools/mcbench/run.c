@@ -257,6 +257,7 @@ const char *const path_name[N_PATH] = {
 	"generator",	  "hit",	 "miss",	"wrong_if",
 	"ttl_expired",	  "ceiling_hit", "lookup",	"lookup_stats",
 	"generator_walk", "hit_walk",	 "lookup_walk", "lookup_stats_walk",
+	"generator_ipv6", "hit_ipv6",
 };
 
 /*
@@ -289,6 +290,7 @@ struct path_cfg {
 	uint32_t entries; /* generator walk; 0 leaves the frame's (S,G) */
 	uint32_t group; /* group of the frame, network order */
 	enum path base; /* the generator-only path subtracted from it */
+	bool v6; /* an IPv6 frame to IPv6 entry 0 */
 };
 
 void path_costs(double *ns, uint32_t repeat)
@@ -322,6 +324,8 @@ void path_costs(double *ns, uint32_t repeat)
 				    P_FRONT_WALK },
 		[P_STATS_WALK] = { stats, B.in_if, GEN_TTL, n, g0,
 				   P_FRONT_WALK },
+		[P_FRONT6] = { -1, B.in_if, GEN_TTL, 1, 0, P_FRONT6, true },
+		[P_HIT6] = { ours, B.in_if, GEN_TTL, 1, 0, P_FRONT6, true },
 	};
 	double v[N_PATH][MAX_TRIALS];
 	const int runs = 7;
@@ -335,12 +339,23 @@ void path_costs(double *ns, uint32_t repeat)
 	 */
 	for (r = 0; r < runs; r++) {
 		for (p = 0; p < N_PATH; p++) {
+			struct in6_addr s6, g6;
+
+			v[p][r] = 0;
+			if (cfg[p].v6 && !B.ours6_n)
+				continue; /* no IPv6 entry: not measured */
 			check_stop();
 			set_slot(cfg[p].fd);
 			B.gen->bss->ttl = cfg[p].ttl;
 			B.gen->bss->entries = cfg[p].entries;
 			gen_walk_reset();
-			make_frame(64, entry_src(0), cfg[p].group);
+			if (cfg[p].v6) {
+				entry_src6(0, &s6);
+				entry_grp6(0, &g6);
+				make_frame6(64, &s6, &g6);
+			} else {
+				make_frame(64, entry_src(0), cfg[p].group);
+			}
 			v[p][r] = prog_ns_once(cfg[p].ifindex, repeat);
 		}
 	}
@@ -349,7 +364,7 @@ void path_costs(double *ns, uint32_t repeat)
 	for (p = 0; p < N_PATH; p++)
 		ns[p] = median(v[p], runs);
 	for (p = 0; p < N_PATH; p++)
-		if (p != P_FRONT && p != P_FRONT_WALK)
+		if (p != P_FRONT && p != P_FRONT_WALK && p != P_FRONT6)
 			ns[p] = dmax(0, ns[p] - ns[cfg[p].base]);
 }
 

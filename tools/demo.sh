@@ -9,9 +9,11 @@
 #
 # A source streams 239.1.1.1.  A static route sends it to receiver 3.
 # Receivers 1 and 2 join through IGMP (their kernels send the reports),
-# receiver 1 leaves, then the static routing protocol shuts down with the
-# seed's sequence: its entries vanish, IGMP's come back.  Everything is
-# removed at the end, also on ^C.  DEMO_PACE=0 runs it without pauses.
+# receiver 1 leaves; beside it an IPv6 flow (ff0e::db8:1) reaches
+# receiver 2, whose kernel joins with MLDv2; then the static routing
+# protocol shuts down with the seed's sequence: its entries vanish,
+# IGMP's come back.  Everything is removed at the end, also on ^C.
+# DEMO_PACE=0 runs it without pauses.
 set -u
 . "$(dirname "$0")/../tests/integration/lib.sh"
 
@@ -61,9 +63,11 @@ counts() {
 require_root
 step "Building the network: a source, a router, three receivers (network namespaces)"
 topo_std || { echo "cannot build the topology"; exit 1; }
+topo_ipv6 || { echo "cannot give the topology IPv6 addresses"; exit 1; }
 cat <<EOF
-    source 192.0.2.1 --- rs [router] r1 --- receiver 1  (joins with IGMP)
-                                     r2 --- receiver 2  (joins with IGMP)
+    source 192.0.2.1    --- rs [router] r1 --- receiver 1  (joins with IGMP)
+           2001:db8:1::1                r2 --- receiver 2  (joins with IGMP,
+                                                            and with MLD)
                                      r3 --- receiver 3  (a static route; IGMP
                                                          runs there, nobody joins)
 EOF
@@ -73,7 +77,7 @@ step "Starting mgmd on the router with this configuration"
 cat >"$TMP/mgmd.conf" <<EOF
 phyint rs
 phyint r1 igmp
-phyint r2 igmp
+phyint r2 igmp mld
 phyint r3 igmp
 mroute from rs group $GROUP to r3
 igmp query-interval 2
@@ -122,6 +126,27 @@ say_ "IGMP asks who still listens on r1 (group-specific queries), nobody"
 say_ "answers, the membership goes, and r1 leaves the entry:"
 counts 3
 run mgmctl show mfe
+pause
+
+G6=ff0e::db8:1
+step "IPv6 beside it: the source streams $G6, receiver 2 joins with MLDv2"
+in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s 2001:db8:1::1 -g "$G6" -p 5001 -t 16 \
+	-q -n 1000000 -r 100 2>/dev/null &
+BG_PIDS+=($!)
+ip netns exec "$NS_R2" "$BUILD/mcsink" -i x0 -g "$G6" -p 5001 -j --join \
+	>"$TMP/sink6.json" 2>/dev/null &
+SINK6=$!
+BG_PIDS+=($SINK6)
+sleep 1.5
+say_ "Receiver 2's kernel sent an MLDv2 report; MLD runs in the same MGM"
+say_ "protocol as IGMP (one handoff for both) and added the membership:"
+run mgmctl show groups
+say_ "The first IPv6 packet missed in XDP like an IPv4 one; the entry is"
+say_ "in the IPv6 table of the fast path, over the same out-sets:"
+run mgmctl show mfe
+kill -USR1 "$SINK6" 2>/dev/null
+sleep 1
+say_ "receiver 2 got $(tail -n 1 "$TMP/sink6.json" | sed -n 's/.*"received":\([0-9]*\).*/\1/p') IPv6 packets so far (100/s, hop limit 16 -> 15)"
 pause
 
 step "The static routing protocol shuts down (the seed): mgmctl shutdown static"

@@ -36,25 +36,7 @@ S2=2001:db8:3::2 # receiver 2's host, a source on the wrong side
 LEN=100          # UDP payload: IP length 40 + 8 + 100
 
 topo_std || { fail "topology"; summary; exit 1; }
-for ns in "$NS_SRC" "$NS_RTR" "$NS_R1" "$NS_R2" "$NS_R3"; do
-	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0 \
-		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-done
-ip -n "$NS_SRC" addr add "$S/64" dev s0 nodad
-ip -n "$NS_RTR" addr add 2001:db8:1::fe/64 dev rs nodad
-for i in 1 2 3; do
-	ip -n "$NS_RTR" addr add "2001:db8:$((i + 1))::1/64" dev "r$i" nodad
-	ip -n "$(rcv_ns $i)" addr add "2001:db8:$((i + 1))::2/64" dev x0 nodad
-done
-# Until no address is tentative any more (nodad: at once; a moment for
-# the links' own link-local addresses).
-n=0
-while ip -all netns exec ip -6 addr show 2>/dev/null | grep -q tentative; do
-	[ $n -ge 60 ] && break
-	sleep 0.05
-	n=$((n + 1))
-done
+topo_ipv6
 check "IPv6 addresses usable" test -z "$(ip -all netns exec ip -6 addr show 2>/dev/null | grep tentative)"
 
 check "maps created" mgmdp init >/dev/null

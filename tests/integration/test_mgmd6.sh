@@ -11,8 +11,9 @@
 #  2. (S,G) route (2001:db8:1::1, ff3e::db8:5) rs -> r3: only that source;
 #  3. a mixed run: IPv4 and IPv6 flows at once, exact counts for both;
 #  4. mgmctl adds and deletes an IPv6 route: forwarding starts, then stops;
-#  5. the seed: `mgmctl shutdown static` under IPv6 traffic, nothing
-#     forwarded once it returns.
+#  5. the seed: `mgmctl shutdown static` under IPv6 traffic, with MLD
+#     sharing r1 (no host joined there): MLD is disabled and enabled
+#     around the release, and nothing is forwarded to r1 once it returns.
 . "$(dirname "$0")/lib.sh"
 require_root
 if [ ! -d /proc/sys/net/ipv6 ]; then
@@ -40,6 +41,7 @@ send6() {
 
 cat >"$CONF" <<EOF
 phyint rs
+phyint r1 mld
 mroute from rs group $G6 to r1 r2
 mroute from rs source $S6 group $G6S to r3
 mroute from rs group $GROUP to r1
@@ -120,7 +122,9 @@ send6 -s "$S6" -g "$G6" -n 100000 -r 5000 &
 SENDER=$!
 BG_PIDS+=($SENDER)
 sleep 0.5
-check "mgmctl shutdown static" mgmctl shutdown static
+check "mgmctl shutdown static" mgmctl shutdown static >"$TMP/shutdown.txt"
+check "r1's release handed MLD over (disable, enable)" \
+	grep -q "interface=r1 .*igmp_handoff=yes" "$TMP/shutdown.txt"
 sleep 0.5
 kill "$SENDER" 2>/dev/null
 wait "$SENDER" 2>/dev/null

@@ -204,6 +204,13 @@ uint32_t mgm_dp_mfe_count(struct mgm_dp *dp)
 	return (uint32_t)fake_dp_num_mfes(fdp);
 }
 
+/* The fake counts both families in mgm_dp_mfe_count(). */
+uint32_t mgm_dp_mfe6_count(struct mgm_dp *dp)
+{
+	(void)dp;
+	return 0;
+}
+
 uint32_t mgm_dp_oset_count(struct mgm_dp *dp)
 {
 	(void)dp;

@@ -11,7 +11,9 @@
 #  2. (S,G) route (2001:db8:1::1, ff3e::db8:5) rs -> r3: only that source;
 #  3. a mixed run: IPv4 and IPv6 flows at once, exact counts for both;
 #  4. mgmctl adds and deletes an IPv6 route: forwarding starts, then stops;
-#  5. the seed: `mgmctl shutdown static` under IPv6 traffic, with MLD
+#  5. a --keep-forwarding restart under IPv6 traffic loses nothing and the
+#     new mgmd adopts the IPv6 entry;
+#  6. the seed: `mgmctl shutdown static` under IPv6 traffic, with MLD
 #     sharing r1 (no host joined there): MLD is disabled and enabled
 #     around the release, and nothing is forwarded to r1 once it returns.
 . "$(dirname "$0")/lib.sh"
@@ -116,7 +118,38 @@ sleep 0.3
 sink_stop 2
 check_eq "nothing once the route is deleted" "$(sink_val 2 received)" 0
 
-# --- 5. the seed under IPv6 traffic -----------------------------------------
+# --- 5. --keep-forwarding: an IPv6 entry survives a restart, and is MGM's -----
+mgmd_stop TERM
+check "mgmd starts with --keep-forwarding" mgmd_start "$CONF" --keep-forwarding
+send6 -s "$S6" -g "$G6" -n 5 -r 100
+sleep 0.3
+sink_start 2 "$NS_R2" "$G6"
+send6 -s "$S6" -g "$G6" -n 20000 -r 10000 &
+P6=$!
+BG_PIDS+=($P6)
+sleep 0.5
+mgmd_stop TERM
+check "fast path left forwarding" grep -q "fast path left forwarding" "$TMP/mgmd.log"
+# No mgmd: mgmctl reads the pinned maps, IPv6 table included.
+mgmctl -j show mfe group "$G6" >"$TMP/off.json" 2>/dev/null
+check "offline show mfe lists the IPv6 entry (family ipv6)" \
+	grep -q "\"source\": *\"$S6\", *\"group\": *\"$G6\", *\"family\": *\"ipv6\"" "$TMP/off.json"
+mgmctl -j show mfe group "$GROUP" >"$TMP/off4.json" 2>/dev/null
+check "an IPv4 filter leaves it out" sh -c "! grep -q ipv6 '$TMP/off4.json'"
+check "mgmd restarts" mgmd_start "$CONF" --keep-forwarding
+wait $P6
+sleep 0.3
+sink_stop 2
+check "the restart adopted the IPv6 entry" grep -q "reconciled [1-9][0-9]* entries" "$TMP/mgmd.log"
+check_eq "r2 lost no IPv6 packet across the restart" "$(sink_val 2 received)" 20000
+mgmctl -j show mfe >"$TMP/mfe.json"
+check "the adopted entry is MGM's again (static, family ipv6)" \
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); e=d if isinstance(d,list) else d.get('mfes',d.get('entries',[])); sys.exit(0 if any(x.get('family')=='ipv6' and x.get('group')=='$G6' and 'static' in str(x.get('protocol','')) for x in e) else 1)" "$TMP/mfe.json"
+
+mgmd_stop TERM
+check "mgmd starts again (without --keep-forwarding)" mgmd_start "$CONF"
+
+# --- 6. the seed under IPv6 traffic -----------------------------------------
 sink_start 1 "$NS_R1" "$G6"
 send6 -s "$S6" -g "$G6" -n 100000 -r 5000 &
 SENDER=$!

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include <json-c/json.h>
 
@@ -104,9 +105,10 @@ int ipc_command(int fd, int argc, char **argv, ipc_value_cb cb, void *arg,
 /* show mfe's filters (the words after "mfe"); 0: any, NULL: any. */
 struct mfe_filter {
 	uint32_t group, source; /* network order */
-	/* An IPv6 group or source (checked, then left to mgmd): no entry
-	 * of the pinned IPv4 table matches it. */
+	/* An IPv6 group or source: only IPv6 entries match (then group6
+	 * and source6, all zero where not given). */
 	bool ipv6;
+	struct in6_addr group6, source6;
 	const char *ifname; /* iif or an oif */
 	uint64_t limit;
 };

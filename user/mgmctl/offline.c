@@ -98,6 +98,14 @@ static int census_one(void *arg, const struct mgm_dp_mfe_info *e)
 	return 0;
 }
 
+static int census_one6(void *arg, const struct mgm_dp_mfe6_info *e)
+{
+	struct mgm_dp_mfe_info v4 = { .negative = e->negative,
+				      .oset_slot = e->oset_slot };
+
+	return census_one(arg, &v4);
+}
+
 /* ---- show mfe [filters], streamed --------------------------------------- */
 
 /* A filter's interface: its name, or "ifN" (as listed once it is gone). */
@@ -138,11 +146,13 @@ int mfe_filter_parse(int argc, char **argv, struct mfe_filter *f, char *err,
 		if (!strcmp(k, "group") && inet_pton(AF_INET6, val, &a6) == 1 &&
 		    a6.s6_addr[0] == 0xff) {
 			f->ipv6 = true; /* ff00::/8 */
+			f->group6 = a6;
 		} else if (!strcmp(k, "source") &&
 			   inet_pton(AF_INET6, val, &a6) == 1 &&
 			   !IN6_IS_ADDR_UNSPECIFIED(&a6) &&
 			   a6.s6_addr[0] != 0xff) {
 			f->ipv6 = true;
+			f->source6 = a6;
 		} else if (!strcmp(k, "group")) {
 			if (inet_pton(AF_INET, val, &a) != 1 ||
 			    (ntohl(a.s_addr) >> 28) != 0xe) {
@@ -212,28 +222,28 @@ static bool match(const struct walk *w, const struct mgm_dp_mfe_info *e)
 	return false;
 }
 
-static int walk_one(void *arg, const struct mgm_dp_mfe_info *e)
+/* One entry into the page; 1 once the limit is reached (stops the walk). */
+static int walk_add(struct walk *w, json_object *src, json_object *grp,
+		    const char *family, uint32_t iif, const uint32_t *oifv,
+		    uint32_t n_oifs, const struct mgm_dp_mfe_counters *c)
 {
-	struct walk *w = arg;
 	json_object *o, *oifs;
 	uint32_t k;
 
-	if (!match(w, e))
-		return 0;
 	o = json_object_new_object();
-	ADD(o, "source", jaddr(e->source));
-	ADD(o, "group", jaddr(e->group));
-	/* The pinned IPv4 table (mgmd's JSON names the family too). */
-	ADD(o, "family", json_object_new_string("ipv4"));
-	ADD(o, "iif", jif(e->iif));
+	ADD(o, "source", src);
+	ADD(o, "group", grp);
+	/* The pinned table's family (mgmd's JSON names it too). */
+	ADD(o, "family", json_object_new_string(family));
+	ADD(o, "iif", jif(iif));
 	oifs = json_object_new_array();
-	for (k = 0; k < e->n_oifs; k++)
-		json_object_array_add(oifs, jif(e->oifs[k]));
+	for (k = 0; k < n_oifs; k++)
+		json_object_array_add(oifs, jif(oifv[k]));
 	ADD(o, "oifs", oifs);
-	ADD(o, "packets", INT(e->counters.packets));
-	ADD(o, "bytes", INT(e->counters.bytes));
-	ADD(o, "wrong_if", INT(e->counters.wrong_if));
-	ADD(o, "kernel_passes", INT(e->counters.kernel_passes));
+	ADD(o, "packets", INT(c->packets));
+	ADD(o, "bytes", INT(c->bytes));
+	ADD(o, "wrong_if", INT(c->wrong_if));
+	ADD(o, "kernel_passes", INT(c->kernel_passes));
 	/* The controller's knowledge: gone with the controller. */
 	ADD(o, "uptime", NULL);
 	ADD(o, "expires", NULL);
@@ -246,6 +256,49 @@ static int walk_one(void *arg, const struct mgm_dp_mfe_info *e)
 		flush_page(w);
 	/* 1: the limit is reached, stop the walk (not an error). */
 	return w->f->limit && ++w->n >= w->f->limit;
+}
+
+static int walk_one(void *arg, const struct mgm_dp_mfe_info *e)
+{
+	struct walk *w = arg;
+
+	if (!match(w, e))
+		return 0;
+	return walk_add(w, jaddr(e->source), jaddr(e->group), "ipv4", e->iif,
+			e->oifs, e->n_oifs, &e->counters);
+}
+
+/* An IPv6 entry of the pinned IPv6 table, as walk_one() an IPv4 one. */
+static bool match6(const struct walk *w, const struct mgm_dp_mfe6_info *e)
+{
+	static const struct in6_addr any;
+	uint32_t k;
+
+	if ((w->f->group || w->f->source) ||
+	    (memcmp(&w->f->group6, &any, 16) &&
+	     memcmp(&w->f->group6, &e->group, 16)) ||
+	    (memcmp(&w->f->source6, &any, 16) &&
+	     memcmp(&w->f->source6, &e->source, 16)))
+		return false;
+	if (!w->ifindex || e->iif == w->ifindex)
+		return true;
+	for (k = 0; k < e->n_oifs; k++)
+		if (e->oifs[k] == w->ifindex)
+			return true;
+	return false;
+}
+
+static int walk_one6(void *arg, const struct mgm_dp_mfe6_info *e)
+{
+	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+	struct walk *w = arg;
+
+	if (!match6(w, e))
+		return 0;
+	inet_ntop(AF_INET6, &e->source, s, sizeof(s));
+	inet_ntop(AF_INET6, &e->group, g, sizeof(g));
+	return walk_add(w, json_object_new_string(s), json_object_new_string(g),
+			"ipv6", e->iif, e->oifs, e->n_oifs, &e->counters);
 }
 
 int offline_mfe_open(struct mgm_dp **dp, char *err, size_t len)
@@ -274,6 +327,9 @@ int offline_mfe_pages(struct mgm_dp *dp, const struct mfe_filter *f, char *err,
 	}
 	w.page = json_object_new_array();
 	ret = mgm_dp_mfe_foreach(dp, walk_one, &w);
+	/* Then the IPv6 table, unless the limit was reached. */
+	if (!ret && !(f->limit && w.n >= f->limit))
+		ret = mgm_dp_mfe6_foreach(dp, walk_one6, &w);
 	mgm_dp_close(dp);
 	flush_page(&w);
 	json_object_put(w.page);
@@ -303,6 +359,9 @@ int offline_stats(json_object **out, char *err, size_t len)
 			 strerror(-ret));
 	else if ((ret = mgm_dp_mfe_foreach(dp, census_one, &l)))
 		snprintf(err, len, "reading %s/mgm_mfe: %s", opts.pin_root,
+			 strerror(-ret));
+	else if ((ret = mgm_dp_mfe6_foreach(dp, census_one6, &l)))
+		snprintf(err, len, "reading %s/mgm_mfe6: %s", opts.pin_root,
 			 strerror(-ret));
 	mgm_dp_close(dp);
 	free(l.bits);

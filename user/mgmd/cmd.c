@@ -44,6 +44,12 @@ static json_object *jfamily(uint16_t family)
 	return json_object_new_string(family == MGM_AF_INET6 ? "ipv6" : "ipv4");
 }
 
+/* Entries in the fast path, both families. */
+static uint32_t dp_mfes(void)
+{
+	return mgm_dp_mfe_count(mgmd->dp) + mgm_dp_mfe6_count(mgmd->dp);
+}
+
 static json_object *jif(uint32_t ifindex)
 {
 	char buf[IF_NAMESIZE];
@@ -516,7 +522,7 @@ static void show_stats(void)
 	mgm_get_stats(mgmd->m, &st);
 	ctl = json_object_new_object();
 	ADD(ctl, "events", INT(st.events));
-	ADD(ctl, "mfes", INT(mgm_dp_mfe_count(mgmd->dp)));
+	ADD(ctl, "mfes", INT(dp_mfes()));
 	ADD(ctl, "mfes_created", INT(st.mfes_created));
 	ADD(ctl, "mfes_deleted", INT(st.mfes_deleted));
 	ADD(ctl, "mfes_expired", INT(st.mfes_expired));
@@ -833,7 +839,7 @@ static void shutdown_static(void)
 	n = static_interfaces(mgmd->st, ifs, 256);
 	cmd_event("{\"step\":\"begin\",\"protocol\":\"static\","
 		  "\"interfaces\":%d,\"mfes\":%u}",
-		  n, mgm_dp_mfe_count(mgmd->dp));
+		  n, dp_mfes());
 	for (i = 0; i < n && i < 256; i++) {
 		double t0 = now_ms();
 		bool igmp = false;
@@ -848,7 +854,7 @@ static void shutdown_static(void)
 			  "\"result\":\"%s\",\"igmp_handoff\":%s,"
 			  "\"mfes_left\":%u,\"ms\":%.2f}",
 			  ifn, mgm_strerror(r), igmp ? "true" : "false",
-			  mgm_dp_mfe_count(mgmd->dp), now_ms() - t0);
+			  dp_mfes(), now_ms() - t0);
 		/* IGMP re-adds its members now, outside MGM's callback, as
 		 * it would on its next tick: show it among the steps. */
 		if (igmp && mgmd->igmp)
@@ -919,7 +925,7 @@ static void cmd_own(bool take, int argc, char **argv)
 	o = json_object_new_object();
 	ADD(o, take ? "taken" : "released", json_object_new_string(argv[1]));
 	ADD(o, "protocol", json_object_new_string(argv[2]));
-	ADD(o, "mfes", INT(mgm_dp_mfe_count(mgmd->dp)));
+	ADD(o, "mfes", INT(dp_mfes()));
 	ADD(o, "ms", json_object_new_double(now_ms() - t0));
 	reply(o);
 }
@@ -930,12 +936,12 @@ static void shutdown_igmp(void)
 		return (void)fail(1, "igmp is not running");
 	cmd_event("{\"step\":\"begin\",\"protocol\":\"igmp\","
 		  "\"mfes\":%u}",
-		  mgm_dp_mfe_count(mgmd->dp));
+		  dp_mfes());
 	/* igmp_destroy is the seed: releases, then deregistration. */
 	mgmd_igmp_stop(mgmd);
 	cmd_event("{\"step\":\"deregister\",\"result\":\"NO_ERROR\","
 		  "\"mfes_left\":%u}",
-		  mgm_dp_mfe_count(mgmd->dp));
+		  dp_mfes());
 }
 
 /* Each step of a remote protocol's shutdown, streamed as it happens. */

@@ -949,13 +949,31 @@ static int adopt_one(void *arg, const struct mgm_dp_mfe_info *e)
 	return 0;
 }
 
+static int adopt_one6(void *arg, const struct mgm_dp_mfe6_info *e)
+{
+	struct mgm_addr s = mgm_addr6(&e->source), g = mgm_addr6(&e->group);
+	uint8_t buf[MGM_SIZEOF_MFE_X(MGM_DP_MAX_OIFS)];
+	uint32_t size = sizeof(buf), *n = arg;
+
+	if (mgm_get_mfe_x(mgmd->m, &s, &g, &size, buf) != MGM_ERROR_NOT_FOUND)
+		return 0;
+	if (e->flags & MGM_MFE_F_KERNEL_KEEPALIVE) {
+		mgm_dp_mfe6_delete(mgmd->dp, &e->source, &e->group);
+		return 0;
+	}
+	if (mgm_adopt_mfe_x(mgmd->m, &s, &g, e->iif) == MGM_NO_ERROR)
+		(*n)++;
+	return 0;
+}
+
 static void reconcile(struct mgmd *d)
 {
 	uint32_t n = 0;
 
-	if (!mgm_dp_mfe_count(d->dp))
+	if (!mgm_dp_mfe_count(d->dp) && !mgm_dp_mfe6_count(d->dp))
 		return;
 	mgm_dp_mfe_foreach(d->dp, adopt_one, &n);
+	mgm_dp_mfe6_foreach(d->dp, adopt_one6, &n);
 	log_msg(LOG_NOTICE, "reconciled %u entries left by a previous mgmd", n);
 }
 

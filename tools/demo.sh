@@ -130,7 +130,8 @@ pause
 
 G6=ff0e::db8:1
 step "IPv6 beside it: the source streams $G6, receiver 2 joins with MLDv2"
-in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s 2001:db8:1::1 -g "$G6" -p 5001 -t 16 \
+# Not via in_ns: $! must be mcsend itself, so that cleanup's kill reaches it.
+ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -s 2001:db8:1::1 -g "$G6" -p 5001 -t 16 \
 	-q -n 1000000 -r 100 2>/dev/null &
 BG_PIDS+=($!)
 ip netns exec "$NS_R2" "$BUILD/mcsink" -i x0 -g "$G6" -p 5001 -j --join \

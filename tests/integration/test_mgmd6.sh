@@ -41,6 +41,14 @@ send6() {
 	in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -p 5000 -t 16 -q "$@"
 }
 
+# send6_bg ARGS: the same in the background, SENDER mcsend itself (not a
+# subshell), so that a kill and cleanup reach it.
+send6_bg() {
+	ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -p 5000 -t 16 -q "$@" &
+	SENDER=$!
+	BG_PIDS+=($SENDER)
+}
+
 cat >"$CONF" <<EOF
 phyint rs
 phyint r1 mld
@@ -88,8 +96,8 @@ sleep 0.3
 sink_start 1 "$NS_R1" "$G6"
 sink_start 2 "$NS_R1" "$GROUP"
 # Two receivers on one host: the IPv4 one on port 5000 too, other group.
-send6 -s "$S6" -g "$G6" -n 2000 -r 5000 &
-P6=$!
+send6_bg -s "$S6" -g "$G6" -n 2000 -r 5000
+P6=$SENDER
 send -n 2000 -r 5000
 wait $P6
 check "the IPv6 sender finished" test $? -eq 0
@@ -124,9 +132,8 @@ check "mgmd starts with --keep-forwarding" mgmd_start "$CONF" --keep-forwarding
 send6 -s "$S6" -g "$G6" -n 5 -r 100
 sleep 0.3
 sink_start 2 "$NS_R2" "$G6"
-send6 -s "$S6" -g "$G6" -n 20000 -r 10000 &
-P6=$!
-BG_PIDS+=($P6)
+send6_bg -s "$S6" -g "$G6" -n 20000 -r 10000
+P6=$SENDER
 sleep 0.5
 mgmd_stop TERM
 check "fast path left forwarding" grep -q "fast path left forwarding" "$TMP/mgmd.log"
@@ -151,9 +158,7 @@ check "mgmd starts again (without --keep-forwarding)" mgmd_start "$CONF"
 
 # --- 6. the seed under IPv6 traffic -----------------------------------------
 sink_start 1 "$NS_R1" "$G6"
-send6 -s "$S6" -g "$G6" -n 100000 -r 5000 &
-SENDER=$!
-BG_PIDS+=($SENDER)
+send6_bg -s "$S6" -g "$G6" -n 100000 -r 5000
 sleep 0.5
 check "mgmctl shutdown static" mgmctl shutdown static >"$TMP/shutdown.txt"
 check "r1's release handed MLD over (disable, enable)" \

@@ -544,6 +544,42 @@ int mgm_tc_xmit(struct __sk_buff *skb)
  * tc_fanout().
  */
 /* IPv6 on a tc-only interface: mgm_decide6, then tc_fanout(). */
+/*
+ * The tc forwarders' start: up to l3 bytes after the Ethernet header in
+ * the skb's linear part (pulled if they are not), the frame's EtherType
+ * proto.  The Ethernet header, or NULL (counted) when the frame is too
+ * short or of another protocol; *end the linear data's end.
+ */
+static __always_inline struct ethhdr *tc_linear_eth(struct __sk_buff *skb,
+						    __u32 l3, __be16 proto,
+						    struct mgm_counters *c,
+						    void **end)
+{
+	__u32 need = sizeof(struct ethhdr) + l3;
+	struct ethhdr *eth;
+	void *data;
+
+	if (need > skb->len)
+		need = skb->len;
+	data = (void *)(long)skb->data;
+	*end = (void *)(long)skb->data_end;
+	if (data + need > *end) {
+		bpf_skb_pull_data(skb, need);
+		data = (void *)(long)skb->data;
+		*end = (void *)(long)skb->data_end;
+	}
+	eth = data;
+	if ((void *)(eth + 1) > *end) {
+		c->malformed++;
+		return NULL;
+	}
+	if (eth->h_proto != proto) {
+		c->pass_not_ip++;
+		return NULL;
+	}
+	return eth;
+}
+
 static __always_inline int tc_fwd6(struct __sk_buff *skb,
 				   struct mgm_counters *c)
 {
@@ -551,30 +587,14 @@ static __always_inline int tc_fwd6(struct __sk_buff *skb,
 	struct ipv6hdr *ip6h;
 	struct ethhdr *eth;
 	struct mgm_pkt p;
-	void *data, *end;
-	__u32 need;
+	void *end;
 
 	/* The Ethernet and IPv6 headers in the linear part (the extension
 	 * headers are read with bpf_skb_load_bytes). */
-	need = sizeof(*eth) + sizeof(*ip6h);
-	if (need > skb->len)
-		need = skb->len;
-	data = (void *)(long)skb->data;
-	end = (void *)(long)skb->data_end;
-	if (data + need > end) {
-		bpf_skb_pull_data(skb, need);
-		data = (void *)(long)skb->data;
-		end = (void *)(long)skb->data_end;
-	}
-	eth = data;
-	if ((void *)(eth + 1) > end) {
-		c->malformed++;
+	eth = tc_linear_eth(skb, sizeof(*ip6h), bpf_htons(ETH_P_IPV6), c,
+			    &end);
+	if (!eth)
 		return TC_ACT_OK;
-	}
-	if (eth->h_proto != bpf_htons(ETH_P_IPV6)) {
-		c->pass_not_ip++;
-		return TC_ACT_OK;
-	}
 	ip6h = (void *)(eth + 1);
 	p.ifindex = skb->ifindex;
 	p.l3_off = sizeof(*eth);
@@ -602,8 +622,7 @@ int mgm_tc_fwd(struct __sk_buff *skb)
 	struct mgm_pkt p;
 	struct iphdr *iph;
 	struct ethhdr *eth;
-	void *data, *end;
-	__u32 need;
+	void *end;
 
 	c = counters();
 	if (!c)
@@ -616,25 +635,9 @@ int mgm_tc_fwd(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 	/* The Ethernet and IP headers (with options) in the linear part. */
-	need = sizeof(*eth) + 60;
-	if (need > skb->len)
-		need = skb->len;
-	data = (void *)(long)skb->data;
-	end = (void *)(long)skb->data_end;
-	if (data + need > end) {
-		bpf_skb_pull_data(skb, need);
-		data = (void *)(long)skb->data;
-		end = (void *)(long)skb->data_end;
-	}
-	eth = data;
-	if ((void *)(eth + 1) > end) {
-		c->malformed++;
+	eth = tc_linear_eth(skb, 60, bpf_htons(ETH_P_IP), c, &end);
+	if (!eth)
 		return TC_ACT_OK;
-	}
-	if (eth->h_proto != bpf_htons(ETH_P_IP)) {
-		c->pass_not_ip++;
-		return TC_ACT_OK;
-	}
 	iph = (void *)(eth + 1);
 	p.ifindex = skb->ifindex;
 	p.l3_off = sizeof(*eth);

@@ -130,63 +130,55 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* One line of show: addresses as text, then what both families have. */
+static void show_line(const char *s, const char *g, uint32_t iif, bool neg,
+		      uint32_t oset_slot, const uint32_t *oifs, uint32_t n,
+		      uint16_t flags, const struct mgm_dp_mfe_counters *c)
+{
+	char ifn[IF_NAMESIZE];
+	uint32_t i;
+
+	printf("%-15s %-15s iif %-8s", s, g,
+	       if_indextoname(iif, ifn) ? ifn : "?");
+	if (neg)
+		printf(" negative");
+	else
+		printf(" set %u oifs", oset_slot);
+	for (i = 0; i < n; i++)
+		printf(" %s", if_indextoname(oifs[i], ifn) ? ifn : "?");
+	printf("  pkts %llu bytes %llu wrong_if %llu ttl %llu neg %llu",
+	       (unsigned long long)c->packets, (unsigned long long)c->bytes,
+	       (unsigned long long)c->wrong_if,
+	       (unsigned long long)c->ttl_expired,
+	       (unsigned long long)c->negative);
+	/* A kernel-mirrored entry: packets it left to the kernel. */
+	if (flags & MGM_MFE_F_KERNEL_KEEPALIVE)
+		printf(" keepalive %llu", (unsigned long long)c->kernel_passes);
+	putchar('\n');
+}
+
 static int show_one(void *arg, const struct mgm_dp_mfe_info *m)
 {
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
-	uint32_t i;
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
 	(void)arg;
 	inet_ntop(AF_INET, &m->source, s, sizeof(s));
 	inet_ntop(AF_INET, &m->group, g, sizeof(g));
-	printf("%-15s %-15s iif %-8s", s, g,
-	       if_indextoname(m->iif, ifn) ? ifn : "?");
-	if (m->negative)
-		printf(" negative");
-	else
-		printf(" set %u oifs", m->oset_slot);
-	for (i = 0; i < m->n_oifs; i++)
-		printf(" %s", if_indextoname(m->oifs[i], ifn) ? ifn : "?");
-	printf("  pkts %llu bytes %llu wrong_if %llu ttl %llu neg %llu",
-	       (unsigned long long)m->counters.packets,
-	       (unsigned long long)m->counters.bytes,
-	       (unsigned long long)m->counters.wrong_if,
-	       (unsigned long long)m->counters.ttl_expired,
-	       (unsigned long long)m->counters.negative);
-	/* A kernel-mirrored entry: packets it left to the kernel. */
-	if (m->flags & MGM_MFE_F_KERNEL_KEEPALIVE)
-		printf(" keepalive %llu",
-		       (unsigned long long)m->counters.kernel_passes);
-	putchar('\n');
+	show_line(s, g, m->iif, m->negative, m->oset_slot, m->oifs, m->n_oifs,
+		  m->flags, &m->counters);
 	return 0;
 }
 
 /* show, for an IPv6 entry: the same line as show_one. */
 static int show_one6(void *arg, const struct mgm_dp_mfe6_info *m)
 {
-	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
-	uint32_t i;
+	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
 
 	(void)arg;
 	inet_ntop(AF_INET6, &m->source, s, sizeof(s));
 	inet_ntop(AF_INET6, &m->group, g, sizeof(g));
-	printf("%-15s %-15s iif %-8s", s, g,
-	       if_indextoname(m->iif, ifn) ? ifn : "?");
-	if (m->negative)
-		printf(" negative");
-	else
-		printf(" set %u oifs", m->oset_slot);
-	for (i = 0; i < m->n_oifs; i++)
-		printf(" %s", if_indextoname(m->oifs[i], ifn) ? ifn : "?");
-	printf("  pkts %llu bytes %llu wrong_if %llu ttl %llu neg %llu",
-	       (unsigned long long)m->counters.packets,
-	       (unsigned long long)m->counters.bytes,
-	       (unsigned long long)m->counters.wrong_if,
-	       (unsigned long long)m->counters.ttl_expired,
-	       (unsigned long long)m->counters.negative);
-	if (m->flags & MGM_MFE_F_KERNEL_KEEPALIVE)
-		printf(" keepalive %llu",
-		       (unsigned long long)m->counters.kernel_passes);
-	putchar('\n');
+	show_line(s, g, m->iif, m->negative, m->oset_slot, m->oifs, m->n_oifs,
+		  m->flags, &m->counters);
 	return 0;
 }
 

@@ -307,10 +307,39 @@ static void cb_rpf(struct mgmc *c, const struct mgmc_msg *m)
 	answer(c, m->h.seq, &a, sizeof(a));
 }
 
+/*
+ * A creation alert of either form: its n interfaces follow a qsize-byte
+ * request.  The answer is the list itself, edited in place by the
+ * callback: a reply header and a copy of the list, in one buffer of *sz
+ * bytes (CREATION_OIFS points at the list), or NULL if the message is
+ * malformed or memory short.
+ */
+#define CREATION_OIFS(buf)               \
+	((struct mgm_if_entry *)((buf) + \
+				 sizeof(struct mgm_ipc_cb_creation_reply)))
+
+static uint8_t *creation_answer(const struct mgmc_msg *m, size_t qsize,
+				size_t n, size_t *sz)
+{
+	struct mgm_ipc_cb_creation_reply a = { .if_count = (uint32_t)n };
+	uint8_t *buf;
+
+	if (n > MGM_IPC_MAX / sizeof(struct mgm_if_entry) ||
+	    m->len != qsize + n * sizeof(struct mgm_if_entry))
+		return NULL;
+	*sz = sizeof(a) + n * sizeof(struct mgm_if_entry);
+	buf = malloc(*sz);
+	if (!buf)
+		return NULL;
+	memcpy(buf, &a, sizeof(a));
+	memcpy(buf + sizeof(a), (const uint8_t *)m->payload + qsize,
+	       n * sizeof(struct mgm_if_entry));
+	return buf;
+}
+
 static void cb_creation(struct mgmc *c, const struct mgmc_msg *m)
 {
 	struct mgm_ipc_cb_creation q;
-	struct mgm_ipc_cb_creation_reply a = { 0 };
 	struct mgm_protocol_config cfg;
 	size_t n, sz;
 	uint8_t *buf;
@@ -319,24 +348,14 @@ static void cb_creation(struct mgmc *c, const struct mgmc_msg *m)
 		return;
 	memcpy(&q, m->payload, sizeof(q));
 	n = q.if_count;
-	if (n > MGM_IPC_MAX / sizeof(struct mgm_if_entry) ||
-	    m->len != sizeof(q) + n * sizeof(struct mgm_if_entry))
-		return;
-	/* The answer is the list itself, edited in place by the callback. */
-	sz = sizeof(a) + n * sizeof(struct mgm_if_entry);
-	buf = malloc(sz);
+	buf = creation_answer(m, sizeof(q), n, &sz);
 	if (!buf)
 		return;
-	a.if_count = (uint32_t)n;
-	memcpy(buf, &a, sizeof(a));
-	memcpy(buf + sizeof(a), (const uint8_t *)m->payload + sizeof(q),
-	       n * sizeof(struct mgm_if_entry));
 	if (proto_cfg(c, q.handle, &cfg) && cfg.creation_alert) {
 		c->in_answer++;
 		cfg.creation_alert(cfg.ctx, q.source, q.source_mask, q.group,
 				   q.group_mask, q.in_ifindex, q.in_nexthop,
-				   (uint32_t)n,
-				   (struct mgm_if_entry *)(buf + sizeof(a)));
+				   (uint32_t)n, CREATION_OIFS(buf));
 		c->in_answer--;
 	}
 	answer(c, m->h.seq, buf, sz);
@@ -391,7 +410,6 @@ static void cb_rpf_x(struct mgmc *c, const struct mgmc_msg *m)
 static void cb_creation_x(struct mgmc *c, const struct mgmc_msg *m)
 {
 	struct mgm_ipc_cb_creation_x q;
-	struct mgm_ipc_cb_creation_reply a = { 0 };
 	struct mgm_protocol_config_x cfg;
 	size_t n, sz;
 	uint8_t *buf;
@@ -400,22 +418,14 @@ static void cb_creation_x(struct mgmc *c, const struct mgmc_msg *m)
 		return;
 	memcpy(&q, m->payload, sizeof(q));
 	n = q.if_count;
-	if (n > MGM_IPC_MAX / sizeof(struct mgm_if_entry) ||
-	    m->len != sizeof(q) + n * sizeof(struct mgm_if_entry))
-		return;
-	sz = sizeof(a) + n * sizeof(struct mgm_if_entry);
-	buf = malloc(sz);
+	buf = creation_answer(m, sizeof(q), n, &sz);
 	if (!buf)
 		return;
-	a.if_count = (uint32_t)n;
-	memcpy(buf, &a, sizeof(a));
-	memcpy(buf + sizeof(a), (const uint8_t *)m->payload + sizeof(q),
-	       n * sizeof(struct mgm_if_entry));
 	if (proto_cfg_x(c, q.handle, &cfg) && cfg.creation_alert) {
 		c->in_answer++;
 		cfg.creation_alert(cfg.ctx, &q.source, &q.group, q.in_ifindex,
 				   q.in_nexthop, (uint32_t)n,
-				   (struct mgm_if_entry *)(buf + sizeof(a)));
+				   CREATION_OIFS(buf));
 		c->in_answer--;
 	}
 	answer(c, m->h.seq, buf, sz);

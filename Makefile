@@ -195,6 +195,7 @@ $(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS
 # A unit test that #includes a daemon source is rebuilt when it changes.
 $(OUT)/tests/test_config: user/mgmd/config.c
 $(OUT)/tests/test_prom: user/mgmd/prom.c
+$(OUT)/tests/test_mfetab: user/dp/mfetab.c user/dp/mfetab.h
 $(OUT)/tests/test_remote_x: user/mgmd/remote.c
 $(OUT)/tests/test_cmd_x: user/mgmd/cmd.c user/mgmd/metrics.c user/mgmd/prom.c
 

@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 6
+#define MGM_FWD_ABI_VERSION 7
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -31,6 +31,14 @@
  */
 #ifndef MGM_MFE_MAX
 #define MGM_MFE_MAX (1U << 20) /* multicast forwarding entries */
+#endif
+/*
+ * The IPv4 entries that find no free slot in their probe window of
+ * mgm_mfe_tab (see there) live in the mgm_mfe hash, at most this many
+ * (fewer when the datapath layer is opened for fewer entries).
+ */
+#ifndef MGM_MFE_OVF_MAX
+#define MGM_MFE_OVF_MAX 65536U
 #endif
 #ifndef MGM_OSET_MAX
 #define MGM_OSET_MAX 4096U /* distinct outgoing-interface sets */
@@ -58,6 +66,7 @@
 
 /* Map names, as pinned.  Kept short: BPF object names hold 15 chars. */
 #define MGM_MAP_MFE "mgm_mfe"
+#define MGM_MAP_MFE_TAB "mgm_mfe_tab"
 #define MGM_MAP_MFE6 "mgm_mfe6"
 #define MGM_MAP_MFE_STATS "mgm_mfe_stats"
 #define MGM_MAP_OSETS "mgm_osets"
@@ -73,7 +82,13 @@
 #define MGM_MAP_BUDGET "mgm_budget"
 
 /*
- * mgm_mfe: HASH (source, group) -> struct mgm_mfe_val.
+ * The IPv4 entries live in mgm_mfe_tab (below), the fast path's own
+ * open-addressing table, where the key, the route and the hot counters of
+ * an entry share one 64-byte cache line, so that a hit costs one cache
+ * miss (a hash map costs two: its bucket array, then the element).  The
+ * few entries that find no room in their probe window there live in
+ * mgm_mfe, the overflow: HASH (source, group) -> struct mgm_mfe_val, at
+ * most MGM_MFE_OVF_MAX elements.
  * Addresses are in network byte order, as on the wire and in MGM's DWORDs.
  */
 struct mgm_mfe_key {
@@ -177,6 +192,98 @@ struct mgm_mfe_ent {
 };
 
 /*
+ * mgm_mfe_tab: ARRAY (BPF_F_MMAPABLE, so that its values start at a page
+ * and every slot is one cache line) of struct mgm_mfe_slot, 2 x the
+ * entries rounded up to a power of two (load <= 0.5 when full).  The
+ * datapath layer writes it through a shared mapping, with plain stores;
+ * the program writes only the hot counters.
+ *
+ * An entry (S,G) lives in one of the MGM_MFE_PROBE_MAX slots from its
+ * home, mgm_mfe_hash(S, G, mgm_config.mfe_seed) & mgm_config.tab_mask
+ * (linear probing, wrapping), or else in the overflow hash mgm_mfe; then
+ * its home slot's ovf counts it.  The seed is random per table: entries
+ * are created by traffic, so spoofed sources must not aim at one window.
+ *
+ * The lookup reads the slots of the window in order: EMPTY ends it; a
+ * slot whose route word (one 8-byte load, first) is not MGM_MFE_F_DEAD
+ * and whose key copy (read after it) is (S,G) is the entry; everything
+ * else (another key, a dead one, a TOMB) is skipped.  No hit and the home
+ * slot's ovf != 0: the overflow is looked up.
+ *
+ * The datapath layer inserts into the first TOMB or EMPTY slot of the
+ * window: key, zero counters, the entry with a DEAD route word, used =
+ * OCCUPIED, and last the real route word (a release store: a reader that
+ * sees it sees the key).  A delete stores a DEAD route word; after a
+ * grace period the slot becomes TOMB, or EMPTY when the next slot is
+ * EMPTY (and TOMBs before it then become EMPTY too).  A slot is never
+ * reused before that grace period: a packet that found it alive may still
+ * be counting into it.
+ */
+#define MGM_MFE_PROBE_MAX 16U
+/* Slots of a table for n entries: 2 x n rounded up to a power of two. */
+static inline __u32 mgm_mfe_tab_slots(__u32 n)
+{
+	__u32 s = 2;
+
+	while (s < 2 * n && s < (1U << 31))
+		s <<= 1;
+	return s;
+}
+/* What the object declares (MGM_MFE_MAX must be a power of two). */
+#define MGM_MFE_TAB_SLOTS (2U * MGM_MFE_MAX)
+
+enum mgm_mfe_slot_state {
+	MGM_MFE_SLOT_EMPTY = 0, /* never used since: ends every probe */
+	/* An entry, alive or deleted (DEAD) and waiting for a grace period */
+	MGM_MFE_SLOT_OCCUPIED = 1,
+	MGM_MFE_SLOT_TOMB = 2, /* deleted, reusable; probes go past it */
+};
+
+struct mgm_mfe_slot {
+	__be32 source; /* the key, read after the route word */
+	__be32 group;
+	struct mgm_mfe_ent e; /* route word at offset 8 */
+	__u32 used; /* enum mgm_mfe_slot_state */
+	/* Entries whose home is this slot that live in the overflow hash. */
+	__u32 ovf;
+	__u64 pad;
+};
+
+/*
+ * The home of (source, group) before the mask: the kernel's
+ * jhash_2words(source, group, seed), on the words as they are in memory,
+ * the same in the program and in userspace.
+ */
+static inline __u32 mgm_mfe_rol32(__u32 w, unsigned int s)
+{
+	return (w << s) | (w >> (32 - s));
+}
+
+static inline __u32 mgm_mfe_hash(__be32 source, __be32 group, __u32 seed)
+{
+	__u32 a, b, c;
+
+	a = b = c = 0xdeadbeefU + (2U << 2) + seed;
+	a += (__u32)source;
+	b += (__u32)group;
+	c ^= b;
+	c -= mgm_mfe_rol32(b, 14);
+	a ^= c;
+	a -= mgm_mfe_rol32(c, 11);
+	b ^= a;
+	b -= mgm_mfe_rol32(a, 25);
+	c ^= b;
+	c -= mgm_mfe_rol32(b, 16);
+	a ^= c;
+	a -= mgm_mfe_rol32(c, 4);
+	b ^= a;
+	b -= mgm_mfe_rol32(a, 14);
+	c ^= b;
+	c -= mgm_mfe_rol32(b, 24);
+	return c;
+}
+
+/*
  * mgm_mfe6: HASH (source, group) -> struct mgm_mfe6_val, the IPv6
  * entries (ff00::/8 groups).  Addresses are the 16 bytes of the wire in
  * network order, as four __be32 words (aligned loads in the program).
@@ -202,6 +309,8 @@ struct mgm_mfe6_val {
  * attached; kernel >= 5.10, older than anything with XDP broadcast).  It
  * writes mtu and the route word of the element of key (the route with
  * one 8-byte store) and returns 0, or 1 if there is no such element.
+ * Only for the overflow hash: a slot of mgm_mfe_tab is changed by the
+ * same stores from userspace, through the mapping.
  */
 struct mgm_mfe_ctl {
 	struct mgm_mfe_key key; /* argument 0 */
@@ -415,7 +524,8 @@ struct mgm_config {
 	 * goes to the kernel: the cost is entries / interval packets per
 	 * second on the kernel path; daemons' idle timers are >= seconds. */
 	__u32 keepalive_ms;
-	__u32 pad;
+	/* Seed of mgm_mfe_hash(), random per mgm_mfe_tab (set once). */
+	__u32 mfe_seed;
 	/*
 	 * One instant in both clocks, taken by the datapath layer's owner
 	 * (mgm_clock_ctl) when it opens the maps: jiffies follow
@@ -425,6 +535,8 @@ struct mgm_config {
 	 */
 	__u64 clock_jiffies;
 	__u64 clock_ns;
+	__u32 tab_mask; /* slots of mgm_mfe_tab - 1 (a power of two - 1) */
+	__u32 pad;
 };
 
 #define MGM_DEF_EVENTS_PER_SEC 10000U
@@ -466,6 +578,17 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_val) ==
 			      __builtin_offsetof(struct mgm_mfe_val, iif) +
 				      sizeof(struct mgm_mfe_ent),
 		      "mfe value = key copy + entry");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_slot) == 64,
+		      "mfe slot is one cache line");
+MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_slot, e) == 8,
+		      "mfe slot route word aligned");
+MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_slot, e) ==
+			      __builtin_offsetof(struct mgm_mfe_val, iif),
+		      "mfe slot starts as a struct mgm_mfe_val");
+MGM_FWD_STATIC_ASSERT((MGM_MFE_MAX & (MGM_MFE_MAX - 1)) == 0,
+		      "MGM_MFE_MAX is a power of two (mgm_mfe_tab)");
+MGM_FWD_STATIC_ASSERT(MGM_MFE_PROBE_MAX < MGM_MFE_TAB_SLOTS,
+		      "a probe window never wraps onto itself");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_key) == 32, "mfe6 key layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_val) == 72, "mfe6 value layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe6_val, e) == 32,
@@ -481,7 +604,7 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_xdp_meta) == 8, "xdp meta layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 120, "event layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_event, hdr) == 56,
 		      "event header bytes");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 40, "config layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 48, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,
 		      "counters layout");

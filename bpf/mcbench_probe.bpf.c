@@ -5,13 +5,15 @@
  * generator in non-live BPF_PROG_TEST_RUN on the forwarder's own maps
  * (mcbench points these definitions at the pinned maps before loading),
  * so the difference between them says where the time of a hit goes: the
- * (S,G) hash lookup, then the per-entry counters (in the element, since
- * ABI 5; the array mgm_mfe_stats holds only the rare ones), then the rest.
+ * (S,G) lookup (the forwarder's own, mgm_mfe_tab.h: our table, then the
+ * overflow hash), then the per-entry counters (in the slot the lookup
+ * read; the array mgm_mfe_stats holds only the rare ones), then the rest.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <bpf/bpf_helpers.h>
+#include <stdbool.h>
 
 #include "mgm_fwd.h"
 
@@ -20,7 +22,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct mgm_mfe_key);
 	__type(value, struct mgm_mfe_val);
-	__uint(max_entries, MGM_MFE_MAX);
+	__uint(max_entries, MGM_MFE_OVF_MAX);
 } mgm_mfe SEC(".maps");
 
 struct {
@@ -30,20 +32,41 @@ struct {
 	__uint(max_entries, MGM_MFE_MAX);
 } mgm_mfe_stats SEC(".maps");
 
-static __always_inline struct mgm_mfe_val *lookup(struct xdp_md *ctx,
-						  struct mgm_mfe_val *v)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct mgm_config);
+	__uint(max_entries, 1);
+} mgm_config SEC(".maps");
+
+/* mgm_mfe_tab (not pinned here: mcbench reuses the forwarder's). */
+#include "mgm_mfe_tab.h"
+
+/* The entry of the packet's (S,G), as the forwarder finds it. */
+static __always_inline struct mgm_mfe_ent *lookup(struct xdp_md *ctx,
+						  struct mgm_mfe_ent *v)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct iphdr *iph = data + sizeof(struct ethhdr);
 	struct mgm_mfe_key key;
-	struct mgm_mfe_val *vp;
+	struct mgm_mfe_ent *vp;
+	struct mgm_mfe_val *hv;
+	__u32 zero = 0;
+	__u64 word;
+	bool ovf;
 
 	if ((void *)(iph + 1) > end)
 		return NULL;
 	key.source = iph->saddr;
 	key.group = iph->daddr;
-	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
+	vp = mgm_tab_lookup(bpf_map_lookup_elem(&mgm_config, &zero), &key,
+			    &word, &ovf);
+	if (!vp && ovf) {
+		hv = bpf_map_lookup_elem(&mgm_mfe, &key);
+		if (hv && hv->source == key.source && hv->group == key.group)
+			vp = (struct mgm_mfe_ent *)&hv->iif;
+	}
 	if (!vp)
 		return NULL;
 	*v = *vp;
@@ -54,19 +77,19 @@ static __always_inline struct mgm_mfe_val *lookup(struct xdp_md *ctx,
 SEC("xdp")
 int mcbench_probe_lookup(struct xdp_md *ctx)
 {
-	struct mgm_mfe_val v;
+	struct mgm_mfe_ent v;
 
 	return lookup(ctx, &v) ? XDP_DROP : XDP_PASS;
 }
 
 /*
  * The same plus the per-entry counters as the forwarder updates them: in
- * the element the lookup found (struct mgm_mfe_val), plain adds.
+ * the slot the lookup found (struct mgm_mfe_ent), plain adds.
  */
 SEC("xdp")
 int mcbench_probe_stats(struct xdp_md *ctx)
 {
-	struct mgm_mfe_val v, *vp;
+	struct mgm_mfe_ent v, *vp;
 
 	vp = lookup(ctx, &v);
 	if (!vp)

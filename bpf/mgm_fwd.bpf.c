@@ -5,7 +5,8 @@
  * mgm_xdp_fwd (SEC "xdp") runs on every interface that takes part in
  * multicast routing.  For IPv4 and IPv6 multicast data it looks up the
  * multicast forwarding entry (MFE) of (source, group) in the family's map
- * (mgm_mfe, mgm_mfe6), checks the incoming interface and the TTL or hop
+ * (IPv4: our table mgm_mfe_tab, then its overflow mgm_mfe; IPv6:
+ * mgm_mfe6), checks the incoming interface and the TTL or hop
  * limit, decrements it and fans the frame out with one
  * bpf_redirect_map(BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) over the
  * entry's outgoing set, a devmap.  Everything else goes to the kernel
@@ -45,12 +46,20 @@
 #define ETH_P_8021AD 0x88A8
 #endif
 
-/* Multicast forwarding entries, (S,G) -> iif, out-set slot, flags. */
+/*
+ * IPv4 multicast forwarding entries, (S,G) -> iif, out-set slot, flags:
+ * mgm_mfe_tab, our own open-addressing table, one cache line per entry
+ * (mgm_fwd.h), with its lookup.
+ */
+#define MGM_MFE_TAB_PINNING LIBBPF_PIN_BY_NAME
+#include "mgm_mfe_tab.h"
+
+/* The entries that found no room in their window of mgm_mfe_tab. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct mgm_mfe_key);
 	__type(value, struct mgm_mfe_val);
-	__uint(max_entries, MGM_MFE_MAX);
+	__uint(max_entries, MGM_MFE_OVF_MAX);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mgm_mfe SEC(".maps");
 
@@ -591,8 +600,7 @@ static __always_inline int tc_fwd6(struct __sk_buff *skb,
 
 	/* The Ethernet and IPv6 headers in the linear part (the extension
 	 * headers are read with bpf_skb_load_bytes). */
-	eth = tc_linear_eth(skb, sizeof(*ip6h), bpf_htons(ETH_P_IPV6), c,
-			    &end);
+	eth = tc_linear_eth(skb, sizeof(*ip6h), bpf_htons(ETH_P_IPV6), c, &end);
 	if (!eth)
 		return TC_ACT_OK;
 	ip6h = (void *)(eth + 1);

@@ -12,6 +12,8 @@
 #ifndef MGM_FWD_PATH_H
 #define MGM_FWD_PATH_H
 
+#include "mgm_mfe_tab.h"
+
 static __always_inline struct mgm_counters *counters(void)
 {
 	__u32 zero = 0;
@@ -368,9 +370,8 @@ union mfe_route {
 	} f;
 };
 
-/* Loads and stores the compiler may neither split, repeat nor reorder. */
-#define READ_ONCE_U64(p) (*(const volatile __u64 *)(p))
-#define READ_ONCE_U32(p) (*(const volatile __u32 *)(p))
+/* Stores the compiler may neither split, repeat nor reorder (the loads:
+ * mgm_mfe_tab.h). */
 #define WRITE_ONCE_U16(p, v) (*(volatile __u16 *)(p) = (v))
 
 /* The rare counters of an entry, looked up only on the paths using them. */
@@ -476,8 +477,10 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 {
 	struct mgm_mfe_key key;
 	struct mgm_mfe_val *vp;
+	struct mgm_mfe_ent *ent;
 	union mfe_route r;
 	struct ipv4_opts opts;
+	bool ovf;
 	__u32 ihl, tot_len, sum;
 
 	if ((void *)(iph + 1) > end)
@@ -533,6 +536,13 @@ mgm_decide(void *ctx, bool xdp, const struct mgm_pkt *p, struct iphdr *iph,
 	key.source = iph->saddr;
 	key.group = iph->daddr;
 
+	ent = mgm_tab_lookup(config(), &key, &r.word, &ovf);
+	if (ent)
+		return mfe_hit(ctx, xdp, false, p, c, d, ent, r, &key, iph->ttl,
+			       tot_len);
+	/* Not in its window: in the overflow if its home counts any. */
+	if (!ovf)
+		goto miss;
 	vp = bpf_map_lookup_elem(&mgm_mfe, &key);
 	if (!vp)
 		goto miss;

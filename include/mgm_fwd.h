@@ -259,6 +259,15 @@ static inline __u32 mgm_mfe_rol32(__u32 w, unsigned int s)
 	return (w << s) | (w >> (32 - s));
 }
 
+/* Three rounds of jhash's final mix, rotations r1, r2, r3. */
+static inline void mgm_mfe_mix3(__u32 *a, __u32 *b, __u32 *c, unsigned int r1,
+				unsigned int r2, unsigned int r3)
+{
+	*c = (*c ^ *b) - mgm_mfe_rol32(*b, r1);
+	*a = (*a ^ *c) - mgm_mfe_rol32(*c, r2);
+	*b = (*b ^ *a) - mgm_mfe_rol32(*a, r3);
+}
+
 static inline __u32 mgm_mfe_hash(__be32 source, __be32 group, __u32 seed)
 {
 	__u32 a, b, c;
@@ -266,21 +275,9 @@ static inline __u32 mgm_mfe_hash(__be32 source, __be32 group, __u32 seed)
 	a = b = c = 0xdeadbeefU + (2U << 2) + seed;
 	a += (__u32)source;
 	b += (__u32)group;
-	c ^= b;
-	c -= mgm_mfe_rol32(b, 14);
-	a ^= c;
-	a -= mgm_mfe_rol32(c, 11);
-	b ^= a;
-	b -= mgm_mfe_rol32(a, 25);
-	c ^= b;
-	c -= mgm_mfe_rol32(b, 16);
-	a ^= c;
-	a -= mgm_mfe_rol32(c, 4);
-	b ^= a;
-	b -= mgm_mfe_rol32(a, 14);
-	c ^= b;
-	c -= mgm_mfe_rol32(b, 24);
-	return c;
+	mgm_mfe_mix3(&a, &b, &c, 14, 11, 25);
+	mgm_mfe_mix3(&a, &b, &c, 16, 4, 14);
+	return (c ^ b) - mgm_mfe_rol32(b, 24);
 }
 
 /*

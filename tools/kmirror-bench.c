@@ -213,20 +213,25 @@ static int start_smcroute(void)
 	return -ETIMEDOUT;
 }
 
+static int mfe_seen(void *arg, const struct mgm_dp_mfe_info *info)
+{
+	(void)arg;
+	(void)info;
+	return 1;
+}
+
+/* 1 once mgmd has installed an IPv4 entry (in its table or overflow). */
 static uint64_t mfe_entries(void)
 {
-	char path[PATH_MAX];
-	struct mgm_mfe_key k;
-	int fd, n = 0;
+	struct mgm_dp_opts o = { .pin_root = pin, .readonly = true };
+	struct mgm_dp *dp;
+	int n;
 
-	snprintf(path, sizeof(path), "%s/" MGM_MAP_MFE, pin);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
+	if (mgm_dp_open(&o, &dp))
 		return 0;
-	if (!bpf_map_get_next_key(fd, NULL, &k))
-		n = 1;
-	close(fd);
-	return n;
+	n = mgm_dp_mfe_foreach(dp, mfe_seen, NULL);
+	mgm_dp_close(dp);
+	return n > 0;
 }
 
 /* mgmd with mirror-kernel; returns the forwarder it attached to "in". */

@@ -282,7 +282,8 @@ int main(int argc, char **argv)
 	rss0 = rss_kb();
 	t = create_flows(&b, n, &td);
 	rss1 = rss_kb();
-	kmem = map_memlock(b.pin, "mgm_mfe") +
+	kmem = map_memlock(b.pin, "mgm_mfe_tab") +
+	       map_memlock(b.pin, "mgm_mfe") +
 	       map_memlock(b.pin, "mgm_mfe_stats");
 	{
 		uint32_t cap = mgm_dp_mfe_max(b.dp);

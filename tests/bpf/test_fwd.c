@@ -715,21 +715,81 @@ static void test_replace_keeps_counters(void)
 	CHECK_EQ(r.verdict, XDP_REDIRECT, "refused change left it intact");
 }
 
-/* The raw element of (source, group) in the pinned mgm_mfe. */
+/* The pinned mgm_mfe_tab's slot at. */
+static int slot_raw(uint32_t at, struct mgm_mfe_slot *v)
+{
+	return pinned_elem(MGM_MAP_MFE_TAB, &at, v, false);
+}
+
+static int slot_raw_write(uint32_t at, const struct mgm_mfe_slot *v)
+{
+	struct mgm_mfe_slot w = *v;
+
+	return pinned_elem(MGM_MAP_MFE_TAB, &at, &w, true);
+}
+
+/* The table's seed and mask, as the program reads them. */
+static struct mgm_config config_raw(void)
+{
+	struct mgm_config cfg = {};
+	uint32_t zero = 0;
+
+	pinned_elem(MGM_MAP_CONFIG, &zero, &cfg, false);
+	return cfg;
+}
+
+/* The home slot of (source, group) in mgm_mfe_tab. */
+static uint32_t mfe_home(uint32_t source, uint32_t group)
+{
+	struct mgm_config cfg = config_raw();
+
+	return mgm_mfe_hash(source, group, cfg.mfe_seed) & cfg.tab_mask;
+}
+
+/*
+ * The occupied slot of (source, group) in its window of mgm_mfe_tab (the
+ * live one, else a dead one), or -ENOENT.
+ */
+static int mfe_at(uint32_t source, uint32_t group)
+{
+	uint32_t mask = config_raw().tab_mask, home = mfe_home(source, group);
+	struct mgm_mfe_slot v;
+	int dead = -ENOENT;
+	uint32_t i, at;
+
+	for (i = 0; i < MGM_MFE_PROBE_MAX; i++) {
+		at = (home + i) & mask;
+		if (slot_raw(at, &v) || v.used == MGM_MFE_SLOT_EMPTY)
+			break;
+		if (v.used != MGM_MFE_SLOT_OCCUPIED || v.source != source ||
+		    v.group != group)
+			continue;
+		if (!(v.e.flags & MGM_MFE_F_DEAD))
+			return (int)at;
+		if (dead < 0)
+			dead = (int)at;
+	}
+	return dead;
+}
+
+/*
+ * The raw entry of (source, group): its slot of mgm_mfe_tab (as the
+ * struct mgm_mfe_val its first 48 bytes are), else its element of the
+ * overflow mgm_mfe.
+ */
 static int mfe_raw(uint32_t source, uint32_t group, struct mgm_mfe_val *v)
 {
 	struct mgm_mfe_key key = { .source = source, .group = group };
+	int at = mfe_at(source, group);
+	struct mgm_mfe_slot sl;
 
+	if (at >= 0) {
+		if (slot_raw(at, &sl))
+			return -errno;
+		memcpy(v, &sl, sizeof(*v));
+		return 0;
+	}
 	return pinned_elem(MGM_MAP_MFE, &key, v, false);
-}
-
-static int mfe_raw_write(uint32_t source, uint32_t group,
-			 const struct mgm_mfe_val *v)
-{
-	struct mgm_mfe_key key = { .source = source, .group = group };
-	struct mgm_mfe_val w = *v;
-
-	return pinned_elem(MGM_MAP_MFE, &key, &w, true);
 }
 
 /*
@@ -891,27 +951,31 @@ static void test_recycled_and_dead(void)
 	const char *g = "239.6.6.2";
 	struct mgm_dp_mfe_counters k;
 	struct mgm_counters c0, c1;
-	struct mgm_mfe_val v, w;
+	struct mgm_mfe_slot sv, sw;
+	struct mgm_mfe_val w;
 	uint32_t set[2] = { if_o1, if_o2 };
+	int at;
 
 	check_begin("recycled element");
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 2), 0,
 		 "install");
 	run_n(g, if_in, 2, XDP_REDIRECT, "hits");
-	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &v), 0, "raw element");
-	CHECK_EQ(v.packets, 2, "two packets in the element");
-	w = v;
-	w.source = ip4(S2); /* as if now the element of (S2, g) */
-	CHECK_EQ(mfe_raw_write(ip4(S1), ip4(g), &w), 0, "write another key");
+	at = mfe_at(ip4(S1), ip4(g));
+	CHECK(at >= 0, "in the table (%d)", at);
+	CHECK_EQ(slot_raw(at, &sv), 0, "raw slot");
+	CHECK_EQ(sv.e.packets, 2, "two packets in the slot");
+	sw = sv;
+	sw.source = ip4(S2); /* as if now the slot of (S2, g) */
+	CHECK_EQ(slot_raw_write(at, &sw), 0, "write another key");
 	drain_events();
 	c0 = counters();
-	run_n(g, if_in, 1, XDP_PASS, "recycled element is a miss");
+	run_n(g, if_in, 1, XDP_PASS, "a slot of another key is a miss");
 	c1 = counters();
 	CHECK_EQ(c1.no_entry - c0.no_entry, 1, "counted as no entry");
 	CHECK_EQ(c1.forwarded, c0.forwarded, "not forwarded");
-	CHECK_EQ(mfe_raw(ip4(S1), ip4(g), &w), 0, "raw element");
-	CHECK_EQ(w.packets, 2, "nothing counted into the other key's value");
-	CHECK_EQ(mfe_raw_write(ip4(S1), ip4(g), &v), 0, "restore");
+	CHECK_EQ(slot_raw(at, &sw), 0, "raw slot");
+	CHECK_EQ(sw.e.packets, 2, "nothing counted into the other key's slot");
+	CHECK_EQ(slot_raw_write(at, &sv), 0, "restore");
 	run_n(g, if_in, 1, XDP_REDIRECT, "restored");
 
 	check_begin("deleted entry until the grace period");
@@ -938,6 +1002,209 @@ static void test_recycled_and_dead(void)
 	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
 	CHECK(mfe_raw(ip4(S1), ip4(g), &w) == -ENOENT,
 	      "gone from the map after the grace period");
+	CHECK_EQ(slot_raw(at, &sw), 0, "raw slot");
+	CHECK(sw.used != MGM_MFE_SLOT_OCCUPIED,
+	      "its slot TOMB or EMPTY after the grace period (%u)", sw.used);
+}
+
+/* Run n frames of (S1, group) on if_in; the verdicts must match. */
+static void run_grp(uint32_t group, int n, uint32_t verdict, const char *what)
+{
+	char g[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &group, g, sizeof(g));
+	run_n(g, if_in, n, verdict, what);
+}
+
+static uint64_t packets_of(uint32_t group)
+{
+	struct mgm_dp_mfe_counters k = {};
+
+	if (mgm_dp_mfe_counters(dp, ip4(S1), group, &k))
+		return UINT64_MAX;
+	return k.packets;
+}
+
+/*
+ * n groups g[] of 239.128/9 whose (S1, g) share one home slot, the first
+ * of 2 * MGM_MFE_PROBE_MAX empty slots (computing the shared hash with
+ * the table's seed): collisions on purpose.
+ */
+static uint32_t same_home(uint32_t *g, uint32_t n)
+{
+	uint32_t home = 0, found = 0, x, i;
+	struct mgm_mfe_slot v;
+
+	for (x = 0x80000000U; found < n && x < 0x80fffffeU; x++) {
+		uint32_t grp = htonl(0xef000000U | (x & 0xffffff));
+
+		if (!found) {
+			home = mfe_home(ip4(S1), grp);
+			for (i = 0; i < 2 * MGM_MFE_PROBE_MAX; i++)
+				if (slot_raw((home + i) & config_raw().tab_mask,
+					     &v) ||
+				    v.used != MGM_MFE_SLOT_EMPTY)
+					break;
+			if (i < 2 * MGM_MFE_PROBE_MAX)
+				continue;
+		} else if (mfe_home(ip4(S1), grp) != home) {
+			continue;
+		}
+		g[found++] = grp;
+	}
+	CHECK_EQ(found, n, "groups sharing a home");
+	return home;
+}
+
+/*
+ * The probe window of mgm_mfe_tab: entries of one home one after the
+ * other, a hit past colliding, dead and TOMB slots, EMPTY ends the probe,
+ * a re-install before the grace period takes another slot, a full window
+ * sends the entry to the overflow hash, which is looked up only when the
+ * home slot counts one there.
+ */
+static void test_tab_probe(void)
+{
+	uint32_t g[MGM_MFE_PROBE_MAX + 3], set[1] = { if_o1 }, home, mask, i;
+	struct mgm_counters c0, c1;
+	struct mgm_mfe_slot v, w;
+	struct mgm_mfe_val hv;
+	int bad = 0;
+
+	check_begin("table probe window");
+	mask = config_raw().tab_mask;
+	home = same_home(g, MGM_MFE_PROBE_MAX + 3);
+#define AT(k) ((home + (k)) & mask)
+	for (i = 0; i < 5; i++)
+		CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), g[i], if_in, set, 1),
+			 0, "install");
+	for (i = 0; i < 5; i++)
+		bad += mfe_at(ip4(S1), g[i]) != (int)AT(i);
+	CHECK_EQ(bad, 0, "one home: slots home..home+4 in order");
+	run_grp(g[4], 3, XDP_REDIRECT, "hit past four colliding entries");
+	CHECK_EQ(packets_of(g[4]), 3, "counted into its own slot");
+	CHECK_EQ(packets_of(g[0]) + packets_of(g[3]), 0, "not into others");
+
+	/* Dead, then installed again before the grace period. */
+	run_grp(g[2], 2, XDP_REDIRECT, "hits");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), g[2]), 0, "delete");
+	CHECK_EQ(slot_raw(AT(2), &v), 0, "raw slot");
+	CHECK(v.used == MGM_MFE_SLOT_OCCUPIED && (v.e.flags & MGM_MFE_F_DEAD),
+	      "dead and still occupied (used %u flags %#x)", v.used, v.e.flags);
+	c0 = counters();
+	run_grp(g[2], 1, XDP_PASS, "its dead slot is a miss");
+	run_grp(g[4], 1, XDP_REDIRECT, "hit past a dead slot");
+	c1 = counters();
+	CHECK_EQ(c1.no_entry - c0.no_entry, 1, "one miss");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), g[2], if_in, set, 1), 0,
+		 "installed again before the grace period");
+	CHECK_EQ(mfe_at(ip4(S1), g[2]), (int)AT(5),
+		 "in the next free slot, not its dead one");
+	CHECK_EQ(packets_of(g[2]), 0, "a new entry starts at zero");
+	run_grp(g[2], 2, XDP_REDIRECT, "hit past its own dead slot");
+	CHECK_EQ(packets_of(g[2]), 2, "counted into the new slot");
+	CHECK_EQ(slot_raw(AT(2), &v), 0, "raw slot");
+	CHECK_EQ(v.e.packets, 2, "nothing counted into the dead slot");
+
+	/* The grace period: the dead slot becomes TOMB (entries follow). */
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK_EQ(slot_raw(AT(2), &v), 0, "raw slot");
+	CHECK_EQ(v.used, MGM_MFE_SLOT_TOMB, "TOMB before occupied slots");
+	run_grp(g[4], 1, XDP_REDIRECT, "hit past a TOMB");
+	run_grp(g[2], 1, XDP_REDIRECT, "and its re-install too");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), g[6], if_in, set, 1), 0,
+		 "a new key of the home");
+	CHECK_EQ(mfe_at(ip4(S1), g[6]), (int)AT(2), "reuses the TOMB");
+
+	/* EMPTY ends the probe: a live copy past it is never reached. */
+	CHECK_EQ(slot_raw(AT(4), &w), 0, "a live slot to copy");
+	w.group = g[MGM_MFE_PROBE_MAX + 2];
+	w.e.packets = 0;
+	CHECK_EQ(slot_raw(AT(7), &v), 0, "raw slot");
+	CHECK_EQ(v.used, MGM_MFE_SLOT_EMPTY, "slot 6 of the window empty");
+	CHECK_EQ(slot_raw_write(AT(8), &w), 0, "a live entry past it");
+	c0 = counters();
+	run_grp(g[MGM_MFE_PROBE_MAX + 2], 1, XDP_PASS,
+		"past an EMPTY slot: a miss");
+	c1 = counters();
+	CHECK_EQ(c1.no_entry - c0.no_entry, 1, "counted as no entry");
+	CHECK_EQ(slot_raw(AT(8), &w), 0, "raw slot");
+	CHECK_EQ(w.e.packets, 0, "the slot past EMPTY never read");
+	memset(&w, 0, sizeof(w));
+	CHECK_EQ(slot_raw_write(AT(8), &w), 0, "cleared again");
+
+	/* A full window: the next entry goes to the overflow hash. */
+	for (i = 5; i < MGM_MFE_PROBE_MAX + 1; i++)
+		if (i != 6)
+			CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), g[i], if_in,
+						    set, 1),
+				 0, "fill the window");
+	CHECK_EQ(mfe_at(ip4(S1), g[MGM_MFE_PROBE_MAX]), -ENOENT,
+		 "the 17th of a home is not in the table");
+	CHECK_EQ(pinned_elem(MGM_MAP_MFE,
+			     &(struct mgm_mfe_key){ ip4(S1),
+						    g[MGM_MFE_PROBE_MAX] },
+			     &hv, false),
+		 0, "it is in the overflow hash");
+	CHECK_EQ(slot_raw(home, &v), 0, "raw home slot");
+	CHECK_EQ(v.ovf, 1, "its home counts it");
+	run_grp(g[MGM_MFE_PROBE_MAX], 2, XDP_REDIRECT, "found in the overflow");
+	CHECK_EQ(packets_of(g[MGM_MFE_PROBE_MAX]), 2, "counted there");
+	run_grp(g[MGM_MFE_PROBE_MAX - 1], 1, XDP_REDIRECT,
+		"the last slot of the window");
+	/* In the overflow, but its home counts none: never looked up. */
+	hv.group = g[MGM_MFE_PROBE_MAX + 1];
+	hv.packets = 0;
+	CHECK_EQ(slot_raw(home, &v), 0, "raw home slot");
+	v.ovf = 0;
+	CHECK_EQ(slot_raw_write(home, &v), 0, "home counts none");
+	{
+		char path[128];
+		struct mgm_mfe_key k = { ip4(S1), g[MGM_MFE_PROBE_MAX + 1] };
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_MFE);
+		fd = bpf_obj_get(path);
+		CHECK(fd >= 0 && !bpf_map_update_elem(fd, &k, &hv, BPF_NOEXIST),
+		      "an element the home does not count");
+		c0 = counters();
+		run_grp(g[MGM_MFE_PROBE_MAX + 1], 1, XDP_PASS,
+			"home counts none: a miss");
+		run_grp(g[MGM_MFE_PROBE_MAX], 1, XDP_PASS,
+			"even for the counted one");
+		c1 = counters();
+		CHECK_EQ(c1.no_entry - c0.no_entry, 2, "two misses");
+		CHECK_EQ(pinned_elem(MGM_MAP_MFE, &k, &hv, false), 0, "raw");
+		CHECK_EQ(hv.packets, 0, "the overflow was not looked up");
+		v.ovf = 1;
+		CHECK_EQ(slot_raw_write(home, &v), 0, "home counts one again");
+		run_grp(g[MGM_MFE_PROBE_MAX], 1, XDP_REDIRECT,
+			"found in the overflow again");
+		if (fd >= 0) {
+			bpf_map_delete_elem(fd, &k);
+			close(fd);
+		}
+	}
+	CHECK_EQ(packets_of(g[MGM_MFE_PROBE_MAX]), 3, "exact counts there");
+	/* Deleted: the home stops counting it after the grace period. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), g[MGM_MFE_PROBE_MAX]), 0,
+		 "delete the overflowed one");
+	run_grp(g[MGM_MFE_PROBE_MAX], 1, XDP_PASS, "dead in the overflow");
+	CHECK_EQ(slot_raw(home, &v), 0, "raw home slot");
+	CHECK_EQ(v.ovf, 1, "counted until the grace period");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK_EQ(slot_raw(home, &v), 0, "raw home slot");
+	CHECK_EQ(v.ovf, 0, "then not");
+	CHECK(mfe_raw(ip4(S1), g[MGM_MFE_PROBE_MAX], &hv) == -ENOENT,
+	      "gone from the overflow");
+	/* All out: the slots end EMPTY, from the last one back. */
+	for (i = 0; i < MGM_MFE_PROBE_MAX; i++)
+		mgm_dp_mfe_delete(dp, ip4(S1), g[i]);
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	for (i = 0, bad = 0; i < MGM_MFE_PROBE_MAX + 1; i++)
+		bad += slot_raw(AT(i), &v) || v.used != MGM_MFE_SLOT_EMPTY;
+	CHECK_EQ(bad, 0, "the whole window EMPTY again");
+#undef AT
 }
 
 /* last_used follows the coarse clock from packet to packet. */
@@ -1710,7 +1977,8 @@ static void test_table6(void)
 			      n_evs6, t->event);
 			if (n_evs6 == 1) {
 				CHECK(evs6[0].source.family == MGM_AF_INET6 &&
-					      !memcmp(evs6[0].source.v6, &s, 16),
+					      !memcmp(evs6[0].source.v6, &s,
+						      16),
 				      "event source");
 				CHECK(!memcmp(evs6[0].group.v6, &g, 16),
 				      "event group");
@@ -2211,6 +2479,7 @@ int main(void)
 	test_replace_keeps_counters();
 	test_inplace_counters();
 	test_recycled_and_dead();
+	test_tab_probe();
 	test_last_used();
 	test_oset_pool();
 	test_slot_generation();

@@ -116,9 +116,10 @@ check_eq "receiver 3 got none" "$(sink_val 3 received)" 0
 check_eq "TTL decremented" "$(sink_val 1 bad_ttl)" 0
 
 # --- BTF: bpftool prints named fields ----------------------------------------
-bpftool map dump pinned "$PIN/mgm_mfe" >"$TMP/dump" 2>&1
-check "bpftool dump of mgm_mfe names the key fields" grep -q '"source":' "$TMP/dump"
-check "bpftool dump of mgm_mfe names the value fields" grep -q '"iif":' "$TMP/dump"
+# The IPv4 entries are slots of mgm_mfe_tab (millions: one, not a dump).
+bpftool map lookup pinned "$PIN/mgm_mfe_tab" key 0 0 0 0 >"$TMP/dump" 2>&1
+check "bpftool shows a slot of mgm_mfe_tab with its key fields" grep -q '"source":' "$TMP/dump"
+check "bpftool shows a slot of mgm_mfe_tab with its entry fields" grep -q '"iif":' "$TMP/dump"
 bpftool map dump pinned "$PIN/mgm_counters" >"$TMP/dump" 2>&1
 check "bpftool dump of mgm_counters names the counters" grep -q '"forwarded":' "$TMP/dump"
 check "ip link set dev rs xdp off" in_rtr ip link set dev rs xdp off

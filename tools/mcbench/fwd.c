@@ -35,16 +35,18 @@
 /* The breakdown programs, on the forwarder's own (pinned) maps. */
 static void open_probe(void)
 {
-	struct bpf_map *maps[2];
+	struct bpf_map *maps[4];
 	char path[128];
 	int i, fd;
 
 	B.probe = mcbench_probe__open();
 	if (!B.probe)
 		die("cannot open the probe programs");
-	maps[0] = B.probe->maps.mgm_mfe;
-	maps[1] = B.probe->maps.mgm_mfe_stats;
-	for (i = 0; i < 2; i++) {
+	maps[0] = B.probe->maps.mgm_mfe_tab;
+	maps[1] = B.probe->maps.mgm_mfe;
+	maps[2] = B.probe->maps.mgm_mfe_stats;
+	maps[3] = B.probe->maps.mgm_config;
+	for (i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/%s", B.pin,
 			 bpf_map__name(maps[i]));
 		fd = bpf_obj_get(path);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -34,7 +36,7 @@ static const char *const map_names[] = {
 	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
 	MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,  MGM_MAP_CONFIG,
 	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
-	MGM_MAP_MFE6,	MGM_MAP_MISS_SEEN6,
+	MGM_MAP_MFE6,	MGM_MAP_MISS_SEEN6, MGM_MAP_MFE_TAB,
 };
 #define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -54,7 +56,7 @@ static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
 		&dp->fd_ifs,	&dp->fd_if_stats,   &dp->fd_counters,
 		&dp->fd_events, &dp->fd_miss_seen,  &dp->fd_config,
 		&dp->fd_budget, &dp->fd_ifs_direct, &dp->fd_oset_list,
-		&dp->fd_mfe6,	&dp->fd_miss_seen6,
+		&dp->fd_mfe6,	&dp->fd_miss_seen6, &dp->fd_mfe_tab,
 	};
 	return fds[i];
 }
@@ -321,6 +323,14 @@ static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		cfg.wrong_if_ms = o->wrong_if_ms;
 	if (o->keepalive_ms)
 		cfg.keepalive_ms = o->keepalive_ms;
+	/*
+	 * The table's seed, random and set once: entries are created by
+	 * traffic, so no sender may know which sources share a window.
+	 */
+	while (!cfg.mfe_seed)
+		if (getrandom(&cfg.mfe_seed, sizeof(cfg.mfe_seed), 0) < 0)
+			return -errno;
+	cfg.tab_mask = map_max_entries(dp->fd_mfe_tab) - 1;
 	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
@@ -399,7 +409,14 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	if (!skel)
 		return -errno;
 	dp->skel = skel;
-	err = size_map(skel->maps.mgm_mfe, dp->pin_root, o->mfe_max);
+	/* The table: 2 x entries, a power of two; the overflow: a few. */
+	err = size_map(skel->maps.mgm_mfe_tab, dp->pin_root,
+		       o->mfe_max ? mgm_mfe_tab_slots(o->mfe_max) : 0);
+	err = err   ?:
+		      size_map(skel->maps.mgm_mfe, dp->pin_root,
+			       o->mfe_max && o->mfe_max < MGM_MFE_OVF_MAX ?
+				       o->mfe_max :
+				       0);
 	err = err ?: size_map(skel->maps.mgm_mfe6, dp->pin_root, o->mfe_max);
 	err = err   ?:
 		      size_map(skel->maps.mgm_mfe_stats, dp->pin_root,
@@ -488,6 +505,34 @@ static void clock_init(struct mgm_dp *dp)
 		dp->tick_ns = res.tv_sec * 1000000000ULL + res.tv_nsec;
 }
 
+/*
+ * Map mgm_mfe_tab (read-only for readers) with its seed and size: the
+ * IPv4 entries are read and written there directly.
+ */
+static int tab_init(struct mgm_dp *dp)
+{
+	uint32_t slots = map_max_entries(dp->fd_mfe_tab);
+	struct mgm_config cfg = {};
+	__u32 zero = 0;
+	void *p;
+
+	if (slots < 2 || (slots & (slots - 1)) ||
+	    bpf_map_lookup_elem(dp->fd_config, &zero, &cfg) ||
+	    (cfg.tab_mask && cfg.tab_mask != slots - 1))
+		return -EINVAL;
+	dp->tab_bytes = (size_t)slots * sizeof(struct mgm_mfe_slot);
+	p = mmap(NULL, dp->tab_bytes,
+		 dp->readonly ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED,
+		 dp->fd_mfe_tab, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	dp->tab.s = p;
+	dp->tab.mask = slots - 1;
+	dp->tab.seed = cfg.mfe_seed;
+	dp->tab.window = MGM_MFE_PROBE_MAX;
+	return 0;
+}
+
 uint64_t dp_jiffies_ns(const struct mgm_dp *dp, uint64_t j)
 {
 	int64_t ticks = (int64_t)(j - dp->clock_jiffies);
@@ -531,7 +576,7 @@ void mgm_dp_maintain(struct mgm_dp *dp)
 	dp->last_maintain_ns = now;
 	dp_if_watch_drain(dp);
 	if (dp->oset_pending.n || dp->stats_pending.n || dp->mfe_dead.n ||
-	    dp->mfe6_dead.n)
+	    dp->mfe6_dead.n || dp->tab_dead.n)
 		mgm_dp_sync(dp);
 }
 
@@ -577,19 +622,23 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		return 0;
 	}
 	clock_init(dp);
-	dp->mfe_max = map_max_entries(dp->fd_mfe);
+	/* Sized with the entries (the table with twice as many slots). */
+	dp->mfe_max = map_max_entries(dp->fd_mfe_stats);
 	dp->mfe6_max = map_max_entries(dp->fd_mfe6);
 	dp->oset_max = map_max_entries(dp->fd_osets);
 	dp->if_max = map_max_entries(dp->fd_ifs);
 	dp->mfe_map_id = map_id(dp->fd_mfe);
 	dp->counters_map_id = map_id(dp->fd_counters);
-	if (map_max_entries(dp->fd_mfe_stats) < dp->mfe_max ||
+	if (map_max_entries(dp->fd_mfe_tab) < mgm_mfe_tab_slots(dp->mfe_max) ||
 	    map_max_entries(dp->fd_if_stats) < dp->if_max ||
 	    map_max_entries(dp->fd_oset_list) < dp->oset_max ||
 	    dp->oset_max > MGM_OSET_LIMIT) {
 		err = -EINVAL;
 		goto fail;
 	}
+	err = tab_init(dp);
+	if (err)
+		goto fail;
 	if (!dp->readonly) {
 		err = barrier_init(dp);
 		err = err ?: dp_pool_init(dp);
@@ -600,8 +649,9 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		 * grace period: take it now, at start-up, rather than on the
 		 * first new flow, whose packets would wait for it.
 		 */
-		if (!err && (dp->oset_pending.n || dp->stats_pending.n ||
-			     dp->mfe_dead.n || dp->mfe6_dead.n))
+		if (!err &&
+		    (dp->oset_pending.n || dp->stats_pending.n ||
+		     dp->mfe_dead.n || dp->mfe6_dead.n || dp->tab_dead.n))
 			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;
@@ -635,6 +685,8 @@ void mgm_dp_close(struct mgm_dp *dp)
 		close(dp->fd_barrier);
 	if (dp->fd_barrier_inner >= 0)
 		close(dp->fd_barrier_inner);
+	if (dp->tab.s)
+		munmap(dp->tab.s, dp->tab_bytes);
 	mgm_fwd__destroy(dp->skel);
 	dp_pool_free(dp);
 	dp_if_free_all(dp);

@@ -204,7 +204,8 @@ struct mgm_dp_mfe_info {
 	uint32_t oset_slot;
 	struct mgm_dp_mfe_counters counters;
 };
-/* Calls fn for every MFE in the fast path (hash order); stops on non-0. */
+/* Calls fn for every MFE in the fast path (table order, then the
+ * overflow hash); stops on non-0. */
 int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		       int (*fn)(void *arg, const struct mgm_dp_mfe_info *),
 		       void *arg);

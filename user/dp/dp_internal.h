@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "dp/dp.h"
+#include "dp/mfetab.h"
 
 struct mgm_fwd; /* the skeleton, build/mgm_fwd.skel.h */
 struct mnl_socket;
@@ -53,7 +54,11 @@ struct dp_mfe {
 	uint16_t flags; /* MGM_MFE_F_* other than NEGATIVE */
 	bool negative;
 	bool used;
+	/* IPv4: its slot in mgm_mfe_tab, or DP_AT_OVF (in the hash mgm_mfe) */
+	uint32_t at;
 };
+
+#define DP_AT_OVF MFETAB_NONE
 
 /* Open addressing, linear probing, backward-shift deletion. */
 struct dp_mfe_tab {
@@ -107,6 +112,7 @@ struct mgm_dp {
 	int fd_counters, fd_events, fd_miss_seen, fd_config, fd_budget;
 	int fd_ifs_direct, fd_oset_list;
 	int fd_mfe6, fd_miss_seen6; /* IPv6 entries, their miss dedupe */
+	int fd_mfe_tab; /* the IPv4 entries' table; fd_mfe its overflow */
 	int fd_fwd_prog, fd_egress_prog, fd_tc_xmit_prog, fd_tc_fwd_prog;
 	int fd_ctl_prog; /* mgm_mfe_ctl: in-place entry changes */
 	int fd_ctl6_prog; /* mgm_mfe6_ctl: the same for IPv6 entries */
@@ -117,6 +123,9 @@ struct mgm_dp {
 
 	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
 	uint64_t clock_jiffies, clock_ns, tick_ns;
+	/* mgm_mfe_tab, mapped (read-only when readonly) */
+	struct mfetab tab;
+	size_t tab_bytes;
 	struct dp_mfe_tab mfes; /* not kept when readonly */
 	struct dp_mfe6_tab mfes6;
 
@@ -132,8 +141,9 @@ struct mgm_dp {
 	 * Deleted entries: marked MGM_MFE_F_DEAD in place, removed from the
 	 * map by the next mgm_dp_sync(), after its grace period.
 	 */
-	struct dp_keys mfe_dead;
+	struct dp_keys mfe_dead; /* in the overflow hash */
 	struct dp_keys6 mfe6_dead;
+	struct dp_slots tab_dead; /* slots of mgm_mfe_tab */
 
 	/* Egress interfaces. */
 	struct dp_ifc *ifcs[DP_IF_HASH];

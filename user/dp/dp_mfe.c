@@ -335,15 +335,21 @@ static struct dp_mfe *ref_find(struct mgm_dp *dp, const struct mfe_ref *r)
 	return e6 ? &e6->m : NULL;
 }
 
-static struct dp_mfe *ref_insert(struct mgm_dp *dp, const struct mfe_ref *r)
+static struct dp_mfe *ref_insert(struct mgm_dp *dp, const struct mfe_ref *r,
+				 uint32_t at)
 {
 	struct dp_mfe6 *e6;
+	struct dp_mfe *e;
 
-	if (!r->v6)
-		return mfe_insert(&dp->mfes,
-				  mfe_key64(r->k4.source, r->k4.group));
-	e6 = mfe6_insert(&dp->mfes6, &r->k6);
-	return e6 ? &e6->m : NULL;
+	if (!r->v6) {
+		e = mfe_insert(&dp->mfes, mfe_key64(r->k4.source, r->k4.group));
+	} else {
+		e6 = mfe6_insert(&dp->mfes6, &r->k6);
+		e = e6 ? &e6->m : NULL;
+	}
+	if (e)
+		e->at = at;
+	return e;
 }
 
 static void ref_erase(struct mgm_dp *dp, const struct mfe_ref *r,
@@ -391,8 +397,13 @@ static int ref_read(struct mgm_dp *dp, const struct mfe_ref *r,
 			return -errno;
 		*ent = v.e;
 	} else {
+		uint32_t at = mfetab_find(&dp->tab, r->k4.source, r->k4.group);
 		struct mgm_mfe_val v;
 
+		if (at != MFETAB_NONE) {
+			*ent = dp->tab.s[at].e;
+			return 0;
+		}
 		if (bpf_map_lookup_elem(dp->fd_mfe, &r->k4, &v))
 			return -errno;
 		memcpy(ent, &v.iif, sizeof(*ent));
@@ -656,8 +667,11 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One pinned element at adoption: into the bookkeeping. */
-static int adopt_one(struct mgm_dp *dp, const struct mfe_ref *r,
+/*
+ * One pinned entry at adoption (at: its slot in mgm_mfe_tab, or
+ * DP_AT_OVF): into the bookkeeping.
+ */
+static int adopt_one(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at,
 		     const struct mgm_mfe_ent *v, uint8_t *stats_used)
 {
 	struct dp_oset *os;
@@ -666,15 +680,16 @@ static int adopt_one(struct mgm_dp *dp, const struct mfe_ref *r,
 
 	if (v->flags & MGM_MFE_F_DEAD) {
 		/* Deleted by the previous owner: goes at start-up. */
-		err = r->v6 ? keys6_push(&dp->mfe6_dead, &r->k6) :
-			      keys_push(&dp->mfe_dead, &r->k4);
+		err = r->v6	      ? keys6_push(&dp->mfe6_dead, &r->k6) :
+		      at != DP_AT_OVF ? dp_slots_push(&dp->tab_dead, at) :
+					keys_push(&dp->mfe_dead, &r->k4);
 		if (!err && v->stats < dp->mfe_max) {
 			stats_used[v->stats] = 1;
 			err = dp_slots_push(&dp->stats_pending, v->stats);
 		}
 		return err;
 	}
-	e = ref_insert(dp, r);
+	e = ref_insert(dp, r, at);
 	if (!e)
 		return -ENOMEM;
 	e->iif = v->iif;
@@ -721,6 +736,17 @@ int dp_adopt(struct mgm_dp *dp)
 		qsort(dp->osets[i].oifs, dp->osets[i].n, sizeof(uint32_t),
 		      cmp_u32);
 	}
+	for (i = 0; i <= dp->tab.mask; i++) {
+		const struct mgm_mfe_slot *sl = &dp->tab.s[i];
+
+		if (sl->used != MGM_MFE_SLOT_OCCUPIED)
+			continue;
+		r = ref4(sl->source, sl->group);
+		ent = sl->e;
+		err = adopt_one(dp, &r, i, &ent, stats_used);
+		if (err)
+			goto out;
+	}
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -728,7 +754,7 @@ int dp_adopt(struct mgm_dp *dp)
 			continue;
 		r = ref4(key.source, key.group);
 		memcpy(&ent, &v.iif, sizeof(ent));
-		err = adopt_one(dp, &r, &ent, stats_used);
+		err = adopt_one(dp, &r, DP_AT_OVF, &ent, stats_used);
 		if (err)
 			goto out;
 	}
@@ -739,7 +765,7 @@ int dp_adopt(struct mgm_dp *dp)
 			continue;
 		r.v6 = true;
 		r.k6 = key6;
-		err = adopt_one(dp, &r, &v6.e, stats_used);
+		err = adopt_one(dp, &r, DP_AT_OVF, &v6.e, stats_used);
 		if (err)
 			goto out;
 	}
@@ -779,6 +805,7 @@ void dp_pool_free(struct mgm_dp *dp)
 	memset(&dp->mfe_dead, 0, sizeof(dp->mfe_dead));
 	free(dp->mfe6_dead.v);
 	memset(&dp->mfe6_dead, 0, sizeof(dp->mfe6_dead));
+	dp_slots_free(&dp->tab_dead);
 }
 
 /* ------------------------------------------------------------------ */
@@ -806,12 +833,12 @@ static int normalize_oifs(const uint32_t *in, uint32_t n, uint32_t iif,
 }
 
 /*
- * Change key's element in place (mgm_mfe_ctl, mgm_mfe6_ctl): the route
- * word with one store, the MTU around it.  The element and the counters
- * in it stay.
+ * Change key's entry in place: the route word with one store, the MTU
+ * around it; the counters stay.  An IPv4 entry in mgm_mfe_tab (at) by
+ * stores into the mapping, one in a hash by mgm_mfe_ctl or mgm_mfe6_ctl.
  */
-static int mfe_ctl(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
-		   uint32_t oset, uint16_t flags, uint16_t mtu)
+static int mfe_ctl(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at,
+		   uint32_t iif, uint32_t oset, uint16_t flags, uint16_t mtu)
 {
 	struct mgm_mfe_ctl m = { .key = r->k4,
 				 .iif = iif,
@@ -825,6 +852,10 @@ static int mfe_ctl(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
 				   .mtu = mtu };
 	LIBBPF_OPTS(bpf_test_run_opts, o);
 
+	if (!r->v6 && at != DP_AT_OVF) {
+		mfetab_route(&dp->tab, at, mfetab_word(iif, oset, flags), mtu);
+		return 0;
+	}
 	if (r->v6) {
 		o.ctx_in = &m6;
 		o.ctx_size_in = sizeof(m6);
@@ -858,42 +889,96 @@ static void dead_flush(int fd, void *keys, size_t key_size, uint32_t *n)
 
 void dp_mfe_dead_flush(struct mgm_dp *dp)
 {
+	uint32_t i, n = dp->mfe_dead.n;
+
+	for (i = 0; i < dp->tab_dead.n; i++)
+		mfetab_release(&dp->tab, dp->tab_dead.v[i]);
+	dp->tab_dead.n = 0;
 	dead_flush(dp->fd_mfe, dp->mfe_dead.v, sizeof(*dp->mfe_dead.v),
 		   &dp->mfe_dead.n);
+	/* Gone from the overflow: their homes stop counting them. */
+	for (i = 0; i < n; i++)
+		mfetab_ovf(&dp->tab, dp->mfe_dead.v[i].source,
+			   dp->mfe_dead.v[i].group, -1);
 	dead_flush(dp->fd_mfe6, dp->mfe6_dead.v, sizeof(*dp->mfe6_dead.v),
 		   &dp->mfe6_dead.n);
 }
 
 /*
- * A new element for r.  The elements of deleted entries stay in the
- * map until a grace period has passed: the key itself (deleted and
- * installed again) or the room they take is then had by taking it now.
+ * A new entry for r: an IPv4 one into a free slot of its window in
+ * mgm_mfe_tab, else (and an IPv6 one) a new element of the family's hash
+ * (for IPv4 the overflow, counted by the home slot first); *at where.
  */
-static int mfe_add(struct mgm_dp *dp, const struct mfe_ref *r,
-		   const struct mgm_mfe_ent *ent)
+static int mfe_add_once(struct mgm_dp *dp, const struct mfe_ref *r,
+			const struct mgm_mfe_ent *ent, uint32_t *at)
 {
 	struct mgm_mfe6_val v6 = { .e = *ent };
 	struct mgm_mfe_val v = { .source = r->k4.source, .group = r->k4.group };
 	const void *val = r->v6 ? (const void *)&v6 : (const void *)&v;
 	int fd = ref_map(dp, r), err;
 
+	*at = DP_AT_OVF;
+	if (!r->v6) {
+		*at = mfetab_place(&dp->tab, r->k4.source, r->k4.group);
+		if (*at != MFETAB_NONE) {
+			mfetab_fill(&dp->tab, *at, r->k4.source, r->k4.group,
+				    ent);
+			return 0;
+		}
+		mfetab_ovf(&dp->tab, r->k4.source, r->k4.group, 1);
+	}
 	memcpy(&v.iif, ent, sizeof(*ent));
 	memcpy(v6.source, r->k6.source, sizeof(v6.source));
 	memcpy(v6.group, r->k6.group, sizeof(v6.group));
 	if (!bpf_map_update_elem(fd, ref_key(r), val, BPF_NOEXIST))
 		return 0;
 	err = errno;
-	if ((err == EEXIST || err == E2BIG) &&
-	    (dp->mfe_dead.n || dp->mfe6_dead.n)) {
-		int e = mgm_dp_sync(dp);
-
-		if (e)
-			return e;
-		if (!bpf_map_update_elem(fd, ref_key(r), val, BPF_NOEXIST))
-			return 0;
-		err = errno;
-	}
+	if (!r->v6)
+		mfetab_ovf(&dp->tab, r->k4.source, r->k4.group, -1);
 	return err == E2BIG ? -ENOSPC : -err;
+}
+
+/*
+ * Deleted entries keep their slot or element until a grace period has
+ * passed: the key itself (deleted and installed again into the overflow)
+ * or the room they take is then had by taking it now.
+ */
+static int mfe_add(struct mgm_dp *dp, const struct mfe_ref *r,
+		   const struct mgm_mfe_ent *ent, uint32_t *at)
+{
+	int err = mfe_add_once(dp, r, ent, at);
+
+	if ((err == -EEXIST || err == -ENOSPC) &&
+	    (dp->mfe_dead.n || dp->mfe6_dead.n || dp->tab_dead.n)) {
+		err = mgm_dp_sync(dp);
+		err = err ?: mfe_add_once(dp, r, ent, at);
+	}
+	return err;
+}
+
+/*
+ * Take r's dead entry out of the fast path, a grace period after it died
+ * (at: its slot in mgm_mfe_tab or DP_AT_OVF).
+ */
+static int mfe_remove(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at)
+{
+	if (!r->v6 && at != DP_AT_OVF) {
+		mfetab_release(&dp->tab, at);
+		return 0;
+	}
+	if (bpf_map_delete_elem(ref_map(dp, r), ref_key(r)))
+		return -errno;
+	if (!r->v6)
+		mfetab_ovf(&dp->tab, r->k4.source, r->k4.group, -1);
+	return 0;
+}
+
+/* An entry just added that cannot be tracked: out again, at once. */
+static void mfe_untrack(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at)
+{
+	mfe_ctl(dp, r, at, 0, 0, MGM_MFE_F_DEAD, 0);
+	if (mgm_dp_sync(dp) == 0)
+		mfe_remove(dp, r, at);
 }
 
 static int stats_zero(struct mgm_dp *dp, uint32_t slot)
@@ -926,6 +1011,7 @@ static int mfe_install(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
 	uint32_t set[MGM_OSET_MAX_OIFS], m, i, stats;
 	struct dp_oset *os = NULL, *old_os = NULL;
 	struct mgm_mfe_ent v = {};
+	uint32_t at = DP_AT_OVF;
 	struct dp_mfe *e;
 	int err;
 
@@ -939,6 +1025,9 @@ static int mfe_install(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
 	e = ref_find(dp, r);
 	if (e && mfe_same(dp, e, iif, set, m, flags))
 		return 0;
+	/* The table has room for more: the entries are counted here. */
+	if (!e && !r->v6 && dp->mfes.n >= dp->mfe_max)
+		return -ENOSPC;
 	for (i = 0; i < m; i++)
 		if (!dp_if_get(dp, set[i], &err))
 			return err;
@@ -969,15 +1058,15 @@ static int mfe_install(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t iif,
 		v.flags |= MGM_MFE_F_NEGATIVE;
 	}
 	/* An existing entry changes in place: its counters stay. */
-	err = e ? mfe_ctl(dp, r, v.iif, v.oset, v.flags, v.mtu) :
-		  mfe_add(dp, r, &v);
+	err = e ? mfe_ctl(dp, r, e->at, v.iif, v.oset, v.flags, v.mtu) :
+		  mfe_add(dp, r, &v, &at);
 	if (err)
 		goto undo_stats;
 	if (!e) {
-		e = ref_insert(dp, r);
+		e = ref_insert(dp, r, at);
 		if (!e) {
 			/* Cannot track it: take it back out. */
-			bpf_map_delete_elem(ref_map(dp, r), ref_key(r));
+			mfe_untrack(dp, r, at);
 			err = -ENOMEM;
 			goto undo_stats;
 		}
@@ -1046,13 +1135,14 @@ static int mfe_delete(struct mgm_dp *dp, const struct mfe_ref *r)
 	 * packet that found the entry alive may still be counting into its
 	 * element, which the kernel would otherwise recycle at once.
 	 */
-	err = mfe_ctl(dp, r, 0, 0, MGM_MFE_F_DEAD, 0);
-	if (!err && (r->v6 ? keys6_push(&dp->mfe6_dead, &r->k6) :
-			     keys_push(&dp->mfe_dead, &r->k4))) {
-		/* No room to remember it: the barrier now, then delete. */
+	err = mfe_ctl(dp, r, e->at, 0, 0, MGM_MFE_F_DEAD, 0);
+	if (!err && (r->v6		? keys6_push(&dp->mfe6_dead, &r->k6) :
+		     e->at != DP_AT_OVF ? dp_slots_push(&dp->tab_dead, e->at) :
+					  keys_push(&dp->mfe_dead, &r->k4))) {
+		/* No room to remember it: the barrier now, then remove. */
 		err = mgm_dp_sync(dp);
-		if (!err && bpf_map_delete_elem(ref_map(dp, r), ref_key(r)))
-			err = -errno;
+		if (!err)
+			err = mfe_remove(dp, r, e->at);
 	}
 	if (err && err != -ENOENT)
 		return err;
@@ -1170,30 +1260,50 @@ static void info_fill(struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 	}
 }
 
+/* One IPv4 entry of a listing. */
+static int foreach_one(struct mgm_dp *dp,
+		       int (*fn)(void *arg, const struct mgm_dp_mfe_info *),
+		       void *arg, uint32_t source, uint32_t group,
+		       const struct mgm_mfe_ent *ent)
+{
+	struct mgm_dp_mfe_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.source = source;
+	info.group = group;
+	info_fill(dp, ent, &info.iif, &info.negative, &info.flags,
+		  &info.oset_slot, &info.counters, info.oifs, &info.n_oifs);
+	return fn(arg, &info);
+}
+
 int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		       int (*fn)(void *arg, const struct mgm_dp_mfe_info *),
 		       void *arg)
 {
 	struct mgm_mfe_key key, next, *prev = NULL;
-	struct mgm_dp_mfe_info info;
+	struct mgm_mfe_slot sl;
 	struct mgm_mfe_val v;
-	struct mgm_mfe_ent ent;
+	uint32_t i;
 	int ret;
 
+	/* The table's slots (a copy of each), then the overflow. */
+	for (i = 0; i <= dp->tab.mask; i++) {
+		sl = dp->tab.s[i];
+		if (sl.used != MGM_MFE_SLOT_OCCUPIED ||
+		    (sl.e.flags & MGM_MFE_F_DEAD))
+			continue;
+		ret = foreach_one(dp, fn, arg, sl.source, sl.group, &sl.e);
+		if (ret)
+			return ret;
+	}
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v) ||
 		    (v.flags & MGM_MFE_F_DEAD))
 			continue;
-		memset(&info, 0, sizeof(info));
-		info.source = key.source;
-		info.group = key.group;
-		memcpy(&ent, &v.iif, sizeof(ent));
-		info_fill(dp, &ent, &info.iif, &info.negative, &info.flags,
-			  &info.oset_slot, &info.counters, info.oifs,
-			  &info.n_oifs);
-		ret = fn(arg, &info);
+		memcpy(&sl.e, &v.iif, sizeof(sl.e));
+		ret = foreach_one(dp, fn, arg, key.source, key.group, &sl.e);
 		if (ret)
 			return ret;
 	}
@@ -1429,7 +1539,7 @@ int dp_if_mtu_changed(struct mgm_dp *dp, uint32_t ifindex)
 			if (ref_read(dp, &r, &v) ||
 			    v.mtu == dp->osets[e->slot].mtu)
 				continue;
-			if (!mfe_ctl(dp, &r, v.iif, v.oset, v.flags,
+			if (!mfe_ctl(dp, &r, e->at, v.iif, v.oset, v.flags,
 				     dp->osets[e->slot].mtu))
 				n++;
 		}
@@ -1458,7 +1568,7 @@ static int mfes_follow_tc(struct mgm_dp *dp, uint32_t slot)
 						    v.flags & ~MGM_MFE_F_TC;
 			if (want == v.flags)
 				continue;
-			if (!mfe_ctl(dp, &r, v.iif, v.oset, want, v.mtu))
+			if (!mfe_ctl(dp, &r, e->at, v.iif, v.oset, want, v.mtu))
 				n++;
 		}
 	}

@@ -136,7 +136,8 @@ struct mgm_mfe_val {
 	/*
 	 * The route: iif, oset and flags, one aligned 8-byte word that the
 	 * program reads with one load and the datapath layer rewrites in
-	 * place with one store (mgm_mfe_ctl), so that a packet sees the old
+	 * place with one store (mgm_mfe_ctl; in a slot of mgm_mfe_tab, a
+	 * store through its mapping), so that a packet sees the old
 	 * or the new route, never a mix: an out-set switch, an RPF change, a
 	 * flag change.
 	 */

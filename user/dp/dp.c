@@ -505,9 +505,19 @@ static void clock_init(struct mgm_dp *dp)
 		dp->tick_ns = res.tv_sec * 1000000000ULL + res.tv_nsec;
 }
 
+/* A slot of mgm_mfe_tab by a lookup (readers do not map the table). */
+static int tab_read(void *ctx, uint32_t i, struct mgm_mfe_slot *out)
+{
+	const struct mgm_dp *dp = ctx;
+
+	return bpf_map_lookup_elem(dp->fd_mfe_tab, &i, out) ? -errno : 0;
+}
+
 /*
- * Map mgm_mfe_tab (read-only for readers) with its seed and size: the
- * IPv4 entries are read and written there directly.
+ * mgm_mfe_tab's seed and size, and for the owner its mapping: the IPv4
+ * entries are written there directly.  A reader does not map it: a
+ * mapping of a BPF array is populated whole at mmap() (all of it in the
+ * reader's RSS); it reads slots by lookups (dp_mfe.c).
  */
 static int tab_init(struct mgm_dp *dp)
 {
@@ -520,16 +530,19 @@ static int tab_init(struct mgm_dp *dp)
 	    bpf_map_lookup_elem(dp->fd_config, &zero, &cfg) ||
 	    (cfg.tab_mask && cfg.tab_mask != slots - 1))
 		return -EINVAL;
+	dp->tab.mask = slots - 1;
+	dp->tab.seed = cfg.mfe_seed;
+	dp->tab.window = MGM_MFE_PROBE_MAX;
+	dp->tab.read = tab_read;
+	dp->tab.ctx = dp;
+	if (dp->readonly)
+		return 0;
 	dp->tab_bytes = (size_t)slots * sizeof(struct mgm_mfe_slot);
-	p = mmap(NULL, dp->tab_bytes,
-		 dp->readonly ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, dp->tab_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 dp->fd_mfe_tab, 0);
 	if (p == MAP_FAILED)
 		return -errno;
 	dp->tab.s = p;
-	dp->tab.mask = slots - 1;
-	dp->tab.seed = cfg.mfe_seed;
-	dp->tab.window = MGM_MFE_PROBE_MAX;
 	return 0;
 }
 

@@ -123,7 +123,7 @@ struct mgm_dp {
 
 	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
 	uint64_t clock_jiffies, clock_ns, tick_ns;
-	/* mgm_mfe_tab, mapped (read-only when readonly) */
+	/* mgm_mfe_tab, mapped by the owner (tab.s NULL when readonly) */
 	struct mfetab tab;
 	size_t tab_bytes;
 	struct dp_mfe_tab mfes; /* not kept when readonly */

@@ -386,6 +386,36 @@ static uint32_t tab_cap(const struct mgm_dp *dp, bool v6)
 	return v6 ? dp->mfes6.cap : dp->mfes.cap;
 }
 
+/* Slots of mgm_mfe_tab read a chunk at a time (listings, adoption). */
+#define TAB_CHUNK 4096U
+
+/*
+ * Copies of the n slots from first (first + n <= slots): from the mapping,
+ * or for a reader, which does not map the table, by one batch lookup.
+ */
+static int tab_slots(struct mgm_dp *dp, uint32_t first, uint32_t n,
+		     struct mgm_mfe_slot *out)
+{
+	uint32_t keys[TAB_CHUNK], prev = first - 1, next, i;
+	__u32 count = n;
+
+	if (dp->tab.s) {
+		memcpy(out, &dp->tab.s[first], n * sizeof(*out));
+		return 0;
+	}
+	if (n == 1)
+		return dp->tab.read(dp, first, out);
+	/* A batch starts after the key given (none: at 0). */
+	if (bpf_map_lookup_batch(dp->fd_mfe_tab, first ? &prev : NULL, &next,
+				 keys, out, &count, NULL) &&
+	    errno != ENOENT)
+		return -errno;
+	for (i = 0; i < count; i++)
+		if (keys[i] != first + i)
+			return -EIO;
+	return count == n ? 0 : -EIO;
+}
+
 /* The element of r as the map holds it: the part after the key copy. */
 static int ref_read(struct mgm_dp *dp, const struct mfe_ref *r,
 		    struct mgm_mfe_ent *ent)
@@ -398,10 +428,11 @@ static int ref_read(struct mgm_dp *dp, const struct mfe_ref *r,
 		*ent = v.e;
 	} else {
 		uint32_t at = mfetab_find(&dp->tab, r->k4.source, r->k4.group);
+		struct mgm_mfe_slot sl;
 		struct mgm_mfe_val v;
 
-		if (at != MFETAB_NONE) {
-			*ent = dp->tab.s[at].e;
+		if (at != MFETAB_NONE && !tab_slots(dp, at, 1, &sl)) {
+			*ent = sl.e;
 			return 0;
 		}
 		if (bpf_map_lookup_elem(dp->fd_mfe, &r->k4, &v))
@@ -1281,29 +1312,42 @@ int mgm_dp_mfe_foreach(struct mgm_dp *dp,
 		       void *arg)
 {
 	struct mgm_mfe_key key, next, *prev = NULL;
-	struct mgm_mfe_slot sl;
+	struct mgm_mfe_slot *buf;
+	struct mgm_mfe_ent ent;
 	struct mgm_mfe_val v;
-	uint32_t i;
+	uint32_t i, j, n;
 	int ret;
 
-	/* The table's slots (a copy of each), then the overflow. */
-	for (i = 0; i <= dp->tab.mask; i++) {
-		sl = dp->tab.s[i];
-		if (sl.used != MGM_MFE_SLOT_OCCUPIED ||
-		    (sl.e.flags & MGM_MFE_F_DEAD))
-			continue;
-		ret = foreach_one(dp, fn, arg, sl.source, sl.group, &sl.e);
-		if (ret)
+	/* The table's slots (copies, a chunk at a time), then the overflow. */
+	buf = malloc(TAB_CHUNK * sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i <= dp->tab.mask; i += n) {
+		n = dp->tab.mask + 1 - i < TAB_CHUNK ? dp->tab.mask + 1 - i :
+						       TAB_CHUNK;
+		ret = tab_slots(dp, i, n, buf);
+		for (j = 0; j < n && !ret; j++) {
+			const struct mgm_mfe_slot *sl = &buf[j];
+
+			if (sl->used == MGM_MFE_SLOT_OCCUPIED &&
+			    !(sl->e.flags & MGM_MFE_F_DEAD))
+				ret = foreach_one(dp, fn, arg, sl->source,
+						  sl->group, &sl->e);
+		}
+		if (ret) {
+			free(buf);
 			return ret;
+		}
 	}
+	free(buf);
 	while (!bpf_map_get_next_key(dp->fd_mfe, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(dp->fd_mfe, &key, &v) ||
 		    (v.flags & MGM_MFE_F_DEAD))
 			continue;
-		memcpy(&sl.e, &v.iif, sizeof(sl.e));
-		ret = foreach_one(dp, fn, arg, key.source, key.group, &sl.e);
+		memcpy(&ent, &v.iif, sizeof(ent));
+		ret = foreach_one(dp, fn, arg, key.source, key.group, &ent);
 		if (ret)
 			return ret;
 	}

@@ -33,10 +33,17 @@ uint32_t mfetab_home(const struct mfetab *t, uint32_t source, uint32_t group)
 uint32_t mfetab_find(const struct mfetab *t, uint32_t source, uint32_t group)
 {
 	uint32_t i = mfetab_home(t, source, group), k;
+	struct mgm_mfe_slot copy;
 
 	for (k = 0; k < t->window; k++, i = (i + 1) & t->mask) {
-		const struct mgm_mfe_slot *s = &t->s[i];
-		uint32_t used = LOAD(&s->used);
+		const struct mgm_mfe_slot *s = &copy;
+		uint32_t used;
+
+		if (t->s)
+			s = &t->s[i];
+		else if (t->read(t->ctx, i, &copy))
+			break;
+		used = LOAD(&s->used);
 
 		if (used == MGM_MFE_SLOT_EMPTY)
 			break;

@@ -16,7 +16,11 @@
 #define MFETAB_NONE UINT32_MAX
 
 struct mfetab {
-	struct mgm_mfe_slot *s; /* [mask + 1] */
+	struct mgm_mfe_slot *s; /* [mask + 1], or NULL: read() each slot */
+	/* Where s is NULL (a reader without the mapping): slot i into *out,
+	 * 0 or a negative errno. */
+	int (*read)(void *ctx, uint32_t i, struct mgm_mfe_slot *out);
+	void *ctx;
 	uint32_t mask; /* slots - 1, a power of two - 1 */
 	uint32_t seed; /* mgm_config.mfe_seed */
 	/* Slots probed from the home: MGM_MFE_PROBE_MAX (the program's
@@ -29,7 +33,10 @@ uint64_t mfetab_word(uint32_t iif, uint16_t oset, uint16_t flags);
 
 uint32_t mfetab_home(const struct mfetab *t, uint32_t source, uint32_t group);
 
-/* The slot of (source, group) alive (not DEAD), or MFETAB_NONE. */
+/*
+ * The slot of (source, group) alive (not DEAD), or MFETAB_NONE; the only
+ * function that also works through read() (the others need s).
+ */
 uint32_t mfetab_find(const struct mfetab *t, uint32_t source, uint32_t group);
 
 /* The first TOMB or EMPTY slot of the window, or MFETAB_NONE (full). */

@@ -1392,12 +1392,22 @@ static void test_adopt(void)
 	struct mgm_dp_opts o = { .pin_root = pin_root };
 	uint32_t n_mfe = mgm_dp_mfe_count(dp), n_oset = mgm_dp_oset_count(dp);
 	uint32_t set[2] = { if_o1, if_o2 }, set3[3] = { if_o1, if_o2, if_o3 };
+	uint32_t g[MGM_MFE_PROBE_MAX + 1], home, i;
+	struct mgm_mfe_slot sl;
 	struct pkt_spec s = HIT();
 	uint8_t pkt[256];
 	struct run r;
 	size_t len = pkt_build(pkt, sizeof(pkt), &s);
 
 	check_begin("adopt pinned maps");
+	/* A full window and one entry in the overflow. */
+	home = same_home(g, MGM_MFE_PROBE_MAX + 1);
+	for (i = 0; i < MGM_MFE_PROBE_MAX + 1; i++)
+		CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), g[i], if_in, set, 2),
+			 0, "install a window and one more");
+	n_mfe += MGM_MFE_PROBE_MAX + 1;
+	CHECK_EQ(mfe_at(ip4(S1), g[MGM_MFE_PROBE_MAX]), -ENOENT,
+		 "the last one in the overflow");
 	/* A deleted entry still waiting for its grace period at close. */
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S2), ip4("239.6.6.9"), if_in, set,
 				    2),
@@ -1459,6 +1469,21 @@ static void test_adopt(void)
 	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S2), ip4(G2)), 0, "delete");
 	CHECK_EQ(mgm_dp_oset_count(dp), n_oset, "its set released");
 	CHECK_EQ(del6(S6, "ff0e::a:1"), 0, "v6 delete");
+	/* The window and the overflowed entry came back as they were. */
+	CHECK_EQ(slot_raw(home, &sl), 0, "raw home slot");
+	CHECK_EQ(sl.ovf, 1, "the home still counts the overflowed one");
+	run_grp(g[MGM_MFE_PROBE_MAX], 1, XDP_REDIRECT,
+		"the adopted overflowed entry forwards");
+	run_grp(g[MGM_MFE_PROBE_MAX - 1], 1, XDP_REDIRECT,
+		"the window's last one too");
+	CHECK_EQ(packets_of(g[MGM_MFE_PROBE_MAX]), 1, "and counts");
+	for (i = 0; i < MGM_MFE_PROBE_MAX + 1; i++)
+		CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), g[i]), 0,
+			 "adopted entries delete");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK_EQ(slot_raw(home, &sl), 0, "raw home slot");
+	CHECK(sl.ovf == 0 && sl.used == MGM_MFE_SLOT_EMPTY,
+	      "home slot empty, counts none (ovf %u used %u)", sl.ovf, sl.used);
 }
 
 static void test_event_fd(void)
@@ -1526,6 +1551,25 @@ static void test_million(void)
 	}
 	fprintf(stderr, "   installed %u MFEs in %.2f s (%.0f/s)\n", n, secs,
 		n / secs);
+	{
+		/* How many found no room in their window of the table. */
+		struct mgm_mfe_key k, *prev = NULL;
+		char path[128];
+		uint32_t ovf = 0;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", o.pin_root, MGM_MAP_MFE);
+		fd = bpf_obj_get(path);
+		while (fd >= 0 && !bpf_map_get_next_key(fd, prev, &k)) {
+			prev = &k;
+			ovf++;
+		}
+		if (fd >= 0)
+			close(fd);
+		CHECK(ovf < MGM_MFE_OVF_MAX / 16,
+		      "%u of %u entries in the overflow", ovf, n);
+		fprintf(stderr, "   %u of them in the overflow hash\n", ovf);
+	}
 	mgm_dp_close(big);
 	CHECK_EQ(mgm_dp_unpin(o.pin_root), 0, "unpin");
 }

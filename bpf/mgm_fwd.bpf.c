@@ -665,8 +665,11 @@ int mgm_tc_fwd(struct __sk_buff *skb)
 }
 
 /*
- * The datapath layer's in-place change of one entry (struct mgm_mfe_ctl
- * as the arguments of a BPF_PROG_TEST_RUN; never attached).  A replace by
+ * The datapath layer's in-place change of one hash element (struct
+ * mgm_mfe_ctl as the arguments of a BPF_PROG_TEST_RUN; never attached):
+ * the IPv4 overflow and IPv6.  A slot of mgm_mfe_tab is changed with the
+ * same stores from userspace, through its mapping (user/dp/mfetab.c,
+ * mfetab_route()).  A replace by
  * bpf_map_update_elem would give the entry a new element and lose the
  * counters in it; this writes the MTU and the route word where they are.
  * An MTU goes down before the route changes and up after it, so that a

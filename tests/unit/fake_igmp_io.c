@@ -423,22 +423,35 @@ bool fi_parse_tx(const struct fi_tx *t, struct fi_query *q)
 	return true;
 }
 
-size_t fi_count_tx(struct fake_igmp *f, uint32_t ifindex, char kind)
+/* A query's kind: 'G' general, 'g' group-specific, 's' group-and-
+ * source-specific; 0 if t is not a query of that family. */
+static char tx_kind(const struct fi_tx *t, bool v6)
 {
+	struct fi_query6 q6;
 	struct fi_query q;
+
+	if (v6)
+		return !fi_parse_tx6(t, &q6)	     ? 0 :
+		       mgm_addr_is_unspec(&q6.group) ? 'G' :
+		       q6.nsrc			     ? 's' :
+						       'g';
+	return !fi_parse_tx(t, &q) ? 0 : !q.group ? 'G' : q.nsrc ? 's' : 'g';
+}
+
+static size_t count_tx(struct fake_igmp *f, uint32_t ifindex, char kind,
+		       bool v6)
+{
 	size_t i, n = 0;
 
-	for (i = 0; i < f->ntx; i++) {
-		char k;
-
-		if (ifindex && f->tx[i].ifindex != ifindex)
-			continue;
-		if (!fi_parse_tx(&f->tx[i], &q))
-			continue;
-		k = !q.group ? 'G' : q.nsrc ? 's' : 'g';
-		n += k == kind;
-	}
+	for (i = 0; i < f->ntx; i++)
+		if (!ifindex || f->tx[i].ifindex == ifindex)
+			n += kind && tx_kind(&f->tx[i], v6) == kind;
 	return n;
+}
+
+size_t fi_count_tx(struct fake_igmp *f, uint32_t ifindex, char kind)
+{
+	return count_tx(f, ifindex, kind, false);
 }
 
 void fi_tx_clear(struct fake_igmp *f)
@@ -758,20 +771,7 @@ bool fi_parse_tx6(const struct fi_tx *t, struct fi_query6 *q)
 
 size_t fi_count_tx6(struct fake_igmp *f, uint32_t ifindex, char kind)
 {
-	struct fi_query6 q;
-	size_t i, n = 0;
-
-	for (i = 0; i < f->ntx; i++) {
-		char k;
-
-		if (ifindex && f->tx[i].ifindex != ifindex)
-			continue;
-		if (!fi_parse_tx6(&f->tx[i], &q))
-			continue;
-		k = mgm_addr_is_unspec(&q.group) ? 'G' : q.nsrc ? 's' : 'g';
-		n += k == kind;
-	}
-	return n;
+	return count_tx(f, ifindex, kind, true);
 }
 
 bool fi_group6(struct fake_igmp *f, uint32_t ifindex, const char *group,

@@ -86,8 +86,8 @@ struct proto {
 	int n_ifs;
 	bool x; /* family-neutral (proto-x) */
 	struct {
-		uint32_t ifindex, group;
-		struct mgm_addr gx; /* x: the group, family 0 for any */
+		uint32_t ifindex;
+		struct mgm_addr gx; /* the group, family 0 for any */
 	} dis[MAX_IFS];
 	int n_dis;
 	int slow_ms;
@@ -247,104 +247,6 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	return 0;
 }
 
-static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
-			    struct mgm_if_entry *oifs)
-{
-	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE], list[256] = "", dis[256] = "";
-	uint32_t k;
-	int d;
-
-	(void)sm, (void)gm, (void)nh;
-	for (k = 0; k < n; k++) {
-		snprintf(list + strlen(list), sizeof(list) - strlen(list),
-			 " %s%s", ifn(oifs[k].ifindex, i),
-			 oifs[k].igmp ? "(igmp)" : "");
-		for (d = 0; d < p->n_dis; d++) {
-			if (p->dis[d].ifindex != oifs[k].ifindex ||
-			    (p->dis[d].group && p->dis[d].group != g))
-				continue;
-			oifs[k].enabled = 0;
-			snprintf(dis + strlen(dis), sizeof(dis) - strlen(dis),
-				 " %s", ifn(oifs[k].ifindex, i));
-		}
-	}
-	out("cb %s creation %s %s iif %s oifs%s%s%s", p->name, ip(s, a),
-	    ip(g, b), ifn(iif, i), list, *dis ? " disabled" : "", dis);
-	slow(p);
-	return 0;
-}
-
-static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			 uint32_t gm, uint32_t ifindex, uint32_t nh,
-			 int32_t del, uint32_t *timeout)
-{
-	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
-
-	(void)sm, (void)gm, (void)nh;
-	out("cb %s prune %s %s if %s member_delete %d timeout %u", p->name,
-	    ip(s, a), ip(g, b), ifn(ifindex, i), del, *timeout);
-	if (p->prune_timeout)
-		*timeout = p->prune_timeout;
-	slow(p);
-	return 0;
-}
-
-static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			uint32_t gm, int32_t upd)
-{
-	struct proto *p = ctx;
-	char a[16], b[16];
-
-	(void)sm, (void)gm;
-	out("cb %s join %s %s member_update %d", p->name, ip(s, a), ip(g, b),
-	    upd);
-	if (p->nest_if)
-		owner(p->nest_if);
-	return 0;
-}
-
-static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
-			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
-{
-	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
-
-	(void)nh, (void)hdr;
-	out("cb %s wrong_if %s %s if %s hdr %u", p->name, ip(s, a), ip(g, b),
-	    ifn(ifx, i), hs);
-	return 0;
-}
-
-static void cb_local(struct proto *p, const char *what, uint32_t s, uint32_t g,
-		     uint32_t ifindex)
-{
-	char a[16], b[16], i[IF_NAMESIZE];
-
-	out("cb %s %s %s %s if %s", p->name, what, ip(s, a), ip(g, b),
-	    ifn(ifindex, i));
-	if (p->nest_if)
-		owner(p->nest_if);
-}
-
-static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			      uint32_t gm, uint32_t ifindex, uint32_t nh)
-{
-	(void)sm, (void)gm, (void)nh;
-	cb_local(ctx, "local_join", s, g, ifindex);
-	return 0;
-}
-
-static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			       uint32_t gm, uint32_t ifindex, uint32_t nh)
-{
-	(void)sm, (void)gm, (void)nh;
-	cb_local(ctx, "local_leave", s, g, ifindex);
-	return 0;
-}
-
 static uint32_t cb_disable(void *ctx, uint32_t ifindex, uint32_t nh)
 {
 	char i[IF_NAMESIZE];
@@ -367,11 +269,6 @@ static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nh)
 
 /* ---- the family-neutral callbacks (proto-x): the same lines ----------- */
 
-static bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
-{
-	return a->family == b->family && !memcmp(a->v6, b->v6, 16);
-}
-
 static uint32_t cbx_rpf(void *ctx, const struct mgm_addr *s,
 			const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
 			struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
@@ -386,7 +283,7 @@ static uint32_t cbx_rpf(void *ctx, const struct mgm_addr *s,
 	    xip(s, a), xip(g, b), ifn(*iif, i), *nh, xip(up, c), hs,
 	    ifn(route->ifindex, r), route->prefix_len);
 	slow(p);
-	if (p->rpf_if && (!p->rpf_gx.family || addr_eq(&p->rpf_gx, g))) {
+	if (p->rpf_if && (!p->rpf_gx.family || mgm_addr_eq(&p->rpf_gx, g))) {
 		*iif = p->rpf_if;
 		*nh = 0;
 		out("%s rpf answer %s %s iif %s", p->name, xip(s, a), xip(g, b),
@@ -412,7 +309,8 @@ static uint32_t cbx_creation(void *ctx, const struct mgm_addr *s,
 			 oifs[k].igmp ? "(igmp)" : "");
 		for (d = 0; d < p->n_dis; d++) {
 			if (p->dis[d].ifindex != oifs[k].ifindex ||
-			    (p->dis[d].gx.family && !addr_eq(&p->dis[d].gx, g)))
+			    (p->dis[d].gx.family &&
+			     !mgm_addr_eq(&p->dis[d].gx, g)))
 				continue;
 			oifs[k].enabled = 0;
 			snprintf(dis + strlen(dis), sizeof(dis) - strlen(dis),
@@ -495,6 +393,63 @@ static uint32_t cbx_local_leave(void *ctx, const struct mgm_addr *s,
 	(void)nh;
 	cbx_local(ctx, "local_leave", s, g, ifindex);
 	return 0;
+}
+
+/* ---- the IPv4 callbacks but RPF (proto): the lines above ------------- */
+
+static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
+			    struct mgm_if_entry *oifs)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_creation(ctx, &sa, &ga, iif, nh, n, oifs);
+}
+
+static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			 uint32_t gm, uint32_t ifindex, uint32_t nh,
+			 int32_t del, uint32_t *timeout)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_prune(ctx, &sa, &ga, ifindex, nh, del, timeout);
+}
+
+static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			uint32_t gm, int32_t upd)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_join(ctx, &sa, &ga, upd);
+}
+
+static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
+			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	return cbx_wrong_if(ctx, &sa, &ga, ifx, nh, hs, hdr);
+}
+
+static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			      uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_local_join(ctx, &sa, &ga, ifindex, nh);
+}
+
+static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			       uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_local_leave(ctx, &sa, &ga, ifindex, nh);
 }
 
 static void on_shutdown(void *arg, mgm_handle_t h, uint32_t reason)
@@ -1189,17 +1144,18 @@ static void run(char **w, int n)
 		owner(if_arg(w[1]));
 	} else if (!strcmp(c, "disable")) {
 		struct proto *p;
+		uint32_t g4;
 
 		NEED(3);
 		p = proto_arg(w[1]);
 		if (p->n_dis == MAX_IFS)
 			die("too many");
 		p->dis[p->n_dis].ifindex = if_arg(w[2]);
-		if (p->x)
-			p->dis[p->n_dis].gx = n > 3 ? xaddr_arg(w[3], 0) :
-						      (struct mgm_addr){ 0 };
-		else
-			p->dis[p->n_dis].group = n > 3 ? addr_arg(w[3]) : 0;
+		p->dis[p->n_dis].gx = (struct mgm_addr){ 0 };
+		if (p->x && n > 3)
+			p->dis[p->n_dis].gx = xaddr_arg(w[3], 0);
+		else if (n > 3 && (g4 = addr_arg(w[3])))
+			p->dis[p->n_dis].gx = mgm_addr4(g4);
 		p->n_dis++;
 	} else if (!strcmp(c, "slow")) {
 		NEED(3);

@@ -109,30 +109,29 @@ static uint32_t x_wrong_if(void *ctx, const struct mgm_addr *s,
 	return MGM_NO_ERROR;
 }
 
-static void x_local(struct xp *p, const char *what, const struct mgm_addr *s,
-		    const struct mgm_addr *g, uint32_t ifindex)
+static uint32_t x_local(void *ctx, const char *what, const struct mgm_addr *s,
+			const struct mgm_addr *g, uint32_t ifindex, uint32_t nh)
 {
+	struct xp *p = ctx;
 	char b[128];
 
+	(void)nh;
 	xp_log(p, "%s %s %s if %u", p->name, what, xp_sg(b, s, g), ifindex);
+	return MGM_NO_ERROR;
 }
 
 static uint32_t x_local_join(void *ctx, const struct mgm_addr *s,
 			     const struct mgm_addr *g, uint32_t ifindex,
 			     uint32_t nh)
 {
-	(void)nh;
-	x_local(ctx, "local_join", s, g, ifindex);
-	return MGM_NO_ERROR;
+	return x_local(ctx, "local_join", s, g, ifindex, nh);
 }
 
 static uint32_t x_local_leave(void *ctx, const struct mgm_addr *s,
 			      const struct mgm_addr *g, uint32_t ifindex,
 			      uint32_t nh)
 {
-	(void)nh;
-	x_local(ctx, "local_leave", s, g, ifindex);
-	return MGM_NO_ERROR;
+	return x_local(ctx, "local_leave", s, g, ifindex, nh);
 }
 
 static uint32_t x_disable(void *ctx, uint32_t ifindex, uint32_t nh)

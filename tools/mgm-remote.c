@@ -247,24 +247,26 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	return 0;
 }
 
-static uint32_t cb_disable(void *ctx, uint32_t ifindex, uint32_t nh)
+/* DISABLE_IGMP, ENABLE_IGMP: no address, for both kinds of protocol. */
+static uint32_t cb_igmp(void *ctx, const char *what, uint32_t ifindex,
+			uint32_t nh)
 {
 	char i[IF_NAMESIZE];
 
 	(void)nh;
-	out("cb %s disable_igmp if %s", ((struct proto *)ctx)->name,
+	out("cb %s %s if %s", ((struct proto *)ctx)->name, what,
 	    ifn(ifindex, i));
 	return 0;
 }
 
+static uint32_t cb_disable(void *ctx, uint32_t ifindex, uint32_t nh)
+{
+	return cb_igmp(ctx, "disable_igmp", ifindex, nh);
+}
+
 static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nh)
 {
-	char i[IF_NAMESIZE];
-
-	(void)nh;
-	out("cb %s enable_igmp if %s", ((struct proto *)ctx)->name,
-	    ifn(ifindex, i));
-	return 0;
+	return cb_igmp(ctx, "enable_igmp", ifindex, nh);
 }
 
 /* ---- the family-neutral callbacks (proto-x): the same lines ----------- */
@@ -555,6 +557,32 @@ static void owner(uint32_t ifindex)
 	    cid);
 }
 
+/* A new protocol slot called name (proto, proto-x, handle). */
+static struct proto *proto_new(const char *name)
+{
+	struct proto *p;
+
+	if (n_protos == MAX_PROTOS)
+		die("too many protocols");
+	p = &protos[n_protos++];
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return p;
+}
+
+/* A protocol id: "igmp" or a number. */
+static uint32_t proto_id(const char *s)
+{
+	return !strcmp(s, "igmp") ? MGM_MS_IP_IGMP :
+				    (uint32_t)strtoul(s, NULL, 0);
+}
+
+static void registered(struct proto *p, uint32_t r)
+{
+	p->registered = r == MGM_NO_ERROR;
+	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
+	    (unsigned long long)p->h);
+}
+
 static void cmd_proto(char **w)
 {
 	struct mgm_protocol_config cfg = {
@@ -568,20 +596,13 @@ static void cmd_proto(char **w)
 		.disable_igmp = cb_disable,
 		.enable_igmp = cb_enable,
 	};
-	struct proto *p;
-	uint32_t id, r;
+	struct proto *p = proto_new(w[1]);
+	uint32_t r;
 
-	if (n_protos == MAX_PROTOS)
-		die("too many protocols");
-	p = &protos[n_protos++];
-	snprintf(p->name, sizeof(p->name), "%s", w[1]);
-	id = !strcmp(w[2], "igmp") ? MGM_MS_IP_IGMP :
-				     (uint32_t)strtoul(w[2], NULL, 0);
 	cfg.ctx = p;
-	r = mgmc_register_protocol(mc, &cfg, id, (uint32_t)atoi(w[3]), &p->h);
-	p->registered = r == MGM_NO_ERROR;
-	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
-	    (unsigned long long)p->h);
+	r = mgmc_register_protocol(mc, &cfg, proto_id(w[2]),
+				   (uint32_t)atoi(w[3]), &p->h);
+	registered(p, r);
 }
 
 static void cmd_proto_x(char **w, int n)
@@ -598,36 +619,25 @@ static void cmd_proto_x(char **w, int n)
 		.enable_igmp = cb_enable,
 	};
 	const char *fam = n > 4 ? w[4] : "46";
-	struct proto *p;
-	uint32_t id, r;
+	struct proto *p = proto_new(w[1]);
+	uint32_t r;
 
-	if (n_protos == MAX_PROTOS)
-		die("too many protocols");
-	p = &protos[n_protos++];
-	snprintf(p->name, sizeof(p->name), "%s", w[1]);
 	p->x = true;
-	id = !strcmp(w[2], "igmp") ? MGM_MS_IP_IGMP :
-				     (uint32_t)strtoul(w[2], NULL, 0);
 	cfg.ctx = p;
 	cfg.families = (strchr(fam, '4') ? MGM_FAMILY_IPV4 : 0) |
 		       (strchr(fam, '6') ? MGM_FAMILY_IPV6 : 0);
-	r = mgmc_register_protocol_x(mc, &cfg, id, (uint32_t)atoi(w[3]), &p->h);
-	p->registered = r == MGM_NO_ERROR;
-	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
-	    (unsigned long long)p->h);
+	r = mgmc_register_protocol_x(mc, &cfg, proto_id(w[2]),
+				     (uint32_t)atoi(w[3]), &p->h);
+	registered(p, r);
 	if (r != MGM_NO_ERROR && *mgmc_last_error())
 		out("%s register: %s", p->name, mgmc_last_error());
 }
 
 static void cmd_handle(char **w)
 {
-	struct proto *p;
+	struct proto *p = proto_new(w[1]);
 	char buf[64] = "";
 
-	if (n_protos == MAX_PROTOS)
-		die("too many protocols");
-	p = &protos[n_protos++];
-	snprintf(p->name, sizeof(p->name), "%s", w[1]);
 	if (w[2][0] == '@') {
 		FILE *f = fopen(w[2] + 1, "r");
 

@@ -328,16 +328,43 @@ void fi_send_v12(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
 	igmp_input(f->g, ifindex, pkt, n);
 }
 
-static uint32_t parse_list(const char *s, uint32_t *v, uint32_t max)
+static struct in6_addr in6(const char *s)
 {
-	char buf[512], *tok, *save = NULL;
-	uint32_t n = 0;
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		memset(&a, 0, sizeof(a));
+	return a;
+}
+
+/* Space-separated addresses of one family (size: 4 or 16 bytes each)
+ * into v, at most max; a bad one is the unspecified address. */
+static uint32_t parse_addrs(const char *s, void *v, size_t size, uint32_t max)
+{
+	char buf[2048], *tok, *save = NULL;
+	uint32_t n = 0, a4;
+	struct in6_addr a6;
 
 	snprintf(buf, sizeof(buf), "%s", s ? s : "");
 	for (tok = strtok_r(buf, " ", &save); tok && n < max;
-	     tok = strtok_r(NULL, " ", &save))
-		v[n++] = A(tok);
+	     tok = strtok_r(NULL, " ", &save)) {
+		uint8_t *at = (uint8_t *)v + size * n++;
+
+		if (size == 4) {
+			a4 = A(tok);
+			memcpy(at, &a4, 4);
+		} else {
+			a6 = in6(tok);
+			memcpy(at, &a6, 16);
+		}
+	}
 	return n;
+}
+
+static uint32_t parse_list(const char *s, uint32_t *v, uint32_t max)
+{
+	return parse_addrs(s, v, sizeof(*v), max);
 }
 
 void fi_send_v3(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
@@ -653,26 +680,9 @@ bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
 
 /* ---- MLD ------------------------------------------------------------- */
 
-static struct in6_addr in6(const char *s)
-{
-	struct in6_addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		memset(&a, 0, sizeof(a));
-	return a;
-}
-
 static uint32_t parse_list6(const char *s, struct in6_addr *v, uint32_t max)
 {
-	char buf[2048], *tok, *save = NULL;
-	uint32_t n = 0;
-
-	snprintf(buf, sizeof(buf), "%s", s ? s : "");
-	for (tok = strtok_r(buf, " ", &save); tok && n < max;
-	     tok = strtok_r(NULL, " ", &save))
-		v[n++] = in6(tok);
-	return n;
+	return parse_addrs(s, v, sizeof(*v), max);
 }
 
 void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p, size_t n)

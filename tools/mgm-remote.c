@@ -224,12 +224,12 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 		       struct mgm_route_info *route)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], c[16], i[IF_NAMESIZE], r[IF_NAMESIZE];
+	char a[16], b[16], c[16], u[16], i[IF_NAMESIZE], r[IF_NAMESIZE];
 	uint32_t pid, cid;
 
 	(void)sm, (void)gm, (void)hdr;
 	out("cb %s rpf %s %s iif %s nh %s up %s hdr %u route %s", p->name,
-	    ip(s, a), ip(g, b), ifn(*iif, i), ip(*nh, c), ip(*up, c), hs,
+	    ip(s, a), ip(g, b), ifn(*iif, i), ip(*nh, c), ip(*up, u), hs,
 	    ifn(route->ifindex, r));
 	/* An mgmd without MGM_IPC_FEAT_ASYNC_CB waits on this answer:
 	 * calls from here fail at once; others serve them. */

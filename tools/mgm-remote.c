@@ -897,34 +897,6 @@ static void cmd_get_mfe_x(char **w)
 		print_mfe_x((const void *)buf);
 }
 
-static void cmd_groups_x(char **w)
-{
-	struct proto *p = proto_arg(w[1]);
-	struct mgm_source_group_x v[2];
-	mgm_handle_t eh = 0;
-	uint32_t r, size, n, total = 0, calls = 0, k;
-	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
-
-	r = mgmc_group_enumeration_start(
-		mc, p->h,
-		strcmp(w[2], "all") ? MGM_ANY_SOURCE : MGM_ALL_SOURCES, &eh);
-	out("%s groups %s start -> %s", p->name, w[2], mgm_strerror(r));
-	if (r != MGM_NO_ERROR)
-		return;
-	do {
-		size = sizeof(v);
-		calls++;
-		r = mgmc_group_enumeration_get_next_x(mc, eh, &size, (void *)v,
-						      &n);
-		for (k = 0; k < n && k < 2; k++, total++)
-			out("%s group %s %s", p->name, xip(&v[k].source, a),
-			    xip(&v[k].group, b));
-	} while (r == MGM_ERROR_MORE_DATA);
-	out("%s groups %s: %u records in %u calls, last %s, end %s", p->name,
-	    w[2], total, calls, mgm_strerror(r),
-	    mgm_strerror(mgmc_group_enumeration_end(mc, eh)));
-}
-
 static void cmd_set_mfe(char **w)
 {
 	struct proto *p = proto_arg(w[1]);
@@ -936,13 +908,18 @@ static void cmd_set_mfe(char **w)
 	    mgm_strerror(mgmc_set_mfe(mc, p->h, &e)));
 }
 
-static void cmd_groups(char **w)
+/* groups (x: groups-x, the family-neutral records, and no probe). */
+static void cmd_groups(char **w, bool x)
 {
 	struct proto *p = proto_arg(w[1]);
-	struct mgm_source_group v[2];
+	union {
+		struct mgm_source_group v4[2];
+		struct mgm_source_group_x x[2];
+	} v;
 	mgm_handle_t eh = 0;
 	uint32_t r, size = 0, n, total = 0, calls = 0, k;
-	char a[16], b[16];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
+	struct mgm_addr sa, ga;
 
 	r = mgmc_group_enumeration_start(
 		mc, p->h,
@@ -950,16 +927,23 @@ static void cmd_groups(char **w)
 	out("%s groups %s start -> %s", p->name, w[2], mgm_strerror(r));
 	if (r != MGM_NO_ERROR)
 		return;
-	r = mgmc_group_enumeration_get_next(mc, eh, &size, NULL, &n);
-	out("%s groups probe -> %s size %u", p->name, mgm_strerror(r), size);
+	if (!x) {
+		r = mgmc_group_enumeration_get_next(mc, eh, &size, NULL, &n);
+		out("%s groups probe -> %s size %u", p->name, mgm_strerror(r),
+		    size);
+	}
 	do {
-		size = sizeof(v);
+		size = x ? sizeof(v.x) : sizeof(v.v4);
 		calls++;
-		r = mgmc_group_enumeration_get_next(mc, eh, &size, (void *)v,
-						    &n);
-		for (k = 0; k < n && k < 2; k++, total++)
-			out("%s group %s %s", p->name, ip(v[k].source, a),
-			    ip(v[k].group, b));
+		r = (x ? mgmc_group_enumeration_get_next_x :
+			 mgmc_group_enumeration_get_next)(mc, eh, &size,
+							  (void *)&v, &n);
+		for (k = 0; k < n && k < 2; k++, total++) {
+			sa = x ? v.x[k].source : mgm_addr4(v.v4[k].source);
+			ga = x ? v.x[k].group : mgm_addr4(v.v4[k].group);
+			out("%s group %s %s", p->name, xip(&sa, a),
+			    xip(&ga, b));
+		}
 	} while (r == MGM_ERROR_MORE_DATA);
 	out("%s groups %s: %u records in %u calls, last %s, end %s", p->name,
 	    w[2], total, calls, mgm_strerror(r),
@@ -1116,7 +1100,7 @@ static void run(char **w, int n)
 		cmd_get_mfe_x(w);
 	} else if (!strcmp(c, "groups-x")) {
 		NEED(3);
-		cmd_groups_x(w);
+		cmd_groups(w, true);
 	} else if (!strcmp(c, "handle")) {
 		NEED(3);
 		cmd_handle(w);
@@ -1211,7 +1195,7 @@ static void run(char **w, int n)
 				    &eh)));
 	} else if (!strcmp(c, "groups")) {
 		NEED(3);
-		cmd_groups(w);
+		cmd_groups(w, false);
 	} else if (!strcmp(c, "stale")) {
 		NEED(3);
 		cmd_stale(w);

@@ -509,16 +509,22 @@ static uint32_t grp_hash(const struct hnode *n)
 static uint32_t mfe_hash(const struct hnode *n)
 {
 	const struct mfe *e = container_of(n, struct mfe, hn);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
 
-	return sg_hash(&e->source, &e->group);
+	return sg_hash(&s, &g);
 }
 
 static int mfe_tree_cmp(const struct avl_node *n, const void *key)
 {
 	const struct mfe *e = container_of(n, struct mfe, an);
 	const struct sgref *k = key;
+	int c;
 
-	return sg_cmp(&e->source, &e->group, k->source, k->group);
+	/* sg_cmp()'s order: family, group, source. */
+	if (e->family != k->group->family)
+		return e->family == MGM_AF_INET ? -1 : 1;
+	c = memcmp(e->grp, k->group->w, sizeof(e->grp));
+	return c ? c : memcmp(e->src, k->source->w, sizeof(e->src));
 }
 
 int mgm_create(const struct mgm_options *opts, struct mgm **out)
@@ -560,7 +566,8 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 	m->mfe_tree.cmp = mfe_tree_cmp;
 	if (htab_init(&m->ifaces, iface_hash) ||
 	    htab_init(&m->ifxs, ifx_hash) || htab_init(&m->membs, memb_hash) ||
-	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash))
+	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash) ||
+	    htab_init(&m->routes, mfe_route_hash))
 		goto fail;
 
 	m->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -634,6 +641,7 @@ void mgm_destroy(struct mgm *m)
 	htab_fini(&m->membs);
 	htab_fini(&m->grps);
 	htab_fini(&m->mfes);
+	htab_fini(&m->routes);
 	ptrset_fini(&m->unsynced);
 	free(m->ptab.s);
 	free(m->etab.s);

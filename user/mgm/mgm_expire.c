@@ -150,6 +150,15 @@ void mfe_set_timeout(struct mgm *m, uint32_t serial,
 /* ------------------------------------------------------------------ */
 /* The idle scan                                                       */
 
+void mfe_dp_counters(struct mgm *m, const struct mfe *e,
+		     struct mgm_dp_mfe_counters *c)
+{
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
+
+	if (!m->ops->mfe_counters || m->ops->mfe_counters(m->dp, &s, &g, c))
+		memset(c, 0, sizeof(*c));
+}
+
 bool mfe_expire_scan(struct mgm *m, uint64_t now)
 {
 	unsigned budget = EXPIRE_BUDGET;
@@ -172,9 +181,7 @@ bool mfe_expire_scan(struct mgm *m, uint64_t now)
 		 * The deadline assumed the last use we knew of; only MFEs
 		 * that may be due cost a datapath lookup.
 		 */
-		if (m->ops->mfe_counters &&
-		    m->ops->mfe_counters(m->dp, &e->source, &e->group, &c))
-			memset(&c, 0, sizeof(c));
+		mfe_dp_counters(m, e, &c);
 		last = c.last_used_ns > e->created_ns ? c.last_used_ns :
 							e->created_ns;
 		if (now < last || now - last < tmo) {

@@ -76,6 +76,7 @@
 #define memb_free_all mgm_i_memb_free_all
 #define memb_remove_all mgm_i_memb_remove_all
 #define mfe_count mgm_i_mfe_count
+#define mfe_dp_counters mgm_i_mfe_dp_counters
 #define mfe_deadline mgm_i_mfe_deadline
 #define mfe_remove mgm_i_mfe_remove
 #define mfe_expire_scan mgm_i_mfe_expire_scan
@@ -100,6 +101,10 @@
 #define mfe_next_deadline mgm_i_mfe_next_deadline
 #define mfe_recompute mgm_i_mfe_recompute
 #define mfe_resync mgm_i_mfe_resync
+#define mfe_route_hash mgm_i_mfe_route_hash
+#define mfe_route_put mgm_i_mfe_route_put
+#define mfe_route_record mgm_i_mfe_route_record
+#define mfe_route_set mgm_i_mfe_route_set
 #define mfe_set_timeout mgm_i_mfe_set_timeout
 #define owner_of mgm_i_owner_of
 #define ptrset_add mgm_i_ptrset_add
@@ -413,34 +418,38 @@ struct mfe_extra {
 
 #define MFE_INLINE_OIFS 2
 
+/*
+ * What an MFE records about its route toward the source (MgmGetMfe's
+ * upstream, route network, prefix length and route protocol).  Nothing
+ * but the records reads it, and MFEs reached by one route share it, so
+ * it is interned (m->routes, counted): an MFE holds a pointer, NULL for
+ * the record of no route (unspecified addresses, 0).
+ */
+struct mfe_route {
+	struct hnode hn;
+	uint32_t refs;
+	uint32_t protocol;
+	uint32_t upstream[4]; /* struct mgm_addr's address bytes */
+	uint32_t network[4];
+	uint8_t plen;
+	uint8_t family;
+};
+
+/*
+ * One MFE (1M of them is the design point: 152 bytes on 64-bit hosts).
+ * (S,G) is held as the address bytes of struct mgm_addr (canonical) with
+ * the family once; mfe_source()/mfe_group() give the API form.  Fields
+ * are ordered by size, so that there are no padding holes.
+ */
 struct mfe {
 	struct hnode hn;
 	struct avl_node an;
-	struct mgm_addr source;
-	struct mgm_addr group;
-	uint32_t iif;
-	uint32_t iif_nh;
-	struct mgm_addr upstream;
-	uint32_t in_if_protocol;
-	uint32_t route_protocol;
-	struct mgm_addr route_network;
-	uint32_t route_plen;
-	uint32_t timeout; /* s; 0: does not age */
+	uint32_t src[4];
+	uint32_t grp[4];
 	uint64_t created_ns;
 	/* Earliest time it can expire: max(created, last use seen) + timeout;
 	 * UINT64_MAX when it does not age. */
 	uint64_t deadline_ns;
-	uint32_t heap_idx;
-	uint32_t serial; /* tells a re-created MFE from the old one */
-	uint16_t n_oifs;
-	uint16_t cap_oifs; /* 0: oifs live in inl[] */
-	/* In m->unsynced: the fast path refused its last update (its oifs
-	 * are still what the fast path holds); retried by mfe_resync(). */
-	bool unsynced;
-	/* In m->negs (o.neg is the link): no oifs, evictable. */
-	bool neg_listed;
-	/* Created negative: has negative_timeout until it gains an oif. */
-	bool short_lived;
 	/* A negative MFE has no oifs: its inline oif space holds its link
 	 * in m->negs (mfe_neg_sync() keeps it right). */
 	union {
@@ -449,11 +458,73 @@ struct mfe {
 		struct dlist neg;
 	} o;
 	struct mfe_extra *extra;
+	struct mfe_route *rt; /* NULL: no route information */
+	uint32_t iif;
+	uint32_t iif_nh;
+	uint32_t in_if_protocol;
+	uint32_t timeout; /* s; 0: does not age */
+	uint32_t heap_idx;
+	uint32_t serial; /* tells a re-created MFE from the old one */
+	uint16_t n_oifs;
+	uint16_t cap_oifs; /* 0: oifs live in inl[] */
+	uint8_t family; /* MGM_AF_INET or MGM_AF_INET6 */
+	/* In m->unsynced: the fast path refused its last update (its oifs
+	 * are still what the fast path holds); retried by mfe_resync(). */
+	bool unsynced;
+	/* In m->negs (o.neg is the link): no oifs, evictable. */
+	bool neg_listed;
+	/* Created negative: has negative_timeout until it gains an oif. */
+	bool short_lived;
 };
 
 static inline struct if_id *mfe_oifs(struct mfe *e)
 {
 	return e->cap_oifs ? e->o.ext : e->o.inl;
+}
+
+/* An address of the MFE's family from its stored bytes. */
+static inline struct mgm_addr mfe_addr(const struct mfe *e, const uint32_t *w)
+{
+	return (struct mgm_addr){ .family = e->family,
+				  .w = { w[0], w[1], w[2], w[3] } };
+}
+
+/* "(S,G)" of an MFE in messages (mgm_mfe.c). */
+#define MFE_NAMELEN (2 * MGM_ADDRSTRLEN + 4)
+
+static inline struct mgm_addr mfe_source(const struct mfe *e)
+{
+	return mfe_addr(e, e->src);
+}
+
+static inline struct mgm_addr mfe_group(const struct mfe *e)
+{
+	return mfe_addr(e, e->grp);
+}
+
+static inline bool mfe_words_eq(const uint32_t *w, const struct mgm_addr *a)
+{
+	return w[0] == a->w[0] && w[1] == a->w[1] && w[2] == a->w[2] &&
+	       w[3] == a->w[3];
+}
+
+static inline uint32_t mfe_fambit(const struct mfe *e)
+{
+	return e->family == MGM_AF_INET6 ? MGM_FAMILY_IPV6 : MGM_FAMILY_IPV4;
+}
+
+/* Is e the MFE of (source, group)? */
+static inline bool mfe_is(const struct mfe *e, const struct mgm_addr *source,
+			  const struct mgm_addr *group)
+{
+	return e->family == group->family && e->family == source->family &&
+	       mfe_words_eq(e->grp, group) && mfe_words_eq(e->src, source);
+}
+
+static inline bool mfe_is_group(const struct mfe *e,
+				const struct mgm_addr *group)
+{
+	return e->family == group->family && mfe_words_eq(e->grp, group);
 }
 
 /* A group enumeration (snapshot). */
@@ -561,6 +632,7 @@ struct mgm {
 	struct dlist protos;
 	uint32_t next_serial;
 	struct htab ifaces, ifxs, membs, grps, mfes;
+	struct htab routes; /* struct mfe_route, interned */
 	struct avl_tree mfe_tree;
 	struct mfe **heap;
 	size_t heap_n, heap_cap;
@@ -731,7 +803,10 @@ uint64_t mfe_deadline(uint64_t base_ns, uint32_t timeout);
 int heap_push(struct mgm *m, struct mfe *e);
 void heap_del(struct mgm *m, struct mfe *e);
 void heap_fix(struct mgm *m, struct mfe *e);
-void mfe_free(struct mfe *e);
+void mfe_free(struct mgm *m, struct mfe *e);
+/* The fast path's counters of e (all 0 if it has none). */
+void mfe_dp_counters(struct mgm *m, const struct mfe *e,
+		     struct mgm_dp_mfe_counters *c);
 /* Expire idle MFEs; true if more are due than one call may handle. */
 bool mfe_expire_scan(struct mgm *m, uint64_t now);
 /* The iif's owner changed: MFE records name the new one. */
@@ -739,6 +814,21 @@ void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc);
 int64_t mfe_next_deadline(struct mgm *m); /* -1: no MFE */
 void mfe_free_all(struct mgm *m);
 size_t mfe_count(struct mgm *m);
+
+/* mgm_mfe_route.c */
+uint32_t mfe_route_hash(const struct hnode *n);
+/*
+ * Record e's route information (addresses of e's family, or unspecified;
+ * plen at most the family's bits): e->rt names the interned record, NULL
+ * for all of them unspecified or 0.  -ENOMEM: e->rt is unchanged.
+ */
+int mfe_route_set(struct mgm *m, struct mfe *e, const struct mgm_addr *up,
+		  const struct mgm_addr *net, uint32_t plen, uint32_t protocol);
+/* Drop e's reference (e->rt becomes NULL). */
+void mfe_route_put(struct mgm *m, struct mfe *e);
+/* The record as MgmGetMfe shows it. */
+void mfe_route_record(const struct mfe *e, struct mgm_addr *up,
+		      struct mgm_addr *net, uint32_t *plen, uint32_t *protocol);
 
 /* mgm_enum.c */
 void genum_free(struct mgm *m, struct genum *e);

@@ -13,14 +13,36 @@
  * glibc's malloc overhead; 1M such MFEs take about 235 MB.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "mgm_int.h"
 
-/* 136 bytes with IPv4 addresses; four of either family add 64. */
-_Static_assert(sizeof(struct mfe) <= 200, "keep struct mfe small");
+/* The layout mgm_int.h describes: no holes, 152 bytes on LP64. */
+_Static_assert(offsetof(struct mfe, src) ==
+		       offsetof(struct mfe, an) + sizeof(struct avl_node),
+	       "struct mfe: no hole");
+_Static_assert(offsetof(struct mfe, iif) ==
+		       offsetof(struct mfe, rt) + sizeof(void *),
+	       "struct mfe: no hole");
+_Static_assert(sizeof(struct mfe) ==
+		       offsetof(struct mfe, short_lived) + sizeof(bool),
+	       "struct mfe: no tail padding");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct mfe) == 152,
+	       "keep struct mfe small");
+
+/* "(S,G)" of an MFE, for messages. */
+static const char *mfe_name(const struct mfe *e, char *buf, size_t size)
+{
+	struct mgm_addr a[2] = { mfe_source(e), mfe_group(e) };
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+
+	snprintf(buf, size, "(%s,%s)", mgm_addr_ntop(&a[0], s, sizeof(s)),
+		 mgm_addr_ntop(&a[1], g, sizeof(g)));
+	return buf;
+}
 
 struct mfe *mfe_find(struct mgm *m, const struct mgm_addr *source,
 		     const struct mgm_addr *group)
@@ -30,7 +52,7 @@ struct mfe *mfe_find(struct mgm *m, const struct mgm_addr *source,
 	for (; n; n = n->next) {
 		struct mfe *e = container_of(n, struct mfe, hn);
 
-		if (addr_eq(&e->source, source) && addr_eq(&e->group, group))
+		if (mfe_is(e, source, group))
 			return e;
 	}
 	return NULL;
@@ -133,17 +155,16 @@ static bool has_receivers(struct mgm *m, const struct mgm_addr *s,
 /* A refused wanted flow is logged once until one is installed again. */
 static void table_full_log(struct mgm *m, const struct mfe *e)
 {
-	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+	char sg[MFE_NAMELEN];
 
 	m->stats.mfes_refused++;
 	if (m->full_logged)
 		return;
 	m->full_logged = true;
 	mgm_logf(m, LOG_ERR,
-		 "MFE table full (%zu entries, none negative): (%s,%s) "
+		 "MFE table full (%zu entries, none negative): %s "
 		 "refused; further refusals are only counted (mfes_refused)",
-		 m->mfes.n, mgm_addr_ntop(&e->source, s, sizeof(s)),
-		 mgm_addr_ntop(&e->group, g, sizeof(g)));
+		 m->mfes.n, mfe_name(e, sg, sizeof(sg)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -240,10 +261,10 @@ static int mfe_compute(struct mgm *m, const struct mfe *e, uint32_t *nout)
 {
 	size_t n = 0, i, k = 0;
 
-	struct mgm_addr any = addr_any(&e->group);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e), any = addr_any(&g);
 
-	if (gather(m, e, grp_find(m, &e->source, &e->group), &n) ||
-	    gather(m, e, grp_find(m, &any, &e->group), &n) ||
+	if (gather(m, e, grp_find(m, &s, &g), &n) ||
+	    gather(m, e, grp_find(m, &any, &g), &n) ||
 	    gather(m, e, grp_find(m, &any, &any), &n))
 		return -ENOMEM;
 	for (i = 0; e->extra && i < e->extra->n_fwd; i++) {
@@ -286,20 +307,19 @@ static uint32_t dp_list(const struct if_id *v, uint32_t n, uint32_t *out)
 static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
 		      uint32_t n, bool quiet)
 {
-	int err =
-		m->ops->mfe_install(m->dp, &e->source, &e->group, e->iif, v, n);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
+	int err = m->ops->mfe_install(m->dp, &s, &g, e->iif, v, n);
 
 	if (err) {
-		char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+		char sg[MFE_NAMELEN];
 
 		m->stats.install_errors++;
 		/* Retries are counted, not logged (once a second each); so
 		 * are refusals of a full table (mgm_stats). */
 		if (m->resyncing || quiet)
 			return err;
-		mgm_logf(m, LOG_ERR, "install (%s,%s) iif %u, %u oifs: %s",
-			 mgm_addr_ntop(&e->source, s, sizeof(s)),
-			 mgm_addr_ntop(&e->group, g, sizeof(g)), e->iif, n,
+		mgm_logf(m, LOG_ERR, "install %s iif %u, %u oifs: %s",
+			 mfe_name(e, sg, sizeof(sg)), e->iif, n,
 			 strerror(-err));
 	}
 	return err;
@@ -342,17 +362,16 @@ static void oifs_store(struct mfe *e, const struct if_id *v, uint32_t n)
 /* The oif-list alerts go to the protocol that owns the MFE's iif. */
 static void push_oif_alert(struct mgm *m, const struct mfe *e, bool join)
 {
-	struct proto *o =
-		owner_of(m, e->iif, e->iif_nh, addr_fambit(&e->group));
 	struct cb_rec r = {
 		.kind = join ? CB_JOIN : CB_PRUNE,
-		.source = e->source,
-		.group = e->group,
+		.source = mfe_source(e),
+		.group = mfe_group(e),
 		.ifindex = e->iif,
 		.nexthop = e->iif_nh,
 		.timeout = e->timeout,
 		.mfe_serial = join ? 0 : e->serial,
 	};
+	struct proto *o = owner_of(m, e->iif, e->iif_nh, mfe_fambit(e));
 
 	if (!o)
 		return;
@@ -403,15 +422,14 @@ static void mfe_mark_unsynced(struct mgm *m, struct mfe *e)
 
 static void mfe_mark_synced(struct mgm *m, struct mfe *e)
 {
-	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+	char sg[MFE_NAMELEN];
 
 	if (!e->unsynced)
 		return;
 	ptrset_del(&m->unsynced, e);
 	e->unsynced = false;
-	mgm_logf(m, LOG_NOTICE, "(%s,%s): the fast path has it again",
-		 mgm_addr_ntop(&e->source, s, sizeof(s)),
-		 mgm_addr_ntop(&e->group, g, sizeof(g)));
+	mgm_logf(m, LOG_NOTICE, "%s: the fast path has it again",
+		 mfe_name(e, sg, sizeof(sg)));
 }
 
 static int mfe_recompute_dp(struct mgm *m, struct mfe *e)
@@ -534,10 +552,11 @@ void mfe_resync(struct mgm *m, uint64_t now)
 void mfe_remove(struct mgm *m, struct mfe *e)
 {
 	const struct if_id *v = mfe_oifs(e);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
 	uint32_t i;
 	int err;
 
-	err = m->ops->mfe_delete(m->dp, &e->source, &e->group);
+	err = m->ops->mfe_delete(m->dp, &s, &g);
 	if (err && err != -ENOENT)
 		mgm_logf(m, LOG_ERR, "datapath delete: %s", strerror(-err));
 	if (e->unsynced)
@@ -550,14 +569,7 @@ void mfe_remove(struct mgm *m, struct mfe *e)
 	heap_del(m, e);
 	avl_remove(&m->mfe_tree, &e->an);
 	htab_remove(&m->mfes, &e->hn);
-	if (e->cap_oifs)
-		free(e->o.ext);
-	if (e->extra) {
-		free(e->extra->dis);
-		free(e->extra->fwd);
-		free(e->extra);
-	}
-	free(e);
+	mfe_free(m, e);
 	m->stats.mfes_deleted++;
 }
 
@@ -608,8 +620,8 @@ void mfe_membership_changed(struct mgm *m, const struct mgm_addr *source,
 	for (; n; n = next) {
 		next = avl_next(n);
 		e = container_of(n, struct mfe, an);
-		if (e->group.family != group->family ||
-		    (!all && !addr_eq(&e->group, group)))
+		if (e->family != group->family ||
+		    (!all && !mfe_is_group(e, group)))
 			break;
 		maybe_recompute(m, e, ifc, added);
 	}
@@ -741,7 +753,8 @@ static int mfe_dis_set(struct mfe *e, const struct proto *p,
 int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
 		      const struct iface *ifc, bool add)
 {
-	bool covered = memb_covers(m, p, ifc, &e->source, &e->group);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
+	bool covered = memb_covers(m, p, ifc, &s, &g);
 	bool had_fwd = mfe_has_forward(e, ifc);
 	struct mfe_extra *x;
 	struct if_id *nv;
@@ -871,6 +884,7 @@ static int contrib_collect(struct mgm *m, const struct mgm_addr *source,
 static void creation_alerts(struct mgm *m, const struct mfe *e,
 			    struct contrib *v, size_t n)
 {
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
 	struct mgm_if_entry *ents = NULL;
 	size_t i, j, k;
 
@@ -889,8 +903,8 @@ static void creation_alerts(struct mgm *m, const struct mfe *e,
 			continue;
 		ran = cb_begin(m, v[i].p, &f);
 		if (ran)
-			v[i].fn(v[i].ctx, &e->source, &e->group, e->iif,
-				e->iif_nh, (uint32_t)(j - i), ents);
+			v[i].fn(v[i].ctx, &s, &g, e->iif, e->iif_nh,
+				(uint32_t)(j - i), ents);
 		cb_end(m, v[i].p, &f, ran, false);
 		for (k = i; k < j; k++)
 			v[k].ent.enabled = ents[k - i].enabled;
@@ -919,8 +933,9 @@ static int mfe_set_disabled(struct mfe *e, const struct contrib *v, size_t n)
 	return 0;
 }
 
-void mfe_free(struct mfe *e)
+void mfe_free(struct mgm *m, struct mfe *e)
 {
+	mfe_route_put(m, e);
 	if (e->cap_oifs)
 		free(e->o.ext);
 	if (e->extra) {
@@ -939,6 +954,7 @@ void mfe_free(struct mfe *e)
  */
 static int mfe_insert(struct mgm *m, struct mfe *e)
 {
+	struct mgm_addr sa = mfe_source(e), ga = mfe_group(e);
 	uint32_t nn, nd, i, tries;
 	int err;
 
@@ -947,13 +963,13 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 			sizeof(*m->dpv)) ||
 	    oifs_reserve(e, nn)) {
 		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
-		mfe_free(e);
+		mfe_free(m, e);
 		return -ENOMEM;
 	}
 	if (!nn) {
 		if (neg_full(m, e->iif) || table_full(m)) {
 			m->stats.negative_refused++;
-			mfe_free(e);
+			mfe_free(m, e);
 			return -ENOSPC;
 		}
 		e->short_lived = true;
@@ -964,12 +980,12 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 		;
 	if (table_full(m)) {
 		table_full_log(m, e);
-		mfe_free(e);
+		mfe_free(m, e);
 		return -ENOSPC;
 	}
 	if (heap_push(m, e)) {
 		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
-		mfe_free(e);
+		mfe_free(m, e);
 		return -ENOMEM;
 	}
 	oifs_store(e, m->oifv, nn);
@@ -992,13 +1008,13 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 			table_full_log(m, e);
 		}
 		heap_del(m, e);
-		mfe_free(e);
+		mfe_free(m, e);
 		return err;
 	}
 	m->full_logged = false;
 	htab_insert(&m->mfes, &e->hn);
 	avl_insert(&m->mfe_tree, &e->an,
-		   &(struct sgref){ .source = &e->source, .group = &e->group });
+		   &(struct sgref){ .source = &sa, .group = &ga });
 	ifx_link(m, e, e->iif);
 	for (i = 0; i < nd; i++)
 		ifx_link(m, e, m->dpv[i]);
@@ -1173,8 +1189,9 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		ret = -ENOMEM;
 		goto out;
 	}
-	e->source = *s;
-	e->group = *g;
+	memcpy(e->src, s->w, sizeof(e->src));
+	memcpy(e->grp, g->w, sizeof(e->grp));
+	e->family = (uint8_t)g->family;
 	e->iif = iif;
 	e->iif_nh = nh;
 	mgm_unlock(m);
@@ -1196,18 +1213,18 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 	}
 	o = owner_of(m, iif, nh, fam);
 	/* What a callback wrote is kept only if it is of this family. */
-	e->upstream = addr_valid(&up) && up.family == g->family ? up :
-								  addr_any(g);
+	if (!addr_valid(&up) || up.family != g->family)
+		up = addr_any(g);
+	if (!addr_valid(&route.network) || route.network.family != g->family)
+		route.network = addr_any(g);
+	if (route.prefix_len > (g->family == MGM_AF_INET ? 32U : 128U))
+		route.prefix_len = 0;
+	if (mfe_route_set(m, e, &up, &route.network, route.prefix_len,
+			  route.protocol)) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	e->in_if_protocol = o ? o->protocol_id : 0;
-	e->route_protocol = route.protocol;
-	e->route_network = addr_valid(&route.network) &&
-					   route.network.family == g->family ?
-				   route.network :
-				   addr_any(g);
-	e->route_plen =
-		route.prefix_len > (g->family == MGM_AF_INET ? 32U : 128U) ?
-			0 :
-			route.prefix_len;
 	e->timeout = m->default_timeout;
 	e->created_ns = mgm_now(m);
 	e->deadline_ns = mfe_deadline(e->created_ns, e->timeout);
@@ -1221,7 +1238,7 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 	e = NULL;
 out:
 	if (e)
-		mfe_free(e);
+		mfe_free(m, e);
 	for (i = 0; i < cn; i++)
 		proto_put(cv[i].p);
 	free(cv);
@@ -1242,7 +1259,7 @@ void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc)
 		    (e->iif_nh != ifc->nexthop &&
 		     iface_find(m, e->iif, e->iif_nh)))
 			continue;
-		o = owner_of(m, e->iif, e->iif_nh, addr_fambit(&e->group));
+		o = owner_of(m, e->iif, e->iif_nh, mfe_fambit(e));
 		e->in_if_protocol = o ? o->protocol_id : 0;
 	}
 }
@@ -1256,7 +1273,7 @@ void mfe_free_all(struct mgm *m)
 			struct hnode *n = m->mfes.b[i];
 
 			m->mfes.b[i] = n->next;
-			mfe_free(container_of(n, struct mfe, hn));
+			mfe_free(m, container_of(n, struct mfe, hn));
 		}
 	}
 	m->heap_n = 0;

@@ -666,7 +666,12 @@ static void test_scale(void)
 		"scale: %d MFEs created in %.0f ms; ~%zu bytes/MFE "
 		"in MGM (2 oifs)\n",
 		n, ms, per);
-	CHECK(per < 400, "memory per MFE %zu bytes", per);
+	/*
+	 * Requested bytes, so exact: ~199 (152 of struct mfe in the slab,
+	 * whose blocks ASan builds allocate with malloc; hash, heap and three
+	 * id sets).  Before issue #14 it was ~284.
+	 */
+	CHECK(per < 240, "memory per MFE %zu bytes", per);
 
 	/* Release an interface all of them use, at ~1 us per dp call. */
 	fake_dp_set_op_cost_ns(fd, 1000);

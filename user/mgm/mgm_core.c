@@ -559,6 +559,7 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 						UINT32_MAX;
 	m->max_mfes = opts->max_mfes;
 	dlist_init(&m->negs);
+	dlist_init(&m->slab.partial);
 	m->log_ctx = opts->log_ctx;
 	m->nonce = nonce_next();
 	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
@@ -618,6 +619,7 @@ void mgm_destroy(struct mgm *m)
 	free(m->cbs);
 	memb_free_all(m);
 	mfe_free_all(m);
+	mfe_slab_fini(m);
 	for (i = 0; m->ifaces.b && i <= m->ifaces.mask; i++) {
 		while (m->ifaces.b[i]) {
 			struct hnode *n = m->ifaces.b[i];
@@ -632,7 +634,7 @@ void mgm_destroy(struct mgm *m)
 			struct ifx *x = container_of(n, struct ifx, hn);
 
 			m->ifxs.b[i] = n->next;
-			ptrset_fini(&x->mfes);
+			idset_fini(&x->mfes);
 			free(x);
 		}
 	}
@@ -642,7 +644,7 @@ void mgm_destroy(struct mgm *m)
 	htab_fini(&m->grps);
 	htab_fini(&m->mfes);
 	htab_fini(&m->routes);
-	ptrset_fini(&m->unsynced);
+	idset_fini(&m->unsynced);
 	free(m->ptab.s);
 	free(m->etab.s);
 	free(m->heap);

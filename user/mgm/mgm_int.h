@@ -23,6 +23,8 @@
  *              that releasing an interface touches only those MFEs.
  *  - heap:     MFEs by the earliest time they can expire, so the idle scan
  *              asks the datapath only about MFEs that may be due.
+ * MFEs live in a slab (struct mfe_slab), which gives each a 32-bit id:
+ * ifxs, m->unsynced and the heap hold ids (mfe_at()), not pointers.
  *  - grps:     per membership key (source, group), the memberships of all
  *              protocols and a per-protocol count (the join/prune alert
  *              rules count protocols, not interfaces).
@@ -83,7 +85,10 @@
 #define mfe_find mgm_i_mfe_find
 #define mfe_forward_state mgm_i_mfe_forward_state
 #define memb_covers mgm_i_memb_covers
+#define mfe_alloc mgm_i_mfe_alloc
 #define mfe_free mgm_i_mfe_free
+#define mfe_slab_fini mgm_i_mfe_slab_fini
+#define mfe_slot_put mgm_i_mfe_slot_put
 #define mfe_free_all mgm_i_mfe_free_all
 #define mfe_handle_miss mgm_i_mfe_handle_miss
 #define mfe_has_forward mgm_i_mfe_has_forward
@@ -107,12 +112,12 @@
 #define mfe_route_set mgm_i_mfe_route_set
 #define mfe_set_timeout mgm_i_mfe_set_timeout
 #define owner_of mgm_i_owner_of
-#define ptrset_add mgm_i_ptrset_add
-#define ptrset_del mgm_i_ptrset_del
-#define ptrset_fini mgm_i_ptrset_fini
-#define ptrset_has mgm_i_ptrset_has
+#define idset_add mgm_i_idset_add
+#define idset_del mgm_i_idset_del
+#define idset_fini mgm_i_idset_fini
+#define idset_has mgm_i_idset_has
 #define proto_put mgm_i_proto_put
-#define ptrset_snapshot mgm_i_ptrset_snapshot
+#define idset_snapshot mgm_i_idset_snapshot
 #define rpf_owner mgm_i_rpf_owner
 #define sat_add mgm_i_sat_add
 #define slot_alloc mgm_i_slot_alloc
@@ -234,19 +239,22 @@ static inline struct hnode *htab_bucket(const struct htab *t, uint32_t h)
 	return t->b[h & t->mask];
 }
 
-/* Open-addressing set of pointers (linear probing, backward-shift delete). */
-struct ptrset {
-	void **v;
+/*
+ * Open-addressing set of MFE ids (linear probing, backward-shift
+ * delete): 32-bit ids, not pointers, halve the per-ifindex indexes.
+ */
+struct idset {
+	uint32_t *v; /* 0: empty slot */
 	uint32_t cap; /* 0 or a power of two */
 	uint32_t n;
 };
 
-int ptrset_add(struct ptrset *s, void *p);
-void ptrset_del(struct ptrset *s, void *p);
-bool ptrset_has(const struct ptrset *s, const void *p);
-void ptrset_fini(struct ptrset *s);
+int idset_add(struct idset *s, uint32_t id);
+void idset_del(struct idset *s, uint32_t id);
+bool idset_has(const struct idset *s, uint32_t id);
+void idset_fini(struct idset *s);
 /* Copies the members into a fresh array (caller frees); NULL if empty. */
-void **ptrset_snapshot(const struct ptrset *s, uint32_t *n);
+uint32_t *idset_snapshot(const struct idset *s, uint32_t *n);
 
 /* AVL tree with parent pointers (in-order successor without a stack). */
 struct avl_node {
@@ -357,7 +365,7 @@ struct iface {
 struct ifx {
 	struct hnode hn;
 	uint32_t ifindex;
-	struct ptrset mfes; /* MFEs whose iif or an oif has this ifindex */
+	struct idset mfes; /* MFEs (ids) whose iif or an oif has this ifindex */
 	uint32_t n_neg; /* negative MFEs (m->negs) whose iif this is */
 	struct dlist ifaces; /* struct iface.ifx_link */
 };
@@ -527,6 +535,48 @@ static inline bool mfe_is_group(const struct mfe *e,
 	return e->family == group->family && mfe_words_eq(e->grp, group);
 }
 
+/*
+ * Where MFEs live: blocks of MFE_BLK_BYTES, aligned to their size, so
+ * that an MFE's block, hence its id, follows from its address.  No
+ * per-MFE malloc overhead; ids (1..) are 32 bits, which the indexes hold
+ * instead of pointers.  A block is freed when its last MFE goes.
+ */
+#define MFE_BLK_BYTES 65536U
+
+struct mfe_blk {
+	struct dlist link; /* in slab.partial while it has a free slot */
+	struct hnode *free; /* freed slots (struct mfe.hn) */
+	uint32_t index; /* in slab.b */
+	uint32_t used; /* slots in use */
+	uint32_t fresh; /* slots from here on were never used */
+	uint32_t pad;
+	struct mfe e[];
+};
+
+#define MFE_PER_BLK \
+	((MFE_BLK_BYTES - offsetof(struct mfe_blk, e)) / sizeof(struct mfe))
+
+struct mfe_slab {
+	struct mfe_blk **b; /* NULL: a freed block's index */
+	size_t n, cap;
+	struct dlist partial;
+};
+
+static inline struct mfe_blk *mfe_blk_of(const struct mfe *e)
+{
+	return (struct mfe_blk *)((uintptr_t)e &
+				  ~(uintptr_t)(MFE_BLK_BYTES - 1));
+}
+
+static inline uint32_t mfe_id(const struct mfe *e)
+{
+	const struct mfe_blk *b = mfe_blk_of(e);
+
+	return b->index * (uint32_t)MFE_PER_BLK + (uint32_t)(e - b->e) + 1;
+}
+
+static inline struct mfe *mfe_at(const struct mgm *m, uint32_t id);
+
 /* A group enumeration (snapshot). */
 struct genum {
 	uint32_t slot;
@@ -634,13 +684,14 @@ struct mgm {
 	struct htab ifaces, ifxs, membs, grps, mfes;
 	struct htab routes; /* struct mfe_route, interned */
 	struct avl_tree mfe_tree;
-	struct mfe **heap;
+	uint32_t *heap; /* MFE ids, min-heap on deadline_ns */
 	size_t heap_n, heap_cap;
 	uint32_t next_mfe_serial;
 	uint64_t last_scan_ns;
 	bool scanned;
-	/* MFEs the fast path refused to update (struct mfe.unsynced). */
-	struct ptrset unsynced;
+	/* MFEs (ids) the fast path refused to update (struct mfe.unsynced). */
+	struct idset unsynced;
+	struct mfe_slab slab;
 	/* Negative MFEs, oldest first (struct mfe.o.neg): eviction order. */
 	struct dlist negs;
 	uint32_t n_neg;
@@ -662,6 +713,12 @@ struct mgm {
 	uint32_t *dpv;
 	size_t dpv_cap;
 };
+
+static inline struct mfe *mfe_at(const struct mgm *m, uint32_t id)
+{
+	id--;
+	return &m->slab.b[id / MFE_PER_BLK]->e[id % MFE_PER_BLK];
+}
 
 /* ------------------------------------------------------------------ */
 /* mgm_core.c                                                          */
@@ -803,6 +860,11 @@ uint64_t mfe_deadline(uint64_t base_ns, uint32_t timeout);
 int heap_push(struct mgm *m, struct mfe *e);
 void heap_del(struct mgm *m, struct mfe *e);
 void heap_fix(struct mgm *m, struct mfe *e);
+/* A zeroed MFE from the slab (under the lock); NULL: no memory. */
+struct mfe *mfe_alloc(struct mgm *m);
+/* Gives e's slot back (mfe_free() frees what it points to first). */
+void mfe_slot_put(struct mgm *m, struct mfe *e);
+void mfe_slab_fini(struct mgm *m);
 void mfe_free(struct mgm *m, struct mfe *e);
 /* The fast path's counters of e (all 0 if it has none). */
 void mfe_dp_counters(struct mgm *m, const struct mfe *e,

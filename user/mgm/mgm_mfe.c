@@ -4,13 +4,15 @@
  * alerts, install), oif lists recomputed from memberships, the oif-change
  * alerts, FORWARD_STATE, and interface release.
  *
- * Memory per MFE (x86-64): struct mfe is 136 bytes (a 144-byte malloc
- * chunk) with up to MFE_INLINE_OIFS oifs inline; plus a hash bucket and
- * an expiry-heap slot (8 bytes each, tables at least half full), and one
- * pointer-set slot (8 bytes at a load of 3/8 to 3/4) for the iif and for
- * each distinct oif ifindex.  Measured with 100k MFEs of two oifs each
- * (tests/unit/test_mgm_mfe.c): ~220 bytes requested, ~235 bytes with
- * glibc's malloc overhead; 1M such MFEs take about 235 MB.
+ * Memory per MFE (x86-64, issue #14): struct mfe is 152 bytes, in the
+ * slab (mgm_mfe_slab.c: no malloc overhead), with up to MFE_INLINE_OIFS
+ * oifs inline and its route record shared (mgm_mfe_route.c); plus a
+ * hash bucket (8 bytes, the table at least half full), an expiry-heap
+ * slot and one id-set slot for the iif and for each distinct oif
+ * ifindex (4-byte MFE ids; the sets at a load of 3/8 to 3/4).  With
+ * 100k MFEs of two oifs each (tests/unit/test_mgm_mfe.c) about 200
+ * bytes; mgm-bench's figure adds the fast path's userspace table and
+ * glibc's free space left by grown arrays (README, Performance).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -175,7 +177,7 @@ static void ifx_link(struct mgm *m, struct mfe *e, uint32_t ifindex)
 	struct ifx *x = ifx_get(m, ifindex);
 
 	/* Without the index entry a release would miss this MFE: say so. */
-	if (!x || ptrset_add(&x->mfes, e))
+	if (!x || idset_add(&x->mfes, mfe_id(e)))
 		mgm_logf(m, LOG_ERR, "out of memory indexing MFE on if %u",
 			 ifindex);
 }
@@ -186,7 +188,7 @@ static void ifx_unlink(struct mgm *m, struct mfe *e, uint32_t ifindex)
 
 	if (!x)
 		return;
-	ptrset_del(&x->mfes, e);
+	idset_del(&x->mfes, mfe_id(e));
 	ifx_put(m, x);
 }
 
@@ -405,7 +407,7 @@ static void mfe_mark_unsynced(struct mgm *m, struct mfe *e)
 {
 	if (e->unsynced)
 		return;
-	if (ptrset_add(&m->unsynced, e)) {
+	if (idset_add(&m->unsynced, mfe_id(e))) {
 		mgm_logf(m, LOG_ERR,
 			 "out of memory: an MFE refused by the "
 			 "fast path will not be retried");
@@ -426,7 +428,7 @@ static void mfe_mark_synced(struct mgm *m, struct mfe *e)
 
 	if (!e->unsynced)
 		return;
-	ptrset_del(&m->unsynced, e);
+	idset_del(&m->unsynced, mfe_id(e));
 	e->unsynced = false;
 	mgm_logf(m, LOG_NOTICE, "%s: the fast path has it again",
 		 mfe_name(e, sg, sizeof(sg)));
@@ -533,10 +535,10 @@ void mfe_resync(struct mgm *m, uint64_t now)
 	if (m->resync_pos >= cap)
 		m->resync_pos = 0;
 	for (i = 0; i < cap && k < budget; i++) {
-		struct mfe *e = m->unsynced.v[(m->resync_pos + i) & (cap - 1)];
+		uint32_t id = m->unsynced.v[(m->resync_pos + i) & (cap - 1)];
 
-		if (e)
-			v[k++] = e;
+		if (id)
+			v[k++] = mfe_at(m, id);
 	}
 	m->resync_pos = (m->resync_pos + i) & (cap - 1);
 	/* Recomputing one MFE never deletes another: v stays valid. */
@@ -560,7 +562,7 @@ void mfe_remove(struct mgm *m, struct mfe *e)
 	if (err && err != -ENOENT)
 		mgm_logf(m, LOG_ERR, "datapath delete: %s", strerror(-err));
 	if (e->unsynced)
-		ptrset_del(&m->unsynced, e);
+		idset_del(&m->unsynced, mfe_id(e));
 	mfe_neg_unlink(m, e);
 	ifx_unlink(m, e, e->iif);
 	for (i = 0; i < e->n_oifs; i++)
@@ -681,15 +683,15 @@ void mfe_interface_released(struct mgm *m, struct iface *ifc, bool full)
 {
 	struct ifx *x = ifx_find(m, ifc->ifindex);
 	struct avl_node *n, *next;
-	void **v;
-	uint32_t cnt, i;
+	uint32_t cnt, i, *v;
 
 	if (!x || !x->mfes.n)
 		return;
-	v = ptrset_snapshot(&x->mfes, &cnt);
+	v = idset_snapshot(&x->mfes, &cnt);
 	if (v) {
+		/* Releasing one MFE never frees another: the ids stay. */
 		for (i = 0; i < cnt; i++)
-			released_one(m, v[i], ifc, full);
+			released_one(m, mfe_at(m, v[i]), ifc, full);
 		free(v);
 		return;
 	}
@@ -943,7 +945,7 @@ void mfe_free(struct mgm *m, struct mfe *e)
 		free(e->extra->fwd);
 		free(e->extra);
 	}
-	free(e);
+	mfe_slot_put(m, e);
 }
 
 /*
@@ -1172,8 +1174,8 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		cb_end(m, rp, &f, ran, true);
 	}
 
-	e = calloc(1, sizeof(*e));
 	mgm_lock(m, &q);
+	e = mfe_alloc(m);
 	if (!e) {
 		ret = -ENOMEM;
 		goto out;
@@ -1252,7 +1254,7 @@ void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc)
 	uint32_t i;
 
 	for (i = 0; x && i < x->mfes.cap; i++) {
-		struct mfe *e = x->mfes.v[i];
+		struct mfe *e = x->mfes.v[i] ? mfe_at(m, x->mfes.v[i]) : NULL;
 		const struct proto *o;
 
 		if (!e || e->iif != ifc->ifindex ||

@@ -213,14 +213,14 @@ void htab_remove(struct htab *t, struct hnode *n)
 /* ------------------------------------------------------------------ */
 /* Pointer set                                                         */
 
-static uint32_t ptr_hash(const void *p)
+static uint32_t id_hash(uint32_t id)
 {
-	return mgm_hash((uintptr_t)p, 0);
+	return mgm_hash(id, 0);
 }
 
-static int ptrset_resize(struct ptrset *s, uint32_t ncap)
+static int idset_resize(struct idset *s, uint32_t ncap)
 {
-	void **nv = calloc(ncap, sizeof(*nv));
+	uint32_t *nv = calloc(ncap, sizeof(*nv));
 	uint32_t i;
 
 	if (!nv)
@@ -230,7 +230,7 @@ static int ptrset_resize(struct ptrset *s, uint32_t ncap)
 
 		if (!s->v[i])
 			continue;
-		j = ptr_hash(s->v[i]) & (ncap - 1);
+		j = id_hash(s->v[i]) & (ncap - 1);
 		while (nv[j])
 			j = (j + 1) & (ncap - 1);
 		nv[j] = s->v[i];
@@ -241,73 +241,73 @@ static int ptrset_resize(struct ptrset *s, uint32_t ncap)
 	return 0;
 }
 
-bool ptrset_has(const struct ptrset *s, const void *p)
+bool idset_has(const struct idset *s, uint32_t id)
 {
 	uint32_t j;
 
 	if (!s->cap)
 		return false;
-	for (j = ptr_hash(p) & (s->cap - 1); s->v[j];
+	for (j = id_hash(id) & (s->cap - 1); s->v[j];
 	     j = (j + 1) & (s->cap - 1))
-		if (s->v[j] == p)
+		if (s->v[j] == id)
 			return true;
 	return false;
 }
 
-int ptrset_add(struct ptrset *s, void *p)
+int idset_add(struct idset *s, uint32_t id)
 {
 	uint32_t j;
 
 	/* Keep the load under 3/4 so probe sequences stay short. */
 	if ((s->n + 1) * 4 > s->cap * 3) {
-		int err = ptrset_resize(s, s->cap ? s->cap * 2 : 8);
+		int err = idset_resize(s, s->cap ? s->cap * 2 : 8);
 
 		if (err)
 			return err;
 	}
-	for (j = ptr_hash(p) & (s->cap - 1); s->v[j];
+	for (j = id_hash(id) & (s->cap - 1); s->v[j];
 	     j = (j + 1) & (s->cap - 1))
-		if (s->v[j] == p)
+		if (s->v[j] == id)
 			return 0;
-	s->v[j] = p;
+	s->v[j] = id;
 	s->n++;
 	return 0;
 }
 
-void ptrset_del(struct ptrset *s, void *p)
+void idset_del(struct idset *s, uint32_t id)
 {
 	uint32_t mask = s->cap - 1, i, j;
 
 	if (!s->cap)
 		return;
-	for (i = ptr_hash(p) & mask; s->v[i]; i = (i + 1) & mask)
-		if (s->v[i] == p)
+	for (i = id_hash(id) & mask; s->v[i]; i = (i + 1) & mask)
+		if (s->v[i] == id)
 			break;
 	if (!s->v[i])
 		return;
 	/* Backward-shift deletion: no tombstones, lookups stay exact. */
-	s->v[i] = NULL;
+	s->v[i] = 0;
 	s->n--;
 	for (j = (i + 1) & mask; s->v[j]; j = (j + 1) & mask) {
-		uint32_t k = ptr_hash(s->v[j]) & mask;
+		uint32_t k = id_hash(s->v[j]) & mask;
 
 		/* Move v[j] into the hole unless its home lies in (i, j]. */
 		if ((j > i && (k <= i || k > j)) ||
 		    (j < i && k <= i && k > j)) {
 			s->v[i] = s->v[j];
-			s->v[j] = NULL;
+			s->v[j] = 0;
 			i = j;
 		}
 	}
 	if (s->n == 0) {
-		ptrset_fini(s);
+		idset_fini(s);
 	} else if (s->cap > 8 && s->n * 8 < s->cap) {
 		/* Failure to shrink is harmless. */
-		(void)ptrset_resize(s, s->cap / 2);
+		(void)idset_resize(s, s->cap / 2);
 	}
 }
 
-void ptrset_fini(struct ptrset *s)
+void idset_fini(struct idset *s)
 {
 	free(s->v);
 	s->v = NULL;
@@ -315,9 +315,9 @@ void ptrset_fini(struct ptrset *s)
 	s->n = 0;
 }
 
-void **ptrset_snapshot(const struct ptrset *s, uint32_t *n)
+uint32_t *idset_snapshot(const struct idset *s, uint32_t *n)
 {
-	void **v;
+	uint32_t *v;
 	uint32_t i, k = 0;
 
 	*n = 0;

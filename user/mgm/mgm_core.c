@@ -514,6 +514,16 @@ static uint32_t mfe_hash(const struct hnode *n)
 	return sg_hash(&s, &g);
 }
 
+static struct avl_node *mfe_tree_at(const struct avl_tree *t, uint32_t id)
+{
+	return &mfe_at(container_of(t, struct mgm, mfe_tree), id)->an;
+}
+
+static uint32_t mfe_tree_id(const struct avl_node *n)
+{
+	return mfe_id(container_of(n, struct mfe, an));
+}
+
 static int mfe_tree_cmp(const struct avl_node *n, const void *key)
 {
 	const struct mfe *e = container_of(n, struct mfe, an);
@@ -565,6 +575,8 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
 	dlist_init(&m->protos);
 	m->mfe_tree.cmp = mfe_tree_cmp;
+	m->mfe_tree.at = mfe_tree_at;
+	m->mfe_tree.id = mfe_tree_id;
 	if (htab_init(&m->ifaces, iface_hash) ||
 	    htab_init(&m->ifxs, ifx_hash) || htab_init(&m->membs, memb_hash) ||
 	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash) ||

@@ -256,23 +256,29 @@ void idset_fini(struct idset *s);
 /* Copies the members into a fresh array (caller frees); NULL if empty. */
 uint32_t *idset_snapshot(const struct idset *s, uint32_t *n);
 
-/* AVL tree with parent pointers (in-order successor without a stack). */
+/*
+ * AVL tree with parent links (in-order successor without a stack).  Links
+ * are 32-bit ids of the nodes, not pointers (16-byte nodes): t->at() and
+ * t->id() map them; 0 is no node.
+ */
 struct avl_node {
-	struct avl_node *l, *r, *p;
-	int h;
+	uint32_t l, r, p;
+	uint32_t h;
 };
 
 struct avl_tree {
-	struct avl_node *root;
+	uint32_t root;
 	/* <0, 0, >0: n's key before, equal to, after key */
 	int (*cmp)(const struct avl_node *n, const void *key);
+	struct avl_node *(*at)(const struct avl_tree *t, uint32_t id);
+	uint32_t (*id)(const struct avl_node *n);
 };
 
 /* key: n's own key, in the form cmp takes. */
 void avl_insert(struct avl_tree *t, struct avl_node *n, const void *key);
 void avl_remove(struct avl_tree *t, struct avl_node *n);
 struct avl_node *avl_first(const struct avl_tree *t);
-struct avl_node *avl_next(const struct avl_node *n);
+struct avl_node *avl_next(const struct avl_tree *t, const struct avl_node *n);
 /* First node whose key is > k (strict) or >= k. */
 struct avl_node *avl_upper_bound(const struct avl_tree *t, const void *k);
 struct avl_node *avl_lower_bound(const struct avl_tree *t, const void *k);
@@ -444,7 +450,7 @@ struct mfe_route {
 };
 
 /*
- * One MFE (1M of them is the design point: 152 bytes on 64-bit hosts).
+ * One MFE (1M of them is the design point: 136 bytes on 64-bit hosts).
  * (S,G) is held as the address bytes of struct mgm_addr (canonical) with
  * the family once; mfe_source()/mfe_group() give the API form.  Fields
  * are ordered by size, so that there are no padding holes.

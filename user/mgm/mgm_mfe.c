@@ -4,13 +4,13 @@
  * alerts, install), oif lists recomputed from memberships, the oif-change
  * alerts, FORWARD_STATE, and interface release.
  *
- * Memory per MFE (x86-64, issue #14): struct mfe is 152 bytes, in the
+ * Memory per MFE (x86-64, issue #14): struct mfe is 136 bytes, in the
  * slab (mgm_mfe_slab.c: no malloc overhead), with up to MFE_INLINE_OIFS
  * oifs inline and its route record shared (mgm_mfe_route.c); plus a
  * hash bucket (8 bytes, the table at least half full), an expiry-heap
  * slot and one id-set slot for the iif and for each distinct oif
  * ifindex (4-byte MFE ids; the sets at a load of 3/8 to 3/4).  With
- * 100k MFEs of two oifs each (tests/unit/test_mgm_mfe.c) about 200
+ * 100k MFEs of two oifs each (tests/unit/test_mgm_mfe.c) about 185
  * bytes; mgm-bench's figure adds the fast path's userspace table and
  * glibc's free space left by grown arrays (README, Performance).
  */
@@ -22,7 +22,7 @@
 
 #include "mgm_int.h"
 
-/* The layout mgm_int.h describes: no holes, 152 bytes on LP64. */
+/* The layout mgm_int.h describes: no holes, 136 bytes on LP64. */
 _Static_assert(offsetof(struct mfe, src) ==
 		       offsetof(struct mfe, an) + sizeof(struct avl_node),
 	       "struct mfe: no hole");
@@ -32,7 +32,7 @@ _Static_assert(offsetof(struct mfe, iif) ==
 _Static_assert(sizeof(struct mfe) ==
 		       offsetof(struct mfe, short_lived) + sizeof(bool),
 	       "struct mfe: no tail padding");
-_Static_assert(sizeof(void *) != 8 || sizeof(struct mfe) == 152,
+_Static_assert(sizeof(void *) != 8 || sizeof(struct mfe) == 136,
 	       "keep struct mfe small");
 
 /* "(S,G)" of an MFE, for messages. */
@@ -620,7 +620,7 @@ void mfe_membership_changed(struct mgm *m, const struct mgm_addr *source,
 	n = avl_lower_bound(&m->mfe_tree,
 			    &(struct sgref){ .source = &any, .group = group });
 	for (; n; n = next) {
-		next = avl_next(n);
+		next = avl_next(&m->mfe_tree, n);
 		e = container_of(n, struct mfe, an);
 		if (e->family != group->family ||
 		    (!all && !mfe_is_group(e, group)))
@@ -697,7 +697,7 @@ void mfe_interface_released(struct mgm *m, struct iface *ifc, bool full)
 	}
 	/* No memory for the snapshot: walk the whole table instead. */
 	for (n = avl_first(&m->mfe_tree); n; n = next) {
-		next = avl_next(n);
+		next = avl_next(&m->mfe_tree, n);
 		released_one(m, container_of(n, struct mfe, an), ifc, full);
 	}
 }
@@ -1279,7 +1279,7 @@ void mfe_free_all(struct mgm *m)
 		}
 	}
 	m->heap_n = 0;
-	m->mfe_tree.root = NULL;
+	m->mfe_tree.root = 0;
 	dlist_init(&m->negs);
 	m->n_neg = 0;
 }

@@ -240,7 +240,7 @@ static uint32_t get_many(struct mgm *m, const struct sgref *start, bool next,
 	n = next ? avl_upper_bound(&m->mfe_tree, start) :
 		   avl_first(&m->mfe_tree);
 	now = mgm_now(m);
-	for (; n; n = avl_next(n)) {
+	for (; n; n = avl_next(&m->mfe_tree, n)) {
 		struct mfe *e = container_of(n, struct mfe, an);
 
 		if (k != REC_X && e->family != MGM_AF_INET) {

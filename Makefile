@@ -188,7 +188,7 @@ $(OUT)/mcbench $(OUT)/mgm-bench $(OUT)/kmirror-bench: $(OUT)/%: tools/%.c $(BENC
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(filter %.o,$^) $(OUT)/libmgm.a $(if $(CLIENT_SRCS),$(OUT)/libmgmclient.a) $(LDLIBS)
 
-$(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(OUT)/libmgm-san.a $(HDRS) tests/check.h $(CLIENT_SRCS)
+$(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(wildcard tests/unit/*.h) $(OUT)/libmgm-san.a $(HDRS) tests/check.h $(CLIENT_SRCS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(UNIT_HELP) $(OUT)/libmgm-san.a $(LDLIBS)

@@ -27,6 +27,9 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
 FUZZ_CFLAGS  := $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 		-Wno-gnu -Itests -Itests/unit
 FUZZ_LIB     := $(OUT)/fuzz/libmgm-fuzz.a
+# Headers of the harnesses and the fakes they link.
+FUZZ_HDRS    := tests/fuzz/fuzz_pkt.h tests/unit/fake_dp.h \
+		tests/unit/fake_igmp_io.h
 
 # What each harness links besides itself and the MGM core + protocols.
 FUZZ_EXTRA_mgmd    := user/mgmd/cmd.c user/mgmd/config.c user/mgmd/metrics.c \
@@ -42,7 +45,7 @@ FUZZ_EXTRA_mld     :=
 
 all: $(FUZZ_REPLAYS)
 
-$(OUT)/fuzz/obj/%.o: %.c $(HDRS) tests/unit/fake_dp.h tests/unit/fake_igmp_io.h
+$(OUT)/fuzz/obj/%.o: %.c $(HDRS) $(FUZZ_HDRS)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
@@ -56,7 +59,7 @@ $(OUT)/fuzz/fuzz_$(1): $(patsubst %.c,$(OUT)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c
 	$$(call msg,LD-FUZZ,$$@)
 	$$(Q)$$(CLANG) $$(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^ $$(LDLIBS)
 
-$(OUT)/tests/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $(FUZZ_EXTRA_$(1)) $(OUT)/libmgm-san.a $(HDRS) tests/unit/fake_dp.h tests/unit/fake_igmp_io.h
+$(OUT)/tests/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $(FUZZ_EXTRA_$(1)) $(OUT)/libmgm-san.a $(HDRS) $(FUZZ_HDRS)
 	$$(call msg,CC-SAN,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS) -O1 $$(SAN) -Itests -Itests/unit -o $$@ \

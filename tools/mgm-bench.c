@@ -277,8 +277,9 @@ int main(int argc, char **argv)
 	b.o1 = if_nametoindex("o1");
 	b.o2 = if_nametoindex("o2");
 
-	/* Installs per second and memory per MFE. */
-	bench_open(&b, 262144);
+	/* Installs per second and memory per MFE (a table big enough for
+	 * --entries and the latency samples). */
+	bench_open(&b, n + samples > 262144 ? n + samples : 262144);
 	rss0 = rss_kb();
 	t = create_flows(&b, n, &td);
 	rss1 = rss_kb();

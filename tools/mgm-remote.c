@@ -86,8 +86,8 @@ struct proto {
 	int n_ifs;
 	bool x; /* family-neutral (proto-x) */
 	struct {
-		uint32_t ifindex, group;
-		struct mgm_addr gx; /* x: the group, family 0 for any */
+		uint32_t ifindex;
+		struct mgm_addr gx; /* the group, family 0 for any */
 	} dis[MAX_IFS];
 	int n_dis;
 	int slow_ms;
@@ -224,12 +224,12 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 		       struct mgm_route_info *route)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], c[16], i[IF_NAMESIZE], r[IF_NAMESIZE];
+	char a[16], b[16], c[16], u[16], i[IF_NAMESIZE], r[IF_NAMESIZE];
 	uint32_t pid, cid;
 
 	(void)sm, (void)gm, (void)hdr;
 	out("cb %s rpf %s %s iif %s nh %s up %s hdr %u route %s", p->name,
-	    ip(s, a), ip(g, b), ifn(*iif, i), ip(*nh, c), ip(*up, c), hs,
+	    ip(s, a), ip(g, b), ifn(*iif, i), ip(*nh, c), ip(*up, u), hs,
 	    ifn(route->ifindex, r));
 	/* An mgmd without MGM_IPC_FEAT_ASYNC_CB waits on this answer:
 	 * calls from here fail at once; others serve them. */
@@ -247,130 +247,29 @@ static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 	return 0;
 }
 
-static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
-			    struct mgm_if_entry *oifs)
+/* DISABLE_IGMP, ENABLE_IGMP: no address, for both kinds of protocol. */
+static uint32_t cb_igmp(void *ctx, const char *what, uint32_t ifindex,
+			uint32_t nh)
 {
-	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE], list[256] = "", dis[256] = "";
-	uint32_t k;
-	int d;
+	char i[IF_NAMESIZE];
 
-	(void)sm, (void)gm, (void)nh;
-	for (k = 0; k < n; k++) {
-		snprintf(list + strlen(list), sizeof(list) - strlen(list),
-			 " %s%s", ifn(oifs[k].ifindex, i),
-			 oifs[k].igmp ? "(igmp)" : "");
-		for (d = 0; d < p->n_dis; d++) {
-			if (p->dis[d].ifindex != oifs[k].ifindex ||
-			    (p->dis[d].group && p->dis[d].group != g))
-				continue;
-			oifs[k].enabled = 0;
-			snprintf(dis + strlen(dis), sizeof(dis) - strlen(dis),
-				 " %s", ifn(oifs[k].ifindex, i));
-		}
-	}
-	out("cb %s creation %s %s iif %s oifs%s%s%s", p->name, ip(s, a),
-	    ip(g, b), ifn(iif, i), list, *dis ? " disabled" : "", dis);
-	slow(p);
-	return 0;
-}
-
-static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			 uint32_t gm, uint32_t ifindex, uint32_t nh,
-			 int32_t del, uint32_t *timeout)
-{
-	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
-
-	(void)sm, (void)gm, (void)nh;
-	out("cb %s prune %s %s if %s member_delete %d timeout %u", p->name,
-	    ip(s, a), ip(g, b), ifn(ifindex, i), del, *timeout);
-	if (p->prune_timeout)
-		*timeout = p->prune_timeout;
-	slow(p);
-	return 0;
-}
-
-static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			uint32_t gm, int32_t upd)
-{
-	struct proto *p = ctx;
-	char a[16], b[16];
-
-	(void)sm, (void)gm;
-	out("cb %s join %s %s member_update %d", p->name, ip(s, a), ip(g, b),
-	    upd);
-	if (p->nest_if)
-		owner(p->nest_if);
-	return 0;
-}
-
-static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
-			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
-{
-	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
-
-	(void)nh, (void)hdr;
-	out("cb %s wrong_if %s %s if %s hdr %u", p->name, ip(s, a), ip(g, b),
-	    ifn(ifx, i), hs);
-	return 0;
-}
-
-static void cb_local(struct proto *p, const char *what, uint32_t s, uint32_t g,
-		     uint32_t ifindex)
-{
-	char a[16], b[16], i[IF_NAMESIZE];
-
-	out("cb %s %s %s %s if %s", p->name, what, ip(s, a), ip(g, b),
+	(void)nh;
+	out("cb %s %s if %s", ((struct proto *)ctx)->name, what,
 	    ifn(ifindex, i));
-	if (p->nest_if)
-		owner(p->nest_if);
-}
-
-static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			      uint32_t gm, uint32_t ifindex, uint32_t nh)
-{
-	(void)sm, (void)gm, (void)nh;
-	cb_local(ctx, "local_join", s, g, ifindex);
-	return 0;
-}
-
-static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			       uint32_t gm, uint32_t ifindex, uint32_t nh)
-{
-	(void)sm, (void)gm, (void)nh;
-	cb_local(ctx, "local_leave", s, g, ifindex);
 	return 0;
 }
 
 static uint32_t cb_disable(void *ctx, uint32_t ifindex, uint32_t nh)
 {
-	char i[IF_NAMESIZE];
-
-	(void)nh;
-	out("cb %s disable_igmp if %s", ((struct proto *)ctx)->name,
-	    ifn(ifindex, i));
-	return 0;
+	return cb_igmp(ctx, "disable_igmp", ifindex, nh);
 }
 
 static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nh)
 {
-	char i[IF_NAMESIZE];
-
-	(void)nh;
-	out("cb %s enable_igmp if %s", ((struct proto *)ctx)->name,
-	    ifn(ifindex, i));
-	return 0;
+	return cb_igmp(ctx, "enable_igmp", ifindex, nh);
 }
 
 /* ---- the family-neutral callbacks (proto-x): the same lines ----------- */
-
-static bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
-{
-	return a->family == b->family && !memcmp(a->v6, b->v6, 16);
-}
 
 static uint32_t cbx_rpf(void *ctx, const struct mgm_addr *s,
 			const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
@@ -386,7 +285,7 @@ static uint32_t cbx_rpf(void *ctx, const struct mgm_addr *s,
 	    xip(s, a), xip(g, b), ifn(*iif, i), *nh, xip(up, c), hs,
 	    ifn(route->ifindex, r), route->prefix_len);
 	slow(p);
-	if (p->rpf_if && (!p->rpf_gx.family || addr_eq(&p->rpf_gx, g))) {
+	if (p->rpf_if && (!p->rpf_gx.family || mgm_addr_eq(&p->rpf_gx, g))) {
 		*iif = p->rpf_if;
 		*nh = 0;
 		out("%s rpf answer %s %s iif %s", p->name, xip(s, a), xip(g, b),
@@ -412,7 +311,8 @@ static uint32_t cbx_creation(void *ctx, const struct mgm_addr *s,
 			 oifs[k].igmp ? "(igmp)" : "");
 		for (d = 0; d < p->n_dis; d++) {
 			if (p->dis[d].ifindex != oifs[k].ifindex ||
-			    (p->dis[d].gx.family && !addr_eq(&p->dis[d].gx, g)))
+			    (p->dis[d].gx.family &&
+			     !mgm_addr_eq(&p->dis[d].gx, g)))
 				continue;
 			oifs[k].enabled = 0;
 			snprintf(dis + strlen(dis), sizeof(dis) - strlen(dis),
@@ -495,6 +395,63 @@ static uint32_t cbx_local_leave(void *ctx, const struct mgm_addr *s,
 	(void)nh;
 	cbx_local(ctx, "local_leave", s, g, ifindex);
 	return 0;
+}
+
+/* ---- the IPv4 callbacks but RPF (proto): the lines above ------------- */
+
+static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
+			    struct mgm_if_entry *oifs)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_creation(ctx, &sa, &ga, iif, nh, n, oifs);
+}
+
+static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			 uint32_t gm, uint32_t ifindex, uint32_t nh,
+			 int32_t del, uint32_t *timeout)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_prune(ctx, &sa, &ga, ifindex, nh, del, timeout);
+}
+
+static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			uint32_t gm, int32_t upd)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_join(ctx, &sa, &ga, upd);
+}
+
+static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
+			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	return cbx_wrong_if(ctx, &sa, &ga, ifx, nh, hs, hdr);
+}
+
+static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			      uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_local_join(ctx, &sa, &ga, ifindex, nh);
+}
+
+static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			       uint32_t gm, uint32_t ifindex, uint32_t nh)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+
+	(void)sm, (void)gm;
+	return cbx_local_leave(ctx, &sa, &ga, ifindex, nh);
 }
 
 static void on_shutdown(void *arg, mgm_handle_t h, uint32_t reason)
@@ -600,6 +557,32 @@ static void owner(uint32_t ifindex)
 	    cid);
 }
 
+/* A new protocol slot called name (proto, proto-x, handle). */
+static struct proto *proto_new(const char *name)
+{
+	struct proto *p;
+
+	if (n_protos == MAX_PROTOS)
+		die("too many protocols");
+	p = &protos[n_protos++];
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return p;
+}
+
+/* A protocol id: "igmp" or a number. */
+static uint32_t proto_id(const char *s)
+{
+	return !strcmp(s, "igmp") ? MGM_MS_IP_IGMP :
+				    (uint32_t)strtoul(s, NULL, 0);
+}
+
+static void registered(struct proto *p, uint32_t r)
+{
+	p->registered = r == MGM_NO_ERROR;
+	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
+	    (unsigned long long)p->h);
+}
+
 static void cmd_proto(char **w)
 {
 	struct mgm_protocol_config cfg = {
@@ -613,20 +596,13 @@ static void cmd_proto(char **w)
 		.disable_igmp = cb_disable,
 		.enable_igmp = cb_enable,
 	};
-	struct proto *p;
-	uint32_t id, r;
+	struct proto *p = proto_new(w[1]);
+	uint32_t r;
 
-	if (n_protos == MAX_PROTOS)
-		die("too many protocols");
-	p = &protos[n_protos++];
-	snprintf(p->name, sizeof(p->name), "%s", w[1]);
-	id = !strcmp(w[2], "igmp") ? MGM_MS_IP_IGMP :
-				     (uint32_t)strtoul(w[2], NULL, 0);
 	cfg.ctx = p;
-	r = mgmc_register_protocol(mc, &cfg, id, (uint32_t)atoi(w[3]), &p->h);
-	p->registered = r == MGM_NO_ERROR;
-	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
-	    (unsigned long long)p->h);
+	r = mgmc_register_protocol(mc, &cfg, proto_id(w[2]),
+				   (uint32_t)atoi(w[3]), &p->h);
+	registered(p, r);
 }
 
 static void cmd_proto_x(char **w, int n)
@@ -643,36 +619,25 @@ static void cmd_proto_x(char **w, int n)
 		.enable_igmp = cb_enable,
 	};
 	const char *fam = n > 4 ? w[4] : "46";
-	struct proto *p;
-	uint32_t id, r;
+	struct proto *p = proto_new(w[1]);
+	uint32_t r;
 
-	if (n_protos == MAX_PROTOS)
-		die("too many protocols");
-	p = &protos[n_protos++];
-	snprintf(p->name, sizeof(p->name), "%s", w[1]);
 	p->x = true;
-	id = !strcmp(w[2], "igmp") ? MGM_MS_IP_IGMP :
-				     (uint32_t)strtoul(w[2], NULL, 0);
 	cfg.ctx = p;
 	cfg.families = (strchr(fam, '4') ? MGM_FAMILY_IPV4 : 0) |
 		       (strchr(fam, '6') ? MGM_FAMILY_IPV6 : 0);
-	r = mgmc_register_protocol_x(mc, &cfg, id, (uint32_t)atoi(w[3]), &p->h);
-	p->registered = r == MGM_NO_ERROR;
-	out("%s register -> %s handle 0x%llx", p->name, mgm_strerror(r),
-	    (unsigned long long)p->h);
+	r = mgmc_register_protocol_x(mc, &cfg, proto_id(w[2]),
+				     (uint32_t)atoi(w[3]), &p->h);
+	registered(p, r);
 	if (r != MGM_NO_ERROR && *mgmc_last_error())
 		out("%s register: %s", p->name, mgmc_last_error());
 }
 
 static void cmd_handle(char **w)
 {
-	struct proto *p;
+	struct proto *p = proto_new(w[1]);
 	char buf[64] = "";
 
-	if (n_protos == MAX_PROTOS)
-		die("too many protocols");
-	p = &protos[n_protos++];
-	snprintf(p->name, sizeof(p->name), "%s", w[1]);
 	if (w[2][0] == '@') {
 		FILE *f = fopen(w[2] + 1, "r");
 
@@ -932,34 +897,6 @@ static void cmd_get_mfe_x(char **w)
 		print_mfe_x((const void *)buf);
 }
 
-static void cmd_groups_x(char **w)
-{
-	struct proto *p = proto_arg(w[1]);
-	struct mgm_source_group_x v[2];
-	mgm_handle_t eh = 0;
-	uint32_t r, size, n, total = 0, calls = 0, k;
-	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
-
-	r = mgmc_group_enumeration_start(
-		mc, p->h,
-		strcmp(w[2], "all") ? MGM_ANY_SOURCE : MGM_ALL_SOURCES, &eh);
-	out("%s groups %s start -> %s", p->name, w[2], mgm_strerror(r));
-	if (r != MGM_NO_ERROR)
-		return;
-	do {
-		size = sizeof(v);
-		calls++;
-		r = mgmc_group_enumeration_get_next_x(mc, eh, &size, (void *)v,
-						      &n);
-		for (k = 0; k < n && k < 2; k++, total++)
-			out("%s group %s %s", p->name, xip(&v[k].source, a),
-			    xip(&v[k].group, b));
-	} while (r == MGM_ERROR_MORE_DATA);
-	out("%s groups %s: %u records in %u calls, last %s, end %s", p->name,
-	    w[2], total, calls, mgm_strerror(r),
-	    mgm_strerror(mgmc_group_enumeration_end(mc, eh)));
-}
-
 static void cmd_set_mfe(char **w)
 {
 	struct proto *p = proto_arg(w[1]);
@@ -971,13 +908,18 @@ static void cmd_set_mfe(char **w)
 	    mgm_strerror(mgmc_set_mfe(mc, p->h, &e)));
 }
 
-static void cmd_groups(char **w)
+/* groups (x: groups-x, the family-neutral records, and no probe). */
+static void cmd_groups(char **w, bool x)
 {
 	struct proto *p = proto_arg(w[1]);
-	struct mgm_source_group v[2];
+	union {
+		struct mgm_source_group v4[2];
+		struct mgm_source_group_x x[2];
+	} v;
 	mgm_handle_t eh = 0;
 	uint32_t r, size = 0, n, total = 0, calls = 0, k;
-	char a[16], b[16];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
+	struct mgm_addr sa, ga;
 
 	r = mgmc_group_enumeration_start(
 		mc, p->h,
@@ -985,16 +927,23 @@ static void cmd_groups(char **w)
 	out("%s groups %s start -> %s", p->name, w[2], mgm_strerror(r));
 	if (r != MGM_NO_ERROR)
 		return;
-	r = mgmc_group_enumeration_get_next(mc, eh, &size, NULL, &n);
-	out("%s groups probe -> %s size %u", p->name, mgm_strerror(r), size);
+	if (!x) {
+		r = mgmc_group_enumeration_get_next(mc, eh, &size, NULL, &n);
+		out("%s groups probe -> %s size %u", p->name, mgm_strerror(r),
+		    size);
+	}
 	do {
-		size = sizeof(v);
+		size = x ? sizeof(v.x) : sizeof(v.v4);
 		calls++;
-		r = mgmc_group_enumeration_get_next(mc, eh, &size, (void *)v,
-						    &n);
-		for (k = 0; k < n && k < 2; k++, total++)
-			out("%s group %s %s", p->name, ip(v[k].source, a),
-			    ip(v[k].group, b));
+		r = (x ? mgmc_group_enumeration_get_next_x :
+			 mgmc_group_enumeration_get_next)(mc, eh, &size,
+							  (void *)&v, &n);
+		for (k = 0; k < n && k < 2; k++, total++) {
+			sa = x ? v.x[k].source : mgm_addr4(v.v4[k].source);
+			ga = x ? v.x[k].group : mgm_addr4(v.v4[k].group);
+			out("%s group %s %s", p->name, xip(&sa, a),
+			    xip(&ga, b));
+		}
 	} while (r == MGM_ERROR_MORE_DATA);
 	out("%s groups %s: %u records in %u calls, last %s, end %s", p->name,
 	    w[2], total, calls, mgm_strerror(r),
@@ -1151,7 +1100,7 @@ static void run(char **w, int n)
 		cmd_get_mfe_x(w);
 	} else if (!strcmp(c, "groups-x")) {
 		NEED(3);
-		cmd_groups_x(w);
+		cmd_groups(w, true);
 	} else if (!strcmp(c, "handle")) {
 		NEED(3);
 		cmd_handle(w);
@@ -1189,17 +1138,18 @@ static void run(char **w, int n)
 		owner(if_arg(w[1]));
 	} else if (!strcmp(c, "disable")) {
 		struct proto *p;
+		uint32_t g4;
 
 		NEED(3);
 		p = proto_arg(w[1]);
 		if (p->n_dis == MAX_IFS)
 			die("too many");
 		p->dis[p->n_dis].ifindex = if_arg(w[2]);
-		if (p->x)
-			p->dis[p->n_dis].gx = n > 3 ? xaddr_arg(w[3], 0) :
-						      (struct mgm_addr){ 0 };
-		else
-			p->dis[p->n_dis].group = n > 3 ? addr_arg(w[3]) : 0;
+		p->dis[p->n_dis].gx = (struct mgm_addr){ 0 };
+		if (p->x && n > 3)
+			p->dis[p->n_dis].gx = xaddr_arg(w[3], 0);
+		else if (n > 3 && (g4 = addr_arg(w[3])))
+			p->dis[p->n_dis].gx = mgm_addr4(g4);
 		p->n_dis++;
 	} else if (!strcmp(c, "slow")) {
 		NEED(3);
@@ -1245,7 +1195,7 @@ static void run(char **w, int n)
 				    &eh)));
 	} else if (!strcmp(c, "groups")) {
 		NEED(3);
-		cmd_groups(w);
+		cmd_groups(w, false);
 	} else if (!strcmp(c, "stale")) {
 		NEED(3);
 		cmd_stale(w);

@@ -9,27 +9,38 @@
  * CLOCK_MONOTONIC timestamp, so tests can assert the order of events and
  * compare times with the packets they sent.
  *
+ * Addresses are of either family (IPv4 or IPv6; a call's source and group
+ * of one): protocols register for both (mgm_register_protocol_x) unless
+ * told otherwise, memberships go through mgm_*_group_membership_x and
+ * callbacks print their addresses with mgm_addr_ntop() -- IPv4 as it
+ * always was.
+ *
  * A protocol registered with the ID "igmp" behaves as MGM requires of IGMP:
  * it remembers its memberships, stops touching an interface when MGM
  * disables it, and after the enable callback re-adds them -- deferred, from
  * the main loop, never from inside the callback.
  *
- * The real IGMP router (user/proto/igmp.c) runs as its own protocol,
- * named "igmp" in the output, with its socket I/O polled in the same
- * loop: igmp-opts before the first igmp-enable sets its timers.  A script
+ * The real IGMP router (user/proto/igmp.c), and MLD, its IPv6 half, run
+ * as their own protocol, named "igmp" in the output, with its socket I/O
+ * polled in the same loop: igmp-opts before the first igmp-enable or
+ * mld-enable sets its timers.  A script
  * uses either it or a scripted "proto NAME igmp C", not both (one IGMP
  * per MGM instance and component).
  *
  * Commands:
  *   attach IF...                 attach the forwarder
- *   proto NAME ID COMPONENT      register (ID: number or "igmp")
+ *   proto NAME ID COMPONENT [ipv4|ipv6]
+ *                                register (ID: number or "igmp") for both
+ *                                families, or only the one named
  *   take NAME IF | release NAME IF | deregister NAME
- *   join NAME IF GROUP [SOURCE]  JOIN_STATE membership ((*,G) or (S,G))
+ *   join NAME IF GROUP [SOURCE]  JOIN_STATE membership ((*,G) or (S,G)),
+ *                                IPv4 or IPv6
  *   leave NAME IF GROUP [SOURCE]
  *   run SECONDS                  dispatch events for that long
  *   wait FILE                    wait until FILE exists (sync with a test)
  *   touch FILE                   create FILE
- *   show                         the MFE table through mgm_get_first/next_mfe
+ *   show                         the MFE table, both families
+ *                                (mgm_get_first/next_mfe_x)
  *   stale NAME                   call every handle-taking function with the
  *                                (deregistered) handle, print the results
  *   igmp-opts KEY=VALUE...       rv, qi, qri, lmqi, lmqc, sqi, sqc (times
@@ -37,7 +48,10 @@
  *                                asm-in-ssm (0/1)
  *   igmp-enable IF [v2|v3]       run IGMP (default v3) on IF
  *   igmp-disable IF
+ *   mld-enable IF [v1|v2]        run MLD (default v2) on IF
+ *   mld-disable IF
  *   igmp-show                    interfaces, groups, sources, timers
+ *                                (IGMP's "igmp ...", MLD's "mld ...")
  *   echo TEXT
  */
 #include <arpa/inet.h>
@@ -62,7 +76,8 @@
 #define MAX_MEMBERS 256
 
 struct member {
-	uint32_t source, group, ifindex;
+	struct mgm_addr source, group;
+	uint32_t ifindex;
 };
 
 struct proto {
@@ -114,106 +129,120 @@ static const char *ifn(uint32_t ifindex, char *buf)
 	return buf;
 }
 
-static const char *ip(uint32_t a, char *buf)
+/* An address in text (buf: MGM_ADDRSTRLEN); none given: 0.0.0.0. */
+static const char *ax(const struct mgm_addr *a, char *buf)
 {
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+	static const struct mgm_addr none = { .family = MGM_AF_INET };
+
+	return mgm_addr_ntop(a->family ? a : &none, buf, MGM_ADDRSTRLEN);
+}
+
+/* IGMP's introspection: IPv4 in v4, IPv6 in x (family says which). */
+static const char *gx(uint16_t family, uint32_t v4, const struct mgm_addr *x,
+		      char *buf)
+{
+	struct mgm_addr a = mgm_addr4(v4);
+
+	return ax(family == MGM_AF_INET6 ? x : &a, buf);
 }
 
 /* ---- callbacks: print them; IGMP defers its re-adds --------------- */
 
-static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-		       uint32_t gm, uint32_t *iif, uint32_t *nh, uint32_t *up,
-		       uint32_t hs, const uint8_t *hdr,
-		       struct mgm_route_info *route)
+static uint32_t cb_rpf(void *ctx, const struct mgm_addr *s,
+		       const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
+		       struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
+		       struct mgm_route_info_x *route)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 
-	(void)sm, (void)gm, (void)nh, (void)up, (void)hs, (void)hdr;
-	(void)route;
-	out("cb %s rpf %s %s iif %s", p->name, ip(s, a), ip(g, b),
+	(void)nh, (void)up, (void)hs, (void)hdr, (void)route;
+	out("cb %s rpf %s %s iif %s", p->name, ax(s, a), ax(g, b),
 	    ifn(*iif, i));
 	return 0;
 }
 
-static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
-			    struct mgm_if_entry *oifs)
+static uint32_t cb_creation(void *ctx, const struct mgm_addr *s,
+			    const struct mgm_addr *g, uint32_t iif, uint32_t nh,
+			    uint32_t n, struct mgm_if_entry *oifs)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE], list[256] = "";
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
+	char list[256] = "";
 	uint32_t k;
 
-	(void)sm, (void)gm, (void)nh;
+	(void)nh;
 	for (k = 0; k < n; k++) {
 		strncat(list, " ", sizeof(list) - strlen(list) - 1);
 		strncat(list, ifn(oifs[k].ifindex, i),
 			sizeof(list) - strlen(list) - 1);
 	}
-	out("cb %s creation %s %s iif %s oifs%s", p->name, ip(s, a), ip(g, b),
+	out("cb %s creation %s %s iif %s oifs%s", p->name, ax(s, a), ax(g, b),
 	    ifn(iif, i), list);
 	return 0;
 }
 
-static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			 uint32_t gm, uint32_t ifindex, uint32_t nh,
-			 int32_t del, uint32_t *timeout)
+static uint32_t cb_prune(void *ctx, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t ifindex,
+			 uint32_t nh, int32_t del, uint32_t *timeout)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 
-	(void)sm, (void)gm, (void)nh, (void)timeout;
-	out("cb %s prune %s %s if %s member_delete %d", p->name, ip(s, a),
-	    ip(g, b), ifn(ifindex, i), del);
+	(void)nh, (void)timeout;
+	out("cb %s prune %s %s if %s member_delete %d", p->name, ax(s, a),
+	    ax(g, b), ifn(ifindex, i), del);
 	return 0;
 }
 
-static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			uint32_t gm, int32_t upd)
+static uint32_t cb_join(void *ctx, const struct mgm_addr *s,
+			const struct mgm_addr *g, int32_t upd)
 {
 	struct proto *p = ctx;
-	char a[16], b[16];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
 
-	(void)sm, (void)gm;
-	out("cb %s join %s %s member_update %d", p->name, ip(s, a), ip(g, b),
+	out("cb %s join %s %s member_update %d", p->name, ax(s, a), ax(g, b),
 	    upd);
 	return 0;
 }
 
-static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
-			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
+static uint32_t cb_wrong_if(void *ctx, const struct mgm_addr *s,
+			    const struct mgm_addr *g, uint32_t ifx, uint32_t nh,
+			    uint32_t hs, const uint8_t *hdr)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 
 	(void)nh, (void)hdr;
-	out("cb %s wrong_if %s %s if %s hdr %u", p->name, ip(s, a), ip(g, b),
+	out("cb %s wrong_if %s %s if %s hdr %u", p->name, ax(s, a), ax(g, b),
 	    ifn(ifx, i), hs);
 	return 0;
 }
 
-static uint32_t cb_local(void *ctx, const char *what, uint32_t s, uint32_t g,
-			 uint32_t ifindex)
+static uint32_t cb_local(void *ctx, const char *what, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t ifindex)
 {
 	struct proto *p = ctx;
-	char a[16], b[16], i[IF_NAMESIZE];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 
-	out("cb %s %s %s %s if %s", p->name, what, ip(s, a), ip(g, b),
+	out("cb %s %s %s %s if %s", p->name, what, ax(s, a), ax(g, b),
 	    ifn(ifindex, i));
 	return 0;
 }
 
-static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			      uint32_t gm, uint32_t ifindex, uint32_t nh)
+static uint32_t cb_local_join(void *ctx, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t ifindex,
+			      uint32_t nh)
 {
-	(void)sm, (void)gm, (void)nh;
+	(void)nh;
 	return cb_local(ctx, "local_join", s, g, ifindex);
 }
 
-static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			       uint32_t gm, uint32_t ifindex, uint32_t nh)
+static uint32_t cb_local_leave(void *ctx, const struct mgm_addr *s,
+			       const struct mgm_addr *g, uint32_t ifindex,
+			       uint32_t nh)
 {
-	(void)sm, (void)gm, (void)nh;
+	(void)nh;
 	return cb_local(ctx, "local_leave", s, g, ifindex);
 }
 
@@ -255,7 +284,7 @@ static uint32_t cb_enable(void *ctx, uint32_t ifindex, uint32_t nh)
 /* IGMP's deferred re-add of its memberships on enabled interfaces. */
 static void igmp_readd(void)
 {
-	char b[16], i[IF_NAMESIZE];
+	char b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 	int k, m;
 
 	for (k = 0; k < n_protos; k++) {
@@ -273,14 +302,12 @@ static void igmp_readd(void)
 				/* When the re-add starts: from here on the
 				 * interface may be forwarded to again. */
 				out("%s re-add %s if %s begin", p->name,
-				    ip(mb->group, b), ifn(ifindex, i));
-				r = mgm_add_group_membership_entry(
-					mgm, p->h, mb->source,
-					mb->source ? 0xffffffff : 0, mb->group,
-					0xffffffff, ifindex, 0,
-					MGM_JOIN_STATE_FLAG);
+				    ax(&mb->group, b), ifn(ifindex, i));
+				r = mgm_add_group_membership_x(
+					mgm, p->h, &mb->source, &mb->group,
+					ifindex, 0, MGM_JOIN_STATE_FLAG);
 				out("%s re-add %s if %s -> %s", p->name,
-				    ip(mb->group, b), ifn(ifindex, i),
+				    ax(&mb->group, b), ifn(ifindex, i),
 				    mgm_strerror(r));
 			}
 		}
@@ -293,9 +320,9 @@ static void die(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 static uint32_t if_arg(const char *name);
 
-static const char *sg_src(uint32_t s, char *buf)
+static const char *sg_src(const struct mgm_addr *s, char *buf)
 {
-	return s ? ip(s, buf) : "*";
+	return mgm_addr_is_unspec(s) ? "*" : ax(s, buf);
 }
 
 static void igmp_event(void *ctx, const struct igmp_event *ev)
@@ -306,16 +333,23 @@ static void igmp_event(void *ctx, const struct igmp_event *ev)
 		[IGMP_EV_FWD_ADD] = "fwd-add",
 		[IGMP_EV_FWD_DEL] = "fwd-delete",
 	};
-	char a[16], b[16], i[IF_NAMESIZE];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
+	struct mgm_addr s = mgm_addr4(ev->source), g = mgm_addr4(ev->group),
+			q = mgm_addr4(ev->addr);
 
 	(void)ctx;
+	if (ev->family == MGM_AF_INET6) {
+		s = ev->source_x;
+		g = ev->group_x;
+		q = ev->addr_x;
+	}
 	switch (ev->kind) {
 	case IGMP_EV_MGM_ADD:
 	case IGMP_EV_MGM_DEL:
 	case IGMP_EV_FWD_ADD:
 	case IGMP_EV_FWD_DEL:
 		out("igmp %s%s %s %s if %s -> %s", ev->readd ? "re-" : "",
-		    what[ev->kind], sg_src(ev->source, a), ip(ev->group, b),
+		    what[ev->kind], sg_src(&s, a), ax(&g, b),
 		    ifn(ev->ifindex, i), mgm_strerror(ev->result));
 		break;
 	case IGMP_EV_DISABLE:
@@ -325,16 +359,15 @@ static void igmp_event(void *ctx, const struct igmp_event *ev)
 		out("cb igmp enable_igmp if %s", ifn(ev->ifindex, i));
 		break;
 	case IGMP_EV_BLOCK:
-		out("cb igmp creation %s %s block if %s", ip(ev->source, a),
-		    ip(ev->group, b), ifn(ev->ifindex, i));
+		out("cb igmp creation %s %s block if %s", ax(&s, a), ax(&g, b),
+		    ifn(ev->ifindex, i));
 		break;
 	case IGMP_EV_QUERIER:
-		out("igmp querier if %s %s", ifn(ev->ifindex, i),
-		    ip(ev->addr, a));
+		out("igmp querier if %s %s", ifn(ev->ifindex, i), ax(&q, a));
 		break;
 	case IGMP_EV_NON_QUERIER:
 		out("igmp non-querier if %s querier %s", ifn(ev->ifindex, i),
-		    ip(ev->addr, a));
+		    ax(&q, a));
 		break;
 	}
 }
@@ -414,37 +447,50 @@ static void igmp_start(void)
 		exit(1);
 }
 
-static void igmp_enable_cmd(const char *ifname, const char *ver)
+/* igmp-enable (IGMP v2|v3, default 3) or mld-enable (MLD v1|v2, 2). */
+static void gm_enable_cmd(const char *ifname, const char *ver, bool v6)
 {
+	const char *name = v6 ? "mld" : "igmp";
 	uint32_t ifindex = if_arg(ifname);
-	int version = 3, err;
+	int version = v6 ? 2 : 3, err;
 
-	if (ver && !strcmp(ver, "v2"))
-		version = 2;
-	else if (ver && strcmp(ver, "v3"))
-		die("igmp-enable: version '%s' (v2 or v3)", ver);
+	if (ver && ver[0] == 'v' && ver[1] >= (v6 ? '1' : '2') &&
+	    ver[1] <= (v6 ? '2' : '3') && !ver[2])
+		version = ver[1] - '0';
+	else if (ver)
+		die("%s-enable: version '%s' (%s)", name, ver,
+		    v6 ? "v1 or v2" : "v2 or v3");
 	if (!igmp)
 		igmp_start();
-	err = igmp_sock_add_if(isock, ifindex);
+	err = v6 ? igmp_sock_add_if6(isock, ifindex) :
+		   igmp_sock_add_if(isock, ifindex);
 	if (err < 0)
-		die("igmp socket on %s: %s", ifname, strerror(-err));
-	err = igmp_if_enable(igmp, ifindex, version);
-	out("igmp enable %s v%d -> %s", ifname, version,
+		die("%s socket on %s: %s", name, ifname, strerror(-err));
+	err = v6 ? mld_if_enable(igmp, ifindex, version) :
+		   igmp_if_enable(igmp, ifindex, version);
+	out("%s enable %s v%d -> %s", name, ifname, version,
 	    err ? strerror(-err) : "ok");
-	if (err)
+	if (err && v6)
+		igmp_sock_del_if6(isock, ifindex);
+	else if (err)
 		igmp_sock_del_if(isock, ifindex);
 }
 
-static void igmp_disable_cmd(const char *ifname)
+static void gm_disable_cmd(const char *ifname, bool v6)
 {
+	const char *name = v6 ? "mld" : "igmp";
 	uint32_t ifindex = if_arg(ifname);
 	int err;
 
 	if (!igmp)
-		die("igmp-disable: IGMP is not running");
-	err = igmp_if_disable(igmp, ifindex);
-	igmp_sock_del_if(isock, ifindex);
-	out("igmp disable %s -> %s", ifname, err ? strerror(-err) : "ok");
+		die("%s-disable: IGMP is not running", name);
+	err = v6 ? mld_if_disable(igmp, ifindex) :
+		   igmp_if_disable(igmp, ifindex);
+	if (v6)
+		igmp_sock_del_if6(isock, ifindex);
+	else
+		igmp_sock_del_if(isock, ifindex);
+	out("%s disable %s -> %s", name, ifname, err ? strerror(-err) : "ok");
 }
 
 static const char *secs(uint32_t ms, char *buf)
@@ -456,27 +502,31 @@ static const char *secs(uint32_t ms, char *buf)
 static int show_if(void *arg, const struct igmp_if_info *i)
 {
 	const struct igmp_counters *c = &i->cnt;
-	char n[IF_NAMESIZE], a[16], b[16], t[16];
+	const char *pn = i->family == MGM_AF_INET6 ? "mld" : "igmp";
+	char n[IF_NAMESIZE], a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], t[16];
 	uint64_t rejected = c->bad_ip + c->too_short + c->truncated +
 			    c->bad_checksum + c->bad_ttl + c->no_router_alert +
-			    c->bad_dest + c->bad_group + c->unknown_type;
+			    c->bad_src + c->bad_dest + c->bad_group +
+			    c->unknown_type;
 
 	(void)arg;
-	out("igmp if %s v%d addr %s %s %s groups %u blocked %u%s%s",
-	    ifn(i->ifindex, n), i->version, ip(i->addr, a),
-	    i->querier ? "querier" : "non-querier", ip(i->querier_addr, b),
-	    i->n_groups, i->n_blocked, i->mgm_disabled ? " mgm-disabled" : "",
+	out("%s if %s v%d addr %s %s %s groups %u blocked %u%s%s", pn,
+	    ifn(i->ifindex, n), i->version,
+	    gx(i->family, i->addr, &i->addr_x, a),
+	    i->querier ? "querier" : "non-querier",
+	    gx(i->family, i->querier_addr, &i->querier_addr_x, b), i->n_groups,
+	    i->n_blocked, i->mgm_disabled ? " mgm-disabled" : "",
 	    i->readd_pending ? " readd-pending" : "");
-	out("igmp timers %s %s %s robustness %u qi %ums", n,
+	out("%s timers %s %s %s robustness %u qi %ums", pn, n,
 	    i->querier ? "next-query" : "other-querier",
 	    secs(i->querier ? i->next_query_ms : i->other_querier_ms, t),
 	    i->robustness, i->query_interval_ms);
-	out("igmp counters %s rx %llu queries %llu/%llu/%llu reports "
+	out("%s counters %s rx %llu queries %llu/%llu/%llu reports "
 	    "%llu/%llu/%llu leaves %llu no-ra %llu rejected %llu "
 	    "(ttl %llu ra %llu dest %llu csum %llu) ignored %llu "
 	    "records %llu tx gq %llu gsq %llu gssq %llu err %llu "
 	    "mgm-errors %llu",
-	    n, (unsigned long long)c->rx_packets,
+	    pn, n, (unsigned long long)c->rx_packets,
 	    (unsigned long long)c->rx_query[0],
 	    (unsigned long long)c->rx_query[1],
 	    (unsigned long long)c->rx_query[2],
@@ -500,22 +550,27 @@ static int show_if(void *arg, const struct igmp_if_info *i)
 
 static int show_group(void *arg, const struct igmp_group_info *gi)
 {
-	char n[IF_NAMESIZE], a[16], b[16], t[16], t2[16];
+	const char *pn = gi->family == MGM_AF_INET6 ? "mld" : "igmp";
+	char n[IF_NAMESIZE], a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], t[16],
+		t2[16];
 	uint32_t k;
 
 	(void)arg;
 	ifn(gi->ifindex, n);
-	out("igmp group %s %s %s timer %s compat v%d v1-host %s v2-host %s "
+	gx(gi->family, gi->group, &gi->group_x, a);
+	out("%s group %s %s %s timer %s compat v%d v1-host %s v2-host %s "
 	    "reporter %s mgm %s sources %u",
-	    n, ip(gi->group, a), igmp_mode_str(gi->mode), secs(gi->timer_ms, t),
+	    pn, n, a, igmp_mode_str(gi->mode), secs(gi->timer_ms, t),
 	    gi->compat, secs(gi->v1_host_ms, t2), secs(gi->v2_host_ms, t),
-	    ip(gi->last_reporter, b), gi->in_mgm ? "yes" : "no", gi->n_sources);
+	    gx(gi->family, gi->last_reporter, &gi->last_reporter_x, b),
+	    gi->in_mgm ? "yes" : "no", gi->n_sources);
 	for (k = 0; k < gi->n_sources; k++) {
 		const struct igmp_source_info *s = &gi->sources[k];
 
-		out("igmp source %s %s %s timer %s forwarded %s mgm %s", n,
-		    ip(gi->group, a), ip(s->addr, b), secs(s->timer_ms, t),
-		    s->forwarded ? "yes" : "no", s->in_mgm ? "yes" : "no");
+		out("%s source %s %s %s timer %s forwarded %s mgm %s", pn, n, a,
+		    gx(gi->family, s->addr, &s->addr_x, b),
+		    secs(s->timer_ms, t), s->forwarded ? "yes" : "no",
+		    s->in_mgm ? "yes" : "no");
 	}
 	return 0;
 }
@@ -565,13 +620,17 @@ static uint32_t if_arg(const char *name)
 	return i;
 }
 
-static uint32_t addr_arg(const char *s)
+/* An IPv4 or IPv6 address. */
+static struct mgm_addr addr_arg(const char *s)
 {
+	struct in6_addr a6;
 	struct in_addr a;
 
-	if (inet_pton(AF_INET, s, &a) != 1)
-		die("bad address '%s'", s);
-	return a.s_addr;
+	if (inet_pton(AF_INET, s, &a) == 1)
+		return mgm_addr4(a.s_addr);
+	if (inet_pton(AF_INET6, s, &a6) == 1)
+		return mgm_addr6(&a6);
+	die("bad address '%s'", s);
 }
 
 static void run_for(double secs)
@@ -610,28 +669,28 @@ static void run_for(double secs)
 
 static void membership(struct proto *p, bool add, char **argv, int argc)
 {
-	uint32_t ifindex = if_arg(argv[0]), group = addr_arg(argv[1]);
-	uint32_t source = argc > 2 ? addr_arg(argv[2]) : 0, r;
-	char b[16], i[IF_NAMESIZE];
+	struct mgm_addr group = addr_arg(argv[1]);
+	/* No source: (*,G), the group family's unspecified address. */
+	struct mgm_addr source = { .family = group.family };
+	uint32_t ifindex = if_arg(argv[0]), r;
+	char b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 	int m;
 
-	if (add)
-		r = mgm_add_group_membership_entry(mgm, p->h, source,
-						   source ? 0xffffffff : 0,
-						   group, 0xffffffff, ifindex,
-						   0, MGM_JOIN_STATE_FLAG);
-	else
-		r = mgm_delete_group_membership_entry(
-			mgm, p->h, source, source ? 0xffffffff : 0, group,
-			0xffffffff, ifindex, 0, MGM_JOIN_STATE_FLAG);
+	if (argc > 2)
+		source = addr_arg(argv[2]);
+	if (source.family != group.family)
+		die("source %s and group %s are of different families", argv[2],
+		    argv[1]);
+	r = (add ? mgm_add_group_membership_x : mgm_delete_group_membership_x)(
+		mgm, p->h, &source, &group, ifindex, 0, MGM_JOIN_STATE_FLAG);
 	out("%s %s %s if %s -> %s", p->name, add ? "join" : "leave",
-	    ip(group, b), ifn(ifindex, i), mgm_strerror(r));
+	    ax(&group, b), ifn(ifindex, i), mgm_strerror(r));
 	if (!p->igmp || r != MGM_NO_ERROR)
 		return;
 	/* IGMP remembers its members, to re-add them after an enable. */
 	for (m = 0; m < p->n_members; m++)
-		if (p->members[m].group == group &&
-		    p->members[m].source == source &&
+		if (mgm_addr_eq(&p->members[m].group, &group) &&
+		    mgm_addr_eq(&p->members[m].source, &source) &&
 		    p->members[m].ifindex == ifindex)
 			break;
 	if (add && m == p->n_members && m < MAX_MEMBERS)
@@ -643,19 +702,23 @@ static void membership(struct proto *p, bool add, char **argv, int argc)
 
 static void show(void)
 {
-	uint8_t buf[8192];
-	uint32_t size, n, r, k, j;
-	struct mgm_ipmcast_mfe last = { 0 };
+	uint64_t buf[8192 / 8];
+	uint32_t size, n, r, k, off;
+	struct mgm_addr last_s = { 0 }, last_g = { 0 };
 	bool first = true;
-	char a[16], b[16], i[IF_NAMESIZE];
+	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN], i[IF_NAMESIZE];
 
 	do {
 		size = sizeof(buf);
-		r = first ? mgm_get_first_mfe(mgm, &size, buf, &n) :
-			    mgm_get_next_mfe(mgm, &last, &size, buf, &n);
+		n = 0;
+		r = first ? mgm_get_first_mfe_x(mgm, &size, (uint8_t *)buf,
+						&n) :
+			    mgm_get_next_mfe_x(mgm, &last_s, &last_g, &size,
+					       (uint8_t *)buf, &n);
 		first = false;
-		for (k = 0, j = 0; k < n; k++) {
-			struct mgm_ipmcast_mfe *e = (void *)(buf + j);
+		for (k = 0, off = 0; k < n; k++) {
+			const struct mgm_mfe_x *e =
+				(const void *)((uint8_t *)buf + off);
 			char list[256] = "";
 			uint32_t o;
 
@@ -665,11 +728,13 @@ static void show(void)
 				strncat(list, ifn(e->oifs[o].out_ifindex, i),
 					sizeof(list) - strlen(list) - 1);
 			}
-			out("mfe %s %s iif %s oifs%s", ip(e->source, a),
-			    ip(e->group, b), ifn(e->in_ifindex, i),
+			out("mfe %s %s iif %s oifs%s", ax(&e->source, a),
+			    ax(&e->group, b), ifn(e->in_ifindex, i),
 			    e->num_oifs ? list : " (negative)");
-			last = *e;
-			j += MGM_SIZEOF_MFE(e->num_oifs);
+			last_s = e->source;
+			last_g = e->group;
+			/* Records are padded to 8 bytes. */
+			off += (MGM_SIZEOF_MFE_X(e->num_oifs) + 7U) & ~7U;
 		}
 	} while (r == MGM_ERROR_MORE_DATA);
 	out("mfe end %s", mgm_strerror(r));
@@ -721,9 +786,10 @@ static void command(char *line)
 			out("attach %s -> %s", argv[k],
 			    err ? strerror(-err) : "ok");
 		}
-	} else if (!strcmp(argv[0], "proto") && argc == 4) {
+	} else if (!strcmp(argv[0], "proto") && (argc == 4 || argc == 5)) {
 		struct proto *p = &protos[n_protos];
-		struct mgm_protocol_config cfg = {
+		struct mgm_protocol_config_x cfg = {
+			.families = MGM_FAMILY_IPV4 | MGM_FAMILY_IPV6,
 			.ctx = p,
 			.rpf = cb_rpf,
 			.creation_alert = cb_creation,
@@ -739,11 +805,17 @@ static void command(char *line)
 
 		if (n_protos == MAX_PROTOS)
 			die("too many protocols");
+		if (argc == 5 && !strcmp(argv[4], "ipv4"))
+			cfg.families = MGM_FAMILY_IPV4;
+		else if (argc == 5 && !strcmp(argv[4], "ipv6"))
+			cfg.families = MGM_FAMILY_IPV6;
+		else if (argc == 5)
+			die("proto: family '%s' (ipv4 or ipv6)", argv[4]);
 		snprintf(p->name, sizeof(p->name), "%s", argv[1]);
 		p->igmp = !strcmp(argv[2], "igmp");
 		id = p->igmp ? MGM_MS_IP_IGMP : strtoul(argv[2], NULL, 0);
-		r = mgm_register_protocol(mgm, &cfg, id,
-					  strtoul(argv[3], NULL, 0), &p->h);
+		r = mgm_register_protocol_x(mgm, &cfg, id,
+					    strtoul(argv[3], NULL, 0), &p->h);
 		out("register %s -> %s", p->name, mgm_strerror(r));
 		if (r == MGM_NO_ERROR)
 			n_protos++;
@@ -794,14 +866,19 @@ static void command(char *line)
 		int k;
 
 		if (igmp)
-			die("igmp-opts must come before the first igmp-enable");
+			die("igmp-opts must come before the first igmp-enable "
+			    "or mld-enable");
 		for (k = 1; k < argc; k++)
 			igmp_opt(argv[k]);
-	} else if (!strcmp(argv[0], "igmp-enable") &&
+	} else if ((!strcmp(argv[0], "igmp-enable") ||
+		    !strcmp(argv[0], "mld-enable")) &&
 		   (argc == 2 || argc == 3)) {
-		igmp_enable_cmd(argv[1], argc == 3 ? argv[2] : NULL);
-	} else if (!strcmp(argv[0], "igmp-disable") && argc == 2) {
-		igmp_disable_cmd(argv[1]);
+		gm_enable_cmd(argv[1], argc == 3 ? argv[2] : NULL,
+			      argv[0][0] == 'm');
+	} else if ((!strcmp(argv[0], "igmp-disable") ||
+		    !strcmp(argv[0], "mld-disable")) &&
+		   argc == 2) {
+		gm_disable_cmd(argv[1], argv[0][0] == 'm');
 	} else if (!strcmp(argv[0], "igmp-show")) {
 		igmp_show();
 	} else if (!strcmp(argv[0], "echo")) {

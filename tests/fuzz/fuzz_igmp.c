@@ -26,43 +26,10 @@
 #include <string.h>
 
 #include "fake_igmp_io.h"
+#include "fuzz_pkt.h"
 #include "proto/igmp_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* The ICMPv6 checksum behind HbH/DestOpts headers (as mld_pkt walks). */
-static void fix_csum6(uint8_t *ip, size_t len)
-{
-	size_t end, off = 40;
-	struct in6_addr s, d;
-	uint8_t nh;
-	int n;
-
-	if (len < 40)
-		return;
-	end = 40 + ((size_t)ip[4] << 8 | ip[5]);
-	if (end > len)
-		end = len;
-	for (nh = ip[6], n = 0; nh != 58; n++) {
-		if ((nh != 0 && nh != 60) || n == 8 || end - off < 8 ||
-		    end - off < 8 * ((size_t)ip[off + 1] + 1))
-			return;
-		nh = ip[off];
-		off += 8 * ((size_t)ip[off + 1] + 1);
-	}
-	if (end - off < 4)
-		return;
-	memcpy(&s, ip + 8, 16);
-	memcpy(&d, ip + 24, 16);
-	put16(ip + off + 2, 0);
-	put16(ip + off + 2, mld_csum(&s, &d, ip + off, end - off));
-}
 
 static void fix_csums(uint8_t *ip, size_t len)
 {

@@ -25,45 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_pkt.h"
 #include "proto/mld_pkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_RECS 512
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* Walk HbH/DestOpts headers as the parser does; fix the sum at 58. */
-static void fix_csum(uint8_t *ip, size_t len)
-{
-	size_t end, off = 40;
-	struct in6_addr s, d;
-	uint8_t nh;
-	int n;
-
-	if (len < 40)
-		return;
-	end = 40 + ((size_t)ip[4] << 8 | ip[5]);
-	if (end > len)
-		end = len;
-	for (nh = ip[6], n = 0; nh != 58; n++) {
-		if ((nh != 0 && nh != 60) || n == 8 || end - off < 8 ||
-		    end - off < 8 * ((size_t)ip[off + 1] + 1))
-			return;
-		nh = ip[off];
-		off += 8 * ((size_t)ip[off + 1] + 1);
-	}
-	if (end - off < 4)
-		return;
-	memcpy(&s, ip + 8, 16);
-	memcpy(&d, ip + 24, 16);
-	put16(ip + off + 2, 0);
-	put16(ip + off + 2, mld_csum(&s, &d, ip + off, end - off));
-}
 
 /* IPv6 + HbH(RA) around an ICMPv6 message of mlen bytes. */
 static size_t wrap(uint8_t *pkt, const uint8_t *msg, size_t mlen, int dst)
@@ -225,7 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		off += len;
 		if (flags & 8)
-			fix_csum(pkt, n);
+			fix_csum6(pkt, n);
 		if (flags & 16) {
 			size_t pad = 1 + (flags >> 5);
 

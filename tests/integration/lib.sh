@@ -121,6 +121,25 @@ require_feature() {
 	exit 0
 }
 
+# require_ipv6: skip the test on a kernel without IPv6.
+require_ipv6() {
+	[ -d /proc/sys/net/ipv6 ] && return 0
+	skip "$TEST_NAME" "this kernel has no IPv6 (ipv6.disable=1?)"
+	summary
+	exit 0
+}
+
+# wait_log PATTERN: until $TMP/log (a controller's output) has a line
+# matching PATTERN (ERE), 5 s at most.
+wait_log() {
+	local n=0
+	while ! grep -qE "$1" "$TMP/log" && [ $n -lt 100 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	grep -qE "$1" "$TMP/log"
+}
+
 # Run in a namespace.  in_ns remounts /sys (ip netns exec), so for
 # anything that needs the pins in /sys/fs/bpf use in_rtr (nsenter).
 in_ns() {

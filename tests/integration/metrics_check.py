@@ -11,6 +11,8 @@
 #   compare FILE S1 S2 I1 I2      scrape vs mgmctl -j show stats/interfaces
 #                                 taken before (1) and after (2)
 #   mfe FILE LIMIT [MFEJSON]      per-MFE series: none, or the first LIMIT
+#   gm FILE GROUPSJSON IF         IGMP's and MLD's series for IF vs
+#                                 mgmctl -j show groups
 #   http HOST PORT                the listener's answers and refusals
 #   idle HOST PORT N              N idle clients; a scrape still answers
 #   many HOST PORT N              N concurrent scrapes, all answered
@@ -181,6 +183,37 @@ def cmd_mfe(path, limit, mfejson=None):
                   % (name, e["source"], e["group"], key, v, e[key]))
 
 
+def cmd_gm(path, groups, ifname):
+    """IGMP (mgm_igmp_*) and MLD (mgm_mld_*): one series per interface,
+    no family label, groups as many as show groups has for the family."""
+    samples, fams = parse(open(path).read())
+    members = json.load(open(groups))
+    for prefix, family, versions in (("mgm_igmp_", "ipv4", ["1", "2", "3"]),
+                                     ("mgm_mld_", "ipv6", ["1", "2"])):
+        own = [f for f in fams if f.name.startswith(prefix)]
+        check(len(own) >= 20, "%d %s* families" % (len(own), prefix))
+        bad = [s.labels for f in own for s in f.samples
+               if set(s.labels) - {"interface", "version"}]
+        check(not bad, "%s*: labels interface (and version) only" % prefix,
+              str(bad[:3]))
+        want = len({m["group"] for m in members
+                    if m["protocol"] == "igmp" and m["interface"] == ifname
+                    and m["family"] == family})
+        got = value(samples, prefix + "groups", interface=ifname)
+        check(got == want and want >= 1, "%sgroups{interface=%s} = show groups' "
+              "%s groups there (%s, %s)" % (prefix, ifname, family, got, want))
+        rep = {k: v for k, v in samples.get(prefix + "rx_reports_total", {}).items()
+               if dict(k)["interface"] == ifname}
+        vers = sorted(dict(k)["version"] for k in rep)
+        check(vers == versions, "%srx_reports_total versions %s (%s)"
+              % (prefix, versions, vers))
+        check(sum(rep.values()) >= 1, "%s: the host's reports counted (%s)"
+              % (prefix, sum(rep.values())))
+        pk = value(samples, prefix + "rx_packets_total", interface=ifname)
+        check(pk is not None and pk >= sum(rep.values()),
+              "%srx_packets_total (%s) counts the reports" % (prefix, pk))
+
+
 def request(host, port, data, timeout=5.0):
     """Send data, read to EOF: (status, headers, body) or raises."""
     fam = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -308,6 +341,7 @@ def cmd_many(host, port, n):
 
 if __name__ == "__main__":
     cmds = {"format": cmd_format, "compare": cmd_compare, "mfe": cmd_mfe,
+            "gm": cmd_gm,
             "http": cmd_http, "idle": cmd_idle, "many": cmd_many}
     cmds[sys.argv[1]](*sys.argv[2:])
     sys.exit(0 if ok else 1)

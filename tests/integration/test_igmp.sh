@@ -59,16 +59,6 @@ n=0
 while [ ! -e "$TMP/ready" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
 check "controller ready" test -e "$TMP/ready"
 
-# wait_log PATTERN: until the controller logged it (5 s at most).
-wait_log() {
-	local n=0
-	while ! grep -qE "$1" "$TMP/log" && [ $n -lt 100 ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
-	grep -qE "$1" "$TMP/log"
-}
-
 sink_start 1 "$NS_R1" "$G1" -S 1 --join
 sink_start 2 "$NS_R2" "$G1" -S 1 --join
 sink_start 3 "$NS_R3" "$G1" -S 1

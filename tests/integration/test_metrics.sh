@@ -9,6 +9,9 @@
 # absent by default and capped by metrics-mfe-limit; the listener's
 # refusals (404, 405, 400, 431), silent clients that never block a
 # scrape, many concurrent scrapes, IPv6, and the configuration's errors.
+# IGMP and MLD run on r3, where a host's kernel joins an IPv6 group with
+# MLDv2: MLD's rows are mgm_mld_* series beside IGMP's unchanged
+# mgm_igmp_* ones, their groups as many as `show groups` lists.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd curl curl
@@ -106,11 +109,27 @@ mgmd_stop
 # --- three flows, then a scrape between two show stats ---------------------------
 cat >"$CONF" <<EOF
 phyint rs
-phyint r3 igmp
+phyint r3 igmp mld
 mroute from rs group 239.1.1.0/24 to r1 r2
 metrics-listen 127.0.0.1:$PORT
 EOF
+# MLD's source is r3's link-local address: there once the link is up.
+n=0
+while [ $n -lt 50 ] && ! ip -n "$NS_RTR" -6 addr show dev r3 scope link | grep -q fe80; do
+	sleep 0.1
+	n=$((n + 1))
+done
+in_ns "$NS_R3" sysctl -qw net.ipv6.conf.x0.mldv2_unsolicited_report_interval=100
 check "mgmd starts with metrics-listen" mgmd_start "$CONF"
+# R3's kernel joins ff0e::1:1 (MLDv2) and 239.2.2.2 (IGMPv3): real reports.
+sink_start 6 "$NS_R3" ff0e::1:1 --join
+sink_start 4 "$NS_R3" 239.2.2.2 --join
+n=0
+until mgmctl -j show groups 2>/dev/null | grep -q '"interface":"r3","source":"\*","group":"ff0e::1:1"'; do
+	[ $n -ge 60 ] && break
+	sleep 0.05
+	n=$((n + 1))
+done
 listening() { in_rtr ss -Htln "sport = :$1" | grep -q LISTEN; }
 check "it listens on 127.0.0.1:$PORT" listening "$PORT"
 for g in 1 2 3; do
@@ -130,10 +149,18 @@ check_eq "curl GET /metrics: 200" "$(cat "$TMP/code")" 200
 pycheck format "$TMP/http.prom" "$HEADER"
 pycheck compare "$TMP/http.prom" "$TMP/s1.json" "$TMP/s2.json" "$TMP/i1.json" "$TMP/i2.json"
 pycheck mfe "$TMP/http.prom" 0
+mgmctl -j show groups >"$TMP/groups.json"
+pycheck gm "$TMP/http.prom" "$TMP/groups.json" r3
 check "IGMP's series for r3 (its start-up query sent)" \
 	grep -qE '^mgm_igmp_tx_general_queries_total\{interface="r3"\} [1-9]' "$TMP/http.prom"
 check "IGMP's queries by version" \
 	grep -qE '^mgm_igmp_rx_queries_total\{interface="r3",version="2"\} 0$' "$TMP/http.prom"
+check "MLD's reports from R3's kernel, by MLD version" \
+	grep -qE '^mgm_mld_rx_reports_total\{interface="r3",version="2"\} [1-9]' "$TMP/http.prom"
+check "MLD's start-up query sent" \
+	grep -qE '^mgm_mld_tx_general_queries_total\{interface="r3"\} [1-9]' "$TMP/http.prom"
+check "IGMP's and MLD's series have no family label" \
+	test -z "$(grep -E '^mgm_(igmp|mld)_.*family=' "$TMP/http.prom")"
 check "per protocol: static owns its interfaces" \
 	grep -qE '^mgm_protocol_interfaces\{protocol="static"\} [1-9]' "$TMP/http.prom"
 
@@ -148,6 +175,8 @@ pycheck format "$TMP/ctl.prom" "$HEADER"
 pycheck compare "$TMP/ctl.prom" "$TMP/s1.json" "$TMP/s2.json" "$TMP/i1.json" "$TMP/i2.json"
 check_eq "both ways give the same metric names" \
 	"$(grep '^# TYPE' "$TMP/ctl.prom" | md5sum)" "$(grep '^# TYPE' "$TMP/http.prom" | md5sum)"
+sink_stop 4
+sink_stop 6
 mgmctl show mfe --format prometheus >/dev/null 2>"$TMP/fmt.err"
 check_eq "--format prometheus elsewhere: usage error (2)" "$?" 2
 check "  ... saying it is for show stats" grep -q "is for show stats only" "$TMP/fmt.err"

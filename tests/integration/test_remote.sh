@@ -8,7 +8,8 @@
 #     (*,G2) on r1 and r2 but disables r2 in G2's creation alert.  The
 #     source's G reaches r1 and r2, not r3; G2 reaches r1 only.  Its
 #     callbacks (RPF, creation alerts) and every MFE/enumeration function
-#     are checked through its output.
+#     are checked through its output; a source behind a gateway shows the
+#     RPF callback's upstream apart from its next hop.
 #  2. beta registers Q (r3) and shows alpha's live handle is refused; then
 #     alpha is killed with SIGKILL mid-traffic: mgmd releases its
 #     interfaces (forwarding to r1/r2 stops, r3 goes on) and deregisters
@@ -118,6 +119,16 @@ check "GetMfe shows the new upstream" has a "mfe $SOURCE $GROUP iif rs oifs r1 r
 check "groups: probe wants one record" has a "P groups probe -> ERROR_INSUFFICIENT_BUFFER size 16"
 check "groups all: G and G2" has a "P groups all: 2 records in 1 calls, last ERROR_NO_MORE_ITEMS, end NO_ERROR"
 check "groups any" has a "P groups any: 2 records"
+# A source behind a gateway: MGM's upstream neighbour is the gateway, the
+# next hop stays 0 (a broadcast link); alpha's RPF line shows both apart.
+FAR=203.0.113.7
+G6=239.6.6.6
+ip -n "$NS_RTR" route add 203.0.113.0/24 via 192.0.2.1 dev rs
+ip -n "$NS_SRC" addr add "$FAR/32" dev s0
+in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$FAR" -g "$G6" -p 5000 -t 16 -q -n 20 -r 200
+sleep 0.3
+check "alpha: RPF of a far source: next hop 0, upstream the gateway" \
+	has a "cb P rpf $FAR $G6 iif rs nh 0\.0\.0\.0 up 192\.0\.2\.1 "
 
 # --- 2. beta, and alpha killed --------------------------------------------------
 cat >"$TMP/b.script" <<EOF

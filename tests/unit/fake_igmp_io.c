@@ -328,16 +328,43 @@ void fi_send_v12(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
 	igmp_input(f->g, ifindex, pkt, n);
 }
 
-static uint32_t parse_list(const char *s, uint32_t *v, uint32_t max)
+static struct in6_addr in6(const char *s)
 {
-	char buf[512], *tok, *save = NULL;
-	uint32_t n = 0;
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		memset(&a, 0, sizeof(a));
+	return a;
+}
+
+/* Space-separated addresses of one family (size: 4 or 16 bytes each)
+ * into v, at most max; a bad one is the unspecified address. */
+static uint32_t parse_addrs(const char *s, void *v, size_t size, uint32_t max)
+{
+	char buf[2048], *tok, *save = NULL;
+	uint32_t n = 0, a4;
+	struct in6_addr a6;
 
 	snprintf(buf, sizeof(buf), "%s", s ? s : "");
 	for (tok = strtok_r(buf, " ", &save); tok && n < max;
-	     tok = strtok_r(NULL, " ", &save))
-		v[n++] = A(tok);
+	     tok = strtok_r(NULL, " ", &save)) {
+		uint8_t *at = (uint8_t *)v + size * n++;
+
+		if (size == 4) {
+			a4 = A(tok);
+			memcpy(at, &a4, 4);
+		} else {
+			a6 = in6(tok);
+			memcpy(at, &a6, 16);
+		}
+	}
 	return n;
+}
+
+static uint32_t parse_list(const char *s, uint32_t *v, uint32_t max)
+{
+	return parse_addrs(s, v, sizeof(*v), max);
 }
 
 void fi_send_v3(struct fake_igmp *f, uint32_t ifindex, uint32_t src,
@@ -423,22 +450,35 @@ bool fi_parse_tx(const struct fi_tx *t, struct fi_query *q)
 	return true;
 }
 
-size_t fi_count_tx(struct fake_igmp *f, uint32_t ifindex, char kind)
+/* A query's kind: 'G' general, 'g' group-specific, 's' group-and-
+ * source-specific; 0 if t is not a query of that family. */
+static char tx_kind(const struct fi_tx *t, bool v6)
 {
+	struct fi_query6 q6;
 	struct fi_query q;
+
+	if (v6)
+		return !fi_parse_tx6(t, &q6)	     ? 0 :
+		       mgm_addr_is_unspec(&q6.group) ? 'G' :
+		       q6.nsrc			     ? 's' :
+						       'g';
+	return !fi_parse_tx(t, &q) ? 0 : !q.group ? 'G' : q.nsrc ? 's' : 'g';
+}
+
+static size_t count_tx(struct fake_igmp *f, uint32_t ifindex, char kind,
+		       bool v6)
+{
 	size_t i, n = 0;
 
-	for (i = 0; i < f->ntx; i++) {
-		char k;
-
-		if (ifindex && f->tx[i].ifindex != ifindex)
-			continue;
-		if (!fi_parse_tx(&f->tx[i], &q))
-			continue;
-		k = !q.group ? 'G' : q.nsrc ? 's' : 'g';
-		n += k == kind;
-	}
+	for (i = 0; i < f->ntx; i++)
+		if (!ifindex || f->tx[i].ifindex == ifindex)
+			n += kind && tx_kind(&f->tx[i], v6) == kind;
 	return n;
+}
+
+size_t fi_count_tx(struct fake_igmp *f, uint32_t ifindex, char kind)
+{
+	return count_tx(f, ifindex, kind, false);
 }
 
 void fi_tx_clear(struct fake_igmp *f)
@@ -487,8 +527,13 @@ const char *fi_members(struct fake_igmp *f)
 	return b.s;
 }
 
+/*
+ * Groups and interfaces of either family, as igmp_foreach_* show them:
+ * the IPv4 accessors (fi_group, fi_state, ...) and the IPv6 ones (fi_*6,
+ * addresses in text) are thin wrappers around these.
+ */
 struct grp_find {
-	uint32_t group;
+	struct mgm_addr group;
 	bool found;
 	struct igmp_group_info info;
 	struct igmp_source_info src[64];
@@ -499,7 +544,8 @@ static int grp_fn(void *arg, const struct igmp_group_info *i)
 	struct grp_find *gf = arg;
 	uint32_t k;
 
-	if (i->family != MGM_AF_INET || i->group != gf->group)
+	if (i->family != gf->group.family ||
+	    !mgm_addr_eq(&i->group_x, &gf->group))
 		return 0;
 	gf->found = true;
 	gf->info = *i;
@@ -511,8 +557,8 @@ static int grp_fn(void *arg, const struct igmp_group_info *i)
 	return 1;
 }
 
-static bool find_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
-		       struct grp_find *gf)
+static bool find_group(struct fake_igmp *f, uint32_t ifindex,
+		       struct mgm_addr group, struct grp_find *gf)
 {
 	memset(gf, 0, sizeof(*gf));
 	gf->group = group;
@@ -520,8 +566,8 @@ static bool find_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
 	return gf->found;
 }
 
-bool fi_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
-	      struct igmp_group_info *out)
+static bool group_of(struct fake_igmp *f, uint32_t ifindex,
+		     struct mgm_addr group, struct igmp_group_info *out)
 {
 	static struct grp_find gf;
 
@@ -534,7 +580,7 @@ bool fi_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
 static void add_list(char *s, size_t cap, const struct grp_find *gf,
 		     bool running)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[MGM_ADDRSTRLEN];
 	bool first = true;
 	uint32_t k;
 
@@ -545,15 +591,16 @@ static void add_list(char *s, size_t cap, const struct grp_find *gf,
 		if (!first)
 			strncat(s, ",", cap - strlen(s) - 1);
 		first = false;
-		inet_ntop(AF_INET, &gf->src[k].addr, a, sizeof(a));
+		mgm_addr_ntop(&gf->src[k].addr_x, a, sizeof(a));
 		strncat(s, a, cap - strlen(s) - 1);
 	}
 	strncat(s, "}", cap - strlen(s) - 1);
 }
 
-const char *fi_state(struct fake_igmp *f, uint32_t ifindex, uint32_t group)
+static const char *state_of(struct fake_igmp *f, uint32_t ifindex,
+			    struct mgm_addr group)
 {
-	static char s[1024];
+	static char s[2048];
 	static struct grp_find gf;
 
 	if (!find_group(f, ifindex, group, &gf))
@@ -566,8 +613,8 @@ const char *fi_state(struct fake_igmp *f, uint32_t ifindex, uint32_t group)
 	return s;
 }
 
-long fi_src_timer(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
-		  uint32_t source)
+static long src_timer_of(struct fake_igmp *f, uint32_t ifindex,
+			 struct mgm_addr group, struct mgm_addr source)
 {
 	static struct grp_find gf;
 	uint32_t k;
@@ -575,13 +622,14 @@ long fi_src_timer(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
 	if (!find_group(f, ifindex, group, &gf))
 		return -1;
 	for (k = 0; k < gf.info.n_sources; k++)
-		if (gf.src[k].addr == source)
+		if (mgm_addr_eq(&gf.src[k].addr_x, &source))
 			return gf.src[k].timer_ms;
 	return -1;
 }
 
 struct if_find {
 	uint32_t ifindex;
+	uint16_t family;
 	bool found;
 	struct igmp_if_info info;
 };
@@ -590,16 +638,17 @@ static int if_fn(void *arg, const struct igmp_if_info *i)
 {
 	struct if_find *x = arg;
 
-	if (i->ifindex != x->ifindex || i->family != MGM_AF_INET)
+	if (i->ifindex != x->ifindex || i->family != x->family)
 		return 0;
 	x->found = true;
 	x->info = *i;
 	return 1;
 }
 
-bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
+static bool if_of(struct fake_igmp *f, uint32_t ifindex, uint16_t family,
+		  struct igmp_if_info *out)
 {
-	struct if_find x = { .ifindex = ifindex };
+	struct if_find x = { .ifindex = ifindex, .family = family };
 
 	igmp_foreach_if(f->g, if_fn, &x);
 	if (x.found)
@@ -607,28 +656,33 @@ bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
 	return x.found;
 }
 
-/* ---- MLD ------------------------------------------------------------- */
-
-static struct in6_addr in6(const char *s)
+bool fi_group(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
+	      struct igmp_group_info *out)
 {
-	struct in6_addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		memset(&a, 0, sizeof(a));
-	return a;
+	return group_of(f, ifindex, mgm_addr4(group), out);
 }
+
+const char *fi_state(struct fake_igmp *f, uint32_t ifindex, uint32_t group)
+{
+	return state_of(f, ifindex, mgm_addr4(group));
+}
+
+long fi_src_timer(struct fake_igmp *f, uint32_t ifindex, uint32_t group,
+		  uint32_t source)
+{
+	return src_timer_of(f, ifindex, mgm_addr4(group), mgm_addr4(source));
+}
+
+bool fi_if(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
+{
+	return if_of(f, ifindex, MGM_AF_INET, out);
+}
+
+/* ---- MLD ------------------------------------------------------------- */
 
 static uint32_t parse_list6(const char *s, struct in6_addr *v, uint32_t max)
 {
-	char buf[2048], *tok, *save = NULL;
-	uint32_t n = 0;
-
-	snprintf(buf, sizeof(buf), "%s", s ? s : "");
-	for (tok = strtok_r(buf, " ", &save); tok && n < max;
-	     tok = strtok_r(NULL, " ", &save))
-		v[n++] = in6(tok);
-	return n;
+	return parse_addrs(s, v, sizeof(*v), max);
 }
 
 void fi_input(struct fake_igmp *f, uint32_t ifindex, const uint8_t *p, size_t n)
@@ -727,140 +781,27 @@ bool fi_parse_tx6(const struct fi_tx *t, struct fi_query6 *q)
 
 size_t fi_count_tx6(struct fake_igmp *f, uint32_t ifindex, char kind)
 {
-	struct fi_query6 q;
-	size_t i, n = 0;
-
-	for (i = 0; i < f->ntx; i++) {
-		char k;
-
-		if (ifindex && f->tx[i].ifindex != ifindex)
-			continue;
-		if (!fi_parse_tx6(&f->tx[i], &q))
-			continue;
-		k = mgm_addr_is_unspec(&q.group) ? 'G' : q.nsrc ? 's' : 'g';
-		n += k == kind;
-	}
-	return n;
-}
-
-struct grp_find6 {
-	struct mgm_addr group;
-	bool found;
-	struct igmp_group_info info;
-	struct igmp_source_info src[64];
-};
-
-static int grp_fn6(void *arg, const struct igmp_group_info *i)
-{
-	struct grp_find6 *gf = arg;
-	uint32_t k;
-
-	if (i->family != MGM_AF_INET6 ||
-	    memcmp(i->group_x.v6, gf->group.v6, 16))
-		return 0;
-	gf->found = true;
-	gf->info = *i;
-	for (k = 0; k < i->n_sources && k < 64; k++)
-		gf->src[k] = i->sources[k];
-	gf->info.sources = gf->src;
-	if (gf->info.n_sources > 64)
-		gf->info.n_sources = 64;
-	return 1;
-}
-
-static bool find_group6(struct fake_igmp *f, uint32_t ifindex,
-			const char *group, struct grp_find6 *gf)
-{
-	memset(gf, 0, sizeof(*gf));
-	gf->group = A6(group);
-	igmp_foreach_group(f->g, ifindex, grp_fn6, gf);
-	return gf->found;
+	return count_tx(f, ifindex, kind, true);
 }
 
 bool fi_group6(struct fake_igmp *f, uint32_t ifindex, const char *group,
 	       struct igmp_group_info *out)
 {
-	static struct grp_find6 gf;
-
-	if (!find_group6(f, ifindex, group, &gf))
-		return false;
-	*out = gf.info;
-	return true;
-}
-
-static void add_list6(char *s, size_t cap, const struct grp_find6 *gf,
-		      bool running)
-{
-	char a[INET6_ADDRSTRLEN];
-	bool first = true;
-	uint32_t k;
-
-	strncat(s, "{", cap - strlen(s) - 1);
-	for (k = 0; k < gf->info.n_sources; k++) {
-		if ((gf->src[k].timer_ms != 0) != running)
-			continue;
-		if (!first)
-			strncat(s, ",", cap - strlen(s) - 1);
-		first = false;
-		inet_ntop(AF_INET6, gf->src[k].addr_x.v6, a, sizeof(a));
-		strncat(s, a, cap - strlen(s) - 1);
-	}
-	strncat(s, "}", cap - strlen(s) - 1);
+	return group_of(f, ifindex, A6(group), out);
 }
 
 const char *fi_state6(struct fake_igmp *f, uint32_t ifindex, const char *group)
 {
-	static char s[2048];
-	static struct grp_find6 gf;
-
-	if (!find_group6(f, ifindex, group, &gf))
-		return "-";
-	snprintf(s, sizeof(s), "%s",
-		 gf.info.mode == IGMP_EXCLUDE ? "EX" : "IN");
-	add_list6(s, sizeof(s), &gf, true);
-	if (gf.info.mode == IGMP_EXCLUDE)
-		add_list6(s, sizeof(s), &gf, false);
-	return s;
+	return state_of(f, ifindex, A6(group));
 }
 
 long fi_src_timer6(struct fake_igmp *f, uint32_t ifindex, const char *group,
 		   const char *source)
 {
-	static struct grp_find6 gf;
-	struct mgm_addr a = A6(source);
-	uint32_t k;
-
-	if (!find_group6(f, ifindex, group, &gf))
-		return -1;
-	for (k = 0; k < gf.info.n_sources; k++)
-		if (!memcmp(gf.src[k].addr_x.v6, a.v6, 16))
-			return gf.src[k].timer_ms;
-	return -1;
-}
-
-struct if_find6 {
-	uint32_t ifindex;
-	bool found;
-	struct igmp_if_info info;
-};
-
-static int if_fn6(void *arg, const struct igmp_if_info *i)
-{
-	struct if_find6 *x = arg;
-
-	if (i->ifindex != x->ifindex || i->family != MGM_AF_INET6)
-		return 0;
-	x->found = true;
-	x->info = *i;
-	return 1;
+	return src_timer_of(f, ifindex, A6(group), A6(source));
 }
 
 bool fi_if6(struct fake_igmp *f, uint32_t ifindex, struct igmp_if_info *out)
 {
-	struct if_find6 x = { .ifindex = ifindex };
-
-	igmp_foreach_if(f->g, if_fn6, &x);
-	if (x.found)
-		*out = x.info;
-	return x.found;
+	return if_of(f, ifindex, MGM_AF_INET6, out);
 }

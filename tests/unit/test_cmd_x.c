@@ -8,7 +8,8 @@
  * a paged walk crossing from IPv4 to IPv6 lists every entry once, in
  * order, whatever the page size; memberships of both families show their
  * family.  The per-MFE metrics (user/mgmd/metrics.c, compiled in too)
- * label IPv6 entries with their addresses and family.
+ * label IPv6 entries with their addresses and family; MLD's per-interface
+ * rows are mgm_mld_* series of their own, beside IGMP's unchanged ones.
  *
  * cmd.c's other commands are not run: the daemon functions they call are
  * resolved to one that aborts (stub_abort below).
@@ -17,6 +18,7 @@
 
 #include "check.h"
 #include "fake_dp.h"
+#include "fake_igmp_io.h"
 #include "mgmd/cmd.c"
 #define now_ms metrics_now_ms
 #include "mgmd/metrics.c"
@@ -463,6 +465,99 @@ static void test_metrics(void)
 	pb_free(&b);
 }
 
+/* Whether the rendered text has the line (a whole one). */
+static bool has_line(const char *text, const char *line)
+{
+	size_t l = strlen(line);
+	const char *p = text;
+
+	while (p && (p = strstr(p, line))) {
+		if ((p == text || p[-1] == '\n') && p[l] == '\n')
+			return true;
+		p += l;
+	}
+	return false;
+}
+
+/*
+ * metrics: IGMP on if1, MLD on if1 (v1) and if2 (v2), with real messages
+ * through the router's input: MLD's rows are mgm_mld_* with MLD's
+ * versions, IGMP's keep their names and labels (no family label, no MLD
+ * interface among them).
+ */
+static void test_metrics_gm(void)
+{
+	struct pbuf b = { .max = 1 << 20 };
+	struct fake_igmp fi;
+	const char *t;
+
+	check_begin("metrics: IGMP and MLD per interface");
+	CHECK_EQ(fi_init(&fi, NULL), 0, "fake IGMP");
+	dmn.igmp = fi.g;
+	CHECK_EQ(mld_if_enable(fi.g, 2, 2), 0, "MLDv2 on if2");
+	igmp(&dmn, &b);
+	pb_add(&b, "", 1);
+	CHECK(b.p && !strstr(b.p, "mgm_igmp_") &&
+		      has_line(b.p, "mgm_mld_groups{interface=\"if2\"} 0"),
+	      "MLD alone: its series, none of IGMP's");
+	pb_free(&b);
+	b = (struct pbuf){ .max = 1 << 20 };
+
+	CHECK_EQ(igmp_if_enable(fi.g, 1, 3), 0, "IGMPv3 on if1");
+	CHECK_EQ(mld_if_enable(fi.g, 1, 1), 0, "MLDv1 on if1");
+	fi_send_v3(&fi, 1, htonl(0x0a000105), 2, htonl(0xef010101), "");
+	fi_mld_v2(&fi, 2, "fe80::aa", 2, "ff0e::1:1", "");
+	fi_mld_v2(&fi, 2, "fe80::aa", 1, "ff3e::2:2", "2001:db8::1");
+	fi_mld_v1(&fi, 1, "fe80::bb", 131, "ff0e::3:3");
+	fi_mld_v2(&fi, 2, "2001:db8::9", 2, "ff0e::4:4", "");
+	fi_settle(&fi);
+	igmp(&dmn, &b);
+	pb_add(&b, "", 1);
+	t = b.p ? b.p : "";
+	CHECK(has_line(t, "mgm_igmp_groups{interface=\"if1\"} 1") &&
+		      !strstr(t, "mgm_igmp_groups{interface=\"if2\"}"),
+	      "IGMP: its one group on if1, no row for MLD's if2");
+	CHECK(has_line(t, "mgm_igmp_rx_reports_total{interface=\"if1\","
+			  "version=\"3\"} 1"),
+	      "IGMP's report by version, labels unchanged");
+	CHECK(!strstr(t, "family="), "no family label");
+	CHECK(has_line(t, "mgm_mld_groups{interface=\"if1\"} 1") &&
+		      has_line(t, "mgm_mld_groups{interface=\"if2\"} 2"),
+	      "MLD's groups per interface");
+	CHECK(has_line(t, "mgm_mld_rx_reports_total{interface=\"if2\","
+			  "version=\"2\"} 2") &&
+		      has_line(t, "mgm_mld_rx_reports_total{interface=\"if1\","
+				  "version=\"1\"} 1") &&
+		      has_line(t, "mgm_mld_rx_reports_total{interface=\"if1\","
+				  "version=\"2\"} 0"),
+	      "MLD's reports by MLD version");
+	CHECK(!strstr(t, "mgm_mld_rx_reports_total{interface=\"if1\","
+			 "version=\"3\"}"),
+	      "no MLDv3");
+	CHECK(has_line(t, "mgm_mld_rx_bad_source_total{interface=\"if2\"} 1"),
+	      "the non-link-local source rejected and counted");
+	CHECK(has_line(t, "mgm_mld_rx_packets_total{interface=\"if2\"} 3") &&
+		      has_line(t,
+			       "mgm_igmp_rx_packets_total{interface=\"if1\"} "
+			       "1"),
+	      "packets per family");
+	CHECK(has_line(t, "mgm_mld_tx_general_queries_total{interface=\"if2\"} "
+			  "1") &&
+		      has_line(t, "mgm_mld_querier{interface=\"if2\"} 1"),
+	      "MLD's start-up query and querier state");
+	CHECK(!strstr(t, "mgm_igmp_rx_bad_source") &&
+		      !strstr(t, "mgm_mld_rx_no_router_alert_accepted"),
+	      "one family's counters only in its series");
+	CHECK(strstr(t, "# TYPE mgm_mld_groups gauge\n") &&
+		      strstr(t, "# TYPE mgm_mld_rx_packets_total counter\n"),
+	      "types");
+	if (getenv("V"))
+		fputs(t, stderr);
+	pb_free(&b);
+	dmn.igmp = NULL;
+	fi_fini(&fi);
+}
+
 int main(void)
 {
 	S6 = A6("2001:db8::1");
@@ -477,6 +572,7 @@ int main(void)
 	test_paged();
 	test_groups();
 	test_metrics();
+	test_metrics_gm();
 	free(cn.out);
 	mgm_destroy(m);
 	CHECK_EQ(fake_errors(fd), 0, "MGM logged no errors");

@@ -431,6 +431,66 @@ static void test_mfe_api_errors(void)
 	teardown();
 }
 
+/* MgmGetMfe's route fields of (source, 239.1.1.1). */
+static struct mgm_ipmcast_mfe route_rec(uint32_t source)
+{
+	struct mgm_ipmcast_mfe r = { .source = source,
+				     .group = A("239.1.1.1") };
+	uint8_t buf[512];
+	uint32_t size = sizeof(buf);
+
+	CHECK_ERR(mgm_get_mfe(m, &r, &size, buf), MGM_NO_ERROR);
+	memcpy(&r, buf, sizeof(r));
+	return r;
+}
+
+/*
+ * MFEs reached by one route share its record inside MGM: setting one's
+ * upstream (MgmSetMfe) leaves the others' and its own route as they were.
+ */
+static void test_set_mfe_shared_route(void)
+{
+	struct mgm_ipmcast_mfe key = { .source = A("10.0.0.1"),
+				       .group = A("239.1.1.1") },
+			       r;
+	struct fake_proto a;
+
+	check_begin("set_mfe on one MFE of a shared route");
+	setup();
+	fake_proto_register(&a, fd, m, "A", PID_A, 1);
+	mgm_take_interface_ownership(m, a.h, 1, 0);
+	fake_dp_add_route(fd, A("10.0.0.0"), 8, 1, A("10.9.9.9"), 7);
+	fake_dp_inject_miss(fd, 1, A("10.0.0.1"), key.group);
+	fake_dp_inject_miss(fd, 1, A("10.0.0.2"), key.group);
+	mgm_dispatch(m);
+	r = route_rec(A("10.0.0.1"));
+	CHECK(r.upstream == A("10.9.9.9"), "upstream from the route");
+	CHECK(r.route_network == A("10.0.0.0") &&
+		      r.route_mask == A("255.0.0.0") && r.route_protocol == 7,
+	      "route recorded");
+	key.upstream = A("10.1.1.254");
+	CHECK_ERR(mgm_set_mfe(m, a.h, &key), MGM_NO_ERROR);
+	r = route_rec(A("10.0.0.1"));
+	CHECK(r.upstream == A("10.1.1.254"), "upstream set");
+	CHECK(r.route_network == A("10.0.0.0") &&
+		      r.route_mask == A("255.0.0.0") && r.route_protocol == 7,
+	      "its route unchanged");
+	r = route_rec(A("10.0.0.2"));
+	CHECK(r.upstream == A("10.9.9.9") && r.route_network == A("10.0.0.0") &&
+		      r.route_protocol == 7,
+	      "the other MFE's record unchanged");
+	key.upstream = A("10.9.9.9");
+	CHECK_ERR(mgm_set_mfe(m, a.h, &key), MGM_NO_ERROR);
+	r = route_rec(A("10.0.0.1"));
+	CHECK(r.upstream == A("10.9.9.9") && r.route_protocol == 7, "set back");
+	CHECK_ERR(mgm_delete_mfe(m, a.h, A("10.0.0.2"), key.group),
+		  MGM_NO_ERROR);
+	r = route_rec(A("10.0.0.1"));
+	CHECK(r.upstream == A("10.9.9.9") && r.route_mask == A("255.0.0.0"),
+	      "kept when the other MFE goes");
+	teardown();
+}
+
 static void test_group_enum_api(void)
 {
 	struct fake_proto a;
@@ -699,6 +759,7 @@ int main(void)
 	test_ownership();
 	test_membership_errors();
 	test_mfe_api_errors();
+	test_set_mfe_shared_route();
 	test_group_enum_api();
 	test_igmp_reentrance();
 	test_introspection();

@@ -607,6 +607,96 @@ static void test_release_index(void)
 	teardown();
 }
 
+/* Key k of the churn test: 10.1.0.(k%16 + 1) to 239.1.(k/16).0. */
+static uint32_t churn_s(uint32_t k)
+{
+	return htonl(ntohl(A("10.1.0.1")) + k % 16);
+}
+
+static uint32_t churn_g(uint32_t k)
+{
+	return htonl(ntohl(A("239.1.0.0")) + k / 16 * 256);
+}
+
+/*
+ * Walk the table with MgmGetFirst/NextMfe: every record in (group,
+ * source) order, each one alive[]; returns the records seen.
+ */
+static int walk_table(const bool *alive, uint32_t n)
+{
+	static uint8_t buf[MGM_SIZEOF_MFE(1) * 64];
+	struct mgm_ipmcast_mfe r, last = { 0 };
+	uint32_t size, cnt, ret, i;
+	int seen = 0, bad = 0;
+
+	do {
+		size = sizeof(buf);
+		ret = !seen ? mgm_get_first_mfe(m, &size, buf, &cnt) :
+			      mgm_get_next_mfe(m, &last, &size, buf, &cnt);
+		for (i = 0; i < cnt; i++) {
+			uint32_t k;
+
+			memcpy(&r, buf + i * MGM_SIZEOF_MFE(1), sizeof(r));
+			k = (ntohl(r.group) >> 8 & 0xff) * 16 +
+			    (ntohl(r.source) & 0xff) - 1;
+			if (seen && (ntohl(r.group) < ntohl(last.group) ||
+				     (r.group == last.group &&
+				      ntohl(r.source) <= ntohl(last.source))))
+				bad++;
+			if (k >= n || !alive[k] || r.num_oifs != 1)
+				bad++;
+			last = r;
+			seen++;
+		}
+	} while (ret == MGM_ERROR_MORE_DATA && cnt);
+	CHECK_EQ(ret, MGM_ERROR_NO_MORE_ITEMS, "walk ends");
+	CHECK_EQ(bad, 0, "records in order, each alive");
+	return seen;
+}
+
+/* The (group, source) tree and the MFE slab under churn. */
+static void test_tree_churn(void)
+{
+	enum { N = 3000 };
+	static bool alive[N];
+	uint32_t k, j, n = 0;
+
+	check_begin("enumeration order under churn");
+	setup();
+	add(&p1, 0, 0, 2, J); /* one oif on each */
+	fake_dp_set_quiet(fd, true);
+	memset(alive, 0, sizeof(alive));
+	/* Created and deleted in a scrambled order (7919 is prime to N). */
+	for (j = 0; j < N; j++) {
+		k = j * 7919 % N;
+		miss(1, churn_s(k), churn_g(k));
+		alive[k] = true;
+	}
+	for (j = 0; j < N; j += 3) {
+		k = j * 7919 % N;
+		CHECK_ERR(mgm_delete_mfe(m, p1.h, churn_s(k), churn_g(k)),
+			  MGM_NO_ERROR);
+		alive[k] = false;
+	}
+	for (k = 0; k < N; k++)
+		n += alive[k];
+	CHECK_EQ(walk_table(alive, N), (int)n, "all the live ones");
+	for (k = 0; k < N; k++) {
+		if (alive[k])
+			CHECK_ERR(mgm_delete_mfe(m, p1.h, churn_s(k),
+						 churn_g(k)),
+				  MGM_NO_ERROR);
+		alive[k] = false;
+	}
+	CHECK_EQ(walk_table(alive, N), 0, "empty");
+	for (k = N; k-- > N - 100;) {
+		miss(1, churn_s(k), churn_g(k));
+		alive[k] = true;
+	}
+	CHECK_EQ(walk_table(alive, N), 100, "made again");
+	teardown();
+}
+
 #ifdef __SANITIZE_ADDRESS__
 #define SANITIZED 1
 #else
@@ -666,7 +756,12 @@ static void test_scale(void)
 		"scale: %d MFEs created in %.0f ms; ~%zu bytes/MFE "
 		"in MGM (2 oifs)\n",
 		n, ms, per);
-	CHECK(per < 400, "memory per MFE %zu bytes", per);
+	/*
+	 * Requested bytes, so exact: ~183 (136 of struct mfe in the slab,
+	 * whose blocks ASan builds allocate with malloc; hash, heap and three
+	 * id sets).  Before issue #14 it was ~284.
+	 */
+	CHECK(per < 220, "memory per MFE %zu bytes", per);
 
 	/* Release an interface all of them use, at ~1 us per dp call. */
 	fake_dp_set_op_cost_ns(fd, 1000);
@@ -703,6 +798,7 @@ int main(void)
 	test_iif_owner();
 	test_expire_budget();
 	test_release_index();
+	test_tree_churn();
 	test_scale();
 	return check_summary();
 }

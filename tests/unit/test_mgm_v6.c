@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "fake_dp.h"
+#include "fake_xproto.h"
 
 #define J MGM_JOIN_STATE_FLAG
 #define F MGM_FORWARD_STATE_FLAG
@@ -22,139 +23,17 @@
 static struct fake_dp *fd;
 static struct mgm *m;
 
-static const char *sg(char *buf, const struct mgm_addr *s,
-		      const struct mgm_addr *g)
+/* The recording protocol's lines go to the fake's log. */
+static void xp_sink(const char *line)
 {
-	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
-
-	snprintf(buf, 128, "%s,%s", mgm_addr_ntop(s, a, sizeof(a)),
-		 mgm_addr_ntop(g, b, sizeof(b)));
-	return buf;
-}
-
-struct xp {
-	const char *name;
-	mgm_handle_t h;
-	uint32_t prune_timeout; /* written back when non-zero */
-	uint32_t disable_oif; /* creation alert disables it */
-};
-
-static uint32_t x_rpf(void *ctx, const struct mgm_addr *s,
-		      const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
-		      struct mgm_addr *up, uint32_t hdr_size,
-		      const uint8_t *hdr, struct mgm_route_info_x *route)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh, (void)up, (void)hdr;
-	fake_log(fd, "%s rpf %s iif %u route /%u hdr %u", p->name, sg(b, s, g),
-		 *iif, route->prefix_len, hdr_size);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_creation(void *ctx, const struct mgm_addr *s,
-			   const struct mgm_addr *g, uint32_t iif, uint32_t nh,
-			   uint32_t n, struct mgm_if_entry *oifs)
-{
-	struct xp *p = ctx;
-	char b[128];
-	uint32_t i;
-
-	(void)nh;
-	fake_log(fd, "%s creation %s iif %u n %u", p->name, sg(b, s, g), iif,
-		 n);
-	for (i = 0; i < n; i++)
-		if (oifs[i].ifindex == p->disable_oif)
-			oifs[i].enabled = 0;
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_prune(void *ctx, const struct mgm_addr *s,
-			const struct mgm_addr *g, uint32_t ifindex, uint32_t nh,
-			int32_t del, uint32_t *timeout)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh;
-	fake_log(fd, "%s prune %s if %u del %d", p->name, sg(b, s, g), ifindex,
-		 del);
-	if (p->prune_timeout)
-		*timeout = p->prune_timeout;
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_join(void *ctx, const struct mgm_addr *s,
-		       const struct mgm_addr *g, int32_t upd)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	fake_log(fd, "%s join %s upd %d", p->name, sg(b, s, g), upd);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_wrong_if(void *ctx, const struct mgm_addr *s,
-			   const struct mgm_addr *g, uint32_t ifindex,
-			   uint32_t nh, uint32_t hdr_size, const uint8_t *hdr)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh;
-	fake_log(fd, "%s wrong_if %s if %u hdr %u v%u", p->name, sg(b, s, g),
-		 ifindex, hdr_size, hdr_size ? hdr[0] >> 4 : 0);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_local(void *ctx, const struct mgm_addr *s,
-			const struct mgm_addr *g, uint32_t ifindex, uint32_t nh)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh;
-	fake_log(fd, "%s local %s if %u", p->name, sg(b, s, g), ifindex);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_disable(void *ctx, uint32_t ifindex, uint32_t nh)
-{
-	struct xp *p = ctx;
-
-	(void)nh;
-	fake_log(fd, "%s disable %u", p->name, ifindex);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_enable(void *ctx, uint32_t ifindex, uint32_t nh)
-{
-	struct xp *p = ctx;
-
-	(void)nh;
-	fake_log(fd, "%s enable %u", p->name, ifindex);
-	return MGM_NO_ERROR;
+	fake_log(fd, "%s", line);
 }
 
 static uint32_t xp_register(struct xp *p, const char *name, uint32_t families,
 			    uint32_t pid)
 {
-	struct mgm_protocol_config_x c = {
-		.families = families,
-		.ctx = p,
-		.rpf = x_rpf,
-		.creation_alert = x_creation,
-		.prune_alert = x_prune,
-		.join_alert = x_join,
-		.wrong_if = x_wrong_if,
-		.local_join = x_local,
-		.local_leave = x_local,
-		.disable_igmp = x_disable,
-		.enable_igmp = x_enable,
-	};
+	struct mgm_protocol_config_x c = xp_config(p, name, xp_sink, families);
 
-	p->name = name;
 	return mgm_register_protocol_x(m, &c, pid, 1, &p->h);
 }
 
@@ -267,9 +146,11 @@ static void test_flow(void)
 	CHECK_EQ(four.n_join, 0, "four hears no IPv6 join");
 	fake_dp_inject_miss_x(fd, 1, &S6, &G6);
 	mgm_dispatch(m);
-	EXPECT_LOG(fd, "six rpf 2001:db8::1,ff0e::1:1 iif 1 route /32 hdr 40",
-		   "six creation 2001:db8::1,ff0e::1:1 iif 1 n 1",
-		   "install 2001:db8::1,ff0e::1:1 iif 1 oifs 2");
+	EXPECT_LOG(
+		fd,
+		"six rpf 2001:db8::1,ff0e::1:1 iif 1 up fam 10 route /32 fam 10 hdr 40",
+		"six creation 2001:db8::1,ff0e::1:1 iif 1 oifs 2",
+		"install 2001:db8::1,ff0e::1:1 iif 1 oifs 2");
 	CHECK_STR(fake_dp_oifs_x(fd, &S6, &G6), "2", "IPv6 entry's oifs");
 	CHECK_EQ(fake_dp_num_mfes(fd), 1, "one entry");
 
@@ -479,7 +360,7 @@ static void test_seed(void)
 	/* A host joined through MLD: the owner hears a local join. */
 	CHECK_ERR(mgm_add_group_membership_x(m, mld.h, &any6, &G6, 2, 0, J),
 		  MGM_NO_ERROR);
-	CHECK(fake_log_find(fd, "six local ::,ff0e::1:1 if 2", 0) >= 0,
+	CHECK(fake_log_find(fd, "six local_join ::,ff0e::1:1 if 2", 0) >= 0,
 	      "local join to the owner, IPv6");
 	fake_dp_inject_miss_x(fd, 1, &S6, &G6);
 	mgm_dispatch(m);
@@ -487,9 +368,9 @@ static void test_seed(void)
 	fake_log_clear(fd);
 	CHECK_ERR(mgm_release_interface_ownership(m, six.h, 2, 0),
 		  MGM_NO_ERROR);
-	CHECK(fake_log_find(fd, "mld disable 2", 0) >= 0 &&
-		      fake_log_find(fd, "mld enable 2", 0) >
-			      fake_log_find(fd, "mld disable 2", 0),
+	CHECK(fake_log_find(fd, "mld disable_igmp 2", 0) >= 0 &&
+		      fake_log_find(fd, "mld enable_igmp 2", 0) >
+			      fake_log_find(fd, "mld disable_igmp 2", 0),
 	      "disable, then enable");
 	CHECK_STR(fake_dp_oifs_x(fd, &S6, &G6), "negative",
 		  "nothing reaches 2 once the release returns");

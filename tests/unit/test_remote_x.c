@@ -27,15 +27,12 @@
 
 #include "check.h"
 #include "fake_dp.h"
+#include "fake_xproto.h"
 
 #define cb_rpf cl_cb_rpf
 #define cb_creation cl_cb_creation
 #define cb_prune cl_cb_prune
 #define cb_other cl_cb_other
-#define cb_rpf_x cl_cb_rpf_x
-#define cb_creation_x cl_cb_creation_x
-#define cb_prune_x cl_cb_prune_x
-#define cb_other_x cl_cb_other_x
 #define answer cl_answer
 #define now_ms cl_now_ms
 #define addr_ok cl_addr_ok
@@ -48,10 +45,6 @@
 #undef cb_creation
 #undef cb_prune
 #undef cb_other
-#undef cb_rpf_x
-#undef cb_creation_x
-#undef cb_prune_x
-#undef cb_other_x
 #undef answer
 #undef now_ms
 #undef addr_ok
@@ -231,16 +224,6 @@ static struct mgmc *mc;
 static char cblog[64][160];
 static int n_cb;
 
-static const char *sg(char *buf, const struct mgm_addr *s,
-		      const struct mgm_addr *g)
-{
-	char a[MGM_ADDRSTRLEN], b[MGM_ADDRSTRLEN];
-
-	snprintf(buf, 128, "%s,%s", mgm_addr_ntop(s, a, sizeof(a)),
-		 mgm_addr_ntop(g, b, sizeof(b)));
-	return buf;
-}
-
 static void cb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void cb_log(const char *fmt, ...)
@@ -293,145 +276,16 @@ static void settle(int ms)
 			mgmc_dispatch(mc);
 }
 
-struct xp {
-	const char *name;
-	mgm_handle_t h;
-	uint32_t rpf_iif; /* answer this incoming interface, if set */
-	uint32_t disable_oif; /* creation alerts disable it */
-	uint32_t prune_timeout; /* prune alerts answer it */
-};
-
-static uint32_t x_rpf(void *ctx, const struct mgm_addr *s,
-		      const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
-		      struct mgm_addr *up, uint32_t hdr_size,
-		      const uint8_t *hdr, struct mgm_route_info_x *route)
+static void xp_sink(const char *line)
 {
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh, (void)hdr;
-	cb_log("%s rpf %s iif %u up fam %u route fam %u", p->name, sg(b, s, g),
-	       *iif, up->family, route->network.family);
-	if (p->rpf_iif) {
-		*iif = p->rpf_iif;
-		route->ifindex = p->rpf_iif;
-	}
-	(void)hdr_size;
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_creation(void *ctx, const struct mgm_addr *s,
-			   const struct mgm_addr *g, uint32_t iif, uint32_t nh,
-			   uint32_t n, struct mgm_if_entry *oifs)
-{
-	struct xp *p = ctx;
-	char b[128], list[64] = "";
-	uint32_t i;
-
-	(void)nh;
-	for (i = 0; i < n; i++) {
-		snprintf(list + strlen(list), sizeof(list) - strlen(list),
-			 " %u", oifs[i].ifindex);
-		if (oifs[i].ifindex == p->disable_oif)
-			oifs[i].enabled = 0;
-	}
-	cb_log("%s creation %s iif %u oifs%s", p->name, sg(b, s, g), iif, list);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_prune(void *ctx, const struct mgm_addr *s,
-			const struct mgm_addr *g, uint32_t ifindex, uint32_t nh,
-			int32_t del, uint32_t *timeout)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh;
-	cb_log("%s prune %s if %u del %d", p->name, sg(b, s, g), ifindex, del);
-	if (p->prune_timeout)
-		*timeout = p->prune_timeout;
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_join(void *ctx, const struct mgm_addr *s,
-		       const struct mgm_addr *g, int32_t upd)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	cb_log("%s join %s upd %d", p->name, sg(b, s, g), upd);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_wrong_if(void *ctx, const struct mgm_addr *s,
-			   const struct mgm_addr *g, uint32_t ifindex,
-			   uint32_t nh, uint32_t hdr_size, const uint8_t *hdr)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh, (void)hdr;
-	cb_log("%s wrong_if %s if %u", p->name, sg(b, s, g), ifindex);
-	(void)hdr_size;
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_local_join(void *ctx, const struct mgm_addr *s,
-			     const struct mgm_addr *g, uint32_t ifindex,
-			     uint32_t nh)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh;
-	cb_log("%s local_join %s if %u", p->name, sg(b, s, g), ifindex);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_local_leave(void *ctx, const struct mgm_addr *s,
-			      const struct mgm_addr *g, uint32_t ifindex,
-			      uint32_t nh)
-{
-	struct xp *p = ctx;
-	char b[128];
-
-	(void)nh;
-	cb_log("%s local_leave %s if %u", p->name, sg(b, s, g), ifindex);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_disable(void *ctx, uint32_t ifindex, uint32_t nh)
-{
-	(void)nh;
-	cb_log("%s disable_igmp %u", ((struct xp *)ctx)->name, ifindex);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t x_enable(void *ctx, uint32_t ifindex, uint32_t nh)
-{
-	(void)nh;
-	cb_log("%s enable_igmp %u", ((struct xp *)ctx)->name, ifindex);
-	return MGM_NO_ERROR;
+	cb_log("%s", line);
 }
 
 static uint32_t xp_register(struct xp *p, const char *name, uint32_t families,
 			    uint32_t pid)
 {
-	struct mgm_protocol_config_x c = {
-		.families = families,
-		.ctx = p,
-		.rpf = x_rpf,
-		.creation_alert = x_creation,
-		.prune_alert = x_prune,
-		.join_alert = x_join,
-		.wrong_if = x_wrong_if,
-		.local_join = x_local_join,
-		.local_leave = x_local_leave,
-		.disable_igmp = x_disable,
-		.enable_igmp = x_enable,
-	};
+	struct mgm_protocol_config_x c = xp_config(p, name, xp_sink, families);
 
-	p->name = name;
 	return mgmc_register_protocol_x(mc, &c, pid, 1, &p->h);
 }
 
@@ -587,7 +441,7 @@ static void test_flow(void)
 	p.disable_oif = 2;
 	p.prune_timeout = 77;
 	on_daemon(job_miss, &(struct miss){ 1, S6, G6, false });
-	CHECK(got("P rpf 2001:db8::1,ff0e::1:1 iif 1 up fam 10 route fam 10"),
+	CHECK(got("P rpf 2001:db8::1,ff0e::1:1 iif 1 up fam 10 route /128 fam 10 hdr 40"),
 	      "P's RPF callback, IPv6");
 	CHECK(got("P creation 2001:db8::1,ff0e::1:1 iif 1 oifs 2"),
 	      "P's creation alert, oif 2");
@@ -611,8 +465,8 @@ static void test_flow(void)
 		      !memcmp(&e.source, &S6, sizeof(S6)) &&
 		      !memcmp(&e.group, &G6, sizeof(G6)) && e.in_ifindex == 1 &&
 		      e.num_oifs == 0,
-	      "mgmc_get_mfe_x: %s iif %u oifs %u", sg(b, &e.source, &e.group),
-	      e.in_ifindex, e.num_oifs);
+	      "mgmc_get_mfe_x: %s iif %u oifs %u",
+	      xp_sg(b, &e.source, &e.group), e.in_ifindex, e.num_oifs);
 	CHECK_EQ(e.timeout, 77, "the prune answer's timeout was applied");
 	size = 0;
 	CHECK_ERR(mgmc_get_mfe_x(mc, &S6, &G6, &size, NULL),
@@ -658,14 +512,14 @@ static void test_flow(void)
 	check_begin("wrong interface");
 	cb_clear();
 	on_daemon(job_miss, &(struct miss){ 2, S6, G6, true });
-	CHECK(got("P wrong_if 2001:db8::1,ff0e::1:1 if 2"),
+	CHECK(got("P wrong_if 2001:db8::1,ff0e::1:1 if 2 hdr 40 v6"),
 	      "P told of the IPv6 packet on if 2");
 
 	check_begin("an RPF answer that moves the entry");
 	cb_clear();
 	p.rpf_iif = 3;
 	on_daemon(job_miss, &(struct miss){ 1, S6, G6c, false });
-	CHECK(got("P rpf 2001:db8::1,ff05::5:5 iif 1 up fam 10 route fam 10"),
+	CHECK(got("P rpf 2001:db8::1,ff05::5:5 iif 1 up fam 10 route /128 fam 10 hdr 40"),
 	      "RPF asked");
 	settle(100);
 	d = dp_query(&S6, &G6c);

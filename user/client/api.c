@@ -10,17 +10,47 @@
 
 #include "client_int.h"
 
-static uint32_t cb_mask(const struct mgm_protocol_config *cfg)
+/* The MGM_IPC_CBM_* bits of a config of either form (the same names). */
+#define CB_MASK(cfg)                                                \
+	(((cfg)->rpf ? MGM_IPC_CBM_RPF : 0) |                       \
+	 ((cfg)->creation_alert ? MGM_IPC_CBM_CREATION_ALERT : 0) | \
+	 ((cfg)->prune_alert ? MGM_IPC_CBM_PRUNE_ALERT : 0) |       \
+	 ((cfg)->join_alert ? MGM_IPC_CBM_JOIN_ALERT : 0) |         \
+	 ((cfg)->wrong_if ? MGM_IPC_CBM_WRONG_IF : 0) |             \
+	 ((cfg)->local_join ? MGM_IPC_CBM_LOCAL_JOIN : 0) |         \
+	 ((cfg)->local_leave ? MGM_IPC_CBM_LOCAL_LEAVE : 0) |       \
+	 ((cfg)->disable_igmp ? MGM_IPC_CBM_DISABLE_IGMP : 0) |     \
+	 ((cfg)->enable_igmp ? MGM_IPC_CBM_ENABLE_IGMP : 0))
+
+/*
+ * REGISTER or REGISTER_X (q, len), and the protocol table entry for
+ * cfg (IPv4) or cfgx.  The lock is held across the request, so that the
+ * entry is added before any callback for the new handle can be read
+ * (mgmd sends none before this reply anyway).
+ */
+static uint32_t register_req(struct mgmc *c, uint16_t type, const void *q,
+			     size_t len, const struct mgm_protocol_config *cfg,
+			     const struct mgm_protocol_config_x *cfgx,
+			     mgm_handle_t *protocol)
 {
-	return (cfg->rpf ? MGM_IPC_CBM_RPF : 0) |
-	       (cfg->creation_alert ? MGM_IPC_CBM_CREATION_ALERT : 0) |
-	       (cfg->prune_alert ? MGM_IPC_CBM_PRUNE_ALERT : 0) |
-	       (cfg->join_alert ? MGM_IPC_CBM_JOIN_ALERT : 0) |
-	       (cfg->wrong_if ? MGM_IPC_CBM_WRONG_IF : 0) |
-	       (cfg->local_join ? MGM_IPC_CBM_LOCAL_JOIN : 0) |
-	       (cfg->local_leave ? MGM_IPC_CBM_LOCAL_LEAVE : 0) |
-	       (cfg->disable_igmp ? MGM_IPC_CBM_DISABLE_IGMP : 0) |
-	       (cfg->enable_igmp ? MGM_IPC_CBM_ENABLE_IGMP : 0);
+	struct mgm_ipc_handle a;
+	uint32_t r;
+
+	pthread_mutex_lock(&c->lock);
+	if (mgmc_proto_reserve(c)) {
+		pthread_mutex_unlock(&c->lock);
+		return MGM_ERROR_NOT_ENOUGH_MEMORY;
+	}
+	r = mgmc_request(c, type, q, len, &a, sizeof(a), NULL);
+	if (r == MGM_NO_ERROR) {
+		if (cfgx)
+			mgmc_proto_add_x(c, a.handle, cfgx);
+		else
+			mgmc_proto_add(c, a.handle, cfg);
+		*protocol = a.handle;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return r;
 }
 
 uint32_t mgmc_register_protocol(struct mgmc *c,
@@ -32,31 +62,13 @@ uint32_t mgmc_register_protocol(struct mgmc *c,
 		.protocol_id = protocol_id,
 		.component_id = component_id,
 	};
-	struct mgm_ipc_handle a;
-	uint32_t r;
 
 	if (!c || !config || !protocol)
 		return MGM_ERROR_INVALID_PARAMETER;
 	q.callback_flags = config->callback_flags;
-	q.callbacks = cb_mask(config);
-	/*
-	 * Held across the request, so that the table entry is added before
-	 * any callback for the new handle can be read (mgmd sends none
-	 * before this reply anyway).
-	 */
-	pthread_mutex_lock(&c->lock);
-	if (mgmc_proto_reserve(c)) {
-		pthread_mutex_unlock(&c->lock);
-		return MGM_ERROR_NOT_ENOUGH_MEMORY;
-	}
-	r = mgmc_request(c, MGM_IPC_REQ_REGISTER, &q, sizeof(q), &a, sizeof(a),
-			 NULL);
-	if (r == MGM_NO_ERROR) {
-		mgmc_proto_add(c, a.handle, config);
-		*protocol = a.handle;
-	}
-	pthread_mutex_unlock(&c->lock);
-	return r;
+	q.callbacks = CB_MASK(config);
+	return register_req(c, MGM_IPC_REQ_REGISTER, &q, sizeof(q), config,
+			    NULL, protocol);
 }
 
 uint32_t mgmc_deregister_protocol(struct mgmc *c, mgm_handle_t protocol)
@@ -218,6 +230,21 @@ static uint32_t mfe_query(struct mgmc *c, uint16_t type,
 			  num_entries);
 }
 
+/*
+ * GetMfe without a buffer, asked with size 0 (r, size: the answer): MGM
+ * answers INSUFFICIENT_BUFFER if *buffer_size is too small, with the size
+ * needed, and INVALID_PARAMETER if it would have fitted.
+ */
+static uint32_t no_buffer(uint32_t r, uint32_t size, uint32_t *buffer_size)
+{
+	if (r == MGM_ERROR_INSUFFICIENT_BUFFER) {
+		if (*buffer_size >= size)
+			return MGM_ERROR_INVALID_PARAMETER;
+		*buffer_size = size;
+	}
+	return r;
+}
+
 /* MgmGetMfe and MgmGetMfeStats: one record. */
 static uint32_t get_one(struct mgmc *c, uint16_t type,
 			const struct mgm_ipmcast_mfe *mfe,
@@ -230,18 +257,9 @@ static uint32_t get_one(struct mgmc *c, uint16_t type,
 	if (buffer)
 		return mfe_query(c, type, mfe, buffer_size, buffer, NULL,
 				 flags);
-	/*
-	 * No buffer: MGM answers INSUFFICIENT_BUFFER if the size is too
-	 * small and INVALID_PARAMETER if it would have fitted.
-	 */
 	size = 0;
 	r = mfe_query(c, type, mfe, &size, NULL, NULL, flags);
-	if (r == MGM_ERROR_INSUFFICIENT_BUFFER) {
-		if (*buffer_size >= size)
-			return MGM_ERROR_INVALID_PARAMETER;
-		*buffer_size = size;
-	}
-	return r;
+	return no_buffer(r, size, buffer_size);
 }
 
 /* The GetFirst and GetNext variants. */
@@ -377,19 +395,6 @@ static bool addr_ok(const struct mgm_addr *a)
 	return a && (a->family == MGM_AF_INET || a->family == MGM_AF_INET6);
 }
 
-static uint32_t cb_mask_x(const struct mgm_protocol_config_x *cfg)
-{
-	return (cfg->rpf ? MGM_IPC_CBM_RPF : 0) |
-	       (cfg->creation_alert ? MGM_IPC_CBM_CREATION_ALERT : 0) |
-	       (cfg->prune_alert ? MGM_IPC_CBM_PRUNE_ALERT : 0) |
-	       (cfg->join_alert ? MGM_IPC_CBM_JOIN_ALERT : 0) |
-	       (cfg->wrong_if ? MGM_IPC_CBM_WRONG_IF : 0) |
-	       (cfg->local_join ? MGM_IPC_CBM_LOCAL_JOIN : 0) |
-	       (cfg->local_leave ? MGM_IPC_CBM_LOCAL_LEAVE : 0) |
-	       (cfg->disable_igmp ? MGM_IPC_CBM_DISABLE_IGMP : 0) |
-	       (cfg->enable_igmp ? MGM_IPC_CBM_ENABLE_IGMP : 0);
-}
-
 uint32_t mgmc_register_protocol_x(struct mgmc *c,
 				  const struct mgm_protocol_config_x *config,
 				  uint32_t protocol_id, uint32_t component_id,
@@ -399,8 +404,6 @@ uint32_t mgmc_register_protocol_x(struct mgmc *c,
 		.protocol_id = protocol_id,
 		.component_id = component_id,
 	};
-	struct mgm_ipc_handle a;
-	uint32_t r;
 
 	mgmc_clear_error();
 	if (!c || !config || !protocol)
@@ -408,22 +411,9 @@ uint32_t mgmc_register_protocol_x(struct mgmc *c,
 	if (!family_x(c))
 		return MGM_ERROR_CAN_NOT_COMPLETE;
 	q.families = config->families;
-	q.callbacks = cb_mask_x(config);
-	/* As mgmc_register_protocol: the entry is there before any
-	 * callback for the handle can be read. */
-	pthread_mutex_lock(&c->lock);
-	if (mgmc_proto_reserve(c)) {
-		pthread_mutex_unlock(&c->lock);
-		return MGM_ERROR_NOT_ENOUGH_MEMORY;
-	}
-	r = mgmc_request(c, MGM_IPC_REQ_REGISTER_X, &q, sizeof(q), &a,
-			 sizeof(a), NULL);
-	if (r == MGM_NO_ERROR) {
-		mgmc_proto_add_x(c, a.handle, config);
-		*protocol = a.handle;
-	}
-	pthread_mutex_unlock(&c->lock);
-	return r;
+	q.callbacks = CB_MASK(config);
+	return register_req(c, MGM_IPC_REQ_REGISTER_X, &q, sizeof(q), NULL,
+			    config, protocol);
 }
 
 static uint32_t membership_x_req(struct mgmc *c, uint16_t type, mgm_handle_t h,
@@ -497,16 +487,10 @@ uint32_t mgmc_get_mfe_x(struct mgmc *c, const struct mgm_addr *source,
 	if (buffer)
 		return mfe_query_x(c, MGM_IPC_REQ_GET_MFE_X, source, group,
 				   buffer_size, buffer, NULL);
-	/* No buffer: as get_one() (MGM's answer without one). */
 	size = 0;
 	r = mfe_query_x(c, MGM_IPC_REQ_GET_MFE_X, source, group, &size, NULL,
 			NULL);
-	if (r == MGM_ERROR_INSUFFICIENT_BUFFER) {
-		if (*buffer_size >= size)
-			return MGM_ERROR_INVALID_PARAMETER;
-		*buffer_size = size;
-	}
-	return r;
+	return no_buffer(r, size, buffer_size);
 }
 
 uint32_t mgmc_get_first_mfe_x(struct mgmc *c, uint32_t *buffer_size,

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,31 +107,17 @@ void mgmc_proto_del(struct mgmc *c, mgm_handle_t h)
 	}
 }
 
-/* A copy: the callback may deregister and so change the table. */
-static bool proto_cfg(struct mgmc *c, mgm_handle_t h,
-		      struct mgm_protocol_config *out)
+/* A copy of h's entry (false if none): the callback may deregister and
+ * so change the table.  An IPv4 protocol's cfgx is all NULL, and a
+ * family-neutral one's cfg holds only ctx and the two IGMP callbacks:
+ * each form of a callback finds only its own kind of protocol. */
+static bool proto_get(struct mgmc *c, mgm_handle_t h, struct mgmc_proto *out)
 {
 	size_t i;
 
 	for (i = 0; i < c->n_protos; i++) {
 		if (c->protos[i].h == h) {
-			*out = c->protos[i].cfg;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The same for a family-neutral protocol's callbacks (false if h is
- * not one). */
-static bool proto_cfg_x(struct mgmc *c, mgm_handle_t h,
-			struct mgm_protocol_config_x *out)
-{
-	size_t i;
-
-	for (i = 0; i < c->n_protos; i++) {
-		if (c->protos[i].h == h && c->protos[i].x) {
-			*out = c->protos[i].cfgx;
+			*out = c->protos[i];
 			return true;
 		}
 	}
@@ -284,78 +271,121 @@ static void answer(struct mgmc *c, uint32_t seq, const void *p, size_t len)
 	send_msg(c, MGM_IPC_CB_REPLY, seq, p, len);
 }
 
+/*
+ * Copy a callback's fixed part (size bytes) to q: true if the message is
+ * well-formed, that is exactly size bytes long, or with hdr (a packet
+ * header follows) size plus the hdr_size at offset hdr.
+ */
+static bool take(const struct mgmc_msg *m, void *q, size_t size, size_t hdr)
+{
+	uint32_t hs = 0;
+
+	if (m->len < size)
+		return false;
+	memcpy(q, m->payload, size);
+	if (hdr)
+		memcpy(&hs, (const uint8_t *)q + hdr, sizeof(hs));
+	return m->len == size + hs;
+}
+
+/* The protocol a callback is for (its payload starts with the handle). */
+static bool cb_proto(struct mgmc *c, const struct mgmc_msg *m,
+		     struct mgmc_proto *p)
+{
+	uint64_t h;
+
+	if (m->len < sizeof(h))
+		return false;
+	memcpy(&h, m->payload, sizeof(h));
+	return proto_get(c, h, p);
+}
+
+/* RPF of either form: the answer is the callback's out values, MGM's
+ * unless it changes them. */
 static void cb_rpf(struct mgmc *c, const struct mgmc_msg *m)
 {
+	bool x = m->h.type == MGM_IPC_CB_RPF_X;
 	struct mgm_ipc_cb_rpf q;
+	struct mgm_ipc_cb_rpf_x qx;
 	struct mgm_ipc_cb_rpf_reply a;
-	struct mgm_protocol_config cfg;
+	struct mgm_ipc_cb_rpf_x_reply ax;
+	const uint8_t *hdr = (const uint8_t *)m->payload;
+	struct mgmc_proto p;
+	bool found;
 
-	if (m->len < sizeof(q))
-		return;
-	memcpy(&q, m->payload, sizeof(q));
-	if (m->len != sizeof(q) + q.hdr_size)
+	if (x ? !take(m, &qx, sizeof(qx),
+		      offsetof(struct mgm_ipc_cb_rpf_x, hdr_size)) :
+		!take(m, &q, sizeof(q),
+		      offsetof(struct mgm_ipc_cb_rpf, hdr_size)))
 		return; /* malformed: mgmd keeps MGM's values */
-	a = (struct mgm_ipc_cb_rpf_reply){ q.in_ifindex, q.in_nexthop,
-					   q.upstream, q.route };
-	if (proto_cfg(c, q.handle, &cfg) && cfg.rpf) {
-		c->in_answer++;
-		cfg.rpf(cfg.ctx, q.source, q.source_mask, q.group, q.group_mask,
-			&a.in_ifindex, &a.in_nexthop, &a.upstream, q.hdr_size,
-			(const uint8_t *)m->payload + sizeof(q), &a.route);
-		c->in_answer--;
+	found = cb_proto(c, m, &p);
+	c->in_answer++;
+	if (x) {
+		ax = (struct mgm_ipc_cb_rpf_x_reply){ qx.in_ifindex,
+						      qx.in_nexthop,
+						      qx.upstream, qx.route };
+		if (found && p.cfgx.rpf)
+			p.cfgx.rpf(p.cfgx.ctx, &qx.source, &qx.group,
+				   &ax.in_ifindex, &ax.in_nexthop, &ax.upstream,
+				   qx.hdr_size, hdr + sizeof(qx), &ax.route);
+	} else {
+		a = (struct mgm_ipc_cb_rpf_reply){ q.in_ifindex, q.in_nexthop,
+						   q.upstream, q.route };
+		if (found && p.cfg.rpf)
+			p.cfg.rpf(p.cfg.ctx, q.source, q.source_mask, q.group,
+				  q.group_mask, &a.in_ifindex, &a.in_nexthop,
+				  &a.upstream, q.hdr_size, hdr + sizeof(q),
+				  &a.route);
 	}
-	answer(c, m->h.seq, &a, sizeof(a));
+	c->in_answer--;
+	answer(c, m->h.seq, x ? (const void *)&ax : &a,
+	       x ? sizeof(ax) : sizeof(a));
 }
 
 /*
- * A creation alert of either form: its n interfaces follow a qsize-byte
- * request.  The answer is the list itself, edited in place by the
- * callback: a reply header and a copy of the list, in one buffer of *sz
- * bytes (CREATION_OIFS points at the list), or NULL if the message is
- * malformed or memory short.
+ * A creation alert of either form: its n interfaces follow the fixed
+ * part.  The answer is the list itself, edited in place by the
+ * callback: a reply header and a copy of the list, in one buffer.
  */
-#define CREATION_OIFS(buf)               \
-	((struct mgm_if_entry *)((buf) + \
-				 sizeof(struct mgm_ipc_cb_creation_reply)))
-
-static uint8_t *creation_answer(const struct mgmc_msg *m, size_t qsize,
-				size_t n, size_t *sz)
-{
-	struct mgm_ipc_cb_creation_reply a = { .if_count = (uint32_t)n };
-	uint8_t *buf;
-
-	if (n > MGM_IPC_MAX / sizeof(struct mgm_if_entry) ||
-	    m->len != qsize + n * sizeof(struct mgm_if_entry))
-		return NULL;
-	*sz = sizeof(a) + n * sizeof(struct mgm_if_entry);
-	buf = malloc(*sz);
-	if (!buf)
-		return NULL;
-	memcpy(buf, &a, sizeof(a));
-	memcpy(buf + sizeof(a), (const uint8_t *)m->payload + qsize,
-	       n * sizeof(struct mgm_if_entry));
-	return buf;
-}
-
 static void cb_creation(struct mgmc *c, const struct mgmc_msg *m)
 {
+	bool x = m->h.type == MGM_IPC_CB_CREATION_ALERT_X;
 	struct mgm_ipc_cb_creation q;
-	struct mgm_protocol_config cfg;
-	size_t n, sz;
+	struct mgm_ipc_cb_creation_x qx;
+	struct mgm_ipc_cb_creation_reply a = { 0 };
+	size_t qsize = x ? sizeof(qx) : sizeof(q), n, sz;
+	struct mgm_if_entry *oifs;
+	struct mgmc_proto p;
 	uint8_t *buf;
 
-	if (m->len < sizeof(q))
+	if (m->len < qsize)
 		return;
-	memcpy(&q, m->payload, sizeof(q));
-	n = q.if_count;
-	buf = creation_answer(m, sizeof(q), n, &sz);
+	memcpy(x ? (void *)&qx : &q, m->payload, qsize);
+	n = x ? qx.if_count : q.if_count;
+	if (n > MGM_IPC_MAX / sizeof(struct mgm_if_entry) ||
+	    m->len != qsize + n * sizeof(struct mgm_if_entry))
+		return;
+	a.if_count = (uint32_t)n;
+	sz = sizeof(a) + n * sizeof(struct mgm_if_entry);
+	buf = malloc(sz);
 	if (!buf)
 		return;
-	if (proto_cfg(c, q.handle, &cfg) && cfg.creation_alert) {
+	memcpy(buf, &a, sizeof(a));
+	oifs = (struct mgm_if_entry *)(buf + sizeof(a));
+	memcpy(oifs, (const uint8_t *)m->payload + qsize,
+	       n * sizeof(struct mgm_if_entry));
+	if (cb_proto(c, m, &p) &&
+	    (x ? !!p.cfgx.creation_alert : !!p.cfg.creation_alert)) {
 		c->in_answer++;
-		cfg.creation_alert(cfg.ctx, q.source, q.source_mask, q.group,
-				   q.group_mask, q.in_ifindex, q.in_nexthop,
-				   (uint32_t)n, CREATION_OIFS(buf));
+		if (x)
+			p.cfgx.creation_alert(p.cfgx.ctx, &qx.source, &qx.group,
+					      qx.in_ifindex, qx.in_nexthop,
+					      (uint32_t)n, oifs);
+		else
+			p.cfg.creation_alert(p.cfg.ctx, q.source, q.source_mask,
+					     q.group, q.group_mask,
+					     q.in_ifindex, q.in_nexthop,
+					     (uint32_t)n, oifs);
 		c->in_answer--;
 	}
 	answer(c, m->h.seq, buf, sz);
@@ -364,175 +394,49 @@ static void cb_creation(struct mgmc *c, const struct mgmc_msg *m)
 
 static void cb_prune(struct mgmc *c, const struct mgmc_msg *m)
 {
+	bool x = m->h.type == MGM_IPC_CB_PRUNE_ALERT_X;
 	struct mgm_ipc_cb_prune q;
+	struct mgm_ipc_cb_prune_x qx;
 	struct mgm_ipc_cb_prune_reply a = { 0 };
-	struct mgm_protocol_config cfg;
+	struct mgmc_proto p;
 
-	if (m->len != sizeof(q))
+	if (x ? !take(m, &qx, sizeof(qx), 0) : !take(m, &q, sizeof(q), 0))
 		return;
-	memcpy(&q, m->payload, sizeof(q));
-	a.timeout = q.timeout;
-	if (proto_cfg(c, q.handle, &cfg) && cfg.prune_alert) {
+	a.timeout = x ? qx.timeout : q.timeout;
+	if (cb_proto(c, m, &p) &&
+	    (x ? !!p.cfgx.prune_alert : !!p.cfg.prune_alert)) {
 		c->in_answer++;
-		cfg.prune_alert(cfg.ctx, q.source, q.source_mask, q.group,
-				q.group_mask, q.ifindex, q.nexthop,
-				q.member_delete, &a.timeout);
+		if (x)
+			p.cfgx.prune_alert(p.cfgx.ctx, &qx.source, &qx.group,
+					   qx.ifindex, qx.nexthop,
+					   qx.member_delete, &a.timeout);
+		else
+			p.cfg.prune_alert(p.cfg.ctx, q.source, q.source_mask,
+					  q.group, q.group_mask, q.ifindex,
+					  q.nexthop, q.member_delete,
+					  &a.timeout);
 		c->in_answer--;
 	}
 	answer(c, m->h.seq, &a, sizeof(a));
 }
 
-/* The family-neutral callbacks (REGISTER_X protocols). */
-
-static void cb_rpf_x(struct mgmc *c, const struct mgmc_msg *m)
+/* mgmd's events about a protocol (not MGM callbacks). */
+static void cb_event(struct mgmc *c, const struct mgmc_msg *m)
 {
-	struct mgm_ipc_cb_rpf_x q;
-	struct mgm_ipc_cb_rpf_x_reply a;
-	struct mgm_protocol_config_x cfg;
-
-	if (m->len < sizeof(q))
-		return;
-	memcpy(&q, m->payload, sizeof(q));
-	if (m->len != sizeof(q) + q.hdr_size)
-		return; /* malformed: mgmd keeps MGM's values */
-	a = (struct mgm_ipc_cb_rpf_x_reply){ q.in_ifindex, q.in_nexthop,
-					     q.upstream, q.route };
-	if (proto_cfg_x(c, q.handle, &cfg) && cfg.rpf) {
-		c->in_answer++;
-		cfg.rpf(cfg.ctx, &q.source, &q.group, &a.in_ifindex,
-			&a.in_nexthop, &a.upstream, q.hdr_size,
-			(const uint8_t *)m->payload + sizeof(q), &a.route);
-		c->in_answer--;
-	}
-	answer(c, m->h.seq, &a, sizeof(a));
-}
-
-static void cb_creation_x(struct mgmc *c, const struct mgmc_msg *m)
-{
-	struct mgm_ipc_cb_creation_x q;
-	struct mgm_protocol_config_x cfg;
-	size_t n, sz;
-	uint8_t *buf;
-
-	if (m->len < sizeof(q))
-		return;
-	memcpy(&q, m->payload, sizeof(q));
-	n = q.if_count;
-	buf = creation_answer(m, sizeof(q), n, &sz);
-	if (!buf)
-		return;
-	if (proto_cfg_x(c, q.handle, &cfg) && cfg.creation_alert) {
-		c->in_answer++;
-		cfg.creation_alert(cfg.ctx, &q.source, &q.group, q.in_ifindex,
-				   q.in_nexthop, (uint32_t)n,
-				   CREATION_OIFS(buf));
-		c->in_answer--;
-	}
-	answer(c, m->h.seq, buf, sz);
-	free(buf);
-}
-
-static void cb_prune_x(struct mgmc *c, const struct mgmc_msg *m)
-{
-	struct mgm_ipc_cb_prune_x q;
-	struct mgm_ipc_cb_prune_reply a = { 0 };
-	struct mgm_protocol_config_x cfg;
-
-	if (m->len != sizeof(q))
-		return;
-	memcpy(&q, m->payload, sizeof(q));
-	a.timeout = q.timeout;
-	if (proto_cfg_x(c, q.handle, &cfg) && cfg.prune_alert) {
-		c->in_answer++;
-		cfg.prune_alert(cfg.ctx, &q.source, &q.group, q.ifindex,
-				q.nexthop, q.member_delete, &a.timeout);
-		c->in_answer--;
-	}
-	answer(c, m->h.seq, &a, sizeof(a));
-}
-
-/* Those that return nothing: no answer.  True if it was one. */
-static bool cb_other_x(struct mgmc *c, const struct mgmc_msg *m)
-{
-	const uint8_t *p = (const uint8_t *)m->payload;
-	struct mgm_protocol_config_x cfg;
-	uint64_t h;
-
-	if (m->h.type < MGM_IPC_CB_JOIN_ALERT_X ||
-	    m->h.type > MGM_IPC_CB_LOCAL_LEAVE_X)
-		return false;
-	if (m->len < sizeof(h))
-		return true;
-	memcpy(&h, p, sizeof(h));
-	if (!proto_cfg_x(c, h, &cfg))
-		return true;
-	switch (m->h.type) {
-	case MGM_IPC_CB_JOIN_ALERT_X: {
-		struct mgm_ipc_cb_join_x q;
-
-		if (m->len != sizeof(q) || !cfg.join_alert)
-			break;
-		memcpy(&q, p, sizeof(q));
-		cfg.join_alert(cfg.ctx, &q.source, &q.group, q.member_update);
-		break;
-	}
-	case MGM_IPC_CB_WRONG_IF_X: {
-		struct mgm_ipc_cb_wrong_if_x q;
-
-		if (m->len < sizeof(q) || !cfg.wrong_if)
-			break;
-		memcpy(&q, p, sizeof(q));
-		if (m->len != sizeof(q) + q.hdr_size)
-			break;
-		cfg.wrong_if(cfg.ctx, &q.source, &q.group, q.ifindex, q.nexthop,
-			     q.hdr_size, p + sizeof(q));
-		break;
-	}
-	default: {
-		struct mgm_ipc_cb_local_x q;
-		mgm_local_x_cb fn = m->h.type == MGM_IPC_CB_LOCAL_JOIN_X ?
-					    cfg.local_join :
-					    cfg.local_leave;
-
-		if (m->len != sizeof(q) || !fn)
-			break;
-		memcpy(&q, p, sizeof(q));
-		fn(cfg.ctx, &q.source, &q.group, q.ifindex, q.nexthop);
-		break;
-	}
-	}
-	return true;
-}
-
-/* The callbacks that return nothing: no answer. */
-static void cb_other(struct mgmc *c, const struct mgmc_msg *m)
-{
-	struct mgm_protocol_config cfg;
-	const uint8_t *p = (const uint8_t *)m->payload;
-	uint64_t h;
-
-	if (cb_other_x(c, m) || m->len < sizeof(h))
-		return;
-	memcpy(&h, p, sizeof(h));
 	if (m->h.type == MGM_IPC_EV_SHUTDOWN) {
 		struct mgm_ipc_ev_shutdown q;
 
-		if (m->len != sizeof(q))
+		if (!take(m, &q, sizeof(q), 0))
 			return;
-		memcpy(&q, p, sizeof(q));
 		mgmc_proto_del(c, q.handle);
 		if (c->on_shutdown)
 			c->on_shutdown(c->on_shutdown_arg, q.handle, q.reason);
-		return;
-	}
-	if (m->h.type == MGM_IPC_EV_IF_GONE ||
-	    m->h.type == MGM_IPC_EV_IF_APPEARED) {
+	} else {
 		struct mgm_ipc_ev_interface q;
 		struct mgmc_if_event ev = { 0 };
 
-		if (m->len != sizeof(q) || !c->on_interface)
+		if (!c->on_interface || !take(m, &q, sizeof(q), 0))
 			return;
-		memcpy(&q, p, sizeof(q));
 		ev.type = m->h.type == MGM_IPC_EV_IF_GONE ? MGMC_IF_GONE :
 							    MGMC_IF_APPEARED;
 		ev.ifindex = q.ifindex;
@@ -541,60 +445,86 @@ static void cb_other(struct mgmc *c, const struct mgmc_msg *m)
 		ev.status = q.status;
 		memcpy(ev.name, q.name, sizeof(ev.name) - 1);
 		c->on_interface(c->on_interface_arg, q.handle, &ev);
-		return;
 	}
-	if (!proto_cfg(c, h, &cfg))
+}
+
+/* The callbacks that return nothing, either form: no answer. */
+static void cb_other(struct mgmc *c, const struct mgmc_msg *m)
+{
+	const uint8_t *hdr = (const uint8_t *)m->payload;
+	struct mgm_protocol_config_x *fx;
+	struct mgm_protocol_config *f;
+	struct mgmc_proto p;
+	union {
+		struct mgm_ipc_cb_join join;
+		struct mgm_ipc_cb_join_x joinx;
+		struct mgm_ipc_cb_wrong_if wif;
+		struct mgm_ipc_cb_wrong_if_x wifx;
+		struct mgm_ipc_cb_local local;
+		struct mgm_ipc_cb_local_x localx;
+		struct mgm_ipc_cb_igmp igmp;
+	} q;
+	mgm_local_join_cb local;
+	mgm_local_x_cb localx;
+	mgm_enable_igmp_cb igmp;
+
+	if (!cb_proto(c, m, &p))
 		return;
+	f = &p.cfg;
+	fx = &p.cfgx;
 	switch (m->h.type) {
-	case MGM_IPC_CB_JOIN_ALERT: {
-		struct mgm_ipc_cb_join q;
-
-		if (m->len != sizeof(q) || !cfg.join_alert)
-			return;
-		memcpy(&q, p, sizeof(q));
-		cfg.join_alert(cfg.ctx, q.source, q.source_mask, q.group,
-			       q.group_mask, q.member_update);
+	case MGM_IPC_CB_JOIN_ALERT:
+		if (take(m, &q.join, sizeof(q.join), 0) && f->join_alert)
+			f->join_alert(f->ctx, q.join.source, q.join.source_mask,
+				      q.join.group, q.join.group_mask,
+				      q.join.member_update);
 		break;
-	}
-	case MGM_IPC_CB_WRONG_IF: {
-		struct mgm_ipc_cb_wrong_if q;
-
-		if (m->len < sizeof(q) || !cfg.wrong_if)
-			return;
-		memcpy(&q, p, sizeof(q));
-		if (m->len != sizeof(q) + q.hdr_size)
-			return;
-		cfg.wrong_if(cfg.ctx, q.source, q.group, q.ifindex, q.nexthop,
-			     q.hdr_size, p + sizeof(q));
+	case MGM_IPC_CB_JOIN_ALERT_X:
+		if (take(m, &q.joinx, sizeof(q.joinx), 0) && fx->join_alert)
+			fx->join_alert(fx->ctx, &q.joinx.source, &q.joinx.group,
+				       q.joinx.member_update);
 		break;
-	}
+	case MGM_IPC_CB_WRONG_IF:
+		if (f->wrong_if &&
+		    take(m, &q.wif, sizeof(q.wif),
+			 offsetof(struct mgm_ipc_cb_wrong_if, hdr_size)))
+			f->wrong_if(f->ctx, q.wif.source, q.wif.group,
+				    q.wif.ifindex, q.wif.nexthop,
+				    q.wif.hdr_size, hdr + sizeof(q.wif));
+		break;
+	case MGM_IPC_CB_WRONG_IF_X:
+		if (fx->wrong_if &&
+		    take(m, &q.wifx, sizeof(q.wifx),
+			 offsetof(struct mgm_ipc_cb_wrong_if_x, hdr_size)))
+			fx->wrong_if(fx->ctx, &q.wifx.source, &q.wifx.group,
+				     q.wifx.ifindex, q.wifx.nexthop,
+				     q.wifx.hdr_size, hdr + sizeof(q.wifx));
+		break;
 	case MGM_IPC_CB_LOCAL_JOIN:
-	case MGM_IPC_CB_LOCAL_LEAVE: {
-		struct mgm_ipc_cb_local q;
-		mgm_local_join_cb fn = m->h.type == MGM_IPC_CB_LOCAL_JOIN ?
-					       cfg.local_join :
-					       cfg.local_leave;
-
-		if (m->len != sizeof(q) || !fn)
-			return;
-		memcpy(&q, p, sizeof(q));
-		fn(cfg.ctx, q.source, q.source_mask, q.group, q.group_mask,
-		   q.ifindex, q.nexthop);
+	case MGM_IPC_CB_LOCAL_LEAVE:
+		local = m->h.type == MGM_IPC_CB_LOCAL_JOIN ? f->local_join :
+							     f->local_leave;
+		if (take(m, &q.local, sizeof(q.local), 0) && local)
+			local(f->ctx, q.local.source, q.local.source_mask,
+			      q.local.group, q.local.group_mask,
+			      q.local.ifindex, q.local.nexthop);
 		break;
-	}
+	case MGM_IPC_CB_LOCAL_JOIN_X:
+	case MGM_IPC_CB_LOCAL_LEAVE_X:
+		localx = m->h.type == MGM_IPC_CB_LOCAL_JOIN_X ? fx->local_join :
+								fx->local_leave;
+		if (take(m, &q.localx, sizeof(q.localx), 0) && localx)
+			localx(fx->ctx, &q.localx.source, &q.localx.group,
+			       q.localx.ifindex, q.localx.nexthop);
+		break;
 	case MGM_IPC_CB_DISABLE_IGMP:
-	case MGM_IPC_CB_ENABLE_IGMP: {
-		struct mgm_ipc_cb_igmp q;
-		mgm_enable_igmp_cb fn = m->h.type == MGM_IPC_CB_ENABLE_IGMP ?
-						cfg.enable_igmp :
-						cfg.disable_igmp;
-
-		if (m->len != sizeof(q) || !fn)
-			return;
-		memcpy(&q, p, sizeof(q));
-		fn(cfg.ctx, q.ifindex, q.nexthop);
+	case MGM_IPC_CB_ENABLE_IGMP:
+		/* No address: one form for both kinds of protocol. */
+		igmp = m->h.type == MGM_IPC_CB_ENABLE_IGMP ? f->enable_igmp :
+							     f->disable_igmp;
+		if (take(m, &q.igmp, sizeof(q.igmp), 0) && igmp)
+			igmp(f->ctx, q.igmp.ifindex, q.igmp.nexthop);
 		break;
-	}
 	default:
 		break; /* a newer daemon's: ignored */
 	}
@@ -627,18 +557,17 @@ static void handle_msg(struct mgmc *c, struct mgmc_msg *m)
 		}
 	} else if (t >= MGM_IPC_CB_FIRST && t <= MGM_IPC_CB_LAST) {
 		c->in_cb++;
-		if (t == MGM_IPC_CB_RPF)
+		if (t == MGM_IPC_CB_RPF || t == MGM_IPC_CB_RPF_X)
 			cb_rpf(c, m);
-		else if (t == MGM_IPC_CB_CREATION_ALERT)
+		else if (t == MGM_IPC_CB_CREATION_ALERT ||
+			 t == MGM_IPC_CB_CREATION_ALERT_X)
 			cb_creation(c, m);
-		else if (t == MGM_IPC_CB_PRUNE_ALERT)
+		else if (t == MGM_IPC_CB_PRUNE_ALERT ||
+			 t == MGM_IPC_CB_PRUNE_ALERT_X)
 			cb_prune(c, m);
-		else if (t == MGM_IPC_CB_RPF_X)
-			cb_rpf_x(c, m);
-		else if (t == MGM_IPC_CB_CREATION_ALERT_X)
-			cb_creation_x(c, m);
-		else if (t == MGM_IPC_CB_PRUNE_ALERT_X)
-			cb_prune_x(c, m);
+		else if (t == MGM_IPC_EV_SHUTDOWN || t == MGM_IPC_EV_IF_GONE ||
+			 t == MGM_IPC_EV_IF_APPEARED)
+			cb_event(c, m);
 		else
 			cb_other(c, m);
 		c->in_cb--;

@@ -509,16 +509,32 @@ static uint32_t grp_hash(const struct hnode *n)
 static uint32_t mfe_hash(const struct hnode *n)
 {
 	const struct mfe *e = container_of(n, struct mfe, hn);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
 
-	return sg_hash(&e->source, &e->group);
+	return sg_hash(&s, &g);
+}
+
+static struct avl_node *mfe_tree_at(const struct avl_tree *t, uint32_t id)
+{
+	return &mfe_at(container_of(t, struct mgm, mfe_tree), id)->an;
+}
+
+static uint32_t mfe_tree_id(const struct avl_node *n)
+{
+	return mfe_id(container_of(n, struct mfe, an));
 }
 
 static int mfe_tree_cmp(const struct avl_node *n, const void *key)
 {
 	const struct mfe *e = container_of(n, struct mfe, an);
 	const struct sgref *k = key;
+	int c;
 
-	return sg_cmp(&e->source, &e->group, k->source, k->group);
+	/* sg_cmp()'s order: family, group, source. */
+	if (e->family != k->group->family)
+		return e->family == MGM_AF_INET ? -1 : 1;
+	c = memcmp(e->grp, k->group->w, sizeof(e->grp));
+	return c ? c : memcmp(e->src, k->source->w, sizeof(e->src));
 }
 
 int mgm_create(const struct mgm_options *opts, struct mgm **out)
@@ -553,14 +569,18 @@ int mgm_create(const struct mgm_options *opts, struct mgm **out)
 						UINT32_MAX;
 	m->max_mfes = opts->max_mfes;
 	dlist_init(&m->negs);
+	dlist_init(&m->slab.partial);
 	m->log_ctx = opts->log_ctx;
 	m->nonce = nonce_next();
 	m->ptab.free_head = m->etab.free_head = UINT32_MAX;
 	dlist_init(&m->protos);
 	m->mfe_tree.cmp = mfe_tree_cmp;
+	m->mfe_tree.at = mfe_tree_at;
+	m->mfe_tree.id = mfe_tree_id;
 	if (htab_init(&m->ifaces, iface_hash) ||
 	    htab_init(&m->ifxs, ifx_hash) || htab_init(&m->membs, memb_hash) ||
-	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash))
+	    htab_init(&m->grps, grp_hash) || htab_init(&m->mfes, mfe_hash) ||
+	    htab_init(&m->routes, mfe_route_hash))
 		goto fail;
 
 	m->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -611,6 +631,7 @@ void mgm_destroy(struct mgm *m)
 	free(m->cbs);
 	memb_free_all(m);
 	mfe_free_all(m);
+	mfe_slab_fini(m);
 	for (i = 0; m->ifaces.b && i <= m->ifaces.mask; i++) {
 		while (m->ifaces.b[i]) {
 			struct hnode *n = m->ifaces.b[i];
@@ -625,7 +646,7 @@ void mgm_destroy(struct mgm *m)
 			struct ifx *x = container_of(n, struct ifx, hn);
 
 			m->ifxs.b[i] = n->next;
-			ptrset_fini(&x->mfes);
+			idset_fini(&x->mfes);
 			free(x);
 		}
 	}
@@ -634,7 +655,8 @@ void mgm_destroy(struct mgm *m)
 	htab_fini(&m->membs);
 	htab_fini(&m->grps);
 	htab_fini(&m->mfes);
-	ptrset_fini(&m->unsynced);
+	htab_fini(&m->routes);
+	idset_fini(&m->unsynced);
 	free(m->ptab.s);
 	free(m->etab.s);
 	free(m->heap);

@@ -35,22 +35,29 @@ uint64_t mfe_deadline(uint64_t base_ns, uint32_t timeout)
 /* ------------------------------------------------------------------ */
 /* Expiry heap (min-heap on deadline_ns)                               */
 
+/* The heap holds MFE ids (32 bits): the MFE at position i. */
+static struct mfe *heap_at(const struct mgm *m, size_t i)
+{
+	return mfe_at(m, m->heap[i]);
+}
+
 static void heap_set(struct mgm *m, size_t i, struct mfe *e)
 {
-	m->heap[i] = e;
+	m->heap[i] = mfe_id(e);
 	e->heap_idx = (uint32_t)i;
 }
 
 static void heap_up(struct mgm *m, size_t i)
 {
-	struct mfe *e = m->heap[i];
+	struct mfe *e = heap_at(m, i);
 
 	while (i) {
 		size_t parent = (i - 1) / 2;
+		struct mfe *pe = heap_at(m, parent);
 
-		if (m->heap[parent]->deadline_ns <= e->deadline_ns)
+		if (pe->deadline_ns <= e->deadline_ns)
 			break;
-		heap_set(m, i, m->heap[parent]);
+		heap_set(m, i, pe);
 		i = parent;
 	}
 	heap_set(m, i, e);
@@ -58,19 +65,21 @@ static void heap_up(struct mgm *m, size_t i)
 
 static void heap_down(struct mgm *m, size_t i)
 {
-	struct mfe *e = m->heap[i];
+	struct mfe *e = heap_at(m, i);
 
 	for (;;) {
 		size_t c = 2 * i + 1;
+		struct mfe *ce;
 
 		if (c >= m->heap_n)
 			break;
+		ce = heap_at(m, c);
 		if (c + 1 < m->heap_n &&
-		    m->heap[c + 1]->deadline_ns < m->heap[c]->deadline_ns)
-			c++;
-		if (e->deadline_ns <= m->heap[c]->deadline_ns)
+		    heap_at(m, c + 1)->deadline_ns < ce->deadline_ns)
+			ce = heap_at(m, ++c);
+		if (e->deadline_ns <= ce->deadline_ns)
 			break;
-		heap_set(m, i, m->heap[c]);
+		heap_set(m, i, ce);
 		i = c;
 	}
 	heap_set(m, i, e);
@@ -89,7 +98,7 @@ int heap_push(struct mgm *m, struct mfe *e)
 void heap_del(struct mgm *m, struct mfe *e)
 {
 	size_t i = e->heap_idx;
-	struct mfe *last = m->heap[--m->heap_n];
+	struct mfe *last = heap_at(m, --m->heap_n);
 
 	if (last == e)
 		return;
@@ -106,12 +115,12 @@ void heap_fix(struct mgm *m, struct mfe *e)
 
 int64_t mfe_next_deadline(struct mgm *m)
 {
+	uint64_t d = m->heap_n ? heap_at(m, 0)->deadline_ns : UINT64_MAX;
+
 	/* UINT64_MAX at the top: no MFE ages. */
-	if (!m->heap_n || m->heap[0]->deadline_ns == UINT64_MAX)
+	if (d == UINT64_MAX)
 		return -1;
-	return m->heap[0]->deadline_ns > INT64_MAX ?
-		       INT64_MAX :
-		       (int64_t)m->heap[0]->deadline_ns;
+	return d > INT64_MAX ? INT64_MAX : (int64_t)d;
 }
 
 void mfe_set_timeout(struct mgm *m, uint32_t serial,
@@ -150,12 +159,21 @@ void mfe_set_timeout(struct mgm *m, uint32_t serial,
 /* ------------------------------------------------------------------ */
 /* The idle scan                                                       */
 
+void mfe_dp_counters(struct mgm *m, const struct mfe *e,
+		     struct mgm_dp_mfe_counters *c)
+{
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
+
+	if (!m->ops->mfe_counters || m->ops->mfe_counters(m->dp, &s, &g, c))
+		memset(c, 0, sizeof(*c));
+}
+
 bool mfe_expire_scan(struct mgm *m, uint64_t now)
 {
 	unsigned budget = EXPIRE_BUDGET;
 
-	while (m->heap_n && m->heap[0]->deadline_ns <= now) {
-		struct mfe *e = m->heap[0];
+	while (m->heap_n && heap_at(m, 0)->deadline_ns <= now) {
+		struct mfe *e = heap_at(m, 0);
 		struct mgm_dp_mfe_counters c = { 0 };
 		uint64_t last, tmo = (uint64_t)e->timeout * NS_PER_SEC;
 
@@ -172,9 +190,7 @@ bool mfe_expire_scan(struct mgm *m, uint64_t now)
 		 * The deadline assumed the last use we knew of; only MFEs
 		 * that may be due cost a datapath lookup.
 		 */
-		if (m->ops->mfe_counters &&
-		    m->ops->mfe_counters(m->dp, &e->source, &e->group, &c))
-			memset(&c, 0, sizeof(c));
+		mfe_dp_counters(m, e, &c);
 		last = c.last_used_ns > e->created_ns ? c.last_used_ns :
 							e->created_ns;
 		if (now < last || now - last < tmo) {

@@ -23,6 +23,8 @@
  *              that releasing an interface touches only those MFEs.
  *  - heap:     MFEs by the earliest time they can expire, so the idle scan
  *              asks the datapath only about MFEs that may be due.
+ * MFEs live in a slab (struct mfe_slab), which gives each a 32-bit id:
+ * ifxs, m->unsynced and the heap hold ids (mfe_at()), not pointers.
  *  - grps:     per membership key (source, group), the memberships of all
  *              protocols and a per-protocol count (the join/prune alert
  *              rules count protocols, not interfaces).
@@ -76,13 +78,17 @@
 #define memb_free_all mgm_i_memb_free_all
 #define memb_remove_all mgm_i_memb_remove_all
 #define mfe_count mgm_i_mfe_count
+#define mfe_dp_counters mgm_i_mfe_dp_counters
 #define mfe_deadline mgm_i_mfe_deadline
 #define mfe_remove mgm_i_mfe_remove
 #define mfe_expire_scan mgm_i_mfe_expire_scan
 #define mfe_find mgm_i_mfe_find
 #define mfe_forward_state mgm_i_mfe_forward_state
 #define memb_covers mgm_i_memb_covers
+#define mfe_alloc mgm_i_mfe_alloc
 #define mfe_free mgm_i_mfe_free
+#define mfe_slab_fini mgm_i_mfe_slab_fini
+#define mfe_slot_put mgm_i_mfe_slot_put
 #define mfe_free_all mgm_i_mfe_free_all
 #define mfe_handle_miss mgm_i_mfe_handle_miss
 #define mfe_has_forward mgm_i_mfe_has_forward
@@ -100,14 +106,18 @@
 #define mfe_next_deadline mgm_i_mfe_next_deadline
 #define mfe_recompute mgm_i_mfe_recompute
 #define mfe_resync mgm_i_mfe_resync
+#define mfe_route_hash mgm_i_mfe_route_hash
+#define mfe_route_put mgm_i_mfe_route_put
+#define mfe_route_record mgm_i_mfe_route_record
+#define mfe_route_set mgm_i_mfe_route_set
 #define mfe_set_timeout mgm_i_mfe_set_timeout
 #define owner_of mgm_i_owner_of
-#define ptrset_add mgm_i_ptrset_add
-#define ptrset_del mgm_i_ptrset_del
-#define ptrset_fini mgm_i_ptrset_fini
-#define ptrset_has mgm_i_ptrset_has
+#define idset_add mgm_i_idset_add
+#define idset_del mgm_i_idset_del
+#define idset_fini mgm_i_idset_fini
+#define idset_has mgm_i_idset_has
 #define proto_put mgm_i_proto_put
-#define ptrset_snapshot mgm_i_ptrset_snapshot
+#define idset_snapshot mgm_i_idset_snapshot
 #define rpf_owner mgm_i_rpf_owner
 #define sat_add mgm_i_sat_add
 #define slot_alloc mgm_i_slot_alloc
@@ -229,37 +239,46 @@ static inline struct hnode *htab_bucket(const struct htab *t, uint32_t h)
 	return t->b[h & t->mask];
 }
 
-/* Open-addressing set of pointers (linear probing, backward-shift delete). */
-struct ptrset {
-	void **v;
+/*
+ * Open-addressing set of MFE ids (linear probing, backward-shift
+ * delete): 32-bit ids, not pointers, halve the per-ifindex indexes.
+ */
+struct idset {
+	uint32_t *v; /* 0: empty slot */
 	uint32_t cap; /* 0 or a power of two */
 	uint32_t n;
 };
 
-int ptrset_add(struct ptrset *s, void *p);
-void ptrset_del(struct ptrset *s, void *p);
-bool ptrset_has(const struct ptrset *s, const void *p);
-void ptrset_fini(struct ptrset *s);
+int idset_add(struct idset *s, uint32_t id);
+void idset_del(struct idset *s, uint32_t id);
+bool idset_has(const struct idset *s, uint32_t id);
+void idset_fini(struct idset *s);
 /* Copies the members into a fresh array (caller frees); NULL if empty. */
-void **ptrset_snapshot(const struct ptrset *s, uint32_t *n);
+uint32_t *idset_snapshot(const struct idset *s, uint32_t *n);
 
-/* AVL tree with parent pointers (in-order successor without a stack). */
+/*
+ * AVL tree with parent links (in-order successor without a stack).  Links
+ * are 32-bit ids of the nodes, not pointers (16-byte nodes): t->at() and
+ * t->id() map them; 0 is no node.
+ */
 struct avl_node {
-	struct avl_node *l, *r, *p;
-	int h;
+	uint32_t l, r, p;
+	uint32_t h;
 };
 
 struct avl_tree {
-	struct avl_node *root;
+	uint32_t root;
 	/* <0, 0, >0: n's key before, equal to, after key */
 	int (*cmp)(const struct avl_node *n, const void *key);
+	struct avl_node *(*at)(const struct avl_tree *t, uint32_t id);
+	uint32_t (*id)(const struct avl_node *n);
 };
 
 /* key: n's own key, in the form cmp takes. */
 void avl_insert(struct avl_tree *t, struct avl_node *n, const void *key);
 void avl_remove(struct avl_tree *t, struct avl_node *n);
 struct avl_node *avl_first(const struct avl_tree *t);
-struct avl_node *avl_next(const struct avl_node *n);
+struct avl_node *avl_next(const struct avl_tree *t, const struct avl_node *n);
 /* First node whose key is > k (strict) or >= k. */
 struct avl_node *avl_upper_bound(const struct avl_tree *t, const void *k);
 struct avl_node *avl_lower_bound(const struct avl_tree *t, const void *k);
@@ -352,7 +371,7 @@ struct iface {
 struct ifx {
 	struct hnode hn;
 	uint32_t ifindex;
-	struct ptrset mfes; /* MFEs whose iif or an oif has this ifindex */
+	struct idset mfes; /* MFEs (ids) whose iif or an oif has this ifindex */
 	uint32_t n_neg; /* negative MFEs (m->negs) whose iif this is */
 	struct dlist ifaces; /* struct iface.ifx_link */
 };
@@ -413,34 +432,38 @@ struct mfe_extra {
 
 #define MFE_INLINE_OIFS 2
 
+/*
+ * What an MFE records about its route toward the source (MgmGetMfe's
+ * upstream, route network, prefix length and route protocol).  Nothing
+ * but the records reads it, and MFEs reached by one route share it, so
+ * it is interned (m->routes, counted): an MFE holds a pointer, NULL for
+ * the record of no route (unspecified addresses, 0).
+ */
+struct mfe_route {
+	struct hnode hn;
+	uint32_t refs;
+	uint32_t protocol;
+	uint32_t upstream[4]; /* struct mgm_addr's address bytes */
+	uint32_t network[4];
+	uint8_t plen;
+	uint8_t family;
+};
+
+/*
+ * One MFE (1M of them is the design point: 136 bytes on 64-bit hosts).
+ * (S,G) is held as the address bytes of struct mgm_addr (canonical) with
+ * the family once; mfe_source()/mfe_group() give the API form.  Fields
+ * are ordered by size, so that there are no padding holes.
+ */
 struct mfe {
 	struct hnode hn;
 	struct avl_node an;
-	struct mgm_addr source;
-	struct mgm_addr group;
-	uint32_t iif;
-	uint32_t iif_nh;
-	struct mgm_addr upstream;
-	uint32_t in_if_protocol;
-	uint32_t route_protocol;
-	struct mgm_addr route_network;
-	uint32_t route_plen;
-	uint32_t timeout; /* s; 0: does not age */
+	uint32_t src[4];
+	uint32_t grp[4];
 	uint64_t created_ns;
 	/* Earliest time it can expire: max(created, last use seen) + timeout;
 	 * UINT64_MAX when it does not age. */
 	uint64_t deadline_ns;
-	uint32_t heap_idx;
-	uint32_t serial; /* tells a re-created MFE from the old one */
-	uint16_t n_oifs;
-	uint16_t cap_oifs; /* 0: oifs live in inl[] */
-	/* In m->unsynced: the fast path refused its last update (its oifs
-	 * are still what the fast path holds); retried by mfe_resync(). */
-	bool unsynced;
-	/* In m->negs (o.neg is the link): no oifs, evictable. */
-	bool neg_listed;
-	/* Created negative: has negative_timeout until it gains an oif. */
-	bool short_lived;
 	/* A negative MFE has no oifs: its inline oif space holds its link
 	 * in m->negs (mfe_neg_sync() keeps it right). */
 	union {
@@ -449,12 +472,116 @@ struct mfe {
 		struct dlist neg;
 	} o;
 	struct mfe_extra *extra;
+	struct mfe_route *rt; /* NULL: no route information */
+	uint32_t iif;
+	uint32_t iif_nh;
+	uint32_t in_if_protocol;
+	uint32_t timeout; /* s; 0: does not age */
+	uint32_t heap_idx;
+	uint32_t serial; /* tells a re-created MFE from the old one */
+	uint16_t n_oifs;
+	uint16_t cap_oifs; /* 0: oifs live in inl[] */
+	uint8_t family; /* MGM_AF_INET or MGM_AF_INET6 */
+	/* In m->unsynced: the fast path refused its last update (its oifs
+	 * are still what the fast path holds); retried by mfe_resync(). */
+	bool unsynced;
+	/* In m->negs (o.neg is the link): no oifs, evictable. */
+	bool neg_listed;
+	/* Created negative: has negative_timeout until it gains an oif. */
+	bool short_lived;
 };
 
 static inline struct if_id *mfe_oifs(struct mfe *e)
 {
 	return e->cap_oifs ? e->o.ext : e->o.inl;
 }
+
+/* An address of the MFE's family from its stored bytes. */
+static inline struct mgm_addr mfe_addr(const struct mfe *e, const uint32_t *w)
+{
+	return (struct mgm_addr){ .family = e->family,
+				  .w = { w[0], w[1], w[2], w[3] } };
+}
+
+/* "(S,G)" of an MFE in messages (mgm_mfe.c). */
+#define MFE_NAMELEN (2 * MGM_ADDRSTRLEN + 4)
+
+static inline struct mgm_addr mfe_source(const struct mfe *e)
+{
+	return mfe_addr(e, e->src);
+}
+
+static inline struct mgm_addr mfe_group(const struct mfe *e)
+{
+	return mfe_addr(e, e->grp);
+}
+
+static inline bool mfe_words_eq(const uint32_t *w, const struct mgm_addr *a)
+{
+	return w[0] == a->w[0] && w[1] == a->w[1] && w[2] == a->w[2] &&
+	       w[3] == a->w[3];
+}
+
+static inline uint32_t mfe_fambit(const struct mfe *e)
+{
+	return e->family == MGM_AF_INET6 ? MGM_FAMILY_IPV6 : MGM_FAMILY_IPV4;
+}
+
+/* Is e the MFE of (source, group)? */
+static inline bool mfe_is(const struct mfe *e, const struct mgm_addr *source,
+			  const struct mgm_addr *group)
+{
+	return e->family == group->family && e->family == source->family &&
+	       mfe_words_eq(e->grp, group) && mfe_words_eq(e->src, source);
+}
+
+static inline bool mfe_is_group(const struct mfe *e,
+				const struct mgm_addr *group)
+{
+	return e->family == group->family && mfe_words_eq(e->grp, group);
+}
+
+/*
+ * Where MFEs live: blocks of MFE_BLK_BYTES, aligned to their size, so
+ * that an MFE's block, hence its id, follows from its address.  No
+ * per-MFE malloc overhead; ids (1..) are 32 bits, which the indexes hold
+ * instead of pointers.  A block is freed when its last MFE goes.
+ */
+#define MFE_BLK_BYTES 65536U
+
+struct mfe_blk {
+	struct dlist link; /* in slab.partial while it has a free slot */
+	struct hnode *free; /* freed slots (struct mfe.hn) */
+	uint32_t index; /* in slab.b */
+	uint32_t used; /* slots in use */
+	uint32_t fresh; /* slots from here on were never used */
+	uint32_t pad;
+	struct mfe e[];
+};
+
+#define MFE_PER_BLK \
+	((MFE_BLK_BYTES - offsetof(struct mfe_blk, e)) / sizeof(struct mfe))
+
+struct mfe_slab {
+	struct mfe_blk **b; /* NULL: a freed block's index */
+	size_t n, cap;
+	struct dlist partial;
+};
+
+static inline struct mfe_blk *mfe_blk_of(const struct mfe *e)
+{
+	return (struct mfe_blk *)((uintptr_t)e &
+				  ~(uintptr_t)(MFE_BLK_BYTES - 1));
+}
+
+static inline uint32_t mfe_id(const struct mfe *e)
+{
+	const struct mfe_blk *b = mfe_blk_of(e);
+
+	return b->index * (uint32_t)MFE_PER_BLK + (uint32_t)(e - b->e) + 1;
+}
+
+static inline struct mfe *mfe_at(const struct mgm *m, uint32_t id);
 
 /* A group enumeration (snapshot). */
 struct genum {
@@ -561,14 +688,16 @@ struct mgm {
 	struct dlist protos;
 	uint32_t next_serial;
 	struct htab ifaces, ifxs, membs, grps, mfes;
+	struct htab routes; /* struct mfe_route, interned */
 	struct avl_tree mfe_tree;
-	struct mfe **heap;
+	uint32_t *heap; /* MFE ids, min-heap on deadline_ns */
 	size_t heap_n, heap_cap;
 	uint32_t next_mfe_serial;
 	uint64_t last_scan_ns;
 	bool scanned;
-	/* MFEs the fast path refused to update (struct mfe.unsynced). */
-	struct ptrset unsynced;
+	/* MFEs (ids) the fast path refused to update (struct mfe.unsynced). */
+	struct idset unsynced;
+	struct mfe_slab slab;
 	/* Negative MFEs, oldest first (struct mfe.o.neg): eviction order. */
 	struct dlist negs;
 	uint32_t n_neg;
@@ -590,6 +719,12 @@ struct mgm {
 	uint32_t *dpv;
 	size_t dpv_cap;
 };
+
+static inline struct mfe *mfe_at(const struct mgm *m, uint32_t id)
+{
+	id--;
+	return &m->slab.b[id / MFE_PER_BLK]->e[id % MFE_PER_BLK];
+}
 
 /* ------------------------------------------------------------------ */
 /* mgm_core.c                                                          */
@@ -731,7 +866,15 @@ uint64_t mfe_deadline(uint64_t base_ns, uint32_t timeout);
 int heap_push(struct mgm *m, struct mfe *e);
 void heap_del(struct mgm *m, struct mfe *e);
 void heap_fix(struct mgm *m, struct mfe *e);
-void mfe_free(struct mfe *e);
+/* A zeroed MFE from the slab (under the lock); NULL: no memory. */
+struct mfe *mfe_alloc(struct mgm *m);
+/* Gives e's slot back (mfe_free() frees what it points to first). */
+void mfe_slot_put(struct mgm *m, struct mfe *e);
+void mfe_slab_fini(struct mgm *m);
+void mfe_free(struct mgm *m, struct mfe *e);
+/* The fast path's counters of e (all 0 if it has none). */
+void mfe_dp_counters(struct mgm *m, const struct mfe *e,
+		     struct mgm_dp_mfe_counters *c);
 /* Expire idle MFEs; true if more are due than one call may handle. */
 bool mfe_expire_scan(struct mgm *m, uint64_t now);
 /* The iif's owner changed: MFE records name the new one. */
@@ -739,6 +882,21 @@ void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc);
 int64_t mfe_next_deadline(struct mgm *m); /* -1: no MFE */
 void mfe_free_all(struct mgm *m);
 size_t mfe_count(struct mgm *m);
+
+/* mgm_mfe_route.c */
+uint32_t mfe_route_hash(const struct hnode *n);
+/*
+ * Record e's route information (addresses of e's family, or unspecified;
+ * plen at most the family's bits): e->rt names the interned record, NULL
+ * for all of them unspecified or 0.  -ENOMEM: e->rt is unchanged.
+ */
+int mfe_route_set(struct mgm *m, struct mfe *e, const struct mgm_addr *up,
+		  const struct mgm_addr *net, uint32_t plen, uint32_t protocol);
+/* Drop e's reference (e->rt becomes NULL). */
+void mfe_route_put(struct mgm *m, struct mfe *e);
+/* The record as MgmGetMfe shows it. */
+void mfe_route_record(const struct mfe *e, struct mgm_addr *up,
+		      struct mgm_addr *net, uint32_t *plen, uint32_t *protocol);
 
 /* mgm_enum.c */
 void genum_free(struct mgm *m, struct genum *e);

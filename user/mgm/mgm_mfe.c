@@ -4,23 +4,47 @@
  * alerts, install), oif lists recomputed from memberships, the oif-change
  * alerts, FORWARD_STATE, and interface release.
  *
- * Memory per MFE (x86-64): struct mfe is 136 bytes (a 144-byte malloc
- * chunk) with up to MFE_INLINE_OIFS oifs inline; plus a hash bucket and
- * an expiry-heap slot (8 bytes each, tables at least half full), and one
- * pointer-set slot (8 bytes at a load of 3/8 to 3/4) for the iif and for
- * each distinct oif ifindex.  Measured with 100k MFEs of two oifs each
- * (tests/unit/test_mgm_mfe.c): ~220 bytes requested, ~235 bytes with
- * glibc's malloc overhead; 1M such MFEs take about 235 MB.
+ * Memory per MFE (x86-64, issue #14): struct mfe is 136 bytes, in the
+ * slab (mgm_mfe_slab.c: no malloc overhead), with up to MFE_INLINE_OIFS
+ * oifs inline and its route record shared (mgm_mfe_route.c); plus a
+ * hash bucket (8 bytes, the table at least half full), an expiry-heap
+ * slot and one id-set slot for the iif and for each distinct oif
+ * ifindex (4-byte MFE ids; the sets at a load of 3/8 to 3/4).  With
+ * 100k MFEs of two oifs each (tests/unit/test_mgm_mfe.c) about 185
+ * bytes; mgm-bench's figure adds the fast path's userspace table and
+ * glibc's free space left by grown arrays (README, Performance).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "mgm_int.h"
 
-/* 136 bytes with IPv4 addresses; four of either family add 64. */
-_Static_assert(sizeof(struct mfe) <= 200, "keep struct mfe small");
+/* The layout mgm_int.h describes: no holes, 136 bytes on LP64. */
+_Static_assert(offsetof(struct mfe, src) ==
+		       offsetof(struct mfe, an) + sizeof(struct avl_node),
+	       "struct mfe: no hole");
+_Static_assert(offsetof(struct mfe, iif) ==
+		       offsetof(struct mfe, rt) + sizeof(void *),
+	       "struct mfe: no hole");
+_Static_assert(sizeof(struct mfe) ==
+		       offsetof(struct mfe, short_lived) + sizeof(bool),
+	       "struct mfe: no tail padding");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct mfe) == 136,
+	       "keep struct mfe small");
+
+/* "(S,G)" of an MFE, for messages. */
+static const char *mfe_name(const struct mfe *e, char *buf, size_t size)
+{
+	struct mgm_addr a[2] = { mfe_source(e), mfe_group(e) };
+	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+
+	snprintf(buf, size, "(%s,%s)", mgm_addr_ntop(&a[0], s, sizeof(s)),
+		 mgm_addr_ntop(&a[1], g, sizeof(g)));
+	return buf;
+}
 
 struct mfe *mfe_find(struct mgm *m, const struct mgm_addr *source,
 		     const struct mgm_addr *group)
@@ -30,7 +54,7 @@ struct mfe *mfe_find(struct mgm *m, const struct mgm_addr *source,
 	for (; n; n = n->next) {
 		struct mfe *e = container_of(n, struct mfe, hn);
 
-		if (addr_eq(&e->source, source) && addr_eq(&e->group, group))
+		if (mfe_is(e, source, group))
 			return e;
 	}
 	return NULL;
@@ -133,17 +157,16 @@ static bool has_receivers(struct mgm *m, const struct mgm_addr *s,
 /* A refused wanted flow is logged once until one is installed again. */
 static void table_full_log(struct mgm *m, const struct mfe *e)
 {
-	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+	char sg[MFE_NAMELEN];
 
 	m->stats.mfes_refused++;
 	if (m->full_logged)
 		return;
 	m->full_logged = true;
 	mgm_logf(m, LOG_ERR,
-		 "MFE table full (%zu entries, none negative): (%s,%s) "
+		 "MFE table full (%zu entries, none negative): %s "
 		 "refused; further refusals are only counted (mfes_refused)",
-		 m->mfes.n, mgm_addr_ntop(&e->source, s, sizeof(s)),
-		 mgm_addr_ntop(&e->group, g, sizeof(g)));
+		 m->mfes.n, mfe_name(e, sg, sizeof(sg)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -154,7 +177,7 @@ static void ifx_link(struct mgm *m, struct mfe *e, uint32_t ifindex)
 	struct ifx *x = ifx_get(m, ifindex);
 
 	/* Without the index entry a release would miss this MFE: say so. */
-	if (!x || ptrset_add(&x->mfes, e))
+	if (!x || idset_add(&x->mfes, mfe_id(e)))
 		mgm_logf(m, LOG_ERR, "out of memory indexing MFE on if %u",
 			 ifindex);
 }
@@ -165,7 +188,7 @@ static void ifx_unlink(struct mgm *m, struct mfe *e, uint32_t ifindex)
 
 	if (!x)
 		return;
-	ptrset_del(&x->mfes, e);
+	idset_del(&x->mfes, mfe_id(e));
 	ifx_put(m, x);
 }
 
@@ -240,10 +263,10 @@ static int mfe_compute(struct mgm *m, const struct mfe *e, uint32_t *nout)
 {
 	size_t n = 0, i, k = 0;
 
-	struct mgm_addr any = addr_any(&e->group);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e), any = addr_any(&g);
 
-	if (gather(m, e, grp_find(m, &e->source, &e->group), &n) ||
-	    gather(m, e, grp_find(m, &any, &e->group), &n) ||
+	if (gather(m, e, grp_find(m, &s, &g), &n) ||
+	    gather(m, e, grp_find(m, &any, &g), &n) ||
 	    gather(m, e, grp_find(m, &any, &any), &n))
 		return -ENOMEM;
 	for (i = 0; e->extra && i < e->extra->n_fwd; i++) {
@@ -286,20 +309,19 @@ static uint32_t dp_list(const struct if_id *v, uint32_t n, uint32_t *out)
 static int dp_install(struct mgm *m, const struct mfe *e, const uint32_t *v,
 		      uint32_t n, bool quiet)
 {
-	int err =
-		m->ops->mfe_install(m->dp, &e->source, &e->group, e->iif, v, n);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
+	int err = m->ops->mfe_install(m->dp, &s, &g, e->iif, v, n);
 
 	if (err) {
-		char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+		char sg[MFE_NAMELEN];
 
 		m->stats.install_errors++;
 		/* Retries are counted, not logged (once a second each); so
 		 * are refusals of a full table (mgm_stats). */
 		if (m->resyncing || quiet)
 			return err;
-		mgm_logf(m, LOG_ERR, "install (%s,%s) iif %u, %u oifs: %s",
-			 mgm_addr_ntop(&e->source, s, sizeof(s)),
-			 mgm_addr_ntop(&e->group, g, sizeof(g)), e->iif, n,
+		mgm_logf(m, LOG_ERR, "install %s iif %u, %u oifs: %s",
+			 mfe_name(e, sg, sizeof(sg)), e->iif, n,
 			 strerror(-err));
 	}
 	return err;
@@ -342,17 +364,16 @@ static void oifs_store(struct mfe *e, const struct if_id *v, uint32_t n)
 /* The oif-list alerts go to the protocol that owns the MFE's iif. */
 static void push_oif_alert(struct mgm *m, const struct mfe *e, bool join)
 {
-	struct proto *o =
-		owner_of(m, e->iif, e->iif_nh, addr_fambit(&e->group));
 	struct cb_rec r = {
 		.kind = join ? CB_JOIN : CB_PRUNE,
-		.source = e->source,
-		.group = e->group,
+		.source = mfe_source(e),
+		.group = mfe_group(e),
 		.ifindex = e->iif,
 		.nexthop = e->iif_nh,
 		.timeout = e->timeout,
 		.mfe_serial = join ? 0 : e->serial,
 	};
+	struct proto *o = owner_of(m, e->iif, e->iif_nh, mfe_fambit(e));
 
 	if (!o)
 		return;
@@ -386,7 +407,7 @@ static void mfe_mark_unsynced(struct mgm *m, struct mfe *e)
 {
 	if (e->unsynced)
 		return;
-	if (ptrset_add(&m->unsynced, e)) {
+	if (idset_add(&m->unsynced, mfe_id(e))) {
 		mgm_logf(m, LOG_ERR,
 			 "out of memory: an MFE refused by the "
 			 "fast path will not be retried");
@@ -403,15 +424,14 @@ static void mfe_mark_unsynced(struct mgm *m, struct mfe *e)
 
 static void mfe_mark_synced(struct mgm *m, struct mfe *e)
 {
-	char s[MGM_ADDRSTRLEN], g[MGM_ADDRSTRLEN];
+	char sg[MFE_NAMELEN];
 
 	if (!e->unsynced)
 		return;
-	ptrset_del(&m->unsynced, e);
+	idset_del(&m->unsynced, mfe_id(e));
 	e->unsynced = false;
-	mgm_logf(m, LOG_NOTICE, "(%s,%s): the fast path has it again",
-		 mgm_addr_ntop(&e->source, s, sizeof(s)),
-		 mgm_addr_ntop(&e->group, g, sizeof(g)));
+	mgm_logf(m, LOG_NOTICE, "%s: the fast path has it again",
+		 mfe_name(e, sg, sizeof(sg)));
 }
 
 static int mfe_recompute_dp(struct mgm *m, struct mfe *e)
@@ -515,10 +535,10 @@ void mfe_resync(struct mgm *m, uint64_t now)
 	if (m->resync_pos >= cap)
 		m->resync_pos = 0;
 	for (i = 0; i < cap && k < budget; i++) {
-		struct mfe *e = m->unsynced.v[(m->resync_pos + i) & (cap - 1)];
+		uint32_t id = m->unsynced.v[(m->resync_pos + i) & (cap - 1)];
 
-		if (e)
-			v[k++] = e;
+		if (id)
+			v[k++] = mfe_at(m, id);
 	}
 	m->resync_pos = (m->resync_pos + i) & (cap - 1);
 	/* Recomputing one MFE never deletes another: v stays valid. */
@@ -534,14 +554,15 @@ void mfe_resync(struct mgm *m, uint64_t now)
 void mfe_remove(struct mgm *m, struct mfe *e)
 {
 	const struct if_id *v = mfe_oifs(e);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
 	uint32_t i;
 	int err;
 
-	err = m->ops->mfe_delete(m->dp, &e->source, &e->group);
+	err = m->ops->mfe_delete(m->dp, &s, &g);
 	if (err && err != -ENOENT)
 		mgm_logf(m, LOG_ERR, "datapath delete: %s", strerror(-err));
 	if (e->unsynced)
-		ptrset_del(&m->unsynced, e);
+		idset_del(&m->unsynced, mfe_id(e));
 	mfe_neg_unlink(m, e);
 	ifx_unlink(m, e, e->iif);
 	for (i = 0; i < e->n_oifs; i++)
@@ -550,14 +571,7 @@ void mfe_remove(struct mgm *m, struct mfe *e)
 	heap_del(m, e);
 	avl_remove(&m->mfe_tree, &e->an);
 	htab_remove(&m->mfes, &e->hn);
-	if (e->cap_oifs)
-		free(e->o.ext);
-	if (e->extra) {
-		free(e->extra->dis);
-		free(e->extra->fwd);
-		free(e->extra);
-	}
-	free(e);
+	mfe_free(m, e);
 	m->stats.mfes_deleted++;
 }
 
@@ -606,10 +620,10 @@ void mfe_membership_changed(struct mgm *m, const struct mgm_addr *source,
 	n = avl_lower_bound(&m->mfe_tree,
 			    &(struct sgref){ .source = &any, .group = group });
 	for (; n; n = next) {
-		next = avl_next(n);
+		next = avl_next(&m->mfe_tree, n);
 		e = container_of(n, struct mfe, an);
-		if (e->group.family != group->family ||
-		    (!all && !addr_eq(&e->group, group)))
+		if (e->family != group->family ||
+		    (!all && !mfe_is_group(e, group)))
 			break;
 		maybe_recompute(m, e, ifc, added);
 	}
@@ -669,21 +683,21 @@ void mfe_interface_released(struct mgm *m, struct iface *ifc, bool full)
 {
 	struct ifx *x = ifx_find(m, ifc->ifindex);
 	struct avl_node *n, *next;
-	void **v;
-	uint32_t cnt, i;
+	uint32_t cnt, i, *v;
 
 	if (!x || !x->mfes.n)
 		return;
-	v = ptrset_snapshot(&x->mfes, &cnt);
+	v = idset_snapshot(&x->mfes, &cnt);
 	if (v) {
+		/* Releasing one MFE never frees another: the ids stay. */
 		for (i = 0; i < cnt; i++)
-			released_one(m, v[i], ifc, full);
+			released_one(m, mfe_at(m, v[i]), ifc, full);
 		free(v);
 		return;
 	}
 	/* No memory for the snapshot: walk the whole table instead. */
 	for (n = avl_first(&m->mfe_tree); n; n = next) {
-		next = avl_next(n);
+		next = avl_next(&m->mfe_tree, n);
 		released_one(m, container_of(n, struct mfe, an), ifc, full);
 	}
 }
@@ -741,7 +755,8 @@ static int mfe_dis_set(struct mfe *e, const struct proto *p,
 int mfe_forward_state(struct mgm *m, struct mfe *e, const struct proto *p,
 		      const struct iface *ifc, bool add)
 {
-	bool covered = memb_covers(m, p, ifc, &e->source, &e->group);
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
+	bool covered = memb_covers(m, p, ifc, &s, &g);
 	bool had_fwd = mfe_has_forward(e, ifc);
 	struct mfe_extra *x;
 	struct if_id *nv;
@@ -871,6 +886,7 @@ static int contrib_collect(struct mgm *m, const struct mgm_addr *source,
 static void creation_alerts(struct mgm *m, const struct mfe *e,
 			    struct contrib *v, size_t n)
 {
+	struct mgm_addr s = mfe_source(e), g = mfe_group(e);
 	struct mgm_if_entry *ents = NULL;
 	size_t i, j, k;
 
@@ -889,8 +905,8 @@ static void creation_alerts(struct mgm *m, const struct mfe *e,
 			continue;
 		ran = cb_begin(m, v[i].p, &f);
 		if (ran)
-			v[i].fn(v[i].ctx, &e->source, &e->group, e->iif,
-				e->iif_nh, (uint32_t)(j - i), ents);
+			v[i].fn(v[i].ctx, &s, &g, e->iif, e->iif_nh,
+				(uint32_t)(j - i), ents);
 		cb_end(m, v[i].p, &f, ran, false);
 		for (k = i; k < j; k++)
 			v[k].ent.enabled = ents[k - i].enabled;
@@ -919,8 +935,9 @@ static int mfe_set_disabled(struct mfe *e, const struct contrib *v, size_t n)
 	return 0;
 }
 
-void mfe_free(struct mfe *e)
+void mfe_free(struct mgm *m, struct mfe *e)
 {
+	mfe_route_put(m, e);
 	if (e->cap_oifs)
 		free(e->o.ext);
 	if (e->extra) {
@@ -928,7 +945,7 @@ void mfe_free(struct mfe *e)
 		free(e->extra->fwd);
 		free(e->extra);
 	}
-	free(e);
+	mfe_slot_put(m, e);
 }
 
 /*
@@ -939,6 +956,7 @@ void mfe_free(struct mfe *e)
  */
 static int mfe_insert(struct mgm *m, struct mfe *e)
 {
+	struct mgm_addr sa = mfe_source(e), ga = mfe_group(e);
 	uint32_t nn, nd, i, tries;
 	int err;
 
@@ -947,13 +965,13 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 			sizeof(*m->dpv)) ||
 	    oifs_reserve(e, nn)) {
 		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
-		mfe_free(e);
+		mfe_free(m, e);
 		return -ENOMEM;
 	}
 	if (!nn) {
 		if (neg_full(m, e->iif) || table_full(m)) {
 			m->stats.negative_refused++;
-			mfe_free(e);
+			mfe_free(m, e);
 			return -ENOSPC;
 		}
 		e->short_lived = true;
@@ -964,12 +982,12 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 		;
 	if (table_full(m)) {
 		table_full_log(m, e);
-		mfe_free(e);
+		mfe_free(m, e);
 		return -ENOSPC;
 	}
 	if (heap_push(m, e)) {
 		mgm_logf(m, LOG_ERR, "out of memory creating an MFE");
-		mfe_free(e);
+		mfe_free(m, e);
 		return -ENOMEM;
 	}
 	oifs_store(e, m->oifv, nn);
@@ -992,13 +1010,13 @@ static int mfe_insert(struct mgm *m, struct mfe *e)
 			table_full_log(m, e);
 		}
 		heap_del(m, e);
-		mfe_free(e);
+		mfe_free(m, e);
 		return err;
 	}
 	m->full_logged = false;
 	htab_insert(&m->mfes, &e->hn);
 	avl_insert(&m->mfe_tree, &e->an,
-		   &(struct sgref){ .source = &e->source, .group = &e->group });
+		   &(struct sgref){ .source = &sa, .group = &ga });
 	ifx_link(m, e, e->iif);
 	for (i = 0; i < nd; i++)
 		ifx_link(m, e, m->dpv[i]);
@@ -1156,8 +1174,8 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		cb_end(m, rp, &f, ran, true);
 	}
 
-	e = calloc(1, sizeof(*e));
 	mgm_lock(m, &q);
+	e = mfe_alloc(m);
 	if (!e) {
 		ret = -ENOMEM;
 		goto out;
@@ -1173,8 +1191,9 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 		ret = -ENOMEM;
 		goto out;
 	}
-	e->source = *s;
-	e->group = *g;
+	memcpy(e->src, s->w, sizeof(e->src));
+	memcpy(e->grp, g->w, sizeof(e->grp));
+	e->family = (uint8_t)g->family;
 	e->iif = iif;
 	e->iif_nh = nh;
 	mgm_unlock(m);
@@ -1196,18 +1215,18 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 	}
 	o = owner_of(m, iif, nh, fam);
 	/* What a callback wrote is kept only if it is of this family. */
-	e->upstream = addr_valid(&up) && up.family == g->family ? up :
-								  addr_any(g);
+	if (!addr_valid(&up) || up.family != g->family)
+		up = addr_any(g);
+	if (!addr_valid(&route.network) || route.network.family != g->family)
+		route.network = addr_any(g);
+	if (route.prefix_len > (g->family == MGM_AF_INET ? 32U : 128U))
+		route.prefix_len = 0;
+	if (mfe_route_set(m, e, &up, &route.network, route.prefix_len,
+			  route.protocol)) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	e->in_if_protocol = o ? o->protocol_id : 0;
-	e->route_protocol = route.protocol;
-	e->route_network = addr_valid(&route.network) &&
-					   route.network.family == g->family ?
-				   route.network :
-				   addr_any(g);
-	e->route_plen =
-		route.prefix_len > (g->family == MGM_AF_INET ? 32U : 128U) ?
-			0 :
-			route.prefix_len;
 	e->timeout = m->default_timeout;
 	e->created_ns = mgm_now(m);
 	e->deadline_ns = mfe_deadline(e->created_ns, e->timeout);
@@ -1221,7 +1240,7 @@ int mfe_handle_miss(struct mgm *m, const struct mgm_dp_event *ev)
 	e = NULL;
 out:
 	if (e)
-		mfe_free(e);
+		mfe_free(m, e);
 	for (i = 0; i < cn; i++)
 		proto_put(cv[i].p);
 	free(cv);
@@ -1235,14 +1254,14 @@ void mfe_iif_owner_changed(struct mgm *m, const struct iface *ifc)
 	uint32_t i;
 
 	for (i = 0; x && i < x->mfes.cap; i++) {
-		struct mfe *e = x->mfes.v[i];
+		struct mfe *e = x->mfes.v[i] ? mfe_at(m, x->mfes.v[i]) : NULL;
 		const struct proto *o;
 
 		if (!e || e->iif != ifc->ifindex ||
 		    (e->iif_nh != ifc->nexthop &&
 		     iface_find(m, e->iif, e->iif_nh)))
 			continue;
-		o = owner_of(m, e->iif, e->iif_nh, addr_fambit(&e->group));
+		o = owner_of(m, e->iif, e->iif_nh, mfe_fambit(e));
 		e->in_if_protocol = o ? o->protocol_id : 0;
 	}
 }
@@ -1256,11 +1275,11 @@ void mfe_free_all(struct mgm *m)
 			struct hnode *n = m->mfes.b[i];
 
 			m->mfes.b[i] = n->next;
-			mfe_free(container_of(n, struct mfe, hn));
+			mfe_free(m, container_of(n, struct mfe, hn));
 		}
 	}
 	m->heap_n = 0;
-	m->mfe_tree.root = NULL;
+	m->mfe_tree.root = 0;
 	dlist_init(&m->negs);
 	m->n_neg = 0;
 }

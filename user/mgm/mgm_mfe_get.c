@@ -53,11 +53,11 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 	struct mgm_dp_mfe_counters c = { 0 };
 	struct mgm_ipmcast_mfe_stats_ex x = { 0 };
 	uint64_t last, idle, tmo = (uint64_t)e->timeout * NS_PER_SEC, fwd;
-	uint32_t i, uptime, expiry;
+	uint32_t i, uptime, expiry, plen, rproto;
+	struct mgm_addr up, net;
 
-	if (m->ops->mfe_counters &&
-	    m->ops->mfe_counters(m->dp, &e->source, &e->group, &c))
-		memset(&c, 0, sizeof(c));
+	mfe_dp_counters(m, e, &c);
+	mfe_route_record(e, &up, &net, &plen, &rproto);
 	last = c.last_used_ns > e->created_ns ? c.last_used_ns : e->created_ns;
 	idle = now > last ? now - last : 0;
 	uptime = now > e->created_ns ?
@@ -74,15 +74,15 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 
 	if (k == REC_MFE) {
 		struct mgm_ipmcast_mfe r = {
-			.group = e->group.v4,
-			.source = e->source.v4,
+			.group = e->grp[0],
+			.source = e->src[0],
 			.source_mask = MASK_ALL,
-			.upstream = e->upstream.v4,
+			.upstream = up.v4,
 			.in_ifindex = e->iif,
 			.in_if_protocol = e->in_if_protocol,
-			.route_protocol = e->route_protocol,
-			.route_network = e->route_network.v4,
-			.route_mask = mask_of_plen(e->route_plen),
+			.route_protocol = rproto,
+			.route_network = net.v4,
+			.route_mask = mask_of_plen(plen),
 			.uptime = uptime,
 			.expiry = expiry,
 			.timeout = e->timeout,
@@ -114,14 +114,14 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 
 	if (k == REC_X) {
 		struct mgm_mfe_x r = {
-			.source = e->source,
-			.group = e->group,
-			.upstream = e->upstream,
-			.route_network = e->route_network,
-			.route_prefix_len = e->route_plen,
+			.source = mfe_source(e),
+			.group = mfe_group(e),
+			.upstream = up,
+			.route_network = net,
+			.route_prefix_len = plen,
 			.in_ifindex = e->iif,
 			.in_if_protocol = e->in_if_protocol,
-			.route_protocol = e->route_protocol,
+			.route_protocol = rproto,
 			.uptime = uptime,
 			.expiry = expiry,
 			.timeout = e->timeout,
@@ -139,15 +139,15 @@ static void rec_fill(struct mgm *m, const struct mfe *e, enum rec_kind k,
 		buf += sizeof(r);
 		goto oifs;
 	}
-	x.group = e->group.v4;
-	x.source = e->source.v4;
+	x.group = e->grp[0];
+	x.source = e->src[0];
 	x.source_mask = MASK_ALL;
-	x.upstream = e->upstream.v4;
+	x.upstream = up.v4;
 	x.in_ifindex = e->iif;
 	x.in_if_protocol = e->in_if_protocol;
-	x.route_protocol = e->route_protocol;
-	x.route_network = e->route_network.v4;
-	x.route_mask = mask_of_plen(e->route_plen);
+	x.route_protocol = rproto;
+	x.route_network = net.v4;
+	x.route_mask = mask_of_plen(plen);
 	x.uptime = uptime;
 	x.expiry = expiry;
 	x.num_oifs = e->n_oifs;
@@ -240,10 +240,10 @@ static uint32_t get_many(struct mgm *m, const struct sgref *start, bool next,
 	n = next ? avl_upper_bound(&m->mfe_tree, start) :
 		   avl_first(&m->mfe_tree);
 	now = mgm_now(m);
-	for (; n; n = avl_next(n)) {
+	for (; n; n = avl_next(&m->mfe_tree, n)) {
 		struct mfe *e = container_of(n, struct mfe, an);
 
-		if (k != REC_X && e->group.family != MGM_AF_INET) {
+		if (k != REC_X && e->family != MGM_AF_INET) {
 			n = NULL;
 			break;
 		}
@@ -393,13 +393,18 @@ uint32_t mgm_set_mfe(struct mgm *m, mgm_handle_t protocol,
 	} else {
 		struct mgm_addr s = mgm_addr4(mfe->source);
 		struct mgm_addr g = mgm_addr4(mfe->group);
+		struct mgm_addr up = mgm_addr4(mfe->upstream), old, net;
+		uint32_t plen, rproto;
 
 		e = mfe_find(m, &s, &g);
-		if (e)
-			/* the only field it sets */
-			e->upstream = mgm_addr4(mfe->upstream);
-		else
+		if (!e) {
 			ret = MGM_ERROR_NOT_FOUND;
+		} else {
+			/* the only field it sets */
+			mfe_route_record(e, &old, &net, &plen, &rproto);
+			if (mfe_route_set(m, e, &up, &net, plen, rproto))
+				ret = MGM_ERROR_NOT_ENOUGH_MEMORY;
+		}
 	}
 	mgm_unlock(m);
 	return ret;

@@ -59,7 +59,7 @@ void ifx_put(struct mgm *m, struct ifx *x)
 	if (x->mfes.n || !dlist_empty(&x->ifaces))
 		return;
 	htab_remove(&m->ifxs, &x->hn);
-	ptrset_fini(&x->mfes);
+	idset_fini(&x->mfes);
 	free(x);
 }
 

@@ -213,14 +213,14 @@ void htab_remove(struct htab *t, struct hnode *n)
 /* ------------------------------------------------------------------ */
 /* Pointer set                                                         */
 
-static uint32_t ptr_hash(const void *p)
+static uint32_t id_hash(uint32_t id)
 {
-	return mgm_hash((uintptr_t)p, 0);
+	return mgm_hash(id, 0);
 }
 
-static int ptrset_resize(struct ptrset *s, uint32_t ncap)
+static int idset_resize(struct idset *s, uint32_t ncap)
 {
-	void **nv = calloc(ncap, sizeof(*nv));
+	uint32_t *nv = calloc(ncap, sizeof(*nv));
 	uint32_t i;
 
 	if (!nv)
@@ -230,7 +230,7 @@ static int ptrset_resize(struct ptrset *s, uint32_t ncap)
 
 		if (!s->v[i])
 			continue;
-		j = ptr_hash(s->v[i]) & (ncap - 1);
+		j = id_hash(s->v[i]) & (ncap - 1);
 		while (nv[j])
 			j = (j + 1) & (ncap - 1);
 		nv[j] = s->v[i];
@@ -241,73 +241,73 @@ static int ptrset_resize(struct ptrset *s, uint32_t ncap)
 	return 0;
 }
 
-bool ptrset_has(const struct ptrset *s, const void *p)
+bool idset_has(const struct idset *s, uint32_t id)
 {
 	uint32_t j;
 
 	if (!s->cap)
 		return false;
-	for (j = ptr_hash(p) & (s->cap - 1); s->v[j];
+	for (j = id_hash(id) & (s->cap - 1); s->v[j];
 	     j = (j + 1) & (s->cap - 1))
-		if (s->v[j] == p)
+		if (s->v[j] == id)
 			return true;
 	return false;
 }
 
-int ptrset_add(struct ptrset *s, void *p)
+int idset_add(struct idset *s, uint32_t id)
 {
 	uint32_t j;
 
 	/* Keep the load under 3/4 so probe sequences stay short. */
 	if ((s->n + 1) * 4 > s->cap * 3) {
-		int err = ptrset_resize(s, s->cap ? s->cap * 2 : 8);
+		int err = idset_resize(s, s->cap ? s->cap * 2 : 8);
 
 		if (err)
 			return err;
 	}
-	for (j = ptr_hash(p) & (s->cap - 1); s->v[j];
+	for (j = id_hash(id) & (s->cap - 1); s->v[j];
 	     j = (j + 1) & (s->cap - 1))
-		if (s->v[j] == p)
+		if (s->v[j] == id)
 			return 0;
-	s->v[j] = p;
+	s->v[j] = id;
 	s->n++;
 	return 0;
 }
 
-void ptrset_del(struct ptrset *s, void *p)
+void idset_del(struct idset *s, uint32_t id)
 {
 	uint32_t mask = s->cap - 1, i, j;
 
 	if (!s->cap)
 		return;
-	for (i = ptr_hash(p) & mask; s->v[i]; i = (i + 1) & mask)
-		if (s->v[i] == p)
+	for (i = id_hash(id) & mask; s->v[i]; i = (i + 1) & mask)
+		if (s->v[i] == id)
 			break;
 	if (!s->v[i])
 		return;
 	/* Backward-shift deletion: no tombstones, lookups stay exact. */
-	s->v[i] = NULL;
+	s->v[i] = 0;
 	s->n--;
 	for (j = (i + 1) & mask; s->v[j]; j = (j + 1) & mask) {
-		uint32_t k = ptr_hash(s->v[j]) & mask;
+		uint32_t k = id_hash(s->v[j]) & mask;
 
 		/* Move v[j] into the hole unless its home lies in (i, j]. */
 		if ((j > i && (k <= i || k > j)) ||
 		    (j < i && k <= i && k > j)) {
 			s->v[i] = s->v[j];
-			s->v[j] = NULL;
+			s->v[j] = 0;
 			i = j;
 		}
 	}
 	if (s->n == 0) {
-		ptrset_fini(s);
+		idset_fini(s);
 	} else if (s->cap > 8 && s->n * 8 < s->cap) {
 		/* Failure to shrink is harmless. */
-		(void)ptrset_resize(s, s->cap / 2);
+		(void)idset_resize(s, s->cap / 2);
 	}
 }
 
-void ptrset_fini(struct ptrset *s)
+void idset_fini(struct idset *s)
 {
 	free(s->v);
 	s->v = NULL;
@@ -315,9 +315,9 @@ void ptrset_fini(struct ptrset *s)
 	s->n = 0;
 }
 
-void **ptrset_snapshot(const struct ptrset *s, uint32_t *n)
+uint32_t *idset_snapshot(const struct idset *s, uint32_t *n)
 {
-	void **v;
+	uint32_t *v;
 	uint32_t i, k = 0;
 
 	*n = 0;
@@ -336,58 +336,60 @@ void **ptrset_snapshot(const struct ptrset *s, uint32_t *n)
 /* ------------------------------------------------------------------ */
 /* AVL tree                                                            */
 
-static int avl_h(const struct avl_node *n)
+/* Nodes are named by ids (0: none), which t->at() and t->id() map. */
+static struct avl_node *avl_at(const struct avl_tree *t, uint32_t id)
 {
-	return n ? n->h : 0;
+	return id ? t->at(t, id) : NULL;
 }
 
-static void avl_fix_h(struct avl_node *n)
+static uint32_t avl_id(const struct avl_tree *t, const struct avl_node *n)
 {
-	int hl = avl_h(n->l), hr = avl_h(n->r);
+	return n ? t->id(n) : 0;
+}
 
-	n->h = (hl > hr ? hl : hr) + 1;
+static int avl_h(const struct avl_tree *t, uint32_t id)
+{
+	return id ? (int)avl_at(t, id)->h : 0;
+}
+
+static void avl_fix_h(const struct avl_tree *t, struct avl_node *n)
+{
+	int hl = avl_h(t, n->l), hr = avl_h(t, n->r);
+
+	n->h = (uint32_t)(hl > hr ? hl : hr) + 1;
 }
 
 static void avl_replace_child(struct avl_tree *t, struct avl_node *parent,
 			      struct avl_node *old, struct avl_node *new)
 {
+	uint32_t nid = avl_id(t, new);
+
 	if (!parent)
-		t->root = new;
-	else if (parent->l == old)
-		parent->l = new;
+		t->root = nid;
+	else if (parent->l == avl_id(t, old))
+		parent->l = nid;
 	else
-		parent->r = new;
+		parent->r = nid;
 	if (new)
-		new->p = parent;
+		new->p = avl_id(t, parent);
 }
 
-static struct avl_node *avl_rot_left(struct avl_tree *t, struct avl_node *x)
+/* Rotate left (x's right child rises) or right (its left child does). */
+static struct avl_node *avl_rot(struct avl_tree *t, struct avl_node *x,
+				bool left)
 {
-	struct avl_node *y = x->r;
+	uint32_t *xc = left ? &x->r : &x->l;
+	struct avl_node *y = avl_at(t, *xc);
+	uint32_t *yc = left ? &y->l : &y->r; /* y's inner child */
 
-	x->r = y->l;
-	if (y->l)
-		y->l->p = x;
-	avl_replace_child(t, x->p, x, y);
-	y->l = x;
-	x->p = y;
-	avl_fix_h(x);
-	avl_fix_h(y);
-	return y;
-}
-
-static struct avl_node *avl_rot_right(struct avl_tree *t, struct avl_node *x)
-{
-	struct avl_node *y = x->l;
-
-	x->l = y->r;
-	if (y->r)
-		y->r->p = x;
-	avl_replace_child(t, x->p, x, y);
-	y->r = x;
-	x->p = y;
-	avl_fix_h(x);
-	avl_fix_h(y);
+	*xc = *yc;
+	if (*yc)
+		avl_at(t, *yc)->p = avl_id(t, x);
+	avl_replace_child(t, avl_at(t, x->p), x, y);
+	*yc = avl_id(t, x);
+	x->p = avl_id(t, y);
+	avl_fix_h(t, x);
+	avl_fix_h(t, y);
 	return y;
 }
 
@@ -395,35 +397,40 @@ static struct avl_node *avl_rot_right(struct avl_tree *t, struct avl_node *x)
 static void avl_rebalance(struct avl_tree *t, struct avl_node *n)
 {
 	while (n) {
-		int bal = avl_h(n->l) - avl_h(n->r);
+		int bal = avl_h(t, n->l) - avl_h(t, n->r);
 
 		if (bal > 1) {
-			if (avl_h(n->l->l) < avl_h(n->l->r))
-				avl_rot_left(t, n->l);
-			n = avl_rot_right(t, n);
+			struct avl_node *l = avl_at(t, n->l);
+
+			if (avl_h(t, l->l) < avl_h(t, l->r))
+				avl_rot(t, l, true);
+			n = avl_rot(t, n, false);
 		} else if (bal < -1) {
-			if (avl_h(n->r->r) < avl_h(n->r->l))
-				avl_rot_right(t, n->r);
-			n = avl_rot_left(t, n);
+			struct avl_node *r = avl_at(t, n->r);
+
+			if (avl_h(t, r->r) < avl_h(t, r->l))
+				avl_rot(t, r, false);
+			n = avl_rot(t, n, true);
 		} else {
-			avl_fix_h(n);
+			avl_fix_h(t, n);
 		}
-		n = n->p;
+		n = avl_at(t, n->p);
 	}
 }
 
 void avl_insert(struct avl_tree *t, struct avl_node *n, const void *key)
 {
-	struct avl_node **pp = &t->root, *parent = NULL;
+	uint32_t *pp = &t->root;
+	struct avl_node *parent = NULL;
 
 	while (*pp) {
-		parent = *pp;
+		parent = avl_at(t, *pp);
 		pp = t->cmp(parent, key) > 0 ? &parent->l : &parent->r;
 	}
-	n->l = n->r = NULL;
-	n->p = parent;
+	n->l = n->r = 0;
+	n->p = avl_id(t, parent);
 	n->h = 1;
-	*pp = n;
+	*pp = avl_id(t, n);
 	avl_rebalance(t, parent);
 }
 
@@ -433,71 +440,78 @@ void avl_remove(struct avl_tree *t, struct avl_node *n)
 
 	if (n->l && n->r) {
 		/* Swap in the successor: the leftmost node of the right tree. */
-		struct avl_node *s = n->r;
+		struct avl_node *s = avl_at(t, n->r);
 
 		while (s->l)
-			s = s->l;
-		if (s->p == n) {
+			s = avl_at(t, s->l);
+		if (s->p == avl_id(t, n)) {
 			fix = s;
 		} else {
-			fix = s->p;
+			fix = avl_at(t, s->p);
 			fix->l = s->r;
 			if (s->r)
-				s->r->p = fix;
+				avl_at(t, s->r)->p = avl_id(t, fix);
 			s->r = n->r;
-			n->r->p = s;
+			avl_at(t, n->r)->p = avl_id(t, s);
 		}
 		s->l = n->l;
-		n->l->p = s;
-		avl_replace_child(t, n->p, n, s);
+		avl_at(t, n->l)->p = avl_id(t, s);
+		avl_replace_child(t, avl_at(t, n->p), n, s);
 		s->h = n->h;
 	} else {
-		struct avl_node *c = n->l ? n->l : n->r;
+		struct avl_node *c = avl_at(t, n->l ? n->l : n->r);
 
-		fix = n->p;
-		avl_replace_child(t, n->p, n, c);
+		fix = avl_at(t, n->p);
+		avl_replace_child(t, fix, n, c);
 	}
-	n->l = n->r = n->p = NULL;
+	n->l = n->r = n->p = 0;
 	avl_rebalance(t, fix);
 }
 
 struct avl_node *avl_first(const struct avl_tree *t)
 {
-	struct avl_node *n = t->root;
+	struct avl_node *n = avl_at(t, t->root);
 
 	if (!n)
 		return NULL;
 	while (n->l)
-		n = n->l;
+		n = avl_at(t, n->l);
 	return n;
 }
 
-struct avl_node *avl_next(const struct avl_node *n)
+struct avl_node *avl_next(const struct avl_tree *t, const struct avl_node *n)
 {
+	struct avl_node *c;
+
 	if (n->r) {
-		n = n->r;
-		while (n->l)
-			n = n->l;
-		return (struct avl_node *)n;
+		c = avl_at(t, n->r);
+		while (c->l)
+			c = avl_at(t, c->l);
+		return c;
 	}
-	while (n->p && n->p->r == n)
-		n = n->p;
-	return n->p;
+	/* Up while n is a right child; its parent then follows. */
+	while (n->p) {
+		c = avl_at(t, n->p);
+		if (c->r != avl_id(t, n))
+			return c;
+		n = c;
+	}
+	return NULL;
 }
 
 static struct avl_node *avl_bound(const struct avl_tree *t, const void *k,
 				  bool strict)
 {
-	struct avl_node *n = t->root, *best = NULL;
+	struct avl_node *n = avl_at(t, t->root), *best = NULL;
 
 	while (n) {
 		int c = t->cmp(n, k);
 
 		if (c > 0 || (!strict && !c)) {
 			best = n;
-			n = n->l;
+			n = avl_at(t, n->l);
 		} else {
-			n = n->r;
+			n = avl_at(t, n->r);
 		}
 	}
 	return best;

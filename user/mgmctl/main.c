@@ -152,9 +152,9 @@ static const struct help show_help[] = {
 	  "         \"mfes_refused\",\n"
 	  "         \"callbacks\", \"out_sets\", \"uptime\"}}\n"
 	  "With --format prometheus: every counter of mgmd (fast path,\n"
-	  "controller, per interface, IGMP, protocols, kernel mirror, and\n"
-	  "per MFE up to metrics-mfe-limit) in the Prometheus text format\n"
-	  "0.0.4, as mgmd's metrics-listen serves it (needs mgmd).",
+	  "controller, per interface, IGMP and MLD, protocols, kernel mirror,\n"
+	  "and per MFE up to metrics-mfe-limit) in the Prometheus text\n"
+	  "format 0.0.4, as mgmd's metrics-listen serves it (needs mgmd).",
 	  "mgmctl show stats\n"
 	  "  mgmctl show stats --format prometheus > mgm.prom" },
 	{ "remotes", "show remotes",

@@ -186,121 +186,197 @@ static void interfaces(struct mgmd *d, struct pbuf *b, struct iftab *t)
 		  t->v[i].attached);
 }
 
-/* ---- IGMP, per interface ------------------------------------------------------ */
+/* ---- IGMP and MLD, per interface ----------------------------------------------- */
 
-struct igmp_rows {
-	struct igmp_if_info v[MAX_IFS];
+/*
+ * MLD is IGMP's IPv6 half (one state machine, user/proto/igmp.c), but its
+ * rows are their own series, mgm_mld_*, not mgm_igmp_* with a family
+ * label: the IGMP series keep exactly the label sets dashboards and
+ * alerts were written for (sum(mgm_igmp_groups), one series per
+ * interface), MLD's versions (1, 2) are not IGMP's (1, 2, 3), and a few
+ * counters exist for one family only (IGMPv1/v2 without Router Alert;
+ * MLD's link-local source check).  README, "Metrics".
+ */
+struct gm_rows {
+	uint16_t family; /* the rows of this family only */
 	int n;
+	struct igmp_if_info v[MAX_IFS];
+	char ifn[MAX_IFS][IF_NAMESIZE];
 };
 
-static int igmp_row(void *arg, const struct igmp_if_info *ii)
+static int gm_row(void *arg, const struct igmp_if_info *ii)
 {
-	struct igmp_rows *r = arg;
+	struct gm_rows *r = arg;
 
-	/* IGMP's rows only: MLD's would need a family label (not yet). */
-	if (ii->family != MGM_AF_INET)
+	if (ii->family != r->family || r->n == MAX_IFS)
 		return 0;
-	if (r->n < MAX_IFS)
-		r->v[r->n++] = *ii;
+	r->v[r->n] = *ii;
+	mgmd_ifname(ii->ifindex, r->ifn[r->n]);
+	r->n++;
 	return 0;
 }
 
+/* Help for IGMP (h4) and MLD (h6); "": no series for that family. */
 static const struct {
-	const char *name, *help;
+	const char *name, *h4, *h6;
 	size_t off;
-} igmp_fields[] = {
-#define F(f, n, h)                                                           \
-	{                                                                    \
-		"mgm_igmp_" n "_total", h, offsetof(struct igmp_counters, f) \
+} gm_fields[] = {
+#define F2(f, n, h4, h6)                                     \
+	{                                                    \
+		n, h4, h6, offsetof(struct igmp_counters, f) \
 	}
-	F(rx_packets, "rx_packets", "IGMP packets received"),
-	F(rx_leave, "rx_leaves", "IGMPv2 leaves received"),
-	F(rx_no_ra, "rx_no_router_alert_accepted",
-	  "v1/v2 messages accepted without Router Alert"),
-	F(bad_ip, "rx_bad_ip", "Rejected: bad IPv4 header"),
+#define F(f, n, h) F2(f, n, h, h)
+	F2(rx_packets, "rx_packets", "IGMP packets received",
+	   "MLD packets received"),
+	F2(rx_leave, "rx_leaves", "IGMPv2 leaves received",
+	   "MLDv1 dones received"),
+	F2(rx_no_ra, "rx_no_router_alert_accepted",
+	   "v1/v2 messages accepted without Router Alert", ""),
+	F2(bad_ip, "rx_bad_ip", "Rejected: bad IPv4 header",
+	   "Rejected: bad IPv6 header or extension headers"),
 	F(too_short, "rx_too_short", "Rejected: message too short"),
-	F(truncated, "rx_truncated", "Rejected: v3 list beyond the end"),
-	F(bad_checksum, "rx_bad_checksum", "Rejected: bad checksum"),
-	F(bad_ttl, "rx_bad_ttl", "Rejected: IP TTL other than 1"),
-	F(no_router_alert, "rx_no_router_alert",
-	  "Rejected: IGMPv3 without Router Alert"),
+	F2(truncated, "rx_truncated", "Rejected: v3 list beyond the end",
+	   "Rejected: MLDv2 list beyond the end"),
+	F2(bad_checksum, "rx_bad_checksum", "Rejected: bad checksum",
+	   "Rejected: bad ICMPv6 checksum"),
+	F2(bad_ttl, "rx_bad_ttl", "Rejected: IP TTL other than 1",
+	   "Rejected: hop limit other than 1"),
+	F2(no_router_alert, "rx_no_router_alert",
+	   "Rejected: IGMPv3 without Router Alert",
+	   "Rejected: MLD without Router Alert"),
+	F2(bad_src, "rx_bad_source", "",
+	   "Rejected: source not link-local (or :: in a query)"),
 	F(bad_dest, "rx_bad_destination", "Rejected: wrong destination"),
 	F(bad_group, "rx_bad_group", "Rejected: group not multicast"),
-	F(unknown_type, "rx_unknown_type", "Rejected: other IGMP types"),
+	F2(unknown_type, "rx_unknown_type", "Rejected: other IGMP types",
+	   "Rejected: other ICMPv6 types"),
 	F(ignored_own, "rx_ignored_own", "Ignored: our own queries"),
-	F(ignored_version, "rx_ignored_version",
-	  "Ignored: v3 reports on an IGMPv2 interface"),
+	F2(ignored_version, "rx_ignored_version",
+	   "Ignored: v3 reports on an IGMPv2 interface",
+	   "Ignored: MLDv2 reports on an MLDv1 interface"),
 	F(rec_processed, "records", "Group records processed"),
 	F(rec_limit, "records_limited",
 	  "Groups or sources dropped: limits reached"),
 	F(tx_general_query, "tx_general_queries", "General queries sent"),
-	F(tx_group_query, "tx_group_queries", "Group-specific queries sent"),
-	F(tx_group_source_query, "tx_group_source_queries",
-	  "Group-and-source-specific queries sent"),
+	F2(tx_group_query, "tx_group_queries", "Group-specific queries sent",
+	   "Multicast-address-specific queries sent"),
+	F2(tx_group_source_query, "tx_group_source_queries",
+	   "Group-and-source-specific queries sent",
+	   "Multicast-address-and-source-specific queries sent"),
 	F(tx_errors, "tx_errors", "Send errors"),
 	F(mgm_errors, "mgm_errors", "MGM calls that failed"),
 #undef F
+#undef F2
 };
+
+/* One family's series: IGMP (mgm_igmp_*) or MLD (mgm_mld_*). */
+struct gm_family {
+	uint16_t family;
+	const char *prefix, *proto;
+	int first, last; /* its versions, the "version" label */
+	int index0; /* rx_query[] and rx_report[] index of version first */
+};
+
+static const struct gm_family gm_families[] = {
+	{ MGM_AF_INET, "mgm_igmp_", "IGMP", 1, 3, 0 },
+	/* MLDv1 counts in [1], MLDv2 in [2] (struct igmp_counters). */
+	{ MGM_AF_INET6, "mgm_mld_", "MLD", 1, 2, 1 },
+};
+
+static double gm_count(const struct igmp_if_info *ii, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)&ii->cnt + off, sizeof(v));
+	return (double)v;
+}
+
+static void gm_versions(struct pbuf *b, const struct gm_rows *r,
+			const struct gm_family *fam, const char *what,
+			const char *help, bool reports)
+{
+	char name[64], ver[4];
+	int i, v;
+
+	snprintf(name, sizeof(name), "%s%s", fam->prefix, what);
+	prom_family(b, name, C, help);
+	for (i = 0; i < r->n; i++)
+		for (v = fam->first; v <= fam->last; v++) {
+			const struct igmp_counters *c = &r->v[i].cnt;
+			int k = fam->index0 + v - fam->first;
+
+			snprintf(ver, sizeof(ver), "%d", v);
+			prom_sample(b, name,
+				    (double)(reports ? c->rx_report[k] :
+						       c->rx_query[k]),
+				    "interface", r->ifn[i], "version", ver,
+				    NULL);
+		}
+}
+
+/* A gauge per interface. */
+#define GM_GAUGE(what, help, field)                                      \
+	do {                                                             \
+		snprintf(name, sizeof(name), "%s" what, fam->prefix);    \
+		prom_family(b, name, G, help);                           \
+		for (i = 0; i < r->n; i++)                               \
+			prom_sample(b, name, r->v[i].field, "interface", \
+				    r->ifn[i], NULL);                    \
+	} while (0)
+
+static void gm_family(struct pbuf *b, const struct gm_rows *r,
+		      const struct gm_family *fam)
+{
+	char name[64], help[96];
+	size_t f;
+	int i;
+
+	if (!r->n)
+		return; /* the family runs on no interface */
+	for (f = 0; f < sizeof(gm_fields) / sizeof(gm_fields[0]); f++) {
+		const char *h = fam->family == MGM_AF_INET ? gm_fields[f].h4 :
+							     gm_fields[f].h6;
+
+		if (!*h)
+			continue;
+		snprintf(name, sizeof(name), "%s%s_total", fam->prefix,
+			 gm_fields[f].name);
+		prom_family(b, name, C, h);
+		for (i = 0; i < r->n; i++)
+			prom_sample(b, name,
+				    gm_count(&r->v[i], gm_fields[f].off),
+				    "interface", r->ifn[i], NULL);
+	}
+	snprintf(help, sizeof(help),
+		 "%s queries received from other routers, by version",
+		 fam->proto);
+	gm_versions(b, r, fam, "rx_queries_total", help, false);
+	snprintf(help, sizeof(help),
+		 "%s membership reports received, by version", fam->proto);
+	gm_versions(b, r, fam, "rx_reports_total", help, true);
+	snprintf(help, sizeof(help), "Groups %s holds", fam->proto);
+	GM_GAUGE("groups", help, n_groups);
+	GM_GAUGE("querier", "1 if mgmd is the querier", querier);
+}
 
 static void igmp(struct mgmd *d, struct pbuf *b)
 {
-	struct igmp_rows *r;
-	static const char *const vers[] = { "1", "2", "3" };
-	char ifn[IF_NAMESIZE];
-	size_t f;
-	int i, v;
+	struct gm_rows *r;
+	size_t k;
 
 	if (!d->igmp)
 		return;
-	r = calloc(1, sizeof(*r));
+	r = malloc(sizeof(*r));
 	if (!r) {
 		b->oom = true;
 		return;
 	}
-	igmp_foreach_if(d->igmp, igmp_row, r);
-	if (!r->n)
-		goto out;
-	for (f = 0; f < sizeof(igmp_fields) / sizeof(igmp_fields[0]); f++) {
-		prom_family(b, igmp_fields[f].name, C, igmp_fields[f].help);
-		for (i = 0; i < r->n; i++)
-			prom_sample(
-				b, igmp_fields[f].name,
-				(double)*(
-					const uint64_t *)((const char *)&r->v[i]
-								  .cnt +
-							  igmp_fields[f].off),
-				"interface", mgmd_ifname(r->v[i].ifindex, ifn),
-				NULL);
+	for (k = 0; k < sizeof(gm_families) / sizeof(gm_families[0]); k++) {
+		r->family = gm_families[k].family;
+		r->n = 0;
+		igmp_foreach_if(d->igmp, gm_row, r);
+		gm_family(b, r, &gm_families[k]);
 	}
-	prom_family(b, "mgm_igmp_rx_queries_total", C,
-		    "IGMP queries received from other routers, by version");
-	for (i = 0; i < r->n; i++)
-		for (v = 0; v < 3; v++) {
-			prom_sample(b, "mgm_igmp_rx_queries_total",
-				    (double)r->v[i].cnt.rx_query[v],
-				    "interface",
-				    mgmd_ifname(r->v[i].ifindex, ifn),
-				    "version", vers[v], NULL);
-		}
-	prom_family(b, "mgm_igmp_rx_reports_total", C,
-		    "IGMP membership reports received, by version");
-	for (i = 0; i < r->n; i++)
-		for (v = 0; v < 3; v++) {
-			prom_sample(b, "mgm_igmp_rx_reports_total",
-				    (double)r->v[i].cnt.rx_report[v],
-				    "interface",
-				    mgmd_ifname(r->v[i].ifindex, ifn),
-				    "version", vers[v], NULL);
-		}
-	prom_family(b, "mgm_igmp_groups", G, "Groups IGMP holds");
-	for (i = 0; i < r->n; i++)
-		prom_sample(b, "mgm_igmp_groups", r->v[i].n_groups, "interface",
-			    mgmd_ifname(r->v[i].ifindex, ifn), NULL);
-	prom_family(b, "mgm_igmp_querier", G, "1 if mgmd is the querier");
-	for (i = 0; i < r->n; i++)
-		prom_sample(b, "mgm_igmp_querier", r->v[i].querier, "interface",
-			    mgmd_ifname(r->v[i].ifindex, ifn), NULL);
-out:
 	free(r);
 }
 

@@ -284,11 +284,6 @@ static struct rpend *pend_find(struct rconn *rc, uint32_t seq)
 }
 
 /* Entries of rp (going away), or of (s, g) (its MFE re-created): done. */
-static bool addr_eq(const struct mgm_addr *a, const struct mgm_addr *b)
-{
-	return a->family == b->family && !memcmp(a->v6, b->v6, 16);
-}
-
 static void pend_forget(struct rconn *rc, const struct rproto *rp,
 			const struct mgm_addr *s, const struct mgm_addr *g)
 {
@@ -299,7 +294,8 @@ static void pend_forget(struct rconn *rc, const struct rproto *rp,
 		p = pend_at(rc, i);
 		if (p->done)
 			continue;
-		if (rp ? p->rp == rp : addr_eq(&p->s, s) && addr_eq(&p->g, g)) {
+		if (rp ? p->rp == rp :
+			 mgm_addr_eq(&p->s, s) && mgm_addr_eq(&p->g, g)) {
 			pend_clear(p);
 			p->superseded = !rp;
 			if (rp)
@@ -398,6 +394,39 @@ static bool answer_ok(struct rproto *rp, uint16_t type, size_t got, size_t want)
 }
 
 /*
+ * MGM's callbacks come in the form the protocol registered with: the
+ * IPv4 ones (REGISTER, CB_* messages) or the family-neutral ones
+ * (REGISTER_X, CB_*_X).  An IPv4 callback is a thin conversion at the
+ * boundary: its addresses become struct mgm_addr, and what only its
+ * message carries (MGM's masks, the IPv4 route) rides along in a struct
+ * v4; one function per callback then builds the message of either form
+ * (v4 NULL: the family-neutral one) and remembers what it asked.
+ */
+struct v4 {
+	uint32_t sm, gm; /* MGM's masks */
+	struct mgm_route_info *route; /* RPF's route */
+};
+
+/* Bytes of packet header a callback carries. */
+static uint32_t hdr_len(uint32_t hs, const uint8_t *hdr)
+{
+	return !hdr ? 0 : hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
+}
+
+/* cb_send() of q, qlen bytes, followed by hlen bytes of hdr. */
+static bool cb_send_hdr(struct rproto *rp, uint16_t type, const void *q,
+			size_t qlen, const uint8_t *hdr, uint32_t hlen,
+			struct rpend **pend)
+{
+	uint8_t buf[sizeof(struct mgm_ipc_cb_rpf_x) + MGM_IPC_HDR_MAX];
+
+	memcpy(buf, q, qlen);
+	if (hlen)
+		memcpy(buf + qlen, hdr, hlen);
+	return cb_send(rp, type, buf, qlen + hlen, pend);
+}
+
+/*
  * An RPF answer being applied: the entry is re-created, and this RPF
  * callback (for the same protocol, source and group) returns the answer
  * at once, without asking again.
@@ -409,40 +438,78 @@ static struct {
 	struct mgm_ipc_cb_rpf_x_reply ax; /* an RPF_X answer */
 } inject;
 
+static uint32_t rpf_send(struct rproto *rp, const struct mgm_addr *s,
+			 const struct mgm_addr *g, uint32_t *iif, uint32_t *nh,
+			 struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
+			 struct mgm_route_info_x *route, const struct v4 *v4)
+{
+	uint32_t hlen = hdr_len(hs, hdr);
+	struct rpend *p;
+	bool sent;
+
+	if (inject.rp == rp && mgm_addr_eq(&inject.s, s) &&
+	    mgm_addr_eq(&inject.g, g)) {
+		if (v4) {
+			*iif = inject.a.in_ifindex;
+			*nh = inject.a.in_nexthop;
+			*up = mgm_addr4(inject.a.upstream);
+			*v4->route = inject.a.route;
+		} else {
+			*iif = inject.ax.in_ifindex;
+			*nh = inject.ax.in_nexthop;
+			*up = inject.ax.upstream;
+			*route = inject.ax.route;
+		}
+		return MGM_NO_ERROR;
+	}
+	if (v4) {
+		struct mgm_ipc_cb_rpf q = { rp->h,  s->v4,	v4->sm, g->v4,
+					    v4->gm, *iif,	*nh,	up->v4,
+					    hlen,   *v4->route, 0 };
+
+		sent = cb_send_hdr(rp, MGM_IPC_CB_RPF, &q, sizeof(q), hdr, hlen,
+				   &p);
+	} else {
+		struct mgm_ipc_cb_rpf_x q = {
+			.handle = rp->h,
+			.source = *s,
+			.group = *g,
+			.upstream = *up,
+			.in_ifindex = *iif,
+			.in_nexthop = *nh,
+			.hdr_size = hlen,
+			.route = *route,
+		};
+
+		sent = cb_send_hdr(rp, MGM_IPC_CB_RPF_X, &q, sizeof(q), hdr,
+				   hlen, &p);
+	}
+	if (sent) {
+		p->s = *s;
+		p->g = *g;
+		p->iif = *iif;
+		p->nh = *nh;
+		p->up = *up;
+		if (v4)
+			p->route = *v4->route;
+		else
+			p->routex = *route;
+	}
+	return MGM_NO_ERROR; /* MGM's values, for now */
+}
+
 static uint32_t cb_rpf(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 		       uint32_t gm, uint32_t *iif, uint32_t *nh, uint32_t *up,
 		       uint32_t hs, const uint8_t *hdr,
 		       struct mgm_route_info *route)
 {
-	uint8_t buf[sizeof(struct mgm_ipc_cb_rpf) + MGM_IPC_HDR_MAX];
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_rpf q = { rp->h, s,	sm, g,	    gm, *iif,
-				    *nh,   *up, 0,  *route, 0 };
-	struct rpend *p;
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g),
+			ua = mgm_addr4(*up);
+	struct v4 v4 = { sm, gm, route };
+	uint32_t r = rpf_send(ctx, &sa, &ga, iif, nh, &ua, hs, hdr, NULL, &v4);
 
-	if (inject.rp == rp && inject.s.v4 == s && inject.g.v4 == g &&
-	    inject.s.family == MGM_AF_INET) {
-		*iif = inject.a.in_ifindex;
-		*nh = inject.a.in_nexthop;
-		*up = inject.a.upstream;
-		*route = inject.a.route;
-		return MGM_NO_ERROR;
-	}
-	if (!hdr)
-		hs = 0;
-	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
-	memcpy(buf, &q, sizeof(q));
-	if (q.hdr_size)
-		memcpy(buf + sizeof(q), hdr, q.hdr_size);
-	if (cb_send(rp, MGM_IPC_CB_RPF, buf, sizeof(q) + q.hdr_size, &p)) {
-		p->s = mgm_addr4(s);
-		p->g = mgm_addr4(g);
-		p->iif = *iif;
-		p->nh = *nh;
-		p->up = mgm_addr4(*up);
-		p->route = *route;
-	}
-	return MGM_NO_ERROR; /* MGM's values, for now */
+	*up = ua.v4;
+	return r;
 }
 
 static uint32_t cb_rpf_x(void *ctx, const struct mgm_addr *s,
@@ -450,41 +517,7 @@ static uint32_t cb_rpf_x(void *ctx, const struct mgm_addr *s,
 			 struct mgm_addr *up, uint32_t hs, const uint8_t *hdr,
 			 struct mgm_route_info_x *route)
 {
-	uint8_t buf[sizeof(struct mgm_ipc_cb_rpf_x) + MGM_IPC_HDR_MAX];
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_rpf_x q = {
-		.handle = rp->h,
-		.source = *s,
-		.group = *g,
-		.upstream = *up,
-		.in_ifindex = *iif,
-		.in_nexthop = *nh,
-		.route = *route,
-	};
-	struct rpend *p;
-
-	if (inject.rp == rp && addr_eq(&inject.s, s) && addr_eq(&inject.g, g)) {
-		*iif = inject.ax.in_ifindex;
-		*nh = inject.ax.in_nexthop;
-		*up = inject.ax.upstream;
-		*route = inject.ax.route;
-		return MGM_NO_ERROR;
-	}
-	if (!hdr)
-		hs = 0;
-	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
-	memcpy(buf, &q, sizeof(q));
-	if (q.hdr_size)
-		memcpy(buf + sizeof(q), hdr, q.hdr_size);
-	if (cb_send(rp, MGM_IPC_CB_RPF_X, buf, sizeof(q) + q.hdr_size, &p)) {
-		p->s = *s;
-		p->g = *g;
-		p->iif = *iif;
-		p->nh = *nh;
-		p->up = *up;
-		p->routex = *route;
-	}
-	return MGM_NO_ERROR; /* MGM's values, for now */
+	return rpf_send(ctx, s, g, iif, nh, up, hs, hdr, route, NULL);
 }
 
 /*
@@ -521,64 +554,50 @@ static void rpf_recreate(struct rpend *p, uint32_t new_iif)
 		  mgm_strerror(r));
 }
 
+/* An RPF answer of either form (p->type). */
 static void apply_rpf(struct rpend *p, const void *ans, size_t len)
 {
+	bool x = p->type == MGM_IPC_CB_RPF_X;
 	struct rproto *rp = p->rp;
+	struct mgm_ipc_cb_rpf_x_reply ax;
 	struct mgm_ipc_cb_rpf_reply a;
 	struct mgm_ipmcast_mfe e;
 	char b[2 * MGM_ADDRSTRLEN + 2];
-	uint32_t r;
+	size_t want = x ? sizeof(ax) : sizeof(a);
+	uint32_t r, iif, nh;
+	struct mgm_addr up;
+	bool same_route;
 
-	if (!answer_ok(rp, p->type, len, sizeof(a)))
+	if (!answer_ok(rp, p->type, len, want))
 		return;
-	memcpy(&a, ans, sizeof(a));
-	if (a.in_ifindex == p->iif && a.in_nexthop == p->nh &&
-	    !memcmp(&a.route, &p->route, sizeof(a.route))) {
-		if (a.upstream == p->up.v4)
-			return; /* MGM's values were the answer */
-		/* Only the upstream neighbour: MgmSetMfe's field. */
-		memset(&e, 0, sizeof(e));
-		e.source = p->s.v4;
-		e.group = p->g.v4;
-		e.upstream = a.upstream;
-		r = mgm_set_mfe(R->d->m, rp->h, &e);
-		log_debug("%s: late RPF answer for %s: upstream set: %s",
-			  rp->name, sg_text(b, sizeof(b), &p->s, &p->g),
-			  mgm_strerror(r));
-		R->d->cstats.answers_applied += r == MGM_NO_ERROR;
-		return;
+	if (x) {
+		memcpy(&ax, ans, sizeof(ax));
+		if ((ax.upstream.family && ax.upstream.family != p->s.family) ||
+		    (ax.route.network.family &&
+		     ax.route.network.family != p->s.family)) {
+			answer_ok(rp, p->type, 0, want);
+			return; /* another family: not this entry's */
+		}
+		iif = ax.in_ifindex;
+		nh = ax.in_nexthop;
+		up = ax.upstream;
+		same_route = !memcmp(&ax.route, &p->routex, sizeof(ax.route));
+	} else {
+		memcpy(&a, ans, sizeof(a));
+		iif = a.in_ifindex;
+		nh = a.in_nexthop;
+		up = mgm_addr4(a.upstream);
+		same_route = !memcmp(&a.route, &p->route, sizeof(a.route));
 	}
-	/* Another incoming interface (or route). */
-	inject.a = a;
-	rpf_recreate(p, a.in_ifindex);
-}
-
-static void apply_rpf_x(struct rpend *p, const void *ans, size_t len)
-{
-	struct rproto *rp = p->rp;
-	struct mgm_ipc_cb_rpf_x_reply a;
-	struct mgm_ipmcast_mfe e;
-	char b[2 * MGM_ADDRSTRLEN + 2];
-	uint32_t r;
-
-	if (!answer_ok(rp, p->type, len, sizeof(a)))
-		return;
-	memcpy(&a, ans, sizeof(a));
-	if ((a.upstream.family && a.upstream.family != p->s.family) ||
-	    (a.route.network.family && a.route.network.family != p->s.family)) {
-		answer_ok(rp, p->type, 0, sizeof(a));
-		return; /* another family: not this entry's */
-	}
-	if (a.in_ifindex == p->iif && a.in_nexthop == p->nh &&
-	    !memcmp(&a.route, &p->routex, sizeof(a.route))) {
-		if (addr_eq(&a.upstream, &p->up))
+	if (iif == p->iif && nh == p->nh && same_route) {
+		if (mgm_addr_eq(&up, &p->up))
 			return; /* MGM's values were the answer */
 		if (p->s.family == MGM_AF_INET) {
 			/* Only the upstream neighbour: MgmSetMfe's. */
 			memset(&e, 0, sizeof(e));
 			e.source = p->s.v4;
 			e.group = p->g.v4;
-			e.upstream = a.upstream.v4;
+			e.upstream = up.v4;
 			r = mgm_set_mfe(R->d->m, rp->h, &e);
 			log_debug("%s: late RPF answer for %s: upstream set: "
 				  "%s",
@@ -589,56 +608,24 @@ static void apply_rpf_x(struct rpend *p, const void *ans, size_t len)
 		}
 		/* IPv6 has no MgmSetMfe: the entry is made again. */
 	}
-	inject.ax = a;
-	rpf_recreate(p, a.in_ifindex);
+	/* Another incoming interface (or route). */
+	if (x)
+		inject.ax = ax;
+	else
+		inject.a = a;
+	rpf_recreate(p, iif);
 }
 
-static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
-			    struct mgm_if_entry *oifs)
-{
-	const size_t ent = sizeof(struct mgm_if_entry);
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_creation q = { rp->h, s, sm, g, gm, iif, nh, n, 0 };
-	size_t qlen = sizeof(q) + (size_t)n * ent;
-	struct mgm_if_entry *keep;
-	struct rpend *p;
-	uint8_t *buf;
-
-	if (qlen > MGM_IPC_MAX - sizeof(struct mgm_ipc_hdr))
-		return MGM_NO_ERROR; /* cannot be said: all stay enabled */
-	buf = malloc(qlen);
-	keep = malloc((size_t)n * ent + 1);
-	if (!buf || !keep) {
-		free(buf);
-		free(keep);
-		return MGM_NO_ERROR;
-	}
-	memcpy(buf, &q, sizeof(q));
-	memcpy(buf + sizeof(q), oifs, (size_t)n * ent);
-	memcpy(keep, oifs, (size_t)n * ent);
-	if (cb_send(rp, MGM_IPC_CB_CREATION_ALERT, buf, qlen, &p)) {
-		p->s = mgm_addr4(s);
-		p->g = mgm_addr4(g);
-		p->iif = iif;
-		p->nh = nh;
-		p->n = n;
-		p->oifs = keep;
-		keep = NULL;
-	}
-	free(keep);
-	free(buf);
-	return MGM_NO_ERROR; /* every interface enabled, for now */
-}
-
-static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
+static uint32_t creation_send(struct rproto *rp, const struct mgm_addr *s,
 			      const struct mgm_addr *g, uint32_t iif,
 			      uint32_t nh, uint32_t n,
-			      struct mgm_if_entry *oifs)
+			      const struct mgm_if_entry *oifs,
+			      const struct v4 *v4)
 {
 	const size_t ent = sizeof(struct mgm_if_entry);
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_creation_x q = {
+	struct mgm_ipc_cb_creation q = { rp->h, s->v4, 0, g->v4, 0,
+					 iif,	nh,    n, 0 };
+	struct mgm_ipc_cb_creation_x qx = {
 		.handle = rp->h,
 		.source = *s,
 		.group = *g,
@@ -646,7 +633,8 @@ static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
 		.in_nexthop = nh,
 		.if_count = n,
 	};
-	size_t qlen = sizeof(q) + (size_t)n * ent;
+	size_t qsize = v4 ? sizeof(q) : sizeof(qx);
+	size_t qlen = qsize + (size_t)n * ent;
 	struct mgm_if_entry *keep;
 	struct rpend *p;
 	uint8_t *buf;
@@ -660,10 +648,17 @@ static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
 		free(keep);
 		return MGM_NO_ERROR;
 	}
-	memcpy(buf, &q, sizeof(q));
-	memcpy(buf + sizeof(q), oifs, (size_t)n * ent);
+	if (v4) {
+		q.source_mask = v4->sm;
+		q.group_mask = v4->gm;
+	}
+	memcpy(buf, v4 ? (const void *)&q : &qx, qsize);
+	memcpy(buf + qsize, oifs, (size_t)n * ent);
 	memcpy(keep, oifs, (size_t)n * ent);
-	if (cb_send(rp, MGM_IPC_CB_CREATION_ALERT_X, buf, qlen, &p)) {
+	if (cb_send(rp,
+		    v4 ? MGM_IPC_CB_CREATION_ALERT :
+			 MGM_IPC_CB_CREATION_ALERT_X,
+		    buf, qlen, &p)) {
 		p->s = *s;
 		p->g = *g;
 		p->iif = iif;
@@ -675,6 +670,24 @@ static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
 	free(keep);
 	free(buf);
 	return MGM_NO_ERROR; /* every interface enabled, for now */
+}
+
+static uint32_t cb_creation(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			    uint32_t gm, uint32_t iif, uint32_t nh, uint32_t n,
+			    struct mgm_if_entry *oifs)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+	struct v4 v4 = { sm, gm, NULL };
+
+	return creation_send(ctx, &sa, &ga, iif, nh, n, oifs, &v4);
+}
+
+static uint32_t cb_creation_x(void *ctx, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t iif,
+			      uint32_t nh, uint32_t n,
+			      struct mgm_if_entry *oifs)
+{
+	return creation_send(ctx, s, g, iif, nh, n, oifs, NULL);
 }
 
 static void apply_creation(struct rpend *p, const uint8_t *ans, size_t len)
@@ -721,43 +734,34 @@ static void apply_creation(struct rpend *p, const uint8_t *ans, size_t len)
 	R->d->cstats.answers_applied += any;
 }
 
-static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
-			 uint32_t gm, uint32_t ifindex, uint32_t nh,
-			 int32_t del, uint32_t *timeout)
-{
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_prune q = { rp->h,   s,  sm,	g,	 gm,
-				      ifindex, nh, del, *timeout };
-	struct rpend *p;
-
-	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT, &q, sizeof(q), &p)) {
-		p->s = mgm_addr4(s);
-		p->g = mgm_addr4(g);
-		p->iif = ifindex;
-		p->nh = nh;
-		p->del = del;
-		p->timeout = *timeout;
-	}
-	return MGM_NO_ERROR; /* the entry's timeout stays, for now */
-}
-
-static uint32_t cb_prune_x(void *ctx, const struct mgm_addr *s,
+static uint32_t prune_send(struct rproto *rp, const struct mgm_addr *s,
 			   const struct mgm_addr *g, uint32_t ifindex,
-			   uint32_t nh, int32_t del, uint32_t *timeout)
+			   uint32_t nh, int32_t del, uint32_t *timeout,
+			   const struct v4 *v4)
 {
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_prune_x q = {
-		.handle = rp->h,
-		.source = *s,
-		.group = *g,
-		.ifindex = ifindex,
-		.nexthop = nh,
-		.member_delete = del,
-		.timeout = *timeout,
-	};
 	struct rpend *p;
+	bool sent;
 
-	if (cb_send(rp, MGM_IPC_CB_PRUNE_ALERT_X, &q, sizeof(q), &p)) {
+	if (v4) {
+		struct mgm_ipc_cb_prune q = { rp->h, s->v4,  v4->sm,
+					      g->v4, v4->gm, ifindex,
+					      nh,    del,    *timeout };
+
+		sent = cb_send(rp, MGM_IPC_CB_PRUNE_ALERT, &q, sizeof(q), &p);
+	} else {
+		struct mgm_ipc_cb_prune_x q = {
+			.handle = rp->h,
+			.source = *s,
+			.group = *g,
+			.ifindex = ifindex,
+			.nexthop = nh,
+			.member_delete = del,
+			.timeout = *timeout,
+		};
+
+		sent = cb_send(rp, MGM_IPC_CB_PRUNE_ALERT_X, &q, sizeof(q), &p);
+	}
+	if (sent) {
 		p->s = *s;
 		p->g = *g;
 		p->iif = ifindex;
@@ -766,6 +770,23 @@ static uint32_t cb_prune_x(void *ctx, const struct mgm_addr *s,
 		p->timeout = *timeout;
 	}
 	return MGM_NO_ERROR; /* the entry's timeout stays, for now */
+}
+
+static uint32_t cb_prune(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
+			 uint32_t gm, uint32_t ifindex, uint32_t nh,
+			 int32_t del, uint32_t *timeout)
+{
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+	struct v4 v4 = { sm, gm, NULL };
+
+	return prune_send(ctx, &sa, &ga, ifindex, nh, del, timeout, &v4);
+}
+
+static uint32_t cb_prune_x(void *ctx, const struct mgm_addr *s,
+			   const struct mgm_addr *g, uint32_t ifindex,
+			   uint32_t nh, int32_t del, uint32_t *timeout)
+{
+	return prune_send(ctx, s, g, ifindex, nh, del, timeout, NULL);
 }
 
 static void apply_prune(struct rpend *p, const void *ans, size_t len)
@@ -828,10 +849,8 @@ static void cb_answer(struct rconn *rc, uint32_t seq, const void *ans,
 	p->done = true;
 	switch (cp.type) {
 	case MGM_IPC_CB_RPF:
-		apply_rpf(&cp, ans, len);
-		break;
 	case MGM_IPC_CB_RPF_X:
-		apply_rpf_x(&cp, ans, len);
+		apply_rpf(&cp, ans, len);
 		break;
 	case MGM_IPC_CB_CREATION_ALERT:
 	case MGM_IPC_CB_CREATION_ALERT_X:
@@ -844,55 +863,156 @@ static void cb_answer(struct rconn *rc, uint32_t seq, const void *ans,
 	free(cp.oifs);
 }
 
+/* The callbacks that return nothing. */
+
+static uint32_t join_send(struct rproto *rp, const struct mgm_addr *s,
+			  const struct mgm_addr *g, int32_t upd,
+			  const struct v4 *v4)
+{
+	if (v4) {
+		struct mgm_ipc_cb_join q = { rp->h,  s->v4, v4->sm, g->v4,
+					     v4->gm, upd,   0 };
+
+		cb_send(rp, MGM_IPC_CB_JOIN_ALERT, &q, sizeof(q), NULL);
+	} else {
+		struct mgm_ipc_cb_join_x q = {
+			.handle = rp->h,
+			.source = *s,
+			.group = *g,
+			.member_update = upd,
+		};
+
+		cb_send(rp, MGM_IPC_CB_JOIN_ALERT_X, &q, sizeof(q), NULL);
+	}
+	return MGM_NO_ERROR;
+}
+
 static uint32_t cb_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 			uint32_t gm, int32_t upd)
 {
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_join q = { rp->h, s, sm, g, gm, upd, 0 };
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+	struct v4 v4 = { sm, gm, NULL };
 
-	cb_send(rp, MGM_IPC_CB_JOIN_ALERT, &q, sizeof(q), NULL);
+	return join_send(ctx, &sa, &ga, upd, &v4);
+}
+
+static uint32_t cb_join_x(void *ctx, const struct mgm_addr *s,
+			  const struct mgm_addr *g, int32_t upd)
+{
+	return join_send(ctx, s, g, upd, NULL);
+}
+
+/* Wrong interface: the IPv4 form has no masks (v4: any non-NULL). */
+static uint32_t wrong_if_send(struct rproto *rp, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t ifx,
+			      uint32_t nh, uint32_t hs, const uint8_t *hdr,
+			      bool v4)
+{
+	uint32_t hlen = hdr_len(hs, hdr);
+
+	if (v4) {
+		struct mgm_ipc_cb_wrong_if q = { rp->h, s->v4, g->v4, ifx,
+						 nh,	hlen,  0 };
+
+		cb_send_hdr(rp, MGM_IPC_CB_WRONG_IF, &q, sizeof(q), hdr, hlen,
+			    NULL);
+	} else {
+		struct mgm_ipc_cb_wrong_if_x q = {
+			.handle = rp->h,
+			.source = *s,
+			.group = *g,
+			.ifindex = ifx,
+			.nexthop = nh,
+			.hdr_size = hlen,
+		};
+
+		cb_send_hdr(rp, MGM_IPC_CB_WRONG_IF_X, &q, sizeof(q), hdr, hlen,
+			    NULL);
+	}
 	return MGM_NO_ERROR;
 }
 
 static uint32_t cb_wrong_if(void *ctx, uint32_t s, uint32_t g, uint32_t ifx,
 			    uint32_t nh, uint32_t hs, const uint8_t *hdr)
 {
-	uint8_t buf[sizeof(struct mgm_ipc_cb_wrong_if) + MGM_IPC_HDR_MAX];
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_wrong_if q = { rp->h, s, g, ifx, nh, 0, 0 };
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
 
-	if (!hdr)
-		hs = 0;
-	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
-	memcpy(buf, &q, sizeof(q));
-	if (q.hdr_size)
-		memcpy(buf + sizeof(q), hdr, q.hdr_size);
-	cb_send(rp, MGM_IPC_CB_WRONG_IF, buf, sizeof(q) + q.hdr_size, NULL);
+	return wrong_if_send(ctx, &sa, &ga, ifx, nh, hs, hdr, true);
+}
+
+static uint32_t cb_wrong_if_x(void *ctx, const struct mgm_addr *s,
+			      const struct mgm_addr *g, uint32_t ifx,
+			      uint32_t nh, uint32_t hs, const uint8_t *hdr)
+{
+	return wrong_if_send(ctx, s, g, ifx, nh, hs, hdr, false);
+}
+
+/* Local join and leave: join selects the type of either form. */
+static uint32_t local_send(struct rproto *rp, bool join,
+			   const struct mgm_addr *s, const struct mgm_addr *g,
+			   uint32_t ifindex, uint32_t nh, const struct v4 *v4)
+{
+	if (v4) {
+		struct mgm_ipc_cb_local q = { rp->h,  s->v4,   v4->sm, g->v4,
+					      v4->gm, ifindex, nh };
+
+		cb_send(rp,
+			join ? MGM_IPC_CB_LOCAL_JOIN : MGM_IPC_CB_LOCAL_LEAVE,
+			&q, sizeof(q), NULL);
+	} else {
+		struct mgm_ipc_cb_local_x q = {
+			.handle = rp->h,
+			.source = *s,
+			.group = *g,
+			.ifindex = ifindex,
+			.nexthop = nh,
+		};
+
+		cb_send(rp,
+			join ? MGM_IPC_CB_LOCAL_JOIN_X :
+			       MGM_IPC_CB_LOCAL_LEAVE_X,
+			&q, sizeof(q), NULL);
+	}
 	return MGM_NO_ERROR;
 }
 
-static void cb_local(struct rproto *rp, uint16_t type, uint32_t s, uint32_t sm,
-		     uint32_t g, uint32_t gm, uint32_t ifindex, uint32_t nh)
+static uint32_t cb_local4(void *ctx, bool join, uint32_t s, uint32_t sm,
+			  uint32_t g, uint32_t gm, uint32_t ifindex,
+			  uint32_t nh)
 {
-	struct mgm_ipc_cb_local q = { rp->h, s, sm, g, gm, ifindex, nh };
+	struct mgm_addr sa = mgm_addr4(s), ga = mgm_addr4(g);
+	struct v4 v4 = { sm, gm, NULL };
 
-	cb_send(rp, type, &q, sizeof(q), NULL);
+	return local_send(ctx, join, &sa, &ga, ifindex, nh, &v4);
 }
 
 static uint32_t cb_local_join(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 			      uint32_t gm, uint32_t ifindex, uint32_t nh)
 {
-	cb_local(ctx, MGM_IPC_CB_LOCAL_JOIN, s, sm, g, gm, ifindex, nh);
-	return MGM_NO_ERROR;
+	return cb_local4(ctx, true, s, sm, g, gm, ifindex, nh);
 }
 
 static uint32_t cb_local_leave(void *ctx, uint32_t s, uint32_t sm, uint32_t g,
 			       uint32_t gm, uint32_t ifindex, uint32_t nh)
 {
-	cb_local(ctx, MGM_IPC_CB_LOCAL_LEAVE, s, sm, g, gm, ifindex, nh);
-	return MGM_NO_ERROR;
+	return cb_local4(ctx, false, s, sm, g, gm, ifindex, nh);
 }
 
+static uint32_t cb_local_join_x(void *ctx, const struct mgm_addr *s,
+				const struct mgm_addr *g, uint32_t ifindex,
+				uint32_t nh)
+{
+	return local_send(ctx, true, s, g, ifindex, nh, NULL);
+}
+
+static uint32_t cb_local_leave_x(void *ctx, const struct mgm_addr *s,
+				 const struct mgm_addr *g, uint32_t ifindex,
+				 uint32_t nh)
+{
+	return local_send(ctx, false, s, g, ifindex, nh, NULL);
+}
+
+/* DISABLE_IGMP, ENABLE_IGMP: no address, one form for both kinds. */
 static void cb_igmp(struct rproto *rp, uint16_t type, uint32_t ifindex,
 		    uint32_t nh)
 {
@@ -910,78 +1030,6 @@ static uint32_t cb_disable_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
 static uint32_t cb_enable_igmp(void *ctx, uint32_t ifindex, uint32_t nh)
 {
 	cb_igmp(ctx, MGM_IPC_CB_ENABLE_IGMP, ifindex, nh);
-	return MGM_NO_ERROR;
-}
-
-/* The family-neutral callbacks that return nothing. */
-
-static uint32_t cb_join_x(void *ctx, const struct mgm_addr *s,
-			  const struct mgm_addr *g, int32_t upd)
-{
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_join_x q = {
-		.handle = rp->h,
-		.source = *s,
-		.group = *g,
-		.member_update = upd,
-	};
-
-	cb_send(rp, MGM_IPC_CB_JOIN_ALERT_X, &q, sizeof(q), NULL);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t cb_wrong_if_x(void *ctx, const struct mgm_addr *s,
-			      const struct mgm_addr *g, uint32_t ifx,
-			      uint32_t nh, uint32_t hs, const uint8_t *hdr)
-{
-	uint8_t buf[sizeof(struct mgm_ipc_cb_wrong_if_x) + MGM_IPC_HDR_MAX];
-	struct rproto *rp = ctx;
-	struct mgm_ipc_cb_wrong_if_x q = {
-		.handle = rp->h,
-		.source = *s,
-		.group = *g,
-		.ifindex = ifx,
-		.nexthop = nh,
-	};
-
-	if (!hdr)
-		hs = 0;
-	q.hdr_size = hs > MGM_IPC_HDR_MAX ? MGM_IPC_HDR_MAX : hs;
-	memcpy(buf, &q, sizeof(q));
-	if (q.hdr_size)
-		memcpy(buf + sizeof(q), hdr, q.hdr_size);
-	cb_send(rp, MGM_IPC_CB_WRONG_IF_X, buf, sizeof(q) + q.hdr_size, NULL);
-	return MGM_NO_ERROR;
-}
-
-static void cb_local_x(struct rproto *rp, uint16_t type,
-		       const struct mgm_addr *s, const struct mgm_addr *g,
-		       uint32_t ifindex, uint32_t nh)
-{
-	struct mgm_ipc_cb_local_x q = {
-		.handle = rp->h,
-		.source = *s,
-		.group = *g,
-		.ifindex = ifindex,
-		.nexthop = nh,
-	};
-
-	cb_send(rp, type, &q, sizeof(q), NULL);
-}
-
-static uint32_t cb_local_join_x(void *ctx, const struct mgm_addr *s,
-				const struct mgm_addr *g, uint32_t ifindex,
-				uint32_t nh)
-{
-	cb_local_x(ctx, MGM_IPC_CB_LOCAL_JOIN_X, s, g, ifindex, nh);
-	return MGM_NO_ERROR;
-}
-
-static uint32_t cb_local_leave_x(void *ctx, const struct mgm_addr *s,
-				 const struct mgm_addr *g, uint32_t ifindex,
-				 uint32_t nh)
-{
-	cb_local_x(ctx, MGM_IPC_CB_LOCAL_LEAVE_X, s, g, ifindex, nh);
 	return MGM_NO_ERROR;
 }
 

@@ -349,9 +349,10 @@ int igmp_sock_del_if(struct igmp_sock *s, uint32_t ifindex);
 /*
  * The same for MLD: an AF_PACKET socket for ETH_P_IPV6 whose
  * filter passes only ICMPv6 MLD types (behind a Hop-by-Hop header or
- * not); igmp_sock_input() serves its fd as well.  Sending is AF_PACKET
- * too: the core builds the whole IPv6 packet (header, Router Alert, MLD),
- * so it goes out as it is, to the group's 33:33 MAC.
+ * not); igmp_sock_input() serves its fd as well.  Sending is one raw
+ * IPv6 socket that includes the header (IPPROTO_RAW): the core builds the
+ * whole packet (header, Router Alert, MLD), the kernel sends it as it is
+ * out of the interface with the link's header -- on any link type.
  */
 int igmp_sock_add_if6(struct igmp_sock *s, uint32_t ifindex);
 int igmp_sock_del_if6(struct igmp_sock *s, uint32_t ifindex);

@@ -23,13 +23,20 @@
  * the IPv6 header or after a Hop-by-Hop header (that is where the Router
  * Alert is; a message without one is passed too, to be counted as such).
  * No raw ICMPv6 socket either: without MRT6_INIT (and the kernel may not
- * have CONFIG_IPV6_MROUTE) it would not see the reports.  Sending is
- * AF_PACKET as well: the core builds the whole IPv6 packet -- header with
- * hop limit 1 and our link-local source, the Hop-by-Hop Router Alert, the
- * MLD message and its checksum (mld_pkt.c) -- so it goes out as it is to
- * the destination's 33:33 MAC.  A raw ICMPv6 socket would need the same
- * header built through IPV6_HOPOPTS, IPV6_PKTINFO for the source and
- * IPV6_MULTICAST_IF per message, for the same bytes.  Our link-local
+ * have CONFIG_IPV6_MROUTE) it would not see the reports.
+ *
+ * Sending MLD: the core builds the whole IPv6 packet -- header with hop
+ * limit 1 and our link-local source, the Hop-by-Hop Router Alert, the MLD
+ * message and its checksum (mld_pkt.c) -- and one raw IPPROTO_RAW socket
+ * (header included) hands it to the kernel's IPv6 output as it is, out of
+ * the interface IPV6_PKTINFO names, no loopback.  The kernel then maps the
+ * multicast destination to the link's own header, as for its own MLD
+ * (ndisc_mc_map): 33:33 + the group's last 32 bits on Ethernet, nothing
+ * on tun or ipip/sit/ip6tnl, the tunnel's remote end on GRE -- so MLD
+ * runs on any link IPv6 runs on, as IGMP does through its raw socket.
+ * (AF_PACKET with a 33:33 link address, which this replaced, is wrong
+ * wherever the link address is not a MAC: refused on ip6tnl and
+ * InfiniBand, taken as the outer destination on GRE.)  Our link-local
  * address comes from getifaddrs().
  *
  * Not thread-safe: one thread polls and reads (it may differ from the
@@ -72,7 +79,7 @@ struct sock_if {
 
 struct igmp_sock {
 	int tx; /* raw IGMP, send only */
-	int tx6; /* AF_PACKET, send only (MLD) */
+	int tx6; /* raw IPv6, header included, send only (MLD) */
 	int ctl; /* for SIOCGIFADDR */
 	struct sock_if *ifs;
 	int n, cap;
@@ -102,26 +109,43 @@ static uint32_t sock_if_addr(void *ctx, uint32_t ifindex)
 	return ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr;
 }
 
+/* Send buf to `to' with one control message, a pktinfo (level, type). */
+static int send_pktinfo(int fd, const void *to, socklen_t tolen,
+			const void *buf, size_t len, int level, int type,
+			const void *pi, size_t pilen)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_name = (void *)to,
+		.msg_namelen = tolen,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf.buf,
+		.msg_controllen = CMSG_SPACE(pilen),
+	};
+	struct cmsghdr *c;
+
+	memset(cbuf.buf, 0, sizeof(cbuf.buf));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(pilen);
+	memcpy(CMSG_DATA(c), pi, pilen);
+	if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
+		return -errno;
+	return 0;
+}
+
 static int sock_send(void *ctx, uint32_t ifindex, uint32_t dst,
 		     const void *igmp, size_t len)
 {
 	struct igmp_sock *s = ctx;
 	struct ip_mreqn mr = { .imr_ifindex = (int)ifindex };
 	struct sockaddr_in to = { .sin_family = AF_INET };
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cbuf;
-	struct iovec iov = { .iov_base = (void *)igmp, .iov_len = len };
-	struct msghdr msg = {
-		.msg_name = &to,
-		.msg_namelen = sizeof(to),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf.buf,
-		.msg_controllen = sizeof(cbuf.buf),
-	};
-	struct cmsghdr *c;
 	struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex };
 
 	if (setsockopt(s->tx, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)))
@@ -129,15 +153,8 @@ static int sock_send(void *ctx, uint32_t ifindex, uint32_t dst,
 	to.sin_addr.s_addr = dst;
 	/* The interface's own address, not whatever routing would pick. */
 	pi.ipi_spec_dst.s_addr = sock_if_addr(s, ifindex);
-	memset(cbuf.buf, 0, sizeof(cbuf.buf));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	if (sendmsg(s->tx, &msg, MSG_DONTWAIT) < 0)
-		return -errno;
-	return 0;
+	return send_pktinfo(s->tx, &to, sizeof(to), igmp, len, IPPROTO_IP,
+			    IP_PKTINFO, &pi, sizeof(pi));
 }
 
 static bool sock_if_addr6(void *ctx, uint32_t ifindex, uint8_t ll[16])
@@ -167,22 +184,20 @@ static bool sock_if_addr6(void *ctx, uint32_t ifindex, uint8_t ll[16])
 static int sock_send6(void *ctx, uint32_t ifindex, const void *ip6, size_t len)
 {
 	struct igmp_sock *s = ctx;
-	struct sockaddr_ll to = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IPV6),
-		.sll_ifindex = (int)ifindex,
-		.sll_halen = 6,
+	/* The packet's own destination; the scope of a link-scope one. */
+	struct sockaddr_in6 to = {
+		.sin6_family = AF_INET6,
+		.sin6_scope_id = ifindex,
 	};
-	struct in6_addr dst;
+	/* The interface, whatever the destination's scope; the source is
+	 * the packet's (the header is ours). */
+	struct in6_pktinfo pi = { .ipi6_ifindex = ifindex };
 
 	if (len < 40)
 		return -EINVAL;
-	memcpy(&dst, (const uint8_t *)ip6 + 24, 16);
-	mld_mac(&dst, to.sll_addr);
-	if (sendto(s->tx6, ip6, len, MSG_DONTWAIT, (struct sockaddr *)&to,
-		   sizeof(to)) < 0)
-		return -errno;
-	return 0;
+	memcpy(&to.sin6_addr, (const uint8_t *)ip6 + 24, 16);
+	return send_pktinfo(s->tx6, &to, sizeof(to), ip6, len, IPPROTO_IPV6,
+			    IPV6_PKTINFO, &pi, sizeof(pi));
 }
 
 void igmp_sock_io(struct igmp_sock *s, struct igmp_io *io)
@@ -202,21 +217,35 @@ static int setopt(int fd, int level, int name, const void *v, socklen_t l)
 	return setsockopt(fd, level, name, v, l) ? -errno : 0;
 }
 
+/* A raw socket for sending only: its receive side drops everything. */
+static int open_raw_tx(int family, int protocol)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog fprog = { .len = 1, .filter = &drop };
+	int fd, err;
+
+	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, protocol);
+	if (fd < 0)
+		return -errno;
+	err = setopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog));
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 static int open_tx(void)
 {
 	/* RFC 2113 Router Alert: type 148, length 4, value 0. */
 	static const uint8_t ra[4] = { IPOPT_RA, 4, 0, 0 };
-	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct sock_fprog fprog = { .len = 1, .filter = &drop };
 	int one = 1, zero = 0, tos = 0xc0;
 	int fd, err;
 
-	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IGMP);
+	fd = open_raw_tx(AF_INET, IPPROTO_IGMP);
 	if (fd < 0)
-		return -errno;
-	err = setopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog));
-	if (!err)
-		err = setopt(fd, IPPROTO_IP, IP_OPTIONS, ra, sizeof(ra));
+		return fd;
+	err = setopt(fd, IPPROTO_IP, IP_OPTIONS, ra, sizeof(ra));
 	if (!err)
 		err = setopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &one,
 			     sizeof(one));
@@ -228,6 +257,23 @@ static int open_tx(void)
 	/* RFC 2236/3376: IP Precedence of Internetwork Control. */
 	if (!err)
 		err = setopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* MLD: IPv6 packets, header included (IPPROTO_RAW), no loopback. */
+static int open_tx6(void)
+{
+	int zero = 0, fd, err;
+
+	fd = open_raw_tx(AF_INET6, IPPROTO_RAW);
+	if (fd < 0)
+		return fd;
+	err = setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero,
+		     sizeof(zero));
 	if (err) {
 		close(fd);
 		return err;
@@ -255,10 +301,9 @@ int igmp_sock_open(struct igmp_sock **out)
 		free(s);
 		return err;
 	}
-	/* Protocol 0: sends only, receives nothing. */
-	s->tx6 = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	s->tx6 = open_tx6();
 	if (s->tx6 < 0) {
-		err = -errno;
+		err = s->tx6;
 		close(s->ctl);
 		close(s->tx);
 		free(s);

@@ -94,14 +94,6 @@ bool mld_is_multicast(const struct in6_addr *a)
 	return a->s6_addr[0] == 0xff;
 }
 
-void mld_mac(const struct in6_addr *dst, uint8_t mac[6])
-{
-	/* RFC 2464 7: 33:33 and the last four bytes of the address. */
-	mac[0] = 0x33;
-	mac[1] = 0x33;
-	memcpy(mac + 2, &dst->s6_addr[12], 4);
-}
-
 static uint32_t sum_bytes(uint32_t sum, const uint8_t *b, size_t len)
 {
 	size_t i;

@@ -10,7 +10,8 @@
  * AF_PACKET SOCK_DGRAM socket (ETH_P_IPV6) delivers it -- the way IGMP's
  * receiver takes IPv4 -- and the builders produce the IPv6 header, the
  * Hop-by-Hop header with the Router Alert and the ICMPv6 message, ready
- * for such a socket with mld_mac() of the destination as link address.
+ * for a raw IPv6 socket that includes the header (IPPROTO_RAW): the
+ * kernel adds the link's own header, whatever the link.
  *
  * Addresses are struct in6_addr (network byte order); the codec knows
  * nothing of MGM or of the core's address type.
@@ -154,9 +155,6 @@ bool mld_is_link_local(const struct in6_addr *a);
 bool mld_is_multicast(const struct in6_addr *a);
 /* ff02::1, ff02::2, ff02::16 */
 extern const struct in6_addr mld_all_nodes, mld_all_routers, mld_v2_routers;
-
-/* The Ethernet destination of an IPv6 multicast: 33:33 + its last 4. */
-void mld_mac(const struct in6_addr *dst, uint8_t mac[6]);
 
 struct mld_query_fields {
 	int version; /* 1 or 2 */

@@ -50,13 +50,18 @@ struct dp_mfe {
 	uint64_t key; /* source << 32 | group (network order values) */
 	uint32_t iif;
 	uint32_t stats;
-	uint32_t slot; /* out-set slot, unless negative */
-	uint16_t flags; /* MGM_MFE_F_* other than NEGATIVE */
-	bool negative;
-	bool used;
 	/* IPv4: its slot in mgm_mfe_tab, or DP_AT_OVF (in the hash mgm_mfe) */
 	uint32_t at;
+	uint16_t slot; /* out-set slot (< MGM_OSET_LIMIT), unless negative */
+	/* MGM_MFE_F_* other than NEGATIVE and TC: only KERNEL_KEEPALIVE */
+	uint8_t flags;
+	bool negative : 1;
+	bool used : 1;
 };
+
+/* 24 bytes at a load <= 1/2: the controller's memory per MFE. */
+_Static_assert(sizeof(struct dp_mfe) == 24, "dp_mfe stays 24 bytes");
+_Static_assert(MGM_OSET_LIMIT - 1 <= UINT16_MAX, "out-set slot in 16 bits");
 
 #define DP_AT_OVF MFETAB_NONE
 

@@ -19,7 +19,9 @@
 # The vm layer runs the integration tests listed in tests/vm/tests in one
 # boot of a guest with Debian's stock kernel (tests/vm/run-in-vm.sh), as
 # vm:NAME, so that those needing kernel features this machine may lack
-# run anyway.  Without qemu or the kernel package it is one skip.  It is
+# run anyway (MGM_TEST_TIME_SCALE=N stretches the tests' waits, their
+# time limits and VM_TIMEOUT N times, for an emulated guest:
+# VM_ACCEL=tcg).  Without qemu or the kernel package it is one skip.  It is
 # not part of "all" yet (make vmcheck runs it): it has not yet run green
 # on a machine whose KVM boots a stock kernel.
 #
@@ -49,6 +51,10 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $shuffle in *[!0-9]*) echo "run.sh: --shuffle wants a number" >&2; exit 2 ;; esac
+case ${MGM_TEST_TIME_SCALE:-1} in '' | 0* | *[!0-9]*)
+	echo "run.sh: MGM_TEST_TIME_SCALE is a whole number from 1" >&2
+	exit 2 ;;
+esac
 layer=${1:-all}
 filter=${2:-}
 case $layer in all | unit | fuzz | bpf | integration | vm) ;; *)
@@ -160,7 +166,8 @@ fi
 # run_vm: the vm layer, one guest boot (its own limit: VM_TIMEOUT), then
 # each test's output and status as if it had run here.
 run_vm() {
-	local d=$OUT/vm/results n per=$limit vml=${VM_TIMEOUT:-600}
+	local d=$OUT/vm/results n per=$limit
+	local vml=${VM_TIMEOUT:-$((600 * ${MGM_TEST_TIME_SCALE:-1}))}
 	rm -rf "$d"
 	TEST_TIMEOUT=$per VM_TIMEOUT=$vml limit=$((vml + 30)) run_one vm \
 		tests/vm/run-in-vm.sh tests/vm/run-tests.sh "$d" "${vm_tests[@]}"

@@ -40,6 +40,27 @@ EXTRA_NS=()
 
 say() { printf '   %s\n' "$*" >&2; }
 
+# MGM_TEST_TIME_SCALE: a whole factor (default 1) for the waits of the
+# tests, for a machine far slower than a normal one (an emulated guest:
+# tests/run.sh vm with VM_ACCEL=tcg).  It stretches the time given to
+# daemons to start, senders to run and packets to drain; never a latency
+# the product promises (those checks keep their bound).  TS is the factor.
+TS=${MGM_TEST_TIME_SCALE:-1}
+case $TS in '' | 0* | *[!0-9]*)
+	echo "MGM_TEST_TIME_SCALE must be a whole number from 1, not '$TS'"
+	echo "0 passed, 1 failed"
+	exit 1 ;;
+esac
+
+# tsleep SEC: sleep SEC seconds times the scale.
+tsleep() {
+	if [ "$TS" -eq 1 ]; then
+		sleep "$1"
+	else
+		sleep "$(awk -v s="$1" -v k="$TS" 'BEGIN { print s * k }')"
+	fi
+}
+
 pass() {
 	PASSED=$((PASSED + 1))
 	[ -n "${V:-}" ] && printf 'ok   %s\n' "$*" >&2
@@ -182,19 +203,20 @@ veth_rcv() {
 ifindex() { ip -n "$NS_RTR" -o link show "$1" | cut -d: -f1; }
 
 # wait_attached IF: until an XDP program is attached to the router's IF
-# (at most 2 s).
+# (at most 2 s, times the scale).
 wait_attached() {
 	local n=0
 	while ! ip -n "$NS_RTR" link show "$1" 2>/dev/null | grep -q prog/xdp; do
-		[ $n -ge 40 ] && return 1
+		[ $n -ge $((40 * TS)) ] && return 1
 		sleep 0.05
 		n=$((n + 1))
 	done
 }
 
-# wait_file FILE [SEC]: until FILE exists (at most SEC s, default 10).
+# wait_file FILE [SEC]: until FILE exists (at most SEC s, default 10, times
+# the scale).
 wait_file() {
-	local n=0 max=$((${2:-10} * 20))
+	local n=0 max=$((${2:-10} * 20 * TS))
 	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
 	[ -e "$1" ]
 }
@@ -238,7 +260,7 @@ sink_start() {
 	SINK_PID[$id]=$!
 	BG_PIDS+=($!)
 	local n=0
-	while [ ! -e "$TMP/sink$id.ready" ] && [ $n -lt 100 ]; do
+	while [ ! -e "$TMP/sink$id.ready" ] && [ $n -lt $((100 * TS)) ]; do
 		sleep 0.05
 		n=$((n + 1))
 	done
@@ -321,7 +343,7 @@ topo_ipv6() {
 			return 1
 	done
 	while ip -all netns exec ip -6 addr show 2>/dev/null | grep -q tentative; do
-		[ $n -ge 60 ] && return 1
+		[ $n -ge $((60 * TS)) ] && return 1
 		sleep 0.05
 		n=$((n + 1))
 	done
@@ -340,7 +362,7 @@ mgmd_start() {
 		-s "$MGMD_SOCK" --pin-root "$PIN" "$@" 2>>"$TMP/mgmd.log" &
 	MGMD_PID=$!
 	BG_PIDS+=($MGMD_PID)
-	while [ ! -S "$MGMD_SOCK" ] && [ $n -lt 100 ]; do
+	while [ ! -S "$MGMD_SOCK" ] && [ $n -lt $((100 * TS)) ]; do
 		kill -0 "$MGMD_PID" 2>/dev/null || return 1
 		sleep 0.05
 		n=$((n + 1))
@@ -378,3 +400,31 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$MGMD_PID/status"; }
 mgmctl() {
 	in_rtr "$MGMCTL_BIN" -s "$MGMD_SOCK" --pin-root "$PIN" "$@"
 }
+
+# smcroute (Debian's) in the router namespace, with private config
+# ($SMC_CONF), socket, pid file and log ($TMP/smc.log), for the kernel
+# mirror's tests.  smc_start [smcrouted args...] waits for its socket and
+# its routes; smc_stop ends it; smc runs smcroutectl against it.
+SMC_CONF=$TMP/smc.conf
+smc_start() {
+	local n=0
+	rm -f "$TMP/smc.sock"
+	ip netns exec "$NS_RTR" smcrouted -n -l debug -f "$SMC_CONF" -i "$T" \
+		-u "$TMP/smc.sock" -P "$TMP/smc.pid" "$@" >>"$TMP/smc.log" 2>&1 &
+	SMC_PID=$!
+	BG_PIDS+=("$SMC_PID")
+	while [ ! -S "$TMP/smc.sock" ] && [ $n -lt $((100 * TS)) ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	tsleep 0.3 # its routes are installed after the socket appears
+	[ -S "$TMP/smc.sock" ]
+}
+
+smc_stop() {
+	kill -TERM "$SMC_PID" 2>/dev/null
+	wait "$SMC_PID" 2>/dev/null
+	return 0
+}
+
+smc() { ip netns exec "$NS_RTR" smcroutectl -i "$T" -u "$TMP/smc.sock" "$@"; }

@@ -63,13 +63,15 @@ entry_val() {
 # --- 1. exact delivery --------------------------------------------------
 check "install ($S, $G) -> r1 r2" mgmdp mfe-set "$S" "$G" rs r1 r2
 mgmdp show >"$TMP/show"
+f0=$FAILED
 check "show lists the IPv6 entry" grep -q "^$S  *$G  *iif rs .* r1 r2 " "$TMP/show"
+[ "$FAILED" -eq "$f0" ] || sed 's/^/   show: /' "$TMP/show" >&2
 fwd0=$(counter forwarded6)
 sink_start 1 "$NS_R1" "$G" --expect-ttl 15 --expect-smac "$MAC1"
 sink_start 2 "$NS_R2" "$G" --expect-ttl 15 --expect-smac "$MAC2"
 sink_start 3 "$NS_R3" "$G"
 check "send 2000 to $G" send6 -g "$G" -t 16 -n 2000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 2 3; do sink_stop $i; done
 check_eq "receiver 1 got every packet" "$(sink_val 1 received)" 2000
 check_eq "receiver 2 got every packet" "$(sink_val 2 received)" 2000
@@ -106,7 +108,7 @@ fan0=$(counter tc_fanout)
 sink_start 1 "$NS_R1" "$GT" --expect-ttl 15 --expect-smac "$MAC1"
 sink_start 3 "$NS_R3" "$GT" --expect-ttl 15 --expect-smac "$MAC3"
 check "send 1000 to $GT" send6 -g "$GT" -t 16 -n 1000 -r 5000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 sink_stop 3
 for i in 1 3; do
@@ -122,10 +124,11 @@ in_ns "$NS_R3" ethtool -K x0 gro on >/dev/null
 check "r3 by xdp again" mgmdp if-refresh r3
 
 # --- 2. never forwarded ---------------------------------------------------
-mgmdp events 6 >"$TMP/events" 2>&1 &
+mgmdp events $((6 * TS)) >"$TMP/events" 2>&1 &
 EVPID=$!
+ev_t0=$SECONDS
 BG_PIDS+=($EVPID)
-sleep 0.3
+tsleep 0.3
 
 # A link-local group, although an entry names it.
 check "install ($S, $GLL) -> r1 r2" mgmdp mfe-set "$S" "$GLL" rs r1 r2
@@ -133,7 +136,7 @@ sc0=$(counter pass_scope6)
 sink_start 1 "$NS_R1" "$GLL"
 sink_start 2 "$NS_R2" "$GLL"
 check "send 200 to $GLL" send6 -g "$GLL" -n 200 -r 5000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 sink_stop 2
 check_eq "$GLL: none at receiver 1" "$(sink_val 1 received)" 0
@@ -144,7 +147,7 @@ check_eq "$GLL: not counted on the entry" "$(entry_val "$S" "$GLL" packets)" 0
 # Hop limit 1.
 sink_start 1 "$NS_R1" "$G"
 check "send 100 with hop limit 1" send6 -g "$G" -t 1 -n 100 -r 5000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 check_eq "hop limit 1: none at receiver 1" "$(sink_val 1 received)" 0
 check_eq "hop limit 1: counted on the entry" "$(entry_val "$S" "$G" ttl_expired)" 100
@@ -155,7 +158,7 @@ check "install ($S2, $G) from rs -> r1" mgmdp mfe-set "$S2" "$G" rs r1
 sink_start 1 "$NS_R1" "$G"
 check "send 300 from r2's side" in_ns "$NS_R2" "$BUILD/mcsend" -i x0 -s "$S2" \
 	-g "$G" -p 5000 -l "$LEN" -q -n 300 -r 5000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 check_eq "wrong interface: none at receiver 1" "$(sink_val 1 received)" 0
 check_eq "wrong interface: counted on the entry" "$(entry_val "$S2" "$G" wrong_if)" 300
@@ -163,11 +166,13 @@ check_eq "wrong interface: counted on the entry" "$(entry_val "$S2" "$G" wrong_i
 # A miss: no entry for ($S, $G2).
 sink_start 1 "$NS_R1" "$G2"
 check "send 50 to $G2 (no entry)" send6 -g "$G2" -n 50 -r 1000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 check_eq "miss: none at receiver 1" "$(sink_val 1 received)" 0
 
+ev_busy=$((SECONDS - ev_t0)) # how long the part it watches took
 wait $EVPID
+f0=$FAILED
 R2IDX=$(ifindex r2)
 RSIDX=$(ifindex rs)
 check_eq "one wrong-if event ($S2, $G) on r2" \
@@ -175,13 +180,17 @@ check_eq "one wrong-if event ($S2, $G) on r2" \
 check_eq "one miss event ($S, $G2) on rs (deduplicated)" \
 	"$(grep -c "^miss $S $G2 ifindex $RSIDX " "$TMP/events")" 1
 check_eq "no event of the link-local group" "$(grep -c " $GLL " "$TMP/events")" 0
+if [ "$FAILED" -ne "$f0" ]; then
+	say "events watched $((6 * TS)) s, the part took ${ev_busy} s; they were:"
+	sed 's/^/   events: /' "$TMP/events" >&2
+fi
 
 # --- 3. deleted -------------------------------------------------------------
 check "delete ($S, $G)" mgmdp mfe-del "$S" "$G"
 sink_start 1 "$NS_R1" "$G"
 sink_start 2 "$NS_R2" "$G"
 check "send 500 after the delete" send6 -g "$G" -n 500 -r 5000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 sink_stop 2
 check_eq "deleted: none at receiver 1" "$(sink_val 1 received)" 0
@@ -194,7 +203,7 @@ check "deleted: not listed" test -z "$(grep "^$S  *$G " "$TMP/show")"
 check "install IPv4 ($SOURCE, $GROUP) -> r1" mgmdp mfe-set "$SOURCE" "$GROUP" rs r1
 sink_start 1 "$NS_R1" "$GROUP" --expect-ttl 15 --expect-smac "$MAC1"
 check "send 500 IPv4" send -n 500 -r 5000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 check_eq "IPv4 beside IPv6: every packet" "$(sink_val 1 received)" 500
 check_eq "IPv4: TTL 16 -> 15" "$(sink_val 1 bad_ttl)" 0

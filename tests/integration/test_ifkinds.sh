@@ -125,7 +125,7 @@ if feature gre; then
 else
 	skip "gre" "$FEATURE_WHY"
 fi
-sleep 0.5 # addresses and neighbours settle
+tsleep 0.5 # addresses and neighbours settle
 
 # xdp-features (the netdev generic-netlink family, Linux 6.3+) say which
 # devices take XDP copies; without them every copy goes by tc, which is
@@ -196,11 +196,11 @@ SINKS="1 5 6"
 
 outp() { mgmdp if-counters "$1" | sed -n 's/^out_packets \([0-9]*\).*/\1/p'; }
 # wait_flowing IF: until copies go out of IF (a loaded machine may take
-# its time to start the sender), at most 10 s.
+# its time to start the sender), at most 10 s times the scale.
 wait_flowing() {
 	local n0 n=0
 	n0=$(outp "$1")
-	while [ "$(outp "$1")" = "$n0" ] && [ $n -lt 100 ]; do
+	while [ "$(outp "$1")" = "$n0" ] && [ $n -lt $((100 * TS)) ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
@@ -218,7 +218,7 @@ for i in $SINKS; do
 done
 sink_start 3 "$NS_R3" "$GROUP"
 check "send 2000" send -n 2000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in $SINKS 3; do sink_stop "$i"; done
 for i in $SINKS; do
 	d=${SINK_IF[$i]}
@@ -247,10 +247,10 @@ send_bg -n 0 -r 10000
 wait_flowing r1
 check "flip {r1,r2} <-> {r1,br0,vx0} 300 times" \
 	mgmdp flip "$SOURCE" "$GROUP" rs r1,r2 r1,br0,vx0 300 5000 >/dev/null
-sleep 0.2
+tsleep 0.2
 kill "$SENDER"
 wait "$SENDER" 2>/dev/null
-sleep 0.3
+tsleep 0.3
 for i in 1 2 5 6; do sink_stop "$i"; done
 for i in 1 2 5 6; do sink_seqs "$i" >"$TMP/s$i"; done
 n1=$(wc -l <"$TMP/s1")
@@ -282,7 +282,7 @@ out=$(mgmdp release br0)
 check "release br0" test -n "$out"
 released_ns=$(echo "$out" | sed -n 's/.*returned_ns \([0-9]*\).*/\1/p')
 wait "$SENDER"
-sleep 0.3
+tsleep 0.3
 for i in 1 5 6; do sink_stop "$i"; done
 check_eq "r1 lost nothing while br0 was released" "$(sink_val 1 received)" 20000
 check_eq "vx0 lost nothing while br0 was released" "$(sink_val 6 received)" 20000
@@ -304,7 +304,7 @@ for len in 172 1200; do
 	sink_start 2 "$NS_R2" "$GROUP"
 	sink_start 6 "$NS_V" "$GROUP"
 	check "send 1000 of $((len + 28)) bytes" send -n 1000 -r 5000 -l "$len"
-	sleep 0.3
+	tsleep 0.3
 	for i in 1 2 6; do sink_stop "$i"; done
 	ip_len=$((len + 28))
 	check_eq "$ip_len bytes: r1 (1500) got all" "$(sink_val 1 received)" 1000
@@ -331,7 +331,7 @@ sink_start 1 "$NS_R1" "$G3" --expect-ttl 15 --expect-smac "$MAC1"
 sink_start 5 "$NS_B" "$G3" --expect-ttl 15 --expect-smac "$MACB"
 check "send 1000 into the tunnel" in_ns "$NS_V" "$BUILD/mcsend" -i x0 \
 	-s 203.0.113.34 -g "$G3" -p 5000 -t 16 -q -n 1000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 5; do sink_stop "$i"; done
 check_eq "from vx0: r1 got every packet" "$(sink_val 1 received)" 1000
 check_eq "from vx0: br0 got every packet" "$(sink_val 5 received)" 1000
@@ -349,7 +349,7 @@ for mode in xdp tc; do
 	sink_start 6 "$NS_V" "$G4" --expect-ttl 15 --expect-smac "$MACV"
 	check "send 1000 into the bridge ($mode)" in_ns "$NS_B" "$BUILD/mcsend" \
 		-i x0 -s 203.0.113.2 -g "$G4" -p 5000 -t 16 -q -n 1000 -r 5000
-	sleep 0.3
+	tsleep 0.3
 	for i in 1 6; do sink_stop "$i"; done
 	check_eq "from br0 ($mode): r1 got every packet" "$(sink_val 1 received)" 1000
 	check_eq "from br0 ($mode): vx0 got every packet" "$(sink_val 6 received)" 1000
@@ -362,7 +362,7 @@ check "(S,G5) with iif br0" mgmdp mfe-set 203.0.113.34 "$G5" br0 r1
 mgmdp counters >"$TMP/cnt0"
 in_ns "$NS_V" "$BUILD/mcsend" -i x0 -s 203.0.113.34 -g "$G5" -p 5000 -t 16 \
 	-q -n 10 -r 1000
-sleep 0.2
+tsleep 0.2
 mgmdp counters >"$TMP/cnt1"
 w0=$(awk '$1 == "wrong_if" {print $2}' "$TMP/cnt0")
 w1=$(awk '$1 == "wrong_if" {print $2}' "$TMP/cnt1")
@@ -384,13 +384,13 @@ EOF
 check "mgmd starts with a route to r1 br0 vx0" mgmd_start "$CONF"
 # The first packet creates the entry (a miss), as in test_cli.
 send -n 5 -r 100
-sleep 0.3
+tsleep 0.3
 mgmctl -j show interfaces >"$TMP/ifs0.json"
 sink_start 1 "$NS_R1" "$GROUP" --expect-ttl 15 --expect-smac "$MAC1"
 sink_start 5 "$NS_B" "$GROUP" --expect-ttl 15 --expect-smac "$MACB"
 sink_start 6 "$NS_V" "$GROUP" --expect-ttl 15 --expect-smac "$MACV"
 check "send 1000" send -n 1000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 5 6; do sink_stop "$i"; done
 check_eq "mgmd: r1 got every packet" "$(sink_val 1 received)" 1000
 check_eq "mgmd: br0 got every packet" "$(sink_val 5 received)" 1000
@@ -426,7 +426,7 @@ if [ -n "$HAVE_GRE" ]; then
 phyint rs
 mroute from rs source $SOURCE group $GROUP to r1 gl0
 EOF
-	timeout 10 nsenter --net="/run/netns/$NS_RTR" "$MGMD_BIN" -n -f "$CONF" \
+	timeout $((10 * TS)) nsenter --net="/run/netns/$NS_RTR" "$MGMD_BIN" -n -f "$CONF" \
 		-s "$MGMD_SOCK" --pin-root "$PIN" 2>"$TMP/gre.err"
 	rc=$?
 	check "mgmd refuses a route to gl0 (L3 GRE): exit $rc" \

@@ -28,32 +28,8 @@ require_feature ipmr
 require_cmd smcrouted smcroute
 topo_std || { fail "topology"; summary; exit 1; }
 CONF=$TMP/mgmd.conf
-SMC_CONF=$TMP/smc.conf
 G2=239.1.1.2
 GSTAR=239.2.2.7
-
-smc_start() {
-	local n=0
-	rm -f "$TMP/smc.sock"
-	ip netns exec "$NS_RTR" smcrouted -n -l debug -f "$SMC_CONF" -i "$T" \
-		-u "$TMP/smc.sock" -P "$TMP/smc.pid" "$@" >>"$TMP/smc.log" 2>&1 &
-	SMC_PID=$!
-	BG_PIDS+=($SMC_PID)
-	while [ ! -S "$TMP/smc.sock" ] && [ $n -lt 100 ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
-	sleep 0.3 # its routes are installed after the socket appears
-	[ -S "$TMP/smc.sock" ]
-}
-
-smc_stop() {
-	kill -TERM "$SMC_PID" 2>/dev/null
-	wait "$SMC_PID" 2>/dev/null
-	return 0
-}
-
-smc() { ip netns exec "$NS_RTR" smcroutectl -i "$T" -u "$TMP/smc.sock" "$@"; }
 
 # The kernel's packet counter of (SOURCE, GROUP) (0 if no entry).
 kpkts() {
@@ -99,7 +75,7 @@ check "smcroute starts" smc_start
 mcfwd_before=$(ip netns exec "$NS_RTR" cat /proc/sys/net/ipv4/conf/all/mc_forwarding)
 for i in 1 2 3; do sink_start $i "$(rcv_ns $i)" "$GROUP"; done
 check "send 1000 (smcroute alone)" send -n 1000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 2 3; do sink_stop $i; done
 check_eq "alone: r1 receives every packet" "$(sink_val 1 received)" 1000
 check_eq "alone: r2 receives every packet" "$(sink_val 2 received)" 1000
@@ -109,7 +85,7 @@ check "alone: no XDP program anywhere" test -z "$(ip -n "$NS_RTR" link show | gr
 GROUP=$G2 sink_start 3 "$NS_R3" "$G2"
 GROUP=$G2 send -n 100 -r 5000
 GROUP=$G2 send -n 100 -r 5000 -t 32
-sleep 0.2
+tsleep 0.2
 sink_stop 3
 check_eq "alone: r3's threshold 20 passes TTL 32 only" "$(sink_val 3 received)" 100
 ip -n "$NS_RTR" mroute show | sed 's/Age.*//' >"$TMP/mroute.alone"
@@ -119,7 +95,7 @@ cat >"$CONF" <<EOF
 mirror-kernel
 EOF
 check "mgmd starts with mirror-kernel" mgmd_start "$CONF"
-sleep 0.3
+tsleep 0.3
 check "smcroute still runs (its MRT_INIT socket untouched)" kill -0 "$SMC_PID"
 check_eq "mc_forwarding unchanged" \
 	"$(ip netns exec "$NS_RTR" cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" "$mcfwd_before"
@@ -137,7 +113,7 @@ check "show kernel: r3 with its threshold" grep -q '"r3:20"' "$TMP/kernel.json"
 k0=$(kpkts $GROUP)
 for i in 1 2 3; do sink_start $i "$(rcv_ns $i)" "$GROUP"; done
 check "send 5000 over 1 s" send -n 5000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 2 3; do sink_stop $i; done
 k1=$(kpkts $GROUP)
 check_eq "r1 receives every packet" "$(sink_val 1 received)" 5000
@@ -156,7 +132,7 @@ say "1 s at 5000 pps: kernel +$kp packets, XDP $(mfe $GROUP packets)"
 GROUP=$G2 sink_start 3 "$NS_R3" "$G2"
 GROUP=$G2 send -n 100 -r 5000
 GROUP=$G2 send -n 100 -r 5000 -t 32
-sleep 0.2
+tsleep 0.2
 sink_stop 3
 check_eq "r3's threshold 20 mirrored: TTL 32 only" "$(sink_val 3 received)" 100
 check_eq "... and by XDP" "$(kpath $G2)" "xdp"
@@ -164,11 +140,11 @@ check_eq "... and by XDP" "$(kpath $G2)" "xdp"
 # --- 4. smcroutectl add and del -------------------------------------------------------
 G3=239.1.1.3
 smc add rs "$SOURCE" "$G3" r1 r3 >/dev/null
-sleep 0.2
+tsleep 0.2
 check_eq "smcroutectl add: mirrored at once" "$(kpath $G3)" "xdp"
 sink_start 1 "$NS_R1" "$G3"
 GROUP=$G3 send -n 500 -r 5000 -t 32
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 check_eq "the added route forwards" "$(sink_val 1 received)" 500
 check_ge "... by XDP" "$(mfe $G3 packets)" 499
@@ -180,7 +156,7 @@ sleep 1
 smc del rs "$SOURCE" "$GROUP" >/dev/null
 t_del=$(mono_ns)
 wait "$SENDER"
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 sink_stop 2
 late1=$(awk -v t="$t_del" '$2 > t + 50000000' "$TMP/sink1.seq" | wc -l)
@@ -199,7 +175,7 @@ check "the kernel's answer (no route, or smcroute's stop filter) stays with the 
 # lost for good, and the mirror must come out of the resync exact.
 mgmd_stop TERM
 MGM_KMIRROR_RCVBUF=1 mgmd_start "$CONF"
-sleep 0.3
+tsleep 0.3
 n0=$(kstat entries)
 m0=$(kstat mirrored)
 burst() {
@@ -211,7 +187,7 @@ burst() {
 	kill -CONT "$MGMD_PID"
 }
 burst add r1
-sleep 0.5
+tsleep 0.5
 o1=$(kstat overruns)
 check_ge "a burst of 250 routes overran the notifications" "$o1" 1
 check_eq "after the resync: every entry known" "$(kstat entries)" $((n0 + 250))
@@ -219,7 +195,7 @@ check_eq "... and mirrored" "$(kstat mirrored)" $((m0 + 250))
 check_eq "... in the fast path" \
 	"$(mgmctl -j show mfe | python3 -c 'import json, sys; print(sum(e["group"].startswith("239.3.") for e in json.load(sys.stdin)))')" 250
 burst del
-sleep 0.5
+tsleep 0.5
 check_ge "deleting them overran again" "$(kstat overruns)" $((o1 + 1))
 check_eq "after the resync: none left" "$(kstat entries)" "$n0"
 check_eq "... none in the fast path" \
@@ -227,11 +203,11 @@ check_eq "... none in the fast path" \
 check_eq "... and the rest as before" "$(kstat mirrored)" "$m0"
 mgmd_stop TERM
 check "mgmd back with its normal buffer" mgmd_start "$CONF"
-sleep 0.3
+tsleep 0.3
 
 # --- 5. smcroute exits and comes back --------------------------------------------------
 smc add rs "$SOURCE" "$GROUP" r1 r2 >/dev/null
-sleep 0.2
+tsleep 0.2
 check_eq "re-added" "$(kpath $GROUP)" "xdp"
 sink_start 1 "$NS_R1" "$GROUP"
 send_bg -n 4000 -r 2000
@@ -239,7 +215,7 @@ sleep 1
 smc_stop
 t_exit=$(mono_ns)
 wait "$SENDER"
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 late=$(awk -v t="$t_exit" '$2 > t + 50000000' "$TMP/sink1.seq" | wc -l)
 check_eq "smcroute exited: nothing sent 50 ms later reached r1" "$late" 0
@@ -249,11 +225,11 @@ check "the forwarder left the interfaces" test -z "$(ip -n "$NS_RTR" link show |
 
 # Back, with a cache timeout of 3 s for the keepalive part.
 check "smcroute restarts" smc_start -c 3
-sleep 0.3
+tsleep 0.3
 check_eq "its routes mirrored again" "$(kpath $GROUP)" "xdp"
 sink_start 1 "$NS_R1" "$GROUP"
 check "send 2000" send -n 2000 -r 5000
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 check_eq "after the restart r1 receives every packet" "$(sink_val 1 received)" 2000
 check_ge "... by XDP" "$(mfe $GROUP packets)" 1998
@@ -268,7 +244,7 @@ sleep 1
 age0=$(mfe $GSTAR uptime)
 k0=$(kpkts $GSTAR)
 wait "$SENDER"
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 k1=$(kpkts $GSTAR)
 check_eq "keepalive: every packet of 15 s received" "$(sink_val 1 received)" 7500
@@ -288,11 +264,11 @@ cat >"$CONF" <<EOF
 mirror-kernel keepalive off
 EOF
 kill -HUP "$MGMD_PID"
-sleep 0.3
+tsleep 0.3
 flush0=$(grep -c "Del $SOURCE -> $GSTAR" "$TMP/smc.log")
 sink_start 1 "$NS_R1" "$GSTAR"
 GROUP=$GSTAR send -n 4500 -r 500
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 flush1=$(grep -c "Del $SOURCE -> $GSTAR" "$TMP/smc.log")
 check_ge "no keepalive: smcroute flushed the live flow within 9 s" $((flush1 - flush0)) 1
@@ -301,7 +277,7 @@ cat >"$CONF" <<EOF
 mirror-kernel
 EOF
 kill -HUP "$MGMD_PID"
-sleep 0.3
+tsleep 0.3
 
 # --- 7. mgmd stops; mgmd before the daemon ------------------------------------------------
 mgmd_stop TERM
@@ -309,7 +285,7 @@ check "mgmd stop left no program" test -z "$(ip -n "$NS_RTR" link show | grep pr
 k0=$(kpkts $GROUP)
 sink_start 1 "$NS_R1" "$GROUP"
 check "send 1000" send -n 1000 -r 5000
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 check_eq "without mgmd: r1 receives every packet" "$(sink_val 1 received)" 1000
 check_eq "without mgmd: the kernel forwards them all" $(($(kpkts $GROUP) - k0)) 1000
@@ -317,12 +293,12 @@ check_eq "without mgmd: the kernel forwards them all" $(($(kpkts $GROUP) - k0)) 
 smc_stop
 check "mgmd starts with no daemon running" mgmd_start "$CONF"
 check "smcroute starts beside it (MRT_INIT is free)" smc_start
-sleep 0.3
+tsleep 0.3
 check "no MRT_INIT refused" test -z "$(grep -i 'already in use' "$TMP/smc.log")"
 check_eq "mirrored once the daemon came" "$(kpath $GROUP)" "xdp"
 sink_start 1 "$NS_R1" "$GROUP"
 check "send 1000" send -n 1000 -r 5000
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 check_eq "r1 receives every packet" "$(sink_val 1 received)" 1000
 check_ge "by XDP" "$(mfe $GROUP packets)" 998
@@ -354,7 +330,7 @@ GP=239.4.4.4
 ip netns exec "$NS_RTR" python3 "$TMP/proxyd.py" "$GP" >"$TMP/proxyd.log" 2>&1 &
 PROXYD=$!
 BG_PIDS+=($PROXYD)
-sleep 1
+tsleep 1
 check "the (*,G) daemon runs" grep -q ready "$TMP/proxyd.log"
 p=$(mgmctl -j show kernel | python3 -c "
 import json, sys
@@ -373,7 +349,7 @@ sink_start 4 "$NS_R1" "$GP" -S 2
 GROUP=$GP send -n 3000 -r 5000 -S 1
 in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s 192.0.2.2 -g "$GP" -p 5000 -t 16 -q \
 	-n 1000 -r 5000 -S 2
-sleep 0.3
+tsleep 0.3
 for i in 1 2 3 4; do sink_stop $i; done
 k1=$(kgp)
 check_eq "(*,G): r1 got the first source's packets" "$(sink_val 1 received)" 3000
@@ -388,7 +364,7 @@ check "(*,G): the kernel saw the first packets and keepalives only ($((k1 - k0))
 	test $((k1 - k0)) -le 10
 kill -TERM "$PROXYD"
 wait "$PROXYD" 2>/dev/null
-sleep 0.5
+tsleep 0.5
 check_eq "(*,G) daemon gone: its sources left the fast path" "$(mgmctl -j show mfe)" "[]"
 mgmd_stop TERM
 summary

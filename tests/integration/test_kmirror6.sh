@@ -30,7 +30,6 @@ if [ ! -d /proc/sys/net/ipv6 ]; then
 fi
 topo_std || { fail "topology"; summary; exit 1; }
 CONF=$TMP/mgmd.conf
-SMC_CONF=$TMP/smc.conf
 S6=2001:db8:1::1
 G6=ff0e::db8:1
 G6B=ff3e::db8:2
@@ -50,29 +49,6 @@ for i in 1 2 3; do
 	ip -n "$NS_RTR" addr add "2001:db8:1:$i::1/64" dev "r$i" nodad
 	ip -n "$(rcv_ns $i)" addr add "2001:db8:1:$i::2/64" dev x0 nodad
 done
-
-smc_start() {
-	local n=0
-	rm -f "$TMP/smc.sock"
-	ip netns exec "$NS_RTR" smcrouted -n -l debug -f "$SMC_CONF" -i "$T" \
-		-u "$TMP/smc.sock" -P "$TMP/smc.pid" "$@" >>"$TMP/smc.log" 2>&1 &
-	SMC_PID=$!
-	BG_PIDS+=("$SMC_PID")
-	while [ ! -S "$TMP/smc.sock" ] && [ $n -lt 100 ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
-	sleep 0.3 # its routes are installed after the socket appears
-	[ -S "$TMP/smc.sock" ]
-}
-
-smc_stop() {
-	kill -TERM "$SMC_PID" 2>/dev/null
-	wait "$SMC_PID" 2>/dev/null
-	return 0
-}
-
-smc() { ip netns exec "$NS_RTR" smcroutectl -i "$T" -u "$TMP/smc.sock" "$@"; }
 
 # send6 [mcsend args...]: from the source, $S6 to $G6:5000, hop limit 16.
 send6() {
@@ -128,7 +104,7 @@ has_route6() { mroute6 | grep -q "$1"; }
 check "ip6mr has the route" has_route6 "$G6"
 for i in 1 2 3; do sink6 $i "$G6" || fail "sink $i ready"; done
 check "send 1000 (smcroute alone)" send6 -n 1000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 2 3; do sink_stop $i; done
 check_eq "alone: r1 receives every packet" "$(sink_val 1 received)" 1000
 check_eq "alone: r2 receives every packet" "$(sink_val 2 received)" 1000
@@ -140,7 +116,7 @@ mroute6 >"$TMP/mroute6.alone"
 # --- 2. mgmd beside it --------------------------------------------------------------
 echo "mirror-kernel" >"$CONF"
 check "mgmd starts with mirror-kernel" mgmd_start "$CONF"
-sleep 0.3
+tsleep 0.3
 check "smcroute still runs (its MRT6_INIT socket untouched)" kill -0 "$SMC_PID"
 check_eq "IPv6 mc_forwarding unchanged" \
 	"$(in_ns "$NS_RTR" cat /proc/sys/net/ipv6/conf/all/mc_forwarding)" "$mcfwd_before"
@@ -162,7 +138,7 @@ check "mgmd's log says which tables it mirrors" \
 # --- 3. forwarded by XDP, each packet once -----------------------------------------------
 for i in 1 2 3; do sink6 $i "$G6" || fail "sink $i ready"; done
 check "send 5000 over 1 s" send6 -n 5000 -r 5000
-sleep 0.3
+tsleep 0.3
 for i in 1 2 3; do sink_stop $i; done
 check_eq "r1 receives every packet" "$(sink_val 1 received)" 5000
 check_eq "r2 receives every packet" "$(sink_val 2 received)" 5000
@@ -175,11 +151,11 @@ check_ge "XDP counted the flow" "$(mfe6 "$G6" packets)" 5000
 
 # --- 4. smcroutectl add and del ---------------------------------------------------------
 smc add rs "$S6" "$G6B" r1 r3 >/dev/null
-sleep 0.2
+tsleep 0.2
 check_eq "smcroutectl add: mirrored at once" "$(kent6 "$G6B" path)" "xdp"
 sink6 1 "$G6B" || fail "sink 1 ready"
 GROUP6=$G6B send6 -n 500 -r 5000
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 check_eq "the added route forwards" "$(sink_val 1 received)" 500
 check_ge "... by XDP" "$(mfe6 "$G6B" packets)" 499
@@ -193,7 +169,7 @@ sleep 1
 smc del rs "$S6" "$G6" >/dev/null
 t_del=$(mono_ns)
 wait "$SENDER"
-sleep 0.2
+tsleep 0.2
 sink_stop 1
 late=$(awk -v t="$t_del" '$2 > t + 50000000' "$TMP/sink1.seq" | wc -l)
 check_eq "smcroutectl del: nothing sent 50 ms later reached r1" "$late" 0
@@ -205,7 +181,7 @@ check "the kernel's answer stays with the kernel ($p)" \
 
 # --- 5. smcroute exits -----------------------------------------------------------------
 smc_stop
-sleep 0.3
+tsleep 0.3
 check_eq "the kernel flushed, so did the mirror" "$(kstat entries)" 0
 check_eq "no MFE left" "$(mgmctl -j show mfe)" "[]"
 check "the forwarder left the interfaces" test -z "$(ip -n "$NS_RTR" link show | grep prog/xdp)"
@@ -216,14 +192,14 @@ check "smcroute restarts" smc_start
 : >"$TMP/mgmd.log"
 if feature ipmr; then
 	MGM_NO_FEATURES=ip6mr check "mgmd starts without ip6mr" mgmd_start "$CONF"
-	sleep 0.3
+	tsleep 0.3
 	check_eq "IPv4 alone mirrored" "$(kfamilies)" "ipv4"
 	check "the log says IPv6 is not mirrored, and why" \
 		grep -q "kernel: IPv6 multicast routes not mirrored: IPv6 multicast routing treated as absent (MGM_NO_FEATURES)" "$TMP/mgmd.log"
 	check_eq "the ip6mr route is not mirrored" "$(kent6 "$G6" path)" ""
 	mgmd_stop TERM
 else
-	MGM_NO_FEATURES=ip6mr timeout 10 nsenter --net="/run/netns/$NS_RTR" \
+	MGM_NO_FEATURES=ip6mr timeout $((10 * TS)) nsenter --net="/run/netns/$NS_RTR" \
 		"$BUILD/mgmd" -n -f "$CONF" -s "$MGMD_SOCK" --pin-root "$PIN" \
 		2>"$TMP/bad.err"
 	check "neither family: start refused" test $? -ne 0

@@ -78,7 +78,7 @@ frr_start() {
 		-z "$d/zserv.api" --vty_socket "$d" -u frr -g frr -P 0 \
 		--log "file:$d/zebra.log" >/dev/null 2>&1 &
 	BG_PIDS+=($!)
-	while [ ! -S "$d/zserv.api" ] && [ $i -lt 100 ]; do
+	while [ ! -S "$d/zserv.api" ] && [ $i -lt $((100 * TS)) ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -87,11 +87,11 @@ frr_start() {
 		--log "file:$d/pimd.log" >/dev/null 2>&1 &
 	BG_PIDS+=($!)
 	i=0
-	while [ ! -S "$d/pimd.vty" ] && [ $i -lt 100 ]; do
+	while [ ! -S "$d/pimd.vty" ] && [ $i -lt $((100 * TS)) ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	sleep 0.5
+	tsleep 0.5
 	ip netns exec "$ns" vtysh --vty_socket "$d" -f "$d/pim.vtysh" >/dev/null
 }
 
@@ -105,7 +105,7 @@ mgmd_in() {
 		-s "$TMP/mgmd-$n.sock" --pin-root "$pin" 2>>"$TMP/mgmd-$n.log" &
 	eval "MGMD_$n=$!"
 	BG_PIDS+=($!)
-	while [ ! -S "$TMP/mgmd-$n.sock" ] && [ $i -lt 100 ]; do
+	while [ ! -S "$TMP/mgmd-$n.sock" ] && [ $i -lt $((100 * TS)) ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -145,10 +145,11 @@ d = [e for e in json.load(sys.stdin) if e['src'] == '$SOURCE' and e['dst'] == '$
 print(d[0]['packets'] if d else 0)"
 }
 
-# Wait (at most $2 s) until both routers forward (S,G) by XDP.
+# wait_xdp SEC: until both routers forward (S,G) by XDP (at most SEC s, times
+# the scale).
 wait_xdp() {
 	local i=0
-	while [ $i -lt $(($1 * 4)) ]; do
+	while [ $i -lt $(($1 * 4 * TS)) ]; do
 		[ "$(kpath A)" = xdp ] && [ "$(kpath B)" = xdp ] && return 0
 		sleep 0.25
 		i=$((i + 1))
@@ -178,7 +179,7 @@ frr_start "$NB" rb "$PIMCONF_B"
 check "mgmd on A" mgmd_in "$NA" A "$PIN"
 check "mgmd on B" mgmd_in "$NB" B "$PIN_B"
 i=0
-until vty "$NA" ra "show ip pim neighbor" | grep -q 203.0.113.2 || [ $i -ge 80 ]; do
+until vty "$NA" ra "show ip pim neighbor" | grep -q 203.0.113.2 || [ $i -ge $((80 * TS)) ]; do
 	sleep 0.25
 	i=$((i + 1))
 done
@@ -189,7 +190,7 @@ check "keep-alive-timer 10 accepted" eval 'vty "$NA" ra "show running-config" | 
 sink_start 1 "$NX" "$GROUP" --join
 sink_start 2 "$NY" "$GROUP"
 i=0
-until vty "$NB" rb "show ip igmp groups" | grep -q "$GROUP" || [ $i -ge 40 ]; do
+until vty "$NB" rb "show ip igmp groups" | grep -q "$GROUP" || [ $i -ge $((40 * TS)) ]; do
 	sleep 0.25
 	i=$((i + 1))
 done
@@ -215,7 +216,7 @@ xa0=$(mfe A packets)
 xb0=$(mfe B packets)
 dela0=$(kstat A deletes)
 check "send 25000 over 25 s" send -n 25000 -r 1000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 sink_stop 2
 ka=$(($(kpkts "$NA") - ka0))
@@ -254,7 +255,7 @@ t_prune=$((${t_seen:-0} + 100000000))
 check "B's kernel had the oif, then dropped it (prune)" \
 	eval '[ -n "$t_seen" ] && ! ip -n "$NB" mroute show | grep -q "Oifs: c0"'
 wait "$SENDER"
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 late=$(awk -v t="${t_prune:-0}" '$2 > t + 20000000' "$TMP/sink1.seq" | wc -l)
 check_eq "nothing sent 20 ms after the kernel's change reached the receiver" "$late" 0

@@ -16,23 +16,7 @@ require_feature ipmr
 require_cmd smcrouted smcroute
 topo_std || { fail "topology"; summary; exit 1; }
 CONF=$TMP/mgmd.conf
-SMC_CONF=$TMP/smc.conf
 
-smc_start() {
-	local n=0
-	rm -f "$TMP/smc.sock"
-	ip netns exec "$NS_RTR" smcrouted -n -l debug -f "$SMC_CONF" -i "$T" \
-		-u "$TMP/smc.sock" -P "$TMP/smc.pid" "$@" >>"$TMP/smc.log" 2>&1 &
-	SMC_PID=$!
-	BG_PIDS+=("$SMC_PID")
-	while [ ! -S "$TMP/smc.sock" ] && [ $n -lt 100 ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
-	sleep 0.3 # its routes are installed after the socket appears
-	[ -S "$TMP/smc.sock" ]
-}
-smc() { ip netns exec "$NS_RTR" smcroutectl -i "$T" -u "$TMP/smc.sock" "$@"; }
 # A key of the (SOURCE, GROUP) MFE in mgmctl's JSON ('' if none).
 mfe() {
 	mgmctl -j show mfe | python3 -c "
@@ -53,9 +37,10 @@ if_owner() {
 import json, sys
 print(''.join(i['owner'] for i in json.load(sys.stdin) if i['ifindex'] == int(sys.argv[1])))" "$1"
 }
-# wait_eq SEC WANT CMD...: until CMD prints WANT (at most SEC seconds).
+# wait_eq SEC WANT CMD...: until CMD prints WANT (at most SEC seconds, times
+# the scale).
 wait_eq() {
-	local n=0 max=$(($1 * 20)) want=$2
+	local n=0 max=$(($1 * 20 * TS)) want=$2
 	shift 2
 	while [ "$("$@")" != "$want" ] && [ $n -lt $max ]; do
 		sleep 0.05
@@ -89,7 +74,7 @@ in_ns "$NS_R2" ethtool -K x0 gro on >/dev/null
 check_eq "the stranger zz has r2's old ifindex" "$(ifindex zz)" "$old2"
 sink_start 2 "$NS_R2" "$GROUP"
 wait "$SENDER"
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 sink_stop 2
 check_eq "the stranger with r2's number receives nothing" "$(sink_val 2 received)" 0
@@ -107,17 +92,16 @@ smc reload >/dev/null 2>&1 || kill -HUP "$SMC_PID"
 check "the entry is mirrored to both again" wait_eq 5 "['r1', 'r2']" mfe "$GROUP" oifs
 check_eq "... by XDP" "$(kpath "$GROUP")" "xdp"
 send -n 10 -r 100 >/dev/null
-sleep 0.3
+tsleep 0.3
 sink_start 1 "$NS_R1" "$GROUP"
 sink_start 2 "$NS_R2" "$GROUP"
 send -n 500 -r 2000
-sleep 0.3
+tsleep 0.3
 sink_stop 1
 sink_stop 2
 check_eq "the new r2 receives" "$(sink_val 2 received)" 500
 check_eq "r1 too" "$(sink_val 1 received)" 500
 check "mgmd is still running" kill -0 "$MGMD_PID"
 mgmd_stop
-kill -TERM "$SMC_PID" 2>/dev/null
-wait "$SMC_PID" 2>/dev/null
+smc_stop
 summary

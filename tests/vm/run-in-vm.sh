@@ -13,8 +13,9 @@
 # (and $OUT, if outside it) read-write at the same path, the kernel's own
 # modules at /lib/modules, and proc, sys, dev, bpffs, debugfs, tracefs
 # and cgroup2 mounted.  COMMAND runs as root in the project directory,
-# with OUT and TEST_TIMEOUT passed on; its output is printed here and its
-# exit status is ours.  The serial console is kept in $OUT/vm/console.log.
+# with OUT, TEST_TIMEOUT and MGM_TEST_TIME_SCALE passed on; its output is
+# printed here and its exit status is ours.  The serial console is kept
+# in $OUT/vm/console.log.
 #
 # The kernel and busybox-static are fetched with apt-get download and
 # unpacked with dpkg-deb -x under $OUT/vm/cache, never installed here.
@@ -22,16 +23,24 @@
 # "SKIP vm: reason" and "0 passed, 0 failed, 1 skipped" and exits 0.
 #
 # Environment: OUT (build directory, default build), VM_TIMEOUT (wall
-# clock limit of the boot in seconds, default 600), VM_MEM (default 2G),
+# clock limit of the boot in seconds, default 600 times
+# MGM_TEST_TIME_SCALE), VM_MEM (default 2G),
 # VM_CPUS (default 2), VM_CONSOLE=1 (show the console as it goes),
 # VM_ACCEL=tcg (emulate the CPU, slowly, where KVM is missing or cannot
 # boot an unmodified kernel), VM_BOOT_WAIT (seconds KVM may take to show
-# the kernel's banner, default 15).
+# the kernel's banner, default 15), MGM_TEST_TIME_SCALE (a whole factor,
+# default 1, for the tests' waits, see tests/integration/lib.sh: an
+# emulated guest is many times slower than the machine).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 PROJ=$(pwd -P)
 OUT=${OUT:-build}
-limit=${VM_TIMEOUT:-600}
+scale=${MGM_TEST_TIME_SCALE:-1}
+case $scale in '' | 0* | *[!0-9]*)
+	echo "run-in-vm.sh: MGM_TEST_TIME_SCALE is a whole number from 1, not '$scale'" >&2
+	exit 2 ;;
+esac
+limit=${VM_TIMEOUT:-$((600 * scale))}
 if [ "${1:-}" = --timeout ]; then
 	limit=${2:?--timeout needs seconds}
 	shift 2
@@ -182,6 +191,8 @@ mkdir -p "$RUN" || exit 1
 	echo "ulimit -Hn $(ulimit -Hn) && ulimit -n $(ulimit -n)"
 	printf 'export OUT=%q\n' "$OUT"
 	[ -n "${TEST_TIMEOUT:-}" ] && printf 'export TEST_TIMEOUT=%q\n' "$TEST_TIMEOUT"
+	[ -n "${MGM_TEST_TIME_SCALE:-}" ] &&
+		printf 'export MGM_TEST_TIME_SCALE=%q\n' "$MGM_TEST_TIME_SCALE"
 	[ -n "${V:-}" ] && printf 'export V=%q\n' "$V"
 	printf '%q ' "$@"
 	echo

@@ -103,6 +103,8 @@ in_ns "$NS_R3" ethtool -K x0 gro off >/dev/null
 check "r3 re-read" mgmdp if-refresh r3
 check "copies reach r3 by tc" grep -q " tx tc$" <(mgmdp if-counters r3)
 check "install ($S, $GT) -> r1 r3" mgmdp mfe-set "$S" "$GT" rs r1 r3
+# A tc-path entry's out-set is listed too (its flags once hid it).
+check "show lists the tc-path entry's set" grep -q "^$S  *$GT .* r1 r3 " <(mgmdp show)
 tc0=$(counter to_tc)
 fan0=$(counter tc_fanout)
 sink_start 1 "$NS_R1" "$GT" --expect-ttl 15 --expect-smac "$MAC1"

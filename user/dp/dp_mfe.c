@@ -1269,6 +1269,7 @@ static void info_fill(struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 {
 	struct mgm_oset_list l;
 	struct mgm_mfe_stats s;
+	__u32 slot_key = v->oset; /* the map's key is 32 bits, oset 16 */
 
 	*iif = v->iif;
 	*negative = v->flags & MGM_MFE_F_NEGATIVE;
@@ -1281,7 +1282,7 @@ static void info_fill(struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 		      counters);
 	*n_oifs = 0;
 	if (!*negative &&
-	    !bpf_map_lookup_elem(dp->fd_oset_list, &v->oset, &l)) {
+	    !bpf_map_lookup_elem(dp->fd_oset_list, &slot_key, &l)) {
 		uint32_t j;
 
 		for (j = 0; j < l.n && j < MGM_OSET_MAX_OIFS; j++)

@@ -189,12 +189,18 @@ static int sock_send6(void *ctx, uint32_t ifindex, const void *ip6, size_t len)
 		.sin6_family = AF_INET6,
 		.sin6_scope_id = ifindex,
 	};
-	/* The interface, whatever the destination's scope; the source is
-	 * the packet's (the header is ours). */
+	/*
+	 * The interface, whatever the destination's scope, and the source:
+	 * the packet's own (the header is ours).  Given here, the kernel
+	 * selects no source of its own, which fails (EADDRNOTAVAIL) while
+	 * the link-local address is still tentative (DAD) right after the
+	 * link came up; IPV6_FREEBIND lets a tentative one be given.
+	 */
 	struct in6_pktinfo pi = { .ipi6_ifindex = ifindex };
 
 	if (len < 40)
 		return -EINVAL;
+	memcpy(&pi.ipi6_addr, (const uint8_t *)ip6 + 8, 16);
 	memcpy(&to.sin6_addr, (const uint8_t *)ip6 + 24, 16);
 	return send_pktinfo(s->tx6, &to, sizeof(to), ip6, len, IPPROTO_IPV6,
 			    IPV6_PKTINFO, &pi, sizeof(pi));
@@ -267,13 +273,16 @@ static int open_tx(void)
 /* MLD: IPv6 packets, header included (IPPROTO_RAW), no loopback. */
 static int open_tx6(void)
 {
-	int zero = 0, fd, err;
+	int zero = 0, one = 1, fd, err;
 
 	fd = open_raw_tx(AF_INET6, IPPROTO_RAW);
 	if (fd < 0)
 		return fd;
 	err = setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero,
 		     sizeof(zero));
+	if (!err)
+		err = setopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one,
+			     sizeof(one));
 	if (err) {
 		close(fd);
 		return err;

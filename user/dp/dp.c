@@ -580,6 +580,13 @@ int mgm_dp_sync(struct mgm_dp *dp)
 	return 0;
 }
 
+/* Anything freed that only a grace period (mgm_dp_sync) makes reusable? */
+static bool sync_pending(const struct mgm_dp *dp)
+{
+	return dp->oset_pending.n || dp->stats_pending.n || dp->mfe_dead.n ||
+	       dp->mfe6_dead.n || dp->tab_dead.n;
+}
+
 void mgm_dp_maintain(struct mgm_dp *dp)
 {
 	uint64_t now = mgm_dp_now_ns();
@@ -588,8 +595,7 @@ void mgm_dp_maintain(struct mgm_dp *dp)
 		return;
 	dp->last_maintain_ns = now;
 	dp_if_watch_drain(dp);
-	if (dp->oset_pending.n || dp->stats_pending.n || dp->mfe_dead.n ||
-	    dp->mfe6_dead.n || dp->tab_dead.n)
+	if (sync_pending(dp))
 		mgm_dp_sync(dp);
 }
 
@@ -662,9 +668,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 		 * grace period: take it now, at start-up, rather than on the
 		 * first new flow, whose packets would wait for it.
 		 */
-		if (!err &&
-		    (dp->oset_pending.n || dp->stats_pending.n ||
-		     dp->mfe_dead.n || dp->mfe6_dead.n || dp->tab_dead.n))
+		if (!err && sync_pending(dp))
 			err = mgm_dp_sync(dp);
 		if (err)
 			goto fail;

@@ -89,7 +89,18 @@ ip -n "$NS_RTR" link del zz
 # --- r2 back, smcroute reloaded: a new VIF ----------------------------------------
 check "r2 re-created" veth_rcv 2 "$NS_R2"
 smc reload >/dev/null 2>&1 || kill -HUP "$SMC_PID"
+f0=$FAILED
 check "the entry is mirrored to both again" wait_eq 5 "['r1', 'r2']" mfe "$GROUP" oifs
+if [ "$FAILED" -ne "$f0" ]; then
+	# Which layer lost it: smcroute's VIFs, the kernel's MFC or the mirror.
+	say "kernel VIFs: $(in_rtr cat /proc/net/ip_mr_vif | tr '\n' '|')"
+	say "kernel MFC: $(in_rtr ip mroute show | tr '\n' '|')"
+	say "smcroute: $(smc show routes 2>&1 | tr '\n' '|')"
+	say "mgmctl show kernel: $(mgmctl show kernel 2>&1 | tr '\n' '|')"
+	say "mgmctl show mfe: $(mgmctl show mfe 2>&1 | tr '\n' '|')"
+	say "smcroute log: $(tail -n 20 "$TMP/smc.log" | tr '\n' '|')"
+	say "mgmd log: $(tail -n 20 "$TMP/mgmd.log" 2>/dev/null | tr '\n' '|')"
+fi
 check_eq "... by XDP" "$(kpath "$GROUP")" "xdp"
 send -n 10 -r 100 >/dev/null
 tsleep 0.3

@@ -545,7 +545,9 @@ static inline bool mfe_is_group(const struct mfe *e,
  * Where MFEs live: blocks of MFE_BLK_BYTES, aligned to their size, so
  * that an MFE's block, hence its id, follows from its address.  No
  * per-MFE malloc overhead; ids (1..) are 32 bits, which the indexes hold
- * instead of pointers.  A block is freed when its last MFE goes.
+ * instead of pointers.  A block is freed when its last MFE goes, but for
+ * one kept as a spare, so that an MFE made and deleted over and over at a
+ * block's edge does not map and unmap a block each time.
  */
 #define MFE_BLK_BYTES 65536U
 
@@ -566,6 +568,7 @@ struct mfe_slab {
 	struct mfe_blk **b; /* NULL: a freed block's index */
 	size_t n, cap;
 	struct dlist partial;
+	struct mfe_blk *spare; /* emptied, kept for the next blk_new() */
 };
 
 static inline struct mfe_blk *mfe_blk_of(const struct mfe *e)

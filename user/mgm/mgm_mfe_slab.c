@@ -2,7 +2,8 @@
 /*
  * mgm_mfe_slab.c - where MFEs live (struct mfe_slab, mgm_int.h): blocks
  * of MFE_BLK_BYTES aligned to their size, a free list per block, blocks
- * with a free slot on slab.partial, a block freed with its last MFE.
+ * with a free slot on slab.partial, a block freed with its last MFE (one
+ * emptied block is kept as slab.spare, for the next block needed).
  * Blocks are mapped directly (aligned_alloc() would touch a page of
  * header before each one): pages are touched only as slots are used.
  * Under ASan they come from aligned_alloc(), which it tracks (and the
@@ -78,8 +79,9 @@ static struct mfe_blk *blk_new(struct mgm *m)
 	    (i >= UINT32_MAX / MFE_PER_BLK ||
 	     vec_reserve((void **)&sl->b, &sl->cap, i + 1, sizeof(*sl->b))))
 		return NULL;
-	b = blk_map();
-	if (!b)
+	b = sl->spare;
+	sl->spare = NULL;
+	if (!b && !(b = blk_map()))
 		return NULL;
 	memset(b, 0, offsetof(struct mfe_blk, e));
 	b->index = (uint32_t)i;
@@ -125,7 +127,13 @@ void mfe_slot_put(struct mgm *m, struct mfe *e)
 		sl->b[b->index] = NULL;
 		while (sl->n && !sl->b[sl->n - 1])
 			sl->n--;
-		blk_unmap(b);
+		if (sl->spare) {
+			blk_unmap(b);
+		} else {
+			/* Its slots read as never used: poisoned, as freed. */
+			slot_poison(e);
+			sl->spare = b;
+		}
 		return;
 	}
 	e->hn.next = b->free;
@@ -140,6 +148,8 @@ void mfe_slab_fini(struct mgm *m)
 	for (i = 0; i < m->slab.n; i++)
 		if (m->slab.b[i])
 			blk_unmap(m->slab.b[i]);
+	if (m->slab.spare)
+		blk_unmap(m->slab.spare);
 	free(m->slab.b);
 	memset(&m->slab, 0, sizeof(m->slab));
 }

@@ -283,6 +283,14 @@ sink_seqs() {
 	awk '{print $1}' "$TMP/sink$1.seq" | LC_ALL=C sort -u
 }
 
+# sink_before ID T_NS: "N SPAN" for the packets receiver ID got that were
+# sent before T_NS (mcsend's clock): how many, and how many sequence
+# numbers they span; equal means none of them was lost.
+sink_before() {
+	awk -v t="$2" '$2 < t { n++; if (n == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+		END { print n + 0, (n ? hi - lo + 1 : 0) }' "$TMP/sink$1.seq"
+}
+
 # Largest send time among the packets a receiver got (0 if none).
 sink_max_send_ns() {
 	awk 'BEGIN {m = 0} {if ($2 > m) m = $2} END {printf "%.0f\n", m}' "$TMP/sink$1.seq"

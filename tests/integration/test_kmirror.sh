@@ -163,7 +163,11 @@ late1=$(awk -v t="$t_del" '$2 > t + 50000000' "$TMP/sink1.seq" | wc -l)
 late2=$(awk -v t="$t_del" '$2 > t + 50000000' "$TMP/sink2.seq" | wc -l)
 check_eq "smcroutectl del: nothing sent 50 ms later reached r1" "$late1" 0
 check_eq "smcroutectl del: nothing sent 50 ms later reached r2" "$late2" 0
-check_ge "r1 received until the del" "$(sink_val 1 received)" 1900
+# Every packet sent until 50 ms before the del reached r1 (most of the
+# second at 2000/s on a real machine; an emulated guest sends fewer).
+read -r n span <<<"$(sink_before 1 $((t_del - 50000000)))"
+check_eq "r1 received every packet sent until the del" "$n" "$span"
+check_ge "... a flow of them" "$n" 500
 check_eq "no MFE left for the deleted route" "$(mfe $GROUP packets)" ""
 p=$(kpath $GROUP)
 check "the kernel's answer (no route, or smcroute's stop filter) stays with the kernel ($p)" \

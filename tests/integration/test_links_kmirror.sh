@@ -37,16 +37,11 @@ if_owner() {
 import json, sys
 print(''.join(i['owner'] for i in json.load(sys.stdin) if i['ifindex'] == int(sys.argv[1])))" "$1"
 }
-# wait_eq SEC WANT CMD...: until CMD prints WANT (at most SEC seconds, times
-# the scale).
+# wait_eq SEC WANT CMD...: until CMD prints WANT (see poll).
 wait_eq() {
-	local n=0 max=$(($1 * 20 * TS)) want=$2
-	shift 2
-	while [ "$("$@")" != "$want" ] && [ $n -lt $max ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
-	[ "$("$@")" = "$want" ]
+	local sec=$1
+	shift
+	poll "$sec" out_is "$@"
 }
 
 cat >"$SMC_CONF" <<EOF

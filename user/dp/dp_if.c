@@ -610,15 +610,20 @@ static int adopt_one(struct mgm_dp *dp, uint32_t ifindex,
 int dp_if_adopt(struct mgm_dp *dp)
 {
 	uint32_t key, next, *prev = NULL, i;
-	struct mgm_if_val v;
-	int err = 0;
+	struct mgm_if_val v, *direct;
+	int err;
 
 	dp->if_slot_used = calloc(dp->if_max, 1);
-	if (!dp->if_slot_used)
+	direct = calloc(MGM_IF_DIRECT, sizeof(*direct));
+	if (!dp->if_slot_used || !direct) {
+		free(direct);
 		return -ENOMEM;
+	}
+	err = dp_array_read(dp->fd_ifs_direct, 0, MGM_IF_DIRECT,
+			    sizeof(*direct), direct);
 	for (i = 1; i < MGM_IF_DIRECT && !err; i++)
-		if (!bpf_map_lookup_elem(dp->fd_ifs_direct, &i, &v))
-			err = adopt_one(dp, i, &v);
+		err = adopt_one(dp, i, &direct[i]);
+	free(direct);
 	while (!err && !bpf_map_get_next_key(dp->fd_ifs, prev, &next)) {
 		key = next;
 		prev = &key;

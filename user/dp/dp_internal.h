@@ -167,6 +167,13 @@ struct mgm_dp {
 	uint64_t last_maintain_ns;
 };
 
+/*
+ * Values first .. first + n - 1 of an array map (4-byte keys) into out
+ * (n values of vsize bytes): batch lookups, or one lookup per key where
+ * the kernel has no batch for the map type (dp.c).  0 or -errno.
+ */
+int dp_array_read(int fd, uint32_t first, uint32_t n, size_t vsize, void *out);
+
 /* dp_slots.c-like helpers (dp_mfe.c) */
 int dp_slots_push(struct dp_slots *s, uint32_t slot);
 void dp_slots_free(struct dp_slots *s);

@@ -396,24 +396,13 @@ static uint32_t tab_cap(const struct mgm_dp *dp, bool v6)
 static int tab_slots(struct mgm_dp *dp, uint32_t first, uint32_t n,
 		     struct mgm_mfe_slot *out)
 {
-	uint32_t keys[TAB_CHUNK], prev = first - 1, next, i;
-	__u32 count = n;
-
 	if (dp->tab.s) {
 		memcpy(out, &dp->tab.s[first], n * sizeof(*out));
 		return 0;
 	}
 	if (n == 1)
 		return dp->tab.read(dp, first, out);
-	/* A batch starts after the key given (none: at 0). */
-	if (bpf_map_lookup_batch(dp->fd_mfe_tab, first ? &prev : NULL, &next,
-				 keys, out, &count, NULL) &&
-	    errno != ENOENT)
-		return -errno;
-	for (i = 0; i < count; i++)
-		if (keys[i] != first + i)
-			return -EIO;
-	return count == n ? 0 : -EIO;
+	return dp_array_read(dp->fd_mfe_tab, first, n, sizeof(*out), out);
 }
 
 /* The element of r as the map holds it: the part after the key copy. */
@@ -642,19 +631,45 @@ static int pool_flush(struct mgm_dp *dp, uint32_t *keys, int *fds, uint32_t *n)
  */
 #define POOL_BATCH 256U
 
+/*
+ * The pool's inner map ids into ids[oset_max] (0: empty).  A batch reads
+ * a full pool (every open after the first); one with empty slots (a
+ * batch stops at them) or a kernel without batch lookups of an array of
+ * maps gets one lookup per slot.
+ */
+static int oset_ids(struct mgm_dp *dp, __u32 *ids)
+{
+	uint32_t i;
+
+	if (!dp_array_read(dp->fd_osets, 0, dp->oset_max, sizeof(*ids), ids))
+		return 0;
+	for (i = 0; i < dp->oset_max; i++)
+		if (bpf_map_lookup_elem(dp->fd_osets, &i, &ids[i])) {
+			if (errno != ENOENT)
+				return -errno;
+			ids[i] = 0;
+		}
+	return 0;
+}
+
 int dp_pool_init(struct mgm_dp *dp)
 {
 	uint32_t keys[POOL_BATCH], n = 0, i;
 	int fds[POOL_BATCH], err = 0;
-	__u32 id;
+	__u32 *ids;
 
 	dp->osets = calloc(dp->oset_max, sizeof(*dp->osets));
 	dp->oset_hash = calloc(dp->oset_max, sizeof(*dp->oset_hash));
-	if (!dp->osets || !dp->oset_hash)
+	ids = calloc(dp->oset_max, sizeof(*ids));
+	if (!dp->osets || !dp->oset_hash || !ids) {
+		free(ids);
 		return -ENOMEM;
+	}
+	/* The inner map ids of the pool; 0: an empty slot to fill. */
+	err = oset_ids(dp, ids);
 	for (i = 0; i < dp->oset_max && !err; i++) {
 		dp->osets[i].slot = i;
-		if (!bpf_map_lookup_elem(dp->fd_osets, &i, &id))
+		if (ids[i])
 			continue;
 		fds[n] = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, "mgm_oset",
 					sizeof(__u32),
@@ -668,6 +683,7 @@ int dp_pool_init(struct mgm_dp *dp)
 		if (n == POOL_BATCH)
 			err = pool_flush(dp, keys, fds, &n);
 	}
+	free(ids);
 	if (err) {
 		for (i = 0; i < n; i++)
 			close(fds[i]);
@@ -676,26 +692,39 @@ int dp_pool_init(struct mgm_dp *dp)
 	return pool_flush(dp, keys, fds, &n);
 }
 
-/* Read one slot's member list into os (adoption). */
-static int oset_read(struct mgm_dp *dp, struct dp_oset *os)
-{
-	struct mgm_oset_list l;
-	uint32_t i;
-
-	if (bpf_map_lookup_elem(dp->fd_oset_list, &os->slot, &l))
-		return -errno;
-	os->n = 0;
-	for (i = 0; i < l.n && i < MGM_OSET_MAX_OIFS; i++)
-		if (l.ifindex[i])
-			os->oifs[os->n++] = l.ifindex[i];
-	return 0;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Every slot's member list into dp->osets, sorted (adoption). */
+static int osets_read(struct mgm_dp *dp)
+{
+	enum { CHUNK = 256 };
+	struct mgm_oset_list *l;
+	uint32_t s, n, i, j;
+	struct dp_oset *os;
+	int err = 0;
+
+	l = malloc(CHUNK * sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	for (s = 0; s < dp->oset_max && !err; s += n) {
+		n = dp->oset_max - s < CHUNK ? dp->oset_max - s : CHUNK;
+		err = dp_array_read(dp->fd_oset_list, s, n, sizeof(*l), l);
+		for (i = 0; i < n && !err; i++) {
+			os = &dp->osets[s + i];
+			os->n = 0;
+			for (j = 0; j < l[i].n && j < MGM_OSET_MAX_OIFS; j++)
+				if (l[i].ifindex[j])
+					os->oifs[os->n++] = l[i].ifindex[j];
+			qsort(os->oifs, os->n, sizeof(uint32_t), cmp_u32);
+		}
+	}
+	free(l);
+	return err;
 }
 
 /*
@@ -760,13 +789,9 @@ int dp_adopt(struct mgm_dp *dp)
 	stats_used = calloc(dp->mfe_max, 1);
 	if (!stats_used)
 		return -ENOMEM;
-	for (i = 0; i < dp->oset_max; i++) {
-		err = oset_read(dp, &dp->osets[i]);
-		if (err)
-			goto out;
-		qsort(dp->osets[i].oifs, dp->osets[i].n, sizeof(uint32_t),
-		      cmp_u32);
-	}
+	err = osets_read(dp);
+	if (err)
+		goto out;
 	for (i = 0; i <= dp->tab.mask; i++) {
 		const struct mgm_mfe_slot *sl = &dp->tab.s[i];
 

@@ -291,6 +291,8 @@ int main(int argc, char **argv)
 			die("detach", err);
 		return 0;
 	}
+	/* The forwarders are verified only by a command that attaches. */
+	o.lazy_forwarders = true;
 	o.readonly = !strcmp(cmd, "show") || !strcmp(cmd, "counters") ||
 		     !strcmp(cmd, "if-counters") ||
 		     !strcmp(cmd, "mfe-counters");

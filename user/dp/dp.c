@@ -434,6 +434,11 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	bpf_program__set_autoload(skel->progs.mgm_mfe_ctl, true);
 	bpf_program__set_autoload(skel->progs.mgm_mfe6_ctl, true);
 	bpf_program__set_autoload(skel->progs.mgm_clock_ctl, true);
+	if (o->lazy_forwarders) {
+		bpf_program__set_autoload(skel->progs.mgm_xdp_fwd, false);
+		bpf_program__set_autoload(skel->progs.mgm_tc_xmit, false);
+		bpf_program__set_autoload(skel->progs.mgm_tc_fwd, false);
+	}
 	err = mgm_fwd__load(skel);
 	if (err)
 		return err;
@@ -448,10 +453,12 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		if (*map_fd_slot(dp, i) < 0)
 			return -errno;
 	}
-	dp->fd_fwd_prog = bpf_program__fd(skel->progs.mgm_xdp_fwd);
+	if (!o->lazy_forwarders) {
+		dp->fd_fwd_prog = bpf_program__fd(skel->progs.mgm_xdp_fwd);
+		dp->fd_tc_xmit_prog = bpf_program__fd(skel->progs.mgm_tc_xmit);
+		dp->fd_tc_fwd_prog = bpf_program__fd(skel->progs.mgm_tc_fwd);
+	}
 	dp->fd_egress_prog = bpf_program__fd(skel->progs.mgm_xdp_egress);
-	dp->fd_tc_xmit_prog = bpf_program__fd(skel->progs.mgm_tc_xmit);
-	dp->fd_tc_fwd_prog = bpf_program__fd(skel->progs.mgm_tc_fwd);
 	dp->fd_ctl_prog = bpf_program__fd(skel->progs.mgm_mfe_ctl);
 	dp->fd_ctl6_prog = bpf_program__fd(skel->progs.mgm_mfe6_ctl);
 	err = write_config(dp, o);
@@ -751,6 +758,7 @@ void mgm_dp_close(struct mgm_dp *dp)
 		close(dp->fd_barrier_inner);
 	if (dp->tab.s)
 		munmap(dp->tab.s, dp->tab_bytes);
+	mgm_fwd__destroy(dp->skel_fwd);
 	mgm_fwd__destroy(dp->skel);
 	dp_pool_free(dp);
 	dp_if_free_all(dp);
@@ -1066,6 +1074,49 @@ static int attach_quietly(struct xdp_program *prog, uint32_t ifindex,
 	return err;
 }
 
+/*
+ * The forwarders of a lazy open (mgm_dp_opts.lazy_forwarders): a second
+ * instance of the object, every map of it dp's own (none created, none
+ * pinned), only those programs loaded.
+ */
+static int forwarders_load(struct mgm_dp *dp)
+{
+	struct mgm_fwd *s;
+	struct bpf_program *p;
+	struct bpf_map *m, *mine;
+	int err;
+
+	if (dp->fd_fwd_prog >= 0)
+		return 0;
+	s = mgm_fwd__open();
+	if (!s)
+		return -errno;
+	bpf_object__for_each_map(m, s->obj) {
+		mine = bpf_object__find_map_by_name(dp->skel->obj,
+						    bpf_map__name(m));
+		err = mine ? bpf_map__set_pin_path(m, NULL) : -ENOENT;
+		err = err ?: bpf_map__reuse_fd(m, bpf_map__fd(mine));
+		if (err)
+			goto fail;
+	}
+	bpf_object__for_each_program(p, s->obj)
+		bpf_program__set_autoload(p,
+					  p == s->progs.mgm_xdp_fwd ||
+						  p == s->progs.mgm_tc_xmit ||
+						  p == s->progs.mgm_tc_fwd);
+	err = mgm_fwd__load(s);
+	if (err)
+		goto fail;
+	dp->skel_fwd = s;
+	dp->fd_fwd_prog = bpf_program__fd(s->progs.mgm_xdp_fwd);
+	dp->fd_tc_xmit_prog = bpf_program__fd(s->progs.mgm_tc_xmit);
+	dp->fd_tc_fwd_prog = bpf_program__fd(s->progs.mgm_tc_fwd);
+	return 0;
+fail:
+	mgm_fwd__destroy(s);
+	return err;
+}
+
 int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
 		  enum mgm_dp_xdp_mode mode)
 {
@@ -1075,6 +1126,9 @@ int mgm_dp_attach(struct mgm_dp *dp, uint32_t ifindex,
 
 	if (dp->readonly)
 		return -EPERM;
+	err = forwarders_load(dp);
+	if (err)
+		return err;
 	err = mgm_dp_if_probe(ifindex, &caps);
 	if (err)
 		return err;

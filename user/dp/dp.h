@@ -66,6 +66,14 @@ struct mgm_dp_opts {
 	 * there is not ours: such a program would run with other maps.
 	 */
 	bool iproute2_links;
+	/*
+	 * Load the forwarders (the XDP program and the tc ones, the largest
+	 * for the verifier) only when an interface is attached: a command
+	 * that changes entries or reads state then costs no verification of
+	 * them.  Their fds (mgm_dp_prog_fd() and the like) are -1 until an
+	 * attach loads them.
+	 */
+	bool lazy_forwarders;
 };
 
 /* Open (create, pin or adopt) the datapath. */

@@ -111,6 +111,8 @@ struct mgm_dp {
 	char pin_root[PATH_MAX];
 	bool readonly;
 	struct mgm_fwd *skel; /* NULL when readonly */
+	/* The forwarders loaded later, on dp's maps (lazy_forwarders). */
+	struct mgm_fwd *skel_fwd;
 	int ncpus;
 
 	int fd_mfe, fd_mfe_stats, fd_osets, fd_ifs, fd_if_stats;

@@ -313,15 +313,37 @@ json_str() {
 	sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1" | head -n 1
 }
 
-# send [mcsend args...]: from the source, to $GROUP:5000, TTL 16.
+# rate PPS: a sending rate divided by the time scale (at least 1): an
+# emulated guest cannot take a real machine's rate, and its receivers'
+# socket buffers overflow behind a burst it could not keep up with.
+rate() {
+	local r=$(($1 / TS))
+	echo $((r > 0 ? r : 1))
+}
+
+# mcsend's arguments with the rate of -r scaled (rate), into SARGS.
+scale_rate_args() {
+	local a prev=
+	SARGS=()
+	for a in "$@"; do
+		[ "$prev" = -r ] && a=$(rate "$a")
+		SARGS+=("$a")
+		prev=$a
+	done
+}
+
+# send [mcsend args...]: from the source, to $GROUP:5000, TTL 16 (-r
+# scaled, see rate).
 send() {
-	in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "$@"
+	scale_rate_args "$@"
+	in_ns "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "${SARGS[@]}"
 }
 
 # send_bg [mcsend args...]: the same in the background; SENDER is its pid
 # (mcsend itself, so that cleanup's kill reaches it).
 send_bg() {
-	ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "$@" &
+	scale_rate_args "$@"
+	ip netns exec "$NS_SRC" "$BUILD/mcsend" -i s0 -s "$SOURCE" -g "$GROUP" -p 5000 -t 16 -q "${SARGS[@]}" &
 	SENDER=$!
 	BG_PIDS+=($SENDER)
 }

@@ -327,7 +327,7 @@ check "(S,G3) from the tunnel -> r1 br0" \
 sink_start 1 "$NS_R1" "$G3" --expect-ttl 15 --expect-smac "$MAC1"
 sink_start 5 "$NS_B" "$G3" --expect-ttl 15 --expect-smac "$MACB"
 check "send 1000 into the tunnel" in_ns "$NS_V" "$BUILD/mcsend" -i x0 \
-	-s 203.0.113.34 -g "$G3" -p 5000 -t 16 -q -n 1000 -r 5000
+	-s 203.0.113.34 -g "$G3" -p 5000 -t 16 -q -n 1000 -r "$(rate 5000)"
 tsleep 0.3
 for i in 1 5; do sink_stop "$i"; done
 check_eq "from vx0: r1 got every packet" "$(sink_val 1 received)" 1000
@@ -345,7 +345,7 @@ for mode in xdp tc; do
 	sink_start 1 "$NS_R1" "$G4" --expect-ttl 15 --expect-smac "$MAC1"
 	sink_start 6 "$NS_V" "$G4" --expect-ttl 15 --expect-smac "$MACV"
 	check "send 1000 into the bridge ($mode)" in_ns "$NS_B" "$BUILD/mcsend" \
-		-i x0 -s 203.0.113.2 -g "$G4" -p 5000 -t 16 -q -n 1000 -r 5000
+		-i x0 -s 203.0.113.2 -g "$G4" -p 5000 -t 16 -q -n 1000 -r "$(rate 5000)"
 	tsleep 0.3
 	for i in 1 6; do sink_stop "$i"; done
 	check_eq "from br0 ($mode): r1 got every packet" "$(sink_val 1 received)" 1000
@@ -358,7 +358,7 @@ G5=239.5.5.5
 check "(S,G5) with iif br0" mgmdp mfe-set 203.0.113.34 "$G5" br0 r1
 mgmdp counters >"$TMP/cnt0"
 in_ns "$NS_V" "$BUILD/mcsend" -i x0 -s 203.0.113.34 -g "$G5" -p 5000 -t 16 \
-	-q -n 10 -r 1000
+	-q -n 10 -r "$(rate 1000)"
 tsleep 0.2
 mgmdp counters >"$TMP/cnt1"
 w0=$(awk '$1 == "wrong_if" {print $2}' "$TMP/cnt0")

@@ -32,11 +32,12 @@ _Static_assert(MGM_EV_AF_INET == AF_INET && MGM_EV_AF_INET6 == AF_INET6,
 
 /* Every map of the fast path: pinning, adoption, iproute2, unpin. */
 static const char *const map_names[] = {
-	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
-	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
-	MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,  MGM_MAP_CONFIG,
-	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
-	MGM_MAP_MFE6,	MGM_MAP_MISS_SEEN6, MGM_MAP_MFE_TAB,
+	MGM_MAP_MFE,	    MGM_MAP_MFE_STATS,	MGM_MAP_OSETS,
+	MGM_MAP_IFS,	    MGM_MAP_IF_STATS,	MGM_MAP_COUNTERS,
+	MGM_MAP_EVENTS,	    MGM_MAP_MISS_SEEN,	MGM_MAP_CONFIG,
+	MGM_MAP_BUDGET,	    MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
+	MGM_MAP_MFE6,	    MGM_MAP_MISS_SEEN6, MGM_MAP_MFE_TAB,
+	MGM_MAP_MFE_SHARED,
 };
 #define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -52,11 +53,12 @@ uint64_t mgm_dp_now_ns(void)
 static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
 {
 	int *fds[N_MAPS] = {
-		&dp->fd_mfe,	&dp->fd_mfe_stats,  &dp->fd_osets,
-		&dp->fd_ifs,	&dp->fd_if_stats,   &dp->fd_counters,
-		&dp->fd_events, &dp->fd_miss_seen,  &dp->fd_config,
-		&dp->fd_budget, &dp->fd_ifs_direct, &dp->fd_oset_list,
-		&dp->fd_mfe6,	&dp->fd_miss_seen6, &dp->fd_mfe_tab,
+		&dp->fd_mfe,	    &dp->fd_mfe_stats,	&dp->fd_osets,
+		&dp->fd_ifs,	    &dp->fd_if_stats,	&dp->fd_counters,
+		&dp->fd_events,	    &dp->fd_miss_seen,	&dp->fd_config,
+		&dp->fd_budget,	    &dp->fd_ifs_direct, &dp->fd_oset_list,
+		&dp->fd_mfe6,	    &dp->fd_miss_seen6, &dp->fd_mfe_tab,
+		&dp->fd_mfe_shared,
 	};
 	return fds[i];
 }
@@ -421,6 +423,11 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	err = err   ?:
 		      size_map(skel->maps.mgm_mfe_stats, dp->pin_root,
 			       o->mfe_max);
+	err = err   ?:
+		      size_map(skel->maps.mgm_mfe_shared, dp->pin_root,
+			       o->mfe_max && o->mfe_max < MGM_MFE_SHARED_MAX ?
+				       o->mfe_max :
+				       0);
 	err = err ?: size_map(skel->maps.mgm_osets, dp->pin_root, o->oset_max);
 	err = err   ?:
 		      size_map(skel->maps.mgm_oset_list, dp->pin_root,
@@ -574,6 +581,8 @@ int mgm_dp_sync(struct mgm_dp *dp)
 	for (i = 0; i < dp->oset_pending.n; i++)
 		dp_slots_push(&dp->oset_free, dp->oset_pending.v[i]);
 	dp->oset_pending.n = 0;
+	/* Their entries' per-CPU counters go first: a new entry starts at 0. */
+	dp_shared_forget(dp, dp->stats_pending.v, dp->stats_pending.n);
 	for (i = 0; i < dp->stats_pending.n; i++)
 		dp_slots_push(&dp->stats_free, dp->stats_pending.v[i]);
 	dp->stats_pending.n = 0;
@@ -644,6 +653,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	/* Sized with the entries (the table with twice as many slots). */
 	dp->mfe_max = map_max_entries(dp->fd_mfe_stats);
 	dp->mfe6_max = map_max_entries(dp->fd_mfe6);
+	dp->shared_max = map_max_entries(dp->fd_mfe_shared);
 	dp->oset_max = map_max_entries(dp->fd_osets);
 	dp->if_max = map_max_entries(dp->fd_ifs);
 	dp->mfe_map_id = map_id(dp->fd_mfe);

@@ -118,6 +118,7 @@ struct mgm_dp {
 	int fd_ifs_direct, fd_oset_list;
 	int fd_mfe6, fd_miss_seen6; /* IPv6 entries, their miss dedupe */
 	int fd_mfe_tab; /* the IPv4 entries' table; fd_mfe its overflow */
+	int fd_mfe_shared; /* per-CPU hot counters of shared entries */
 	int fd_fwd_prog, fd_egress_prog, fd_tc_xmit_prog, fd_tc_fwd_prog;
 	int fd_ctl_prog; /* mgm_mfe_ctl: in-place entry changes */
 	int fd_ctl6_prog; /* mgm_mfe6_ctl: the same for IPv6 entries */
@@ -125,6 +126,7 @@ struct mgm_dp {
 
 	uint32_t mfe_max, oset_max, if_max;
 	uint32_t mfe6_max;
+	uint32_t shared_max; /* elements of mgm_mfe_shared */
 
 	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
 	uint64_t clock_jiffies, clock_ns, tick_ns;
@@ -183,6 +185,11 @@ void dp_pool_free(struct mgm_dp *dp);
 uint64_t dp_jiffies_ns(const struct mgm_dp *dp, uint64_t j);
 /* Remove the elements of deleted entries (after a grace period). */
 void dp_mfe_dead_flush(struct mgm_dp *dp);
+/*
+ * Delete the mgm_mfe_shared elements of the stats slots stats[0..n) (their
+ * entries gone a grace period ago); sorts stats in place.
+ */
+void dp_shared_forget(struct mgm_dp *dp, uint32_t *stats, uint32_t n);
 
 /* dp_if.c */
 struct dp_ifc *dp_if_find(struct mgm_dp *dp, uint32_t ifindex);

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 
 #include "dp/dp_internal.h"
+#include "dp/mfehot.h"
 
 /* struct bpf_devmap_val as value_size 8: ifindex, program fd. */
 struct devmap_val {
@@ -698,6 +699,73 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Keys of mgm_mfe_shared read per batch (values: one per CPU each). */
+#define SHARED_CHUNK 256U
+
+/*
+ * Every key of mgm_mfe_shared (the stats slots of entries that CPUs
+ * share), sorted, into *keys (malloc'd, NULL when none), *n of them.
+ */
+static int shared_keys(struct mgm_dp *dp, uint32_t **keys, uint32_t *n)
+{
+	uint32_t cap = dp->shared_max, in = 0, out, count;
+	struct mgm_mfe_hot *vals;
+	uint32_t *k;
+	int err = 0;
+
+	*keys = NULL;
+	*n = 0;
+	/* A batch returns whole buckets: room for one more chunk. */
+	k = malloc((cap + SHARED_CHUNK) * sizeof(*k));
+	vals = calloc((size_t)SHARED_CHUNK * dp->ncpus, sizeof(*vals));
+	if (!k || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (*n <= cap) {
+		count = SHARED_CHUNK;
+		err = bpf_map_lookup_batch(dp->fd_mfe_shared, *n ? &in : NULL,
+					   &out, k + *n, vals, &count, NULL);
+		*n += count;
+		if (err) {
+			/* ENOENT: the last batch. */
+			err = errno == ENOENT ? 0 : -errno;
+			break;
+		}
+		in = out;
+	}
+	if (err)
+		goto out;
+	qsort(k, *n, sizeof(*k), cmp_u32);
+	*keys = k;
+	k = NULL;
+out:
+	free(k);
+	free(vals);
+	return err;
+}
+
+void dp_shared_forget(struct mgm_dp *dp, uint32_t *stats, uint32_t n)
+{
+	uint32_t *keys, nk, i;
+
+	if (!n)
+		return;
+	if (shared_keys(dp, &keys, &nk)) {
+		/* Cannot list them: one by one (ENOENT is harmless). */
+		for (i = 0; i < n; i++)
+			bpf_map_delete_elem(dp->fd_mfe_shared, &stats[i]);
+		return;
+	}
+	if (!nk)
+		return;
+	qsort(stats, n, sizeof(*stats), cmp_u32);
+	nk = mfehot_freed(keys, nk, stats, n);
+	for (i = 0; i < nk; i++)
+		bpf_map_delete_elem(dp->fd_mfe_shared, &keys[i]);
+	free(keys);
+}
+
 /*
  * One pinned entry at adoption (at: its slot in mgm_mfe_tab, or
  * DP_AT_OVF): into the bookkeeping.
@@ -816,6 +884,22 @@ int dp_adopt(struct mgm_dp *dp)
 		err = dp_slots_push(&dp->stats_free, i);
 		if (err)
 			goto out;
+	} /*
+	 * Per-CPU counters of shared entries stay with their entries (and of
+	 * dead ones until their slots are freed); any other (a previous
+	 * owner gone between the grace period and the delete) goes now.
+	 */
+	{
+		uint32_t *keys, nk;
+
+		err = shared_keys(dp, &keys, &nk);
+		if (err)
+			goto out;
+		for (i = 0; i < nk; i++)
+			if (keys[i] >= dp->mfe_max || !stats_used[keys[i]])
+				bpf_map_delete_elem(dp->fd_mfe_shared,
+						    &keys[i]);
+		free(keys);
 	}
 out:
 	free(stats_used);
@@ -1204,12 +1288,28 @@ int mgm_dp_mfe6_delete(struct mgm_dp *dp, const struct in6_addr *source,
 	return mfe_delete(dp, &r);
 }
 
+/*
+ * The counters of one entry (either family, any reader): packets and
+ * bytes of its line plus, when CPUs share it, its per-CPU elements of
+ * mgm_mfe_shared (mfehot.h); the rare ones of s (NULL: unreadable).
+ */
 static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 			  const struct mgm_mfe_stats *s,
 			  struct mgm_dp_mfe_counters *out)
 {
-	out->packets = v->packets;
-	out->bytes = v->bytes;
+	struct mgm_mfe_hot *hot = NULL;
+	__u32 key = v->stats;
+
+	/* No element (yet), or none readable: the line's counts alone. */
+	if (mfehot_shared(v)) {
+		hot = calloc(dp->ncpus, sizeof(*hot));
+		if (hot && bpf_map_lookup_elem(dp->fd_mfe_shared, &key, hot)) {
+			free(hot);
+			hot = NULL;
+		}
+	}
+	mfehot_sum(v, hot, dp->ncpus, &out->packets, &out->bytes);
+	free(hot);
 	out->last_used_ns = dp_jiffies_ns(dp, v->last_used);
 	if (!s)
 		return;

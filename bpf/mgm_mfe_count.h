@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mgm_mfe_count.h - the hot counters of a hit (packets, bytes, last use),
+ * shared by the forwarder (mgm_fwd_path.h) and the cost probe of mcbench
+ * (mcbench_probe.bpf.c), so that the probe measures the forwarder's own
+ * counting, and mgm_mfe_shared's definition: pinned by name in the
+ * forwarder (MGM_MFE_SHARED_PINNING), the probe reuses the pin.
+ *
+ * The counters of an entry live in its cache line, next to the key and
+ * the route every lookup of the entry reads.  One CPU writing them there
+ * costs nothing more (the line is in its cache already); two CPUs writing
+ * the same line per packet, one (S,G) arriving on two RX queues, make it
+ * bounce between them and could lose plain adds.  So the first CPU that
+ * counts claims the entry (mgm_mfe_ent.owner) and keeps plain adds in the
+ * line; once another CPU hits it, the entry is marked shared and from then
+ * on every CPU counts into its own element of mgm_mfe_shared, and the line
+ * is only read (but for last_used, at most once a tick).
+ */
+#ifndef MGM_MFE_COUNT_H
+#define MGM_MFE_COUNT_H
+
+#ifndef MGM_MFE_SHARED_PINNING
+#define MGM_MFE_SHARED_PINNING LIBBPF_PIN_NONE
+#endif
+
+/* The hot counters of shared entries, per CPU (mgm_fwd.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__type(key, __u32);
+	__type(value, struct mgm_mfe_hot);
+	__uint(max_entries, MGM_MFE_SHARED_MAX);
+	__uint(pinning, MGM_MFE_SHARED_PINNING);
+} mgm_mfe_shared SEC(".maps");
+
+/* mtu and owner of struct mgm_mfe_ent, one aligned 32-bit word. */
+union mfe_mtu_owner {
+	__u32 word;
+	struct {
+		__u16 mtu;
+		__u16 owner;
+	} f;
+};
+
+#define MFE_READ_ONCE_U32(p) (*(const volatile __u32 *)(p))
+#define MFE_READ_ONCE_U64(p) (*(const volatile __u64 *)(p))
+
+/*
+ * The owner of vp as this CPU (me: its owner value) will count: me, or
+ * MGM_MFE_OWNER_SHARED, claimed or marked with a compare-and-swap of the
+ * {mtu, owner} word (BPF has no 16-bit one): unclaimed -> me; another
+ * CPU's -> shared, so that the owner stops writing the line too.  The
+ * owner only ever goes 0 -> CPU -> shared, so a failed swap that saw the
+ * owner change needs no retry; one that saw only the MTU change (the
+ * datapath layer stores it in place) is retried.  *mtu: the entry's MTU,
+ * from the same load.  Anything else after the retries (an MTU changing
+ * under every one of them): 0, counted atomically by the caller.
+ */
+static __always_inline __u16 mfe_owner(struct mgm_mfe_ent *vp, __u16 me,
+				       __u16 *mtu)
+{
+	__u32 *mo = (__u32 *)&vp->mtu;
+	union mfe_mtu_owner cur, want;
+	__u32 seen;
+	int i;
+
+	cur.word = MFE_READ_ONCE_U32(mo);
+	*mtu = cur.f.mtu;
+	if (cur.f.owner == me || cur.f.owner == MGM_MFE_OWNER_SHARED)
+		return cur.f.owner;
+#pragma unroll
+	for (i = 0; i < 3; i++) {
+		want = cur;
+		want.f.owner = cur.f.owner == MGM_MFE_OWNER_NONE ?
+				       me :
+				       MGM_MFE_OWNER_SHARED;
+		seen = __sync_val_compare_and_swap(mo, cur.word, want.word);
+		if (seen == cur.word)
+			return want.f.owner;
+		cur.word = seen;
+		if (cur.f.owner == me || cur.f.owner == MGM_MFE_OWNER_SHARED)
+			return cur.f.owner;
+	}
+	return MGM_MFE_OWNER_NONE;
+}
+
+/*
+ * Count one packet of len bytes into the entry vp (either family, key
+ * checked, not dead) and return its MTU (one load with the owner).
+ * *full: set when it had to be counted atomically into the line because
+ * mgm_mfe_shared has no room for this CPU's element (or, in theory, the
+ * claim kept failing): exact, only slower.
+ */
+static __always_inline __u16 mgm_mfe_count(struct mgm_mfe_ent *vp, __u32 len,
+					   bool *full)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), key;
+	__u64 now = bpf_jiffies64();
+	struct mgm_mfe_hot *h, one;
+	__u16 me, owner, mtu;
+
+	/* CPU c is c + 1; past what 16 bits hold, every CPU shares. */
+	me = cpu < MGM_MFE_OWNER_SHARED - 1 ? cpu + 1 : MGM_MFE_OWNER_SHARED;
+	owner = mfe_owner(vp, me, &mtu);
+	*full = false;
+	if (owner == MGM_MFE_OWNER_SHARED) {
+		key = vp->stats;
+		h = bpf_map_lookup_elem(&mgm_mfe_shared, &key);
+		if (!h) {
+			/* This CPU's first packet of it: its element, or
+			 * another CPU's insert of the key won the race. */
+			one.packets = 1;
+			one.bytes = len;
+			if (!bpf_map_update_elem(&mgm_mfe_shared, &key, &one,
+						 BPF_NOEXIST))
+				goto used;
+			h = bpf_map_lookup_elem(&mgm_mfe_shared, &key);
+		}
+		if (h) {
+			h->packets++;
+			h->bytes += len;
+			goto used;
+		}
+		*full = true;
+	} else if (owner == me) {
+		/* Only this CPU writes them: plain adds, ~10 ns less. */
+		vp->packets++;
+		vp->bytes += len;
+		goto used;
+	}
+	/*
+	 * A former owner may still be in its last plain add (it read the
+	 * owner before the mark): at most that one add can race with this.
+	 */
+	__sync_fetch_and_add(&vp->packets, 1);
+	__sync_fetch_and_add(&vp->bytes, len);
+used:
+	/* A store only when the tick changed: the line stays clean. */
+	if (MFE_READ_ONCE_U64(&vp->last_used) != now)
+		*(volatile __u64 *)&vp->last_used = now;
+	return mtu;
+}
+
+#endif /* MGM_MFE_COUNT_H */

@@ -1472,7 +1472,8 @@ static void test_shared_counters(void)
 {
 	const char *g = "239.6.6.4";
 	int ncpu = libbpf_num_possible_cpus(), a = -1, b = -1, i;
-	uint32_t set[1] = { if_o1 }, stats, at, len = 78; /* run_n's */
+	uint32_t set[1] = { if_o1 }, stats, stats6 = 0, at;
+	uint32_t len = 78; /* run_n's frames' IP length */
 	struct mgm_mfe_hot *hot = calloc(ncpu, sizeof(*hot));
 	struct mgm_dp_mfe_counters k;
 	struct mgm_mfe_slot sl;
@@ -1602,6 +1603,8 @@ static void test_shared_counters(void)
 		}
 		CHECK_EQ(mfe6_raw(S6, "ff0e::a:9", &v6), 0, "raw v6");
 		CHECK_EQ(v6.e.owner, MGM_MFE_OWNER_SHARED, "v6 shared");
+		stats6 = v6.e.stats;
+		CHECK_EQ(shared_raw(stats6, hot), 0, "v6 element");
 		k = cnt6(S6, "ff0e::a:9");
 		CHECK(k.packets == 6 && k.bytes == 6 * (uint64_t)l6 - 6 * 14,
 		      "v6 exact: %llu %llu", (unsigned long long)k.packets,
@@ -1609,8 +1612,14 @@ static void test_shared_counters(void)
 		CHECK_EQ(del6(S6, "ff0e::a:9"), 0, "v6 delete");
 	}
 	CHECK_EQ(sched_setaffinity(0, sizeof(orig), &orig), 0, "affinity");
+	/* Their elements found and deleted among many (several batches). */
+	CHECK_EQ(shared_fill(true), mgm_dp_mfe_max(dp) - 2,
+		 "all but the two entries' elements filled");
 	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
 	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK_EQ(shared_raw(stats, hot), -ENOENT, "its element deleted");
+	CHECK_EQ(shared_raw(stats6, hot), -ENOENT, "the v6 one's too");
+	CHECK_EQ(shared_fill(false), mgm_dp_mfe_max(dp) - 2, "the rest kept");
 	free(hot);
 }
 

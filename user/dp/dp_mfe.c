@@ -710,6 +710,7 @@ static int shared_keys(struct mgm_dp *dp, uint32_t **keys, uint32_t *n)
 {
 	uint32_t cap = dp->shared_max, in = 0, out, count;
 	struct mgm_mfe_hot *vals;
+	void *from = NULL; /* the first batch: from the start */
 	uint32_t *k;
 	int err = 0;
 
@@ -724,8 +725,8 @@ static int shared_keys(struct mgm_dp *dp, uint32_t **keys, uint32_t *n)
 	}
 	while (*n <= cap) {
 		count = SHARED_CHUNK;
-		err = bpf_map_lookup_batch(dp->fd_mfe_shared, *n ? &in : NULL,
-					   &out, k + *n, vals, &count, NULL);
+		err = bpf_map_lookup_batch(dp->fd_mfe_shared, from, &out,
+					   k + *n, vals, &count, NULL);
 		*n += count;
 		if (err) {
 			/* ENOENT: the last batch. */
@@ -733,6 +734,7 @@ static int shared_keys(struct mgm_dp *dp, uint32_t **keys, uint32_t *n)
 			break;
 		}
 		in = out;
+		from = &in;
 	}
 	if (err)
 		goto out;
@@ -884,7 +886,8 @@ int dp_adopt(struct mgm_dp *dp)
 		err = dp_slots_push(&dp->stats_free, i);
 		if (err)
 			goto out;
-	} /*
+	}
+	/*
 	 * Per-CPU counters of shared entries stay with their entries (and of
 	 * dead ones until their slots are freed); any other (a previous
 	 * owner gone between the grace period and the delete) goes now.

@@ -362,25 +362,38 @@ struct mgm_mfe_stats {
 	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
 	__u64 kernel_passes; /* keepalive packets left to the kernel */
 	__u64 kernel_pass_ns; /* when the last one was (0: never) */
+	/*
+	 * The install generation of the entry using the slot: unique over
+	 * every install of the maps (mgm_config.gen_next), never 0.  A
+	 * per-CPU element of mgm_mfe_shared counts for the entry whose
+	 * stats slot and generation it carries.
+	 */
+	__u64 gen;
 };
 
 /*
- * mgm_mfe_shared: PERCPU_HASH (preallocated) mgm_mfe_val.stats -> struct
- * mgm_mfe_hot, the hot counters of the entries that more than one CPU
- * hits (owner MGM_MFE_OWNER_SHARED): each CPU adds into its own copy, a
- * CPU's first packet of such an entry inserts the element.  An entry's
- * packets and bytes are those of its line plus the sum over the CPUs of
- * its element here.  When the map is full the program adds into the line
- * atomically instead (counted as shared_full): exact, only slower.  The
- * datapath layer deletes the element of a deleted entry after the grace
- * period, before the stats slot is reused.  At most MGM_MFE_SHARED_MAX
- * elements (fewer when opened for fewer entries).
+ * mgm_mfe_shared: PERCPU_ARRAY of struct mgm_mfe_hot, the hot counters of
+ * the entries that more than one CPU hits (owner MGM_MFE_OWNER_SHARED):
+ * each CPU counts into its own copy of element stats & mgm_config.
+ * shared_mask, tagged with the entry's stats slot and generation
+ * (mgm_mfe_stats.gen).  An element whose tag names a slot of another
+ * generation is stale (its entry is gone): the first packet of a shared
+ * entry on that CPU takes it over.  An entry's packets and bytes are those
+ * of its line plus, over the CPUs, those of its element that carry its
+ * tag.  Nothing is ever deleted: a new entry has a new generation.  Two
+ * live shared entries on one element and CPU: the second one's packets
+ * are added atomically into its line instead (counted as shared_full):
+ * exact, only slower.  MGM_MFE_SHARED_MAX elements (a power of two; the
+ * entry capacity rounded up if smaller).
  */
 #ifndef MGM_MFE_SHARED_MAX
 #define MGM_MFE_SHARED_MAX 16384U
 #endif
 
 struct mgm_mfe_hot {
+	__u32 stats; /* the tag: stats slot and generation of its entry */
+	__u32 pad;
+	__u64 gen; /* 0: never used */
 	__u64 packets;
 	__u64 bytes;
 };
@@ -507,7 +520,7 @@ struct mgm_if_stats {
 	X(tc_stale, "tc path: marked packet outlived its set, dropped")    \
 	X(rx6, "IPv6 frames seen by the forwarders")                       \
 	X(forwarded6, "IPv6 packets redirected or handed to the tc path")  \
-	X(shared_full, "hits counted atomically, mgm_mfe_shared full")
+	X(shared_full, "hits counted atomically, mgm_mfe_shared taken")
 
 enum mgm_counter {
 #define MGM_X_ENUM(name, desc) MGM_CNT_##name,
@@ -573,7 +586,12 @@ struct mgm_config {
 	__u64 clock_jiffies;
 	__u64 clock_ns;
 	__u32 tab_mask; /* slots of mgm_mfe_tab - 1 (a power of two - 1) */
-	__u32 pad;
+	__u32 shared_mask; /* elements of mgm_mfe_shared - 1 (the same) */
+	/*
+	 * The next install generation (mgm_mfe_stats.gen) of a datapath
+	 * layer that opens the maps; each one takes 2^40 for itself.
+	 */
+	__u64 gen_next;
 };
 
 #define MGM_DEF_EVENTS_PER_SEC 10000U
@@ -631,8 +649,10 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_val) == 72, "mfe6 value layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe6_val, e) == 32,
 		      "mfe6 route word aligned");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_ctl) == 48, "mfe6 ctl layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 56, "mfe stats layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_hot) == 16, "mfe hot layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 64, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_hot) == 32, "mfe hot layout");
+MGM_FWD_STATIC_ASSERT((MGM_MFE_SHARED_MAX & (MGM_MFE_SHARED_MAX - 1)) == 0,
+		      "MGM_MFE_SHARED_MAX is a power of two");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_ent, mtu) % 4 == 0 &&
 			      __builtin_offsetof(struct mgm_mfe_ent, owner) ==
 				      __builtin_offsetof(struct mgm_mfe_ent,
@@ -648,7 +668,7 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_xdp_meta) == 8, "xdp meta layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 120, "event layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_event, hdr) == 56,
 		      "event header bytes");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 48, "config layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 56, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,
 		      "counters layout");

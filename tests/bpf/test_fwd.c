@@ -1415,40 +1415,27 @@ static int pin_cpu(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
-/* The pinned mgm_mfe_shared: its element for stats, per CPU, or -errno. */
-static int shared_raw(uint32_t stats, struct mgm_mfe_hot *percpu)
+/* The pinned mgm_mfe_shared: the element of stats slot stats, per CPU. */
+static int shared_raw(uint32_t stats, struct mgm_mfe_hot *percpu, bool write)
 {
-	return pinned_elem(MGM_MAP_MFE_SHARED, &stats, percpu, false);
+	uint32_t idx = stats & config_raw().shared_mask;
+
+	return pinned_elem(MGM_MAP_MFE_SHARED, &idx, percpu, write);
 }
 
-static int shared_fd(void)
+/* The generation of the entry on stats slot stats (0: none, unreadable). */
+static uint64_t gen_of(uint32_t stats)
 {
-	char path[128];
+	struct mgm_mfe_stats st;
 
-	snprintf(path, sizeof(path), "%s/%s", pin_root, MGM_MAP_MFE_SHARED);
-	return bpf_obj_get(path);
+	return pinned_elem(MGM_MAP_MFE_STATS, &stats, &st, false) ? 0 : st.gen;
 }
 
-/*
- * Keys of filler elements (no stats slot is this high) that take the
- * whole of mgm_mfe_shared: n of them added (add) or deleted.
- */
-#define FILLER_KEY 0x40000000U
-static uint32_t shared_fill(bool add)
+/* Does CPU cpu's value of the element count for (stats, gen)? */
+static bool tagged(const struct mgm_mfe_hot *hot, int cpu, uint32_t stats,
+		   uint64_t gen)
 {
-	int fd = shared_fd(), ncpu = libbpf_num_possible_cpus();
-	struct mgm_mfe_hot *zero = calloc(ncpu, sizeof(*zero));
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), k, n = 0;
-
-	if (fd < 0 || !zero || bpf_obj_get_info_by_fd(fd, &info, &len))
-		exit(2);
-	for (k = FILLER_KEY; k < FILLER_KEY + info.max_entries; k++)
-		n += add ? !bpf_map_update_elem(fd, &k, zero, BPF_NOEXIST) :
-			   !bpf_map_delete_elem(fd, &k);
-	free(zero);
-	close(fd);
-	return n;
+	return hot[cpu].stats == stats && hot[cpu].gen == gen;
 }
 
 /* The counters of (S1, g), exact or all ones. */
@@ -1465,20 +1452,20 @@ static struct mgm_dp_mfe_counters cnt4(const char *g)
  * One CPU counts in the entry's line; a second one makes the entry
  * shared, and then each counts in its own element of mgm_mfe_shared:
  * the totals stay exact, a re-installed entry on the same slot and stats
- * slot starts at zero, and with mgm_mfe_shared full the atomic fallback
- * is exact too.
+ * slot starts at zero (the elements of the old one are stale), and an
+ * element another live entry holds makes the atomic fallback, exact too.
  */
 static void test_shared_counters(void)
 {
-	const char *g = "239.6.6.4";
+	const char *g = "239.6.6.4", *g2 = "239.6.6.5";
 	int ncpu = libbpf_num_possible_cpus(), a = -1, b = -1, i;
-	uint32_t set[1] = { if_o1 }, stats, stats6 = 0, at;
+	uint32_t set[1] = { if_o1 }, stats, stats2, at;
 	uint32_t len = 78; /* run_n's frames' IP length */
 	struct mgm_mfe_hot *hot = calloc(ncpu, sizeof(*hot));
 	struct mgm_dp_mfe_counters k;
+	uint64_t full0, gen, gen2, gen3;
 	struct mgm_mfe_slot sl;
 	cpu_set_t orig;
-	uint64_t full0;
 
 	check_begin("counters of an entry several CPUs hit");
 	if (!hot || sched_getaffinity(0, sizeof(orig), &orig))
@@ -1491,6 +1478,8 @@ static void test_shared_counters(void)
 	at = (uint32_t)mfe_at(ip4(S1), ip4(g));
 	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
 	stats = sl.e.stats;
+	gen = gen_of(stats);
+	CHECK(gen != 0, "a generation");
 	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_NONE, "unclaimed at install");
 
 	/* CPU a alone: it claims the entry and counts in the line. */
@@ -1500,7 +1489,8 @@ static void test_shared_counters(void)
 	CHECK_EQ(sl.e.owner, a + 1, "claimed by CPU a");
 	CHECK_EQ(sl.e.packets, 3, "counted in the line");
 	CHECK_EQ(sl.e.bytes, 3 * len, "bytes in the line");
-	CHECK_EQ(shared_raw(stats, hot), -ENOENT, "no per-CPU element");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(!tagged(hot, a, stats, gen), "no per-CPU element of it");
 	k = cnt4(g);
 	CHECK(k.packets == 3 && k.bytes == 3 * len, "3 packets: %llu %llu",
 	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
@@ -1520,7 +1510,9 @@ static void test_shared_counters(void)
 	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
 	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_SHARED, "shared");
 	CHECK_EQ(sl.e.packets, 3, "the line no longer written");
-	CHECK_EQ(shared_raw(stats, hot), 0, "per-CPU element");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, a, stats, gen) && tagged(hot, b, stats, gen),
+	      "tagged on both CPUs");
 	CHECK(hot[a].packets == 4 && hot[b].packets == 2 &&
 		      hot[a].bytes == 4 * len && hot[b].bytes == 2 * len,
 	      "per CPU: a %llu b %llu", (unsigned long long)hot[a].packets,
@@ -1530,32 +1522,31 @@ static void test_shared_counters(void)
 	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
 	CHECK(k.last_used_ns != 0, "last used");
 
-	/* A restarted owner keeps them; an orphan element goes. */
-	{
-		uint32_t orphan = FILLER_KEY;
-		int fd = shared_fd();
+	/* A restarted owner keeps them, and starts new generations. */
+	reopen();
+	CHECK_EQ(cnt4(g).packets, 9, "adopted with its counters");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g2), if_in, set, 1), 0,
+		 "install another");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g2), (struct mgm_mfe_val *)&sl), 0,
+		 "raw entry");
+	stats2 = sl.e.stats;
+	gen2 = gen_of(stats2);
+	CHECK(gen2 > gen, "a new owner's generation is new: %llu after %llu",
+	      (unsigned long long)gen2, (unsigned long long)gen);
 
-		CHECK_EQ(bpf_map_update_elem(fd, &orphan, hot, BPF_NOEXIST), 0,
-			 "an element of no entry");
-		close(fd);
-		reopen();
-		CHECK_EQ(cnt4(g).packets, 9, "adopted with its counters");
-		CHECK_EQ(shared_raw(orphan, hot), -ENOENT,
-			 "the orphan removed");
-	}
-
-	/* Deleted: its element goes with the grace period; a new entry on
-	 * the same slot and stats slot starts at zero. */
+	/* Deleted, installed again on the same slot and stats slot: a new
+	 * generation, the old elements are stale, it starts at zero. */
 	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
-	CHECK_EQ(shared_raw(stats, hot), 0, "element kept until the grace");
 	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
-	CHECK_EQ(shared_raw(stats, hot), -ENOENT, "element deleted");
+	CHECK_EQ(gen_of(stats), 0, "the freed slot's generation ended");
 	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 1), 0,
 		 "install again");
 	CHECK_EQ(mfe_at(ip4(S1), ip4(g)), (int)at, "the same slot");
 	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
 	CHECK_EQ(sl.e.stats, stats, "the same stats slot");
 	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_NONE, "unclaimed");
+	gen3 = gen_of(stats);
+	CHECK(gen3 != gen && gen3 != 0, "a new generation");
 	k = cnt4(g);
 	CHECK(k.packets == 0 && k.bytes == 0, "starts at zero: %llu",
 	      (unsigned long long)k.packets);
@@ -1565,27 +1556,43 @@ static void test_shared_counters(void)
 	CHECK_EQ(sl.e.owner, b + 1, "claimed by CPU b");
 	CHECK_EQ(cnt4(g).packets, 1, "one");
 
-	/* mgm_mfe_shared full: CPU a's packets go atomically to the line. */
-	CHECK_EQ(shared_fill(true), dp ? mgm_dp_mfe_max(dp) : 0,
-		 "mgm_mfe_shared filled");
+	/* CPU a's element held by another live entry: atomic fallback. */
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	hot[a].stats = stats2;
+	hot[a].gen = gen2;
+	hot[a].packets = hot[a].bytes = 0;
+	CHECK_EQ(shared_raw(stats, hot, true), 0, "another entry's on CPU a");
 	full0 = counters().shared_full;
 	CHECK_EQ(pin_cpu(a), 0, "on the first CPU");
-	run_n(g, if_in, 5, XDP_REDIRECT, "five on CPU a, map full");
+	run_n(g, if_in, 5, XDP_REDIRECT, "five on CPU a, element taken");
 	CHECK_EQ(counters().shared_full - full0, 5, "counted as shared_full");
 	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
 	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_SHARED, "shared");
 	CHECK_EQ(sl.e.packets, 6, "in the line, atomically");
-	CHECK_EQ(shared_raw(stats, hot), -ENOENT, "no element");
-	CHECK_EQ(cnt4(g).packets, 6, "exact");
-	CHECK_EQ(shared_fill(false), mgm_dp_mfe_max(dp), "room again");
-	CHECK_EQ(pin_cpu(b), 0, "on the second CPU");
-	run_n(g, if_in, 2, XDP_REDIRECT, "two on CPU b, room");
-	CHECK_EQ(counters().shared_full - full0, 5, "no more fallbacks");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, a, stats2, gen2) && hot[a].packets == 0,
+	      "the other entry's element untouched");
+	CHECK(!tagged(hot, b, stats, gen3), "CPU b's stale, not counted");
 	k = cnt4(g);
-	CHECK(k.packets == 8 && k.bytes == 8 * len, "8 packets: %llu %llu",
+	CHECK(k.packets == 6 && k.bytes == 6 * len, "6 packets: %llu %llu",
 	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
-	CHECK_EQ(shared_raw(stats, hot), 0, "element of CPU b's");
-	CHECK_EQ(hot[b].packets, 2, "CPU b's two");
+	/* The other entry gone: its element is stale, taken over. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g2)), 0, "delete other");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	run_n(g, if_in, 2, XDP_REDIRECT, "two on CPU a, element free");
+	CHECK_EQ(counters().shared_full - full0, 5, "no more fallbacks");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, a, stats, gen3) && hot[a].packets == 2,
+	      "taken over on CPU a: %llu", (unsigned long long)hot[a].packets);
+	CHECK_EQ(pin_cpu(b), 0, "on the second CPU");
+	run_n(g, if_in, 3, XDP_REDIRECT, "three on CPU b, its stale one");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, b, stats, gen3) && hot[b].packets == 3,
+	      "taken over on CPU b, from zero: %llu",
+	      (unsigned long long)hot[b].packets);
+	k = cnt4(g);
+	CHECK(k.packets == 11 && k.bytes == 11 * len, "11 packets: %llu %llu",
+	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
 
 	/* IPv6: the same code on a hash element. */
 	{
@@ -1603,8 +1610,9 @@ static void test_shared_counters(void)
 		}
 		CHECK_EQ(mfe6_raw(S6, "ff0e::a:9", &v6), 0, "raw v6");
 		CHECK_EQ(v6.e.owner, MGM_MFE_OWNER_SHARED, "v6 shared");
-		stats6 = v6.e.stats;
-		CHECK_EQ(shared_raw(stats6, hot), 0, "v6 element");
+		CHECK_EQ(shared_raw(v6.e.stats, hot, false), 0, "v6 element");
+		CHECK(tagged(hot, a, v6.e.stats, gen_of(v6.e.stats)),
+		      "v6 element tagged");
 		k = cnt6(S6, "ff0e::a:9");
 		CHECK(k.packets == 6 && k.bytes == 6 * (uint64_t)l6 - 6 * 14,
 		      "v6 exact: %llu %llu", (unsigned long long)k.packets,
@@ -1612,14 +1620,8 @@ static void test_shared_counters(void)
 		CHECK_EQ(del6(S6, "ff0e::a:9"), 0, "v6 delete");
 	}
 	CHECK_EQ(sched_setaffinity(0, sizeof(orig), &orig), 0, "affinity");
-	/* Their elements found and deleted among many (several batches). */
-	CHECK_EQ(shared_fill(true), mgm_dp_mfe_max(dp) - 2,
-		 "all but the two entries' elements filled");
 	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
 	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
-	CHECK_EQ(shared_raw(stats, hot), -ENOENT, "its element deleted");
-	CHECK_EQ(shared_raw(stats6, hot), -ENOENT, "the v6 one's too");
-	CHECK_EQ(shared_fill(false), mgm_dp_mfe_max(dp) - 2, "the rest kept");
 	free(hot);
 }
 

@@ -333,6 +333,10 @@ static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		if (getrandom(&cfg.mfe_seed, sizeof(cfg.mfe_seed), 0) < 0)
 			return -errno;
 	cfg.tab_mask = map_max_entries(dp->fd_mfe_tab) - 1;
+	cfg.shared_mask = map_max_entries(dp->fd_mfe_shared) - 1;
+	/* Generations of this owner's installs: 2^40 of its own. */
+	dp->gen_next = cfg.gen_next ? cfg.gen_next : 1;
+	cfg.gen_next = dp->gen_next + (1ULL << 40);
 	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
@@ -426,7 +430,7 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	err = err   ?:
 		      size_map(skel->maps.mgm_mfe_shared, dp->pin_root,
 			       o->mfe_max && o->mfe_max < MGM_MFE_SHARED_MAX ?
-				       o->mfe_max :
+				       mgm_mfe_tab_slots(o->mfe_max) / 2 :
 				       0);
 	err = err ?: size_map(skel->maps.mgm_osets, dp->pin_root, o->oset_max);
 	err = err   ?:
@@ -581,8 +585,8 @@ int mgm_dp_sync(struct mgm_dp *dp)
 	for (i = 0; i < dp->oset_pending.n; i++)
 		dp_slots_push(&dp->oset_free, dp->oset_pending.v[i]);
 	dp->oset_pending.n = 0;
-	/* Their entries' per-CPU counters go first: a new entry starts at 0. */
-	dp_shared_forget(dp, dp->stats_pending.v, dp->stats_pending.n);
+	/* Their generations end: their per-CPU elements are stale. */
+	dp_stats_clear(dp, dp->stats_pending.v, dp->stats_pending.n);
 	for (i = 0; i < dp->stats_pending.n; i++)
 		dp_slots_push(&dp->stats_free, dp->stats_pending.v[i]);
 	dp->stats_pending.n = 0;
@@ -659,6 +663,7 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	dp->mfe_map_id = map_id(dp->fd_mfe);
 	dp->counters_map_id = map_id(dp->fd_counters);
 	if (map_max_entries(dp->fd_mfe_tab) < mgm_mfe_tab_slots(dp->mfe_max) ||
+	    !dp->shared_max || (dp->shared_max & (dp->shared_max - 1)) ||
 	    map_max_entries(dp->fd_if_stats) < dp->if_max ||
 	    map_max_entries(dp->fd_oset_list) < dp->oset_max ||
 	    dp->oset_max > MGM_OSET_LIMIT) {

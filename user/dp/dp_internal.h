@@ -126,7 +126,8 @@ struct mgm_dp {
 
 	uint32_t mfe_max, oset_max, if_max;
 	uint32_t mfe6_max;
-	uint32_t shared_max; /* elements of mgm_mfe_shared */
+	uint32_t shared_max; /* elements of mgm_mfe_shared, a power of two */
+	uint64_t gen_next; /* mgm_mfe_stats.gen of the next install */
 
 	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
 	uint64_t clock_jiffies, clock_ns, tick_ns;
@@ -185,11 +186,8 @@ void dp_pool_free(struct mgm_dp *dp);
 uint64_t dp_jiffies_ns(const struct mgm_dp *dp, uint64_t j);
 /* Remove the elements of deleted entries (after a grace period). */
 void dp_mfe_dead_flush(struct mgm_dp *dp);
-/*
- * Delete the mgm_mfe_shared elements of the stats slots stats[0..n) (their
- * entries gone a grace period ago); sorts stats in place.
- */
-void dp_shared_forget(struct mgm_dp *dp, uint32_t *stats, uint32_t n);
+/* Zero the mgm_mfe_stats of slots[0..n), freed a grace period ago. */
+void dp_stats_clear(struct mgm_dp *dp, const uint32_t *slots, uint32_t n);
 
 /* dp_if.c */
 struct dp_ifc *dp_if_find(struct mgm_dp *dp, uint32_t ifindex);

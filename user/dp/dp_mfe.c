@@ -699,75 +699,6 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Keys of mgm_mfe_shared read per batch (values: one per CPU each). */
-#define SHARED_CHUNK 256U
-
-/*
- * Every key of mgm_mfe_shared (the stats slots of entries that CPUs
- * share), sorted, into *keys (malloc'd, NULL when none), *n of them.
- */
-static int shared_keys(struct mgm_dp *dp, uint32_t **keys, uint32_t *n)
-{
-	uint32_t cap = dp->shared_max, in = 0, out, count;
-	struct mgm_mfe_hot *vals;
-	void *from = NULL; /* the first batch: from the start */
-	uint32_t *k;
-	int err = 0;
-
-	*keys = NULL;
-	*n = 0;
-	/* A batch returns whole buckets: room for one more chunk. */
-	k = malloc((cap + SHARED_CHUNK) * sizeof(*k));
-	vals = calloc((size_t)SHARED_CHUNK * dp->ncpus, sizeof(*vals));
-	if (!k || !vals) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (*n <= cap) {
-		count = SHARED_CHUNK;
-		err = bpf_map_lookup_batch(dp->fd_mfe_shared, from, &out,
-					   k + *n, vals, &count, NULL);
-		*n += count;
-		if (err) {
-			/* ENOENT: the last batch. */
-			err = errno == ENOENT ? 0 : -errno;
-			break;
-		}
-		in = out;
-		from = &in;
-	}
-	if (err)
-		goto out;
-	qsort(k, *n, sizeof(*k), cmp_u32);
-	*keys = k;
-	k = NULL;
-out:
-	free(k);
-	free(vals);
-	return err;
-}
-
-void dp_shared_forget(struct mgm_dp *dp, uint32_t *stats, uint32_t n)
-{
-	uint32_t *keys, nk, i;
-
-	if (!n)
-		return;
-	if (shared_keys(dp, &keys, &nk)) {
-		/* Cannot list them: one by one (ENOENT is harmless). */
-		for (i = 0; i < n; i++)
-			bpf_map_delete_elem(dp->fd_mfe_shared, &stats[i]);
-		return;
-	}
-	if (!nk)
-		return;
-	qsort(stats, n, sizeof(*stats), cmp_u32);
-	nk = mfehot_freed(keys, nk, stats, n);
-	for (i = 0; i < nk; i++)
-		bpf_map_delete_elem(dp->fd_mfe_shared, &keys[i]);
-	free(keys);
-}
-
 /*
  * One pinned entry at adoption (at: its slot in mgm_mfe_tab, or
  * DP_AT_OVF): into the bookkeeping.
@@ -886,23 +817,6 @@ int dp_adopt(struct mgm_dp *dp)
 		err = dp_slots_push(&dp->stats_free, i);
 		if (err)
 			goto out;
-	}
-	/*
-	 * Per-CPU counters of shared entries stay with their entries (and of
-	 * dead ones until their slots are freed); any other (a previous
-	 * owner gone between the grace period and the delete) goes now.
-	 */
-	{
-		uint32_t *keys, nk;
-
-		err = shared_keys(dp, &keys, &nk);
-		if (err)
-			goto out;
-		for (i = 0; i < nk; i++)
-			if (keys[i] >= dp->mfe_max || !stats_used[keys[i]])
-				bpf_map_delete_elem(dp->fd_mfe_shared,
-						    &keys[i]);
-		free(keys);
 	}
 out:
 	free(stats_used);
@@ -1099,9 +1013,35 @@ static void mfe_untrack(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at)
 		mfe_remove(dp, r, at);
 }
 
+/* Stats slots cleared per batch when freed. */
+#define STATS_CHUNK 1024U
+
+void dp_stats_clear(struct mgm_dp *dp, const uint32_t *slots, uint32_t n)
+{
+	static const struct mgm_mfe_stats zero[STATS_CHUNK];
+	uint32_t i, done, count;
+
+	/*
+	 * Generation 0: an element of mgm_mfe_shared still tagged with the
+	 * slot is stale now, free for another shared entry.  One call per
+	 * chunk; one by one where batches are not supported.
+	 */
+	for (done = 0; done < n; done += count) {
+		count = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
+		if (!bpf_map_update_batch(dp->fd_mfe_stats, slots + done, zero,
+					  &count, NULL))
+			continue;
+		count = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
+		for (i = 0; i < count; i++)
+			bpf_map_update_elem(dp->fd_mfe_stats, &slots[done + i],
+					    &zero[i], BPF_ANY);
+	}
+}
+
+/* A stats slot for a new entry: zero counters, a new generation. */
 static int stats_zero(struct mgm_dp *dp, uint32_t slot)
 {
-	struct mgm_mfe_stats zero = {};
+	struct mgm_mfe_stats zero = { .gen = dp->gen_next++ };
 
 	if (bpf_map_update_elem(dp->fd_mfe_stats, &slot, &zero, BPF_ANY))
 		return -errno;
@@ -1293,25 +1233,27 @@ int mgm_dp_mfe6_delete(struct mgm_dp *dp, const struct in6_addr *source,
 
 /*
  * The counters of one entry (either family, any reader): packets and
- * bytes of its line plus, when CPUs share it, its per-CPU elements of
- * mgm_mfe_shared (mfehot.h); the rare ones of s (NULL: unreadable).
+ * bytes of its line plus, when CPUs share it, the per-CPU elements of
+ * mgm_mfe_shared that carry its tag (mfehot.h); the rare ones of s (NULL:
+ * unreadable).
  */
 static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 			  const struct mgm_mfe_stats *s,
 			  struct mgm_dp_mfe_counters *out)
 {
 	struct mgm_mfe_hot *hot = NULL;
-	__u32 key = v->stats;
+	__u32 key = v->stats & (dp->shared_max - 1);
 
-	/* No element (yet), or none readable: the line's counts alone. */
-	if (mfehot_shared(v)) {
+	/* Unreadable: the line's counts alone. */
+	if (mfehot_shared(v) && s) {
 		hot = calloc(dp->ncpus, sizeof(*hot));
 		if (hot && bpf_map_lookup_elem(dp->fd_mfe_shared, &key, hot)) {
 			free(hot);
 			hot = NULL;
 		}
 	}
-	mfehot_sum(v, hot, dp->ncpus, &out->packets, &out->bytes);
+	mfehot_sum(v, s ? s->gen : 0, hot, dp->ncpus, &out->packets,
+		   &out->bytes);
 	free(hot);
 	out->last_used_ns = dp_jiffies_ns(dp, v->last_used);
 	if (!s)

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mfehot.h - the hot counters of an entry as the datapath layer reads
- * them: the entry's line plus, once several CPUs hit it, its per-CPU
- * elements of mgm_mfe_shared (include/mgm_fwd.h, bpf/mgm_mfe_count.h),
- * and which of those elements go when their stats slots are freed.
- * Pure logic: no syscall, no allocation.
+ * them: the entry's line plus, once several CPUs hit it, the per-CPU
+ * elements of mgm_mfe_shared that carry its tag (include/mgm_fwd.h,
+ * bpf/mgm_mfe_count.h).  Pure logic: no syscall, no allocation.
  */
 #ifndef MGM_DP_MFEHOT_H
 #define MGM_DP_MFEHOT_H
@@ -23,20 +22,14 @@ static inline int mfehot_shared(const struct mgm_mfe_ent *e)
 }
 
 /*
- * The packets and bytes of entry e: its line's, plus, when it is shared,
- * the n per-CPU values of its mgm_mfe_shared element (percpu NULL or n 0:
- * it has none yet).
+ * The packets and bytes of entry e of generation gen (mgm_mfe_stats.gen):
+ * its line's, plus, when it is shared, those of the n per-CPU values of
+ * its element of mgm_mfe_shared that carry its tag (e's stats slot and
+ * gen; others are stale or another entry's).  percpu NULL or n 0: none
+ * read.
  */
-void mfehot_sum(const struct mgm_mfe_ent *e, const struct mgm_mfe_hot *percpu,
-		int n, uint64_t *packets, uint64_t *bytes);
-
-/*
- * Keep in keys[0..n) (the keys of mgm_mfe_shared) those also in
- * freed[0..n_freed) (stats slots whose entries are gone), the elements to
- * delete, in order; returns how many.  Both sorted ascending, keys
- * without repeats.
- */
-uint32_t mfehot_freed(uint32_t *keys, uint32_t n, const uint32_t *freed,
-		      uint32_t n_freed);
+void mfehot_sum(const struct mgm_mfe_ent *e, uint64_t gen,
+		const struct mgm_mfe_hot *percpu, int n, uint64_t *packets,
+		uint64_t *bytes);
 
 #endif /* MGM_DP_MFEHOT_H */

@@ -150,16 +150,35 @@ require_ipv6() {
 	exit 0
 }
 
-# wait_log PATTERN: until $TMP/log (a controller's output) has a line
-# matching PATTERN (ERE), 5 s at most.
-wait_log() {
-	local n=0
-	while ! grep -qE "$1" "$TMP/log" && [ $n -lt 100 ]; do
+# poll SEC COMMAND...: run COMMAND every 50 ms until it succeeds; give up
+# (status 1) once both SEC * 20 tries and SEC seconds times the scale have
+# passed.  The tries keep a loaded machine, where each try takes longer
+# than 50 ms, from giving up early; the clock keeps an emulated guest,
+# where a try can take seconds, from waiting SEC * 20 * the scale tries.
+poll() {
+	local n=0 max end
+	max=$(awk -v s="$1" 'BEGIN { printf "%d", s * 20 }')
+	end=$(awk -v s="$1" -v k="$TS" -v t="${EPOCHREALTIME//[!0-9]/}" \
+		'BEGIN { printf "%.0f", t + s * k * 1000000 }')
+	shift
+	until "$@"; do
+		[ $n -ge "$max" ] && [ "${EPOCHREALTIME//[!0-9]/}" -ge "$end" ] &&
+			return 1
 		sleep 0.05
 		n=$((n + 1))
 	done
-	grep -qE "$1" "$TMP/log"
 }
+
+# out_is WANT COMMAND...: COMMAND prints WANT (for poll).
+out_is() {
+	local want=$1
+	shift
+	[ "$("$@")" = "$want" ]
+}
+
+# wait_log PATTERN: until $TMP/log (a controller's output) has a line
+# matching PATTERN (ERE), 5 s at most.
+wait_log() { poll 5 grep -qE "$1" "$TMP/log"; }
 
 # Run in a namespace.  in_ns remounts /sys (ip netns exec), so for
 # anything that needs the pins in /sys/fs/bpf use in_rtr (nsenter).
@@ -204,22 +223,11 @@ ifindex() { ip -n "$NS_RTR" -o link show "$1" | cut -d: -f1; }
 
 # wait_attached IF: until an XDP program is attached to the router's IF
 # (at most 2 s, times the scale).
-wait_attached() {
-	local n=0
-	while ! ip -n "$NS_RTR" link show "$1" 2>/dev/null | grep -q prog/xdp; do
-		[ $n -ge $((40 * TS)) ] && return 1
-		sleep 0.05
-		n=$((n + 1))
-	done
-}
+wait_attached() { poll 2 eval "ip -n '$NS_RTR' link show '$1' 2>/dev/null | grep -q prog/xdp"; }
 
 # wait_file FILE [SEC]: until FILE exists (at most SEC s, default 10, times
 # the scale).
-wait_file() {
-	local n=0 max=$((${2:-10} * 20 * TS))
-	while [ ! -e "$1" ] && [ $n -lt $max ]; do sleep 0.05; n=$((n + 1)); done
-	[ -e "$1" ]
-}
+wait_file() { poll "${2:-10}" test -e "$1"; }
 
 # has ID PATTERN: $TMP/ID.log has a line matching PATTERN (ERE).
 has() { grep -qE "$2" "$TMP/$1.log"; }
@@ -336,7 +344,7 @@ MGMCTL_BIN=${MGMCTL_BIN:-$BUILD/mgmctl}
 #   s0 2001:db8:1::1 -- rs 2001:db8:1::fe; ri 2001:db8:(i+1)::1 -- x0 ::2
 # and waits until no address is tentative.
 topo_ipv6() {
-	local ns i n=0
+	local ns i
 	for ns in "$NS_SRC" "$NS_RTR" "$NS_R1" "$NS_R2" "$NS_R3"; do
 		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
 			net.ipv6.conf.default.disable_ipv6=0 \
@@ -350,11 +358,7 @@ topo_ipv6() {
 			ip -n "$(rcv_ns $i)" addr add "2001:db8:$((i + 1))::2/64" dev x0 nodad ||
 			return 1
 	done
-	while ip -all netns exec ip -6 addr show 2>/dev/null | grep -q tentative; do
-		[ $n -ge $((60 * TS)) ] && return 1
-		sleep 0.05
-		n=$((n + 1))
-	done
+	poll 3 eval '! ip -all netns exec ip -6 addr show 2>/dev/null | grep -q tentative'
 }
 
 # mgmd_start CONFIG [mgmd args...]: the daemon in the router namespace

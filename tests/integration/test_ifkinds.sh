@@ -198,12 +198,9 @@ outp() { mgmdp if-counters "$1" | sed -n 's/^out_packets \([0-9]*\).*/\1/p'; }
 # wait_flowing IF: until copies go out of IF (a loaded machine may take
 # its time to start the sender), at most 10 s times the scale.
 wait_flowing() {
-	local n0 n=0
-	n0=$(outp "$1")
-	while [ "$(outp "$1")" = "$n0" ] && [ $n -lt $((100 * TS)) ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	local n0 ifc=$1
+	n0=$(outp "$ifc")
+	poll 10 eval '[ "$(outp "$ifc")" != "$n0" ]' || true
 }
 fragn() { mgmdp if-counters "$1" | sed -n 's/.* frag_needed \([0-9]*\).*/\1/p'; }
 

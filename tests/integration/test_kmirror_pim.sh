@@ -147,15 +147,8 @@ print(d[0]['packets'] if d else 0)"
 
 # wait_xdp SEC: until both routers forward (S,G) by XDP (at most SEC s, times
 # the scale).
-wait_xdp() {
-	local i=0
-	while [ $i -lt $(($1 * 4 * TS)) ]; do
-		[ "$(kpath A)" = xdp ] && [ "$(kpath B)" = xdp ] && return 0
-		sleep 0.25
-		i=$((i + 1))
-	done
-	return 1
-}
+both_xdp() { [ "$(kpath A)" = xdp ] && [ "$(kpath B)" = xdp ]; }
+wait_xdp() { poll "$1" both_xdp; }
 
 topo || { fail "topology"; summary; exit 1; }
 PIMCONF_A="ip pim rp 203.0.113.2 239.0.0.0/8
@@ -178,22 +171,14 @@ frr_start "$NA" ra "$PIMCONF_A"
 frr_start "$NB" rb "$PIMCONF_B"
 check "mgmd on A" mgmd_in "$NA" A "$PIN"
 check "mgmd on B" mgmd_in "$NB" B "$PIN_B"
-i=0
-until vty "$NA" ra "show ip pim neighbor" | grep -q 203.0.113.2 || [ $i -ge $((80 * TS)) ]; do
-	sleep 0.25
-	i=$((i + 1))
-done
+poll 20 eval 'vty "$NA" ra "show ip pim neighbor" | grep -q 203.0.113.2'
 check "PIM neighbours (hellos pass the forwarder)" \
 	eval 'vty "$NA" ra "show ip pim neighbor" | grep -q 203.0.113.2'
 check "keep-alive-timer 10 accepted" eval 'vty "$NA" ra "show running-config" | grep -q "keep-alive-timer 10"'
 
 sink_start 1 "$NX" "$GROUP" --join
 sink_start 2 "$NY" "$GROUP"
-i=0
-until vty "$NB" rb "show ip igmp groups" | grep -q "$GROUP" || [ $i -ge $((40 * TS)) ]; do
-	sleep 0.25
-	i=$((i + 1))
-done
+poll 10 eval 'vty "$NB" rb "show ip igmp groups" | grep -q "$GROUP"'
 check "B learned the receiver's IGMP join" eval 'vty "$NB" rb "show ip igmp groups" | grep -q "$GROUP"'
 
 # The first packets: register, SPT, register-stop.  Then both mirror.

@@ -30,7 +30,7 @@ fi
 	>"$TMP/mcb.json" 2>"$TMP/mcb.err" &
 MCB_PID=$!
 BG_PIDS+=($MCB_PID)
-( sleep 240; kill -INT "$MCB_PID" 2>/dev/null ) &
+( sleep $((240 * TS)); kill -INT "$MCB_PID" 2>/dev/null ) &
 WATCH=$!
 wait "$MCB_PID"
 rc=$?
@@ -93,6 +93,11 @@ if v6:
        (c["ipmr_mpps"] is None) == ("not_measured" in c["ipmr"])
        and (c["ipmr_mpps"] is not None
             or "ip6mr" in d.get("not_measured", {})))
+    if c["ipmr_mpps"] is not None:
+        k = c["ipmr"]
+        ok("IPv6: ip6mr's copies counted, hop limit decremented once",
+           k["bad_ttl"] == 0 and k["injected"] > 0
+           and k["delivered_per_receiver_min"] >= 0.5 * k["injected"])
     pn = d.get("program_ns", {})
     ok("program_ns: the IPv6 hit measured beyond its generator (%s ns)"
        % pn.get("hit_ipv6"), num(pn.get("hit_ipv6"))
@@ -122,6 +127,11 @@ if z:
        lost == 0 or c["loss"]["ceiling_fair"] > 0)
     ok("zipf: ipmr absent or measured, never both",
        (c["ipmr_mpps"] is None) == ("not_measured" in c["ipmr"]))
+    if c["ipmr_mpps"] is not None:
+        k = c["ipmr"]
+        ok("zipf: ipmr's copies counted over its 1000 MFC entries",
+           k["bad_ttl"] == 0 and k["injected"] > 0
+           and k["delivered_per_receiver_min"] >= 0.5 * k["injected"])
 if two:
     t = [c for c in cs if c.get("cpus") == 2]
     ok("a two-CPU case", len(t) == 1)

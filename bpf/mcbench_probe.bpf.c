@@ -94,13 +94,12 @@ SEC("xdp")
 int mcbench_probe_stats(struct xdp_md *ctx)
 {
 	struct mgm_mfe_ent v, *vp;
-	__u32 zero = 0;
 	bool full;
 
 	vp = lookup(ctx, &v);
 	if (!vp)
 		return XDP_PASS;
-	mgm_mfe_count(bpf_map_lookup_elem(&mgm_config, &zero), vp, 64, &full);
+	mgm_mfe_count(vp, 64, &full);
 	return XDP_DROP;
 }
 

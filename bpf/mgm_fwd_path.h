@@ -412,7 +412,7 @@ mfe_hit(void *ctx, bool xdp, bool v6, const struct mgm_pkt *p,
 	 * does not bounce between them (mgm_mfe_count.h).  The rare counters
 	 * in mgm_mfe_stats stay atomic.
 	 */
-	mtu = mgm_mfe_count(config(), vp, tot_len, &full);
+	mtu = mgm_mfe_count(vp, tot_len, &full);
 	if (full)
 		c->shared_full++;
 

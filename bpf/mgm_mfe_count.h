@@ -4,7 +4,8 @@
  * shared by the forwarder (mgm_fwd_path.h) and the cost probe of mcbench
  * (mcbench_probe.bpf.c), so that the probe measures the forwarder's own
  * counting, and mgm_mfe_shared's definition: pinned by name in the
- * forwarder (MGM_MFE_SHARED_PINNING), the probe reuses the pin.
+ * forwarder (MGM_MFE_SHARED_PINNING), the probe reuses the pin.  Included
+ * after the definitions of mgm_mfe_stats and mgm_config, which it reads.
  *
  * The counters of an entry live in its cache line, next to the key and
  * the route every lookup of the entry reads.  One CPU writing them there
@@ -44,19 +45,21 @@ static __always_inline __u64 mfe_gen(__u32 stats)
 }
 
 /*
- * This CPU's element of mgm_mfe_shared for the shared entry vp (cfg:
- * mgm_config), taken over when stale (its entry gone): NULL when another
- * live shared entry holds it on this CPU.  A new or taken-over element
+ * This CPU's element of mgm_mfe_shared for the shared entry vp (its
+ * index: mgm_config.shared_mask), taken over when stale (its entry
+ * gone): NULL when another live shared entry holds it on this CPU.  A new or taken-over element
  * starts at zero, its counts stored before its tag (a reader that sees
  * the tag sees them).
  */
 static __always_inline struct mgm_mfe_hot *
-mfe_hot_elem(const struct mgm_config *cfg, const struct mgm_mfe_ent *vp)
+mfe_hot_elem(const struct mgm_mfe_ent *vp)
 {
-	__u32 stats = vp->stats, idx;
+	__u32 stats = vp->stats, idx, zero = 0;
+	const struct mgm_config *cfg;
 	struct mgm_mfe_hot *h;
 	__u64 gen;
 
+	cfg = bpf_map_lookup_elem(&mgm_config, &zero);
 	if (!cfg)
 		return NULL;
 	idx = stats & cfg->shared_mask;
@@ -128,13 +131,12 @@ static __always_inline __u16 mfe_owner(struct mgm_mfe_ent *vp, __u16 me,
 
 /*
  * Count one packet of len bytes into the entry vp (either family, key
- * checked, not dead; cfg: mgm_config) and return its MTU (one load with
+ * checked, not dead) and return its MTU (one load with
  * the owner).  *full: set when it had to be counted atomically into the
  * line because another shared entry holds this CPU's element (or, in
  * theory, the claim kept failing): exact, only slower.
  */
-static __always_inline __u16 mgm_mfe_count(const struct mgm_config *cfg,
-					   struct mgm_mfe_ent *vp, __u32 len,
+static __always_inline __u16 mgm_mfe_count(struct mgm_mfe_ent *vp, __u32 len,
 					   bool *full)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -147,7 +149,7 @@ static __always_inline __u16 mgm_mfe_count(const struct mgm_config *cfg,
 	owner = mfe_owner(vp, me, &mtu);
 	*full = false;
 	if (owner == MGM_MFE_OWNER_SHARED) {
-		h = mfe_hot_elem(cfg, vp);
+		h = mfe_hot_elem(vp);
 		if (h) {
 			h->packets++;
 			h->bytes += len;

@@ -196,6 +196,7 @@ $(OUT)/tests/test_%: tests/unit/test_%.c $(UNIT_HELP) $(wildcard tests/unit/*.h)
 $(OUT)/tests/test_config: user/mgmd/config.c
 $(OUT)/tests/test_prom: user/mgmd/prom.c
 $(OUT)/tests/test_mfetab: user/dp/mfetab.c user/dp/mfetab.h
+$(OUT)/tests/test_mfehot: user/dp/mfehot.c user/dp/mfehot.h
 $(OUT)/tests/test_remote_x: user/mgmd/remote.c
 $(OUT)/tests/test_cmd_x: user/mgmd/cmd.c user/mgmd/metrics.c user/mgmd/prom.c
 

@@ -7,7 +7,8 @@
  * so the difference between them says where the time of a hit goes: the
  * (S,G) lookup (the forwarder's own, mgm_mfe_tab.h: our table, then the
  * overflow hash), then the per-entry counters (in the slot the lookup
- * read; the array mgm_mfe_stats holds only the rare ones), then the rest.
+ * read, mgm_mfe_count.h; the array mgm_mfe_stats holds only the rare
+ * ones), then the rest.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -39,8 +40,10 @@ struct {
 	__uint(max_entries, 1);
 } mgm_config SEC(".maps");
 
-/* mgm_mfe_tab (not pinned here: mcbench reuses the forwarder's). */
+/* mgm_mfe_tab and mgm_mfe_shared (not pinned here: mcbench reuses the
+ * forwarder's). */
 #include "mgm_mfe_tab.h"
+#include "mgm_mfe_count.h"
 
 /* The entry of the packet's (S,G), as the forwarder finds it. */
 static __always_inline struct mgm_mfe_ent *lookup(struct xdp_md *ctx,
@@ -83,20 +86,20 @@ int mcbench_probe_lookup(struct xdp_md *ctx)
 }
 
 /*
- * The same plus the per-entry counters as the forwarder updates them: in
- * the slot the lookup found (struct mgm_mfe_ent), plain adds.
+ * The same plus the per-entry counters, with the forwarder's own code: in
+ * the slot the lookup found (struct mgm_mfe_ent), plain adds by the
+ * entry's owner CPU (mgm_mfe_count.h).
  */
 SEC("xdp")
 int mcbench_probe_stats(struct xdp_md *ctx)
 {
 	struct mgm_mfe_ent v, *vp;
+	bool full;
 
 	vp = lookup(ctx, &v);
 	if (!vp)
 		return XDP_PASS;
-	vp->packets++;
-	vp->bytes += 64;
-	vp->last_used = bpf_jiffies64();
+	mgm_mfe_count(vp, 64, &full);
 	return XDP_DROP;
 }
 

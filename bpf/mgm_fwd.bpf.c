@@ -53,6 +53,8 @@
  */
 #define MGM_MFE_TAB_PINNING LIBBPF_PIN_BY_NAME
 #include "mgm_mfe_tab.h"
+/* The hot counters of entries several CPUs hit (mgm_mfe_count.h). */
+#define MGM_MFE_SHARED_PINNING LIBBPF_PIN_BY_NAME
 
 /* The entries that found no room in their window of mgm_mfe_tab. */
 struct {

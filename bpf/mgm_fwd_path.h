@@ -13,6 +13,7 @@
 #define MGM_FWD_PATH_H
 
 #include "mgm_mfe_tab.h"
+#include "mgm_mfe_count.h"
 
 static __always_inline struct mgm_counters *counters(void)
 {
@@ -401,24 +402,19 @@ mfe_hit(void *ctx, bool xdp, bool v6, const struct mgm_pkt *p,
 	union mfe_route r, const void *key, __u32 ttl, __u32 tot_len)
 {
 	struct mgm_mfe_stats *st;
+	bool full;
 	__u32 mtu;
 
-	mtu = vp->mtu;
 	/*
-	 * Plain adds, not atomic ones, into the line the lookup just read: a
-	 * flow is handled by one CPU at a time (one RX queue, one NAPI
-	 * context), and locked adds cost ~10 ns of a hit.  Were one (S,G)
-	 * hashed to several queues, a concurrent add could be lost: a
-	 * statistic, never a forwarding decision.  The rare counters in
-	 * mgm_mfe_stats stay atomic.
+	 * Packets, bytes and last use: plain adds into the line the lookup
+	 * just read while one CPU hits the entry, per-CPU elements once
+	 * several do (one (S,G) over several RX queues), so that the line
+	 * does not bounce between them (mgm_mfe_count.h).  The rare counters
+	 * in mgm_mfe_stats stay atomic.
 	 */
-	vp->packets++;
-	vp->bytes += tot_len;
-	/*
-	 * Stored every packet: packets and bytes dirty this line anyway, so
-	 * skipping an unchanged value would save nothing but cost a compare.
-	 */
-	vp->last_used = bpf_jiffies64();
+	mtu = mgm_mfe_count(vp, tot_len, &full);
+	if (full)
+		c->shared_full++;
 
 	if (r.f.flags & MGM_MFE_F_NEGATIVE) {
 		st = entry_stats(vp, c);

@@ -17,7 +17,7 @@
 
 #include <linux/types.h>
 
-#define MGM_FWD_ABI_VERSION 7
+#define MGM_FWD_ABI_VERSION 8
 
 /* Default pin root; every map is pinned by name under it. */
 #define MGM_PIN_ROOT_DEFAULT "/sys/fs/bpf/mgm"
@@ -80,6 +80,7 @@
 #define MGM_MAP_MISS_SEEN6 "mgm_miss_seen6"
 #define MGM_MAP_CONFIG "mgm_config"
 #define MGM_MAP_BUDGET "mgm_budget"
+#define MGM_MAP_MFE_SHARED "mgm_mfe_shared"
 
 /*
  * The IPv4 entries live in mgm_mfe_tab (below), the fast path's own
@@ -153,15 +154,24 @@ struct mgm_mfe_val {
 	 * never takes a set's XDP path with a larger MTU than the set has.
 	 */
 	__u16 mtu;
-	__u16 pad;
+	/*
+	 * Which CPU counts into this element (enum mgm_mfe_owner): the
+	 * first CPU that hits the entry claims it; when a second one hits it
+	 * too, the entry becomes shared and every CPU counts into its own
+	 * element of mgm_mfe_shared instead, so that no two CPUs write this
+	 * cache line per packet.  Changed by the program only, with a
+	 * compare-and-swap of the 32-bit word {mtu, owner}; 0 at install.
+	 */
+	__u16 owner;
 	__u32 stats; /* slot in mgm_mfe_stats (the rare counters) */
 	/*
 	 * The hot counters, in the element the lookup already brought into
-	 * the cache: plain adds (see the program).  They live as long as the
-	 * element, which the datapath layer never replaces: every change is
-	 * made in place, and a delete only marks the entry MGM_MFE_F_DEAD
-	 * until a grace period has passed (so no packet still counting into
-	 * it can meet the element recycled for another entry).
+	 * the cache: plain adds by the owner (see the program); a shared
+	 * entry's are these plus its elements in mgm_mfe_shared.  They live
+	 * as long as the element, which the datapath layer never replaces:
+	 * every change is made in place, and a delete only marks the entry
+	 * MGM_MFE_F_DEAD until a grace period has passed (so no packet still
+	 * counting into it can meet the element recycled for another entry).
 	 */
 	__u64 packets; /* every packet that matched (S,G) (ulInPkts) */
 	__u64 bytes; /* their IP length (ulInOctets) */
@@ -169,8 +179,15 @@ struct mgm_mfe_val {
 	 * jiffies (bpf_jiffies64(), inlined by the verifier: a load, where
 	 * bpf_ktime_get_coarse_ns() is a helper call of ~15 ns) of the last
 	 * match; mgm_config.clock_* turn it into CLOCK_MONOTONIC_COARSE.
+	 * Stored only when it changes, by whichever CPU: at most once a
+	 * tick, so that a shared entry's line stays read-mostly.
 	 */
 	__u64 last_used;
+};
+
+enum mgm_mfe_owner {
+	MGM_MFE_OWNER_NONE = 0, /* no packet yet; CPU c: c + 1 */
+	MGM_MFE_OWNER_SHARED = 0xffff, /* counted in mgm_mfe_shared */
 };
 
 /*
@@ -185,7 +202,7 @@ struct mgm_mfe_ent {
 	__u16 oset;
 	__u16 flags;
 	__u16 mtu;
-	__u16 pad;
+	__u16 owner; /* enum mgm_mfe_owner; with mtu one 32-bit word */
 	__u32 stats;
 	__u64 packets;
 	__u64 bytes; /* IPv6: 40 + payload length per packet */
@@ -197,7 +214,7 @@ struct mgm_mfe_ent {
  * and every slot is one cache line) of struct mgm_mfe_slot, 2 x the
  * entries rounded up to a power of two (load <= 0.5 when full).  The
  * datapath layer writes it through a shared mapping, with plain stores;
- * the program writes only the hot counters.
+ * the program writes only the hot counters and the owner.
  *
  * An entry (S,G) lives in one of the MGM_MFE_PROBE_MAX slots from its
  * home, mgm_mfe_hash(S, G, mgm_config.mfe_seed) & mgm_config.tab_mask
@@ -345,6 +362,40 @@ struct mgm_mfe_stats {
 	__u64 wrong_if_event_ns; /* rate limit of wrong-interface events */
 	__u64 kernel_passes; /* keepalive packets left to the kernel */
 	__u64 kernel_pass_ns; /* when the last one was (0: never) */
+	/*
+	 * The install generation of the entry using the slot: unique over
+	 * every install of the maps (mgm_config.gen_next), never 0.  A
+	 * per-CPU element of mgm_mfe_shared counts for the entry whose
+	 * stats slot and generation it carries.
+	 */
+	__u64 gen;
+};
+
+/*
+ * mgm_mfe_shared: PERCPU_ARRAY of struct mgm_mfe_hot, the hot counters of
+ * the entries that more than one CPU hits (owner MGM_MFE_OWNER_SHARED):
+ * each CPU counts into its own copy of element stats & mgm_config.
+ * shared_mask, tagged with the entry's stats slot and generation
+ * (mgm_mfe_stats.gen).  An element whose tag names a slot of another
+ * generation is stale (its entry is gone): the first packet of a shared
+ * entry on that CPU takes it over.  An entry's packets and bytes are those
+ * of its line plus, over the CPUs, those of its element that carry its
+ * tag.  Nothing is ever deleted: a new entry has a new generation.  Two
+ * live shared entries on one element and CPU: the second one's packets
+ * are added atomically into its line instead (counted as shared_full):
+ * exact, only slower.  MGM_MFE_SHARED_MAX elements (a power of two; the
+ * entry capacity rounded up if smaller).
+ */
+#ifndef MGM_MFE_SHARED_MAX
+#define MGM_MFE_SHARED_MAX 16384U
+#endif
+
+struct mgm_mfe_hot {
+	__u32 stats; /* the tag: stats slot and generation of its entry */
+	__u32 pad;
+	__u64 gen; /* 0: never used */
+	__u64 packets;
+	__u64 bytes;
 };
 
 /*
@@ -468,7 +519,8 @@ struct mgm_if_stats {
 	X(tc_bad_set, "tc path: out-set slot without a member list")       \
 	X(tc_stale, "tc path: marked packet outlived its set, dropped")    \
 	X(rx6, "IPv6 frames seen by the forwarders")                       \
-	X(forwarded6, "IPv6 packets redirected or handed to the tc path")
+	X(forwarded6, "IPv6 packets redirected or handed to the tc path")  \
+	X(shared_full, "hits counted atomically, mgm_mfe_shared taken")
 
 enum mgm_counter {
 #define MGM_X_ENUM(name, desc) MGM_CNT_##name,
@@ -534,7 +586,12 @@ struct mgm_config {
 	__u64 clock_jiffies;
 	__u64 clock_ns;
 	__u32 tab_mask; /* slots of mgm_mfe_tab - 1 (a power of two - 1) */
-	__u32 pad;
+	__u32 shared_mask; /* elements of mgm_mfe_shared - 1 (the same) */
+	/*
+	 * The next install generation (mgm_mfe_stats.gen) of a datapath
+	 * layer that opens the maps; each one takes 2^40 for itself.
+	 */
+	__u64 gen_next;
 };
 
 #define MGM_DEF_EVENTS_PER_SEC 10000U
@@ -565,7 +622,7 @@ MGM_FWD_ENT_SAME(iif);
 MGM_FWD_ENT_SAME(oset);
 MGM_FWD_ENT_SAME(flags);
 MGM_FWD_ENT_SAME(mtu);
-MGM_FWD_ENT_SAME(pad);
+MGM_FWD_ENT_SAME(owner);
 MGM_FWD_ENT_SAME(stats);
 MGM_FWD_ENT_SAME(packets);
 MGM_FWD_ENT_SAME(bytes);
@@ -592,7 +649,16 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_val) == 72, "mfe6 value layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe6_val, e) == 32,
 		      "mfe6 route word aligned");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe6_ctl) == 48, "mfe6 ctl layout");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 56, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_stats) == 64, "mfe stats layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_mfe_hot) == 32, "mfe hot layout");
+MGM_FWD_STATIC_ASSERT((MGM_MFE_SHARED_MAX & (MGM_MFE_SHARED_MAX - 1)) == 0,
+		      "MGM_MFE_SHARED_MAX is a power of two");
+MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_mfe_ent, mtu) % 4 == 0 &&
+			      __builtin_offsetof(struct mgm_mfe_ent, owner) ==
+				      __builtin_offsetof(struct mgm_mfe_ent,
+							 mtu) +
+					      2,
+		      "mtu and owner: one aligned 32-bit word (the claim)");
 MGM_FWD_STATIC_ASSERT(MGM_OSET_MAX <= MGM_OSET_LIMIT, "oset slot is 16 bits");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_val) == 20, "if value layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_if_stats) == 40, "if stats layout");
@@ -602,7 +668,7 @@ MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_xdp_meta) == 8, "xdp meta layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_event) == 120, "event layout");
 MGM_FWD_STATIC_ASSERT(__builtin_offsetof(struct mgm_event, hdr) == 56,
 		      "event header bytes");
-MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 48, "config layout");
+MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_config) == 56, "config layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_budget) == 16, "budget layout");
 MGM_FWD_STATIC_ASSERT(sizeof(struct mgm_counters) == 8 * MGM_CNT__MAX,
 		      "counters layout");

@@ -283,9 +283,11 @@ int main(int argc, char **argv)
 	rss0 = rss_kb();
 	t = create_flows(&b, n, &td);
 	rss1 = rss_kb();
+	/* mgm_mfe_shared: a fixed size, spread over the capacity too. */
 	kmem = map_memlock(b.pin, "mgm_mfe_tab") +
 	       map_memlock(b.pin, "mgm_mfe") +
-	       map_memlock(b.pin, "mgm_mfe_stats");
+	       map_memlock(b.pin, "mgm_mfe_stats") +
+	       map_memlock(b.pin, "mgm_mfe_shared");
 	{
 		uint32_t cap = mgm_dp_mfe_max(b.dp);
 		double user_b = (rss1 - rss0) * 1024.0 / n;

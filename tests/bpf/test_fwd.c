@@ -1383,13 +1383,254 @@ static int del6(const char *s, const char *g);
 static int mfe6_raw(const char *s, const char *g, struct mgm_mfe6_val *v);
 static struct mgm_dp_mfe_counters cnt6(const char *s, const char *g);
 
+/* Close the datapath and open it again on its pins, as a restart does. */
+static void reopen(void)
+{
+	struct mgm_dp_opts o = { .pin_root = pin_root };
+
+	mgm_dp_close(dp);
+	dp = NULL;
+	CHECK_EQ(mgm_dp_open(&o, &dp), 0, "reopen");
+	if (!dp)
+		exit(check_summary());
+	prog_fd = mgm_dp_prog_fd(dp);
+}
+
+/* ------------------------------------------------------------------ */
+/* One entry hit by several CPUs                                        */
+
+/*
+ * The CPUs the test may use; it runs on the first of them only (main()),
+ * so that every other test's counts stay in the entries' lines.
+ */
+static cpu_set_t cpus_all;
+
+/* Run the test thread on cpu only (BPF_PROG_TEST_RUN runs where it is). */
+static int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+/* The pinned mgm_mfe_shared: the element of stats slot stats, per CPU. */
+static int shared_raw(uint32_t stats, struct mgm_mfe_hot *percpu, bool write)
+{
+	uint32_t idx = stats & config_raw().shared_mask;
+
+	return pinned_elem(MGM_MAP_MFE_SHARED, &idx, percpu, write);
+}
+
+/* The generation of the entry on stats slot stats (0: none, unreadable). */
+static uint64_t gen_of(uint32_t stats)
+{
+	struct mgm_mfe_stats st;
+
+	return pinned_elem(MGM_MAP_MFE_STATS, &stats, &st, false) ? 0 : st.gen;
+}
+
+/* Does CPU cpu's value of the element count for (stats, gen)? */
+static bool tagged(const struct mgm_mfe_hot *hot, int cpu, uint32_t stats,
+		   uint64_t gen)
+{
+	return hot[cpu].stats == stats && hot[cpu].gen == gen;
+}
+
+/* The counters of (S1, g), exact or all ones. */
+static struct mgm_dp_mfe_counters cnt4(const char *g)
+{
+	struct mgm_dp_mfe_counters k;
+
+	if (mgm_dp_mfe_counters(dp, ip4(S1), ip4(g), &k))
+		memset(&k, 0xff, sizeof(k));
+	return k;
+}
+
+/*
+ * One CPU counts in the entry's line; a second one makes the entry
+ * shared, and then each counts in its own element of mgm_mfe_shared:
+ * the totals stay exact, a re-installed entry on the same slot and stats
+ * slot starts at zero (the elements of the old one are stale), and an
+ * element another live entry holds makes the atomic fallback, exact too.
+ */
+static void test_shared_counters(void)
+{
+	const char *g = "239.6.6.4", *g2 = "239.6.6.5";
+	int ncpu = libbpf_num_possible_cpus(), a = -1, b = -1, i;
+	uint32_t set[1] = { if_o1 }, stats, stats2, at;
+	uint32_t len = 78; /* run_n's frames' IP length */
+	struct mgm_mfe_hot *hot = calloc(ncpu, sizeof(*hot));
+	struct mgm_dp_mfe_counters k;
+	uint64_t full0, gen, gen2, gen3;
+	struct mgm_mfe_slot sl;
+	cpu_set_t orig;
+
+	check_begin("counters of an entry several CPUs hit");
+	if (!hot || sched_getaffinity(0, sizeof(orig), &orig))
+		exit(2);
+	for (i = 0; i < CPU_SETSIZE && b < 0; i++)
+		if (CPU_ISSET(i, &cpus_all))
+			*(a < 0 ? &a : &b) = i;
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 1), 0,
+		 "install");
+	at = (uint32_t)mfe_at(ip4(S1), ip4(g));
+	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
+	stats = sl.e.stats;
+	gen = gen_of(stats);
+	CHECK(gen != 0, "a generation");
+	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_NONE, "unclaimed at install");
+
+	/* CPU a alone: it claims the entry and counts in the line. */
+	CHECK_EQ(pin_cpu(a), 0, "run on the first CPU");
+	run_n(g, if_in, 3, XDP_REDIRECT, "three on CPU a");
+	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
+	CHECK_EQ(sl.e.owner, a + 1, "claimed by CPU a");
+	CHECK_EQ(sl.e.packets, 3, "counted in the line");
+	CHECK_EQ(sl.e.bytes, 3 * len, "bytes in the line");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(!tagged(hot, a, stats, gen), "no per-CPU element of it");
+	k = cnt4(g);
+	CHECK(k.packets == 3 && k.bytes == 3 * len, "3 packets: %llu %llu",
+	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
+	if (b < 0) {
+		check_skip("counters of an entry several CPUs hit",
+			   "one CPU only");
+		CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
+		free(hot);
+		return;
+	}
+
+	/* CPU b too: shared, each CPU in its own element from now on. */
+	CHECK_EQ(pin_cpu(b), 0, "run on the second CPU");
+	run_n(g, if_in, 2, XDP_REDIRECT, "two on CPU b");
+	CHECK_EQ(pin_cpu(a), 0, "back on the first CPU");
+	run_n(g, if_in, 4, XDP_REDIRECT, "four more on CPU a");
+	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
+	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_SHARED, "shared");
+	CHECK_EQ(sl.e.packets, 3, "the line no longer written");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, a, stats, gen) && tagged(hot, b, stats, gen),
+	      "tagged on both CPUs");
+	CHECK(hot[a].packets == 4 && hot[b].packets == 2 &&
+		      hot[a].bytes == 4 * len && hot[b].bytes == 2 * len,
+	      "per CPU: a %llu b %llu", (unsigned long long)hot[a].packets,
+	      (unsigned long long)hot[b].packets);
+	k = cnt4(g);
+	CHECK(k.packets == 9 && k.bytes == 9 * len, "9 packets: %llu %llu",
+	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
+	CHECK(k.last_used_ns != 0, "last used");
+
+	/* A restarted owner keeps them, and starts new generations. */
+	reopen();
+	CHECK_EQ(cnt4(g).packets, 9, "adopted with its counters");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g2), if_in, set, 1), 0,
+		 "install another");
+	CHECK_EQ(mfe_raw(ip4(S1), ip4(g2), (struct mgm_mfe_val *)&sl), 0,
+		 "raw entry");
+	stats2 = sl.e.stats;
+	gen2 = gen_of(stats2);
+	CHECK(gen2 > gen, "a new owner's generation is new: %llu after %llu",
+	      (unsigned long long)gen2, (unsigned long long)gen);
+
+	/* Deleted, installed again on the same slot and stats slot: a new
+	 * generation, the old elements are stale, it starts at zero. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	CHECK_EQ(gen_of(stats), 0, "the freed slot's generation ended");
+	CHECK_EQ(mgm_dp_mfe_install(dp, ip4(S1), ip4(g), if_in, set, 1), 0,
+		 "install again");
+	CHECK_EQ(mfe_at(ip4(S1), ip4(g)), (int)at, "the same slot");
+	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
+	CHECK_EQ(sl.e.stats, stats, "the same stats slot");
+	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_NONE, "unclaimed");
+	gen3 = gen_of(stats);
+	CHECK(gen3 != gen && gen3 != 0, "a new generation");
+	k = cnt4(g);
+	CHECK(k.packets == 0 && k.bytes == 0, "starts at zero: %llu",
+	      (unsigned long long)k.packets);
+	CHECK_EQ(pin_cpu(b), 0, "on the second CPU");
+	run_n(g, if_in, 1, XDP_REDIRECT, "one on CPU b");
+	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
+	CHECK_EQ(sl.e.owner, b + 1, "claimed by CPU b");
+	CHECK_EQ(cnt4(g).packets, 1, "one");
+
+	/* CPU a's element held by another live entry: atomic fallback. */
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	hot[a].stats = stats2;
+	hot[a].gen = gen2;
+	hot[a].packets = hot[a].bytes = 0;
+	CHECK_EQ(shared_raw(stats, hot, true), 0, "another entry's on CPU a");
+	full0 = counters().shared_full;
+	CHECK_EQ(pin_cpu(a), 0, "on the first CPU");
+	run_n(g, if_in, 5, XDP_REDIRECT, "five on CPU a, element taken");
+	CHECK_EQ(counters().shared_full - full0, 5, "counted as shared_full");
+	CHECK_EQ(slot_raw(at, &sl), 0, "raw slot");
+	CHECK_EQ(sl.e.owner, MGM_MFE_OWNER_SHARED, "shared");
+	CHECK_EQ(sl.e.packets, 6, "in the line, atomically");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, a, stats2, gen2) && hot[a].packets == 0,
+	      "the other entry's element untouched");
+	CHECK(!tagged(hot, b, stats, gen3), "CPU b's stale, not counted");
+	k = cnt4(g);
+	CHECK(k.packets == 6 && k.bytes == 6 * len, "6 packets: %llu %llu",
+	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
+	/* The other entry gone: its element is stale, taken over. */
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g2)), 0, "delete other");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	run_n(g, if_in, 2, XDP_REDIRECT, "two on CPU a, element free");
+	CHECK_EQ(counters().shared_full - full0, 5, "no more fallbacks");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, a, stats, gen3) && hot[a].packets == 2,
+	      "taken over on CPU a: %llu", (unsigned long long)hot[a].packets);
+	CHECK_EQ(pin_cpu(b), 0, "on the second CPU");
+	run_n(g, if_in, 3, XDP_REDIRECT, "three on CPU b, its stale one");
+	CHECK_EQ(shared_raw(stats, hot, false), 0, "raw element");
+	CHECK(tagged(hot, b, stats, gen3) && hot[b].packets == 3,
+	      "taken over on CPU b, from zero: %llu",
+	      (unsigned long long)hot[b].packets);
+	k = cnt4(g);
+	CHECK(k.packets == 11 && k.bytes == 11 * len, "11 packets: %llu %llu",
+	      (unsigned long long)k.packets, (unsigned long long)k.bytes);
+
+	/* IPv6: the same code on a hash element. */
+	{
+		struct pkt6_spec s6 = HIT6(.dst = "ff0e::a:9");
+		struct mgm_mfe6_val v6;
+		uint8_t p6[256];
+		size_t l6 = pkt6_build(p6, sizeof(p6), &s6);
+		struct run r;
+
+		CHECK_EQ(inst6(S6, "ff0e::a:9", if_in, set, 1), 0, "v6");
+		for (i = 0; i < 6; i++) {
+			CHECK_EQ(pin_cpu(i % 3 ? a : b), 0, "alternate");
+			run_prog(p6, l6, if_in, &r);
+			CHECK_EQ(r.verdict, XDP_REDIRECT, "v6 forwards");
+		}
+		CHECK_EQ(mfe6_raw(S6, "ff0e::a:9", &v6), 0, "raw v6");
+		CHECK_EQ(v6.e.owner, MGM_MFE_OWNER_SHARED, "v6 shared");
+		CHECK_EQ(shared_raw(v6.e.stats, hot, false), 0, "v6 element");
+		CHECK(tagged(hot, a, v6.e.stats, gen_of(v6.e.stats)),
+		      "v6 element tagged");
+		k = cnt6(S6, "ff0e::a:9");
+		CHECK(k.packets == 6 && k.bytes == 6 * (uint64_t)l6 - 6 * 14,
+		      "v6 exact: %llu %llu", (unsigned long long)k.packets,
+		      (unsigned long long)k.bytes);
+		CHECK_EQ(del6(S6, "ff0e::a:9"), 0, "v6 delete");
+	}
+	CHECK_EQ(sched_setaffinity(0, sizeof(orig), &orig), 0, "affinity");
+	CHECK_EQ(mgm_dp_mfe_delete(dp, ip4(S1), ip4(g)), 0, "delete");
+	CHECK_EQ(mgm_dp_sync(dp), 0, "grace period");
+	free(hot);
+}
+
 /*
  * A restarted owner adopts the pinned maps: entries keep forwarding, the
  * out-set pool and slot bookkeeping are rebuilt from what is pinned.
  */
 static void test_adopt(void)
 {
-	struct mgm_dp_opts o = { .pin_root = pin_root };
 	uint32_t n_mfe = mgm_dp_mfe_count(dp), n_oset = mgm_dp_oset_count(dp);
 	uint32_t set[2] = { if_o1, if_o2 }, set3[3] = { if_o1, if_o2, if_o3 };
 	uint32_t g[MGM_MFE_PROBE_MAX + 1], home, i;
@@ -1430,12 +1671,7 @@ static void test_adopt(void)
 			 "dead v6 element pinned at close");
 	}
 	n_oset = mgm_dp_oset_count(dp);
-	mgm_dp_close(dp);
-	dp = NULL;
-	CHECK_EQ(mgm_dp_open(&o, &dp), 0, "reopen");
-	if (!dp)
-		exit(check_summary());
-	prog_fd = mgm_dp_prog_fd(dp);
+	reopen();
 	{
 		struct mgm_mfe_val v;
 
@@ -2433,6 +2669,13 @@ int main(void)
 	char cmd[256];
 	int i;
 
+	/* One CPU: an entry hit from several counts elsewhere (above). */
+	if (sched_getaffinity(0, sizeof(cpus_all), &cpus_all))
+		return 1;
+	for (i = 0; i < CPU_SETSIZE && !CPU_ISSET(i, &cpus_all); i++)
+		;
+	if (pin_cpu(i))
+		return 1;
 	if (unshare(CLONE_NEWNET)) {
 		perror("unshare(CLONE_NEWNET) (needs root)");
 		return 1;
@@ -2530,6 +2773,7 @@ int main(void)
 	test_table_full();
 	test_release();
 	test_event_fd();
+	test_shared_counters();
 	test_adopt();
 	test_million();
 

@@ -35,7 +35,7 @@
 /* The breakdown programs, on the forwarder's own (pinned) maps. */
 static void open_probe(void)
 {
-	struct bpf_map *maps[4];
+	struct bpf_map *maps[5];
 	char path[128];
 	int i, fd;
 
@@ -46,7 +46,8 @@ static void open_probe(void)
 	maps[1] = B.probe->maps.mgm_mfe;
 	maps[2] = B.probe->maps.mgm_mfe_stats;
 	maps[3] = B.probe->maps.mgm_config;
-	for (i = 0; i < 4; i++) {
+	maps[4] = B.probe->maps.mgm_mfe_shared;
+	for (i = 0; i < 5; i++) {
 		snprintf(path, sizeof(path), "%s/%s", B.pin,
 			 bpf_map__name(maps[i]));
 		fd = bpf_obj_get(path);

@@ -418,10 +418,11 @@ static void print_cpus(bool md)
 }
 
 /*
- * Do the shared per-entry counters cost scaling?  One flow over both
- * queues puts both CPUs on the same entry (and its counters' cache
- * line); a flow per CPU does not.  The fair ceiling, which counts
- * nothing, shows what the rest of the path does.
+ * Does one entry on two CPUs cost scaling?  One flow over both queues
+ * puts both CPUs on the same entry (its cache line, which they then only
+ * read: it is shared, each counts in its own element of mgm_mfe_shared);
+ * a flow per CPU does not.  The fair ceiling, which counts nothing,
+ * shows what the rest of the path does.
  */
 static void print_counter_note(const struct summary *s, const char *pre)
 {
@@ -440,8 +441,8 @@ static void print_counter_note(const struct summary *s, const char *pre)
 	       d->scaling[FWD_OURS], d->scaling[FWD_CEIL_FAIR],
 	       lost > 0.1 && a->scaling[FWD_OURS] < d->scaling[FWD_OURS] - 0.1 ?
 		       "ours loses more on one flow than the ceiling does, "
-		       "the cost of two CPUs writing the same entry's "
-		       "counters (plain adds on one cache line)" :
+		       "the cost of two CPUs on one entry (per-CPU "
+		       "counters once shared; its line read by both)" :
 		       "no cost of the shared counters measured, within the "
 		       "noise of one run");
 }

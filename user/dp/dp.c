@@ -32,11 +32,12 @@ _Static_assert(MGM_EV_AF_INET == AF_INET && MGM_EV_AF_INET6 == AF_INET6,
 
 /* Every map of the fast path: pinning, adoption, iproute2, unpin. */
 static const char *const map_names[] = {
-	MGM_MAP_MFE,	MGM_MAP_MFE_STATS,  MGM_MAP_OSETS,
-	MGM_MAP_IFS,	MGM_MAP_IF_STATS,   MGM_MAP_COUNTERS,
-	MGM_MAP_EVENTS, MGM_MAP_MISS_SEEN,  MGM_MAP_CONFIG,
-	MGM_MAP_BUDGET, MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
-	MGM_MAP_MFE6,	MGM_MAP_MISS_SEEN6, MGM_MAP_MFE_TAB,
+	MGM_MAP_MFE,	    MGM_MAP_MFE_STATS,	MGM_MAP_OSETS,
+	MGM_MAP_IFS,	    MGM_MAP_IF_STATS,	MGM_MAP_COUNTERS,
+	MGM_MAP_EVENTS,	    MGM_MAP_MISS_SEEN,	MGM_MAP_CONFIG,
+	MGM_MAP_BUDGET,	    MGM_MAP_IFS_DIRECT, MGM_MAP_OSET_LIST,
+	MGM_MAP_MFE6,	    MGM_MAP_MISS_SEEN6, MGM_MAP_MFE_TAB,
+	MGM_MAP_MFE_SHARED,
 };
 #define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -52,11 +53,12 @@ uint64_t mgm_dp_now_ns(void)
 static int *map_fd_slot(struct mgm_dp *dp, unsigned int i)
 {
 	int *fds[N_MAPS] = {
-		&dp->fd_mfe,	&dp->fd_mfe_stats,  &dp->fd_osets,
-		&dp->fd_ifs,	&dp->fd_if_stats,   &dp->fd_counters,
-		&dp->fd_events, &dp->fd_miss_seen,  &dp->fd_config,
-		&dp->fd_budget, &dp->fd_ifs_direct, &dp->fd_oset_list,
-		&dp->fd_mfe6,	&dp->fd_miss_seen6, &dp->fd_mfe_tab,
+		&dp->fd_mfe,	    &dp->fd_mfe_stats,	&dp->fd_osets,
+		&dp->fd_ifs,	    &dp->fd_if_stats,	&dp->fd_counters,
+		&dp->fd_events,	    &dp->fd_miss_seen,	&dp->fd_config,
+		&dp->fd_budget,	    &dp->fd_ifs_direct, &dp->fd_oset_list,
+		&dp->fd_mfe6,	    &dp->fd_miss_seen6, &dp->fd_mfe_tab,
+		&dp->fd_mfe_shared,
 	};
 	return fds[i];
 }
@@ -331,6 +333,10 @@ static int write_config(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 		if (getrandom(&cfg.mfe_seed, sizeof(cfg.mfe_seed), 0) < 0)
 			return -errno;
 	cfg.tab_mask = map_max_entries(dp->fd_mfe_tab) - 1;
+	cfg.shared_mask = map_max_entries(dp->fd_mfe_shared) - 1;
+	/* Generations of this owner's installs: 2^40 of its own. */
+	dp->gen_next = cfg.gen_next ? cfg.gen_next : 1;
+	cfg.gen_next = dp->gen_next + (1ULL << 40);
 	if (bpf_map_update_elem(dp->fd_config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
@@ -421,6 +427,11 @@ static int open_full(struct mgm_dp *dp, const struct mgm_dp_opts *o)
 	err = err   ?:
 		      size_map(skel->maps.mgm_mfe_stats, dp->pin_root,
 			       o->mfe_max);
+	err = err   ?:
+		      size_map(skel->maps.mgm_mfe_shared, dp->pin_root,
+			       o->mfe_max && o->mfe_max < MGM_MFE_SHARED_MAX ?
+				       mgm_mfe_tab_slots(o->mfe_max) / 2 :
+				       0);
 	err = err ?: size_map(skel->maps.mgm_osets, dp->pin_root, o->oset_max);
 	err = err   ?:
 		      size_map(skel->maps.mgm_oset_list, dp->pin_root,
@@ -628,6 +639,8 @@ int mgm_dp_sync(struct mgm_dp *dp)
 	for (i = 0; i < dp->oset_pending.n; i++)
 		dp_slots_push(&dp->oset_free, dp->oset_pending.v[i]);
 	dp->oset_pending.n = 0;
+	/* Their generations end: their per-CPU elements are stale. */
+	dp_stats_clear(dp, dp->stats_pending.v, dp->stats_pending.n);
 	for (i = 0; i < dp->stats_pending.n; i++)
 		dp_slots_push(&dp->stats_free, dp->stats_pending.v[i]);
 	dp->stats_pending.n = 0;
@@ -698,11 +711,13 @@ int mgm_dp_open(const struct mgm_dp_opts *opts, struct mgm_dp **out)
 	/* Sized with the entries (the table with twice as many slots). */
 	dp->mfe_max = map_max_entries(dp->fd_mfe_stats);
 	dp->mfe6_max = map_max_entries(dp->fd_mfe6);
+	dp->shared_max = map_max_entries(dp->fd_mfe_shared);
 	dp->oset_max = map_max_entries(dp->fd_osets);
 	dp->if_max = map_max_entries(dp->fd_ifs);
 	dp->mfe_map_id = map_id(dp->fd_mfe);
 	dp->counters_map_id = map_id(dp->fd_counters);
 	if (map_max_entries(dp->fd_mfe_tab) < mgm_mfe_tab_slots(dp->mfe_max) ||
+	    !dp->shared_max || (dp->shared_max & (dp->shared_max - 1)) ||
 	    map_max_entries(dp->fd_if_stats) < dp->if_max ||
 	    map_max_entries(dp->fd_oset_list) < dp->oset_max ||
 	    dp->oset_max > MGM_OSET_LIMIT) {

@@ -120,6 +120,7 @@ struct mgm_dp {
 	int fd_ifs_direct, fd_oset_list;
 	int fd_mfe6, fd_miss_seen6; /* IPv6 entries, their miss dedupe */
 	int fd_mfe_tab; /* the IPv4 entries' table; fd_mfe its overflow */
+	int fd_mfe_shared; /* per-CPU hot counters of shared entries */
 	int fd_fwd_prog, fd_egress_prog, fd_tc_xmit_prog, fd_tc_fwd_prog;
 	int fd_ctl_prog; /* mgm_mfe_ctl: in-place entry changes */
 	int fd_ctl6_prog; /* mgm_mfe6_ctl: the same for IPv6 entries */
@@ -127,6 +128,8 @@ struct mgm_dp {
 
 	uint32_t mfe_max, oset_max, if_max;
 	uint32_t mfe6_max;
+	uint32_t shared_max; /* elements of mgm_mfe_shared, a power of two */
+	uint64_t gen_next; /* mgm_mfe_stats.gen of the next install */
 
 	/* mgm_config.clock_*: jiffies (last_used) to CLOCK_MONOTONIC_COARSE */
 	uint64_t clock_jiffies, clock_ns, tick_ns;
@@ -192,6 +195,8 @@ void dp_pool_free(struct mgm_dp *dp);
 uint64_t dp_jiffies_ns(const struct mgm_dp *dp, uint64_t j);
 /* Remove the elements of deleted entries (after a grace period). */
 void dp_mfe_dead_flush(struct mgm_dp *dp);
+/* Zero the mgm_mfe_stats of slots[0..n), freed a grace period ago. */
+void dp_stats_clear(struct mgm_dp *dp, const uint32_t *slots, uint32_t n);
 
 /* dp_if.c */
 struct dp_ifc *dp_if_find(struct mgm_dp *dp, uint32_t ifindex);

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 
 #include "dp/dp_internal.h"
+#include "dp/mfehot.h"
 
 /* struct bpf_devmap_val as value_size 8: ifindex, program fd. */
 struct devmap_val {
@@ -1037,9 +1038,35 @@ static void mfe_untrack(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at)
 		mfe_remove(dp, r, at);
 }
 
+/* Stats slots cleared per batch when freed. */
+#define STATS_CHUNK 1024U
+
+void dp_stats_clear(struct mgm_dp *dp, const uint32_t *slots, uint32_t n)
+{
+	static const struct mgm_mfe_stats zero[STATS_CHUNK];
+	uint32_t i, done, count;
+
+	/*
+	 * Generation 0: an element of mgm_mfe_shared still tagged with the
+	 * slot is stale now, free for another shared entry.  One call per
+	 * chunk; one by one where batches are not supported.
+	 */
+	for (done = 0; done < n; done += count) {
+		count = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
+		if (!bpf_map_update_batch(dp->fd_mfe_stats, slots + done, zero,
+					  &count, NULL))
+			continue;
+		count = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
+		for (i = 0; i < count; i++)
+			bpf_map_update_elem(dp->fd_mfe_stats, &slots[done + i],
+					    &zero[i], BPF_ANY);
+	}
+}
+
+/* A stats slot for a new entry: zero counters, a new generation. */
 static int stats_zero(struct mgm_dp *dp, uint32_t slot)
 {
-	struct mgm_mfe_stats zero = {};
+	struct mgm_mfe_stats zero = { .gen = dp->gen_next++ };
 
 	if (bpf_map_update_elem(dp->fd_mfe_stats, &slot, &zero, BPF_ANY))
 		return -errno;
@@ -1229,12 +1256,30 @@ int mgm_dp_mfe6_delete(struct mgm_dp *dp, const struct in6_addr *source,
 	return mfe_delete(dp, &r);
 }
 
+/*
+ * The counters of one entry (either family, any reader): packets and
+ * bytes of its line plus, when CPUs share it, the per-CPU elements of
+ * mgm_mfe_shared that carry its tag (mfehot.h); the rare ones of s (NULL:
+ * unreadable).
+ */
 static void counters_from(const struct mgm_dp *dp, const struct mgm_mfe_ent *v,
 			  const struct mgm_mfe_stats *s,
 			  struct mgm_dp_mfe_counters *out)
 {
-	out->packets = v->packets;
-	out->bytes = v->bytes;
+	struct mgm_mfe_hot *hot = NULL;
+	__u32 key = v->stats & (dp->shared_max - 1);
+
+	/* Unreadable: the line's counts alone. */
+	if (mfehot_shared(v) && s) {
+		hot = calloc(dp->ncpus, sizeof(*hot));
+		if (hot && bpf_map_lookup_elem(dp->fd_mfe_shared, &key, hot)) {
+			free(hot);
+			hot = NULL;
+		}
+	}
+	mfehot_sum(v, s ? s->gen : 0, hot, dp->ncpus, &out->packets,
+		   &out->bytes);
+	free(hot);
 	out->last_used_ns = dp_jiffies_ns(dp, v->last_used);
 	if (!s)
 		return;

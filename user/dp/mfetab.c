@@ -78,6 +78,7 @@ void mfetab_fill(struct mfetab *t, uint32_t i, uint32_t source, uint32_t group,
 	STORE(&s->e.packets, 0);
 	STORE(&s->e.bytes, 0);
 	STORE(&s->e.last_used, 0);
+	STORE(&s->e.owner, MGM_MFE_OWNER_NONE); /* claimed by a first hit */
 	STORE(&s->used, MGM_MFE_SLOT_OCCUPIED);
 	/* The program reads the route word first, then the key: one that
 	 * sees this word sees the key above. */

@@ -397,11 +397,19 @@ mgmd_start() {
 	MGMD_PID=$!
 	BG_PIDS+=($MGMD_PID)
 	while [ ! -S "$MGMD_SOCK" ] && [ $n -lt $((100 * TS)) ]; do
-		kill -0 "$MGMD_PID" 2>/dev/null || return 1
+		kill -0 "$MGMD_PID" 2>/dev/null || break
 		sleep 0.05
 		n=$((n + 1))
 	done
-	[ -S "$MGMD_SOCK" ]
+	[ -S "$MGMD_SOCK" ] && return 0
+	# Say why, for a run that cannot be repeated at will (a guest's).
+	if kill -0 "$MGMD_PID" 2>/dev/null; then
+		say "mgmd has no socket after $((5 * TS)) s; its log:"
+	else
+		say "mgmd exited; its log:"
+	fi
+	say "$(tail -n 8 "$TMP/mgmd.log" | tr '\n' '|')"
+	return 1
 }
 
 # mgmd_stop [SIGNAL]: stop it (SIGTERM: the seed's shutdown) and wait.

@@ -396,7 +396,9 @@ mgmd_start() {
 		-s "$MGMD_SOCK" --pin-root "$PIN" "$@" 2>>"$TMP/mgmd.log" &
 	MGMD_PID=$!
 	BG_PIDS+=($MGMD_PID)
-	while [ ! -S "$MGMD_SOCK" ] && [ $n -lt $((100 * TS)) ]; do
+	# Up to 20 s times the scale: under emulation the verifier alone
+	# takes about a minute for the forwarders (< 1 s here).
+	while [ ! -S "$MGMD_SOCK" ] && [ $n -lt $((400 * TS)) ]; do
 		kill -0 "$MGMD_PID" 2>/dev/null || break
 		sleep 0.05
 		n=$((n + 1))
@@ -404,7 +406,7 @@ mgmd_start() {
 	[ -S "$MGMD_SOCK" ] && return 0
 	# Say why, for a run that cannot be repeated at will (a guest's).
 	if kill -0 "$MGMD_PID" 2>/dev/null; then
-		say "mgmd has no socket after $((5 * TS)) s; its log:"
+		say "mgmd has no socket after $((20 * TS)) s; its log:"
 	else
 		say "mgmd exited; its log:"
 	fi

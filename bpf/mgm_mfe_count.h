@@ -23,6 +23,8 @@
 #ifndef MGM_MFE_COUNT_H
 #define MGM_MFE_COUNT_H
 
+#include "mgm_mfe_tab.h" /* READ_ONCE_U32, READ_ONCE_U64 */
+
 #ifndef MGM_MFE_SHARED_PINNING
 #define MGM_MFE_SHARED_PINNING LIBBPF_PIN_NONE
 #endif
@@ -47,9 +49,9 @@ static __always_inline __u64 mfe_gen(__u32 stats)
 /*
  * This CPU's element of mgm_mfe_shared for the shared entry vp (its
  * index: mgm_config.shared_mask), taken over when stale (its entry
- * gone): NULL when another live shared entry holds it on this CPU.  A new or taken-over element
- * starts at zero, its counts stored before its tag (a reader that sees
- * the tag sees them).
+ * gone): NULL when another live shared entry holds it on this CPU.  A new
+ * or taken-over element starts at zero, its counts stored before its tag
+ * (a reader that sees the tag sees them).
  */
 static __always_inline struct mgm_mfe_hot *
 mfe_hot_elem(const struct mgm_mfe_ent *vp)
@@ -87,9 +89,6 @@ union mfe_mtu_owner {
 	} f;
 };
 
-#define MFE_READ_ONCE_U32(p) (*(const volatile __u32 *)(p))
-#define MFE_READ_ONCE_U64(p) (*(const volatile __u64 *)(p))
-
 /*
  * The owner of vp as this CPU (me: its owner value) will count: me, or
  * MGM_MFE_OWNER_SHARED, claimed or marked with a compare-and-swap of the
@@ -109,7 +108,7 @@ static __always_inline __u16 mfe_owner(struct mgm_mfe_ent *vp, __u16 me,
 	__u32 seen;
 	int i;
 
-	cur.word = MFE_READ_ONCE_U32(mo);
+	cur.word = READ_ONCE_U32(mo);
 	*mtu = cur.f.mtu;
 	if (cur.f.owner == me || cur.f.owner == MGM_MFE_OWNER_SHARED)
 		return cur.f.owner;
@@ -131,8 +130,7 @@ static __always_inline __u16 mfe_owner(struct mgm_mfe_ent *vp, __u16 me,
 
 /*
  * Count one packet of len bytes into the entry vp (either family, key
- * checked, not dead) and return its MTU (one load with
- * the owner).  *full: set when it had to be counted atomically into the
+ * checked, not dead) and return its MTU (one load with the owner).  *full: set when it had to be counted atomically into the
  * line because another shared entry holds this CPU's element (or, in
  * theory, the claim kept failing): exact, only slower.
  */
@@ -170,7 +168,7 @@ static __always_inline __u16 mgm_mfe_count(struct mgm_mfe_ent *vp, __u32 len,
 	__sync_fetch_and_add(&vp->bytes, len);
 used:
 	/* A store only when the tick changed: the line stays clean. */
-	if (MFE_READ_ONCE_U64(&vp->last_used) != now)
+	if (READ_ONCE_U64(&vp->last_used) != now)
 		*(volatile __u64 *)&vp->last_used = now;
 	return mtu;
 }

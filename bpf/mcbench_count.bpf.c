@@ -27,7 +27,7 @@ struct mcb_count {
 	__u64 packets; /* routed multicast frames, TTL as expected */
 	__u64 bytes;
 	__u64 bad_ttl; /* routed multicast frames with another TTL */
-	__u64 pad;
+	__u64 bad_seen; /* the last such TTL, plus 1 (0: none yet) */
 };
 
 struct {
@@ -77,8 +77,10 @@ int mcbench_count(struct xdp_md *ctx)
 		return XDP_DROP;
 	if (ttl == want_ttl)
 		c->packets++;
-	else
+	else {
 		c->bad_ttl++;
+		c->bad_seen = ttl + 1;
+	}
 	c->bytes += end - data;
 	return XDP_DROP;
 }

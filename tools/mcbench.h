@@ -81,6 +81,7 @@ struct result {
 	uint64_t lost; /* copies: sent * fanout - delivered */
 	uint64_t dups; /* copies beyond one per receiver and packet */
 	uint64_t bad_ttl, strays, misses;
+	int bad_seen; /* a bad TTL the receivers saw, plus 1 (0: none) */
 	double cpu_s, wall_s; /* all trials: CPU time counted, wall clock */
 	double loss; /* lost / (sent * fanout) */
 	int trials;
@@ -130,7 +131,7 @@ struct bcase {
 };
 
 struct mcb_count_val {
-	__u64 packets, bytes, bad_ttl, pad;
+	__u64 packets, bytes, bad_ttl, bad_seen;
 };
 
 struct bench {

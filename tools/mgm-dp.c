@@ -412,6 +412,9 @@ int main(int argc, char **argv)
 			if (poll(&pfd, 1, 100) > 0)
 				mgm_dp_event_poll(dp, print_event, NULL);
 		}
+		/* What arrived before the stop: stopping early loses none. */
+		if (pfd.fd >= 0)
+			mgm_dp_event_poll(dp, print_event, NULL);
 	} else {
 		fprintf(stderr, "mgm-dp: bad command or arguments: %s\n", cmd);
 		fputs(usage_text, stderr);

@@ -293,6 +293,8 @@ static void read_counts(struct mcb_count_val *out)
 		for (c = 0; c < B.ncpus; c++) {
 			out[k].packets += v[c].packets;
 			out[k].bad_ttl += v[c].bad_ttl;
+			if (v[c].bad_seen)
+				out[k].bad_seen = v[c].bad_seen;
 		}
 	}
 }

@@ -79,6 +79,19 @@ static bool split_cost(uint32_t pkt, bool v6, double *ingress_ns,
  * Anything but plain loss: packets ours did not forward, copies with a
  * wrong TTL, copies to receivers outside the out-set, duplicates.
  */
+/* " (one was N, not M)": what a receiver saw of a bad TTL, if any. */
+static const char *bad_seen_str(const struct result *r, enum fwd f,
+				char *b, size_t n)
+{
+	if (!r->bad_seen) {
+		b[0] = 0;
+		return b;
+	}
+	snprintf(b, n, " (one was %d, not %d)", r->bad_seen - 1,
+		 f == FWD_NFT ? GEN_TTL : GEN_TTL - 1);
+	return b;
+}
+
 static bool misdelivered(const struct result *r)
 {
 	return r->misses || r->bad_ttl || r->strays || r->dups;
@@ -1108,11 +1121,12 @@ void print_human(const struct summary *s)
 		for (f = 0; f < N_FWD; f++)
 			if (measured(c, f) && misdelivered(&c->r[f]))
 				printf("  %s: %llu not forwarded (ours only), "
-				       "%llu bad TTL, %llu to non-members, "
+				       "%llu bad TTL%s, %llu to non-members, "
 				       "%llu duplicates\n",
 				       fwd_label[f],
 				       (unsigned long long)c->r[f].misses,
 				       (unsigned long long)c->r[f].bad_ttl,
+				       bad_seen_str(&c->r[f], f, b[0], 64),
 				       (unsigned long long)c->r[f].strays,
 				       (unsigned long long)c->r[f].dups);
 	}
@@ -1126,12 +1140,13 @@ void print_human(const struct summary *s)
 		for (f = 0; c->cpus > 1 && f < N_FWD; f++)
 			if (measured(c, f) && misdelivered(&c->r[f]))
 				printf("  %s, %s: %llu not forwarded (ours "
-				       "only), %llu bad TTL, %llu to "
+				       "only), %llu bad TTL%s, %llu to "
 				       "non-members, %llu duplicates\n",
 				       case_str(c, cs, sizeof(cs)),
 				       fwd_label[f],
 				       (unsigned long long)c->r[f].misses,
 				       (unsigned long long)c->r[f].bad_ttl,
+				       bad_seen_str(&c->r[f], f, b[0], 64),
 				       (unsigned long long)c->r[f].strays,
 				       (unsigned long long)c->r[f].dups);
 	}

@@ -53,6 +53,8 @@ static double trial(struct result *r, const struct bcase *c, enum fwd f,
 		uint64_t got = after[k].packets - before[k].packets;
 
 		r->bad_ttl += after[k].bad_ttl - before[k].bad_ttl;
+		if (after[k].bad_ttl != before[k].bad_ttl)
+			r->bad_seen = (int)after[k].bad_seen;
 		if (k >= fanout) {
 			r->strays += got;
 			continue;

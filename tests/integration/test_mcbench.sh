@@ -45,6 +45,10 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 two = sys.argv[2] == "1"
 out = []
+# The last bad TTL (IPv6: hop limit) the receivers saw, if any.
+def seen(r):
+    v = r.get("bad_ttl_seen")
+    return "" if v is None else ", one was %d, not %d" % (v, 63)
 def ok(name, cond):
     out.append(("ok " if cond else "FAIL ") + name)
 cs = d.get("cases", [])
@@ -74,9 +78,11 @@ if v6:
        num(c["ours_over_ceiling"]) and c["ours_over_ceiling"] > 0)
     o = c["ours"]
     ok("IPv6: every copy counted at each receiver, hop limit decremented "
-       "once (%d injected, %d-%d delivered, %d bad hop limit)"
+       "once (%d injected, %d-%d delivered, %d bad hop limit%s, "
+       "%d not forwarded)"
        % (o["injected"], o["delivered_per_receiver_min"],
-          o["delivered_per_receiver_max"], o["bad_ttl"]),
+          o["delivered_per_receiver_max"], o["bad_ttl"],
+          seen(o), c["ours_misses"]),
        o["injected"] > 0
        and o["delivered_per_receiver_min"] >= 0.9 * o["injected"]
        and o["delivered_per_receiver_max"] <= o["injected"]
@@ -84,7 +90,10 @@ if v6:
        and o["duplicates"] == 0 and c["ours_misses"] == 0
        and (c["loss"]["ours"] == 0 or c["loss"]["ceiling_fair"] > 0))
     f = c["ceiling_fair"]
-    ok("IPv6: the fair ceiling's copies counted, hop limit decremented",
+    ok("IPv6: the fair ceiling's copies counted, hop limit decremented "
+       "(%d injected, %d delivered, %d bad%s)"
+       % (f["injected"], f["delivered_per_receiver_min"], f["bad_ttl"],
+          seen(f)),
        f["bad_ttl"] == 0 and f["injected"] > 0
        and f["delivered_per_receiver_min"] >= 0.9 * f["injected"])
     ok("IPv6: no nft-dup (IPv4 rows only)",
@@ -121,7 +130,12 @@ if z:
     ok("zipf: ours_over_one_entry is a ratio",
        isinstance(c["ours_over_one_entry"], (int, float))
        and c["ours_over_one_entry"] > 0)
-    ok("zipf: no misses (every entry installed)", c["ours_misses"] == 0)
+    o = c["ours"]
+    ok("zipf: no misses (every entry installed; %d of %d not forwarded, "
+       "%d-%d delivered)" % (c["ours_misses"], o["injected"],
+                             o["delivered_per_receiver_min"],
+                             o["delivered_per_receiver_max"]),
+       c["ours_misses"] == 0)
     lost = c["loss"]["ours"]
     ok("zipf: no loss where the fair ceiling lost none",
        lost == 0 or c["loss"]["ceiling_fair"] > 0)

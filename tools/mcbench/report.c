@@ -826,6 +826,11 @@ static void print_result_json(FILE *o, const struct result *r)
 		(unsigned long long)r->bad_ttl, (unsigned long long)r->strays,
 		(unsigned long long)r->misses, r->cpu_s, r->wall_s,
 		r->wall_s > 0 ? r->sent / r->wall_s / 1e6 : 0);
+	/* A bad TTL (IPv6: hop limit) a receiver saw, or null. */
+	if (r->bad_seen)
+		fprintf(o, ",\"bad_ttl_seen\":%d", r->bad_seen - 1);
+	else
+		fprintf(o, ",\"bad_ttl_seen\":null");
 	fprintf(o, "}");
 }
 

@@ -163,6 +163,8 @@ struct bench {
 	bool absent6;
 	char why6[256];
 	uint32_t ours6_n, ours6_fanout, ip6mr_n, ip6mr_fanout;
+	/* ours' copies go by its tc path (its tc half is on "in") */
+	bool ours_tc;
 	/* current frame */
 	uint8_t frame[1600];
 	uint32_t frame_len;

@@ -52,6 +52,8 @@ def seen(r):
 def ok(name, cond):
     out.append(("ok " if cond else "FAIL ") + name)
 cs = d.get("cases", [])
+ok("ours' copies by xdp or tc (%s)" % d.get("ours_copies_by"),
+   d.get("ours_copies_by") in ("xdp", "tc"))
 ok("cases: %d" % len(cs), len(cs) == (3 if two else 2))
 ok("every case has its family",
    all(c.get("family") in ("ipv4", "ipv6") for c in cs))

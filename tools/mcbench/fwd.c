@@ -112,20 +112,6 @@ void open_forwarders(uint32_t mfe_max)
 	err = mgm_dp_open(&o, &B.dp);
 	if (err)
 		die("cannot open the datapath: %s", strerror(-err));
-	/*
-	 * With MGM_NO_FEATURES=netdev-genl every interface counts as one
-	 * XDP cannot transmit to, so every copy takes ours' tc path: the
-	 * XDP program marks and passes the frame, mgm_tc_xmit on the
-	 * ingress clones it to each member.  The tc half must then be on
-	 * the ingress veth (the XDP half runs from the injection).
-	 */
-	if (mgm_feature_disabled("netdev-genl")) {
-		err = mgm_dp_attach(B.dp, B.in_if, MGM_DP_XDP_AUTO);
-		if (err)
-			die("attach (tc path) on in: %s", strerror(-err));
-		progress("ours: every copy through the tc path "
-			 "(MGM_NO_FEATURES=netdev-genl)");
-	}
 	open_probe();
 
 	open_ip6mr();
@@ -351,6 +337,37 @@ static void ceil_install(uint32_t fanout)
 }
 
 /*
+ * Where the datapath sends the members by its tc path, put its tc half on
+ * "in": the XDP program (run from the injection) marks and passes the
+ * frame, mgm_tc_xmit on the ingress clones it to each member.  That is
+ * every copy on a kernel without the netdev family (before Linux 6.3),
+ * which cannot say that XDP may transmit to a veth, and with
+ * MGM_NO_FEATURES=netdev-genl.  Without it the marked frames would go up
+ * the stack (to ipmr, if it has the entry: a second TTL decrement).
+ */
+static void ours_tc_check(uint32_t fanout)
+{
+	uint32_t i;
+	int err;
+
+	if (B.ours_tc)
+		return;
+	for (i = 0; i < fanout; i++)
+		if (mgm_dp_if_tx(B.dp, B.out_if[i]) == MGM_DP_TX_TC)
+			break;
+	if (i == fanout)
+		return;
+	err = mgm_dp_attach(B.dp, B.in_if, MGM_DP_XDP_AUTO);
+	if (err)
+		die("attach (tc path) on in: %s", strerror(-err));
+	B.ours_tc = true;
+	progress("ours: copies through the tc path (%s)",
+		 mgm_feature_disabled("netdev-genl") ?
+			 "MGM_NO_FEATURES=netdev-genl" :
+			 "this kernel cannot say XDP may transmit to a veth");
+}
+
+/*
  * Install entries [0, n) with the given fan-out in both tables (ours and
  * ipmr's, if measured).  Tables only grow during a run, so the entries
  * measured at n are exactly those installed; a fan-out change rewrites
@@ -378,6 +395,7 @@ void install(uint32_t n, uint32_t fanout)
 		B.ours_installed += n - from;
 		B.ours_n = n;
 		B.ours_fanout = fanout;
+		ours_tc_check(fanout);
 	}
 
 	from = B.ipmr_fanout == fanout ? B.ipmr_n : 0;
@@ -434,6 +452,7 @@ void install6(uint32_t n, uint32_t fanout)
 		}
 		B.ours6_n = n;
 		B.ours6_fanout = fanout;
+		ours_tc_check(fanout);
 	}
 
 	from = B.ip6mr_fanout == fanout ? B.ip6mr_n : 0;

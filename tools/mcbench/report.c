@@ -853,9 +853,11 @@ void print_json(FILE *o, const struct summary *s)
 	fprintf(o,
 		"{\"kernel\":\"%s\",\"cpus\":%ld,\"cpu\":%d,\"trials\":%d,"
 		"\"seconds_per_trial\":%.2f,\"batch_size\":%d,"
-		"\"ipmr_routes\":%s,\"not_measured\":{",
+		"\"ipmr_routes\":%s,\"ours_copies_by\":\"%s\","
+		"\"not_measured\":{",
 		u.release, sysconf(_SC_NPROCESSORS_ONLN), B.cpu, B.trials,
-		B.seconds, B.batch, B.ipmr_plain ? "false" : "true");
+		B.seconds, B.batch, B.ipmr_plain ? "false" : "true",
+		B.ours_tc ? "tc" : "xdp");
 	/* The forwarders this machine could not run, and why. */
 	for (f = 0; f < N_FWD; f++) {
 		if (!B.absent[f])

@@ -63,8 +63,10 @@ static double trial(struct result *r, const struct bcase *c, enum fwd f,
 		r->lost += got < sent ? sent - got : 0;
 		r->dups += got > sent ? got - sent : 0;
 	}
+	/* Forwarded: broadcast by XDP, or handed to the tc path. */
 	if (f == FWD_OURS)
-		r->misses += sent - (m1.forwarded - m0.forwarded);
+		r->misses += sent - (m1.forwarded - m0.forwarded) -
+			     (m1.to_tc - m0.to_tc);
 	r->sent += sent;
 	r->injected = sent;
 	return rate / 1e6;

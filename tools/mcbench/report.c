@@ -801,8 +801,10 @@ void print_markdown(const struct summary *s, const char *svg)
 		printf("\n![Mpps against fan-out and table size](%s)\n", svg);
 }
 
-static void print_result_json(FILE *o, const struct result *r)
+static void print_result_json(FILE *o, const struct result *r,
+			      uint32_t fanout)
 {
+	uint32_t k;
 	int t;
 
 	fprintf(o,
@@ -826,6 +828,12 @@ static void print_result_json(FILE *o, const struct result *r)
 		(unsigned long long)r->bad_ttl, (unsigned long long)r->strays,
 		(unsigned long long)r->misses, r->cpu_s, r->wall_s,
 		r->wall_s > 0 ? r->sent / r->wall_s / 1e6 : 0);
+	/* Per receiver, all trials: which one lost them, if any did. */
+	fprintf(o, ",\"delivered\":[");
+	for (k = 0; k < fanout && k < MAX_FANOUT; k++)
+		fprintf(o, "%s%llu", k ? "," : "",
+			(unsigned long long)r->deliv[k]);
+	fprintf(o, "]");
 	/* A bad TTL (IPv6: hop limit) a receiver saw, or null. */
 	if (r->bad_seen)
 		fprintf(o, ",\"bad_ttl_seen\":%d", r->bad_seen - 1);
@@ -958,7 +966,7 @@ void print_json(FILE *o, const struct summary *s)
 					continue;
 				fprintf(o, "%s\"%s\":", first ? "" : ",",
 					fwd_name[f]);
-				print_result_json(o, &c->r1[f]);
+				print_result_json(o, &c->r1[f], c->fanout);
 				first = false;
 			}
 			fprintf(o, "}");
@@ -966,7 +974,7 @@ void print_json(FILE *o, const struct summary *s)
 		for (f = 0; f < N_FWD; f++) {
 			fprintf(o, ",\"%s\":", fwd_name[f]);
 			if (measured(c, f)) {
-				print_result_json(o, &c->r[f]);
+				print_result_json(o, &c->r[f], c->fanout);
 				continue;
 			}
 			fprintf(o, "{\"not_measured\":");

@@ -655,6 +655,7 @@ int main(int argc, char **argv)
 	if (B.absent[FWD_NFT])
 		progress("nft-dup: n/a, %s", B.why[FWD_NFT]);
 	open_forwarders(max_entries + max6);
+	probe_live_broadcast();
 	for (i = 0; i < n_cases; i++) {
 		struct bcase *bc = &cases[i];
 		char cs[96], b1[16], b2[16];

@@ -165,6 +165,9 @@ struct bench {
 	uint32_t ours6_n, ours6_fanout, ip6mr_n, ip6mr_fanout;
 	/* ours' copies go by its tc path (its tc half is on "in") */
 	bool ours_tc;
+	/* live-frame injection loses a devmap broadcast's clones, and why */
+	bool bcast_lossy;
+	char why_bcast[256];
 	/* current frame */
 	uint8_t frame[1600];
 	uint32_t frame_len;
@@ -329,6 +332,7 @@ void check_draw(uint32_t n, enum traffic t);
 
 /* The rounds of trials of case c, with the table installed. */
 void measure(struct bcase *c);
+void probe_live_broadcast(void);
 /* Per-packet cost of each path, ns, the programs alone. */
 void path_costs(double *ns, uint32_t repeat);
 /* Is forwarder f measured in case c, and if not, why. */

@@ -437,6 +437,19 @@ static void print_cpus(bool md)
  * a flow per CPU does not.  The fair ceiling, which counts nothing,
  * shows what the rest of the path does.
  */
+/* How the injection itself behaved on this kernel, where it matters. */
+static void print_harness_note(const char *pre)
+{
+	if (B.ours_tc)
+		printf("%sOurs sent every copy by its tc path: nothing told "
+		       "it that XDP may transmit to these veths (no netdev "
+		       "family before Linux 6.3, or "
+		       "MGM_NO_FEATURES=netdev-genl).\n",
+		       pre);
+	if (B.bcast_lossy)
+		printf("%sLoss not the forwarders': %s.\n", pre, B.why_bcast);
+}
+
 static void print_counter_note(const struct summary *s, const char *pre)
 {
 	const struct bcase *a = s->cpu2_same, *d = s->cpu2_distinct;
@@ -686,6 +699,7 @@ void print_markdown(const struct summary *s, const char *svg)
 		       cost_str(&s->cost[0][FWD_NFT], b[2], 64),
 		       cost_str(&s->cost[0][FWD_CEIL], b[3], 64));
 	print_counter_note(s, "* ");
+	print_harness_note("* ");
 	if (s->min_nft_c)
 		printf("* Ours against nft-dup, which copies frames as they "
 		       "are and routes nothing: lowest %.2fx (%s).\n",
@@ -862,10 +876,15 @@ void print_json(FILE *o, const struct summary *s)
 		"{\"kernel\":\"%s\",\"cpus\":%ld,\"cpu\":%d,\"trials\":%d,"
 		"\"seconds_per_trial\":%.2f,\"batch_size\":%d,"
 		"\"ipmr_routes\":%s,\"ours_copies_by\":\"%s\","
-		"\"not_measured\":{",
+		"\"live_broadcast_lossy\":",
 		u.release, sysconf(_SC_NPROCESSORS_ONLN), B.cpu, B.trials,
 		B.seconds, B.batch, B.ipmr_plain ? "false" : "true",
 		B.ours_tc ? "tc" : "xdp");
+	if (B.bcast_lossy)
+		json_str(o, B.why_bcast);
+	else
+		fprintf(o, "null");
+	fprintf(o, ",\"not_measured\":{");
 	/* The forwarders this machine could not run, and why. */
 	for (f = 0; f < N_FWD; f++) {
 		if (!B.absent[f])
@@ -1149,6 +1168,7 @@ void print_human(const struct summary *s)
 	print_tables(false);
 	print_cpus(false);
 	print_counter_note(s, "");
+	print_harness_note("");
 	for (i = 0; i < n_cases; i++) {
 		const struct bcase *c = &cases[i];
 

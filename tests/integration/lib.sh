@@ -286,6 +286,15 @@ sink_val() {
 	json_num "$TMP/sink$1.json" "$2"
 }
 
+# since_s T0: whole seconds (rounded up) since T0, a value of $(now_ns).
+# Bounds on per-second things (keepalive packets) follow the time that
+# passed: senders divide their rate by the time scale, so a burst lasts
+# that many times longer in an emulated guest.
+now_ns() { date +%s%N; }
+since_s() {
+	echo $((($(now_ns) - $1 + 999999999) / 1000000000))
+}
+
 # Unique sequence numbers a receiver got, sorted as comm(1) wants them.
 sink_seqs() {
 	awk '{print $1}' "$TMP/sink$1.seq" | LC_ALL=C sort -u

@@ -111,11 +111,13 @@ check "show kernel: r3 with its threshold" grep -q '"r3:20"' "$TMP/kernel.json"
 
 # --- 3. forwarded by XDP, each packet once ---------------------------------------------
 k0=$(kpkts $GROUP)
+kt0=$(now_ns)
 for i in 1 2 3; do sink_start $i "$(rcv_ns $i)" "$GROUP"; done
 check "send 5000 over 1 s" send -n 5000 -r 5000
 tsleep 0.3
 for i in 1 2 3; do sink_stop $i; done
 k1=$(kpkts $GROUP)
+ks=$(since_s "$kt0")
 check_eq "r1 receives every packet" "$(sink_val 1 received)" 5000
 check_eq "r2 receives every packet" "$(sink_val 2 received)" 5000
 check_eq "r3 receives nothing" "$(sink_val 3 received)" 0
@@ -125,7 +127,10 @@ check_eq "TTL decremented once" "$(sink_val 1 bad_ttl)" 0
 check_eq "source MAC rewritten" "$(sink_val 1 bad_smac)" 0
 check_ge "XDP counted the flow" "$(mfe $GROUP packets)" 5000
 kp=$((k1 - k0))
-check "the kernel's counter saw only keepalive packets ($kp in 1 s)" test "$kp" -ge 1 -a "$kp" -le 3
+# One keepalive a second (MGM_DEF_KEEPALIVE_MS), over the ~1 s of the
+# burst here, however long it took (an emulated guest: 15 s and more).
+check "the kernel's counter saw only keepalive packets ($kp in $ks s)" \
+	test "$kp" -ge 1 -a "$kp" -le $((ks + 2))
 check_eq "... the ones XDP left to it" "$kp" "$(mfe $GROUP kernel_passes)"
 say "1 s at 5000 pps: kernel +$kp packets, XDP $(mfe $GROUP packets)"
 # The threshold of r3 (20) is the fast path's too: TTL 16 stays out.
@@ -167,7 +172,7 @@ check_eq "smcroutectl del: nothing sent 50 ms later reached r2" "$late2" 0
 # second at 2000/s on a real machine; an emulated guest sends fewer).
 read -r n span <<<"$(sink_before 1 $((t_del - 50000000)))"
 check_eq "r1 received every packet sent until the del" "$n" "$span"
-check_ge "... a flow of them" "$n" 500
+check_ge "... a flow of them" "$n" $((500 / TS))
 check_eq "no MFE left for the deleted route" "$(mfe $GROUP packets)" ""
 p=$(kpath $GROUP)
 check "the kernel's answer (no route, or smcroute's stop filter) stays with the kernel ($p)" \
@@ -247,10 +252,12 @@ GROUP=$GSTAR send_bg -n 7500 -r 500
 sleep 1
 age0=$(mfe $GSTAR uptime)
 k0=$(kpkts $GSTAR)
+kt0=$(now_ns)
 wait "$SENDER"
 tsleep 0.2
 sink_stop 1
 k1=$(kpkts $GSTAR)
+ks=$(since_s "$kt0")
 check_eq "keepalive: every packet of 15 s received" "$(sink_val 1 received)" 7500
 check_eq "keepalive: none twice" "$(sink_val 1 duplicates)" 0
 check_eq "keepalive: smcroute never flushed the flow" \
@@ -258,7 +265,8 @@ check_eq "keepalive: smcroute never flushed the flow" \
 check_eq "keepalive: the mirror saw no delete" "$(kstat deletes)" "$del0"
 check_ge "keepalive: the same MFE all along (uptime)" "$(mfe $GSTAR uptime)" $((age0 + 13))
 kp=$((k1 - k0))
-check "keepalive: the kernel's counter moved ~1/s ($kp in 14 s)" test "$kp" -ge 10 -a "$kp" -le 20
+check "keepalive: the kernel's counter moved ~1/s ($kp in $ks s)" \
+	test "$kp" -ge $((ks - 5)) -a "$kp" -le $((ks + 5))
 check_ge "keepalive: XDP carried the rest" "$(mfe $GSTAR packets)" 7400
 say "15 s at 500 pps: kernel +$kp packets, XDP $(mfe $GSTAR packets)"
 

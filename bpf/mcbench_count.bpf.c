@@ -75,9 +75,9 @@ int mcbench_count(struct xdp_md *ctx)
 	c = bpf_map_lookup_elem(&mcb_count, &zero);
 	if (!c)
 		return XDP_DROP;
-	if (ttl == want_ttl)
+	if (ttl == want_ttl) {
 		c->packets++;
-	else {
+	} else {
 		c->bad_ttl++;
 		c->bad_seen = ttl + 1;
 	}

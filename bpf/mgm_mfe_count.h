@@ -130,9 +130,10 @@ static __always_inline __u16 mfe_owner(struct mgm_mfe_ent *vp, __u16 me,
 
 /*
  * Count one packet of len bytes into the entry vp (either family, key
- * checked, not dead) and return its MTU (one load with the owner).  *full: set when it had to be counted atomically into the
- * line because another shared entry holds this CPU's element (or, in
- * theory, the claim kept failing): exact, only slower.
+ * checked, not dead) and return its MTU (one load with the owner).
+ * *full: set when it had to be counted atomically into the line because
+ * another shared entry holds this CPU's element (or, in theory, the claim
+ * kept failing): exact, only slower.
  */
 static __always_inline __u16 mgm_mfe_count(struct mgm_mfe_ent *vp, __u32 len,
 					   bool *full)

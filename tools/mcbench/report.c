@@ -80,8 +80,8 @@ static bool split_cost(uint32_t pkt, bool v6, double *ingress_ns,
  * wrong TTL, copies to receivers outside the out-set, duplicates.
  */
 /* " (one was N, not M)": what a receiver saw of a bad TTL, if any. */
-static const char *bad_seen_str(const struct result *r, enum fwd f,
-				char *b, size_t n)
+static const char *bad_seen_str(const struct result *r, enum fwd f, char *b,
+				size_t n)
 {
 	if (!r->bad_seen) {
 		b[0] = 0;
@@ -815,8 +815,7 @@ void print_markdown(const struct summary *s, const char *svg)
 		printf("\n![Mpps against fan-out and table size](%s)\n", svg);
 }
 
-static void print_result_json(FILE *o, const struct result *r,
-			      uint32_t fanout)
+static void print_result_json(FILE *o, const struct result *r, uint32_t fanout)
 {
 	uint32_t k;
 	int t;

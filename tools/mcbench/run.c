@@ -19,6 +19,15 @@
 #include "mcbench_gen.skel.h"
 #include "mcbench_probe.skel.h"
 
+/* live_run(), a stop (SIGINT) or a failure ending the run. */
+static void live_run_or_die(uint32_t count, double *secs, double *wall)
+{
+	if (live_run(count, secs, wall)) {
+		check_stop();
+		die("live BPF_PROG_TEST_RUN: %s", strerror(errno));
+	}
+}
+
 /*
  * One trial: inject count frames on each of ncpu CPUs (1, or 2 at once
  * for case c), return Mpps (aggregate); account what arrived.
@@ -38,10 +47,7 @@ static double trial(struct result *r, const struct bcase *c, enum fwd f,
 	if (ncpu > 1) {
 		rate = live_run2(count, &secs, &wall);
 	} else {
-		if (live_run(count, &secs, &wall)) {
-			check_stop();
-			die("live BPF_PROG_TEST_RUN: %s", strerror(errno));
-		}
+		live_run_or_die(count, &secs, &wall);
 		rate = count / secs;
 	}
 	r->wall_s += wall;
@@ -173,10 +179,7 @@ void probe_live_broadcast(void)
 	select_fwd(FWD_CEIL);
 	gen_walk_reset();
 	settle_counts(before);
-	if (live_run(n, &secs, &wall)) {
-		check_stop();
-		die("live BPF_PROG_TEST_RUN: %s", strerror(errno));
-	}
+	live_run_or_die(n, &secs, &wall);
 	settle_counts(after);
 	for (k = 0; k < 2; k++)
 		got[k] = after[k].packets + after[k].bad_ttl -
@@ -231,10 +234,7 @@ void measure(struct bcase *c)
 			continue;
 		select_fwd(f);
 		gen_walk_reset();
-		if (live_run(probe, &secs, &wall)) {
-			check_stop();
-			die("live BPF_PROG_TEST_RUN: %s", strerror(errno));
-		}
+		live_run_or_die(probe, &secs, &wall);
 		count[f] = probe / secs * B.seconds;
 		count[f] = count[f] < 50000 ? 50000 : count[f];
 		count[f] = count[f] > 100000000 ? 100000000 : count[f];

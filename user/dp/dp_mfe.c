@@ -1044,20 +1044,21 @@ static void mfe_untrack(struct mgm_dp *dp, const struct mfe_ref *r, uint32_t at)
 void dp_stats_clear(struct mgm_dp *dp, const uint32_t *slots, uint32_t n)
 {
 	static const struct mgm_mfe_stats zero[STATS_CHUNK];
-	uint32_t i, done, count;
+	uint32_t i, done, chunk, count;
 
 	/*
 	 * Generation 0: an element of mgm_mfe_shared still tagged with the
 	 * slot is stale now, free for another shared entry.  One call per
-	 * chunk; one by one where batches are not supported.
+	 * chunk; one by one where batches are not supported (a failed batch
+	 * call may have changed count: chunk is the size).
 	 */
-	for (done = 0; done < n; done += count) {
-		count = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
+	for (done = 0; done < n; done += chunk) {
+		chunk = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
+		count = chunk;
 		if (!bpf_map_update_batch(dp->fd_mfe_stats, slots + done, zero,
 					  &count, NULL))
 			continue;
-		count = n - done < STATS_CHUNK ? n - done : STATS_CHUNK;
-		for (i = 0; i < count; i++)
+		for (i = 0; i < chunk; i++)
 			bpf_map_update_elem(dp->fd_mfe_stats, &slots[done + i],
 					    &zero[i], BPF_ANY);
 	}
